@@ -1,0 +1,51 @@
+import type { OfferedContact } from '../core/types';
+import type { KeyValueStore } from '../platform/types';
+import type { ChunkList } from './state';
+
+/**
+ * Contacts waiting for injixo (the backlog) or set aside after injixo refused them (parked)
+ * are stored in chunks of at most CHUNK_CONTACTS contacts: ~200 bytes each, so a chunk stays
+ * near 30 KB, under the 40 KB key+value limit with room for long queue names.
+ */
+export const CHUNK_CONTACTS = 150;
+
+export interface StoredContact extends OfferedContact {
+  /** Why injixo refused it (parked chunks only). */
+  reason?: string;
+}
+
+export function chunkKey(prefix: string, id: number): string {
+  return `${prefix}${id}`;
+}
+
+/** Appends contacts as new chunks at the end of the list; one KV set per chunk. */
+export async function writeChunks(db: KeyValueStore, prefix: string, list: ChunkList, contacts: readonly StoredContact[]): Promise<void> {
+  for (let start = 0; start < contacts.length; start += CHUNK_CONTACTS) {
+    const part = contacts.slice(start, start + CHUNK_CONTACTS);
+    const id = list.next;
+    await db.set(chunkKey(prefix, id), { items: part });
+    list.next += 1;
+    list.chunks.push({ id, n: part.length });
+  }
+}
+
+export async function readChunk(db: KeyValueStore, prefix: string, id: number): Promise<StoredContact[]> {
+  const value = await db.get(chunkKey(prefix, id));
+  return Array.isArray(value.items) ? (value.items as StoredContact[]) : [];
+}
+
+/**
+ * Overflow policy: when a list holds more than `maxChunks`, its OLDEST chunks are deleted and
+ * their contacts counted as dropped (newest data matters most to intraday planning, and
+ * the limit is far above any realistic outage — see README "Storage"). Returns the count.
+ */
+export async function trimOldest(db: KeyValueStore, prefix: string, list: ChunkList, maxChunks: number): Promise<number> {
+  let dropped = 0;
+  while (list.chunks.length > maxChunks) {
+    const oldest = list.chunks.shift();
+    if (!oldest) break;
+    dropped += oldest.n;
+    await db.delete(chunkKey(prefix, oldest.id)).catch(() => undefined);
+  }
+  return dropped;
+}

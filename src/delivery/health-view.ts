@@ -1,0 +1,74 @@
+import type { KeyValueStore } from '../platform/types';
+import type { FailureCode } from '../remote/errors';
+import { GUIDANCE } from './messages';
+import { isNotFound } from './outbox';
+import { type AppState, chunkListSize, readState } from './state';
+
+/** Counters that event handlers bump with a single atomic `increment` (no read needed). */
+export const COUNTERS_KEY = 'counters';
+
+export type FlowState = 'flowing' | 'key_rejected' | 'injixo_unavailable' | 'backlog_draining' | 'waiting_for_first_delivery';
+
+/** What the status page shows. Built only from the state record: no settings, no keys. */
+export interface HealthView {
+  state: FlowState;
+  installedAt: string;
+  lastSuccessAt: string | null;
+  lastFailure: { code: FailureCode; message: string; status: number | null; at: string; guidance: string } | null;
+  consecutiveFailures: number;
+  keyRejectedSince: string | null;
+  backlog: number;
+  parked: number;
+  dropped: number;
+  invalidPayloads: number;
+  today: { day: string; queues: { queueIdentifier: string; queueName: string; offered: number }[] };
+}
+
+export function flowStateOf(state: AppState): FlowState {
+  const h = state.health;
+  if (h.keyRejectedSince) return 'key_rejected';
+  if (h.consecutiveFailures > 0 && h.lastFailure?.code === 'INJIXO_UNAVAILABLE') return 'injixo_unavailable';
+  if (chunkListSize(state.backlog) > 0) return 'backlog_draining';
+  if (!h.lastSuccessAt) return 'waiting_for_first_delivery';
+  return 'flowing';
+}
+
+export function toHealthView(state: AppState, counters: Record<string, unknown>): HealthView {
+  const h = state.health;
+  const failure = h.lastFailure;
+  return {
+    state: flowStateOf(state),
+    installedAt: state.installedAt,
+    lastSuccessAt: h.lastSuccessAt ?? null,
+    lastFailure: failure
+      ? { code: failure.code, message: failure.message, status: failure.status ?? null, at: failure.at, guidance: GUIDANCE[failure.code] }
+      : null,
+    consecutiveFailures: h.consecutiveFailures,
+    keyRejectedSince: h.keyRejectedSince ?? null,
+    backlog: chunkListSize(state.backlog),
+    parked: chunkListSize(state.parked),
+    dropped: h.dropped + numberOr0(counters.lost_events),
+    invalidPayloads: numberOr0(counters.invalid_payloads),
+    today: {
+      day: h.today.day,
+      queues: Object.entries(h.today.perQueue)
+        .map(([queueIdentifier, q]) => ({ queueIdentifier, queueName: q.name, offered: q.offered }))
+        .sort((a, b) => a.queueName.localeCompare(b.queueName)),
+    },
+  };
+}
+
+function numberOr0(value: unknown): number {
+  return typeof value === 'number' && Number.isFinite(value) ? value : 0;
+}
+
+export async function readHealthView(db: KeyValueStore, nowMs: number): Promise<HealthView> {
+  const state = await readState(db, nowMs);
+  let counters: Record<string, unknown> = {};
+  try {
+    counters = await db.get(COUNTERS_KEY);
+  } catch (error) {
+    if (!isNotFound(error)) throw error;
+  }
+  return toHealthView(state, counters);
+}

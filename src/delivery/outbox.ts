@@ -1,0 +1,154 @@
+import type { ConversationFacts, TicketFacts } from '../core/types';
+import type { KeyValueStore, Scheduler } from '../platform/types';
+
+/**
+ * The outbox: what event handlers write, what the delivery run reads.
+ *
+ * Why not send from the handler? The platform allows 50 requests and 50 KV operations per
+ * minute per installation (SPEC §5). Sending one contact per event would need the group
+ * directory (a KV read) and a request per event — about 2–3 calls a contact, and a busy
+ * minute would exceed the limits. Instead each handler makes exactly ONE call, an `append`
+ * to the current time slot's outbox key (append creates the key when missing, per the KV docs),
+ * and the delivery run turns a whole window of raw facts into contacts and sends them in
+ * batches of hundreds. Keys are per time slot so a delivery run never reads a key that a
+ * handler may still append to (see `lastSettledSlot`).
+ */
+export type OutboxRecord =
+  | { k: 't'; ticket: TicketFacts }
+  | { k: 'u'; ticket: TicketFacts }
+  | { k: 'c'; conversation: ConversationFacts };
+
+/**
+ * Records are stored as short tuples: a 5-minute key may hold hundreds of them and the KV
+ * store caps key+value at 40 KB, so ~45 bytes a record instead of ~130 matters.
+ *   ticket:       ['t' | 'u', id, group_id (-1 = none), source, flags (1 spam, 2 deleted), created_at seconds]
+ *   conversation: ['c', id, ticket_id, source, flags (1 private, 2 incoming), created_at seconds]
+ */
+export type PackedRecord = [string, number, number, number, number, number];
+
+export function packRecord(record: OutboxRecord): PackedRecord {
+  if (record.k === 'c') {
+    const c = record.conversation;
+    return ['c', c.id, c.ticket_id, c.source, (c.private ? 1 : 0) | (c.incoming ? 2 : 0), toSeconds(c.created_at)];
+  }
+  const t = record.ticket;
+  return [record.k, t.id, t.group_id ?? -1, t.source, (t.spam ? 1 : 0) | (t.deleted ? 2 : 0), toSeconds(t.created_at)];
+}
+
+export function unpackRecord(packed: PackedRecord): OutboxRecord {
+  const [kind, id, ref, source, flags, seconds] = packed;
+  const createdAt = new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
+  if (kind === 'c') {
+    return { k: 'c', conversation: { id, ticket_id: ref, source, private: (flags & 1) !== 0, incoming: (flags & 2) !== 0, created_at: createdAt } };
+  }
+  return {
+    k: kind === 'u' ? 'u' : 't',
+    ticket: { id, group_id: ref === -1 ? null : ref, source, spam: (flags & 1) !== 0, deleted: (flags & 2) !== 0, created_at: createdAt },
+  };
+}
+
+function toSeconds(isoTime: string): number {
+  const ms = Date.parse(isoTime);
+  if (Number.isNaN(ms)) throw new Error(`not a timestamp: ${isoTime}`);
+  return Math.floor(ms / 1000);
+}
+
+export const OUTBOX_PREFIX = 'outbox:';
+/**
+ * Width of one outbox key. Five minutes keeps a key under the 40 KB KV limit even when
+ * every one of the 50 KV operations a minute is an append (250 × ~45 bytes).
+ */
+export const SLOT_MINUTES = 5;
+/** Handlers run at most 20 s (SPEC §5): a slot is complete this long after it ends. */
+export const SLOT_SETTLE_MS = 30_000;
+/** One-time schedules that carry records the KV store refused (its per-minute limit). */
+export const OVERFLOW_SCHEDULE_PREFIX = 'overflow-';
+/** Re-try an overflowed record after this long: the KV limit window is one minute. */
+export const OVERFLOW_DELAY_MS = 2 * 60_000;
+
+/** Slot number of a time: consecutive integers, one per SLOT_MINUTES. */
+export function slotOf(timeMs: number): number {
+  return Math.floor(timeMs / (SLOT_MINUTES * 60_000));
+}
+
+/** The last slot that no handler can still be appending to at `nowMs`. */
+export function lastSettledSlot(nowMs: number): number {
+  return slotOf(nowMs - SLOT_SETTLE_MS) - 1;
+}
+
+export function outboxKey(slot: number): string {
+  return `${OUTBOX_PREFIX}${slot}`;
+}
+
+/**
+ * Appends a record to the outbox slot of `nowMs`. When the KV store refuses (its limit, or
+ * an outage), the record is parked in a one-time schedule instead, which fires later and tries
+ * again — so a burst above the KV limit is delayed, not lost. Only when both refuse does this
+ * throw, and the handler logs it as lost with the ids.
+ */
+export async function recordInOutbox(
+  db: KeyValueStore,
+  schedule: Scheduler,
+  record: OutboxRecord,
+  nowMs: number,
+): Promise<'outbox' | 'overflow'> {
+  try {
+    await db.update(outboxKey(slotOf(nowMs)), 'append', { items: [packRecord(record)] });
+    return 'outbox';
+  } catch (kvError) {
+    try {
+      await schedule.create({
+        name: `${OVERFLOW_SCHEDULE_PREFIX}${recordId(record)}-${nowMs}`,
+        data: { kind: 'overflow', record: packRecord(record) },
+        schedule_at: new Date(nowMs + OVERFLOW_DELAY_MS).toISOString(),
+      });
+      return 'overflow';
+    } catch (scheduleError) {
+      throw new OutboxUnavailable(kvError, scheduleError);
+    }
+  }
+}
+
+export class OutboxUnavailable extends Error {
+  override readonly name = 'OutboxUnavailable';
+  constructor(
+    readonly kvError: unknown,
+    readonly scheduleError: unknown,
+  ) {
+    super(`neither the KV store (${describe(kvError)}) nor the scheduler (${describe(scheduleError)}) accepted the record`);
+  }
+}
+
+function describe(error: unknown): string {
+  if (typeof error === 'object' && error !== null) {
+    const e = error as { status?: unknown; message?: unknown };
+    return [e.status, e.message].filter((x) => x !== undefined).map(String).join(' ');
+  }
+  return String(error);
+}
+
+export function recordId(record: OutboxRecord): string {
+  switch (record.k) {
+    case 't':
+      return `t${record.ticket.id}`;
+    case 'u':
+      return `u${record.ticket.id}`;
+    case 'c':
+      return `c${record.conversation.id}`;
+  }
+}
+
+/** Reads one slot's records; a missing key (404) is an empty slot. */
+export async function readOutboxSlot(db: KeyValueStore, slot: number): Promise<OutboxRecord[]> {
+  try {
+    const value = await db.get(outboxKey(slot));
+    return Array.isArray(value.items) ? (value.items as PackedRecord[]).map(unpackRecord) : [];
+  } catch (error) {
+    if (isNotFound(error)) return [];
+    throw error;
+  }
+}
+
+export function isNotFound(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { status?: unknown }).status === 404;
+}

@@ -1,0 +1,61 @@
+import type { TemplateError } from '../platform/types';
+
+/**
+ * The one place that says which template failures are worth retrying (STYLE §5, SPEC §3).
+ *
+ * - 408, 429, 5xx, network errors and timeouts are transient: the remote or the path to it is
+ *   busy or down; the same request can succeed later.
+ * - 401/403 are about the key: retrying cannot help until an admin changes the settings.
+ * - 400/413/422 say the request itself is wrong: sending it again gives the same answer.
+ * - 404 means the host or path is wrong (a configuration problem), not a passing fault.
+ * The platform's own per-installation limit also answers 429, but it marks the error as its own
+ * (errorSource other than the remote app), and it is transient too.
+ */
+export type FailureKind = 'transient' | 'auth' | 'forbidden' | 'bad_request' | 'not_found';
+
+export interface ClassifiedFailure {
+  kind: FailureKind;
+  /** HTTP status, or 0 when no answer came (network error, timeout). */
+  status: number;
+  retryAfterSeconds: number | undefined;
+  /** True when the platform itself refused the call (its per-minute limit), not the remote. */
+  byPlatform: boolean;
+  /** The remote's own words, cut short: never a body we did not expect to read. */
+  detail: string;
+}
+
+function asTemplateError(error: unknown): TemplateError {
+  if (typeof error === 'object' && error !== null) return error as TemplateError;
+  return { status: 0, message: String(error) };
+}
+
+function headerValue(headers: Record<string, string> | undefined, name: string): string | undefined {
+  if (!headers) return undefined;
+  const wanted = name.toLowerCase();
+  for (const [key, value] of Object.entries(headers)) if (key.toLowerCase() === wanted) return value;
+  return undefined;
+}
+
+export function parseRetryAfter(value: string | undefined): number | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  const seconds = Number(value);
+  return Number.isFinite(seconds) && seconds >= 0 ? Math.ceil(seconds) : undefined;
+}
+
+function shortDetail(error: TemplateError): string {
+  const raw = typeof error.response === 'string' && error.response !== '' ? error.response : (error.message ?? '');
+  return raw.replace(/\s+/g, ' ').slice(0, 200);
+}
+
+export function classifyTemplateFailure(error: unknown): ClassifiedFailure {
+  const e = asTemplateError(error);
+  const status = typeof e.status === 'number' ? e.status : 0;
+  const byPlatform = status === 429 && e.errorSource !== undefined && e.errorSource !== 'APP';
+  const base = { status, byPlatform, detail: shortDetail(e), retryAfterSeconds: parseRetryAfter(headerValue(e.headers, 'retry-after')) };
+  if (status === 401) return { ...base, kind: 'auth' };
+  if (status === 403) return { ...base, kind: 'forbidden' };
+  if (status === 404) return { ...base, kind: 'not_found' };
+  if (status === 0 || status === 408 || status === 429 || status >= 500) return { ...base, kind: 'transient' };
+  // 400/413/422 and any other 4xx: the same request would get the same answer.
+  return { ...base, kind: 'bad_request' };
+}

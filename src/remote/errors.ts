@@ -1,0 +1,59 @@
+/**
+ * The few failures the app distinguishes. Each has a narrow `name`, a stable `code` that logs
+ * and the status page use, `retryable` (may the same request succeed later without anyone
+ * changing anything?) and the platform's original error in `cause`.
+ */
+export type FailureCode =
+  | 'INJIXO_KEY_REJECTED'
+  | 'INJIXO_BAD_REQUEST'
+  | 'INJIXO_NOT_FOUND'
+  | 'INJIXO_UNAVAILABLE'
+  | 'FRESHDESK_KEY_REJECTED'
+  | 'FRESHDESK_NOT_ADMIN'
+  | 'FRESHDESK_RATE_LIMITED'
+  | 'FRESHDESK_UNAVAILABLE'
+  | 'PLATFORM_LIMIT'
+  | 'INVALID_PAYLOAD';
+
+export class AppError extends Error {
+  override readonly name: string;
+  readonly code: FailureCode;
+  readonly retryable: boolean;
+  readonly status: number | undefined;
+  /** Seconds the remote asked us to wait (Retry-After), when it said so. */
+  readonly retryAfterSeconds: number | undefined;
+
+  constructor(
+    code: FailureCode,
+    message: string,
+    options: { status?: number | undefined; retryAfterSeconds?: number | undefined; cause?: unknown } = {},
+  ) {
+    super(message);
+    this.name = errorNames[code];
+    this.code = code;
+    this.retryable = RETRYABLE.has(code);
+    this.status = options.status;
+    this.retryAfterSeconds = options.retryAfterSeconds;
+    if (options.cause !== undefined) (this as { cause?: unknown }).cause = options.cause;
+  }
+}
+
+const errorNames: Record<FailureCode, string> = {
+  INJIXO_KEY_REJECTED: 'InjixoRejectedKey',
+  INJIXO_BAD_REQUEST: 'InjixoRejectedRequest',
+  INJIXO_NOT_FOUND: 'InjixoNotFound',
+  INJIXO_UNAVAILABLE: 'InjixoUnavailable',
+  FRESHDESK_KEY_REJECTED: 'FreshdeskRejectedKey',
+  FRESHDESK_NOT_ADMIN: 'FreshdeskNotAdmin',
+  FRESHDESK_RATE_LIMITED: 'FreshdeskRateLimited',
+  FRESHDESK_UNAVAILABLE: 'FreshdeskUnavailable',
+  PLATFORM_LIMIT: 'PlatformLimitReached',
+  INVALID_PAYLOAD: 'InvalidPayload',
+};
+
+/** Transient by nature: the same request can succeed later with nobody changing anything. */
+const RETRYABLE = new Set<FailureCode>(['INJIXO_UNAVAILABLE', 'FRESHDESK_RATE_LIMITED', 'FRESHDESK_UNAVAILABLE', 'PLATFORM_LIMIT']);
+
+export function isAppError(error: unknown): error is AppError {
+  return error instanceof AppError;
+}
