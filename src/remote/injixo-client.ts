@@ -1,4 +1,5 @@
 import type { OfferedContact } from '../core/types';
+import { injixoBodyFrom } from '../schemas/injixo-body';
 import type { RequestClient } from '../platform/types';
 import { classifyTemplateFailure } from './classify';
 import { AppError } from './errors';
@@ -11,26 +12,6 @@ export const INJIXO_TEMPLATE = 'injixoPostContacts';
  * bounces with 413 because of header overhead or a long queue name.
  */
 export const MAX_BODY_BYTES = 90_000;
-
-export interface InjixoBody {
-  data: { properties: { offered: true }; queueName: string; queueIdentifier: string; timestamp: string; channel: 'cases' }[];
-  meta?: { integrationConfigurationId: number };
-}
-
-/** The wire format of SPEC §3: `handled`/`duration` omitted, `meta` only when configured. */
-export function toInjixoBody(contacts: readonly OfferedContact[], integrationId: number | undefined): InjixoBody {
-  const body: InjixoBody = {
-    data: contacts.map((c) => ({
-      properties: { offered: true },
-      queueName: c.queueName,
-      queueIdentifier: c.queueIdentifier,
-      timestamp: c.timestamp,
-      channel: c.channel,
-    })),
-  };
-  if (integrationId !== undefined) body.meta = { integrationConfigurationId: integrationId };
-  return body;
-}
 
 /** UTF-8 byte length without TextEncoder/Buffer, which the sandbox lacks. */
 export function utf8Length(text: string): number {
@@ -56,12 +37,12 @@ export function splitIntoBodies(
   integrationId: number | undefined,
   maxBytes = MAX_BODY_BYTES,
 ): OfferedContact[][] {
-  const envelope = utf8Length(JSON.stringify(toInjixoBody([], integrationId)));
+  const envelope = utf8Length(JSON.stringify(injixoBodyFrom([], integrationId)));
   const batches: OfferedContact[][] = [];
   let current: OfferedContact[] = [];
   let size = envelope;
   for (const contact of contacts) {
-    const itemSize = utf8Length(JSON.stringify(toInjixoBody([contact], integrationId).data[0])) + 1;
+    const itemSize = utf8Length(JSON.stringify(injixoBodyFrom([contact], integrationId).data[0])) + 1;
     if (current.length > 0 && size + itemSize > maxBytes) {
       batches.push(current);
       current = [];
@@ -81,7 +62,7 @@ export async function postContacts(
   integrationId: number | undefined,
 ): Promise<void> {
   try {
-    await request.invokeTemplate(INJIXO_TEMPLATE, { body: JSON.stringify(toInjixoBody(contacts, integrationId)) });
+    await request.invokeTemplate(INJIXO_TEMPLATE, { body: JSON.stringify(injixoBodyFrom(contacts, integrationId)) });
   } catch (error) {
     throw injixoError(error);
   }

@@ -1,6 +1,6 @@
 import type { OfferedContact } from '../../src/core/types';
-import { MAX_BODY_BYTES, splitIntoBodies, toInjixoBody, utf8Length } from '../../src/remote/injixo-client';
-import { validateInjixoBody } from '../../src/schemas/injixo-body';
+import { MAX_BODY_BYTES, splitIntoBodies, utf8Length } from '../../src/remote/injixo-client';
+import { injixoBodyFrom as toInjixoBody, validateInjixoBody } from '../../src/schemas/injixo-body';
 
 function contact(i: number, queueName = 'CustomerService email Tickets'): OfferedContact {
   return { contactId: `t:${i}`, queueName, queueIdentifier: 'freshdesk/42/email/tickets', timestamp: '2026-11-21T10:34:22Z', channel: 'cases' };

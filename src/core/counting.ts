@@ -1,0 +1,96 @@
+import { conversationContactId, ticketContactId } from './contact-id';
+import {
+  groupNameFor,
+  NO_GROUP_SEGMENT,
+  queueIdentifier,
+  queueName,
+  replyChannelName,
+  sourceSegment,
+  ticketSourceName,
+  UNKNOWN_SEGMENT,
+  unknownQueueName,
+} from './queues';
+import { parseFreshdeskTime, toUtcIso } from './time';
+import type { ConversationFacts, Decision, Directory, Notice, OfferedContact, QueueKind, ReplyScope, SkipReason, TicketFacts } from './types';
+
+/** Conversation source ids that are never replies (Freshdesk API v2 reference, Conversations). */
+export const NOTE_SOURCE = 2;
+export const SURVEY_FEEDBACK_SOURCE = 6;
+
+/**
+ * Rule 1 (with 4–7, 10–12): a new ticket is one offered contact in its group's and source's
+ * Tickets queue. Throws `InvalidTimestamp` when `created_at` is not an instant; validate first.
+ */
+export function mapTicketCreated(ticket: TicketFacts, directory: Directory): Decision {
+  return attribute(ticket, 'tickets', directory, ticketContactId(ticket.id), ticket.created_at, (sourceName) => sourceName);
+}
+
+/**
+ * Rule 2 (with 4–6, 8–12): a reply in scope is one offered contact in the Replies queue of the
+ * ticket's group and the reply's channel. `'gone'` is a ticket the API answers 404 for.
+ * Throws `InvalidTimestamp` when `created_at` is not an instant; validate first.
+ */
+export function mapConversationCreated(
+  conversation: ConversationFacts,
+  ticket: TicketFacts | 'gone',
+  directory: Directory,
+  scope: ReplyScope,
+): Decision {
+  const reason = skipReason(conversation, scope);
+  if (reason !== undefined) return { kind: 'skip', reason };
+  return attribute(ticket, 'replies', directory, conversationContactId(conversation.id), conversation.created_at, (sourceName) =>
+    replyChannelName(conversation.source, sourceName),
+  );
+}
+
+/**
+ * Rule 13: the initial import counts what was created strictly before the install time; the
+ * product events count the rest. Compared to the millisecond: a ticket created in the same
+ * second as the install may be counted by both, and rule 12's contact id drops the second one.
+ */
+export function countsInImport(createdAt: string, installedAt: string): boolean {
+  return parseFreshdeskTime(createdAt) < parseFreshdeskTime(installedAt);
+}
+
+function skipReason(conversation: ConversationFacts, scope: ReplyScope): SkipReason | undefined {
+  if (conversation.private) return 'private';
+  // A public note is still a note, not a reply.
+  if (conversation.source === NOTE_SOURCE) return 'note';
+  if (conversation.source === SURVEY_FEEDBACK_SOURCE) return 'survey_feedback';
+  if (scope === 'customer' && !conversation.incoming) return 'agent_reply_out_of_scope';
+  return undefined;
+}
+
+function attribute(
+  ticket: TicketFacts | 'gone',
+  kind: QueueKind,
+  directory: Directory,
+  contactId: string,
+  createdAt: string,
+  channelFor: (ticketSourceName: string) => string,
+): Decision {
+  const timestamp = toUtcIso(createdAt);
+  // Rule 5: group and source are not looked up for tickets injixo should not attribute.
+  if (ticket === 'gone' || ticket.spam || ticket.deleted) {
+    return contact({ contactId, queueName: unknownQueueName(kind), queueIdentifier: queueIdentifier(UNKNOWN_SEGMENT, UNKNOWN_SEGMENT, kind), timestamp }, []);
+  }
+  const group = groupNameFor(ticket.group_id, directory);
+  const sourceName = channelFor(ticketSourceName(ticket.source, directory));
+  // A channel from the reply table always slugs to something, so the id fallback only ever
+  // applies to the ticket's own source name.
+  const segment = sourceSegment(sourceName, ticket.source);
+  return contact(
+    {
+      contactId,
+      queueName: queueName(group.name, sourceName, kind),
+      queueIdentifier: queueIdentifier(ticket.group_id ?? NO_GROUP_SEGMENT, segment, kind),
+      timestamp,
+    },
+    group.notice === undefined ? [] : [group.notice],
+  );
+}
+
+function contact(fields: Omit<OfferedContact, 'channel'>, notices: Notice[]): Decision {
+  // Rule 9: injixo tracks replies "using the channel Cases"; tickets go the same way.
+  return { kind: 'contact', contact: { ...fields, channel: 'cases' }, notices };
+}

@@ -1,0 +1,62 @@
+import { InvalidTimestamp } from './invalid-timestamp';
+
+// Freshdesk sends `created_at` as "2021-11-05T12:45:13Z"; other producers (the local servers,
+// hand-edited import files) may add fractional seconds or a numeric offset, so both are accepted.
+// A zone is required: a local time without one cannot be placed in an injixo 15-minute interval.
+const ISO_INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|([+-])(\d{2}):?(\d{2}))$/;
+
+const MS_PER_MINUTE = 60_000;
+
+/** Epoch milliseconds of an ISO-8601 instant with a zone; throws `InvalidTimestamp` otherwise. */
+export function parseFreshdeskTime(value: string): number {
+  const match = ISO_INSTANT.exec(value);
+  if (match === null) throw new InvalidTimestamp(value, 'it is not in the form YYYY-MM-DDTHH:MM:SS with Z or ±HH:MM');
+  const part = (index: number): string => match[index] ?? '';
+  const [year, month, day, hour, minute, second] = [part(1), part(2), part(3), part(4), part(5), part(6)];
+  const [fraction, zone, sign, offsetHours, offsetMinutes] = [part(7), part(8), part(9), part(10), part(11)];
+  const y = Number(year);
+  const mo = Number(month);
+  const d = Number(day);
+  if (mo < 1 || mo > 12) throw new InvalidTimestamp(value, `month ${month} does not exist`);
+  if (d < 1 || d > daysInMonth(y, mo)) throw new InvalidTimestamp(value, `day ${day} does not exist in ${year}-${month}`);
+  // Leap second 60 is refused: JavaScript time has no place for it.
+  if (Number(hour) > 23 || Number(minute) > 59 || Number(second) > 59) {
+    throw new InvalidTimestamp(value, `time ${hour}:${minute}:${second} does not exist`);
+  }
+  if (zone !== 'Z' && (Number(offsetHours) > 23 || Number(offsetMinutes) > 59)) {
+    throw new InvalidTimestamp(value, `offset ${zone} does not exist`);
+  }
+  const date = new Date(0);
+  // setUTCFullYear, unlike Date.UTC, does not map years 0–99 onto 1900–1999.
+  date.setUTCFullYear(y, mo - 1, d);
+  date.setUTCHours(Number(hour), Number(minute), Number(second), Number(fraction.padEnd(3, '0').slice(0, 3)));
+  const offset = (Number(offsetHours) * 60 + Number(offsetMinutes)) * MS_PER_MINUTE;
+  return date.getTime() - (sign === '-' ? -offset : offset);
+}
+
+/** Whether `value` is an instant `parseFreshdeskTime` accepts. */
+export function isFreshdeskTime(value: string): boolean {
+  try {
+    parseFreshdeskTime(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Rule 11: the same instant as `YYYY-MM-DDTHH:MM:SSZ` in UTC, the form injixo takes (SPEC §3).
+ * Fractional seconds are dropped (truncated): injixo buckets contacts into 15-minute intervals.
+ */
+export function toUtcIso(freshdeskTime: string): string {
+  const iso = new Date(parseFreshdeskTime(freshdeskTime)).toISOString();
+  // toISOString switches to a 6-digit signed year outside 0000–9999, which injixo cannot take.
+  if (iso.length !== 24) throw new InvalidTimestamp(freshdeskTime, 'its UTC year is outside 0000–9999');
+  return `${iso.slice(0, 19)}Z`;
+}
+
+function daysInMonth(year: number, month: number): number {
+  const date = new Date(0);
+  date.setUTCFullYear(year, month, 0);
+  return date.getUTCDate();
+}

@@ -1,0 +1,99 @@
+/**
+ * The body the app POSTs to injixo's contact-events endpoint (SPEC §3; source: injixo help
+ * center, "Import data with the injixo API"). Strict on purpose: injixo creates a queue for every
+ * new (identifier, name, integration) triple and can never delete one, so a malformed contact
+ * must be caught before it leaves (SPEC §2 rule 10).
+ */
+import type { JSONSchemaType } from 'ajv';
+import type { OfferedContact } from '../core/types';
+import { createValidator } from './create-validator';
+import type { Validated } from './create-validator';
+
+export interface InjixoContactEvent {
+  /** `handled` and `duration` are left out: Freshdesk has no handling times (SPEC §3). */
+  properties: { offered: true };
+  queueName: string;
+  queueIdentifier: string;
+  timestamp: string;
+  channel: 'cases';
+}
+
+export interface InjixoContactEventsBody {
+  data: InjixoContactEvent[];
+  /** Sent only when the admin filled the optional integration id. [assumption] (SPEC §3) */
+  meta?: { integrationConfigurationId: number };
+}
+
+// Mirrors the core's queue naming (rules 4, 5, 10) so anything else is refused.
+const QUEUE_NAME_PATTERN = '^\\S+( \\S+)* (Tickets|Replies)$';
+const QUEUE_IDENTIFIER_PATTERN = '^freshdesk/([0-9]+|none|unknown)/[a-z0-9]+(-[a-z0-9]+)*/(tickets|replies)$';
+const UTC_TIMESTAMP_PATTERN = '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$';
+
+const contactEventSchema: JSONSchemaType<InjixoContactEvent> = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['properties', 'queueName', 'queueIdentifier', 'timestamp', 'channel'],
+  properties: {
+    properties: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['offered'],
+      properties: { offered: { type: 'boolean', const: true } },
+    },
+    queueName: {
+      type: 'string',
+      pattern: QUEUE_NAME_PATTERN,
+      description: 'words separated by single spaces, ending in Tickets or Replies',
+    },
+    queueIdentifier: {
+      type: 'string',
+      pattern: QUEUE_IDENTIFIER_PATTERN,
+      description: 'freshdesk/<group id|none|unknown>/<source slug>/<tickets|replies>',
+    },
+    timestamp: {
+      type: 'string',
+      pattern: UTC_TIMESTAMP_PATTERN,
+      description: 'a UTC time like 2026-11-21T10:34:22Z',
+    },
+    channel: { type: 'string', const: 'cases' },
+  },
+};
+
+const bodySchema: JSONSchemaType<InjixoContactEventsBody> = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['data'],
+  properties: {
+    data: { type: 'array', minItems: 1, items: contactEventSchema },
+    // A $ref keeps `meta` optional without JSONSchemaType's forced `nullable`: null is refused.
+    meta: { $ref: '#/$defs/meta' },
+  },
+  $defs: {
+    meta: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['integrationConfigurationId'],
+      properties: { integrationConfigurationId: { type: 'integer', minimum: 1 } },
+    },
+  },
+};
+
+const checkInjixoBody = createValidator(bodySchema, 'body');
+
+export function validateInjixoBody(input: unknown): Validated<InjixoContactEventsBody> {
+  return checkInjixoBody(input);
+}
+
+/** The request body for `contacts`; `integrationConfigurationId` only when the admin set one. */
+export function injixoBodyFrom(contacts: readonly OfferedContact[], integrationConfigurationId?: number): InjixoContactEventsBody {
+  const data = contacts.map(
+    (contact): InjixoContactEvent => ({
+      properties: { offered: true },
+      queueName: contact.queueName,
+      queueIdentifier: contact.queueIdentifier,
+      timestamp: contact.timestamp,
+      channel: contact.channel,
+    }),
+  );
+  return integrationConfigurationId === undefined ? { data } : { data, meta: { integrationConfigurationId } };
+}

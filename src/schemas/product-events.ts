@@ -1,0 +1,139 @@
+/**
+ * The product-event payloads (`args.data`) the handlers receive. Only the fields the counting
+ * rules read are required; Freshdesk sends many more and adds new ones, so extras pass.
+ * Shapes: SPEC §5 and the FDK's sample payloads in server/test_data/support_ticket/.
+ */
+import type { JSONSchemaType } from 'ajv';
+import type { ConversationFacts, TicketFacts } from '../core/types';
+import { createValidator, FRESHDESK_TIME_FORMAT, nullableInteger } from './create-validator';
+import type { Validated } from './create-validator';
+
+/** The ticket fields the rules read, as events and GET /api/v2/tickets/{id} carry them. */
+export interface TicketPayload {
+  id: number;
+  group_id: number | null;
+  source: number;
+  spam: boolean;
+  /** Absent from some payloads; null accepted because ajv's optional properties are nullable. */
+  deleted?: boolean | null;
+  created_at: string;
+}
+
+export interface ConversationPayload {
+  id: number;
+  ticket_id: number;
+  source: number;
+  private: boolean;
+  incoming: boolean;
+  created_at: string;
+}
+
+export interface TicketCreatedData {
+  ticket: TicketPayload;
+}
+
+export interface ConversationCreatedData {
+  conversation: ConversationPayload;
+}
+
+export interface TicketUpdatedData {
+  /** `changes` is `{attr: [old, new]}` and not guaranteed present (SPEC §5); the app does not read it. */
+  ticket: TicketPayload & { changes?: Record<string, unknown> | null };
+}
+
+export const FRESHDESK_TIME_DESCRIPTION = 'an ISO-8601 time with a zone, such as 2021-11-05T12:45:13Z';
+
+export const freshdeskTimeSchema = { type: 'string', format: FRESHDESK_TIME_FORMAT, description: FRESHDESK_TIME_DESCRIPTION } as const;
+
+export const ticketProperties = {
+  id: { type: 'integer' },
+  group_id: nullableInteger,
+  source: { type: 'integer' },
+  spam: { type: 'boolean' },
+  deleted: { type: 'boolean', nullable: true },
+  created_at: freshdeskTimeSchema,
+} as const;
+
+export const ticketRequired = ['id', 'group_id', 'source', 'spam', 'created_at'] as const;
+
+export const ticketPayloadSchema: JSONSchemaType<TicketPayload> = {
+  type: 'object',
+  required: ticketRequired,
+  properties: ticketProperties,
+};
+
+export const conversationPayloadSchema: JSONSchemaType<ConversationPayload> = {
+  type: 'object',
+  required: ['id', 'ticket_id', 'source', 'private', 'incoming', 'created_at'],
+  properties: {
+    id: { type: 'integer' },
+    ticket_id: { type: 'integer' },
+    source: { type: 'integer' },
+    private: { type: 'boolean' },
+    incoming: { type: 'boolean' },
+    created_at: freshdeskTimeSchema,
+  },
+};
+
+const ticketCreatedDataSchema: JSONSchemaType<TicketCreatedData> = {
+  type: 'object',
+  required: ['ticket'],
+  properties: { ticket: ticketPayloadSchema },
+};
+
+const conversationCreatedDataSchema: JSONSchemaType<ConversationCreatedData> = {
+  type: 'object',
+  required: ['conversation'],
+  properties: { conversation: conversationPayloadSchema },
+};
+
+const ticketUpdatedDataSchema: JSONSchemaType<TicketUpdatedData> = {
+  type: 'object',
+  required: ['ticket'],
+  properties: {
+    ticket: {
+      type: 'object',
+      required: ticketRequired,
+      properties: { ...ticketProperties, changes: { type: 'object', nullable: true, required: [] } },
+    },
+  },
+};
+
+const checkTicketCreatedData = createValidator(ticketCreatedDataSchema, 'data');
+const checkConversationCreatedData = createValidator(conversationCreatedDataSchema, 'data');
+const checkTicketUpdatedData = createValidator(ticketUpdatedDataSchema, 'data');
+
+export function validateTicketCreatedData(input: unknown): Validated<TicketCreatedData> {
+  return checkTicketCreatedData(input);
+}
+
+export function validateConversationCreatedData(input: unknown): Validated<ConversationCreatedData> {
+  return checkConversationCreatedData(input);
+}
+
+export function validateTicketUpdatedData(input: unknown): Validated<TicketUpdatedData> {
+  return checkTicketUpdatedData(input);
+}
+
+/** Copies only the facts the rules read, so nothing else of the payload is kept or stored. */
+export function ticketFactsFrom(ticket: TicketPayload): TicketFacts {
+  return {
+    id: ticket.id,
+    group_id: ticket.group_id,
+    source: ticket.source,
+    spam: ticket.spam,
+    deleted: ticket.deleted ?? false,
+    created_at: ticket.created_at,
+  };
+}
+
+export function conversationFactsFrom(conversation: ConversationPayload): ConversationFacts {
+  return {
+    id: conversation.id,
+    ticket_id: conversation.ticket_id,
+    source: conversation.source,
+    private: conversation.private,
+    incoming: conversation.incoming,
+    created_at: conversation.created_at,
+  };
+}
