@@ -1,6 +1,6 @@
 import { mapConversationCreated } from '../core/counting';
 import type { ConversationFacts, ReplyScope } from '../core/types';
-import { runDelivery } from '../delivery/deliver';
+import { type DeliveryReport, runDelivery } from '../delivery/deliver';
 import { COUNTERS_KEY, readHealthView } from '../delivery/health-view';
 import { type OutboxRecord, type PackedRecord, recordId, recordInOutbox, unpackRecord } from '../delivery/outbox';
 import { newState, STATE_KEY, writeState } from '../delivery/state';
@@ -93,7 +93,7 @@ async function onTicketUpdate(args: HandlerArgs, platform: Platform): Promise<vo
   await record(args, platform, { k: 'u', ticket: ticketFactsFrom(parsed.value.ticket) });
 }
 
-async function deliver(args: HandlerArgs, platform: Platform) {
+function deliver(args: HandlerArgs, platform: Platform): Promise<DeliveryReport> {
   return runDelivery({ ...platform, nowMs: eventTime(args.timestamp), settings: readSettings(args.iparams) });
 }
 
