@@ -114,7 +114,7 @@ export async function runDelivery(deps: DeliveryDeps): Promise<DeliveryReport> {
   await writeState(db, state);
 
   const moreToDo = lastSettledSlot(nowMs) > state.cursor || (state.backlog.chunks.length > 0 && result.failure === undefined);
-  if (moreToDo) await scheduleFollowUp(deps.schedule, nowMs);
+  if (moreToDo) await scheduleDeliverySoon(deps.schedule, nowMs);
   const report: DeliveryReport = {
     outcome: 'delivered',
     records: records.length,
@@ -291,7 +291,8 @@ function updateHealth(state: AppState, result: SendResult, dropped: number, dire
   }
 }
 
-async function scheduleFollowUp(schedule: Scheduler, nowMs: number): Promise<void> {
+/** Asks for a delivery run about a minute from now; at most one such run is ever pending. */
+export async function scheduleDeliverySoon(schedule: Scheduler, nowMs: number): Promise<void> {
   try {
     await schedule.create({ name: FOLLOW_UP_SCHEDULE, data: { kind: 'deliver' }, schedule_at: new Date(nowMs + FOLLOW_UP_DELAY_MS).toISOString() });
   } catch {

@@ -1,6 +1,6 @@
 import { mapConversationCreated } from '../core/counting';
 import type { ConversationFacts, ReplyScope } from '../core/types';
-import { type DeliveryReport, runDelivery } from '../delivery/deliver';
+import { type DeliveryReport, runDelivery, scheduleDeliverySoon } from '../delivery/deliver';
 import { COUNTERS_KEY, readHealthView } from '../delivery/health-view';
 import { type OutboxRecord, type PackedRecord, recordId, recordInOutbox, unpackRecord } from '../delivery/outbox';
 import { newState, STATE_KEY, writeState } from '../delivery/state';
@@ -135,9 +135,12 @@ async function onAppUninstall(_args: HandlerArgs, platform: Platform): Promise<v
 }
 
 async function afterAppUpdate(args: HandlerArgs, platform: Platform): Promise<void> {
-  // New settings may carry a new injixo key: try the backlog now rather than in 5 minutes.
-  log('info', 'SETTINGS_UPDATED', 'settings saved; delivering waiting contacts now');
-  await deliver(args, platform);
+  // New settings may carry a new injixo key: drain the backlog within a minute rather than at
+  // the next recurring run. Set-up events must answer within 10 s, so the run itself happens
+  // in its own invocation.
+  log('info', 'SETTINGS_UPDATED', 'settings saved; waiting contacts will be delivered within a minute');
+  await scheduleDeliverySoon(platform.schedule, eventTime(args.timestamp));
+  platform.renderData();
 }
 
 async function getStatus(args: HandlerArgs, platform: Platform): Promise<void> {

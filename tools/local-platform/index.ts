@@ -1,0 +1,570 @@
+/**
+ * The local Freshworks Platform 3.0 (SPEC §6): runs the *built* server/server.js in a sandbox
+ * shaped like the platform's, with `$request`, `$db`, `$schedule` and `renderData` behaving as
+ * the platform documents, a clock the caller controls, the per-minute limits on by default, and
+ * a ledger of every platform call for tests and benchmarks.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { format } from 'node:util';
+import { ManualClock, type Clock } from '../clock';
+import { readAppConfig, type AppConfig } from './app-config';
+import { KvStore } from './kv-store';
+import { SlidingWindowLimiter } from './rate-limiter';
+import { sendRequest } from './request-client';
+import { AppSandbox } from './sandbox';
+import { Scheduler, type ScheduleRecord } from './scheduler';
+import { renderTemplate } from './template-renderer';
+import {
+  DEFAULT_LIMITS,
+  PlatformCallError,
+  isPlainObject,
+  jsonBytes,
+  type InvocationResult,
+  type LedgerEntry,
+  type LedgerKind,
+  type LogLine,
+  type PlatformLimits,
+  type RenderedData,
+} from './types';
+
+export * from './types';
+export type { ScheduleRecord } from './scheduler';
+
+export interface LocalPlatformOptions {
+  /** Default: the repository root. */
+  appDir?: string;
+  /** Installation parameters, secure ones included. */
+  iparams: Record<string, unknown>;
+  /** Template host → local base URL, e.g. {'api.injixo.com': 'http://127.0.0.1:4321'}. */
+  hostMap?: Record<string, string>;
+  clock?: Clock;
+  account?: { id?: string; domain?: string; region?: string };
+  limits?: Partial<PlatformLimits>;
+  onLog?: (line: LogLine) => void;
+}
+
+export type SetupOutcome = { ok: true } | { ok: false; message: string };
+export type FunctionOutcome = { ok: true; data: unknown } | { ok: false; error: unknown };
+
+export interface PlatformGlobals {
+  request: { invokeTemplate(name: string, options?: unknown): Promise<unknown> };
+  db: {
+    set(key: string, value: unknown, options?: unknown): Promise<unknown>;
+    get(key: string): Promise<unknown>;
+    delete(key: string): Promise<unknown>;
+    update(key: string, action: string, attributes: unknown): Promise<unknown>;
+  };
+  schedule: {
+    create(spec: unknown): Promise<unknown>;
+    fetch(query: unknown): Promise<unknown>;
+    update(spec: unknown): Promise<unknown>;
+    delete(query: unknown): Promise<unknown>;
+  };
+  renderData: (error?: unknown, data?: unknown) => void;
+}
+
+/** App set-up events (architecture/app_setup_events_doc.md) end with renderData. */
+const SETUP_EVENTS = new Set(['onAppInstall', 'onAppUninstall', 'afterAppUpdate']);
+/** App events carry a millisecond timestamp; product events carry seconds (see server/test_data). */
+const APP_EVENTS = new Set([...SETUP_EVENTS, 'onScheduledEvent', 'onExternalEvent']);
+/** architecture/app_setup_events_doc.md: the renderData error message "should not exceed 60 characters". */
+export const RENDER_MESSAGE_MAX = 60;
+/** api/server-method-invocation-docs.md: "The payload limit for SMI should not exceed 100KB". */
+export const SMI_PAYLOAD_BYTES = 100 * 1024;
+
+type Mode = 'event' | 'setup' | 'smi';
+
+interface Scope {
+  invocationId: number;
+  handler: string;
+  /** A simulated crash happened: later platform calls of this invocation reject. */
+  crashed: boolean;
+  /** The invocation ended by timeout or crash; its stray async work may not reach the platform. */
+  dead: boolean;
+  rendered?: RenderedData;
+  onRender?: () => void;
+  onCrash?: (entry: LedgerEntry) => void;
+}
+
+type Ending =
+  | { kind: 'returned'; value: unknown }
+  | { kind: 'rendered' }
+  | { kind: 'threw'; error: unknown }
+  | { kind: 'timeout' }
+  | { kind: 'crash'; entry: LedgerEntry };
+
+const repoRoot = path.resolve(__dirname, '..', '..');
+
+function describeError(error: unknown): string {
+  if (isPlainObject(error) || (typeof error === 'object' && error !== null)) {
+    const e = error as { message?: unknown; status?: unknown };
+    if (typeof e.message === 'string') return e.message;
+    return JSON.stringify(error);
+  }
+  return String(error);
+}
+
+/** Copies a value out of the sandbox's realm (JSON-shaped; an Error keeps name and message). */
+function toHost(value: unknown): unknown {
+  if (value === undefined || value === null) return value;
+  if (typeof value === 'object' && typeof (value as Error).stack === 'string' && typeof (value as Error).message === 'string') {
+    return { name: (value as Error).name, message: (value as Error).message };
+  }
+  const json = JSON.stringify(value);
+  return json === undefined ? undefined : JSON.parse(json);
+}
+
+export class LocalPlatform {
+  readonly ledger: LedgerEntry[] = [];
+  readonly logs: LogLine[] = [];
+  private readonly kv: KvStore;
+  private readonly scheduler: Scheduler;
+  private readonly requestLimiter: SlidingWindowLimiter;
+  private readonly kvLimiter: SlidingWindowLimiter;
+  private readonly limits: PlatformLimits;
+  private readonly account: { id: string; domain: string; region: string };
+  private readonly hostScope: Scope = { invocationId: 0, handler: '(host)', crashed: false, dead: false };
+  private iparams: Record<string, unknown>;
+  private nextInvocationId = 0;
+  private crashMatcher: ((entry: LedgerEntry) => boolean) | undefined;
+  private installed = false;
+  private closed = false;
+
+  private constructor(
+    private readonly config: AppConfig,
+    private readonly sandbox: AppSandbox,
+    private readonly clock: Clock,
+    private readonly options: LocalPlatformOptions,
+  ) {
+    this.limits = { ...DEFAULT_LIMITS, ...options.limits };
+    this.account = {
+      id: options.account?.id ?? '1',
+      domain: options.account?.domain ?? 'acme.freshdesk.com',
+      region: options.account?.region ?? 'US',
+    };
+    this.iparams = { ...options.iparams };
+    this.kv = new KvStore(clock);
+    this.scheduler = new Scheduler(clock);
+    this.requestLimiter = new SlidingWindowLimiter(clock, this.limits.requestsPerMinute);
+    this.kvLimiter = new SlidingWindowLimiter(clock, this.limits.kvOpsPerMinute);
+  }
+
+  /** Reads the app's manifest and config and checks server.js exports every manifest handler. */
+  static load(options: LocalPlatformOptions): Promise<LocalPlatform> {
+    // Built inside the executor so a bad app folder rejects instead of throwing synchronously.
+    return new Promise((resolve) => resolve(LocalPlatform.create(options)));
+  }
+
+  private static create(options: LocalPlatformOptions): LocalPlatform {
+    const appDir = path.resolve(options.appDir ?? repoRoot);
+    const config = readAppConfig(appDir);
+    const sandbox = new AppSandbox(path.join(appDir, 'server'), config.dependencies);
+    const platform = new LocalPlatform(config, sandbox, options.clock ?? new ManualClock(), options);
+    const exported = sandbox.instantiate(platform.sandboxGlobals(platform.hostScope)).exports;
+    const missing = [...config.eventHandlers.values(), ...config.functions].filter((h) => typeof exported[h] !== 'function');
+    if (missing.length > 0) {
+      throw new Error(`local platform: server/server.js does not export handler(s) named in manifest.json: ${missing.join(', ')}`);
+    }
+    return platform;
+  }
+
+  get isInstalled(): boolean {
+    return this.installed;
+  }
+
+  // ---- events -------------------------------------------------------------------------------
+
+  /** Fires a product or app event by its event name (e.g. 'onTicketCreate') with a real-shaped payload. */
+  async trigger(event: string, data?: unknown, extra: Record<string, unknown> = {}): Promise<InvocationResult> {
+    const handler = this.handlerFor(event);
+    const args: Record<string, unknown> = { ...this.baseArgs(event), ...(data === undefined ? {} : { data }), ...extra };
+    this.checkPayload(event, data);
+    return await this.invoke(event, handler, args, SETUP_EVENTS.has(event) ? 'setup' : 'event');
+  }
+
+  /** Runs a server/test_data JSON file as-is, with this installation's iparams merged in. */
+  async runFixture(file: string): Promise<InvocationResult> {
+    const payload: unknown = JSON.parse(fs.readFileSync(file, 'utf8'));
+    if (!isPlainObject(payload)) throw new Error(`local platform: ${file} is not a JSON object`);
+    const event = typeof payload.event === 'string' ? payload.event : path.basename(file, '.json');
+    const handler = this.handlerFor(event);
+    this.checkPayload(event, payload.data);
+    const iparams = isPlainObject(payload.iparams) ? payload.iparams : {};
+    return await this.invoke(event, handler, { ...payload, iparams: { ...iparams, ...this.iparams } }, SETUP_EVENTS.has(event) ? 'setup' : 'event');
+  }
+
+  /** onAppInstall: the install completes only when the handler calls renderData() without an error. */
+  async install(): Promise<SetupOutcome> {
+    const outcome = await this.runSetup('onAppInstall');
+    if (outcome.ok) this.installed = true;
+    return outcome;
+  }
+
+  /**
+   * onAppUninstall. The docs warn that an uninstall handler answering with an error blocks the
+   * uninstall for good; we report that as `{ok: false}` so tests can assert it never happens.
+   * A completed uninstall removes the installation's KV data and schedules (keyvalue-store-docs.md).
+   */
+  async uninstall(): Promise<SetupOutcome> {
+    const outcome = await this.runSetup('onAppUninstall');
+    if (outcome.ok) {
+      this.installed = false;
+      this.kv.clear();
+      this.scheduler.clear();
+    }
+    return outcome;
+  }
+
+  /** New settings; fires afterAppUpdate when declared and keeps the old settings if it refuses. */
+  async updateSettings(iparams: Record<string, unknown>): Promise<SetupOutcome> {
+    const previous = this.iparams;
+    this.iparams = { ...iparams };
+    const outcome = await this.runSetup('afterAppUpdate');
+    if (!outcome.ok) this.iparams = previous;
+    return outcome;
+  }
+
+  /** Server method invocation: the function answers with renderData(error, data). */
+  async callFunction(name: string, data: Record<string, unknown> = {}): Promise<FunctionOutcome> {
+    if (!this.config.functions.has(name)) {
+      return { ok: false, error: { status: 404, message: 'Requested function not found or registered' } };
+    }
+    if (jsonBytes(data) > SMI_PAYLOAD_BYTES) {
+      return { ok: false, error: { status: 413, message: `SMI payload exceeds ${SMI_PAYLOAD_BYTES} bytes` } };
+    }
+    // api/server-method-invocation-docs.md: the function receives the payload plus `iparams`.
+    const result = await this.invoke(name, name, { ...data, iparams: { ...this.iparams } }, 'smi');
+    if (!result.rendered) return { ok: false, error: { status: 500, message: result.error?.message ?? 'no response' } };
+    if (result.rendered.error !== null && result.rendered.error !== undefined) return { ok: false, error: result.rendered.error };
+    return { ok: true, data: result.rendered.data };
+  }
+
+  /**
+   * Moves a ManualClock forward and fires every schedule that falls due, in time order, each
+   * awaited before the next (the clock stands at the schedule's time while it runs).
+   */
+  async advance(ms: number): Promise<InvocationResult[]> {
+    const clock = this.clock as Partial<ManualClock>;
+    if (typeof clock.advanceTo !== 'function') throw new Error('local platform: advance() needs a ManualClock');
+    const target = this.clock.now() + ms;
+    const results: InvocationResult[] = [];
+    for (let due = this.scheduler.takeNextDue(target); due; due = this.scheduler.takeNextDue(target)) {
+      clock.advanceTo(due.nextRunAt);
+      const handler = this.config.eventHandlers.get('onScheduledEvent');
+      if (handler) {
+        results.push(await this.invoke('onScheduledEvent', handler, { ...this.baseArgs('onScheduledEvent'), data: due.data }, 'event'));
+      }
+    }
+    clock.advanceTo(target);
+    return results;
+  }
+
+  // ---- inspection ---------------------------------------------------------------------------
+
+  /** The emulated services for TypeScript code running in-process (ledger handler '(host)'). */
+  globals(): PlatformGlobals & { rendered(): RenderedData | undefined } {
+    const scope = this.hostScope;
+    const g = this.services(scope, (v) => toHost(v));
+    return {
+      request: g.$request,
+      db: g.$db,
+      schedule: g.$schedule,
+      renderData: (error?: unknown, data?: unknown) => {
+        scope.rendered = { error: error ?? null, data };
+      },
+      rendered: () => scope.rendered,
+    };
+  }
+
+  counts(): { requests: number; kvOps: number; schedules: number; invocations: number; rejected: number } {
+    const of = (kind: LedgerKind): number => this.ledger.filter((e) => e.kind === kind).length;
+    return {
+      requests: of('request'),
+      kvOps: of('kv'),
+      schedules: of('schedule'),
+      invocations: of('invocation'),
+      rejected: this.ledger.filter((e) => e.outcome === 'rejected').length,
+    };
+  }
+
+  kvSnapshot(): Record<string, unknown> {
+    return this.kv.snapshot();
+  }
+
+  schedulesSnapshot(): ScheduleRecord[] {
+    return this.scheduler.snapshot();
+  }
+
+  /** The process "dies" right after the first platform call matching `match` completes. */
+  crashOn(match: (entry: LedgerEntry) => boolean): void {
+    this.crashMatcher = match;
+  }
+
+  close(): Promise<void> {
+    this.closed = true;
+    return Promise.resolve();
+  }
+
+  // ---- internals ----------------------------------------------------------------------------
+
+  private handlerFor(event: string): string {
+    const handler = this.config.eventHandlers.get(event);
+    if (!handler) throw new Error(`local platform: manifest.json declares no handler for event '${event}'`);
+    return handler;
+  }
+
+  private checkPayload(event: string, data: unknown): void {
+    const bytes = jsonBytes(data ?? null);
+    if (bytes > this.limits.payloadBytes) {
+      throw new Error(`local platform: the ${event} payload is ${bytes} bytes, over the platform's ${this.limits.payloadBytes}-byte limit`);
+    }
+  }
+
+  private baseArgs(event: string): Record<string, unknown> {
+    const now = this.clock.now();
+    return {
+      account_id: this.account.id,
+      domain: this.account.domain,
+      event,
+      region: this.account.region,
+      timestamp: APP_EVENTS.has(event) ? now : now / 1000,
+      currentHost: { endpoint_urls: { freshdesk: `https://${this.account.domain}` } },
+      iparams: { ...this.iparams },
+    };
+  }
+
+  private async runSetup(event: string): Promise<SetupOutcome> {
+    const handler = this.config.eventHandlers.get(event);
+    if (!handler) return { ok: true };
+    const result = await this.invoke(event, handler, this.baseArgs(event), 'setup');
+    return result.ok ? { ok: true } : { ok: false, message: result.error?.message ?? 'failed' };
+  }
+
+  private record(scope: Scope, entry: Omit<LedgerEntry, 'invocationId' | 'handler' | 'at'>): LedgerEntry {
+    const full: LedgerEntry = { invocationId: scope.invocationId, handler: scope.handler, at: this.clock.now(), ...entry };
+    this.ledger.push(full);
+    return full;
+  }
+
+  /** Runs one platform call for `scope`: ledger entry, crash simulation, realm copy of the answer. */
+  private async platformCall(
+    scope: Scope,
+    kind: Exclude<LedgerKind, 'invocation'>,
+    meta: { name?: string; op?: string; key?: string },
+    realm: (v: unknown) => unknown,
+    run: () => unknown,
+  ): Promise<unknown> {
+    if (this.closed || scope.crashed || scope.dead) {
+      this.record(scope, { kind, ...meta, outcome: 'rejected' });
+      throw realm({ status: 500, message: 'local platform: this invocation has already ended (crash, timeout or closed platform)' });
+    }
+    let value: unknown;
+    try {
+      value = await run();
+    } catch (err) {
+      if (!(err instanceof PlatformCallError)) throw err;
+      const p = err.payload;
+      const entry = this.record(scope, {
+        kind, ...meta, outcome: err.outcome,
+        ...(typeof p.status === 'number' ? { status: p.status } : {}),
+        ...(typeof p.attempts === 'number' ? { attempts: p.attempts } : {}),
+      });
+      if (this.crashAfter(scope, entry)) return new Promise(() => undefined);
+      throw realm(p);
+    }
+    const v = value as { status?: unknown; attempts?: unknown };
+    const entry = this.record(scope, {
+      kind, ...meta, outcome: 'ok',
+      ...(kind === 'request' && typeof v.status === 'number' ? { status: v.status } : {}),
+      ...(kind === 'request' && typeof v.attempts === 'number' ? { attempts: v.attempts } : {}),
+    });
+    // The process died before the app could see the answer: the promise never settles.
+    if (this.crashAfter(scope, entry)) return new Promise(() => undefined);
+    if (kind === 'request') {
+      const r = value as { status: number; headers: Record<string, string>; response: string };
+      return realm({ status: r.status, headers: r.headers, response: r.response });
+    }
+    return realm(value);
+  }
+
+  private crashAfter(scope: Scope, entry: LedgerEntry): boolean {
+    if (!this.crashMatcher || scope === this.hostScope || !this.crashMatcher(entry)) return false;
+    this.crashMatcher = undefined;
+    scope.crashed = true;
+    scope.onCrash?.(entry);
+    return true;
+  }
+
+  private limited(limiter: SlidingWindowLimiter, payload: Record<string, unknown>): void {
+    if (!limiter.tryAcquire()) throw new PlatformCallError({ status: 429, ...payload }, 'rejected');
+  }
+
+  private services(scope: Scope, realm: (v: unknown) => unknown): { $request: PlatformGlobals['request']; $db: PlatformGlobals['db']; $schedule: PlatformGlobals['schedule'] } {
+    const kvCall = (op: string, key: unknown, run: () => unknown): Promise<unknown> =>
+      this.platformCall(scope, 'kv', { op, ...(typeof key === 'string' ? { key } : {}) }, realm, () => {
+        // errors/request-method-errors.md words the request limit; the KV one is worded alike. [assumption]
+        this.limited(this.kvLimiter, { message: `You have exceeded the limit of ${this.limits.kvOpsPerMinute} requests per minute` });
+        return run();
+      });
+    const scheduleCall = (op: string, spec: unknown, run: () => unknown): Promise<unknown> => {
+      const name = isPlainObject(spec) && typeof spec.name === 'string' ? { key: spec.name } : {};
+      return this.platformCall(scope, 'schedule', { op, ...name }, realm, run);
+    };
+    return {
+      $request: {
+        invokeTemplate: (name: string, options?: unknown) =>
+          this.platformCall(scope, 'request', { name: String(name) }, realm, () => this.invokeTemplate(name, options)),
+      },
+      $db: {
+        set: (key, value, options) => kvCall('set', key, () => this.kv.set(key, value, options)),
+        get: (key) => kvCall('get', key, () => this.kv.get(key)),
+        delete: (key) => kvCall('delete', key, () => this.kv.delete(key)),
+        update: (key, action, attributes) => kvCall('update', key, () => this.kv.update(key, action, attributes)),
+      },
+      $schedule: {
+        create: (spec) => scheduleCall('create', spec, () => this.scheduler.create(spec)),
+        fetch: (query) => scheduleCall('fetch', query, () => this.scheduler.fetch(query)),
+        update: (spec) => scheduleCall('update', spec, () => this.scheduler.update(spec)),
+        delete: (query) => scheduleCall('delete', query, () => this.scheduler.delete(query)),
+      },
+    };
+  }
+
+  private invokeTemplate(name: unknown, options: unknown): Promise<unknown> {
+    this.limited(this.requestLimiter, {
+      headers: {},
+      message: `You have exceeded the limit of ${this.limits.requestsPerMinute} requests per minute`,
+      errorSource: 'APP',
+    });
+    const template = typeof name === 'string' && this.config.declaredRequests.has(name) ? this.config.requestTemplates[name] : undefined;
+    if (template === undefined) {
+      // errors/error-catalog.md: declared in manifest.json AND defined in config/requests.json. Status is ours. [assumption]
+      throw new PlatformCallError({ status: 404, headers: {}, message: 'Request template not found', errorSource: 'APP', attempts: 0 }, 'rejected');
+    }
+    const opts = isPlainObject(options) ? options : {};
+    if (opts.body !== undefined && typeof opts.body !== 'string') {
+      throw new PlatformCallError({ status: 400, headers: {}, message: 'The request body must be a string (JSON.stringify it)', errorSource: 'APP', attempts: 0 }, 'rejected');
+    }
+    const rendered = renderTemplate(template, {
+      iparams: this.iparams,
+      secureIparams: this.config.secureIparams,
+      context: isPlainObject(opts.context) ? opts.context : {},
+      endpointUrls: { freshdesk: `https://${this.account.domain}` },
+    });
+    return sendRequest(rendered, opts.body, {
+      hostMap: this.options.hostMap ?? {},
+      timeoutMs: this.limits.requestTimeoutMs,
+      retryDelayScale: this.limits.retryDelayScale,
+    });
+  }
+
+  private sandboxGlobals(scope: Scope, realm: (v: unknown) => unknown = toHost): Record<string, unknown> {
+    const s = this.services(scope, (v) => realm(v));
+    const log = (level: LogLine['level']) => (...args: unknown[]): void => {
+      const line: LogLine = { level, message: format(...args), at: this.clock.now(), handler: scope.handler, invocationId: scope.invocationId };
+      this.logs.push(line);
+      this.options.onLog?.(line);
+    };
+    return {
+      $request: s.$request,
+      $db: s.$db,
+      $schedule: s.$schedule,
+      renderData: (error?: unknown, data?: unknown): void => {
+        if (scope.rendered) return; // the platform answers once; later calls change nothing
+        scope.rendered = { error: toHost(error) ?? null, data: toHost(data) };
+        scope.onRender?.();
+      },
+      generateTargetUrl: () => Promise.resolve(`http://127.0.0.1:10001/local-platform/webhooks/${encodeURIComponent(this.account.id)}`),
+      console: { log: log('log'), info: log('info'), warn: log('warn'), error: log('error'), debug: log('debug') },
+    };
+  }
+
+  private async invoke(event: string, handler: string, args: Record<string, unknown>, mode: Mode): Promise<InvocationResult> {
+    if (this.closed) throw new Error('local platform: closed');
+    const scope: Scope = { invocationId: ++this.nextInvocationId, handler, crashed: false, dead: false };
+    let cloneIn: (v: unknown) => unknown = toHost;
+    const instance = this.sandbox.instantiate(this.sandboxGlobals(scope, (v) => cloneIn(v)));
+    cloneIn = (v) => instance.clone(v);
+    const fn = instance.exports[handler];
+
+    const budgetMs = mode === 'setup' ? Math.min(this.limits.invocationMs, this.limits.setupEventMs) : this.limits.invocationMs;
+    const wallStart = performance.now();
+    const cpuStart = process.cpuUsage();
+    let timer: NodeJS.Timeout | undefined;
+    let returned: unknown;
+    const ending = await new Promise<Ending>((resolve) => {
+      scope.onCrash = (entry) => resolve({ kind: 'crash', entry });
+      scope.onRender = () => {
+        if (mode !== 'event') resolve({ kind: 'rendered' });
+      };
+      timer = setTimeout(() => resolve({ kind: 'timeout' }), budgetMs);
+      if (typeof fn !== 'function') {
+        resolve({ kind: 'threw', error: new Error(`server/server.js exports no function '${handler}'`) });
+        return;
+      }
+      let result: unknown;
+      try {
+        result = (fn as (a: unknown) => unknown).call(instance.exports, instance.clone(args));
+      } catch (error) {
+        resolve({ kind: 'threw', error });
+        return;
+      }
+      Promise.resolve(result).then(
+        (value) => {
+          returned = value;
+          // Set-up events and SMI wait for renderData (or time out), like the platform.
+          if (mode === 'event') resolve({ kind: 'returned', value });
+          else if (scope.rendered) resolve({ kind: 'rendered' });
+        },
+        (error: unknown) => resolve({ kind: 'threw', error }),
+      );
+    });
+    clearTimeout(timer);
+    if (ending.kind === 'timeout' || ending.kind === 'crash') scope.dead = true;
+    const cpu = process.cpuUsage(cpuStart);
+    const wallMs = performance.now() - wallStart;
+    const cpuMicros = cpu.user + cpu.system;
+
+    const error = this.endingError(ending, scope, mode, budgetMs);
+    const result: InvocationResult = {
+      invocationId: scope.invocationId,
+      event,
+      handler,
+      ok: error === undefined,
+      ...(returned === undefined ? {} : { value: toHost(returned) }),
+      ...(scope.rendered ? { rendered: scope.rendered } : {}),
+      ...(error ? { error } : {}),
+      wallMs,
+      cpuMicros,
+    };
+    this.ledger.push({
+      invocationId: scope.invocationId, handler, kind: 'invocation', name: event,
+      outcome: result.ok ? 'ok' : 'error', at: this.clock.now(), wallMs, cpuMicros,
+    });
+    return result;
+  }
+
+  private endingError(ending: Ending, scope: Scope, mode: Mode, budgetMs: number): InvocationResult['error'] | undefined {
+    switch (ending.kind) {
+      case 'returned':
+        return undefined;
+      case 'threw':
+        return { message: describeError(ending.error), cause: toHost(ending.error) };
+      case 'timeout':
+        return { message: `App execution timed out after ${budgetMs} ms${mode !== 'event' && !scope.rendered ? ' (renderData was never called)' : ''}` };
+      case 'crash':
+        return { message: `local platform: simulated crash after ${ending.entry.kind} ${ending.entry.op ?? ending.entry.name ?? ''}`.trimEnd() };
+      case 'rendered': {
+        const rendered = scope.rendered as RenderedData;
+        if (mode !== 'setup' || rendered.error === null || rendered.error === undefined) return undefined;
+        const message = isPlainObject(rendered.error) && typeof rendered.error.message === 'string' ? rendered.error.message : '';
+        if (message.length > RENDER_MESSAGE_MAX) {
+          return { message: `renderData error message must not exceed ${RENDER_MESSAGE_MAX} characters (got ${message.length}): ${message}` };
+        }
+        return { message: message || 'renderData was called with an error that has no message', cause: rendered.error };
+      }
+    }
+  }
+}

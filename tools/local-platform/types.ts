@@ -1,0 +1,111 @@
+/** Shapes shared by the local platform's modules and its users (tests, benchmarks). */
+
+export type LedgerKind = 'request' | 'kv' | 'schedule' | 'invocation';
+
+/**
+ * One platform call. `outcome`: `ok`; `rejected` when the platform refused the call before it
+ * had any effect (rate limit, validation, crash); `error` when the call ran but failed
+ * (non-2xx answer, network failure, timeout, missing record).
+ */
+export interface LedgerEntry {
+  invocationId: number;
+  handler: string;
+  kind: LedgerKind;
+  /** Template name (request), event name (invocation). */
+  name?: string;
+  /** Operation (kv: set/get/update/delete, schedule: create/fetch/update/delete). */
+  op?: string;
+  /** KV key or schedule name. */
+  key?: string;
+  outcome: 'ok' | 'rejected' | 'error';
+  status?: number;
+  attempts?: number;
+  /** Clock time (ms) when the call finished. */
+  at: number;
+  /** Invocations only: real elapsed milliseconds and process CPU microseconds. */
+  wallMs?: number;
+  cpuMicros?: number;
+}
+
+export interface LogLine {
+  level: 'log' | 'info' | 'warn' | 'error' | 'debug';
+  message: string;
+  at: number;
+  handler: string;
+  invocationId: number;
+}
+
+export interface PlatformLimits {
+  requestsPerMinute: number;
+  kvOpsPerMinute: number;
+  /** Real milliseconds an invocation may take (platform: 20 s). */
+  invocationMs: number;
+  /** Real milliseconds an app set-up event may take (app_setup_events_doc.md: 10 s). */
+  setupEventMs: number;
+  /** Largest product-event payload (platform: 256 KB). */
+  payloadBytes: number;
+  /** Real milliseconds per request attempt (platform: 15 s). */
+  requestTimeoutMs: number;
+  /** Multiplies a template's retryDelay to get the real wait; tests use 0. */
+  retryDelayScale: number;
+}
+
+export const DEFAULT_LIMITS: PlatformLimits = {
+  requestsPerMinute: 50,
+  kvOpsPerMinute: 50,
+  invocationMs: 20_000,
+  setupEventMs: 10_000,
+  payloadBytes: 256 * 1024,
+  requestTimeoutMs: 15_000,
+  retryDelayScale: 1,
+};
+
+/** What `renderData(error, data)` was called with. */
+export interface RenderedData {
+  error: unknown;
+  data: unknown;
+}
+
+export interface InvocationResult {
+  invocationId: number;
+  event: string;
+  handler: string;
+  ok: boolean;
+  /** What the handler's promise resolved to. */
+  value?: unknown;
+  /** Set when the handler called renderData. */
+  rendered?: RenderedData;
+  error?: { message: string; cause?: unknown };
+  wallMs: number;
+  cpuMicros: number;
+}
+
+/** A rejection the platform produces itself (KV, schedule, request validation/limits). */
+export interface PlatformRejection {
+  status: number;
+  message: string;
+  [extra: string]: unknown;
+}
+
+/** Thrown inside the emulator to turn into a platform rejection with a ledger outcome. */
+export class PlatformCallError extends Error {
+  constructor(
+    readonly payload: PlatformRejection | Record<string, unknown>,
+    readonly outcome: 'rejected' | 'error',
+  ) {
+    super(typeof payload.message === 'string' ? payload.message : `platform call failed (${String(payload.status)})`);
+    this.name = 'PlatformCallError';
+  }
+}
+
+export function rejectWith(status: number, message: string, outcome: 'rejected' | 'error' = 'rejected'): never {
+  throw new PlatformCallError({ status, message }, outcome);
+}
+
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return Object.prototype.toString.call(value) === '[object Object]';
+}
+
+export function jsonBytes(value: unknown): number {
+  return Buffer.byteLength(JSON.stringify(value) ?? '', 'utf8');
+}
