@@ -1,0 +1,127 @@
+/**
+ * The counting oracle: what injixo should have received for a world, written straight from
+ * SPEC §2 and deliberately independent of the app's own mapping code (src/ is never imported),
+ * so a test comparing the two catches a bug in either.
+ */
+import type { FreshdeskTicket, World } from './world';
+
+export type ReplyScope = 'customer' | 'all_public';
+
+export interface ExpectedContact {
+  queueIdentifier: string;
+  queueName: string;
+  /** UTC ISO-8601 with Z, whole seconds (SPEC §2 rule 11). */
+  timestamp: string;
+  kind: 'tickets' | 'replies';
+  /** Ticket source for tickets, conversation source for replies. */
+  sourceId: number;
+  ticketId: number;
+  conversationId?: number;
+}
+
+export interface OracleOptions {
+  replyScope: ReplyScope;
+  /** ms, inclusive; default the world's start. */
+  from?: number;
+  /** ms, exclusive; default the world's end. */
+  to?: number;
+}
+
+/** SPEC §2 rule 8: conversation sources are their own enumeration. */
+const REPLY_CHANNEL_NAMES: Record<number, string> = {
+  0: 'email',
+  5: 'twitter',
+  7: 'facebook',
+  8: 'email',
+  9: 'phone',
+  10: 'mobihelp',
+  11: 'e-commerce',
+};
+
+const NOTE_SOURCE = 2;
+const SURVEY_FEEDBACK_SOURCE = 6;
+const UNKNOWN_NAME = 'Unknown group/source';
+
+/** Lower-case, every run of other characters becomes one '-', no '-' at either end. */
+export function slugify(name: string): string {
+  return name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+}
+
+function toTimestamp(at: number): string {
+  return new Date(at).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** Every offered contact the app should send for the world's events in [from, to). */
+export function expectedOfferedContacts(world: World, options: OracleOptions): ExpectedContact[] {
+  const sourceNames = new Map<number, string>();
+  for (const [label, id] of Object.entries(world.sourceChoices())) sourceNames.set(id, label.toLowerCase());
+  // The world only uses sources its account labels, so the labels always apply (rule 7).
+  const sourceName = (id: number): string => sourceNames.get(id) ?? `source ${id}`;
+
+  const groupName = (groupId: number | null, at: number): string => {
+    if (groupId === null) return 'No group';
+    const group = world.groupsAsOf(at).find((candidate) => candidate.id === groupId);
+    return group ? group.name : `Group ${groupId}`;
+  };
+
+  const queueFor = (
+    ticket: FreshdeskTicket | undefined,
+    channel: string,
+    kind: 'tickets' | 'replies',
+    at: number,
+  ): { queueIdentifier: string; queueName: string } => {
+    const suffix = kind === 'tickets' ? 'Tickets' : 'Replies';
+    if (!ticket || ticket.spam || ticket.deleted) {
+      return { queueIdentifier: `freshdesk/unknown/unknown/${kind}`, queueName: `${UNKNOWN_NAME} ${suffix}` };
+    }
+    const groupPart = ticket.group_id === null ? 'none' : String(ticket.group_id);
+    return {
+      queueIdentifier: `freshdesk/${groupPart}/${slugify(channel)}/${kind}`,
+      queueName: `${groupName(ticket.group_id, at)} ${channel} ${suffix}`,
+    };
+  };
+
+  const contacts: ExpectedContact[] = [];
+  for (const event of world.timeline(options.from, options.to)) {
+    // Rule 3: updates never count.
+    if (event.kind === 'ticketUpdated') continue;
+    const ticket = world.ticketAsOf(event.ticketId, event.at);
+    const timestamp = toTimestamp(event.at);
+    if (event.kind === 'ticketCreated') {
+      if (!ticket) throw new Error(`oracle: ticket ${event.ticketId} is missing at its own creation`);
+      const queue = queueFor(ticket, sourceName(ticket.source), 'tickets', event.at);
+      contacts.push({ ...queue, timestamp, kind: 'tickets', sourceId: ticket.source, ticketId: event.ticketId });
+      continue;
+    }
+    const conversationId = event.conversationId ?? -1;
+    const found = world.conversation(event.ticketId, conversationId);
+    if (!found) throw new Error(`oracle: conversation ${conversationId} of ticket ${event.ticketId} is unknown`);
+    const conversation = found.json;
+    // Rule 2: public, not a note, not survey feedback; customer scope also needs incoming.
+    if (conversation.private || conversation.source === NOTE_SOURCE || conversation.source === SURVEY_FEEDBACK_SOURCE) continue;
+    if (options.replyScope === 'customer' && !conversation.incoming) continue;
+    const channel = REPLY_CHANNEL_NAMES[conversation.source] ?? (ticket ? sourceName(ticket.source) : 'unknown');
+    const queue = queueFor(ticket, channel, 'replies', event.at);
+    contacts.push({ ...queue, timestamp, kind: 'replies', sourceId: conversation.source, ticketId: event.ticketId, conversationId });
+  }
+  return contacts;
+}
+
+/** queueIdentifier → 15-minute UTC interval start (ISO) → count. */
+export function countPerQueueInterval(contacts: readonly ExpectedContact[]): Map<string, Map<string, number>> {
+  const counts = new Map<string, Map<string, number>>();
+  const quarter = 15 * 60 * 1000;
+  for (const contact of contacts) {
+    const interval = toTimestamp(Math.floor(Date.parse(contact.timestamp) / quarter) * quarter);
+    let perInterval = counts.get(contact.queueIdentifier);
+    if (!perInterval) {
+      perInterval = new Map();
+      counts.set(contact.queueIdentifier, perInterval);
+    }
+    perInterval.set(interval, (perInterval.get(interval) ?? 0) + 1);
+  }
+  return counts;
+}

@@ -1,0 +1,54 @@
+/**
+ * Freshdesk's per-account, per-minute API limits (Freshdesk API v2 reference, "Rate Limit"):
+ * one budget per plan shared by every caller, and a lower sub-limit for the ticket list
+ * endpoint. "Even invalid requests count towards the rate limit."
+ */
+export type FreshdeskPlan = 'growth' | 'pro' | 'enterprise';
+
+export const PLAN_LIMITS: Readonly<Record<FreshdeskPlan, { total: number; ticketList: number }>> = {
+  growth: { total: 200, ticketList: 20 },
+  pro: { total: 400, ticketList: 100 },
+  enterprise: { total: 700, ticketList: 200 },
+};
+
+const MINUTE = 60_000;
+
+export interface RateDecision {
+  allowed: boolean;
+  total: number;
+  remaining: number;
+  usedByThisRequest: number;
+  /** Whole seconds until the next minute window; only when refused. */
+  retryAfterSeconds?: number;
+}
+
+export class MinuteRateLimiter {
+  private window = Number.NEGATIVE_INFINITY;
+  private used = 0;
+  private ticketListUsed = 0;
+
+  constructor(private plan: FreshdeskPlan) {}
+
+  setPlan(plan: FreshdeskPlan): void {
+    this.plan = plan;
+  }
+
+  /** Charges one call at clock time `now`, or refuses it. */
+  take(now: number, isTicketList: boolean): RateDecision {
+    const window = Math.floor(now / MINUTE);
+    if (window !== this.window) {
+      this.window = window;
+      this.used = 0;
+      this.ticketListUsed = 0;
+    }
+    const limits = PLAN_LIMITS[this.plan];
+    const refused = this.used >= limits.total || (isTicketList && this.ticketListUsed >= limits.ticketList);
+    if (refused) {
+      const retryAfterSeconds = Math.max(1, Math.ceil(((window + 1) * MINUTE - now) / 1000));
+      return { allowed: false, total: limits.total, remaining: Math.max(0, limits.total - this.used), usedByThisRequest: 0, retryAfterSeconds };
+    }
+    this.used += 1;
+    if (isTicketList) this.ticketListUsed += 1;
+    return { allowed: true, total: limits.total, remaining: limits.total - this.used, usedByThisRequest: 1 };
+  }
+}

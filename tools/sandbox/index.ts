@@ -1,0 +1,111 @@
+/**
+ * A whole local installation in one call: the local Freshdesk serving a generated world,
+ * the local injixo, and the app installed in the local platform with working keys, all on
+ * one simulated clock. `npm start`, the end-to-end tests and the benchmark share it, so what
+ * the README shows is what the tests check.
+ */
+import { ManualClock } from '../clock';
+import { LocalPlatform, type LogLine, type PlatformLimits } from '../local-platform';
+import { toProductEvent } from '../local-freshdesk/product-events';
+import { startLocalFreshdesk } from '../local-freshdesk/server';
+import { generateWorld, type World } from '../local-freshdesk/world';
+import { startLocalInjixo, type FaultWindow, type LocalInjixo } from '../local-injixo/server';
+
+export const SANDBOX_KEYS = {
+  injixo: 'injixo-sandbox-key-3f9a',
+  freshdeskAdmin: 'fd-admin-sandbox-key-77c1',
+  freshdeskAgent: 'fd-agent-sandbox-key-0b2e',
+} as const;
+
+export interface SandboxOptions {
+  seed?: number;
+  /** ISO time the world starts; the app is installed one minute before. */
+  start?: string;
+  days?: number;
+  ticketsPerDay?: number;
+  replyScope?: 'customer' | 'all_public';
+  plan?: 'growth' | 'pro' | 'enterprise';
+  limits?: Partial<PlatformLimits>;
+  faults?: FaultWindow[];
+  /** Settings overrides (e.g. a wrong key), merged over the working ones. */
+  iparams?: Record<string, unknown>;
+  onLog?: (line: LogLine) => void;
+}
+
+export interface ReplayStats {
+  events: number;
+  byEvent: Record<string, number>;
+  failedInvocations: number;
+}
+
+export interface Sandbox {
+  clock: ManualClock;
+  world: World;
+  platform: LocalPlatform;
+  injixo: LocalInjixo;
+  freshdeskUrl: string;
+  iparams: Record<string, unknown>;
+  installedAt: number;
+  /** Feeds every world event in [from, to) to the app at its own time, firing schedules in between. */
+  replay(from?: number, to?: number): Promise<ReplayStats>;
+  /** Lets simulated time pass (schedules fire) until the outbox and backlog had a chance to drain. */
+  settle(minutes?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const start = options.start ?? '2026-11-02T00:00:00Z';
+  const world = generateWorld({ seed: options.seed ?? 7, start, days: options.days ?? 1, ticketsPerDay: options.ticketsPerDay ?? 2000 });
+  const installedAt = world.start - 60_000;
+  const clock = new ManualClock(installedAt);
+  const freshdesk = await startLocalFreshdesk({
+    world,
+    clock,
+    plan: options.plan ?? 'pro',
+    adminApiKey: SANDBOX_KEYS.freshdeskAdmin,
+    agentApiKey: SANDBOX_KEYS.freshdeskAgent,
+  });
+  const injixo = await startLocalInjixo({ apiKey: SANDBOX_KEYS.injixo, clock, ...(options.faults ? { faults: options.faults } : {}) });
+  const domain = world.account.domain;
+  const iparams: Record<string, unknown> = {
+    injixo_api_key: SANDBOX_KEYS.injixo,
+    freshdesk_api_key: SANDBOX_KEYS.freshdeskAdmin,
+    reply_scope: options.replyScope ?? 'customer',
+    ...options.iparams,
+  };
+  const platform = await LocalPlatform.load({
+    iparams,
+    clock,
+    account: { domain },
+    hostMap: { 'api.injixo.com': injixo.url, [domain]: freshdesk.url },
+    ...(options.limits ? { limits: options.limits } : {}),
+    ...(options.onLog ? { onLog: options.onLog } : {}),
+  });
+  const installed = await platform.install();
+  if (!installed.ok) throw new Error(`sandbox: install was refused: ${installed.message}`);
+
+  async function replay(from = world.start, to = world.end): Promise<ReplayStats> {
+    const stats: ReplayStats = { events: 0, byEvent: {}, failedInvocations: 0 };
+    for (const event of world.timeline(from, to)) {
+      if (event.at > clock.now()) await platform.advance(event.at - clock.now());
+      const productEvent = toProductEvent(world, event);
+      const result = await platform.trigger(productEvent.event, productEvent.data);
+      stats.events += 1;
+      stats.byEvent[productEvent.event] = (stats.byEvent[productEvent.event] ?? 0) + 1;
+      if (!result.ok) stats.failedInvocations += 1;
+    }
+    return stats;
+  }
+
+  async function settle(minutes = 30): Promise<void> {
+    for (let i = 0; i < minutes; i += 1) await platform.advance(60_000);
+  }
+
+  async function close(): Promise<void> {
+    await platform.close();
+    await injixo.close();
+    await freshdesk.close();
+  }
+
+  return { clock, world, platform, injixo, freshdeskUrl: freshdesk.url, iparams, installedAt, replay, settle, close };
+}
