@@ -5,7 +5,7 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'server/', 'app/scripts/', 'dist/', 'coverage/', '.build/', '.artifacts/', 'jest.config.js', 'test/fixtures/', 'src/platform/sandbox-globals.d.ts'] },
+  { ignores: ['node_modules/', 'server/', 'app/scripts/', 'dist/', 'coverage/', '.build/', '.artifacts/', 'jest.config.js', 'test/fixtures/', 'src/platform/sandbox-globals.d.ts', 'config/assets/iparams.js'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

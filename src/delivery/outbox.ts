@@ -58,7 +58,7 @@ export const OUTBOX_PREFIX = 'outbox:';
  * Width of one outbox key. Five minutes keeps a key under the 40 KB KV limit even when
  * every one of the 50 KV operations a minute is an append (250 × ~45 bytes).
  */
-export const SLOT_MINUTES = 5;
+export const SLOT_MINUTES = 10;
 /** Handlers run at most 20 s (SPEC §5): a slot is complete this long after it ends. */
 export const SLOT_SETTLE_MS = 30_000;
 /** One-time schedules that carry records the KV store refused (its per-minute limit). */

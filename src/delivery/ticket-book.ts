@@ -11,7 +11,7 @@ import { isNotFound } from './outbox';
  * delivery run touches one or two shards, and a reply to a recent ticket is answered by a
  * shard the run already read. Each entry is [group_id (-1 = none), source, flags, created_at s].
  */
-export const SHARD_SIZE = 250;
+export const SHARD_SIZE = 1000;
 export const SHARD_PREFIX = 'tickets:';
 
 type Entry = [number, number, number, number];

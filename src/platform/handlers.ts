@@ -17,7 +17,7 @@ import type { Handler, HandlerArgs, Platform } from './types';
 
 /** The recurring delivery run (one recurring schedule is all an installation may have). */
 export const DELIVERY_SCHEDULE = 'deliver';
-export const DELIVERY_EVERY_MINUTES = 5;
+export const DELIVERY_EVERY_MINUTES = 10;
 
 /** Ticket changes that alter how later replies are attributed (SPEC §2 rule 3). */
 const ATTRIBUTION_FIELDS = ['group_id', 'source', 'spam', 'deleted'];

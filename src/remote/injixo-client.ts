@@ -4,7 +4,12 @@ import type { RequestClient } from '../platform/types';
 import { classifyTemplateFailure } from './classify';
 import { AppError } from './errors';
 
-/** The request template that posts to injixo (config/requests.json). */
+/**
+ * The request template that posts to injixo (config/requests.json). It has maxAttempts 1 on
+ * purpose: injixo's API has no contact id, so a POST that timed out after injixo stored it
+ * would be stored again by every platform retry — and three 15 s attempts do not fit in a
+ * 20 s invocation anyway. Failed batches wait in the backlog for the next run instead.
+ */
 export const INJIXO_TEMPLATE = 'injixoPostContacts';
 
 /**

@@ -1,5 +1,5 @@
 import Ajv from 'ajv';
-import type { ErrorObject, JSONSchemaType } from 'ajv';
+import type { ErrorObject, JSONSchemaType, ValidateFunction } from 'ajv';
 import { isFreshdeskTime } from '../core/time';
 
 /** What a validator returns: the input narrowed to `T`, or the first problem found. */
@@ -15,11 +15,19 @@ export interface SchemaViolation {
 /** Format name for ISO-8601 instants with a zone, checked by the core's own parser. */
 export const FRESHDESK_TIME_FORMAT = 'freshdesk-time';
 
-// One instance for every schema, each compiled once at module load. `allErrors: false` stops at
-// the first problem (one message is all a log line needs); `verbose` exposes the failing schema
-// so a pattern's `description` can say what was expected.
-const ajv = new Ajv({ allErrors: false, strict: true, verbose: true });
-ajv.addFormat(FRESHDESK_TIME_FORMAT, { type: 'string', validate: isFreshdeskTime });
+// One instance for every schema. `allErrors: false` stops at the first problem (one message is
+// all a log line needs); `verbose` exposes the failing schema so a pattern's `description` can
+// say what was expected. Both the instance and each schema are made on first use: every
+// platform invocation starts cold, and a handler needs one schema, not all of them.
+let sharedAjv: Ajv | undefined;
+
+function ajvInstance(): Ajv {
+  if (!sharedAjv) {
+    sharedAjv = new Ajv({ allErrors: false, strict: true, verbose: true });
+    sharedAjv.addFormat(FRESHDESK_TIME_FORMAT, { type: 'string', validate: isFreshdeskTime });
+  }
+  return sharedAjv;
+}
 
 /** `basePath` places the input inside a larger document, for messages about one part of it. */
 export type Validator<T> = (input: unknown, basePath?: readonly string[]) => Validated<T>;
@@ -29,11 +37,13 @@ export type Validator<T> = (input: unknown, basePath?: readonly string[]) => Val
  * input in messages (for example `data` for a product event's `args.data`).
  */
 export function createValidator<T>(schema: JSONSchemaType<T>, rootLabel: string): Validator<T> {
-  const validate = ajv.compile(schema);
+  let validate: ValidateFunction<T> | undefined;
   // A list's items are named `<rootLabel>.<index>`: a field path never starts with a bare number.
   const rootPath = (schema as { type?: unknown }).type === 'array' ? [rootLabel] : [];
-  return (input, basePath = []) =>
-    validate(input) ? { ok: true, value: input } : { ok: false, error: violationFrom(validate.errors ?? [], rootLabel, [...rootPath, ...basePath]) };
+  return (input, basePath = []) => {
+    validate ??= ajvInstance().compile(schema);
+    return validate(input) ? { ok: true, value: input } : { ok: false, error: violationFrom(validate.errors ?? [], rootLabel, [...rootPath, ...basePath]) };
+  };
 }
 
 /** A required property that may be null (JSONSchemaType models `nullable` for optional ones only). */

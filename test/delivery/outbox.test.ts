@@ -35,7 +35,7 @@ describe('outbox slots', () => {
   });
 
   it('are settled only once no handler can still append to them', () => {
-    const slotStart = Date.UTC(2026, 10, 21, 10, 5, 0);
+    const slotStart = slotOf(Date.UTC(2026, 10, 21, 10, 7, 0)) * SLOT_MINUTES * 60_000;
     expect(lastSettledSlot(slotStart + 10_000)).toBe(slotOf(slotStart) - 2);
     expect(lastSettledSlot(slotStart + 30_000)).toBe(slotOf(slotStart) - 1);
   });

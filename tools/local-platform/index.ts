@@ -35,7 +35,11 @@ export type { ScheduleRecord } from './scheduler';
 export interface LocalPlatformOptions {
   /** Default: the repository root. */
   appDir?: string;
-  /** Installation parameters, secure ones included. */
+  /**
+   * Installation parameters, secure ones included. An app with a custom settings page
+   * (config/iparams.html) names its secure ones the way its `postConfigs` does, in
+   * `__meta.secure` (runtime/custom-iparams-docs.md); the handlers never see `__meta`.
+   */
   iparams: Record<string, unknown>;
   /** Template host → local base URL, e.g. {'api.injixo.com': 'http://127.0.0.1:4321'}. */
   hostMap?: Record<string, string>;
@@ -43,6 +47,12 @@ export interface LocalPlatformOptions {
   account?: { id?: string; domain?: string; region?: string };
   limits?: Partial<PlatformLimits>;
   onLog?: (line: LogLine) => void;
+  /**
+   * Run these handlers (the app's TypeScript sources, `src/platform/handlers.ts`) in this
+   * process instead of the built server.js in the sandbox: the same services, limits and
+   * ledger, but the code is the one jest measures for coverage. Fidelity tests leave it unset.
+   */
+  inProcessHandlers?: Record<string, (args: never, platform: never) => unknown>;
 }
 
 export type SetupOutcome = { ok: true } | { ok: false; message: string };
@@ -144,7 +154,7 @@ export class LocalPlatform {
       domain: options.account?.domain ?? 'acme.freshdesk.com',
       region: options.account?.region ?? 'US',
     };
-    this.iparams = { ...options.iparams };
+    this.iparams = this.acceptIparams(options.iparams);
     this.kv = new KvStore(clock);
     this.scheduler = new Scheduler(clock);
     this.requestLimiter = new SlidingWindowLimiter(clock, this.limits.requestsPerMinute);
@@ -160,14 +170,22 @@ export class LocalPlatform {
   private static create(options: LocalPlatformOptions): LocalPlatform {
     const appDir = path.resolve(options.appDir ?? repoRoot);
     const config = readAppConfig(appDir);
-    const sandbox = new AppSandbox(path.join(appDir, 'server'), config.dependencies);
+    const sandbox = new AppSandbox(path.join(appDir, 'server'), config.dependencies, options.inProcessHandlers !== undefined);
     const platform = new LocalPlatform(config, sandbox, options.clock ?? new ManualClock(), options);
-    const exported = sandbox.instantiate(platform.sandboxGlobals(platform.hostScope)).exports;
+    const exported = platform.instantiate(platform.sandboxGlobals(platform.hostScope)).exports;
     const missing = [...config.eventHandlers.values(), ...config.functions].filter((h) => typeof exported[h] !== 'function');
     if (missing.length > 0) {
       throw new Error(`local platform: server/server.js does not export handler(s) named in manifest.json: ${missing.join(', ')}`);
     }
     return platform;
+  }
+
+  /** Takes `__meta.secure` out of a postConfigs-shaped object and remembers those names as secure. */
+  private acceptIparams(iparams: Record<string, unknown>): Record<string, unknown> {
+    const { __meta: meta, ...values } = iparams;
+    const secure = isPlainObject(meta) && Array.isArray(meta.secure) ? meta.secure : [];
+    for (const name of secure) if (typeof name === 'string') this.config.secureIparams.add(name);
+    return values;
   }
 
   get isInstalled(): boolean {
@@ -220,7 +238,7 @@ export class LocalPlatform {
   /** New settings; fires afterAppUpdate when declared and keeps the old settings if it refuses. */
   async updateSettings(iparams: Record<string, unknown>): Promise<SetupOutcome> {
     const previous = this.iparams;
-    this.iparams = { ...iparams };
+    this.iparams = this.acceptIparams(iparams);
     const outcome = await this.runSetup('afterAppUpdate');
     if (!outcome.ok) this.iparams = previous;
     return outcome;
@@ -460,6 +478,28 @@ export class LocalPlatform {
     });
   }
 
+  /** The app's exports for one invocation: from the built server.js, or the in-process handlers. */
+  private instantiate(globals: Record<string, unknown>): { exports: Record<string, unknown>; clone<T>(value: T): T } {
+    const handlers = this.options.inProcessHandlers;
+    if (!handlers) return this.sandbox.instantiate(globals);
+    const platform = { request: globals.$request, db: globals.$db, schedule: globals.$schedule, renderData: globals.renderData };
+    const sandboxConsole = globals.console as Console;
+    const exports: Record<string, unknown> = {};
+    for (const [name, handler] of Object.entries(handlers)) {
+      exports[name] = async (args: unknown): Promise<unknown> => {
+        // The sources log through the global console; route it into this invocation's log lines.
+        const hostConsole = globalThis.console;
+        globalThis.console = sandboxConsole;
+        try {
+          return await (handler as (a: unknown, p: unknown) => unknown)(args, platform);
+        } finally {
+          globalThis.console = hostConsole;
+        }
+      };
+    }
+    return { exports, clone: <T>(value: T): T => (value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T)) };
+  }
+
   private sandboxGlobals(scope: Scope, realm: (v: unknown) => unknown = toHost): Record<string, unknown> {
     const s = this.services(scope, (v) => realm(v));
     const log = (level: LogLine['level']) => (...args: unknown[]): void => {
@@ -485,7 +525,7 @@ export class LocalPlatform {
     if (this.closed) throw new Error('local platform: closed');
     const scope: Scope = { invocationId: ++this.nextInvocationId, handler, crashed: false, dead: false };
     let cloneIn: (v: unknown) => unknown = toHost;
-    const instance = this.sandbox.instantiate(this.sandboxGlobals(scope, (v) => cloneIn(v)));
+    const instance = this.instantiate(this.sandboxGlobals(scope, (v) => cloneIn(v)));
     cloneIn = (v) => instance.clone(v);
     const fn = instance.exports[handler];
 

@@ -36,9 +36,10 @@ export class AppSandbox {
   constructor(
     private readonly serverDir: string,
     private readonly dependencies: ReadonlySet<string>,
+    inProcess = false,
   ) {
     this.serverFile = path.join(serverDir, 'server.js');
-    if (!fs.existsSync(this.serverFile)) {
+    if (!inProcess && !fs.existsSync(this.serverFile)) {
       throw new Error(`local platform: ${this.serverFile} does not exist; build the app first (npm run build)`);
     }
     this.hostRequire = createRequire(this.serverFile);

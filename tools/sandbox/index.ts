@@ -4,6 +4,8 @@
  * one simulated clock. `npm start`, the end-to-end tests and the benchmark share it, so what
  * the README shows is what the tests check.
  */
+import { SECURE_IPARAMS } from '../../src/app/settings-fields';
+import { handlers } from '../../src/platform/handlers';
 import { ManualClock } from '../clock';
 import { LocalPlatform, type LogLine, type PlatformLimits } from '../local-platform';
 import { toProductEvent } from '../local-freshdesk/product-events';
@@ -30,6 +32,8 @@ export interface SandboxOptions {
   /** Settings overrides (e.g. a wrong key), merged over the working ones. */
   iparams?: Record<string, unknown>;
   onLog?: (line: LogLine) => void;
+  /** Run the TypeScript handlers in-process (for coverage) instead of the built server.js. */
+  inProcess?: boolean;
 }
 
 export interface ReplayStats {
@@ -67,10 +71,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   });
   const injixo = await startLocalInjixo({ apiKey: SANDBOX_KEYS.injixo, clock, ...(options.faults ? { faults: options.faults } : {}) });
   const domain = world.account.domain;
+  // Shaped like the install page's postConfigs(): values plus which of them are secure.
   const iparams: Record<string, unknown> = {
+    __meta: { secure: [...SECURE_IPARAMS] },
     injixo_api_key: SANDBOX_KEYS.injixo,
     freshdesk_api_key: SANDBOX_KEYS.freshdeskAdmin,
     reply_scope: options.replyScope ?? 'customer',
+    import_window_days: 0,
     ...options.iparams,
   };
   const platform = await LocalPlatform.load({
@@ -80,6 +87,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     hostMap: { 'api.injixo.com': injixo.url, [domain]: freshdesk.url },
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.onLog ? { onLog: options.onLog } : {}),
+    ...(options.inProcess ? { inProcessHandlers: handlers } : {}),
   });
   const installed = await platform.install();
   if (!installed.ok) throw new Error(`sandbox: install was refused: ${installed.message}`);

@@ -1,0 +1,118 @@
+/**
+ * Every string an admin reads on the install page and the status page, in English.
+ * `{name}` marks a placeholder; fr.ts must use the same placeholders (test/ui checks it).
+ * The `guidance.*` texts are the server's GUIDANCE (src/delivery/messages.ts) word for word, so
+ * the status page can show them in the admin's language by failure code.
+ */
+export const en = {
+  'app.name': 'injixo connect',
+
+  'install.title': 'Connect Freshdesk to injixo',
+  'install.intro':
+    'New tickets and replies are sent to injixo as offered contacts, so planners can forecast and schedule your agents. Both keys are checked when you save.',
+  'install.checking': 'Checking the keys with injixo and Freshdesk…',
+  'install.checked': 'Both keys work. You can save.',
+  'install.fixErrors': 'Please correct the fields marked below.',
+  'install.checkButton': 'Check keys',
+
+  'field.injixoKey.label': 'injixo API key',
+  'field.injixoKey.hint': 'In injixo: Account > Integrations > Freshdesk > Install the injixo app > Generate.',
+  'field.freshdeskKey.label': 'Freshdesk API key of an Account Administrator',
+  'field.freshdeskKey.hint':
+    'Signed in to Freshdesk as an Account Administrator: Profile settings > View API key. The app reads your group names with it.',
+  'field.secret.saved': 'A key is saved. Leave this empty to keep it, or paste a new key.',
+  'field.secret.reenter': 'Saved keys are never shown. Paste the key again to save these settings.',
+  'field.replyScope.label': 'Replies counted',
+  'field.replyScope.customer': 'Customer replies only (recommended)',
+  'field.replyScope.all_public': 'Customer replies and agents’ public replies',
+  'field.replyScope.hint': 'Private notes and survey feedback never count.',
+  'field.importWindow.label': 'Import past tickets',
+  'field.importWindow.none': 'No import',
+  'field.importWindow.days': 'Last {days} days',
+  'field.importWindow.hint': 'Tickets and replies created before the installation are sent once, so forecasts have history from day one.',
+  'field.integrationId.label': 'injixo integration configuration id (optional)',
+  'field.integrationId.hint': 'Leave empty unless injixo support asked you to set it.',
+
+  'error.required': 'This field is required.',
+  'error.integrationId': 'Enter a whole number greater than 0, or leave the field empty.',
+  'error.injixoKeyRejected':
+    'injixo rejected this API key (HTTP {status}). It may have been regenerated in injixo. Generate a new key in injixo (Account > Integrations > Freshdesk) and paste it here.',
+  'warning.injixoUnavailable':
+    'injixo could not be reached to check the key. You can save; the status page shows whether deliveries work.',
+  'error.freshdeskKeyRejected':
+    'Freshdesk rejected this API key (HTTP 401). Copy the key again from Profile settings > View API key.',
+  'error.freshdeskNotAdmin':
+    'This key belongs to an agent without the Account Administrator role, so Freshdesk refuses the Groups API (GET /api/v2/groups, HTTP 403). Paste the API key of an Account Administrator.',
+  'error.freshdeskUnavailable': 'Freshdesk did not answer the key check (HTTP {status}). Please try again in a minute.',
+
+  'status.title': 'injixo connect — status',
+  'status.loading': 'Loading the status…',
+  'status.loadFailed': 'The status could not be loaded ({detail}). Reload the page to try again.',
+  'status.refresh': 'Refresh',
+  'state.flowing': 'Contacts are flowing to injixo',
+  'state.key_rejected': 'injixo rejects the API key',
+  'state.injixo_unavailable': 'injixo is not answering',
+  'state.backlog_draining': 'Sending contacts that were waiting',
+  'state.waiting_for_first_delivery': 'Waiting for the first delivery',
+  'state.keyRejectedSince': 'Since {time}. No contact is lost: they are sent once the key works.',
+  'label.installedAt': 'Installed',
+  'label.lastSuccess': 'Last successful delivery',
+  'label.never': 'Never',
+  'label.backlog': 'Waiting to be sent',
+  'label.parked': 'Set aside (refused by injixo)',
+  'label.dropped': 'Lost',
+  'label.invalidPayloads': 'Unreadable events',
+  'label.consecutiveFailures': 'Failed attempts in a row',
+  'failure.title': 'Last failure',
+  'failure.when': '{time}, HTTP {status}',
+  'failure.whenNoStatus': '{time}, no answer',
+  'failure.details': 'Details: {message}',
+  'today.title': 'Sent today ({day}, UTC)',
+  'today.empty': 'No contacts sent yet today.',
+  'today.queue': 'Queue',
+  'today.offered': 'Offered contacts',
+  'today.total': 'Total',
+
+  'action.testConnection': 'Test connection',
+  'action.retryNow': 'Retry backlog now',
+  'action.working': 'Working…',
+  'action.failed': 'The action failed ({detail}). Please try again; if it keeps failing, see the app logs.',
+  'test.injixo.ok': 'injixo accepts the API key.',
+  'test.injixo.rejected':
+    'injixo rejects the API key. Generate a new key in injixo (Account > Integrations > Freshdesk) and paste it on this app’s settings page.',
+  'test.injixo.unavailable': 'injixo did not answer. Contacts are kept; try again later.',
+  'test.freshdesk.ok': 'Freshdesk accepts the admin API key.',
+  'test.freshdesk.rejected':
+    'Freshdesk rejects the API key. Paste the API key of an Account Administrator on this app’s settings page.',
+  'test.freshdesk.not_admin':
+    'The Freshdesk API key has no Account Administrator rights, so the Groups API (GET /api/v2/groups) is refused. Paste the key of an Account Administrator on this app’s settings page.',
+  'test.freshdesk.unavailable': 'Freshdesk did not answer. Please try again in a minute.',
+  'deliver.delivered': 'Delivery done. Sent: {sent}. Still waiting: {backlog}.',
+  'deliver.moreToDo': 'More contacts are waiting; the next run continues by itself.',
+  'deliver.busy': 'A delivery is already running. Please try again in a minute.',
+  'deliver.waiting_for_directory':
+    'The app is waiting for the Freshdesk group names before it sends. If this stays, check the Freshdesk key on the settings page.',
+
+  'guidance.INJIXO_KEY_REJECTED':
+    'injixo rejected the API key. It may have been regenerated in injixo. Generate a new key in injixo (Account > Integrations > Freshdesk) and paste it on this app\'s settings page. Contacts are kept and will be sent once the key works.',
+  'guidance.INJIXO_BAD_REQUEST':
+    'injixo refused some contacts as invalid. They are set aside (see "Set aside" on the status page) and not retried; please report the reason shown to support.',
+  'guidance.INJIXO_NOT_FOUND':
+    'The injixo API address answered "not found". Contacts are kept. Please contact support: the app may need an update.',
+  'guidance.INJIXO_UNAVAILABLE':
+    'injixo is not answering right now. Contacts are kept and sent again automatically; nothing to do unless this lasts for hours.',
+  'guidance.FRESHDESK_KEY_REJECTED':
+    'Freshdesk rejected the admin API key. Open this app\'s settings and paste the API key of a Freshdesk Account Administrator (Profile settings > View API key). Contacts are kept.',
+  'guidance.FRESHDESK_NOT_ADMIN':
+    'The Freshdesk API key belongs to an agent without admin rights, so the Groups API (GET /api/v2/groups) is refused. Paste the key of an Account Administrator on this app\'s settings page. Contacts are kept.',
+  'guidance.FRESHDESK_RATE_LIMITED':
+    'Freshdesk\'s API rate limit for the account was reached (it is shared with other apps). The app waits and continues by itself.',
+  'guidance.FRESHDESK_UNAVAILABLE': 'Freshdesk\'s API did not answer as expected. The app retries by itself; contacts are kept.',
+  'guidance.PLATFORM_LIMIT':
+    'The app reached the Freshworks per-minute limit for this installation and is batching; contacts are kept and sent shortly.',
+  'guidance.INVALID_PAYLOAD':
+    'Freshdesk sent an event the app could not read. It was counted and logged with its ids; please report it to support.',
+} as const;
+
+export type MessageKey = keyof typeof en;
+export type Catalogue = Record<MessageKey, string>;

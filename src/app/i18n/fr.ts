@@ -1,0 +1,114 @@
+import type { Catalogue } from './en';
+
+/** French for every key of en.ts, with the same `{placeholders}` (test/ui checks both). */
+export const fr: Catalogue = {
+  'app.name': 'injixo connect',
+
+  'install.title': 'Relier Freshdesk à injixo',
+  'install.intro':
+    'Les nouveaux tickets et réponses sont envoyés à injixo comme contacts proposés, pour que les planificateurs prévoient la charge et planifient vos agents. Les deux clés sont vérifiées à l’enregistrement.',
+  'install.checking': 'Vérification des clés auprès d’injixo et de Freshdesk…',
+  'install.checked': 'Les deux clés fonctionnent. Vous pouvez enregistrer.',
+  'install.fixErrors': 'Veuillez corriger les champs signalés ci-dessous.',
+  'install.checkButton': 'Vérifier les clés',
+
+  'field.injixoKey.label': 'Clé API injixo',
+  'field.injixoKey.hint': 'Dans injixo : Account > Integrations > Freshdesk > Install the injixo app > Generate.',
+  'field.freshdeskKey.label': 'Clé API Freshdesk d’un administrateur du compte',
+  'field.freshdeskKey.hint':
+    'Connecté à Freshdesk en tant qu’administrateur du compte : Paramètres du profil > Voir la clé API. L’application s’en sert pour lire les noms de vos groupes.',
+  'field.secret.saved': 'Une clé est enregistrée. Laissez ce champ vide pour la garder, ou collez une nouvelle clé.',
+  'field.secret.reenter': 'Les clés enregistrées ne sont jamais affichées. Collez de nouveau la clé pour enregistrer ces paramètres.',
+  'field.replyScope.label': 'Réponses comptées',
+  'field.replyScope.customer': 'Réponses des clients uniquement (recommandé)',
+  'field.replyScope.all_public': 'Réponses des clients et réponses publiques des agents',
+  'field.replyScope.hint': 'Les notes privées et les retours d’enquête ne comptent jamais.',
+  'field.importWindow.label': 'Importer les tickets passés',
+  'field.importWindow.none': 'Pas d’import',
+  'field.importWindow.days': '{days} derniers jours',
+  'field.importWindow.hint':
+    'Les tickets et réponses créés avant l’installation sont envoyés une fois, pour que les prévisions aient un historique dès le premier jour.',
+  'field.integrationId.label': 'Identifiant de configuration d’intégration injixo (facultatif)',
+  'field.integrationId.hint': 'Laissez vide, sauf si le support injixo vous a demandé de le renseigner.',
+
+  'error.required': 'Ce champ est obligatoire.',
+  'error.integrationId': 'Saisissez un nombre entier supérieur à 0, ou laissez le champ vide.',
+  'error.injixoKeyRejected':
+    'injixo a refusé cette clé API (HTTP {status}). Elle a peut-être été régénérée dans injixo. Générez une nouvelle clé dans injixo (Account > Integrations > Freshdesk) et collez-la ici.',
+  'warning.injixoUnavailable':
+    'injixo n’a pas pu être joint pour vérifier la clé. Vous pouvez enregistrer ; la page d’état indique si les envois fonctionnent.',
+  'error.freshdeskKeyRejected':
+    'Freshdesk a refusé cette clé API (HTTP 401). Copiez de nouveau la clé depuis Paramètres du profil > Voir la clé API.',
+  'error.freshdeskNotAdmin':
+    'Cette clé appartient à un agent sans le rôle d’administrateur du compte : Freshdesk refuse donc l’API Groups (GET /api/v2/groups, HTTP 403). Collez la clé API d’un administrateur du compte.',
+  'error.freshdeskUnavailable': 'Freshdesk n’a pas répondu à la vérification de la clé (HTTP {status}). Veuillez réessayer dans une minute.',
+
+  'status.title': 'injixo connect — état',
+  'status.loading': 'Chargement de l’état…',
+  'status.loadFailed': 'L’état n’a pas pu être chargé ({detail}). Rechargez la page pour réessayer.',
+  'status.refresh': 'Actualiser',
+  'state.flowing': 'Les contacts arrivent dans injixo',
+  'state.key_rejected': 'injixo refuse la clé API',
+  'state.injixo_unavailable': 'injixo ne répond pas',
+  'state.backlog_draining': 'Envoi des contacts en attente',
+  'state.waiting_for_first_delivery': 'En attente du premier envoi',
+  'state.keyRejectedSince': 'Depuis le {time}. Aucun contact n’est perdu : ils seront envoyés dès que la clé fonctionnera.',
+  'label.installedAt': 'Installée le',
+  'label.lastSuccess': 'Dernier envoi réussi',
+  'label.never': 'Jamais',
+  'label.backlog': 'En attente d’envoi',
+  'label.parked': 'Mis de côté (refusés par injixo)',
+  'label.dropped': 'Perdus',
+  'label.invalidPayloads': 'Événements illisibles',
+  'label.consecutiveFailures': 'Échecs consécutifs',
+  'failure.title': 'Dernier échec',
+  'failure.when': '{time}, HTTP {status}',
+  'failure.whenNoStatus': '{time}, pas de réponse',
+  'failure.details': 'Détails : {message}',
+  'today.title': 'Envoyés aujourd’hui ({day}, UTC)',
+  'today.empty': 'Aucun contact envoyé aujourd’hui pour l’instant.',
+  'today.queue': 'File',
+  'today.offered': 'Contacts proposés',
+  'today.total': 'Total',
+
+  'action.testConnection': 'Tester la connexion',
+  'action.retryNow': 'Relancer l’envoi maintenant',
+  'action.working': 'En cours…',
+  'action.failed': 'L’action a échoué ({detail}). Veuillez réessayer ; si l’échec persiste, consultez les journaux de l’application.',
+  'test.injixo.ok': 'injixo accepte la clé API.',
+  'test.injixo.rejected':
+    'injixo refuse la clé API. Générez une nouvelle clé dans injixo (Account > Integrations > Freshdesk) et collez-la dans les paramètres de cette application.',
+  'test.injixo.unavailable': 'injixo n’a pas répondu. Les contacts sont conservés ; réessayez plus tard.',
+  'test.freshdesk.ok': 'Freshdesk accepte la clé API d’administrateur.',
+  'test.freshdesk.rejected':
+    'Freshdesk refuse la clé API. Collez la clé API d’un administrateur du compte dans les paramètres de cette application.',
+  'test.freshdesk.not_admin':
+    'La clé API Freshdesk n’a pas les droits d’administrateur du compte : l’API Groups (GET /api/v2/groups) est donc refusée. Collez la clé d’un administrateur du compte dans les paramètres de cette application.',
+  'test.freshdesk.unavailable': 'Freshdesk n’a pas répondu. Veuillez réessayer dans une minute.',
+  'deliver.delivered': 'Envoi terminé. Envoyés : {sent}. Encore en attente : {backlog}.',
+  'deliver.moreToDo': 'D’autres contacts attendent ; le prochain passage continue tout seul.',
+  'deliver.busy': 'Un envoi est déjà en cours. Veuillez réessayer dans une minute.',
+  'deliver.waiting_for_directory':
+    'L’application attend les noms des groupes Freshdesk avant d’envoyer. Si cela dure, vérifiez la clé Freshdesk dans les paramètres.',
+
+  'guidance.INJIXO_KEY_REJECTED':
+    'injixo a refusé la clé API. Elle a peut-être été régénérée dans injixo. Générez une nouvelle clé dans injixo (Account > Integrations > Freshdesk) et collez-la dans les paramètres de cette application. Les contacts sont conservés et seront envoyés dès que la clé fonctionnera.',
+  'guidance.INJIXO_BAD_REQUEST':
+    'injixo a refusé certains contacts comme invalides. Ils sont mis de côté (voir « Mis de côté » sur la page d’état) et ne sont pas renvoyés ; veuillez transmettre la raison affichée au support.',
+  'guidance.INJIXO_NOT_FOUND':
+    'L’adresse de l’API injixo a répondu « introuvable ». Les contacts sont conservés. Veuillez contacter le support : l’application doit peut-être être mise à jour.',
+  'guidance.INJIXO_UNAVAILABLE':
+    'injixo ne répond pas pour le moment. Les contacts sont conservés et renvoyés automatiquement ; rien à faire, sauf si cela dure des heures.',
+  'guidance.FRESHDESK_KEY_REJECTED':
+    'Freshdesk a refusé la clé API d’administrateur. Ouvrez les paramètres de cette application et collez la clé API d’un administrateur du compte Freshdesk (Paramètres du profil > Voir la clé API). Les contacts sont conservés.',
+  'guidance.FRESHDESK_NOT_ADMIN':
+    'La clé API Freshdesk appartient à un agent sans droits d’administrateur : l’API Groups (GET /api/v2/groups) est donc refusée. Collez la clé d’un administrateur du compte dans les paramètres de cette application. Les contacts sont conservés.',
+  'guidance.FRESHDESK_RATE_LIMITED':
+    'La limite de requêtes de l’API Freshdesk pour le compte est atteinte (elle est partagée avec les autres applications). L’application attend et reprend toute seule.',
+  'guidance.FRESHDESK_UNAVAILABLE':
+    'L’API Freshdesk n’a pas répondu comme prévu. L’application réessaie toute seule ; les contacts sont conservés.',
+  'guidance.PLATFORM_LIMIT':
+    'L’application a atteint la limite par minute de Freshworks pour cette installation et regroupe les envois ; les contacts sont conservés et envoyés sous peu.',
+  'guidance.INVALID_PAYLOAD':
+    'Freshdesk a envoyé un événement que l’application n’a pas pu lire. Il a été compté et journalisé avec ses identifiants ; veuillez le signaler au support.',
+};

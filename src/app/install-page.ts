@@ -1,0 +1,308 @@
+/// <reference lib="dom" />
+/**
+ * The custom settings page (config/iparams.html). The platform calls three globals
+ * (runtime/custom-iparams-docs.md): getConfigs(configs) to refill the form on Edit Settings,
+ * validate() before it saves (false, or a promise of false, stops the save) and postConfigs() for
+ * the values to store. tools/browser/build-app.ts bundles this file into config/assets/iparams.js
+ * and adds those three top-level functions, which call `window.injixoSettingsPage`.
+ */
+import { button, crayonsReady, custom, el, setBusy } from './dom';
+import type { FdkApp, FdkClient } from './fdk-client';
+import { readUserLocale } from './fdk-client';
+import { createTranslator, type MessageKey, type Translate } from './i18n/translate';
+import { checkFreshdeskKey, checkInjixoKey, keyCheckMessages } from './key-checks';
+import {
+  buildConfigs,
+  checkFormLocally,
+  emptyForm,
+  IMPORT_WINDOWS,
+  isImportWindow,
+  isReplyScope,
+  readConfigs,
+  REPLY_SCOPES,
+  type FieldMessage,
+  type FieldName,
+  type FormValues,
+  type SavedSecrets,
+  type SecureIparam,
+  type StoredConfigs,
+} from './settings-fields';
+
+declare global {
+  interface Window {
+    app?: FdkApp;
+    injixoSettingsPage?: SettingsPageApi;
+  }
+}
+
+export interface SettingsPageApi {
+  getConfigs(configs: unknown): void;
+  postConfigs(): StoredConfigs;
+  validate(): Promise<boolean>;
+}
+
+/** Element ids are the iparam names, so tests and support read the same words as the server. */
+const FIELD_IDS: Record<FieldName, string> = {
+  injixoKey: 'injixo_api_key',
+  freshdeskKey: 'freshdesk_api_key',
+  replyScope: 'reply_scope',
+  importWindow: 'import_window_days',
+  integrationId: 'injixo_integration_id',
+};
+const SECRET_FIELDS: Record<'injixoKey' | 'freshdeskKey', SecureIparam> = { injixoKey: 'injixo_api_key', freshdeskKey: 'freshdesk_api_key' };
+const CRAYONS_TAGS = ['fw-button', 'fw-input', 'fw-select', 'fw-select-option'] as const;
+/** How long the page waits for the Crayons CDN before staying with plain controls for good. */
+const CRAYONS_WAIT_MS = 10_000;
+
+interface PageState {
+  t: Translate | undefined;
+  values: FormValues;
+  saved: SavedSecrets;
+  /** getConfigs ran: this is Edit Settings, not a first install. */
+  editing: boolean;
+  crayons: boolean;
+  messages: FieldMessage[];
+  banner: { key: MessageKey; tone: 'ok' | 'warning' | 'error' | 'neutral' } | null;
+}
+
+const state: PageState = { t: undefined, values: emptyForm(), saved: {}, editing: false, crayons: false, messages: [], banner: null };
+let resolveClient: (client: FdkClient) => void = () => undefined;
+const clientReady = new Promise<FdkClient>((resolve) => {
+  resolveClient = resolve;
+});
+
+function control(field: FieldName): HTMLInputElement | undefined {
+  return (document.getElementById(FIELD_IDS[field]) as HTMLInputElement | null) ?? undefined;
+}
+
+/** Native inputs and Crayons components both expose `.value`. */
+function syncValuesFromForm(): void {
+  const text = (field: FieldName): string | undefined => {
+    const value: unknown = control(field)?.value;
+    return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
+  };
+  const scope = text('replyScope');
+  const window_ = text('importWindow');
+  state.values = {
+    injixoKey: text('injixoKey') ?? state.values.injixoKey,
+    freshdeskKey: text('freshdeskKey') ?? state.values.freshdeskKey,
+    replyScope: isReplyScope(scope) ? scope : state.values.replyScope,
+    importWindow: isImportWindow(window_) ? window_ : state.values.importWindow,
+    integrationId: text('integrationId') ?? state.values.integrationId,
+  };
+}
+
+function hintFor(field: FieldName, t: Translate): string[] {
+  switch (field) {
+    case 'injixoKey':
+    case 'freshdeskKey': {
+      const hints = [t(field === 'injixoKey' ? 'field.injixoKey.hint' : 'field.freshdeskKey.hint')];
+      if (state.saved[SECRET_FIELDS[field]] !== undefined) hints.push(t('field.secret.saved'));
+      else if (state.editing) hints.push(t('field.secret.reenter'));
+      return hints;
+    }
+    case 'replyScope':
+      return [t('field.replyScope.hint')];
+    case 'importWindow':
+      return [t('field.importWindow.hint')];
+    case 'integrationId':
+      return [t('field.integrationId.hint')];
+  }
+}
+
+/**
+ * Secret fields stay native `<input type="password">` even with Crayons: fw-input has no
+ * password type (ui/crayons-docs/input.md lists email, number, text, url).
+ */
+function secretInput(field: 'injixoKey' | 'freshdeskKey'): HTMLInputElement {
+  const input = el('input', { id: FIELD_IDS[field], name: FIELD_IDS[field], type: 'password', autocomplete: 'off', spellcheck: 'false' });
+  input.value = state.values[field];
+  return input;
+}
+
+function choiceControl(field: 'replyScope' | 'importWindow', label: string, t: Translate): HTMLElement {
+  const choices: { value: string; text: string }[] =
+    field === 'replyScope'
+      ? REPLY_SCOPES.map((scope) => ({ value: scope, text: t(`field.replyScope.${scope}`) }))
+      : IMPORT_WINDOWS.map((w) => ({ value: w, text: w === 'none' ? t('field.importWindow.none') : t('field.importWindow.days', { days: w }) }));
+  const value = state.values[field];
+  if (state.crayons) {
+    return custom('fw-select', { id: FIELD_IDS[field], name: FIELD_IDS[field], label, value, required: '' },
+      choices.map((c) => custom('fw-select-option', { value: c.value }, [c.text])));
+  }
+  const select = el('select', { id: FIELD_IDS[field], name: FIELD_IDS[field] }, choices.map((c) => el('option', { value: c.value }, [c.text])));
+  select.value = value;
+  return select;
+}
+
+function integrationIdControl(label: string): HTMLElement {
+  if (state.crayons) {
+    return custom('fw-input', { id: FIELD_IDS.integrationId, name: FIELD_IDS.integrationId, type: 'number', min: '1', label, value: state.values.integrationId });
+  }
+  const input = el('input', { id: FIELD_IDS.integrationId, name: FIELD_IDS.integrationId, type: 'text', inputmode: 'numeric', autocomplete: 'off' });
+  input.value = state.values.integrationId;
+  return input;
+}
+
+const LABELS: Record<FieldName, MessageKey> = {
+  injixoKey: 'field.injixoKey.label',
+  freshdeskKey: 'field.freshdeskKey.label',
+  replyScope: 'field.replyScope.label',
+  importWindow: 'field.importWindow.label',
+  integrationId: 'field.integrationId.label',
+};
+
+function fieldBlock(field: FieldName, t: Translate): HTMLElement {
+  const id = FIELD_IDS[field];
+  const label = t(LABELS[field]);
+  const isSecret = field === 'injixoKey' || field === 'freshdeskKey';
+  const input = isSecret ? secretInput(field) : field === 'integrationId' ? integrationIdControl(label) : choiceControl(field, label, t);
+  // Crayons components draw their own label; a native control gets a <label for>.
+  const ownLabel = isSecret || !state.crayons;
+  input.setAttribute('aria-describedby', `${id}-hint ${id}-message`);
+  if (isSecret) input.setAttribute('required', '');
+  return el('div', { class: 'field', 'data-field': field }, [
+    ownLabel ? el('label', { for: id }, [label, isSecret ? el('span', { class: 'required', 'aria-hidden': 'true' }, [' *']) : null]) : null,
+    input,
+    el('p', { class: 'hint', id: `${id}-hint` }, hintFor(field, t).flatMap((h, i) => (i === 0 ? [h] : [el('br'), h]))),
+    el('p', { class: 'field-message', id: `${id}-message`, role: 'alert', 'aria-live': 'polite' }),
+  ]);
+}
+
+function render(): void {
+  const t = state.t;
+  const root = document.getElementById('install');
+  if (!t || !root) return;
+  document.title = t('install.title');
+  const form = el('form', { id: 'settings', novalidate: '' }, [
+    ...(['injixoKey', 'freshdeskKey', 'replyScope', 'importWindow', 'integrationId'] as const).map((f) => fieldBlock(f, t)),
+    el('div', { class: 'actions' }, [button('check-keys', t('install.checkButton'), state.crayons)]),
+  ]);
+  form.addEventListener('submit', (event) => event.preventDefault());
+  form.addEventListener('input', onEdit);
+  form.addEventListener('change', onEdit);
+  form.addEventListener('fwChange', onEdit);
+  form.addEventListener('fwInput', onEdit);
+  root.replaceChildren(
+    el('h1', {}, [t('install.title')]),
+    el('p', { class: 'intro' }, [t('install.intro')]),
+    el('div', { id: 'banner', role: 'status', 'aria-live': 'polite' }),
+    form,
+  );
+  document.getElementById('check-keys')?.addEventListener('click', () => {
+    void validate();
+  });
+  showMessages();
+}
+
+/** An edited field loses its old message: it described a value that is gone. */
+function onEdit(event: Event): void {
+  const target = event.target as HTMLElement | null;
+  const field = (Object.keys(FIELD_IDS) as FieldName[]).find((f) => FIELD_IDS[f] === target?.id);
+  if (!field) return;
+  syncValuesFromForm();
+  state.messages = state.messages.filter((m) => m.field !== field);
+  showMessages();
+}
+
+function messageFor(field: FieldName): FieldMessage | undefined {
+  return state.messages.find((m) => m.field === field && m.severity === 'error') ?? state.messages.find((m) => m.field === field);
+}
+
+function showFieldMessage(field: FieldName, t: Translate): void {
+  const id = FIELD_IDS[field];
+  const message = messageFor(field);
+  const text = message ? t(message.key, message.params) : '';
+  const node = document.getElementById(`${id}-message`);
+  if (node) {
+    node.textContent = text;
+    node.dataset.severity = message?.severity ?? '';
+  }
+  const input = control(field);
+  if (!input) return;
+  if (message?.severity === 'error') input.setAttribute('aria-invalid', 'true');
+  else input.removeAttribute('aria-invalid');
+  // fw-input/fw-select show their own state colours (ui/crayons-docs/input.md: state, error-text).
+  if (input.tagName.startsWith('FW-')) {
+    input.setAttribute('state', message?.severity ?? 'normal');
+    input.setAttribute(message?.severity === 'warning' ? 'warning-text' : 'error-text', text);
+  }
+}
+
+function showMessages(): void {
+  const t = state.t;
+  if (!t) return;
+  for (const field of Object.keys(FIELD_IDS) as FieldName[]) showFieldMessage(field, t);
+  const banner = document.getElementById('banner');
+  if (banner) {
+    banner.textContent = state.banner ? t(state.banner.key) : '';
+    banner.dataset.tone = state.banner?.tone ?? '';
+  }
+}
+
+function getConfigs(configs: unknown): void {
+  const read = readConfigs(configs);
+  state.values = read.values;
+  state.saved = read.saved;
+  state.editing = true;
+  render();
+}
+
+function postConfigs(): StoredConfigs {
+  syncValuesFromForm();
+  return buildConfigs(state.values, state.saved);
+}
+
+async function validate(): Promise<boolean> {
+  syncValuesFromForm();
+  const local = checkFormLocally(state.values, state.saved);
+  if (local.length > 0) {
+    state.messages = local;
+    state.banner = { key: 'install.fixErrors', tone: 'error' };
+    showMessages();
+    return false;
+  }
+  state.messages = [];
+  state.banner = { key: 'install.checking', tone: 'neutral' };
+  showMessages();
+  const checkButton = document.getElementById('check-keys');
+  if (checkButton) setBusy(checkButton, true);
+  try {
+    const client = await clientReady;
+    const keys = buildConfigs(state.values, state.saved);
+    const [injixo, freshdesk] = await Promise.all([
+      checkInjixoKey(client.request, keys.injixo_api_key),
+      checkFreshdeskKey(client.request, keys.freshdesk_api_key),
+    ]);
+    state.messages = keyCheckMessages(injixo, freshdesk);
+  } finally {
+    if (checkButton) setBusy(checkButton, false);
+  }
+  const ok = !state.messages.some((m) => m.severity === 'error');
+  state.banner = ok ? { key: 'install.checked', tone: 'ok' } : { key: 'install.fixErrors', tone: 'error' };
+  showMessages();
+  return ok;
+}
+
+async function start(): Promise<void> {
+  const app = window.app;
+  if (!app) throw new Error('the FDK client ({{{appclient}}}) did not load');
+  const client = await app.initialized();
+  resolveClient(client);
+  // The settings page may not get the data method; the browser's language is the next best guess.
+  const locale = await readUserLocale(client, navigator.language);
+  state.t = createTranslator(locale);
+  document.documentElement.lang = locale;
+  render();
+  if (await crayonsReady(CRAYONS_TAGS, CRAYONS_WAIT_MS)) {
+    syncValuesFromForm();
+    state.crayons = true;
+    render();
+  }
+}
+
+window.injixoSettingsPage = { getConfigs, postConfigs, validate };
+start().catch((error: unknown) => {
+  const root = document.getElementById('install');
+  if (root) root.textContent = `injixo connect: ${error instanceof Error ? error.message : String(error)}`;
+});

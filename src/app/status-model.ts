@@ -1,0 +1,137 @@
+import type { DeliveryReport } from '../delivery/deliver';
+import type { FlowState, HealthView } from '../delivery/health-view';
+import { formatCount, formatDateTime } from './format';
+import { isMessageKey, type Locale, type Translate } from './i18n/translate';
+
+/** What the `testConnection` SMI answers (server side: src/platform/handlers.ts). */
+export interface ConnectionReport {
+  injixo: 'ok' | 'rejected' | 'unavailable';
+  freshdesk: 'ok' | 'rejected' | 'not_admin' | 'unavailable';
+}
+
+export type Tone = 'ok' | 'warning' | 'error' | 'neutral';
+
+export interface Fact {
+  id: string;
+  label: string;
+  value: string;
+  tone: Tone;
+}
+
+export interface StatusModel {
+  state: { id: FlowState; text: string; tone: Tone; detail: string | null };
+  facts: Fact[];
+  failure: { code: string; when: string; guidance: string; details: string } | null;
+  today: { title: string; empty: string | null; rows: { name: string; identifier: string; offered: string }[]; total: string };
+}
+
+export interface Notice {
+  text: string;
+  tone: Tone;
+}
+
+const STATE_TONE: Record<FlowState, Tone> = {
+  flowing: 'ok',
+  key_rejected: 'error',
+  injixo_unavailable: 'warning',
+  backlog_draining: 'warning',
+  waiting_for_first_delivery: 'neutral',
+};
+
+export interface DescribeOptions {
+  t: Translate;
+  locale: Locale;
+  /** Default: the browser's time zone. */
+  timeZone?: string;
+}
+
+/** The guidance for a failure code in the admin's language; the server's English when the code is new to this page. */
+export function guidanceFor(code: string, serverText: string, t: Translate): string {
+  const key = `guidance.${code}`;
+  return isMessageKey(key) ? t(key) : serverText;
+}
+
+export function describeHealth(view: HealthView, { t, locale, timeZone }: DescribeOptions): StatusModel {
+  const time = (iso: string): string => formatDateTime(iso, locale, timeZone);
+  const count = (n: number): string => formatCount(n, locale);
+  const countTone = (n: number, tone: Tone): Tone => (n > 0 ? tone : 'neutral');
+  const failure = view.lastFailure;
+  const total = view.today.queues.reduce((sum, q) => sum + q.offered, 0);
+  return {
+    state: {
+      id: view.state,
+      text: t(`state.${view.state}`),
+      tone: STATE_TONE[view.state],
+      detail: view.state === 'key_rejected' && view.keyRejectedSince ? t('state.keyRejectedSince', { time: time(view.keyRejectedSince) }) : null,
+    },
+    facts: [
+      { id: 'lastSuccess', label: t('label.lastSuccess'), value: view.lastSuccessAt ? time(view.lastSuccessAt) : t('label.never'), tone: 'neutral' },
+      { id: 'backlog', label: t('label.backlog'), value: count(view.backlog), tone: countTone(view.backlog, 'warning') },
+      { id: 'parked', label: t('label.parked'), value: count(view.parked), tone: countTone(view.parked, 'warning') },
+      { id: 'dropped', label: t('label.dropped'), value: count(view.dropped), tone: countTone(view.dropped, 'error') },
+      { id: 'invalidPayloads', label: t('label.invalidPayloads'), value: count(view.invalidPayloads), tone: countTone(view.invalidPayloads, 'warning') },
+      { id: 'consecutiveFailures', label: t('label.consecutiveFailures'), value: count(view.consecutiveFailures), tone: countTone(view.consecutiveFailures, 'warning') },
+      { id: 'installedAt', label: t('label.installedAt'), value: time(view.installedAt), tone: 'neutral' },
+    ],
+    failure: failure
+      ? {
+          code: failure.code,
+          when: failure.status === null ? t('failure.whenNoStatus', { time: time(failure.at) }) : t('failure.when', { time: time(failure.at), status: failure.status }),
+          guidance: guidanceFor(failure.code, failure.guidance, t),
+          details: t('failure.details', { message: failure.message }),
+        }
+      : null,
+    today: {
+      title: t('today.title', { day: view.today.day }),
+      empty: view.today.queues.length === 0 ? t('today.empty') : null,
+      rows: view.today.queues.map((q) => ({ name: q.queueName, identifier: q.queueIdentifier, offered: count(q.offered) })),
+      total: count(total),
+    },
+  };
+}
+
+export function describeConnection(report: ConnectionReport, t: Translate): Notice[] {
+  const tone = (result: string): Tone => (result === 'ok' ? 'ok' : result === 'unavailable' ? 'warning' : 'error');
+  return [
+    { text: t(`test.injixo.${report.injixo}`), tone: tone(report.injixo) },
+    { text: t(`test.freshdesk.${report.freshdesk}`), tone: tone(report.freshdesk) },
+  ];
+}
+
+export function describeDelivery(report: DeliveryReport, t: Translate, locale: Locale): Notice[] {
+  if (report.outcome === 'busy') return [{ text: t('deliver.busy'), tone: 'warning' }];
+  if (report.outcome === 'waiting_for_directory') return [{ text: t('deliver.waiting_for_directory'), tone: 'warning' }];
+  const notices: Notice[] = [
+    {
+      text: t('deliver.delivered', { sent: formatCount(report.sent, locale), backlog: formatCount(report.backlog, locale) }),
+      tone: report.failure ? 'warning' : 'ok',
+    },
+  ];
+  if (report.failure) notices.push({ text: guidanceFor(report.failure.code, report.failure.message, t), tone: 'error' });
+  if (report.moreToDo) notices.push({ text: t('deliver.moreToDo'), tone: 'neutral' });
+  return notices;
+}
+
+/** Narrows an SMI answer to the shape the page draws; anything else is reported, not drawn half. */
+export function isHealthView(value: unknown): value is HealthView {
+  const v = value as Partial<HealthView> | null;
+  return (
+    typeof v === 'object' && v !== null && typeof v.state === 'string' && v.state in STATE_TONE &&
+    typeof v.installedAt === 'string' && typeof v.backlog === 'number' && typeof v.today === 'object' && v.today !== null &&
+    Array.isArray(v.today.queues)
+  );
+}
+
+export function isConnectionReport(value: unknown): value is ConnectionReport {
+  const v = value as Partial<ConnectionReport> | null;
+  return (
+    typeof v === 'object' && v !== null &&
+    ['ok', 'rejected', 'unavailable'].includes(String(v.injixo)) &&
+    ['ok', 'rejected', 'not_admin', 'unavailable'].includes(String(v.freshdesk))
+  );
+}
+
+export function isDeliveryReport(value: unknown): value is DeliveryReport {
+  const v = value as Partial<DeliveryReport> | null;
+  return typeof v === 'object' && v !== null && ['delivered', 'busy', 'waiting_for_directory'].includes(String(v.outcome)) && typeof v.sent === 'number';
+}

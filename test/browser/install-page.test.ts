@@ -1,0 +1,180 @@
+import type { Browser, Page } from 'playwright-core';
+import { ADMIN_KEY, AGENT_KEY, INJIXO_KEY, launchChromium, openPage, screenshot, startStack, type Stack } from './stack';
+
+declare function validate(): Promise<boolean>;
+declare function postConfigs(): Record<string, unknown>;
+declare function getConfigs(configs: unknown): void;
+
+let browser: Browser;
+let stack: Stack;
+
+beforeAll(async () => {
+  browser = await launchChromium();
+  stack = await startStack();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.close();
+});
+
+async function fill(page: Page, values: { injixo?: string; freshdesk?: string; scope?: string; window?: string; id?: string }): Promise<void> {
+  if (values.injixo !== undefined) await page.fill('#injixo_api_key', values.injixo);
+  if (values.freshdesk !== undefined) await page.fill('#freshdesk_api_key', values.freshdesk);
+  if (values.scope !== undefined) await page.selectOption('#reply_scope', values.scope);
+  if (values.window !== undefined) await page.selectOption('#import_window_days', values.window);
+  if (values.id !== undefined) await page.fill('#injixo_integration_id', values.id);
+}
+
+async function openInstall(options: Parameters<typeof openPage>[2] = {}): Promise<Page> {
+  const page = await openPage(browser, stack.harness.installUrl, options);
+  await page.waitForSelector('#injixo_api_key');
+  return page;
+}
+
+const messageOf = (page: Page, id: string): Promise<string> => page.locator(`#${id}-message`).innerText();
+
+describe('install page', () => {
+  it('passes validate() with a working injixo key and an admin Freshdesk key, and stores both as secure', async () => {
+    const page = await openInstall();
+    await fill(page, { injixo: INJIXO_KEY, freshdesk: ADMIN_KEY, scope: 'all_public', window: '90', id: '1234' });
+    const before = stack.injixo.requestLog.length;
+
+    expect(await page.evaluate(() => validate())).toBe(true);
+
+    expect(await page.locator('#banner').innerText()).toBe('Both keys work. You can save.');
+    expect(await messageOf(page, 'injixo_api_key')).toBe('');
+    expect(await messageOf(page, 'freshdesk_api_key')).toBe('');
+    // The empty contact list authenticated without storing anything (no queue can appear in injixo).
+    expect(stack.injixo.requestLog.slice(before).map((r) => r.contacts)).toEqual([0]);
+    expect(stack.freshdesk.requests.at(-1)).toEqual({ path: '/api/v2/groups?per_page=1', status: 200 });
+    expect(await page.evaluate(() => postConfigs())).toEqual({
+      __meta: { secure: ['injixo_api_key', 'freshdesk_api_key'] },
+      injixo_api_key: INJIXO_KEY,
+      freshdesk_api_key: ADMIN_KEY,
+      reply_scope: 'all_public',
+      import_window_days: 90,
+      injixo_integration_id: 1234,
+    });
+    await screenshot(page, 'install-keys-ok');
+    await page.context().close();
+  });
+
+  it('shows the SPEC §7 guidance next to the injixo key when injixo rejects it, and blocks the save', async () => {
+    const page = await openInstall();
+    await fill(page, { injixo: 'regenerated-old-key', freshdesk: ADMIN_KEY });
+
+    expect(await page.evaluate(() => validate())).toBe(false);
+
+    expect(await messageOf(page, 'injixo_api_key')).toBe(
+      'injixo rejected this API key (HTTP 401). It may have been regenerated in injixo. Generate a new key in injixo (Account > Integrations > Freshdesk) and paste it here.',
+    );
+    expect(await page.getAttribute('#injixo_api_key', 'aria-invalid')).toBe('true');
+    expect(await messageOf(page, 'freshdesk_api_key')).toBe('');
+    expect(await page.locator('#banner').innerText()).toBe('Please correct the fields marked below.');
+    await screenshot(page, 'install-injixo-key-rejected');
+    await page.context().close();
+  });
+
+  it('names the Account Administrator role and the Groups API when the Freshdesk key belongs to an agent', async () => {
+    const page = await openInstall();
+    await fill(page, { injixo: INJIXO_KEY, freshdesk: AGENT_KEY });
+
+    expect(await page.evaluate(() => validate())).toBe(false);
+
+    expect(await messageOf(page, 'freshdesk_api_key')).toBe(
+      'This key belongs to an agent without the Account Administrator role, so Freshdesk refuses the Groups API (GET /api/v2/groups, HTTP 403). Paste the API key of an Account Administrator.',
+    );
+    expect(await messageOf(page, 'injixo_api_key')).toBe('');
+    await screenshot(page, 'install-freshdesk-not-admin');
+    await page.context().close();
+  });
+
+  it('says the Freshdesk key is wrong when Freshdesk answers 401, and clears the message once the field is edited', async () => {
+    const page = await openInstall();
+    await fill(page, { injixo: INJIXO_KEY, freshdesk: 'typo-key' });
+
+    expect(await page.evaluate(() => validate())).toBe(false);
+    expect(await messageOf(page, 'freshdesk_api_key')).toBe('Freshdesk rejected this API key (HTTP 401). Copy the key again from Profile settings > View API key.');
+
+    await page.fill('#freshdesk_api_key', ADMIN_KEY);
+    expect(await messageOf(page, 'freshdesk_api_key')).toBe('');
+    await page.click('#check-keys');
+    await page.waitForFunction(() => document.getElementById('banner')?.textContent === 'Both keys work. You can save.');
+    await page.context().close();
+  });
+
+  it('asks for both keys and a whole integration id before calling anyone', async () => {
+    const page = await openInstall();
+    const calls = stack.harness.calls.length;
+    await fill(page, { id: '12.5' });
+
+    expect(await page.evaluate(() => validate())).toBe(false);
+
+    expect(await messageOf(page, 'injixo_api_key')).toBe('This field is required.');
+    expect(await messageOf(page, 'freshdesk_api_key')).toBe('This field is required.');
+    expect(await messageOf(page, 'injixo_integration_id')).toBe('Enter a whole number greater than 0, or leave the field empty.');
+    expect(stack.harness.calls.slice(calls).filter((c) => c.kind === 'invokeTemplate')).toEqual([]);
+    await page.context().close();
+  });
+
+  it('refills the non-secret settings on Edit Settings, never shows a saved key, and asks for the keys again', async () => {
+    const page = await openPage(browser, stack.harness.editUrl);
+    await page.waitForFunction(() => (document.getElementById('freshdesk_api_key-hint')?.textContent ?? '').includes('never shown'));
+
+    expect(await page.inputValue('#injixo_api_key')).toBe('');
+    expect(await page.inputValue('#freshdesk_api_key')).toBe('');
+    expect(await page.inputValue('#reply_scope')).toBe('all_public');
+    expect(await page.inputValue('#import_window_days')).toBe('90');
+    expect(await page.content()).not.toContain(INJIXO_KEY);
+    expect(await page.evaluate(() => validate())).toBe(false);
+    expect(await messageOf(page, 'injixo_api_key')).toBe('This field is required.');
+    expect(stack.harness.violations).toEqual([]);
+    await screenshot(page, 'install-edit-settings');
+    await page.context().close();
+  });
+
+  it('keeps a saved key when the field is left empty, if the platform handed the saved settings to getConfigs', async () => {
+    const page = await openInstall();
+    await page.evaluate(
+      ([injixo, freshdesk]) => getConfigs({ injixo_api_key: injixo, freshdesk_api_key: freshdesk, reply_scope: 'all_public', import_window_days: 0 }),
+      [INJIXO_KEY, ADMIN_KEY],
+    );
+
+    expect(await page.locator('#injixo_api_key-hint').innerText()).toContain('A key is saved. Leave this empty to keep it, or paste a new key.');
+    expect(await page.inputValue('#injixo_api_key')).toBe('');
+    expect(await page.inputValue('#import_window_days')).toBe('none');
+    expect(await page.evaluate(() => validate())).toBe(true);
+    expect(await page.evaluate(() => postConfigs())).toMatchObject({ injixo_api_key: INJIXO_KEY, freshdesk_api_key: ADMIN_KEY, reply_scope: 'all_public', import_window_days: 0 });
+    await page.context().close();
+  });
+
+  it('speaks French to a French browser, errors included', async () => {
+    const page = await openInstall({ browserLocale: 'fr-FR' });
+    await fill(page, { injixo: 'regenerated-old-key', freshdesk: AGENT_KEY });
+
+    expect(await page.evaluate(() => validate())).toBe(false);
+
+    expect(await page.locator('h1').innerText()).toBe('Relier Freshdesk à injixo');
+    expect(await page.locator('label[for="injixo_api_key"]').innerText()).toContain('Clé API injixo');
+    expect(await messageOf(page, 'injixo_api_key')).toContain('injixo a refusé cette clé API (HTTP 401)');
+    expect(await messageOf(page, 'freshdesk_api_key')).toContain('l’API Groups (GET /api/v2/groups, HTTP 403)');
+    expect(await page.getAttribute('html', 'lang')).toBe('fr');
+    await screenshot(page, 'install-fr-errors');
+    await page.context().close();
+  });
+
+  it('switches to Crayons components when the CDN script defines them, and still validates', async () => {
+    const page = await openInstall({ crayons: 'stand-in' });
+    await page.waitForSelector('fw-select#reply_scope');
+    await fill(page, { injixo: INJIXO_KEY, freshdesk: AGENT_KEY });
+
+    expect(await page.evaluate(() => validate())).toBe(false);
+
+    expect(await page.getAttribute('fw-input#injixo_integration_id', 'type')).toBe('number');
+    expect(await page.locator('fw-button#check-keys').count()).toBe(1);
+    expect(await messageOf(page, 'freshdesk_api_key')).toContain('Groups API');
+    expect(await page.evaluate(() => postConfigs())).toMatchObject({ reply_scope: 'customer', import_window_days: 30 });
+    await page.context().close();
+  });
+});

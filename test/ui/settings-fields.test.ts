@@ -1,0 +1,101 @@
+import {
+  buildConfigs,
+  checkFormLocally,
+  effectiveKeys,
+  emptyForm,
+  importWindowDays,
+  isImportWindow,
+  isReplyScope,
+  readConfigs,
+  type FormValues,
+} from '../../src/app/settings-fields';
+
+const form = (values: Partial<FormValues> = {}): FormValues => ({ ...emptyForm(), ...values });
+
+describe('readConfigs', () => {
+  it('refills the non-secret fields and keeps saved keys out of the form values', () => {
+    const { values, saved } = readConfigs({
+      injixo_api_key: 'inj-secret',
+      freshdesk_api_key: 'fd-secret',
+      reply_scope: 'all_public',
+      import_window_days: 7,
+      injixo_integration_id: 1234,
+    });
+    expect(values).toEqual({ injixoKey: '', freshdeskKey: '', replyScope: 'all_public', importWindow: '7', integrationId: '1234' });
+    expect(saved).toEqual({ injixo_api_key: 'inj-secret', freshdesk_api_key: 'fd-secret' });
+  });
+
+  it.each([
+    [0, 'none'],
+    ['0', 'none'],
+    [90, '90'],
+    ['30', '30'],
+    [45, '30'],
+    [undefined, '30'],
+    ['weekly', '30'],
+  ])('reads import_window_days %p as the choice %s', (stored, choice) => {
+    expect(readConfigs({ import_window_days: stored }).values.importWindow).toBe(choice);
+  });
+
+  it('falls back to the defaults for missing, blank or unknown values', () => {
+    expect(readConfigs(null)).toEqual({ values: emptyForm(), saved: {} });
+    expect(readConfigs({ reply_scope: 'everyone', injixo_integration_id: '  ', injixo_api_key: '  ', freshdesk_api_key: 7 })).toEqual({ values: emptyForm(), saved: {} });
+    expect(readConfigs({ injixo_integration_id: '77' }).values.integrationId).toBe('77');
+  });
+});
+
+describe('checkFormLocally', () => {
+  it('requires both keys when nothing is saved', () => {
+    expect(checkFormLocally(form(), {})).toEqual([
+      { field: 'injixoKey', severity: 'error', key: 'error.required' },
+      { field: 'freshdeskKey', severity: 'error', key: 'error.required' },
+    ]);
+  });
+
+  it('accepts empty key fields when keys are saved, and whitespace is not a key', () => {
+    expect(checkFormLocally(form(), { injixo_api_key: 'a', freshdesk_api_key: 'b' })).toEqual([]);
+    expect(checkFormLocally(form({ injixoKey: '   ', freshdeskKey: 'x' }), {})).toEqual([{ field: 'injixoKey', severity: 'error', key: 'error.required' }]);
+  });
+
+  it.each(['0', '-3', '12.5', 'abc', '99999999999999999999'])('refuses the integration id %p', (id) => {
+    expect(checkFormLocally(form({ injixoKey: 'a', freshdeskKey: 'b', integrationId: id }), {})).toEqual([
+      { field: 'integrationId', severity: 'error', key: 'error.integrationId' },
+    ]);
+  });
+
+  it.each(['', '  ', '1', ' 1234 '])('accepts the integration id %p', (id) => {
+    expect(checkFormLocally(form({ injixoKey: 'a', freshdeskKey: 'b', integrationId: id }), {})).toEqual([]);
+  });
+});
+
+describe('buildConfigs', () => {
+  it('returns the whole configuration with both keys marked secure and the window in days', () => {
+    expect(buildConfigs(form({ injixoKey: ' inj ', freshdeskKey: 'fd', importWindow: 'none', integrationId: ' 42 ' }), {})).toEqual({
+      __meta: { secure: ['injixo_api_key', 'freshdesk_api_key'] },
+      injixo_api_key: 'inj',
+      freshdesk_api_key: 'fd',
+      reply_scope: 'customer',
+      import_window_days: 0,
+      injixo_integration_id: 42,
+    });
+  });
+
+  it('re-sends a saved key when its field is empty, and prefers a newly typed one', () => {
+    const saved = { injixo_api_key: 'old-inj', freshdesk_api_key: 'old-fd' };
+    const configs = buildConfigs(form({ injixoKey: 'new-inj' }), saved);
+    expect(configs.injixo_api_key).toBe('new-inj');
+    expect(configs.freshdesk_api_key).toBe('old-fd');
+    expect(configs).not.toHaveProperty('injixo_integration_id');
+    expect(effectiveKeys(form(), saved)).toEqual({ injixo: 'old-inj', freshdesk: 'old-fd' });
+  });
+});
+
+describe('field choices', () => {
+  it('knows the reply scopes and import windows', () => {
+    expect(isReplyScope('all_public')).toBe(true);
+    expect(isReplyScope('all')).toBe(false);
+    expect(isImportWindow('90')).toBe(true);
+    expect(isImportWindow(90)).toBe(false);
+    expect([importWindowDays('none'), importWindowDays('7'), importWindowDays('30'), importWindowDays('90')]).toEqual([0, 7, 30, 90]);
+  });
+});

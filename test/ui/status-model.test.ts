@@ -1,0 +1,153 @@
+import type { DeliveryReport } from '../../src/delivery/deliver';
+import type { HealthView } from '../../src/delivery/health-view';
+import { GUIDANCE } from '../../src/delivery/messages';
+import { createTranslator } from '../../src/app/i18n/translate';
+import {
+  describeConnection,
+  describeDelivery,
+  describeHealth,
+  guidanceFor,
+  isConnectionReport,
+  isDeliveryReport,
+  isHealthView,
+} from '../../src/app/status-model';
+
+const en = createTranslator('en');
+const fr = createTranslator('fr');
+
+function view(overrides: Partial<HealthView> = {}): HealthView {
+  return {
+    state: 'flowing',
+    installedAt: '2026-11-20T08:00:00.000Z',
+    lastSuccessAt: '2026-11-21T10:35:00.000Z',
+    lastFailure: null,
+    consecutiveFailures: 0,
+    keyRejectedSince: null,
+    backlog: 0,
+    parked: 0,
+    dropped: 0,
+    invalidPayloads: 0,
+    today: { day: '2026-11-21', queues: [{ queueIdentifier: 'freshdesk/42/email/tickets', queueName: 'CustomerService email Tickets', offered: 1500 }] },
+    ...overrides,
+  };
+}
+
+describe('describeHealth', () => {
+  it('shows a flowing installation with neutral counters and the queue table', () => {
+    const model = describeHealth(view(), { t: en, locale: 'en', timeZone: 'UTC' });
+    expect(model.state).toEqual({ id: 'flowing', text: 'Contacts are flowing to injixo', tone: 'ok', detail: null });
+    expect(model.facts.map((f) => [f.id, f.value, f.tone])).toEqual([
+      ['lastSuccess', '21 Nov 2026, 10:35', 'neutral'],
+      ['backlog', '0', 'neutral'],
+      ['parked', '0', 'neutral'],
+      ['dropped', '0', 'neutral'],
+      ['invalidPayloads', '0', 'neutral'],
+      ['consecutiveFailures', '0', 'neutral'],
+      ['installedAt', '20 Nov 2026, 08:00', 'neutral'],
+    ]);
+    expect(model.failure).toBeNull();
+    expect(model.today).toEqual({
+      title: 'Sent today (2026-11-21, UTC)',
+      empty: null,
+      rows: [{ name: 'CustomerService email Tickets', identifier: 'freshdesk/42/email/tickets', offered: '1,500' }],
+      total: '1,500',
+    });
+  });
+
+  it('explains a rejected key since when, with the guidance in the admin language', () => {
+    const rejected = view({
+      state: 'key_rejected',
+      keyRejectedSince: '2026-11-21T09:00:00.000Z',
+      consecutiveFailures: 4,
+      backlog: 42,
+      dropped: 1,
+      lastFailure: { code: 'INJIXO_KEY_REJECTED', message: 'injixo answered 401', status: 401, at: '2026-11-21T10:35:00.000Z', guidance: GUIDANCE.INJIXO_KEY_REJECTED },
+    });
+    const model = describeHealth(rejected, { t: fr, locale: 'fr', timeZone: 'UTC' });
+    expect(model.state.tone).toBe('error');
+    expect(model.state.detail).toBe('Depuis le 21 nov. 2026, 09:00. Aucun contact n’est perdu : ils seront envoyés dès que la clé fonctionnera.');
+    expect(model.failure).toEqual({
+      code: 'INJIXO_KEY_REJECTED',
+      when: '21 nov. 2026, 10:35, HTTP 401',
+      guidance: fr('guidance.INJIXO_KEY_REJECTED'),
+      details: 'Détails : injixo answered 401',
+    });
+    expect(model.facts.find((f) => f.id === 'backlog')).toMatchObject({ value: '42', tone: 'warning' });
+    expect(model.facts.find((f) => f.id === 'dropped')).toMatchObject({ value: '1', tone: 'error' });
+  });
+
+  it('says "no answer" for a failure without HTTP status, and keeps the server text for a code it does not know', () => {
+    const model = describeHealth(
+      view({ state: 'injixo_unavailable', lastFailure: { code: 'NEW_CODE' as 'INJIXO_UNAVAILABLE', message: 'timeout', status: null, at: '2026-11-21T10:00:00Z', guidance: 'Server words.' } }),
+      { t: en, locale: 'en', timeZone: 'UTC' },
+    );
+    expect(model.failure?.when).toBe('21 Nov 2026, 10:00, no answer');
+    expect(model.failure?.guidance).toBe('Server words.');
+    expect(model.state.detail).toBeNull();
+  });
+
+  it('says so when nothing was ever delivered and no queue has contacts today', () => {
+    const model = describeHealth(view({ state: 'waiting_for_first_delivery', lastSuccessAt: null, today: { day: '2026-11-21', queues: [] } }), { t: en, locale: 'en' });
+    expect(model.state.tone).toBe('neutral');
+    expect(model.facts[0]?.value).toBe('Never');
+    expect(model.today.empty).toBe('No contacts sent yet today.');
+    expect(model.today.total).toBe('0');
+  });
+});
+
+describe('describeConnection', () => {
+  it.each([
+    [{ injixo: 'ok', freshdesk: 'ok' }, ['ok', 'ok']],
+    [{ injixo: 'unavailable', freshdesk: 'rejected' }, ['warning', 'error']],
+    [{ injixo: 'rejected', freshdesk: 'not_admin' }, ['error', 'error']],
+    [{ injixo: 'ok', freshdesk: 'unavailable' }, ['ok', 'warning']],
+  ] as const)('reports %j with tones %j', (report, tones) => {
+    const notices = describeConnection(report, en);
+    expect(notices.map((n) => n.tone)).toEqual(tones);
+    expect(notices[0]?.text).toBe(en(`test.injixo.${report.injixo}`));
+    expect(notices[1]?.text).toBe(en(`test.freshdesk.${report.freshdesk}`));
+  });
+});
+
+describe('describeDelivery', () => {
+  const report = (overrides: Partial<DeliveryReport>): DeliveryReport => ({
+    outcome: 'delivered', records: 3, newContacts: 3, sent: 1234, backlog: 5, parked: 0, dropped: 0, moreToDo: false, ...overrides,
+  });
+
+  it('counts what was sent and what still waits', () => {
+    expect(describeDelivery(report({}), en, 'en')).toEqual([{ text: 'Delivery done. Sent: 1,234. Still waiting: 5.', tone: 'ok' }]);
+  });
+
+  it('adds the failure guidance and the "more to do" note', () => {
+    expect(describeDelivery(report({ failure: { code: 'INJIXO_UNAVAILABLE', message: 'x' }, moreToDo: true }), en, 'en')).toEqual([
+      { text: 'Delivery done. Sent: 1,234. Still waiting: 5.', tone: 'warning' },
+      { text: GUIDANCE.INJIXO_UNAVAILABLE, tone: 'error' },
+      { text: 'More contacts are waiting; the next run continues by itself.', tone: 'neutral' },
+    ]);
+  });
+
+  it('explains a busy run and a missing group directory', () => {
+    expect(describeDelivery(report({ outcome: 'busy' }), en, 'en')).toEqual([{ text: en('deliver.busy'), tone: 'warning' }]);
+    expect(describeDelivery(report({ outcome: 'waiting_for_directory' }), fr, 'fr')).toEqual([{ text: fr('deliver.waiting_for_directory'), tone: 'warning' }]);
+  });
+});
+
+describe('answer guards', () => {
+  it('accept the shapes the server sends and refuse anything else', () => {
+    expect(isHealthView(view())).toBe(true);
+    expect(isHealthView({ ...view(), state: 'sleeping' })).toBe(false);
+    expect(isHealthView({ ...view(), today: null })).toBe(false);
+    expect(isHealthView(null)).toBe(false);
+    expect(isConnectionReport({ injixo: 'ok', freshdesk: 'not_admin' })).toBe(true);
+    expect(isConnectionReport({ injixo: 'not_admin', freshdesk: 'ok' })).toBe(false);
+    expect(isConnectionReport(undefined)).toBe(false);
+    expect(isDeliveryReport({ outcome: 'delivered', sent: 0 })).toBe(true);
+    expect(isDeliveryReport({ outcome: 'delivered' })).toBe(false);
+    expect(isDeliveryReport('delivered')).toBe(false);
+  });
+
+  it('guidanceFor falls back to the text it was given for an unknown code', () => {
+    expect(guidanceFor('PLATFORM_LIMIT', 'ignored', fr)).toBe(fr('guidance.PLATFORM_LIMIT'));
+    expect(guidanceFor('SOMETHING_NEW', 'as sent', fr)).toBe('as sent');
+  });
+});
