@@ -1,4 +1,4 @@
-import { pickLocale, type Locale } from './i18n/translate';
+import { pickLocale, type Locale } from '../i18n/translate';
 import type { TemplateInvoker } from './key-checks';
 
 /**

@@ -1,4 +1,4 @@
-import type { Locale } from './i18n/translate';
+import type { Locale } from '../i18n/translate';
 
 const INTL_LOCALE: Record<Locale, string> = { en: 'en-GB', fr: 'fr-FR' };
 

@@ -9,7 +9,7 @@
 import { button, crayonsReady, custom, el, setBusy } from './dom';
 import type { FdkApp, FdkClient } from './fdk-client';
 import { readUserLocale } from './fdk-client';
-import { createTranslator, type MessageKey, type Translate } from './i18n/translate';
+import { createTranslator, type MessageKey, type Translate } from '../i18n/translate';
 import { checkFreshdeskKey, checkInjixoKey, keyCheckMessages } from './key-checks';
 import {
   buildConfigs,

@@ -1,4 +1,4 @@
-import type { MessageKey, Params } from './i18n/translate';
+import type { MessageKey, Params } from '../i18n/translate';
 
 /**
  * The installation parameters the install page stores and the server reads

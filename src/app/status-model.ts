@@ -1,7 +1,7 @@
 import type { DeliveryReport } from '../delivery/deliver';
 import type { FlowState, HealthView } from '../delivery/health-view';
 import { formatCount, formatDateTime } from './format';
-import { isMessageKey, type Locale, type Translate } from './i18n/translate';
+import { isMessageKey, type Locale, type Translate } from '../i18n/translate';
 
 /** What the `testConnection` SMI answers (server side: src/platform/handlers.ts). */
 export interface ConnectionReport {

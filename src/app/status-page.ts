@@ -6,7 +6,7 @@
  */
 import { button, crayonsReady, el, setBusy } from './dom';
 import { callFunction, readUserLocale, type FdkApp, type FdkClient } from './fdk-client';
-import { createTranslator, type Locale, type Translate } from './i18n/translate';
+import { createTranslator, type Locale, type Translate } from '../i18n/translate';
 import {
   describeConnection,
   describeDelivery,

@@ -91,9 +91,11 @@ export async function runDelivery(deps: DeliveryDeps): Promise<DeliveryReport> {
     return { ...emptyReport('waiting_for_directory'), records: records.length, backlog: chunkListSize(state.backlog), moreToDo: true, ...failureOf(built.failure) };
   }
 
-  const fromBacklog = await loadBacklogHead(db, state, nowMs);
+  // After a 429 with Retry-After, injixo is not called at all until that time has passed.
+  const waiting = state.health.retryAfterUntil !== undefined && Date.parse(state.health.retryAfterUntil) > nowMs;
+  const fromBacklog = waiting ? { contacts: [], chunkIds: [] } : await loadBacklogHead(db, state);
   const queue = [...fromBacklog.contacts, ...built.contacts];
-  const result = await sendAll(deps, queue, MAX_REQUESTS_PER_RUN - built.lookups);
+  const result: SendResult = waiting ? { sent: [], unsent: queue, parked: [] } : await sendAll(deps, queue, MAX_REQUESTS_PER_RUN - built.lookups);
 
   // Bookkeeping. A crash between the sends above and the state write below would send this
   // run's contacts again next time (measured in the crash test); the order keeps that window short.
@@ -113,7 +115,7 @@ export async function runDelivery(deps: DeliveryDeps): Promise<DeliveryReport> {
   updateHealth(state, result, dropped, built.failure, nowMs);
   await writeState(db, state);
 
-  const moreToDo = lastSettledSlot(nowMs) > state.cursor || (state.backlog.chunks.length > 0 && result.failure === undefined);
+  const moreToDo = lastSettledSlot(nowMs) > state.cursor || (state.backlog.chunks.length > 0 && result.failure === undefined && !waiting);
   if (moreToDo) await scheduleDeliverySoon(deps.schedule, nowMs);
   const report: DeliveryReport = {
     outcome: 'delivered',
@@ -193,9 +195,7 @@ function warnUnknownGroup(state: AppState, groupId: number, nowMs: number): void
   log('warn', 'UNKNOWN_GROUP', `Freshdesk does not know group ${groupId} (deleted?); its contacts go to queues named "Group ${groupId}"`, { group: groupId });
 }
 
-async function loadBacklogHead(db: KeyValueStore, state: AppState, nowMs: number): Promise<{ contacts: OfferedContact[]; chunkIds: number[] }> {
-  const waitUntil = state.health.retryAfterUntil ? Date.parse(state.health.retryAfterUntil) : 0;
-  if (waitUntil > nowMs) return { contacts: [], chunkIds: [] };
+async function loadBacklogHead(db: KeyValueStore, state: AppState): Promise<{ contacts: OfferedContact[]; chunkIds: number[] }> {
   // While the key is rejected, one chunk is enough to find out whether it works again.
   const take = state.health.keyRejectedSince ? 1 : MAX_BACKLOG_CHUNKS_PER_RUN;
   const contacts: OfferedContact[] = [];

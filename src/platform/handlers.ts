@@ -11,6 +11,8 @@ import {
   validateTicketCreatedData,
   validateTicketUpdatedData,
 } from '../schemas/product-events';
+import { en } from '../i18n/en';
+import { checkConnection, type ConnectionCheck } from '../remote/connection-check';
 import { log } from './log';
 import { eventTime, readSettings } from './settings';
 import type { Handler, HandlerArgs, Platform } from './types';
@@ -108,8 +110,29 @@ async function onScheduledEvent(args: HandlerArgs, platform: Platform): Promise<
   }
 }
 
+/**
+ * The install page checks both keys live before saving; the server checks again, because a
+ * settings page can be bypassed and keys can change between the check and the install. A
+ * wrong key blocks the install with a message (60 characters at most, bilingual because the
+ * platform tells the server no locale); an unreachable service does not, since the backlog
+ * keeps everything until it answers.
+ */
+export function installBlocker(check: ConnectionCheck): string | undefined {
+  if (check.injixo === 'rejected') return en['install.blocked.injixoKey'];
+  if (check.freshdesk === 'rejected') return en['install.blocked.freshdeskKey'];
+  if (check.freshdesk === 'not_admin') return en['install.blocked.notAdmin'];
+  return undefined;
+}
+
 async function onAppInstall(args: HandlerArgs, platform: Platform): Promise<void> {
   const nowMs = eventTime(args.timestamp);
+  const check = await checkConnection(platform.request);
+  const blocker = installBlocker(check);
+  if (blocker) {
+    log('error', 'INSTALL_BLOCKED', blocker, { injixo: check.injixo, freshdesk: check.freshdesk });
+    platform.renderData({ message: blocker });
+    return;
+  }
   try {
     await writeState(platform.db, newState(nowMs));
     await platform.schedule.create({
@@ -119,11 +142,15 @@ async function onAppInstall(args: HandlerArgs, platform: Platform): Promise<void
       repeat: { time_unit: 'minutes', frequency: DELIVERY_EVERY_MINUTES },
     });
   } catch (error) {
-    log('error', 'INSTALL_FAILED', `could not prepare delivery: ${(error as Error).message ?? String(error)}`);
-    platform.renderData({ message: 'Could not set up delivery. Please try installing again.' });
+    log('error', 'INSTALL_FAILED', `could not prepare delivery: ${(error as { message?: string }).message ?? String(error)}`);
+    platform.renderData({ message: en['install.blocked.setup'] });
     return;
   }
-  log('info', 'INSTALLED', 'installed; contacts created from now on are delivered every few minutes', { installedAt: new Date(nowMs).toISOString() });
+  log('info', 'INSTALLED', 'installed; contacts created from now on are delivered every few minutes', {
+    installedAt: new Date(nowMs).toISOString(),
+    injixo: check.injixo,
+    freshdesk: check.freshdesk,
+  });
   platform.renderData();
 }
 
@@ -151,6 +178,10 @@ async function getStatus(args: HandlerArgs, platform: Platform): Promise<void> {
   }
 }
 
+async function testConnection(_args: HandlerArgs, platform: Platform): Promise<void> {
+  platform.renderData(null, await checkConnection(platform.request));
+}
+
 async function deliverNow(args: HandlerArgs, platform: Platform): Promise<void> {
   try {
     const report = await deliver(args, platform);
@@ -175,4 +206,5 @@ export const handlers: Record<string, Handler> = {
   afterAppUpdateHandler: afterAppUpdate,
   getStatus,
   deliverNow,
+  testConnection,
 };

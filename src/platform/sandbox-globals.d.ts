@@ -11,3 +11,5 @@ interface SandboxConsole {
   error(...data: unknown[]): void;
 }
 declare var console: SandboxConsole;
+/** The sandbox's CommonJS loader: server/lib files and the manifest's dependencies only. */
+declare function require(id: string): unknown;

@@ -20,6 +20,8 @@ export interface ClassifiedFailure {
   retryAfterSeconds: number | undefined;
   /** True when the platform itself refused the call (its per-minute limit), not the remote. */
   byPlatform: boolean;
+  /** True when no answer came: a network error, or the platform's own timeout/connection error. */
+  noAnswer: boolean;
   /** The remote's own words, cut short: never a body we did not expect to read. */
   detail: string;
 }
@@ -50,8 +52,11 @@ function shortDetail(error: TemplateError): string {
 export function classifyTemplateFailure(error: unknown): ClassifiedFailure {
   const e = asTemplateError(error);
   const status = typeof e.status === 'number' ? e.status : 0;
-  const byPlatform = status === 429 && e.errorSource !== undefined && e.errorSource !== 'APP';
-  const base = { status, byPlatform, detail: shortDetail(e), retryAfterSeconds: parseRetryAfter(headerValue(e.headers, 'retry-after')) };
+  const fromPlatform = e.errorSource !== undefined && e.errorSource !== 'APP';
+  const byPlatform = status === 429 && fromPlatform;
+  // The platform reports its own timeout (15 s) and connection failures as 5xx of its own.
+  const noAnswer = status === 0 || (fromPlatform && status >= 500);
+  const base = { status, byPlatform, noAnswer, detail: shortDetail(e), retryAfterSeconds: parseRetryAfter(headerValue(e.headers, 'retry-after')) };
   if (status === 401) return { ...base, kind: 'auth' };
   if (status === 403) return { ...base, kind: 'forbidden' };
   if (status === 404) return { ...base, kind: 'not_found' };

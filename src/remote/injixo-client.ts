@@ -88,7 +88,7 @@ export function injixoError(error: unknown): AppError {
       if (failure.byPlatform) return new AppError('PLATFORM_LIMIT', 'the platform request limit (50/min) was reached', options);
       return new AppError(
         'INJIXO_UNAVAILABLE',
-        failure.status === 0 ? `injixo did not answer (${failure.detail || 'network error or timeout'})` : `injixo is unavailable (HTTP ${failure.status})`,
+        failure.noAnswer ? `injixo did not answer (${failure.detail || 'network error or timeout'})` : `injixo is unavailable (HTTP ${failure.status})`,
         options,
       );
   }

@@ -1,5 +1,5 @@
-import Ajv from 'ajv';
-import type { ErrorObject, JSONSchemaType, ValidateFunction } from 'ajv';
+import type Ajv from 'ajv';
+import type { ErrorObject, JSONSchemaType, Options, ValidateFunction } from 'ajv';
 import { isFreshdeskTime } from '../core/time';
 
 /** What a validator returns: the input narrowed to `T`, or the first problem found. */
@@ -15,33 +15,104 @@ export interface SchemaViolation {
 /** Format name for ISO-8601 instants with a zone, checked by the core's own parser. */
 export const FRESHDESK_TIME_FORMAT = 'freshdesk-time';
 
-// One instance for every schema. `allErrors: false` stops at the first problem (one message is
-// all a log line needs); `verbose` exposes the failing schema so a pattern's `description` can
-// say what was expected. Both the instance and each schema are made on first use: every
-// platform invocation starts cold, and a handler needs one schema, not all of them.
+/**
+ * The one Ajv configuration, shared by the runtime fallback and the build's standalone code
+ * (tools/build/build.ts passes `extra.code`). `allErrors: false` stops at the first problem (one
+ * message is all a log line needs); `verbose` exposes the failing schema so a pattern's
+ * `description` can say what was expected.
+ */
+export function createAjv(extra: Options = {}): Ajv {
+  // Loaded here, not at the top: the built server never reaches this (it runs the build's
+  // precompiled validators), so each cold invocation skips loading the schema compiler.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { default: AjvClass } = require('ajv') as typeof import('ajv');
+  const ajv = new AjvClass({ allErrors: false, strict: true, verbose: true, ...extra });
+  ajv.addFormat(FRESHDESK_TIME_FORMAT, { type: 'string', validate: isFreshdeskTime });
+  return ajv;
+}
+
+/**
+ * A stable name for `schema` (FNV-1a of its JSON): the build exports each precompiled validator
+ * under it. A schema edited without a rebuild gets a new name, so it can never be checked by
+ * the old schema's code.
+ */
+export function schemaId(schema: object): string {
+  const json = JSON.stringify(schema);
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < json.length; i += 1) {
+    hash ^= json.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return `schema_${hash.toString(16).padStart(8, '0')}`;
+}
+
+const registeredSchemas: object[] = [];
+
+/**
+ * Every schema `createValidator` was given so far: the build requires the compiled modules
+ * (which call `createValidator` at load) and precompiles exactly these.
+ */
+export function validatorSchemas(): readonly object[] {
+  return registeredSchemas;
+}
+
+type Precompiled = Readonly<Record<string, ValidateFunction | undefined>>;
+
+// undefined: not looked for yet; null: absent (the TypeScript sources, as ts-jest runs them).
+let precompiled: Precompiled | null | undefined;
+
+function precompiledValidators(): Precompiled | null {
+  if (precompiled === undefined) {
+    try {
+      // Written by tools/build/build.ts next to the compiled schemas; not part of src/.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      precompiled = require('./standalone') as Precompiled;
+    } catch (error) {
+      if (!isStandaloneMissing(error)) throw error;
+      precompiled = null;
+    }
+  }
+  return precompiled;
+}
+
+/** Only the module's own absence means "not built"; a missing dependency of it is a real fault. */
+function isStandaloneMissing(error: unknown): boolean {
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  return code === 'MODULE_NOT_FOUND' && typeof message === 'string' && /^Cannot find module '[^']*standalone'/.test(message);
+}
+
+// Every platform invocation starts cold and a handler needs one schema, not all of them, so the
+// fallback's instance and each schema are made on first use.
 let sharedAjv: Ajv | undefined;
 
-function ajvInstance(): Ajv {
-  if (!sharedAjv) {
-    sharedAjv = new Ajv({ allErrors: false, strict: true, verbose: true });
-    sharedAjv.addFormat(FRESHDESK_TIME_FORMAT, { type: 'string', validate: isFreshdeskTime });
+function validatorFor<T>(schema: JSONSchemaType<T>, rootLabel: string): ValidateFunction<T> {
+  const built = precompiledValidators();
+  if (built === null) {
+    sharedAjv ??= createAjv();
+    return sharedAjv.compile(schema);
   }
-  return sharedAjv;
+  const validate = built[schemaId(schema)];
+  if (validate === undefined) {
+    throw new Error(`createValidator: the build did not precompile the "${rootLabel}" schema ${schemaId(schema)}; call createValidator when its module loads`);
+  }
+  return validate as ValidateFunction<T>;
 }
 
 /** `basePath` places the input inside a larger document, for messages about one part of it. */
 export type Validator<T> = (input: unknown, basePath?: readonly string[]) => Validated<T>;
 
 /**
- * Compiles `schema` and wraps it so it narrows `unknown` to `T`. `rootLabel` names the whole
- * input in messages (for example `data` for a product event's `args.data`).
+ * Wraps `schema` so it narrows `unknown` to `T`: with the build's precompiled code in the built
+ * server, else compiled on first use. `rootLabel` names the whole input in messages (for
+ * example `data` for a product event's `args.data`).
  */
 export function createValidator<T>(schema: JSONSchemaType<T>, rootLabel: string): Validator<T> {
+  registeredSchemas.push(schema);
   let validate: ValidateFunction<T> | undefined;
   // A list's items are named `<rootLabel>.<index>`: a field path never starts with a bare number.
   const rootPath = (schema as { type?: unknown }).type === 'array' ? [rootLabel] : [];
   return (input, basePath = []) => {
-    validate ??= ajvInstance().compile(schema);
+    validate ??= validatorFor(schema, rootLabel);
     return validate(input) ? { ok: true, value: input } : { ok: false, error: violationFrom(validate.errors ?? [], rootLabel, [...rootPath, ...basePath]) };
   };
 }

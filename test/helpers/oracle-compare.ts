@@ -1,4 +1,5 @@
 import { countPerQueueInterval, expectedOfferedContacts } from '../../tools/local-freshdesk/oracle';
+import { intervalStartOf } from '../../tools/local-injixo/contact-store';
 import type { Sandbox } from '../../tools/sandbox';
 
 export type Counts = Record<string, Record<string, number>>;
@@ -23,4 +24,27 @@ export function injixoCounts(sandbox: Sandbox): Counts {
 
 export function total(counts: Counts): number {
   return Object.values(counts).reduce((sum, intervals) => sum + Object.values(intervals).reduce((a, b) => a + b, 0), 0);
+}
+
+/** Contacts received more than once, counted as extra copies. */
+export function extraCopies(sandbox: Sandbox): number {
+  return sandbox.injixo.store.duplicates().reduce((sum, d) => sum + d.received - 1, 0);
+}
+
+/**
+ * injixo's counts with each duplicate counted once. Every ticket and conversation in a
+ * generated world has its own created_at second, so identical contacts can only be copies.
+ */
+export function dedupedInjixoCounts(sandbox: Sandbox): Counts {
+  const seen = new Set<string>();
+  const counts: Counts = {};
+  for (const c of sandbox.injixo.store.list()) {
+    const key = `${c.queueIdentifier}|${c.timestamp}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const interval = intervalStartOf(c.timestamp);
+    const queue = (counts[c.queueIdentifier] ??= {});
+    queue[interval] = (queue[interval] ?? 0) + 1;
+  }
+  return toPlain(new Map(Object.entries(counts).map(([q, i]) => [q, new Map(Object.entries(i))])));
 }

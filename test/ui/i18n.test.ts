@@ -1,7 +1,7 @@
 import { GUIDANCE } from '../../src/delivery/messages';
-import { en } from '../../src/app/i18n/en';
-import { fr } from '../../src/app/i18n/fr';
-import { CATALOGUES, createTranslator, formatMessage, isMessageKey, pickLocale, placeholdersOf } from '../../src/app/i18n/translate';
+import { en } from '../../src/i18n/en';
+import { fr } from '../../src/i18n/fr';
+import { CATALOGUES, createTranslator, formatMessage, isMessageKey, pickLocale, placeholdersOf } from '../../src/i18n/translate';
 
 const keys = Object.keys(en) as (keyof typeof en)[];
 
@@ -17,14 +17,25 @@ describe('message catalogues', () => {
     expect(placeholdersOf(fr[key])).toEqual(placeholdersOf(en[key]));
   });
 
-  it("carries the server's guidance word for word, one entry per failure code", () => {
+  it('has guidance for every failure code the server reports, and nothing else', () => {
     const guidanceKeys = keys.filter((k) => k.startsWith('guidance.')).map((k) => k.slice('guidance.'.length)).sort();
     expect(guidanceKeys).toEqual(Object.keys(GUIDANCE).sort());
-    for (const [code, text] of Object.entries(GUIDANCE)) expect(en[`guidance.${code}` as keyof typeof en]).toBe(text);
+  });
+
+  it('keeps install-blocking messages within the platform’s 60 characters, in both languages at once', () => {
+    const blocked = keys.filter((k) => k.startsWith('install.blocked.'));
+    expect(blocked.length).toBeGreaterThan(0);
+    for (const key of blocked) {
+      expect(en[key].length).toBeLessThanOrEqual(60);
+      // The server learns no locale at install time, so one bilingual text serves both.
+      expect(fr[key]).toBe(en[key]);
+      expect(en[key]).toMatch(/ \/ /);
+    }
   });
 
   it('never leaves an English guidance text untranslated in French', () => {
     for (const key of keys.filter((k) => k.startsWith('guidance.'))) expect(fr[key]).not.toBe(en[key]);
+    for (const key of keys.filter((k) => k.startsWith('install.blocked.'))) expect(fr[key]).toContain('é');
   });
 });
 

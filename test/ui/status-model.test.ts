@@ -1,7 +1,7 @@
 import type { DeliveryReport } from '../../src/delivery/deliver';
 import type { HealthView } from '../../src/delivery/health-view';
 import { GUIDANCE } from '../../src/delivery/messages';
-import { createTranslator } from '../../src/app/i18n/translate';
+import { createTranslator } from '../../src/i18n/translate';
 import {
   describeConnection,
   describeDelivery,

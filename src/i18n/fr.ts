@@ -91,6 +91,11 @@ export const fr: Catalogue = {
   'deliver.waiting_for_directory':
     'L’application attend les noms des groupes Freshdesk avant d’envoyer. Si cela dure, vérifiez la clé Freshdesk dans les paramètres.',
 
+  'install.blocked.injixoKey': 'injixo API key rejected / Clé API injixo refusée',
+  'install.blocked.freshdeskKey': 'Freshdesk API key rejected / Clé Freshdesk refusée',
+  'install.blocked.notAdmin': 'Freshdesk key needs admin rights / Clé non admin',
+  'install.blocked.setup': 'Setup failed, retry / Échec, réessayez',
+
   'guidance.INJIXO_KEY_REJECTED':
     'injixo a refusé la clé API. Elle a peut-être été régénérée dans injixo. Générez une nouvelle clé dans injixo (Account > Integrations > Freshdesk) et collez-la dans les paramètres de cette application. Les contacts sont conservés et seront envoyés dès que la clé fonctionnera.',
   'guidance.INJIXO_BAD_REQUEST':

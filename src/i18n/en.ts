@@ -1,8 +1,10 @@
 /**
  * Every string an admin reads on the install page and the status page, in English.
  * `{name}` marks a placeholder; fr.ts must use the same placeholders (test/ui checks it).
- * The `guidance.*` texts are the server's GUIDANCE (src/delivery/messages.ts) word for word, so
- * the status page can show them in the admin's language by failure code.
+ * The `guidance.*` texts are also the server's log guidance (src/delivery/messages.ts), so the
+ * logs and the status page (in the admin's language, by failure code) say the same thing.
+ * `install.blocked.*` are what onAppInstall shows when it refuses an install: the platform
+ * allows 60 characters and tells the server no locale, so they are bilingual (test/ui checks).
  */
 export const en = {
   'app.name': 'injixo connect',
@@ -92,6 +94,11 @@ export const en = {
   'deliver.busy': 'A delivery is already running. Please try again in a minute.',
   'deliver.waiting_for_directory':
     'The app is waiting for the Freshdesk group names before it sends. If this stays, check the Freshdesk key on the settings page.',
+
+  'install.blocked.injixoKey': 'injixo API key rejected / Clé API injixo refusée',
+  'install.blocked.freshdeskKey': 'Freshdesk API key rejected / Clé Freshdesk refusée',
+  'install.blocked.notAdmin': 'Freshdesk key needs admin rights / Clé non admin',
+  'install.blocked.setup': 'Setup failed, retry / Échec, réessayez',
 
   'guidance.INJIXO_KEY_REJECTED':
     'injixo rejected the API key. It may have been regenerated in injixo. Generate a new key in injixo (Account > Integrations > Freshdesk) and paste it on this app\'s settings page. Contacts are kept and will be sent once the key works.',

@@ -1,0 +1,115 @@
+/**
+ * `npm run bench`: the app's platform-call budget over a generated day, CPU per handler run,
+ * and the highest sustained event rate with zero loss at the platform's default limits.
+ * Prints a readable report and writes the same numbers to .artifacts/bench.json.
+ *
+ * `tsx bench/run.ts --rate 120 [--in-process]` runs one load-test probe and prints only it.
+ * Progress goes to stderr, the report to stdout.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { MAX_ONE_TIME_SCHEDULES } from '../tools/local-platform/scheduler';
+import { DEFAULT_LIMITS } from '../tools/local-platform';
+import { analyzeCalls } from './analyze-calls';
+import { formatProbe, formatReport, type BenchResults, type BenchSettings } from './format-report';
+import { runAtRate, searchMaxRate, type LoadResult } from './run-at-rate';
+import { runDay, type DayResult } from './run-day';
+
+const SETTINGS: BenchSettings = {
+  day: { seed: 11, ticketsPerDay: 2000, settleMinutes: 30 },
+  // 13,000 tickets/day is about the densest world the generator accepts on a Monday (it refuses
+  // more than 1,200 tickets in one hour); the search takes a prefix of its timeline.
+  // The built server.js is fast enough for the whole search (about a minute); the in-process
+  // handlers re-run the two boundary rates as a cross-check.
+  load: { seed: 11, ticketsPerDay: 13_000, feedMinutes: 60, drainMinutes: 120, low: 20, high: 400, tolerance: 1, goal: 90, searchMode: 'built', crossCheckMode: 'in-process' },
+  limits: { requestsPerMinute: DEFAULT_LIMITS.requestsPerMinute, kvOpsPerMinute: DEFAULT_LIMITS.kvOpsPerMinute, oneTimeSchedules: MAX_ONE_TIME_SCHEDULES },
+  targetCallsPerContact: 1.5,
+};
+
+const ARTIFACT = path.resolve(__dirname, '..', '.artifacts', 'bench.json');
+
+function progress(message: string): void {
+  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+}
+
+function probe(rate: number, mode: LoadResult['mode']): Promise<LoadResult> {
+  const { seed, ticketsPerDay, feedMinutes, drainMinutes } = SETTINGS.load;
+  return runAtRate({ rate, mode, seed, ticketsPerDay, feedMinutes, drainMinutes });
+}
+
+function describeProbe(p: LoadResult): string {
+  return `${p.rate}/min ${p.mode}: ${p.zeroLoss ? 'zero loss' : `LOSS (${p.verdict.join('; ')})`} in ${p.wallSeconds.toFixed(1)} s`;
+}
+
+/** Profiles (one per handler run) are for the analysis only; the JSON keeps the summaries. */
+function withoutProfiles(day: DayResult): Omit<DayResult, 'profiles'> {
+  const { profiles: _profiles, ...rest } = day;
+  return rest;
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const startedAt = new Date().toISOString();
+
+  progress('day budget with the built server.js…');
+  const dayBuilt = await runDay({ mode: 'built', ...SETTINGS.day });
+  progress(`  ${dayBuilt.contacts.delivered} contacts, ${dayBuilt.perContact.total.toFixed(3)} calls/contact, ${dayBuilt.wallSeconds.toFixed(1)} s`);
+  progress('same day in-process (CPU comparison)…');
+  const dayInProcess = await runDay({ mode: 'in-process', ...SETTINGS.day });
+  progress(`  ${dayInProcess.wallSeconds.toFixed(1)} s`);
+
+  const { low, high, tolerance, searchMode, crossCheckMode } = SETTINGS.load;
+  progress(`rate search (${searchMode})…`);
+  const searchStarted = performance.now();
+  const search = await searchMaxRate((rate) => probe(rate, searchMode), { low, high, tolerance }, (p) => progress(`  ${describeProbe(p)}`));
+  const searchSeconds = (performance.now() - searchStarted) / 1000;
+  progress(`cross-check of the boundary rates (${crossCheckMode})…`);
+  const crossChecks: LoadResult[] = [];
+  for (const rate of [search.maxZeroLoss, search.firstFailing]) {
+    if (rate === undefined) continue;
+    const result = await probe(rate, crossCheckMode);
+    progress(`  ${describeProbe(result)}`);
+    crossChecks.push(result);
+  }
+
+  const results: BenchResults = {
+    settings: SETTINGS,
+    startedAt,
+    wallSeconds: 0,
+    environment: `node ${process.version}, ${os.cpus().length} CPU(s) ${os.cpus()[0]?.model.trim() ?? ''}`,
+    dayBuilt,
+    dayInProcess,
+    search,
+    searchSeconds,
+    crossChecks,
+    calls: analyzeCalls(dayBuilt.profiles, dayBuilt.contacts.delivered),
+  };
+  results.wallSeconds = (performance.now() - started) / 1000;
+  const report = formatReport(results);
+  process.stdout.write(`${report}\n`);
+  fs.mkdirSync(path.dirname(ARTIFACT), { recursive: true });
+  const json = { ...results, dayBuilt: withoutProfiles(dayBuilt), dayInProcess: withoutProfiles(dayInProcess), report };
+  fs.writeFileSync(ARTIFACT, `${JSON.stringify(json, null, 2)}\n`);
+  progress(`wrote ${path.relative(process.cwd(), ARTIFACT)}`);
+}
+
+async function runOneProbe(rate: number, mode: LoadResult['mode']): Promise<void> {
+  progress(`one probe: ${rate}/min ${mode}…`);
+  const result = await probe(rate, mode);
+  process.stdout.write(`${formatProbe(result, SETTINGS.limits)}\n`);
+}
+
+function argument(name: string): string | undefined {
+  const index = process.argv.indexOf(name);
+  return index === -1 ? undefined : process.argv[index + 1];
+}
+
+const rateArgument = argument('--rate');
+const rate = rateArgument === undefined ? undefined : Number(rateArgument);
+if (rate !== undefined && !(rate > 0)) throw new Error(`bench: --rate needs a positive number of events per minute, got '${String(rateArgument)}'`);
+(rate === undefined ? main() : runOneProbe(rate, process.argv.includes('--in-process') ? 'in-process' : 'built')).catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exitCode = 1;
+});

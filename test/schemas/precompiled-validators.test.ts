@@ -1,0 +1,166 @@
+/**
+ * The BUILT validators (npm run build): server/lib carries ajv standalone code, create-validator
+ * runs it instead of compiling, and it says exactly what the runtime-compiled schema says.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+import * as vm from 'node:vm';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import type * as CreateValidator from '../../src/schemas/create-validator';
+import type { Validated } from '../../src/schemas/create-validator';
+
+const libDir = path.resolve(__dirname, '..', '..', 'server', 'lib');
+const fixtureDir = path.resolve(__dirname, '..', '..', 'server', 'test_data', 'support_ticket');
+const AJV_LOADED = 'test: the ajv compiler package was loaded';
+
+function fixtureData(event: string): Record<string, unknown> {
+  return (JSON.parse(fs.readFileSync(path.join(fixtureDir, `${event}.json`), 'utf8')) as { data: Record<string, unknown> }).data;
+}
+
+/**
+ * Loads server/lib files into a fresh vm context the way the platform does, except that loading
+ * the `ajv` package itself (the compiler) throws and string code generation is switched off.
+ * `hide` makes one server/lib module look absent.
+ */
+function loadBuilt(file: string, hide?: string): { exports: Record<string, unknown>; loaded: string[] } {
+  const context = vm.createContext({}, { codeGeneration: { strings: false, wasm: false } });
+  const loaded: string[] = [];
+  const modules = new Map<string, { exports: Record<string, unknown> }>();
+  const requireIn = (spec: string): unknown => {
+    if (spec === 'ajv') throw new Error(AJV_LOADED);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    if (spec.startsWith('ajv/')) return require(spec);
+    const name = spec.replace(/^\.\//, '');
+    if (!spec.startsWith('./') || name === hide) throw Object.assign(new Error(`Cannot find module '${spec}'`), { code: 'MODULE_NOT_FOUND' });
+    const cached = modules.get(name);
+    if (cached) return cached.exports;
+    const mod = { exports: {} };
+    modules.set(name, mod);
+    loaded.push(name);
+    const source = fs.readFileSync(path.join(libDir, `${name}.js`), 'utf8');
+    const fn = vm.runInContext(`(function (exports, require, module) {${source}\n})`, context) as (...a: unknown[]) => void;
+    fn(mod.exports, requireIn, mod);
+    return mod.exports;
+  };
+  return { exports: requireIn(`./${file}`) as Record<string, unknown>, loaded };
+}
+
+describe('the built server/lib', () => {
+  it('contains the standalone module, which create-validator requires by its flat name', () => {
+    expect(fs.existsSync(path.join(libDir, 'schemas-standalone.js'))).toBe(true);
+    expect(fs.readFileSync(path.join(libDir, 'schemas-create-validator.js'), 'utf8')).toContain('require("./schemas-standalone")');
+  });
+
+  it('validates product events without loading the ajv compiler or generating code', () => {
+    const { exports, loaded } = loadBuilt('schemas-product-events');
+    const validate = exports['validateTicketCreatedData'] as (input: unknown) => Validated<unknown>;
+    expect(validate(fixtureData('onTicketCreate'))).toMatchObject({ ok: true });
+    expect(validate({ ticket: { ...(fixtureData('onTicketCreate')['ticket'] as object), created_at: '2021-11-05 12:45' } })).toEqual({
+      ok: false,
+      error: { field: 'ticket.created_at', message: 'ticket.created_at must be an ISO-8601 time with a zone, such as 2021-11-05T12:45:13Z.' },
+    });
+    expect(loaded).toContain('schemas-standalone');
+  });
+
+  it('would have compiled at runtime, and so loaded ajv, had the standalone module been missing', () => {
+    const { exports } = loadBuilt('schemas-product-events', 'schemas-standalone');
+    const validate = exports['validateTicketCreatedData'] as (input: unknown) => Validated<unknown>;
+    expect(() => validate(fixtureData('onTicketCreate'))).toThrow(AJV_LOADED);
+  });
+});
+
+type BuiltCreateValidator = typeof CreateValidator;
+
+function requireBuilt<T>(name: string): T {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require(path.join(libDir, `${name}.js`)) as T;
+}
+
+/** A valid value of every shape the app validates; each schema must accept at least one. */
+function validSamples(): unknown[] {
+  const ticket = fixtureData('onTicketCreate')['ticket'] as Record<string, unknown>;
+  const conversation = fixtureData('onConversationCreate')['conversation'] as Record<string, unknown>;
+  return [
+    fixtureData('onTicketCreate'),
+    fixtureData('onConversationCreate'),
+    fixtureData('onTicketUpdate'),
+    ticket,
+    [{ ...ticket, updated_at: '2021-11-05T12:45:13Z' }],
+    [{ id: 4, name: 'Billing' }],
+    [conversation],
+    [{ type: 'default_status' }, { type: 'default_source' }],
+    { choices: { Email: 1, 'Voice/SMS': 3 } },
+    {
+      data: [{ properties: { offered: true }, queueName: 'Billing Email Tickets', queueIdentifier: 'freshdesk/4/email/tickets', timestamp: '2026-11-21T10:34:22Z', channel: 'cases' }],
+      meta: { integrationConfigurationId: 12 },
+    },
+  ];
+}
+
+const REPLACEMENTS: readonly unknown[] = [undefined, null, 'x', '2021-11-05T12:45:13', 1.5, 0, -1, true, {}, [], [null]];
+
+/** Every sample with one node deleted, replaced by a wrong value, or given an extra key. */
+function* badInputs(value: unknown): Generator<unknown> {
+  yield* REPLACEMENTS;
+  if (value === null || typeof value !== 'object') return;
+  if (!Array.isArray(value)) yield { ...value, unexpected: 1 };
+  for (const [key, child] of Object.entries(value)) {
+    for (const variant of badInputs(child)) {
+      if (Array.isArray(value)) yield value.map((item, i) => (String(i) === key ? variant : item));
+      else yield { ...value, [key]: variant };
+    }
+  }
+}
+
+describe('precompiled and runtime-compiled validators', () => {
+  const cv = requireBuilt<BuiltCreateValidator>('schemas-create-validator');
+  for (const file of fs.readdirSync(libDir).filter((f) => f.startsWith('schemas-'))) requireBuilt(file.replace(/\.js$/, ''));
+  const standalone = requireBuilt<Record<string, ValidateFunction>>('schemas-standalone');
+  const schemas = cv.validatorSchemas();
+  const runtimeAjv = cv.createAjv();
+
+  it('has precompiled exactly the schemas createValidator was given', () => {
+    expect(schemas.length).toBeGreaterThanOrEqual(10);
+    expect(Object.keys(standalone).sort()).toEqual([...new Set(schemas.map((s) => cv.schemaId(s)))].sort());
+  });
+
+  it('give identical errors, and so identical messages, for every schema and thousands of malformed inputs', () => {
+    const samples = validSamples();
+    const inputs = samples.flatMap((sample) => [...badInputs(sample)]);
+    const keywords = new Set<string>();
+    const differences: unknown[] = [];
+    let compared = 0;
+    for (const schema of schemas) {
+      const precompiled = standalone[cv.schemaId(schema)] as ValidateFunction;
+      const runtime = runtimeAjv.compile(schema);
+      expect(samples.some((sample) => precompiled(sample) && runtime(sample))).toBe(true);
+      for (const input of inputs) {
+        const valid = precompiled(input);
+        if (runtime(input) !== valid) differences.push({ schema, input, valid });
+        if (valid) continue;
+        const errors = precompiled.errors as ErrorObject[];
+        const message = cv.violationFrom(errors, 'data', ['base']);
+        if (!isDeepStrictEqual(errors, runtime.errors) || !isDeepStrictEqual(message, cv.violationFrom(runtime.errors ?? [], 'data', ['base']))) {
+          differences.push({ schema, input, errors, runtimeErrors: runtime.errors });
+        }
+        for (const error of errors) keywords.add(error.keyword);
+        compared += 1;
+      }
+    }
+    expect(differences).toEqual([]);
+    expect(compared).toBeGreaterThan(3000);
+    expect([...keywords].sort()).toEqual(['additionalProperties', 'anyOf', 'const', 'format', 'minItems', 'minimum', 'pattern', 'required', 'type']);
+  });
+
+  it('carry the failing schema (verbose) so a pattern is described in words', () => {
+    const body = schemas.find((s) => JSON.stringify(s).includes('queueIdentifier')) as object;
+    const precompiled = standalone[cv.schemaId(body)] as ValidateFunction;
+    const input = validSamples()[9] as { data: object[] };
+    expect(precompiled({ data: [{ ...input.data[0], queueIdentifier: 'freshdesk/x' }] })).toBe(false);
+    expect(cv.violationFrom(precompiled.errors ?? [], 'body')).toEqual({
+      field: 'data.0.queueIdentifier',
+      message: 'data.0.queueIdentifier must be freshdesk/<group id|none|unknown>/<source slug>/<tickets|replies>.',
+    });
+  });
+});
