@@ -35,17 +35,12 @@ export async function readChunk(db: KeyValueStore, prefix: string, id: number): 
 }
 
 /**
- * Overflow policy: when a list holds more than `maxChunks`, its OLDEST chunks are deleted and
- * their contacts counted as dropped (newest data matters most to intraday planning, and
- * the limit is far above any realistic outage — see README "Storage"). Returns the count.
+ * Overflow policy: when a list holds more than `maxChunks`, its OLDEST chunks leave it and
+ * their contacts count as dropped (newest data matters most to intraday planning, and the
+ * limit is far above any realistic outage — see README "Storage"). Returns what left the list;
+ * the caller deletes those keys once the shortened list is committed.
  */
-export async function trimOldest(db: KeyValueStore, prefix: string, list: ChunkList, maxChunks: number): Promise<number> {
-  let dropped = 0;
-  while (list.chunks.length > maxChunks) {
-    const oldest = list.chunks.shift();
-    if (!oldest) break;
-    dropped += oldest.n;
-    await db.delete(chunkKey(prefix, oldest.id)).catch(() => undefined);
-  }
-  return dropped;
+export function trimOldest(prefix: string, list: ChunkList, maxChunks: number): { key: string; n: number }[] {
+  const removed = list.chunks.splice(0, Math.max(0, list.chunks.length - maxChunks));
+  return removed.map((c) => ({ key: chunkKey(prefix, c.id), n: c.n }));
 }

@@ -7,7 +7,7 @@ import { postContacts, splitIntoBodies } from '../remote/injixo-client';
 import { CHUNK_CONTACTS, chunkKey, readChunk, type StoredContact, trimOldest, writeChunks } from './chunks';
 import { asCoreDirectory, refreshDirectory } from './directory';
 import { GUIDANCE } from './messages';
-import { lastSettledSlot, outboxKey, type OutboxRecord, packRecord, readOutboxSlot, slotOf } from './outbox';
+import { isNotFound, lastSettledSlot, outboxKey, type OutboxRecord, packRecord, readOutboxSlot, recordTime, slotOf } from './outbox';
 import { type AppState, chunkListSize, countSent, dayOf, readState, writeState } from './state';
 import { TicketBook } from './ticket-book';
 
@@ -73,15 +73,26 @@ export async function runDelivery(deps: DeliveryDeps): Promise<DeliveryReport> {
   const { db, nowMs } = deps;
   try {
     await db.set(LEASE_KEY, { at: nowMs }, { setIf: 'not_exist', ttl: LEASE_TTL_SECONDS });
-  } catch {
-    return emptyReport('busy');
+  } catch (error) {
+    // Another run holds the lease, or the KV limit refused the call. In the second case no
+    // run may be under way at all, so ask for one shortly rather than wait for the next period.
+    if (!isTooMany(error)) return emptyReport('busy');
+    await scheduleDeliverySoon(deps.schedule, nowMs);
+    return { ...emptyReport('busy'), moreToDo: true };
   }
   const state = await readState(db, nowMs);
   const lastSlot = Math.min(lastSettledSlot(nowMs), state.cursor + MAX_SLOTS_PER_RUN);
   const slots: number[] = [];
   for (let slot = state.cursor + 1; slot <= lastSlot; slot += 1) slots.push(slot);
   const records: OutboxRecord[] = [];
-  for (const slot of slots) records.push(...(await readOutboxSlot(db, slot)));
+  const filledSlots: number[] = [];
+  for (const slot of slots) {
+    const found = await readOutboxSlot(db, slot);
+    if (found.length > 0) filledSlots.push(slot);
+    records.push(...found);
+  }
+  // Stable sort: facts in the order they became true (see recordTime).
+  records.sort((a, b) => recordTime(a) - recordTime(b));
 
   const built = await buildContacts(deps, state, records);
   if (built.directoryMissing) {
@@ -95,25 +106,32 @@ export async function runDelivery(deps: DeliveryDeps): Promise<DeliveryReport> {
   const waiting = state.health.retryAfterUntil !== undefined && Date.parse(state.health.retryAfterUntil) > nowMs;
   const fromBacklog = waiting ? { contacts: [], chunkIds: [] } : await loadBacklogHead(db, state);
   const queue = [...fromBacklog.contacts, ...built.contacts];
-  const result: SendResult = waiting ? { sent: [], unsent: queue, parked: [] } : await sendAll(deps, queue, MAX_REQUESTS_PER_RUN - built.lookups);
+  const requestBudget = Math.max(0, MAX_REQUESTS_PER_RUN - built.lookups);
+  const result: SendResult = waiting ? { sent: [], unsent: queue, parked: [] } : await sendAll(deps, queue, requestBudget);
 
-  // Bookkeeping. A crash between the sends above and the state write below would send this
-  // run's contacts again next time (measured in the crash test); the order keeps that window short.
-  for (const id of fromBacklog.chunkIds) {
-    await db.delete(chunkKey(BACKLOG_PREFIX, id)).catch(() => undefined);
-  }
+  // Bookkeeping, in an order that never loses a contact when a KV call is refused or the run
+  // dies: first store what is still unsent, then commit the state (cursor and chunk lists) in
+  // one write, and only then delete what the committed state no longer refers to. A failure
+  // before the commit leaves the previous state intact, so the next run redoes this one:
+  // what was posted is posted again (a duplicate, measured in the crash test), never lost.
   state.backlog.chunks = state.backlog.chunks.filter((c) => !fromBacklog.chunkIds.includes(c.id));
   await writeChunks(db, BACKLOG_PREFIX, state.backlog, result.unsent);
   await writeChunks(db, PARKED_PREFIX, state.parked, result.parked);
-  const dropped = (await trimOldest(db, BACKLOG_PREFIX, state.backlog, MAX_BACKLOG_CHUNKS)) + (await trimOldest(db, PARKED_PREFIX, state.parked, MAX_PARKED_CHUNKS));
   if (built.carry.length > 0) {
     await db.update(outboxKey(slotOf(nowMs)), 'append', { items: built.carry.map(packRecord) });
   }
-  for (const slot of slots) await db.delete(outboxKey(slot)).catch(() => undefined);
+  const trimmed = [...trimOldest(BACKLOG_PREFIX, state.backlog, MAX_BACKLOG_CHUNKS), ...trimOldest(PARKED_PREFIX, state.parked, MAX_PARKED_CHUNKS)];
+  const dropped = trimmed.reduce((sum, c) => sum + c.n, 0);
   if (slots.length > 0) state.cursor = slots[slots.length - 1] ?? state.cursor;
-
   updateHealth(state, result, dropped, built.failure, nowMs);
   await writeState(db, state);
+
+  const garbage = [
+    ...fromBacklog.chunkIds.map((id) => chunkKey(BACKLOG_PREFIX, id)),
+    ...trimmed.map((c) => c.key),
+    ...filledSlots.map((slot) => outboxKey(slot)),
+  ];
+  for (const key of garbage) await db.delete(key).catch(() => undefined);
 
   const moreToDo = lastSettledSlot(nowMs) > state.cursor || (state.backlog.chunks.length > 0 && result.failure === undefined && !waiting);
   if (moreToDo) await scheduleDeliverySoon(deps.schedule, nowMs);
@@ -132,6 +150,10 @@ export async function runDelivery(deps: DeliveryDeps): Promise<DeliveryReport> {
     log('info', 'DELIVERY', `sent ${report.sent} contacts to injixo`, { new: report.newContacts, backlog: report.backlog, parked: report.parked });
   }
   return report;
+}
+
+function isTooMany(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { status?: unknown }).status === 429;
 }
 
 function emptyReport(outcome: DeliveryReport['outcome']): DeliveryReport {
@@ -172,7 +194,8 @@ async function buildContacts(deps: DeliveryDeps, state: AppState, records: Outbo
     } else if (!countsInImport(record.conversation.created_at, state.installedAt)) {
       try {
         const ticket = await book.lookup(record.conversation.ticket_id);
-        decision = mapConversationCreated(record.conversation, ticket, directory, deps.settings.replyScope);
+        if (ticket === 'deferred') built.carry.push(record);
+        else decision = mapConversationCreated(record.conversation, ticket, directory, deps.settings.replyScope);
       } catch (error) {
         built.failure = isAppError(error) ? error : new AppError('FRESHDESK_UNAVAILABLE', String(error), { cause: error });
         built.carry.push(record);
@@ -204,8 +227,11 @@ async function loadBacklogHead(db: KeyValueStore, state: AppState): Promise<{ co
     try {
       contacts.push(...(await readChunk(db, BACKLOG_PREFIX, chunk.id)));
       chunkIds.push(chunk.id);
-    } catch {
-      break;
+    } catch (error) {
+      // A chunk the state lists but the store does not have was already delivered by a run
+      // that died before committing; anything else (the KV limit) means: try again next run.
+      if (isNotFound(error)) chunkIds.push(chunk.id);
+      else break;
     }
   }
   return { contacts, chunkIds };
@@ -285,8 +311,8 @@ function updateHealth(state: AppState, result: SendResult, dropped: number, dire
         waiting: chunkListSize(state.backlog),
       });
     }
-  } else if (health.consecutiveFailures === 1 || health.consecutiveFailures % 12 === 0) {
-    // First failure, then about once an hour while it lasts (runs are 5 minutes apart).
+  } else if (health.consecutiveFailures === 1 || health.consecutiveFailures % 6 === 0) {
+    // First failure, then about twice an hour while it lasts (runs are 10 minutes apart).
     log('warn', failure.code, `${failure.message}. ${GUIDANCE[failure.code]}`, { failures: health.consecutiveFailures });
   }
 }

@@ -12,6 +12,11 @@ import { isNotFound } from './outbox';
  * shard the run already read. Each entry is [group_id (-1 = none), source, flags, created_at s].
  */
 export const SHARD_SIZE = 1000;
+/**
+ * Freshdesk look-ups per delivery run. Each is a request against our 50 a minute and the
+ * account's own Freshdesk limit; replies beyond this wait in the outbox for the next run.
+ */
+export const MAX_LOOKUPS_PER_RUN = 10;
 export const SHARD_PREFIX = 'tickets:';
 
 type Entry = [number, number, number, number];
@@ -40,6 +45,8 @@ export class TicketBook {
   private readonly dirty = new Map<string, Record<string, Entry>>();
   /** Tickets looked up in Freshdesk during this run (each costs one request). */
   lookups = 0;
+  /** Set after a failed look-up: more calls would only meet the same limit or outage. */
+  private remoteFailed = false;
 
   constructor(
     private readonly db: KeyValueStore,
@@ -57,16 +64,26 @@ export class TicketBook {
     if (loaded) loaded[String(ticket.id)] = entry;
   }
 
-  /** Facts as of the latest event seen, else from Freshdesk ('gone' on 404). */
-  async lookup(ticketId: number): Promise<TicketFacts | 'gone'> {
+  /**
+   * Facts as of the latest event seen, else from Freshdesk ('gone' on 404), or 'deferred'
+   * when this run may not ask Freshdesk any more (budget spent or Freshdesk failing).
+   */
+  async lookup(ticketId: number): Promise<TicketFacts | 'gone' | 'deferred'> {
     const key = shardKey(ticketId);
     const pending = this.dirty.get(key)?.[String(ticketId)];
     if (pending) return fromEntry(ticketId, pending);
     const shard = await this.loadShard(key);
     const known = shard[String(ticketId)];
     if (known) return fromEntry(ticketId, known);
+    if (this.remoteFailed || this.lookups >= MAX_LOOKUPS_PER_RUN) return 'deferred';
     this.lookups += 1;
-    const facts = await getTicket(this.request, ticketId);
+    let facts: TicketFacts | 'gone';
+    try {
+      facts = await getTicket(this.request, ticketId);
+    } catch (error) {
+      this.remoteFailed = true;
+      throw error;
+    }
     if (facts !== 'gone') this.remember(facts);
     return facts;
   }

@@ -92,7 +92,7 @@ async function onTicketUpdate(args: HandlerArgs, platform: Platform): Promise<vo
   const changes = parsed.value.ticket.changes;
   // `changes` is not guaranteed; without it we must assume attribution may have changed.
   if (changes && !ATTRIBUTION_FIELDS.some((field) => field in changes)) return;
-  await record(args, platform, { k: 'u', ticket: ticketFactsFrom(parsed.value.ticket) });
+  await record(args, platform, { k: 'u', ticket: ticketFactsFrom(parsed.value.ticket), at: eventTime(args.timestamp) });
 }
 
 function deliver(args: HandlerArgs, platform: Platform): Promise<DeliveryReport> {

@@ -4,7 +4,7 @@ import { eventTime, readSettings } from '../../src/platform/settings';
 describe('outbox records', () => {
   const records: OutboxRecord[] = [
     { k: 't', ticket: { id: 165, group_id: null, source: 3, spam: false, deleted: false, created_at: '2021-11-05T12:45:13Z' } },
-    { k: 'u', ticket: { id: 205, group_id: 351, source: 101, spam: true, deleted: true, created_at: '2021-11-05T12:45:13Z' } },
+    { k: 'u', ticket: { id: 205, group_id: 351, source: 101, spam: true, deleted: true, created_at: '2021-11-05T12:45:13Z' }, at: Date.parse('2021-11-07T08:00:01Z') },
     { k: 'c', conversation: { id: 5, ticket_id: 452, source: 0, private: false, incoming: true, created_at: '2021-11-10T09:50:59Z' } },
     { k: 'c', conversation: { id: 6, ticket_id: 452, source: 2, private: true, incoming: false, created_at: '2021-11-10T09:51:00Z' } },
   ];

@@ -90,7 +90,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     ...(options.inProcess ? { inProcessHandlers: handlers } : {}),
   });
   const installed = await platform.install();
-  if (!installed.ok) throw new Error(`sandbox: install was refused: ${installed.message}`);
+  if (!installed.ok) {
+    await Promise.all([platform.close(), injixo.close(), freshdesk.close()]);
+    throw new Error(`sandbox: install was refused: ${installed.message}`);
+  }
 
   async function replay(from = world.start, to = world.end): Promise<ReplayStats> {
     const stats: ReplayStats = { events: 0, byEvent: {}, failedInvocations: 0 };

@@ -1,0 +1,198 @@
+/**
+ * The delivery run's own decisions, with the local platform's KV store and scheduler and a
+ * scripted stand-in for the remote APIs (the lightest double that can answer "400 for this
+ * one contact" or "500 for the group list"). Real HTTP end to end is in faults.test.ts.
+ */
+import { trimOldest } from '../../src/delivery/chunks';
+import { LEASE_KEY, runDelivery, type DeliveryDeps } from '../../src/delivery/deliver';
+import { outboxKey, type OutboxRecord, packRecord, slotOf, SLOT_MINUTES } from '../../src/delivery/outbox';
+import { newState, readState, writeState } from '../../src/delivery/state';
+import { MAX_LOOKUPS_PER_RUN } from '../../src/delivery/ticket-book';
+import { handlers } from '../../src/platform/handlers';
+import type { InvokeOptions, KeyValueStore, RequestClient, Scheduler, TemplateResponse } from '../../src/platform/types';
+import { ManualClock } from '../../tools/clock';
+import { LocalPlatform } from '../../tools/local-platform';
+
+const T0 = Date.parse('2026-11-02T09:00:00Z');
+const iso = (ms: number): string => new Date(ms).toISOString().replace('.000Z', 'Z');
+
+type Answer = Partial<TemplateResponse> & { reject?: { status: number; response?: string; headers?: Record<string, string> } };
+
+/** Answers templates from a script; records what was asked. */
+class ScriptedRemote implements RequestClient {
+  readonly calls: { name: string; options: InvokeOptions | undefined }[] = [];
+  constructor(private readonly answer: (name: string, options: InvokeOptions | undefined) => Answer) {}
+
+  invokeTemplate(name: string, options?: InvokeOptions): Promise<TemplateResponse> {
+    this.calls.push({ name, options });
+    const a = this.answer(name, options);
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the platform rejects with plain objects
+    if (a.reject) return Promise.reject({ headers: {}, response: '', errorSource: 'APP', ...a.reject });
+    return Promise.resolve({ status: a.status ?? 200, headers: a.headers ?? {}, response: a.response ?? '' });
+  }
+
+  posted(): string[] {
+    return this.calls.filter((c) => c.name === 'injixoPostContacts').map((c) => c.options?.body ?? '');
+  }
+}
+
+const groups = JSON.stringify([
+  { id: 1, name: 'Billing' },
+  { id: 2, name: 'Bad group' },
+]);
+const sourceFields = JSON.stringify([{ id: 9, name: 'source', label: 'Source', type: 'default_source', choices: { Email: 1, Phone: 3 } }]);
+
+function freshdeskAndInjixo(overrides: (name: string, options: InvokeOptions | undefined) => Answer | undefined = () => undefined): ScriptedRemote {
+  return new ScriptedRemote((name, options) => {
+    const special = overrides(name, options);
+    if (special) return special;
+    if (name === 'freshdeskListGroups') return { response: groups };
+    if (name === 'freshdeskSourceField') return { response: sourceFields };
+    if (name === 'freshdeskGetTicket') return { reject: { status: 404 } };
+    return { status: 202, response: '{}' };
+  });
+}
+
+let platform: LocalPlatform;
+let clock: ManualClock;
+let db: KeyValueStore;
+let schedule: Scheduler;
+
+beforeEach(async () => {
+  clock = new ManualClock(T0);
+  platform = await LocalPlatform.load({ iparams: {}, clock, inProcessHandlers: handlers, limits: { kvOpsPerMinute: 100_000, requestsPerMinute: 100_000 } });
+  const g = platform.globals();
+  db = g.db as unknown as KeyValueStore;
+  schedule = g.schedule as unknown as Scheduler;
+  await writeState(db, newState(T0));
+});
+
+afterEach(async () => {
+  await platform.close();
+});
+
+function ticket(id: number, group: number | null, atMs: number): OutboxRecord {
+  return { k: 't', ticket: { id, group_id: group, source: 1, spam: false, deleted: false, created_at: iso(atMs) } };
+}
+
+function reply(id: number, ticketId: number, atMs: number): OutboxRecord {
+  return { k: 'c', conversation: { id, ticket_id: ticketId, source: 0, private: false, incoming: true, created_at: iso(atMs) } };
+}
+
+async function put(records: OutboxRecord[], atMs = T0 + 60_000): Promise<void> {
+  await db.update(outboxKey(slotOf(atMs)), 'append', { items: records.map(packRecord) });
+}
+
+function deps(request: RequestClient, nowMs: number, kv: KeyValueStore = db): DeliveryDeps {
+  return { db: kv, request, schedule, nowMs, settings: { replyScope: 'customer', integrationId: undefined } };
+}
+
+const afterSlot = T0 + (SLOT_MINUTES + 1) * 60_000;
+
+describe('a body injixo refuses as invalid', () => {
+  it('is halved until the bad contact is alone; that one is set aside with the reason, the rest delivered', async () => {
+    await put([ticket(1, 1, T0 + 1000), ticket(2, 1, T0 + 2000), ticket(3, 2, T0 + 3000), ticket(4, 1, T0 + 4000), ticket(5, 1, T0 + 5000)]);
+    const remote = freshdeskAndInjixo((name, options) =>
+      name === 'injixoPostContacts' && options?.body?.includes('Bad group') ? { reject: { status: 422, response: '{"message":"queueName is not allowed"}' } } : undefined,
+    );
+    const errors = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    const report = await runDelivery(deps(remote, afterSlot));
+    expect(report).toMatchObject({ outcome: 'delivered', sent: 4, parked: 1, backlog: 0 });
+    expect(errors.mock.calls.map((c) => String(c[0]))).toEqual([
+      '[injixo-connect] INJIXO_BAD_REQUEST: injixo refused contact t:3; it is set aside and not retried status=422 reason=injixo refused the request (HTTP 422): {"message":"queueName is not allowed"}',
+    ]);
+    errors.mockRestore();
+    const state = await readState(db, afterSlot);
+    expect(state.health.parkedTotal).toBe(1);
+    const parked = await db.get('parked:1');
+    expect(parked.items).toEqual([expect.objectContaining({ contactId: 't:3', queueName: 'Bad group email Tickets', reason: 'injixo refused the request (HTTP 422): {"message":"queueName is not allowed"}' })]);
+  });
+});
+
+describe('group names that cannot be read', () => {
+  it('keep the outbox untouched until Freshdesk answers, then deliver', async () => {
+    await put([ticket(1, 1, T0 + 1000)]);
+    let groupsDown = true;
+    const remote = freshdeskAndInjixo((name) => (name === 'freshdeskListGroups' && groupsDown ? { reject: { status: 500 } } : undefined));
+    const first = await runDelivery(deps(remote, afterSlot));
+    expect(first).toMatchObject({ outcome: 'waiting_for_directory', records: 1, moreToDo: true, failure: { code: 'FRESHDESK_UNAVAILABLE' } });
+    expect(remote.posted()).toEqual([]);
+    groupsDown = false;
+    await db.delete(LEASE_KEY);
+    const second = await runDelivery(deps(remote, afterSlot + 60_000));
+    expect(second).toMatchObject({ outcome: 'delivered', sent: 1 });
+    expect(remote.posted()[0]).toContain('"queueName":"Billing email Tickets"');
+  });
+});
+
+describe('the delivery lease', () => {
+  it('makes a second run at the same time step aside', async () => {
+    await db.set(LEASE_KEY, { at: afterSlot });
+    expect(await runDelivery(deps(freshdeskAndInjixo(), afterSlot))).toMatchObject({ outcome: 'busy', moreToDo: false });
+  });
+
+  it('asks for a run shortly when the KV limit refused it', async () => {
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the platform rejects with plain objects
+    const limited: KeyValueStore = { ...db, set: () => Promise.reject({ status: 429, message: 'rate limited' }) };
+    expect(await runDelivery(deps(freshdeskAndInjixo(), afterSlot, limited))).toMatchObject({ outcome: 'busy', moreToDo: true });
+    expect(platform.schedulesSnapshot().map((s) => s.name)).toContain('deliver-soon');
+  });
+});
+
+describe('records that reach the outbox out of order', () => {
+  it('are processed in the order their facts became true', async () => {
+    // The reply (09:00:05) came before the group change (09:00:10), but its record was
+    // re-appended late (after the KV limit refused it), behind the update.
+    const update: OutboxRecord = { k: 'u', ticket: { id: 7, group_id: 2, source: 1, spam: false, deleted: false, created_at: iso(T0 + 1000) }, at: T0 + 10_000 };
+    await put([ticket(7, 1, T0 + 1000), update, reply(70, 7, T0 + 5000)]);
+    const remote = freshdeskAndInjixo();
+    await runDelivery(deps(remote, afterSlot));
+    const body = JSON.parse(remote.posted()[0] ?? '{}') as { data: { queueName: string }[] };
+    expect(body.data.map((d) => d.queueName)).toEqual(['Billing email Tickets', 'Billing email Replies']);
+  });
+});
+
+describe('replies to tickets the app has never seen', () => {
+  it(`look up at most ${MAX_LOOKUPS_PER_RUN} tickets a run and keep the rest for the next`, async () => {
+    const replies = Array.from({ length: MAX_LOOKUPS_PER_RUN + 3 }, (_, i) => reply(100 + i, 500 + i, T0 + 1000 * (i + 1)));
+    await put(replies);
+    const remote = freshdeskAndInjixo();
+    const first = await runDelivery(deps(remote, afterSlot));
+    expect(remote.calls.filter((c) => c.name === 'freshdeskGetTicket')).toHaveLength(MAX_LOOKUPS_PER_RUN);
+    expect(first.newContacts).toBe(MAX_LOOKUPS_PER_RUN);
+    await db.delete(LEASE_KEY);
+    const second = await runDelivery(deps(remote, afterSlot + SLOT_MINUTES * 60_000));
+    expect(second.newContacts).toBe(3);
+    expect(remote.posted().join('')).toContain('Unknown group/source Replies');
+  });
+
+  it('stop asking Freshdesk after a failed look-up and keep the replies', async () => {
+    await put([reply(1, 11, T0 + 1000), reply(2, 12, T0 + 2000)]);
+    const remote = freshdeskAndInjixo((name) => (name === 'freshdeskGetTicket' ? { reject: { status: 429, headers: { 'retry-after': '60' } } } : undefined));
+    const report = await runDelivery(deps(remote, afterSlot));
+    expect(remote.calls.filter((c) => c.name === 'freshdeskGetTicket')).toHaveLength(1);
+    expect(report).toMatchObject({ newContacts: 0, failure: { code: 'FRESHDESK_RATE_LIMITED' } });
+    const carried = await db.get(outboxKey(slotOf(afterSlot)));
+    expect(carried.items).toHaveLength(2);
+  });
+});
+
+describe('the backlog', () => {
+  it('skips a chunk its list names but the store no longer has (a run that died after posting it)', async () => {
+    const state = await readState(db, T0);
+    state.backlog = { chunks: [{ id: 1, n: 150 }], next: 2 };
+    await writeState(db, state);
+    const report = await runDelivery(deps(freshdeskAndInjixo(), afterSlot));
+    expect(report).toMatchObject({ outcome: 'delivered', backlog: 0 });
+  });
+
+  it('drops its oldest chunks beyond the cap, and says how many contacts they held', () => {
+    const list = { chunks: [1, 2, 3, 4, 5].map((id) => ({ id, n: 10 * id })), next: 6 };
+    expect(trimOldest('backlog:', list, 3)).toEqual([
+      { key: 'backlog:1', n: 10 },
+      { key: 'backlog:2', n: 20 },
+    ]);
+    expect(list.chunks.map((c) => c.id)).toEqual([3, 4, 5]);
+    expect(trimOldest('backlog:', list, 3)).toEqual([]);
+  });
+});
