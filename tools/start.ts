@@ -2,10 +2,12 @@
  * `npm start`: the app's main job, locally. Starts the local Freshdesk and the local injixo,
  * installs the app in the local platform with working keys, replays a generated day of
  * ticket activity through the built server.js, prints injixo's queue table and a delivery
- * summary, then stays up with the local injixo page until Ctrl-C (`--once` exits instead).
+ * summary, then stays up serving the install page, the status page and the local injixo page
+ * until Ctrl-C (`--once` exits instead; test/e2e/start.test.ts runs it that way).
  */
 import { formatQueueTable, summarizeLedger } from './sandbox/report';
 import { startSandbox } from './sandbox';
+import { startUiHarness } from './ui-harness/server';
 
 async function main(): Promise<void> {
   const once = process.argv.includes('--once');
@@ -29,14 +31,23 @@ async function main(): Promise<void> {
   console.log(`  platform calls:          ${usage.requests} requests + ${usage.kvOps} KV operations = ${((usage.requests + usage.kvOps) / Math.max(1, delivered)).toFixed(2)} per contact`);
   console.log(`  failed invocations:      ${stats.failedInvocations}`);
 
-  if (once) {
+  const port = Number(process.env.PORT ?? 3000);
+  const ui = await startUiHarness({ platform: sandbox.platform, port: once ? 0 : port, iparams: sandbox.iparams, domain: sandbox.world.account.domain });
+  console.log('\nOpen in a browser:');
+  console.log(`  install page (settings):  ${ui.installUrl}`);
+  console.log(`  status page:              ${ui.statusUrl}`);
+  console.log(`  local injixo:             ${sandbox.injixo.url}/`);
+  const stop = async (): Promise<void> => {
+    await ui.close();
     await sandbox.close();
+  };
+  if (once) {
+    await stop();
     return;
   }
-  console.log(`\nLocal injixo page: ${sandbox.injixo.url}/`);
   console.log('Press Ctrl-C to stop.');
   process.on('SIGINT', () => {
-    void sandbox.close().then(() => process.exit(0));
+    void stop().then(() => process.exit(0));
   });
 }
 

@@ -31,7 +31,8 @@ export const en = {
   'field.importWindow.label': 'Import past tickets',
   'field.importWindow.none': 'No import',
   'field.importWindow.days': 'Last {days} days',
-  'field.importWindow.hint': 'Tickets and replies created before the installation are sent once, so forecasts have history from day one.',
+  'field.importWindow.hint':
+    'How far back the initial import of past tickets and replies will reach. This version saves the choice; the import itself is not available yet.',
   'field.integrationId.label': 'injixo integration configuration id (optional)',
   'field.integrationId.hint': 'Leave empty unless injixo support asked you to set it.',
 

@@ -27,7 +27,7 @@ export const fr: Catalogue = {
   'field.importWindow.none': 'Pas d’import',
   'field.importWindow.days': '{days} derniers jours',
   'field.importWindow.hint':
-    'Les tickets et réponses créés avant l’installation sont envoyés une fois, pour que les prévisions aient un historique dès le premier jour.',
+    "Jusqu'où remontera l'import initial des tickets et réponses passés. Cette version enregistre le choix ; l'import lui-même n'est pas encore disponible.",
   'field.integrationId.label': 'Identifiant de configuration d’intégration injixo (facultatif)',
   'field.integrationId.hint': 'Laissez vide, sauf si le support injixo vous a demandé de le renseigner.',
 

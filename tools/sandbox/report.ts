@@ -19,15 +19,17 @@ export function formatQueueTable(rows: readonly QueueRow[], day: string): string
   }
   const names = [...byQueue.keys()].sort();
   const width = Math.max(5, ...names.map((n) => n.length));
-  const header = `${'queue'.padEnd(width)} ${Array.from({ length: 24 }, (_, h) => String(h).padStart(3)).join('')} total`;
+  // Hourly counts of a busy queue reach the hundreds: four columns each keeps them apart.
+  const cell = (n: number): string => String(n).padStart(4);
+  const header = `${'queue'.padEnd(width)} ${Array.from({ length: 24 }, (_, h) => cell(h)).join('')}  total`;
   const lines = names.map((name) => {
     const hours = byQueue.get(name) ?? [];
     const total = hours.reduce((a, b) => a + b, 0);
-    return `${name.padEnd(width)} ${hours.map((n) => String(n).padStart(3)).join('')} ${String(total).padStart(5)}`;
+    return `${name.padEnd(width)} ${hours.map(cell).join('')} ${String(total).padStart(6)}`;
   });
   const totals = Array.from({ length: 24 }, (_, h) => names.reduce((sum, n) => sum + (byQueue.get(n)?.[h] ?? 0), 0));
   const grand = totals.reduce((a, b) => a + b, 0);
-  lines.push(`${'all queues'.padEnd(width)} ${totals.map((n) => String(n).padStart(3)).join('')} ${String(grand).padStart(5)}`);
+  lines.push(`${'all queues'.padEnd(width)} ${totals.map(cell).join('')} ${String(grand).padStart(6)}`);
   return [`offered contacts per hour (UTC) on ${day}`, header, ...lines].join('\n');
 }
 
