@@ -92,7 +92,11 @@ async function onTicketUpdate(args: HandlerArgs, platform: Platform): Promise<vo
   const changes = parsed.value.ticket.changes;
   // `changes` is not guaranteed; without it we must assume attribution may have changed.
   if (changes && !ATTRIBUTION_FIELDS.some((field) => field in changes)) return;
-  await record(args, platform, { k: 'u', ticket: ticketFactsFrom(parsed.value.ticket), at: eventTime(args.timestamp) });
+  // Order updates by Freshdesk's clock (the one replies' created_at use), not by when the
+  // platform delivered the event, so a slightly late event still sorts where it happened.
+  const updatedAt = parsed.value.ticket.updated_at;
+  const at = updatedAt ? Date.parse(updatedAt) : eventTime(args.timestamp);
+  await record(args, platform, { k: 'u', ticket: ticketFactsFrom(parsed.value.ticket), at });
 }
 
 function deliver(args: HandlerArgs, platform: Platform): Promise<DeliveryReport> {

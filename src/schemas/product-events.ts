@@ -37,8 +37,11 @@ export interface ConversationCreatedData {
 }
 
 export interface TicketUpdatedData {
-  /** `changes` is `{attr: [old, new]}` and not guaranteed present (SPEC §5); the app does not read it. */
-  ticket: TicketPayload & { changes?: Record<string, unknown> | null };
+  /**
+   * `changes` is `{attr: [old, new]}` and not guaranteed present (SPEC §5). `updated_at` is
+   * when the update happened on Freshdesk's own clock, the same clock as replies' created_at.
+   */
+  ticket: TicketPayload & { changes?: Record<string, unknown> | null; updated_at?: string | null };
 }
 
 export const FRESHDESK_TIME_DESCRIPTION = 'an ISO-8601 time with a zone, such as 2021-11-05T12:45:13Z';
@@ -94,7 +97,7 @@ const ticketUpdatedDataSchema: JSONSchemaType<TicketUpdatedData> = {
     ticket: {
       type: 'object',
       required: ticketRequired,
-      properties: { ...ticketProperties, changes: { type: 'object', nullable: true, required: [] } },
+      properties: { ...ticketProperties, changes: { type: 'object', nullable: true, required: [] }, updated_at: { ...freshdeskTimeSchema, nullable: true } },
     },
   },
 };
