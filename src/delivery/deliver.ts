@@ -182,18 +182,17 @@ async function buildContacts(deps: DeliveryDeps, state: AppState, records: Outbo
   if (!refreshed.directory) return { ...built, directoryMissing: true };
   state.directory = refreshed.directory;
   const directory = asCoreDirectory(refreshed.directory);
-  const book = new TicketBook(deps.db, deps.request);
+  const book = new TicketBook(deps.db, deps.request, deps.nowMs);
   const seen = new Set<string>();
   for (const record of records) {
     let decision: Decision | undefined;
-    if (record.k === 'u') {
-      book.remember(record.ticket);
-    } else if (record.k === 't') {
-      book.remember(record.ticket);
-      if (!countsInImport(record.ticket.created_at, state.installedAt)) decision = mapTicketCreated(record.ticket, directory);
+    if (record.k !== 'c') {
+      await book.remember(record.ticket, recordTime(record));
+      if (record.k === 't' && !countsInImport(record.ticket.created_at, state.installedAt)) decision = mapTicketCreated(record.ticket, directory);
     } else if (!countsInImport(record.conversation.created_at, state.installedAt)) {
       try {
-        const ticket = await book.lookup(record.conversation.ticket_id);
+        // As of the reply, not as of now: its record may come after later changes of the ticket.
+        const ticket = await book.lookup(record.conversation.ticket_id, recordTime(record));
         if (ticket === 'deferred') built.carry.push(record);
         else decision = mapConversationCreated(record.conversation, ticket, directory, deps.settings.replyScope);
       } catch (error) {

@@ -4,115 +4,296 @@ import { getTicket } from '../remote/freshdesk-client';
 import { isNotFound } from './outbox';
 
 /**
- * What the app knows of each ticket (group, source, spam, deleted), so a reply — whose event
- * carries only `ticket_id` — is attributed without calling Freshdesk (SPEC §2 rule 3).
+ * What the app knows of each ticket (group, source, spam, deleted) and since when, so a reply —
+ * whose event carries only `ticket_id` — is attributed as the ticket was when the reply came in
+ * (SPEC §2 rule 3) without calling Freshdesk, even when the reply's record reaches a delivery
+ * run after a later change of its ticket (a record the KV limit refused is re-appended minutes
+ * later, into a later outbox slot).
  *
  * Facts live in shards of SHARD_SIZE consecutive ticket ids: ids grow with time, so one
  * delivery run touches one or two shards, and a reply to a recent ticket is answered by a
- * shard the run already read. Each entry is [group_id (-1 = none), source, flags, created_at s].
+ * shard the run already read. A shard is `{ t: { "<ticket id>": entry } }`, each entry a flat
+ * list of numbers, times in whole seconds, newest version first:
+ *   [group_id (-1 = none), source, flags (1 spam, 2 deleted), created_at]
+ *       one version, in force since the ticket was created (also the format before versions
+ *       existed, where the time was not recorded: read the same way);
+ *   [group_id, source, flags, created_at, since − created_at,
+ *    then group_id, source, flags, since − created_at for each older version]
  */
 export const SHARD_SIZE = 1000;
+export const SHARD_PREFIX = 'tickets:';
+/** Versions kept per ticket: a reply is attributed right when at most MAX_VERSIONS − 1 changes followed it before its record was processed. */
+export const MAX_VERSIONS = 3;
+/**
+ * The KV store caps key + value at 40 KB (runtime/keyvalue-store-docs.md, limits). A shard of
+ * SHARD_SIZE one-version entries takes ~39 KB with 7-digit ticket and 11-digit group ids, so
+ * history lives in what is left, and a shard above this size sheds the least useful facts
+ * first (see fitShard) instead of being refused. The margin covers the platform counting bytes
+ * a little differently from JSON length.
+ */
+export const SHARD_BYTES_BUDGET = 39 * 1024;
 /**
  * Freshdesk look-ups per delivery run. Each is a request against our 50 a minute and the
  * account's own Freshdesk limit; replies beyond this wait in the outbox for the next run.
  */
 export const MAX_LOOKUPS_PER_RUN = 10;
-export const SHARD_PREFIX = 'tickets:';
+/**
+ * How long after a ticket's creation a reply may wait for the ticket's own creation record.
+ * At the KV limit a refused record is retried every OVERFLOW_DELAY_MS and may be refused
+ * again; the benchmark saw creation records arrive over 20 minutes late.
+ */
+export const LATE_RECORD_WAIT_MS = 60 * 60_000;
 
-type Entry = [number, number, number, number];
+/** The facts a reply's attribution depends on, in force from `since` (seconds). */
+interface Version {
+  group: number;
+  source: number;
+  flags: number;
+  since: number;
+}
+
+/** Oldest version first, never empty. */
+interface History {
+  createdS: number;
+  versions: Version[];
+}
+
+interface Shard {
+  tickets: Record<string, History>;
+  /** Whether the key exists in the store (else it is written whole). */
+  stored: boolean;
+}
 
 export function shardKey(ticketId: number): string {
   return `${SHARD_PREFIX}${Math.floor(ticketId / SHARD_SIZE)}`;
 }
 
-function toEntry(t: TicketFacts): Entry {
-  return [t.group_id ?? -1, t.source, (t.spam ? 1 : 0) | (t.deleted ? 2 : 0), Math.floor(Date.parse(t.created_at) / 1000)];
+function toSeconds(ms: number): number {
+  return Math.floor(ms / 1000);
 }
 
-function fromEntry(id: number, e: Entry): TicketFacts {
+function versionOf(t: TicketFacts, since: number): Version {
+  return { group: t.group_id ?? -1, source: t.source, flags: (t.spam ? 1 : 0) | (t.deleted ? 2 : 0), since };
+}
+
+function sameFacts(a: Version, b: Version): boolean {
+  return a.group === b.group && a.source === b.source && a.flags === b.flags;
+}
+
+function encodeHistory(h: History): number[] {
+  const newestFirst = [...h.versions].reverse();
+  const encoded: number[] = [];
+  for (const v of newestFirst) {
+    encoded.push(v.group, v.source, v.flags);
+    if (encoded.length === 3) encoded.push(h.createdS);
+    encoded.push(v.since - h.createdS);
+  }
+  // The common case — one version since creation — costs no time field at all.
+  return encoded.length === 5 && encoded[4] === 0 ? encoded.slice(0, 4) : encoded;
+}
+
+/** Stored entries are read back defensively: anything unreadable counts as "not known". */
+function decodeHistory(stored: unknown): History | undefined {
+  if (!Array.isArray(stored) || !stored.every((n) => typeof n === 'number' && Number.isFinite(n))) return undefined;
+  const e = stored as number[];
+  if (e.length !== 4 && (e.length < 5 || (e.length - 5) % 4 !== 0)) return undefined;
+  const createdS = e[3] ?? 0;
+  const at = (i: number): number => e[i] ?? 0;
+  const versions: Version[] = [{ group: at(0), source: at(1), flags: at(2), since: createdS + at(4) }];
+  for (let i = 5; i < e.length; i += 4) versions.push({ group: at(i), source: at(i + 1), flags: at(i + 2), since: createdS + at(i + 3) });
+  return { createdS, versions: versions.reverse() };
+}
+
+/**
+ * Adds a version in time order and returns whether the history changed. A record processed
+ * late must not overwrite newer facts, so the version goes where its time says; at the same
+ * second the later-processed record wins. Neighbours with equal facts collapse into the
+ * earlier one, and only the newest MAX_VERSIONS survive (replies arrive minutes late, not days).
+ */
+function insertVersion(history: History, version: Version): boolean {
+  const before = JSON.stringify(history.versions);
+  const versions = history.versions.filter((v) => v.since !== version.since);
+  const at = versions.findIndex((v) => v.since > version.since);
+  versions.splice(at === -1 ? versions.length : at, 0, version);
+  const merged: Version[] = [];
+  for (const v of versions) {
+    const last = merged[merged.length - 1];
+    if (!last || !sameFacts(last, v)) merged.push(v);
+  }
+  history.versions = merged.slice(-MAX_VERSIONS);
+  return JSON.stringify(history.versions) !== before;
+}
+
+/** The version in force at `asOfS`; before the oldest known one, the oldest is the best guess. */
+function versionAt(history: History, asOfS: number): Version {
+  const [oldest, ...newer] = history.versions as [Version, ...Version[]];
+  let found = oldest;
+  for (const v of newer) if (v.since <= asOfS) found = v;
+  return found;
+}
+
+function factsOf(id: number, history: History, version: Version): TicketFacts {
   return {
     id,
-    group_id: e[0] === -1 ? null : e[0],
-    source: e[1],
-    spam: (e[2] & 1) !== 0,
-    deleted: (e[2] & 2) !== 0,
-    created_at: new Date(e[3] * 1000).toISOString().replace('.000Z', 'Z'),
+    group_id: version.group === -1 ? null : version.group,
+    source: version.source,
+    spam: (version.flags & 1) !== 0,
+    deleted: (version.flags & 2) !== 0,
+    created_at: new Date(history.createdS * 1000).toISOString().replace('.000Z', 'Z'),
   };
 }
 
+/** Shard JSON is digits, signs and punctuation, with an ASCII key: one byte per character. */
+function entryBytes(id: string, history: History): number {
+  // `"<id>":[…],` — the comma is one byte too many for the last entry, which only adds margin.
+  return JSON.stringify(id).length + JSON.stringify(encodeHistory(history)).length + 2;
+}
+
+/**
+ * Shrinks a shard to SHARD_BYTES_BUDGET and returns whether anything was dropped. What changed
+ * longest ago goes first (late records come minutes late, not days): a ticket's oldest
+ * versions, then the start time of its one remaining version (needed only to place a late older
+ * record), and — only with very wide ids — the whole ticket (a reply to it asks Freshdesk).
+ */
+function fitShard(key: string, tickets: Record<string, History>): boolean {
+  const sizes = new Map(Object.entries(tickets).map(([id, h]) => [id, entryBytes(id, h)]));
+  let total = key.length + '{"t":{}}'.length + [...sizes.values()].reduce((a, b) => a + b, 0);
+  if (total <= SHARD_BYTES_BUDGET) return false;
+  // Per ticket, in order: drop the oldest version (as of when it was superseded), …, forget
+  // the start of the last one (as of that start). Sorting is stable, so each ticket's steps
+  // stay in order.
+  const steps: { id: string; at: number }[] = [];
+  for (const [id, h] of Object.entries(tickets)) {
+    for (const v of h.versions.slice(1)) steps.push({ id, at: v.since });
+    steps.push({ id, at: (h.versions[h.versions.length - 1] as Version).since });
+  }
+  steps.sort((a, b) => a.at - b.at);
+  for (const { id } of steps) {
+    if (total <= SHARD_BYTES_BUDGET) return true;
+    const history = tickets[id] as History;
+    if (history.versions.length > 1) history.versions = history.versions.slice(1);
+    else (history.versions[0] as Version).since = history.createdS;
+    const size = entryBytes(id, history);
+    total += size - (sizes.get(id) ?? 0);
+    sizes.set(id, size);
+  }
+  const lastSteps = [...new Map(steps.map(({ id }, i) => [id, i])).entries()].sort(([, a], [, b]) => a - b);
+  for (const [id] of lastSteps) {
+    if (total <= SHARD_BYTES_BUDGET) break;
+    total -= sizes.get(id) ?? 0;
+    delete tickets[id];
+  }
+  return true;
+}
+
 export class TicketBook {
-  private readonly shards = new Map<string, Record<string, Entry>>();
-  private readonly dirty = new Map<string, Record<string, Entry>>();
+  private readonly shards = new Map<string, Shard>();
+  /** Per shard key, the ticket ids whose history this run changed. */
+  private readonly dirty = new Map<string, Set<string>>();
   /** Tickets looked up in Freshdesk during this run (each costs one request). */
   lookups = 0;
   /** Set after a failed look-up: more calls would only meet the same limit or outage. */
   private remoteFailed = false;
 
+  /** `nowMs` dates what Freshdesk answers: a look-up returns the ticket as it is now. */
   constructor(
     private readonly db: KeyValueStore,
     private readonly request: RequestClient,
+    private readonly nowMs: number,
   ) {}
 
-  /** Records the ticket's latest facts (from a create or update event). */
-  remember(ticket: TicketFacts): void {
+  /** Records the ticket's facts as true from `atMs` (creation for a new ticket, `updated_at` for an update). */
+  async remember(ticket: TicketFacts, atMs: number): Promise<void> {
     const key = shardKey(ticket.id);
-    const entry = toEntry(ticket);
-    const dirty = this.dirty.get(key) ?? {};
-    dirty[String(ticket.id)] = entry;
-    this.dirty.set(key, dirty);
-    const loaded = this.shards.get(key);
-    if (loaded) loaded[String(ticket.id)] = entry;
+    const { tickets } = await this.loadShard(key);
+    const id = String(ticket.id);
+    const version = versionOf(ticket, toSeconds(atMs));
+    const history = tickets[id];
+    if (history) {
+      if (!insertVersion(history, version)) return;
+    } else {
+      tickets[id] = { createdS: toSeconds(Date.parse(ticket.created_at)), versions: [version] };
+    }
+    const ids = this.dirty.get(key) ?? new Set<string>();
+    ids.add(id);
+    this.dirty.set(key, ids);
   }
 
   /**
-   * Facts as of the latest event seen, else from Freshdesk ('gone' on 404), or 'deferred'
-   * when this run may not ask Freshdesk any more (budget spent or Freshdesk failing).
+   * The ticket's facts as of `asOfMs` (a reply's created_at), asking Freshdesk when the book
+   * does not know the ticket ('gone' on 404); 'deferred' when the answer should wait for a later
+   * run: this run may not ask Freshdesk any more (budget spent or Freshdesk failing), or the
+   * facts as of the reply may still arrive (see mayStillLearnEarlierFacts).
    */
-  async lookup(ticketId: number): Promise<TicketFacts | 'gone' | 'deferred'> {
-    const key = shardKey(ticketId);
-    const pending = this.dirty.get(key)?.[String(ticketId)];
-    if (pending) return fromEntry(ticketId, pending);
-    const shard = await this.loadShard(key);
-    const known = shard[String(ticketId)];
-    if (known) return fromEntry(ticketId, known);
-    if (this.remoteFailed || this.lookups >= MAX_LOOKUPS_PER_RUN) return 'deferred';
-    this.lookups += 1;
-    let facts: TicketFacts | 'gone';
-    try {
-      facts = await getTicket(this.request, ticketId);
-    } catch (error) {
-      this.remoteFailed = true;
-      throw error;
+  async lookup(ticketId: number, asOfMs: number): Promise<TicketFacts | 'gone' | 'deferred'> {
+    const { tickets } = await this.loadShard(shardKey(ticketId));
+    const id = String(ticketId);
+    if (!tickets[id]) {
+      if (this.remoteFailed || this.lookups >= MAX_LOOKUPS_PER_RUN) return 'deferred';
+      this.lookups += 1;
+      let facts: TicketFacts | 'gone';
+      try {
+        facts = await getTicket(this.request, ticketId);
+      } catch (error) {
+        this.remoteFailed = true;
+        throw error;
+      }
+      if (facts === 'gone') return 'gone';
+      await this.remember(facts, this.nowMs);
     }
-    if (facts !== 'gone') this.remember(facts);
-    return facts;
+    const history = tickets[id] as History;
+    const asOfS = toSeconds(asOfMs);
+    if (this.mayStillLearnEarlierFacts(history, asOfS)) return 'deferred';
+    return factsOf(ticketId, history, versionAt(history, asOfS));
   }
 
-  private async loadShard(key: string): Promise<Record<string, Entry>> {
+  /**
+   * Whether the facts in force at the reply are unknown but may still arrive: what is known
+   * starts after the reply and not at the ticket's creation (only an update or a Freshdesk
+   * look-up was seen), while the ticket is young enough for its creation record to be parked
+   * in a one-time schedule. Waiting a run beats guessing with facts from after the reply.
+   */
+  private mayStillLearnEarlierFacts(history: History, asOfS: number): boolean {
+    const oldest = history.versions[0] as Version;
+    return asOfS < oldest.since && oldest.since > history.createdS && this.nowMs - history.createdS * 1000 < LATE_RECORD_WAIT_MS;
+  }
+
+  private async loadShard(key: string): Promise<Shard> {
     const cached = this.shards.get(key);
     if (cached) return cached;
-    let shard: Record<string, Entry> = {};
+    const shard: Shard = { tickets: {}, stored: true };
     try {
       const value = await this.db.get(key);
-      shard = (value.t ?? {}) as Record<string, Entry>;
+      const stored = typeof value.t === 'object' && value.t !== null ? (value.t as Record<string, unknown>) : {};
+      for (const [id, entry] of Object.entries(stored)) {
+        const history = decodeHistory(entry);
+        if (history) shard.tickets[id] = history;
+      }
     } catch (error) {
       if (!isNotFound(error)) throw error;
+      shard.stored = false;
     }
     this.shards.set(key, shard);
     return shard;
   }
 
-  /** Writes what this run learned: one `update … set` per touched shard (nested paths). */
+  /**
+   * Writes what this run learned, one call per touched shard: `update … set` of the changed
+   * entries (nested paths), or the whole shard when it is new or had to shrink.
+   */
   async save(): Promise<void> {
-    for (const [key, entries] of this.dirty) {
-      const attributes: Record<string, unknown> = {};
-      for (const [id, entry] of Object.entries(entries)) attributes[`t.${id}`] = entry;
-      try {
+    for (const [key, ids] of this.dirty) {
+      const shard = this.shards.get(key) ?? { tickets: {}, stored: false };
+      const shrunk = fitShard(key, shard.tickets);
+      if (shrunk || !shard.stored) {
+        const t: Record<string, number[]> = {};
+        for (const [id, history] of Object.entries(shard.tickets)) t[id] = encodeHistory(history);
+        await this.db.set(key, { t });
+        shard.stored = true;
+      } else {
+        const attributes: Record<string, unknown> = {};
+        for (const id of ids) attributes[`t.${id}`] = encodeHistory(shard.tickets[id] as History);
         await this.db.update(key, 'set', attributes);
-      } catch (error) {
-        // `set` on a key that does not exist yet: create it whole instead.
-        if (!isNotFound(error)) throw error;
-        await this.db.set(key, { t: entries });
       }
       this.dirty.delete(key);
     }

@@ -152,6 +152,47 @@ describe('records that reach the outbox out of order', () => {
   });
 });
 
+describe('records that reach the outbox in a later run than what happened after them', () => {
+  const groupChange = (id: number, group: number, atMs: number): OutboxRecord => ({
+    k: 'u',
+    ticket: { id, group_id: group, source: 1, spam: false, deleted: false, created_at: iso(T0 + 1000) },
+    at: atMs,
+  });
+  const queues = (posted: string | undefined): string[] => (JSON.parse(posted ?? '{}') as { data: { queueName: string }[] }).data.map((d) => d.queueName);
+
+  it('attribute a late reply with its ticket as it was at the reply, not after a group change an earlier run saw', async () => {
+    // Run 1 sees the ticket and its move to another group (09:00:10); the reply (09:00:05)
+    // was refused by the KV limit and re-appended into the next slot.
+    await put([ticket(7, 1, T0 + 1000), groupChange(7, 2, T0 + 10_000)]);
+    const remote = freshdeskAndInjixo();
+    await runDelivery(deps(remote, afterSlot));
+    await db.delete(LEASE_KEY);
+    await put([reply(70, 7, T0 + 5000), reply(71, 7, T0 + 20_000)], afterSlot);
+    await runDelivery(deps(remote, afterSlot + SLOT_MINUTES * 60_000));
+    expect(queues(remote.posted()[0])).toEqual(['Billing email Tickets']);
+    expect(queues(remote.posted()[1])).toEqual(['Billing email Replies', 'Bad group email Replies']);
+  });
+
+  it('hold a reply to a young ticket the app has not seen until the ticket\'s creation record arrives', async () => {
+    // Freshdesk already shows the ticket in group 2; the reply came while it was in group 1.
+    await put([reply(80, 8, T0 + 5000)]);
+    const remote = freshdeskAndInjixo((name) =>
+      name === 'freshdeskGetTicket'
+        ? { response: JSON.stringify({ id: 8, group_id: 2, source: 1, spam: false, created_at: iso(T0 + 1000), updated_at: iso(T0 + 60_000) }) }
+        : undefined,
+    );
+    const first = await runDelivery(deps(remote, afterSlot));
+    expect(first.newContacts).toBe(0);
+    expect((await db.get(outboxKey(slotOf(afterSlot)))).items).toEqual([packRecord(reply(80, 8, T0 + 5000))]);
+    await db.delete(LEASE_KEY);
+    await put([ticket(8, 1, T0 + 1000)], afterSlot);
+    const second = await runDelivery(deps(remote, afterSlot + SLOT_MINUTES * 60_000));
+    expect(second.newContacts).toBe(2);
+    expect(queues(remote.posted()[0])).toEqual(['Billing email Tickets', 'Billing email Replies']);
+    expect(remote.calls.filter((c) => c.name === 'freshdeskGetTicket')).toHaveLength(1);
+  });
+});
+
 describe('replies to tickets the app has never seen', () => {
   it(`look up at most ${MAX_LOOKUPS_PER_RUN} tickets a run and keep the rest for the next`, async () => {
     const replies = Array.from({ length: MAX_LOOKUPS_PER_RUN + 3 }, (_, i) => reply(100 + i, 500 + i, T0 + 1000 * (i + 1)));
