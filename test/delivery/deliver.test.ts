@@ -59,6 +59,9 @@ let db: KeyValueStore;
 let schedule: Scheduler;
 
 beforeEach(async () => {
+  // runDelivery is called directly here, so its routine log lines reach the test's console.
+  jest.spyOn(console, 'info').mockImplementation(() => undefined);
+  jest.spyOn(console, 'warn').mockImplementation(() => undefined);
   clock = new ManualClock(T0);
   platform = await LocalPlatform.load({ iparams: {}, clock, inProcessHandlers: handlers, limits: { kvOpsPerMinute: 100_000, requestsPerMinute: 100_000 } });
   const g = platform.globals();
@@ -68,6 +71,7 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
+  jest.restoreAllMocks();
   await platform.close();
 });
 
