@@ -19,14 +19,8 @@ export interface TicketPayload {
   created_at: string;
 }
 
-export interface ConversationPayload {
-  id: number;
-  ticket_id: number;
-  source: number;
-  private: boolean;
-  incoming: boolean;
-  created_at: string;
-}
+/** A reply's payload carries exactly the facts the rules read (plus fields we ignore). */
+export type ConversationPayload = ConversationFacts;
 
 export interface TicketCreatedData {
   ticket: TicketPayload;
