@@ -4,7 +4,7 @@
  * one contact" or "500 for the group list"). Real HTTP end to end is in faults.test.ts.
  */
 import { trimOldest } from '../../src/delivery/chunks';
-import { LEASE_KEY, runDelivery, type DeliveryDeps } from '../../src/delivery/deliver';
+import { LEASE_KEY, MAX_BACKLOG_CHUNKS, runDelivery, type DeliveryDeps } from '../../src/delivery/deliver';
 import { outboxKey, type OutboxRecord, packRecord, slotOf, SLOT_MINUTES } from '../../src/delivery/outbox';
 import { newState, readState, writeState } from '../../src/delivery/state';
 import { MAX_LOOKUPS_PER_RUN } from '../../src/delivery/ticket-book';
@@ -229,6 +229,28 @@ describe('the backlog', () => {
     await writeState(db, state);
     const report = await runDelivery(deps(freshdeskAndInjixo(), afterSlot));
     expect(report).toMatchObject({ outcome: 'delivered', backlog: 0 });
+  });
+
+  it('when full, drops the oldest chunk, counts it for the status page and says so in the log', async () => {
+    const state = await readState(db, T0);
+    state.backlog = { chunks: Array.from({ length: MAX_BACKLOG_CHUNKS }, (_, i) => ({ id: i + 1, n: 150 })), next: MAX_BACKLOG_CHUNKS + 1 };
+    state.health.keyRejectedSince = iso(T0 - 3_600_000);
+    await writeState(db, state);
+    const waiting = Array.from({ length: 150 }, (_, i) => ({ contactId: `t:${i}`, queueName: 'Billing email Tickets', queueIdentifier: 'freshdesk/1/email/tickets', timestamp: iso(T0 - 86_400_000 + i * 1000), channel: 'cases' }));
+    await db.set('backlog:1', { items: waiting });
+    await put([ticket(1, 1, T0 + 1000)]);
+    const errors = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    const remote = freshdeskAndInjixo((name) => (name === 'injixoPostContacts' ? { reject: { status: 401, response: '{"message":"Invalid token"}' } } : undefined));
+    // The key is still rejected: backlog:1 (the probe) and the new contact are stored again as
+    // two chunks at the end, making 401 chunks — one over the cap.
+    const report = await runDelivery(deps(remote, afterSlot));
+    expect(report).toMatchObject({ dropped: 150, failure: { code: 'INJIXO_KEY_REJECTED' } });
+    const after = await readState(db, afterSlot);
+    expect(after.backlog.chunks).toHaveLength(MAX_BACKLOG_CHUNKS);
+    expect(after.backlog.chunks[0]?.id).toBe(3);
+    expect(after.backlog.chunks.slice(-2)).toEqual([{ id: MAX_BACKLOG_CHUNKS + 1, n: 150 }, { id: MAX_BACKLOG_CHUNKS + 2, n: 1 }]);
+    expect(after.health.dropped).toBe(150);
+    expect(errors.mock.calls.map((c) => String(c[0]))).toContainEqual(expect.stringContaining(`BACKLOG_FULL: the backlog exceeded ${MAX_BACKLOG_CHUNKS * 150} contacts; the oldest 150 were dropped dropped=150 droppedTotal=150`));
   });
 
   it('drops its oldest chunks beyond the cap, and says how many contacts they held', () => {
