@@ -54,7 +54,9 @@ function idOf(value: unknown): string | undefined {
 /** Writes one record to the outbox; if even that is impossible, says so loudly and counts it. */
 async function record(args: HandlerArgs, platform: Platform, rec: OutboxRecord): Promise<void> {
   try {
-    const where = await recordInOutbox(platform.db, platform.schedule, rec, eventTime(args.timestamp));
+    // The slot is chosen by when the handler runs, not when the event happened: an event the
+    // platform delivers late must still land in a slot no delivery run has read yet.
+    const where = await recordInOutbox(platform.db, platform.schedule, rec, platform.now());
     if (where === 'overflow') log('warn', 'PLATFORM_LIMIT', `KV limit reached; ${recordId(rec)} is kept in a one-time schedule and retried shortly`);
   } catch (error) {
     log('error', 'EVENT_LOST', `${String(args.event)} ${recordId(rec)} could not be stored (${(error as Error).message}); replay the import for this period to recover it`);
@@ -100,7 +102,7 @@ async function onTicketUpdate(args: HandlerArgs, platform: Platform): Promise<vo
 }
 
 function deliver(args: HandlerArgs, platform: Platform): Promise<DeliveryReport> {
-  return runDelivery({ ...platform, nowMs: eventTime(args.timestamp), settings: readSettings(args.iparams) });
+  return runDelivery({ ...platform, nowMs: platform.now(), settings: readSettings(args.iparams) });
 }
 
 async function onScheduledEvent(args: HandlerArgs, platform: Platform): Promise<void> {
@@ -128,8 +130,8 @@ export function installBlocker(check: ConnectionCheck): string | undefined {
   return undefined;
 }
 
-async function onAppInstall(args: HandlerArgs, platform: Platform): Promise<void> {
-  const nowMs = eventTime(args.timestamp);
+async function onAppInstall(_args: HandlerArgs, platform: Platform): Promise<void> {
+  const nowMs = platform.now();
   const check = await checkConnection(platform.request);
   const blocker = installBlocker(check);
   if (blocker) {
@@ -165,18 +167,18 @@ async function onAppUninstall(_args: HandlerArgs, platform: Platform): Promise<v
   platform.renderData();
 }
 
-async function afterAppUpdate(args: HandlerArgs, platform: Platform): Promise<void> {
+async function afterAppUpdate(_args: HandlerArgs, platform: Platform): Promise<void> {
   // New settings may carry a new injixo key: drain the backlog within a minute rather than at
   // the next recurring run. Set-up events must answer within 10 s, so the run itself happens
   // in its own invocation.
   log('info', 'SETTINGS_UPDATED', 'settings saved; waiting contacts will be delivered within a minute');
-  await scheduleDeliverySoon(platform.schedule, eventTime(args.timestamp));
+  await scheduleDeliverySoon(platform.schedule, platform.now());
   platform.renderData();
 }
 
-async function getStatus(args: HandlerArgs, platform: Platform): Promise<void> {
+async function getStatus(_args: HandlerArgs, platform: Platform): Promise<void> {
   try {
-    platform.renderData(null, await readHealthView(platform.db, eventTime(args.timestamp)));
+    platform.renderData(null, await readHealthView(platform.db, platform.now()));
   } catch (error) {
     platform.renderData({ message: `Status unavailable: ${(error as { message?: string }).message ?? 'unknown error'}`, status: 503 });
   }

@@ -79,6 +79,11 @@ export interface Platform {
   db: KeyValueStore;
   schedule: Scheduler;
   renderData: RenderData;
+  /**
+   * Milliseconds since the epoch when the handler runs. Not `args.timestamp`: that is when
+   * the event happened, and the platform may deliver an event late.
+   */
+  now(): number;
 }
 
 /** Arguments every serverless handler receives (SPEC §5); `data` differs per event. */

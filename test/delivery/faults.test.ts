@@ -158,6 +158,22 @@ describe('a burst above the platform’s 50 KV operations a minute', () => {
   });
 });
 
+describe('an event the platform delivers 40 minutes late', () => {
+  it('still lands in an outbox slot no delivery run has read, and is delivered at its own time', async () => {
+    const sandbox = await open({ ticketsPerDay: 20 });
+    await sandbox.platform.advance(10 * HOUR);
+    await sandbox.settle(20);
+    const happened = sandbox.clock.now() - 40 * 60_000;
+    const createdAt = new Date(happened).toISOString().replace('.000Z', 'Z');
+    const late = { ticket: { id: 777_001, group_id: null, source: 3, spam: false, deleted: false, created_at: createdAt } };
+    expect(await sandbox.platform.trigger('onTicketCreate', late, { timestamp: happened / 1000 })).toMatchObject({ ok: true });
+    await sandbox.settle(25);
+    expect(sandbox.injixo.store.list().filter((c) => c.timestamp === createdAt)).toEqual([
+      expect.objectContaining({ queueIdentifier: 'freshdesk/none/phone/tickets', queueName: 'No group phone Tickets' }),
+    ]);
+  });
+});
+
 describe('a payload the app cannot read', () => {
   it('is logged once with its event, ids and field, counted, and never crashes the handler', async () => {
     const sandbox = await open({});

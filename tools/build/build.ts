@@ -160,7 +160,7 @@ export function generateServerJs(handlerNames: string[]): string {
 const app = require('./lib/platform-handlers');
 
 function platform() {
-  return { request: $request, db: $db, schedule: $schedule, renderData: renderData };
+  return { request: $request, db: $db, schedule: $schedule, renderData: renderData, now: Date.now };
 }
 
 exports = {

@@ -481,8 +481,8 @@ export class LocalPlatform {
   /** The app's exports for one invocation: from the built server.js, or the in-process handlers. */
   private instantiate(globals: Record<string, unknown>): { exports: Record<string, unknown>; clone<T>(value: T): T } {
     const handlers = this.options.inProcessHandlers;
-    if (!handlers) return this.sandbox.instantiate(globals);
-    const platform = { request: globals.$request, db: globals.$db, schedule: globals.$schedule, renderData: globals.renderData };
+    if (!handlers) return this.sandbox.instantiate(globals, () => this.clock.now());
+    const platform = { request: globals.$request, db: globals.$db, schedule: globals.$schedule, renderData: globals.renderData, now: () => this.clock.now() };
     const sandboxConsole = globals.console as Console;
     const exports: Record<string, unknown> = {};
     for (const [name, handler] of Object.entries(handlers)) {

@@ -21,6 +21,16 @@ export interface SandboxInstance {
   clone<T>(value: T): T;
 }
 
+/** Replaces the context's Date with one whose "now" is the given clock; explicit dates work as usual. */
+const CLOCK_DATE = `(function (now) {
+  const SystemDate = Date;
+  class ClockDate extends SystemDate {
+    constructor(...args) { if (args.length === 0) super(now()); else super(...args); }
+    static now() { return now(); }
+  }
+  globalThis.Date = ClockDate;
+})`;
+
 const WRAPPER_HEAD = '(function (exports, require, module, __filename, __dirname) {';
 
 function packageName(spec: string): string {
@@ -62,8 +72,13 @@ export class AppSandbox {
     return [candidate, `${candidate}.js`, `${candidate}.json`, path.join(candidate, 'index.js')].find((f) => fs.existsSync(f) && fs.statSync(f).isFile());
   }
 
-  instantiate(globals: Record<string, unknown>): SandboxInstance {
+  /**
+   * `now` is the platform's clock: the sandbox's `Date` reads it, so simulated time is the
+   * app's real time (the platform's own Date is the wall clock).
+   */
+  instantiate(globals: Record<string, unknown>, now: () => number = Date.now): SandboxInstance {
     const context = vm.createContext({ ...globals, exports: {} });
+    (vm.runInContext(CLOCK_DATE, context) as (n: () => number) => void)(now);
     const SandboxJSON = vm.runInContext('JSON', context) as JSON;
     const SandboxError = vm.runInContext('Error', context) as ErrorConstructor;
     const modules = new Map<string, { exports: unknown }>();
