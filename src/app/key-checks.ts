@@ -1,41 +1,20 @@
+import { type FreshdeskKeyState, freshdeskKeyStateOf, type InjixoKeyState, injixoKeyStateOf, KEY_PROBE_BODY } from '../remote/key-check';
 import type { FieldMessage } from './settings-fields';
+
+export type InjixoKeyCheck = InjixoKeyState;
+export type FreshdeskKeyCheck = FreshdeskKeyState;
 
 /** Request templates of config/requests.json used by the install page. */
 export const INJIXO_CHECK_TEMPLATE = 'injixoCheckKey';
 export const FRESHDESK_CHECK_TEMPLATE = 'freshdeskCheckKey';
 
-/**
- * The check sends `{"data":[]}`: an empty list carries no contact, so it cannot create a queue
- * in injixo (queues can never be deleted, SPEC §2 rule 10), while the Authorization header is
- * still checked. [assumption] injixo authenticates before it validates the body: 401/403 mean
- * the key is rejected and any other answer (2xx, 400 for the empty list, …) means it was accepted.
- */
-export const INJIXO_CHECK_BODY = JSON.stringify({ data: [] });
-
-export type InjixoKeyCheck = 'ok' | 'rejected' | 'unavailable';
-export type FreshdeskKeyCheck = 'ok' | 'rejected' | 'not_admin' | 'unavailable';
-
 export interface TemplateInvoker {
   invokeTemplate(name: string, options: { context: Record<string, string>; body?: string }): Promise<unknown>;
 }
 
-/** No answer at all, or one that says "later" (SPEC §3: 408/429/5xx and timeouts are transient). */
-function isTransient(status: number): boolean {
-  return status === 0 || status === 408 || status === 429 || status >= 500;
-}
-
-export function classifyInjixoAnswer(status: number): InjixoKeyCheck {
-  if (status === 401 || status === 403) return 'rejected';
-  return isTransient(status) ? 'unavailable' : 'ok';
-}
-
-/** SPEC §4: the Groups API is for admins only; Freshdesk answers 403 to an agent's key. */
-export function classifyFreshdeskAnswer(status: number): FreshdeskKeyCheck {
-  if (status >= 200 && status < 300) return 'ok';
-  if (status === 401) return 'rejected';
-  if (status === 403) return 'not_admin';
-  return 'unavailable';
-}
+/** The same meaning the server gives a check's answer (src/remote/key-check.ts). */
+export const classifyInjixoAnswer = injixoKeyStateOf;
+export const classifyFreshdeskAnswer = freshdeskKeyStateOf;
 
 /** The HTTP status of a template answer or rejection (`{status, headers, response}`); 0 when there is none. */
 export function statusOf(answer: unknown): number {
@@ -54,7 +33,7 @@ async function answerStatus(request: TemplateInvoker, name: string, options: { c
 
 /** The keys are not saved yet, so they travel in `context` (architecture/request-templates-latest.md). */
 export async function checkInjixoKey(request: TemplateInvoker, key: string): Promise<{ result: InjixoKeyCheck; status: number }> {
-  const status = await answerStatus(request, INJIXO_CHECK_TEMPLATE, { context: { injixo_api_key: key }, body: INJIXO_CHECK_BODY });
+  const status = await answerStatus(request, INJIXO_CHECK_TEMPLATE, { context: { injixo_api_key: key }, body: KEY_PROBE_BODY });
   return { result: classifyInjixoAnswer(status), status };
 }
 

@@ -1,3 +1,4 @@
+import { REPLY_SCOPES, type ReplyScope } from '../core/types';
 import type { MessageKey, Params } from '../i18n/translate';
 
 /**
@@ -11,8 +12,7 @@ export type SecureIparam = (typeof SECURE_IPARAMS)[number];
 /** The only iparams a browser may ever see (the local harness refuses every other name). */
 export const PUBLIC_IPARAMS = ['reply_scope', 'injixo_integration_id', 'import_window_days'] as const;
 
-export const REPLY_SCOPES = ['customer', 'all_public'] as const;
-export type ReplyScope = (typeof REPLY_SCOPES)[number];
+export { REPLY_SCOPES, type ReplyScope } from '../core/types';
 
 /** Choices of the import window; stored as a number of days, 0 meaning "no import". */
 export const IMPORT_WINDOWS = ['none', '7', '30', '90'] as const;

@@ -4,7 +4,8 @@
  */
 
 /** `reply_scope` option of rule 2: count customer replies only, or every public reply. */
-export type ReplyScope = 'customer' | 'all_public';
+export const REPLY_SCOPES = ['customer', 'all_public'] as const;
+export type ReplyScope = (typeof REPLY_SCOPES)[number];
 
 /** Rule 4: every group/source pair has a Tickets queue and a Replies queue. */
 export type QueueKind = 'tickets' | 'replies';

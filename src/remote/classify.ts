@@ -1,4 +1,5 @@
 import type { TemplateError } from '../platform/types';
+import { isTransientStatus } from './key-check';
 
 /**
  * The one place that says which template failures are worth retrying (STYLE §5, SPEC §3).
@@ -60,7 +61,7 @@ export function classifyTemplateFailure(error: unknown): ClassifiedFailure {
   if (status === 401) return { ...base, kind: 'auth' };
   if (status === 403) return { ...base, kind: 'forbidden' };
   if (status === 404) return { ...base, kind: 'not_found' };
-  if (status === 0 || status === 408 || status === 429 || status >= 500) return { ...base, kind: 'transient' };
+  if (isTransientStatus(status)) return { ...base, kind: 'transient' };
   // 400/413/422 and any other 4xx: the same request would get the same answer.
   return { ...base, kind: 'bad_request' };
 }

@@ -2,22 +2,9 @@ import type { RequestClient } from '../platform/types';
 import { classifyTemplateFailure } from './classify';
 import { FRESHDESK_TEMPLATES } from './freshdesk-client';
 import { INJIXO_TEMPLATE } from './injixo-client';
+import { type ConnectionCheck, type FreshdeskKeyState, freshdeskKeyStateOf, type InjixoKeyState, injixoKeyStateOf, KEY_PROBE_BODY } from './key-check';
 
-export type InjixoKeyState = 'ok' | 'rejected' | 'unavailable';
-export type FreshdeskKeyState = 'ok' | 'rejected' | 'not_admin' | 'unavailable';
-
-export interface ConnectionCheck {
-  injixo: InjixoKeyState;
-  freshdesk: FreshdeskKeyState;
-}
-
-/**
- * A body injixo must refuse for its content, after authenticating the caller: it proves the
- * key without creating any queue (injixo creates a queue for every new identifier and name,
- * and queues cannot be deleted). [assumption: injixo authenticates before validating the body,
- * as the local injixo does; SPEC §3 documents 401 for a bad key and 400 for a bad body.]
- */
-export const KEY_PROBE_BODY = JSON.stringify({ data: [] });
+export type { ConnectionCheck } from './key-check';
 
 /** Checks the saved injixo key: 401/403 rejected, any other answer proves the key. */
 export async function checkInjixoKey(request: RequestClient): Promise<InjixoKeyState> {
@@ -25,9 +12,7 @@ export async function checkInjixoKey(request: RequestClient): Promise<InjixoKeyS
     await request.invokeTemplate(INJIXO_TEMPLATE, { body: KEY_PROBE_BODY });
     return 'ok';
   } catch (error) {
-    const failure = classifyTemplateFailure(error);
-    if (failure.kind === 'auth' || failure.kind === 'forbidden') return 'rejected';
-    return failure.kind === 'bad_request' ? 'ok' : 'unavailable';
+    return injixoKeyStateOf(classifyTemplateFailure(error).status);
   }
 }
 
@@ -37,10 +22,7 @@ export async function checkFreshdeskKey(request: RequestClient): Promise<Freshde
     await request.invokeTemplate(FRESHDESK_TEMPLATES.groups, { context: { page: 1 } });
     return 'ok';
   } catch (error) {
-    const kind = classifyTemplateFailure(error).kind;
-    if (kind === 'auth') return 'rejected';
-    if (kind === 'forbidden') return 'not_admin';
-    return 'unavailable';
+    return freshdeskKeyStateOf(classifyTemplateFailure(error).status);
   }
 }
 

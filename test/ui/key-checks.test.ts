@@ -18,7 +18,7 @@ describe('classifyInjixoAnswer', () => {
     [200, 'ok'],
     [202, 'ok'],
     [400, 'ok'],
-    [404, 'ok'],
+    [404, 'unavailable'],
     [422, 'ok'],
     [0, 'unavailable'],
     [408, 'unavailable'],
