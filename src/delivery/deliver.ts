@@ -2,12 +2,13 @@ import { countsInImport, mapConversationCreated, mapTicketCreated } from '../cor
 import type { Decision, OfferedContact, ReplyScope } from '../core/types';
 import type { KeyValueStore, RequestClient, Scheduler } from '../platform/types';
 import { log } from '../platform/log';
+import { isNotFound, isTooManyRequests } from '../platform/refusals';
 import { AppError, isAppError } from '../remote/errors';
 import { postContacts, splitIntoBodies } from '../remote/injixo-client';
 import { CHUNK_CONTACTS, chunkKey, readChunk, type StoredContact, trimOldest, writeChunks } from './chunks';
 import { asCoreDirectory, refreshDirectory } from './directory';
 import { GUIDANCE } from './messages';
-import { isNotFound, lastSettledSlot, outboxKey, type OutboxRecord, packRecord, readOutboxSlot, recordTime, slotOf } from './outbox';
+import { lastSettledSlot, outboxKey, type OutboxRecord, packRecord, readOutboxSlot, recordTime, slotOf } from './outbox';
 import { type AppState, chunkListSize, countSent, dayOf, readState, writeState } from './state';
 import { TicketBook } from './ticket-book';
 
@@ -76,7 +77,7 @@ export async function runDelivery(deps: DeliveryDeps): Promise<DeliveryReport> {
   } catch (error) {
     // Another run holds the lease, or the KV limit refused the call. In the second case no
     // run may be under way at all, so ask for one shortly rather than wait for the next period.
-    if (!isTooMany(error)) return emptyReport('busy');
+    if (!isTooManyRequests(error)) return emptyReport('busy');
     await scheduleDeliverySoon(deps.schedule, nowMs);
     return { ...emptyReport('busy'), moreToDo: true };
   }
@@ -150,10 +151,6 @@ export async function runDelivery(deps: DeliveryDeps): Promise<DeliveryReport> {
     log('info', 'DELIVERY', `sent ${report.sent} contacts to injixo`, { new: report.newContacts, backlog: report.backlog, parked: report.parked });
   }
   return report;
-}
-
-function isTooMany(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { status?: unknown }).status === 429;
 }
 
 function emptyReport(outcome: DeliveryReport['outcome']): DeliveryReport {

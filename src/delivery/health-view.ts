@@ -1,7 +1,7 @@
+import { isNotFound } from '../platform/refusals';
 import type { KeyValueStore } from '../platform/types';
 import type { FailureCode } from '../remote/errors';
 import { GUIDANCE } from './messages';
-import { isNotFound } from './outbox';
 import { type AppState, chunkListSize, readState } from './state';
 
 /** Counters that event handlers bump with a single atomic `increment` (no read needed). */

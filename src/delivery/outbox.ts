@@ -1,4 +1,5 @@
 import type { ConversationFacts, TicketFacts } from '../core/types';
+import { isNotFound } from '../platform/refusals';
 import type { KeyValueStore, Scheduler } from '../platform/types';
 
 /**
@@ -162,8 +163,4 @@ export async function readOutboxSlot(db: KeyValueStore, slot: number): Promise<O
     if (isNotFound(error)) return [];
     throw error;
   }
-}
-
-export function isNotFound(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { status?: unknown }).status === 404;
 }

@@ -1,7 +1,8 @@
 import type { OfferedContact } from '../core/types';
 import type { FailureCode } from '../remote/errors';
 import type { KeyValueStore } from '../platform/types';
-import { isNotFound, slotOf } from './outbox';
+import { isNotFound } from '../platform/refusals';
+import { slotOf } from './outbox';
 
 /**
  * Everything the delivery run needs between runs, in ONE KV record: reading and writing it

@@ -1,7 +1,7 @@
 import type { TicketFacts } from '../core/types';
 import type { KeyValueStore, RequestClient } from '../platform/types';
 import { getTicket } from '../remote/freshdesk-client';
-import { isNotFound } from './outbox';
+import { isNotFound } from '../platform/refusals';
 
 /**
  * What the app knows of each ticket (group, source, spam, deleted) and since when, so a reply —
