@@ -1,4 +1,4 @@
-import type { DeliveryReport } from '../delivery/deliver';
+import type { DeliveryReport } from '../delivery/run';
 import type { FlowState, HealthView } from '../delivery/health-view';
 import { formatCount, formatDateTime } from './format';
 import { isMessageKey, type Locale, type Translate } from '../i18n/translate';

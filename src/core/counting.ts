@@ -52,6 +52,11 @@ export function countsInImport(createdAt: string, installedAt: string): boolean 
   return parseFreshdeskTime(createdAt) < parseFreshdeskTime(installedAt);
 }
 
+/** Rule 2's own conditions: whether a reply can count at all, whatever its ticket. */
+export function isReplyInScope(conversation: ConversationFacts, scope: ReplyScope): boolean {
+  return skipReason(conversation, scope) === undefined;
+}
+
 function skipReason(conversation: ConversationFacts, scope: ReplyScope): SkipReason | undefined {
   if (conversation.private) return 'private';
   // A public note is still a note, not a reply.

@@ -1,6 +1,20 @@
 import type { OfferedContact } from '../core/types';
 import type { KeyValueStore } from '../platform/types';
+import { log } from '../platform/log';
+import { type ChunkPrefix, chunkKey } from '../storage/keys';
 import type { ChunkList } from './state';
+import { validateStoredContacts } from './stored-data';
+
+/** A stored chunk that no schema of this version reads; `n` is how many items it held. */
+export class UnreadableChunk extends Error {
+  override readonly name = 'UnreadableChunk';
+  constructor(
+    readonly key: string,
+    readonly n: number,
+  ) {
+    super(`${key} is unreadable`);
+  }
+}
 
 /**
  * Contacts waiting for injixo (the backlog) or set aside after injixo refused them (parked)
@@ -14,12 +28,8 @@ export interface StoredContact extends OfferedContact {
   reason?: string;
 }
 
-export function chunkKey(prefix: string, id: number): string {
-  return `${prefix}${id}`;
-}
-
 /** Appends contacts as new chunks at the end of the list; one KV set per chunk. */
-export async function writeChunks(db: KeyValueStore, prefix: string, list: ChunkList, contacts: readonly StoredContact[]): Promise<void> {
+export async function writeChunks(db: KeyValueStore, prefix: ChunkPrefix, list: ChunkList, contacts: readonly StoredContact[]): Promise<void> {
   for (let start = 0; start < contacts.length; start += CHUNK_CONTACTS) {
     const part = contacts.slice(start, start + CHUNK_CONTACTS);
     const id = list.next;
@@ -29,9 +39,13 @@ export async function writeChunks(db: KeyValueStore, prefix: string, list: Chunk
   }
 }
 
-export async function readChunk(db: KeyValueStore, prefix: string, id: number): Promise<StoredContact[]> {
+export async function readChunk(db: KeyValueStore, prefix: ChunkPrefix, id: number): Promise<StoredContact[]> {
   const value = await db.get(chunkKey(prefix, id));
-  return Array.isArray(value.items) ? (value.items as StoredContact[]) : [];
+  const items = validateStoredContacts(value.items ?? []);
+  if (items.ok) return items.value;
+  // Unreadable contacts cannot be sent (a wrong queue name is forever at injixo): say so, count them as dropped.
+  log('error', 'STORED_RECORD_UNREADABLE', `${chunkKey(prefix, id)} holds contacts this version cannot read (${items.error.message}); they are dropped`, { key: chunkKey(prefix, id) });
+  throw new UnreadableChunk(chunkKey(prefix, id), Array.isArray(value.items) ? value.items.length : 0);
 }
 
 /**
@@ -40,7 +54,7 @@ export async function readChunk(db: KeyValueStore, prefix: string, id: number): 
  * limit is far above any realistic outage — see README "Storage"). Returns what left the list;
  * the caller deletes those keys once the shortened list is committed.
  */
-export function trimOldest(prefix: string, list: ChunkList, maxChunks: number): { key: string; n: number }[] {
+export function trimOldest(prefix: ChunkPrefix, list: ChunkList, maxChunks: number): { key: string; n: number }[] {
   const removed = list.chunks.splice(0, Math.max(0, list.chunks.length - maxChunks));
   return removed.map((c) => ({ key: chunkKey(prefix, c.id), n: c.n }));
 }

@@ -1,11 +1,9 @@
 import { isNotFound } from '../platform/refusals';
 import type { KeyValueStore } from '../platform/types';
+import { COUNTERS_KEY } from '../storage/keys';
 import type { FailureCode } from '../remote/errors';
 import { GUIDANCE } from './messages';
 import { type AppState, chunkListSize, readState } from './state';
-
-/** Counters that event handlers bump with a single atomic `increment` (no read needed). */
-export const COUNTERS_KEY = 'counters';
 
 export type FlowState = 'flowing' | 'key_rejected' | 'injixo_unavailable' | 'backlog_draining' | 'waiting_for_first_delivery';
 

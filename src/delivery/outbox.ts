@@ -1,5 +1,8 @@
 import type { ConversationFacts, TicketFacts } from '../core/types';
+import { log } from '../platform/log';
 import { isNotFound } from '../platform/refusals';
+import { validatePackedRecord } from './stored-data';
+import { DELIVERY_PERIOD_MINUTES, outboxKey, overflowScheduleName, SCHEDULE_KINDS } from '../storage/keys';
 import type { KeyValueStore, Scheduler } from '../platform/types';
 
 /**
@@ -67,33 +70,19 @@ function toSeconds(isoTime: string): number {
   return Math.floor(ms / 1000);
 }
 
-export const OUTBOX_PREFIX = 'outbox:';
-/**
- * Width of one outbox key, and the delivery run's period (DELIVERY_EVERY_MINUTES). Ten
- * minutes keeps a key under the 40 KB KV limit even when every one of the 50 KV operations a
- * minute is an append (500 × ~45 bytes), and halves the delivery runs' fixed cost per contact
- * compared with five (see the benchmark).
- */
-export const SLOT_MINUTES = 10;
 /** Handlers run at most 20 s (SPEC §5): a slot is complete this long after it ends. */
 export const SLOT_SETTLE_MS = 30_000;
-/** One-time schedules that carry records the KV store refused (its per-minute limit). */
-export const OVERFLOW_SCHEDULE_PREFIX = 'overflow-';
 /** Re-try an overflowed record after this long: the KV limit window is one minute. */
 export const OVERFLOW_DELAY_MS = 2 * 60_000;
 
-/** Slot number of a time: consecutive integers, one per SLOT_MINUTES. */
+/** Slot number of a time: consecutive integers, one per delivery period. */
 export function slotOf(timeMs: number): number {
-  return Math.floor(timeMs / (SLOT_MINUTES * 60_000));
+  return Math.floor(timeMs / (DELIVERY_PERIOD_MINUTES * 60_000));
 }
 
 /** The last slot that no handler can still be appending to at `nowMs`. */
 export function lastSettledSlot(nowMs: number): number {
   return slotOf(nowMs - SLOT_SETTLE_MS) - 1;
-}
-
-export function outboxKey(slot: number): string {
-  return `${OUTBOX_PREFIX}${slot}`;
 }
 
 /**
@@ -114,8 +103,8 @@ export async function recordInOutbox(
   } catch (kvError) {
     try {
       await schedule.create({
-        name: `${OVERFLOW_SCHEDULE_PREFIX}${recordId(record)}-${nowMs}`,
-        data: { kind: 'overflow', record: packRecord(record) },
+        name: overflowScheduleName(recordId(record), nowMs),
+        data: { kind: SCHEDULE_KINDS.overflow, record: packRecord(record) },
         schedule_at: new Date(nowMs + OVERFLOW_DELAY_MS).toISOString(),
       });
       return 'overflow';
@@ -158,7 +147,15 @@ export function recordId(record: OutboxRecord): string {
 export async function readOutboxSlot(db: KeyValueStore, slot: number): Promise<OutboxRecord[]> {
   try {
     const value = await db.get(outboxKey(slot));
-    return Array.isArray(value.items) ? (value.items as PackedRecord[]).map(unpackRecord) : [];
+    const items: unknown[] = Array.isArray(value.items) ? (value.items as unknown[]) : [];
+    const records: OutboxRecord[] = [];
+    for (const item of items) {
+      const packed = validatePackedRecord(item);
+      // One unreadable record (a corrupt write, a newer version's format) must not hold back the rest.
+      if (packed.ok) records.push(unpackRecord(packed.value));
+      else log('error', 'STORED_RECORD_UNREADABLE', `outbox slot ${slot} holds a record this version cannot read (${packed.error.message}); it is skipped`, { slot });
+    }
+    return records;
   } catch (error) {
     if (isNotFound(error)) return [];
     throw error;

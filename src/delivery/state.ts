@@ -1,15 +1,17 @@
 import type { OfferedContact } from '../core/types';
 import type { FailureCode } from '../remote/errors';
 import type { KeyValueStore } from '../platform/types';
+import { log } from '../platform/log';
 import { isNotFound } from '../platform/refusals';
+import { DELIVERY_PERIOD_MINUTES, STATE_KEY } from '../storage/keys';
 import { slotOf } from './outbox';
+import { validateState } from './stored-data';
 
 /**
- * Everything the delivery run needs between runs, in ONE KV record: reading and writing it
- * costs two operations a run, whatever happens. Its size stays far below the 40 KB limit:
- * group names (a few KB), today's per-queue counts, and chunk ids — never contacts.
+ * Everything the delivery run needs between runs, in ONE KV record (STATE_KEY): reading and
+ * writing it costs two operations a run, whatever happens. Its size stays far below the 40 KB
+ * limit: group names (a few KB), today's per-queue counts, and chunk ids — never contacts.
  */
-export const STATE_KEY = 'state';
 
 export interface CachedDirectory {
   groups: Record<string, string>;
@@ -85,11 +87,32 @@ export function newState(nowMs: number): AppState {
 export async function readState(db: KeyValueStore, nowMs: number): Promise<AppState> {
   try {
     const value = await db.get(STATE_KEY);
-    return value as unknown as AppState;
+    const state = validateState(value);
+    if (state.ok) return state.value;
+    log('error', 'STORED_RECORD_UNREADABLE', `the delivery state cannot be read (${state.error.message}); delivery restarts from a state that re-reads the last day of outbox keys`, {
+      field: state.error.field,
+    });
+    return recoveredState(value, nowMs);
   } catch (error) {
     if (isNotFound(error)) return newState(nowMs);
     throw error;
   }
+}
+
+/** Outbox keys a recovered state re-reads: a day's worth, read MAX_SLOTS_PER_RUN at a time. */
+export const RECOVERY_SLOTS = (24 * 60) / DELIVERY_PERIOD_MINUTES;
+
+/**
+ * A fresh state for a record that could not be read. Outbox keys are deleted once delivered,
+ * so starting the cursor a day back re-reads only what was never delivered (missing keys are
+ * empty). The install time is kept when it is still readable: rule 13 depends on it. Backlog
+ * chunk ids are lost with the list; those contacts stay in the store unread (counted nowhere),
+ * which is why this is logged as an error.
+ */
+function recoveredState(value: Record<string, unknown>, nowMs: number): AppState {
+  const fresh = newState(nowMs);
+  const installedAt = typeof value.installedAt === 'string' && !Number.isNaN(Date.parse(value.installedAt)) ? value.installedAt : fresh.installedAt;
+  return { ...fresh, installedAt, cursor: fresh.cursor - RECOVERY_SLOTS };
 }
 
 export async function writeState(db: KeyValueStore, state: AppState): Promise<void> {

@@ -2,6 +2,7 @@ import type { TicketFacts } from '../core/types';
 import type { KeyValueStore, RequestClient } from '../platform/types';
 import { getTicket } from '../remote/freshdesk-client';
 import { isNotFound } from '../platform/refusals';
+import { ticketShardKey } from '../storage/keys';
 
 /**
  * What the app knows of each ticket (group, source, spam, deleted) and since when, so a reply —
@@ -21,7 +22,6 @@ import { isNotFound } from '../platform/refusals';
  *    then group_id, source, flags, since − created_at for each older version]
  */
 export const SHARD_SIZE = 1000;
-export const SHARD_PREFIX = 'tickets:';
 /** Versions kept per ticket: a reply is attributed right when at most MAX_VERSIONS − 1 changes followed it before its record was processed. */
 export const MAX_VERSIONS = 3;
 /**
@@ -65,7 +65,7 @@ interface Shard {
 }
 
 export function shardKey(ticketId: number): string {
-  return `${SHARD_PREFIX}${Math.floor(ticketId / SHARD_SIZE)}`;
+  return ticketShardKey(Math.floor(ticketId / SHARD_SIZE));
 }
 
 function toSeconds(ms: number): number {

@@ -1,5 +1,5 @@
 import type { OfferedContact } from '../core/types';
-import { injixoBodyFrom } from '../schemas/injixo-body';
+import { type InjixoContactEvent, type InjixoContactEventsBody, injixoEventFrom, validateInjixoBody } from '../schemas/injixo-body';
 import type { RequestClient } from '../platform/types';
 import { classifyTemplateFailure } from './classify';
 import { AppError } from './errors';
@@ -34,40 +34,80 @@ export function utf8Length(text: string): number {
 }
 
 /**
- * Splits contacts into request bodies of at most `maxBytes` each, keeping order. A single
- * contact larger than the limit still gets its own body (injixo will judge it).
+ * One POST's worth of contacts, with its body built once: the same object is measured, checked
+ * against the strict schema and serialized for sending. Its `json` is exactly
+ * `JSON.stringify(body)`, assembled from each contact's serialized event so that measuring a
+ * batch does not serialize it twice.
  */
-export function splitIntoBodies(
-  contacts: readonly OfferedContact[],
-  integrationId: number | undefined,
-  maxBytes = MAX_BODY_BYTES,
-): OfferedContact[][] {
-  const envelope = utf8Length(JSON.stringify(injixoBodyFrom([], integrationId)));
-  const batches: OfferedContact[][] = [];
-  let current: OfferedContact[] = [];
+export interface InjixoBatch {
+  contacts: readonly OfferedContact[];
+  body: InjixoContactEventsBody;
+  json: string;
+}
+
+interface Item {
+  contact: OfferedContact;
+  event: InjixoContactEvent;
+  json: string;
+}
+
+function batchOf(items: readonly Item[], integrationId: number | undefined): InjixoBatch {
+  const body: InjixoContactEventsBody =
+    integrationId === undefined ? { data: items.map((i) => i.event) } : { data: items.map((i) => i.event), meta: { integrationConfigurationId: integrationId } };
+  const meta = body.meta === undefined ? '' : `,"meta":${JSON.stringify(body.meta)}`;
+  return { contacts: items.map((i) => i.contact), body, json: `{"data":[${items.map((i) => i.json).join(',')}]${meta}}` };
+}
+
+function itemsOf(contacts: readonly OfferedContact[]): Item[] {
+  return contacts.map((contact) => {
+    const event = injixoEventFrom(contact);
+    return { contact, event, json: JSON.stringify(event) };
+  });
+}
+
+/**
+ * Splits contacts into batches whose body is at most `maxBytes`, keeping order. A single
+ * contact larger than the limit still gets its own batch (injixo will judge it).
+ */
+export function buildBatches(contacts: readonly OfferedContact[], integrationId: number | undefined, maxBytes = MAX_BODY_BYTES): InjixoBatch[] {
+  const envelope = utf8Length(batchOf([], integrationId).json);
+  const batches: InjixoBatch[] = [];
+  let current: Item[] = [];
   let size = envelope;
-  for (const contact of contacts) {
-    const itemSize = utf8Length(JSON.stringify(injixoBodyFrom([contact], integrationId).data[0])) + 1;
+  for (const item of itemsOf(contacts)) {
+    const itemSize = utf8Length(item.json) + 1;
     if (current.length > 0 && size + itemSize > maxBytes) {
-      batches.push(current);
+      batches.push(batchOf(current, integrationId));
       current = [];
       size = envelope;
     }
-    current.push(contact);
+    current.push(item);
     size += itemSize;
   }
-  if (current.length > 0) batches.push(current);
+  if (current.length > 0) batches.push(batchOf(current, integrationId));
   return batches;
 }
 
-/** Posts one batch; resolves on any 2xx, otherwise throws one AppError (see classify.ts). */
-export async function postContacts(
-  request: RequestClient,
-  contacts: readonly OfferedContact[],
-  integrationId: number | undefined,
-): Promise<void> {
+/** The two halves of a batch injixo refused, to find the contact it refused (see delivery/send.ts). */
+export function halveBatch(batch: InjixoBatch, integrationId: number | undefined): [InjixoBatch, InjixoBatch] {
+  const items = itemsOf(batch.contacts);
+  const half = Math.ceil(items.length / 2);
+  return [batchOf(items.slice(0, half), integrationId), batchOf(items.slice(half), integrationId)];
+}
+
+/**
+ * Posts one batch; resolves on any 2xx, otherwise throws one AppError (see classify.ts). The
+ * body is checked against the strict schema right before it leaves: injixo would create a
+ * queue, forever, for a malformed name or identifier, so such a body is refused here as injixo
+ * would refuse a bad request, and the caller isolates and sets aside the contact at fault.
+ */
+export async function postBatch(request: RequestClient, batch: InjixoBatch): Promise<void> {
+  const checked = validateInjixoBody(batch.body);
+  if (!checked.ok) {
+    throw new AppError('INJIXO_BAD_REQUEST', `not sent: the contact fails the app's own injixo schema (${checked.error.message})`);
+  }
   try {
-    await request.invokeTemplate(INJIXO_TEMPLATE, { body: JSON.stringify(injixoBodyFrom(contacts, integrationId)) });
+    await request.invokeTemplate(INJIXO_TEMPLATE, { body: batch.json });
   } catch (error) {
     throw injixoError(error);
   }

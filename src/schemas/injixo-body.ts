@@ -84,16 +84,19 @@ export function validateInjixoBody(input: unknown): Validated<InjixoContactEvent
   return checkInjixoBody(input);
 }
 
+/** One contact as injixo takes it. */
+export function injixoEventFrom(contact: OfferedContact): InjixoContactEvent {
+  return {
+    properties: { offered: true },
+    queueName: contact.queueName,
+    queueIdentifier: contact.queueIdentifier,
+    timestamp: contact.timestamp,
+    channel: contact.channel,
+  };
+}
+
 /** The request body for `contacts`; `integrationConfigurationId` only when the admin set one. */
 export function injixoBodyFrom(contacts: readonly OfferedContact[], integrationConfigurationId?: number): InjixoContactEventsBody {
-  const data = contacts.map(
-    (contact): InjixoContactEvent => ({
-      properties: { offered: true },
-      queueName: contact.queueName,
-      queueIdentifier: contact.queueIdentifier,
-      timestamp: contact.timestamp,
-      channel: contact.channel,
-    }),
-  );
+  const data = contacts.map(injixoEventFrom);
   return integrationConfigurationId === undefined ? { data } : { data, meta: { integrationConfigurationId } };
 }

@@ -4,11 +4,13 @@
  * one contact" or "500 for the group list"). Real HTTP end to end is in faults.test.ts.
  */
 import { trimOldest } from '../../src/delivery/chunks';
-import { LEASE_KEY, MAX_BACKLOG_CHUNKS, runDelivery, type DeliveryDeps } from '../../src/delivery/deliver';
-import { outboxKey, type OutboxRecord, packRecord, slotOf, SLOT_MINUTES } from '../../src/delivery/outbox';
+import { MAX_BACKLOG_CHUNKS } from '../../src/delivery/backlog';
+import { runDelivery, type DeliveryDeps } from '../../src/delivery/run';
+import { DELIVERY_PERIOD_MINUTES as SLOT_MINUTES, LEASE_KEY, outboxKey } from '../../src/storage/keys';
+import { type OutboxRecord, packRecord, slotOf } from '../../src/delivery/outbox';
 import { newState, readState, writeState } from '../../src/delivery/state';
 import { MAX_LOOKUPS_PER_RUN } from '../../src/delivery/ticket-book';
-import { handlers } from '../../src/platform/handlers';
+import { handlers } from '../../src/entry/handlers';
 import type { InvokeOptions, KeyValueStore, RequestClient, Scheduler, TemplateResponse } from '../../src/platform/types';
 import { ManualClock } from '../../tools/clock';
 import { LocalPlatform } from '../../tools/local-platform';

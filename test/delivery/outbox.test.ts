@@ -1,5 +1,7 @@
-import { lastSettledSlot, type OutboxRecord, packRecord, slotOf, SLOT_MINUTES, unpackRecord } from '../../src/delivery/outbox';
-import { eventTime, readSettings } from '../../src/platform/settings';
+import { lastSettledSlot, type OutboxRecord, packRecord, slotOf, unpackRecord } from '../../src/delivery/outbox';
+import { eventTime } from '../../src/platform/event-time';
+import { readSettings } from '../../src/schemas/iparams';
+import { DELIVERY_PERIOD_MINUTES as SLOT_MINUTES } from '../../src/storage/keys';
 
 describe('outbox records', () => {
   const records: OutboxRecord[] = [

@@ -13,7 +13,7 @@ import {
   shardKey,
   TicketBook,
 } from '../../src/delivery/ticket-book';
-import { handlers } from '../../src/platform/handlers';
+import { handlers } from '../../src/entry/handlers';
 import type { InvokeOptions, KeyValueStore, RequestClient, TemplateResponse } from '../../src/platform/types';
 import { ManualClock } from '../../tools/clock';
 import { LocalPlatform } from '../../tools/local-platform';

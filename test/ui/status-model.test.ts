@@ -1,4 +1,4 @@
-import type { DeliveryReport } from '../../src/delivery/deliver';
+import type { DeliveryReport } from '../../src/delivery/run';
 import type { HealthView } from '../../src/delivery/health-view';
 import { GUIDANCE } from '../../src/delivery/messages';
 import { createTranslator } from '../../src/i18n/translate';

@@ -5,7 +5,7 @@
  * the README shows is what the tests check.
  */
 import { SECURE_IPARAMS } from '../../src/app/settings-fields';
-import { handlers } from '../../src/platform/handlers';
+import { handlers } from '../../src/entry/handlers';
 import { ManualClock } from '../clock';
 import { LocalPlatform, type LogLine, type PlatformLimits } from '../local-platform';
 import { toProductEvent } from '../local-freshdesk/product-events';

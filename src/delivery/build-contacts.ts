@@ -1,0 +1,90 @@
+import { countsInImport, mapConversationCreated, mapTicketCreated } from '../core/counting';
+import type { Decision, Directory, OfferedContact } from '../core/types';
+import { log } from '../platform/log';
+import type { KeyValueStore, RequestClient } from '../platform/types';
+import { AppError, isAppError } from '../remote/errors';
+import type { Settings } from '../schemas/iparams';
+import { asCoreDirectory, refreshDirectory } from './directory';
+import { type OutboxRecord, recordTime } from './outbox';
+import { type AppState, dayOf } from './state';
+import { TicketBook } from './ticket-book';
+
+export interface BuildDeps {
+  db: KeyValueStore;
+  request: RequestClient;
+  nowMs: number;
+  settings: Settings;
+}
+
+export interface Built {
+  contacts: OfferedContact[];
+  /** Records that could not be processed now (Freshdesk unavailable); they go back in the outbox. */
+  carry: OutboxRecord[];
+  /** Freshdesk requests spent on ticket look-ups (they share the run's request budget). */
+  lookups: number;
+  /** No group names at all: nothing may be named, so the outbox stays as it is. */
+  directoryMissing: boolean;
+  failure?: AppError;
+}
+
+/**
+ * Turns a window of outbox records into contacts with the counting rules. Ticket facts are
+ * remembered in the ticket book as they go by, so a reply is attributed as its ticket was when
+ * the reply came in. Within the window a contact id counts once.
+ */
+export async function buildContacts(deps: BuildDeps, state: AppState, records: readonly OutboxRecord[]): Promise<Built> {
+  const built: Built = { contacts: [], carry: [], lookups: 0, directoryMissing: false };
+  if (records.length === 0) return built;
+  const groupIds = records.flatMap((r) => (r.k === 'c' || r.ticket.group_id === null ? [] : [r.ticket.group_id]));
+  const refreshed = await refreshDirectory(state.directory, deps.request, deps.nowMs, groupIds);
+  if (refreshed.failure) built.failure = refreshed.failure;
+  if (!refreshed.directory) return { ...built, directoryMissing: true };
+  state.directory = refreshed.directory;
+  const context: RecordContext = { deps, state, directory: asCoreDirectory(refreshed.directory), book: new TicketBook(deps.db, deps.request, deps.nowMs) };
+  const seen = new Set<string>();
+  for (const record of records) {
+    const decision = await decide(context, record, built);
+    if (decision?.kind !== 'contact' || seen.has(decision.contact.contactId)) continue;
+    seen.add(decision.contact.contactId);
+    built.contacts.push(decision.contact);
+    for (const notice of decision.notices) warnUnknownGroup(state, notice.groupId, deps.nowMs);
+  }
+  built.lookups = context.book.lookups;
+  await context.book.save();
+  return built;
+}
+
+interface RecordContext {
+  deps: BuildDeps;
+  state: AppState;
+  directory: Directory;
+  book: TicketBook;
+}
+
+/** The counting rules' decision for one record, or undefined when it counts nothing now. */
+async function decide(context: RecordContext, record: OutboxRecord, built: Built): Promise<Decision | undefined> {
+  const { book, directory, state } = context;
+  if (record.k !== 'c') {
+    await book.remember(record.ticket, recordTime(record));
+    const counts = record.k === 't' && !countsInImport(record.ticket.created_at, state.installedAt);
+    return counts ? mapTicketCreated(record.ticket, directory) : undefined;
+  }
+  if (countsInImport(record.conversation.created_at, state.installedAt)) return undefined;
+  try {
+    // As of the reply, not as of now: its record may come after later changes of the ticket.
+    const ticket = await book.lookup(record.conversation.ticket_id, recordTime(record));
+    if (ticket !== 'deferred') return mapConversationCreated(record.conversation, ticket, directory, context.deps.settings.replyScope);
+  } catch (error) {
+    built.failure = isAppError(error) ? error : new AppError('FRESHDESK_UNAVAILABLE', String(error), { cause: error });
+  }
+  built.carry.push(record);
+  return undefined;
+}
+
+/** Rule 6: one warning per unknown group id per day, not one per event. */
+function warnUnknownGroup(state: AppState, groupId: number, nowMs: number): void {
+  const day = dayOf(nowMs);
+  if (state.warnedGroups[String(groupId)] === day) return;
+  state.warnedGroups[String(groupId)] = day;
+  log('warn', 'UNKNOWN_GROUP', `Freshdesk does not know group ${groupId} (deleted?); its contacts go to queues named "Group ${groupId}"`, { group: groupId });
+}

@@ -1,0 +1,129 @@
+import { log } from '../platform/log';
+import type { KeyValueStore, RequestClient, Scheduler } from '../platform/types';
+import type { AppError } from '../remote/errors';
+import type { Settings } from '../schemas/iparams';
+import { BACKLOG_PREFIX, chunkKey, outboxKey, PARKED_PREFIX } from '../storage/keys';
+import { type BacklogHead, loadBacklogHead, MAX_BACKLOG_CHUNKS, MAX_PARKED_CHUNKS } from './backlog';
+import { type Built, buildContacts } from './build-contacts';
+import { trimOldest, writeChunks } from './chunks';
+import { takeLease } from './lease';
+import { lastSettledSlot, packRecord, slotOf } from './outbox';
+import { type OutboxWindow, readSettledOutbox } from './read-outbox';
+import { recordFailure, recordRun } from './record-health';
+import { scheduleDeliverySoon } from './schedule-runs';
+import { MAX_REQUESTS_PER_RUN, type SendResult, sendAll } from './send';
+import { type AppState, chunkListSize, readState, writeState } from './state';
+
+/**
+ * The delivery run: outbox → contacts (counting rules) → injixo, with the backlog for what
+ * could not be sent. It runs from the recurring schedule, after settings change, and on demand
+ * from the status page. Every bound of its steps keeps one run inside the platform's limits
+ * (20 s, 50 requests/min, 50 KV operations/min — SPEC §5) with room left for event handlers.
+ */
+export interface DeliveryDeps {
+  db: KeyValueStore;
+  request: RequestClient;
+  schedule: Scheduler;
+  nowMs: number;
+  settings: Settings;
+}
+
+export interface DeliveryReport {
+  outcome: 'delivered' | 'busy' | 'waiting_for_directory';
+  records: number;
+  newContacts: number;
+  sent: number;
+  backlog: number;
+  parked: number;
+  dropped: number;
+  failure?: { code: string; message: string };
+  moreToDo: boolean;
+}
+
+export async function runDelivery(deps: DeliveryDeps): Promise<DeliveryReport> {
+  const { db, nowMs } = deps;
+  const lease = await takeLease(db, nowMs);
+  if (lease === 'busy') return emptyReport('busy');
+  if (lease === 'refused') {
+    await scheduleDeliverySoon(deps.schedule, nowMs);
+    return { ...emptyReport('busy'), moreToDo: true };
+  }
+  const state = await readState(db, nowMs);
+  const window = await readSettledOutbox(db, state.cursor, nowMs);
+  const built = await buildContacts(deps, state, window.records);
+  if (built.directoryMissing) {
+    // Keep the outbox as it is (cursor unchanged) until group names can be read.
+    recordFailure(state, built.failure, nowMs);
+    await writeState(db, state);
+    return { ...emptyReport('waiting_for_directory'), records: window.records.length, backlog: chunkListSize(state.backlog), moreToDo: true, ...failureOf(built.failure) };
+  }
+  // After a 429 with Retry-After, injixo is not called at all until that time has passed.
+  const waiting = state.health.retryAfterUntil !== undefined && Date.parse(state.health.retryAfterUntil) > nowMs;
+  const backlog: BacklogHead = waiting ? { contacts: [], chunkIds: [], unreadable: 0 } : await loadBacklogHead(db, state);
+  const queue = [...backlog.contacts, ...built.contacts];
+  const result: SendResult = waiting
+    ? { sent: [], unsent: queue, parked: [] }
+    : await sendAll(deps.request, queue, deps.settings.integrationId, Math.max(0, MAX_REQUESTS_PER_RUN - built.lookups));
+  const dropped = await commit(deps, state, { window, built, backlog, result });
+  const moreToDo = lastSettledSlot(nowMs) > state.cursor || (state.backlog.chunks.length > 0 && result.failure === undefined && !waiting);
+  if (moreToDo) await scheduleDeliverySoon(deps.schedule, nowMs);
+  return reportOf(state, { window, built, result, dropped, moreToDo });
+}
+
+interface RunOutcome {
+  window: OutboxWindow;
+  built: Built;
+  backlog: BacklogHead;
+  result: SendResult;
+}
+
+/**
+ * Bookkeeping, in an order that never loses a contact when a KV call is refused or the run
+ * dies: first store what is still unsent, then commit the state (cursor and chunk lists) in
+ * one write, and only then delete what the committed state no longer refers to. A failure
+ * before the commit leaves the previous state intact, so the next run redoes this one: what was
+ * posted is posted again (a duplicate, measured in the crash test), never lost. Returns how
+ * many contacts were dropped.
+ */
+async function commit(deps: DeliveryDeps, state: AppState, run: RunOutcome): Promise<number> {
+  const { db, nowMs } = deps;
+  const { window, built, backlog, result } = run;
+  state.backlog.chunks = state.backlog.chunks.filter((c) => !backlog.chunkIds.includes(c.id));
+  await writeChunks(db, BACKLOG_PREFIX, state.backlog, result.unsent);
+  await writeChunks(db, PARKED_PREFIX, state.parked, result.parked);
+  if (built.carry.length > 0) await db.update(outboxKey(slotOf(nowMs)), 'append', { items: built.carry.map(packRecord) });
+  const trimmed = [...trimOldest(BACKLOG_PREFIX, state.backlog, MAX_BACKLOG_CHUNKS), ...trimOldest(PARKED_PREFIX, state.parked, MAX_PARKED_CHUNKS)];
+  const overflow = trimmed.reduce((sum, c) => sum + c.n, 0);
+  state.cursor = window.slots[window.slots.length - 1] ?? state.cursor;
+  recordRun(state, result, { overflow, unreadable: backlog.unreadable }, built.failure, nowMs);
+  await writeState(db, state);
+  const garbage = [...backlog.chunkIds.map((id) => chunkKey(BACKLOG_PREFIX, id)), ...trimmed.map((c) => c.key), ...window.filledSlots.map(outboxKey)];
+  for (const key of garbage) await db.delete(key).catch(() => undefined);
+  return overflow + backlog.unreadable;
+}
+
+function reportOf(state: AppState, run: { window: OutboxWindow; built: Built; result: SendResult; dropped: number; moreToDo: boolean }): DeliveryReport {
+  const report: DeliveryReport = {
+    outcome: 'delivered',
+    records: run.window.records.length,
+    newContacts: run.built.contacts.length,
+    sent: run.result.sent.length,
+    backlog: chunkListSize(state.backlog),
+    parked: run.result.parked.length,
+    dropped: run.dropped,
+    moreToDo: run.moreToDo,
+    ...failureOf(run.result.failure ?? run.built.failure),
+  };
+  if (report.sent > 0 || report.records > 0) {
+    log('info', 'DELIVERY', `sent ${report.sent} contacts to injixo`, { new: report.newContacts, backlog: report.backlog, parked: report.parked });
+  }
+  return report;
+}
+
+function emptyReport(outcome: DeliveryReport['outcome']): DeliveryReport {
+  return { outcome, records: 0, newContacts: 0, sent: 0, backlog: 0, parked: 0, dropped: 0, moreToDo: false };
+}
+
+function failureOf(error: AppError | undefined): { failure?: { code: string; message: string } } {
+  return error ? { failure: { code: error.code, message: error.message } } : {};
+}

@@ -1,0 +1,31 @@
+import type { Scheduler } from '../platform/types';
+import { DELIVERY_PERIOD_MINUTES, DELIVERY_SCHEDULE, FOLLOW_UP_SCHEDULE, SCHEDULE_KINDS } from '../storage/keys';
+
+/** A follow-up run when work remains, sooner than the recurring schedule. */
+export const FOLLOW_UP_DELAY_MS = 60_000;
+/** The recurring run's first firing after install. */
+export const FIRST_RUN_DELAY_MS = 60_000;
+
+/** The recurring delivery run, created once on install. */
+export async function scheduleRecurringDelivery(schedule: Scheduler, nowMs: number): Promise<void> {
+  await schedule.create({
+    name: DELIVERY_SCHEDULE,
+    data: { kind: SCHEDULE_KINDS.deliver },
+    schedule_at: new Date(nowMs + FIRST_RUN_DELAY_MS).toISOString(),
+    repeat: { time_unit: 'minutes', frequency: DELIVERY_PERIOD_MINUTES },
+  });
+}
+
+/** Asks for an extra delivery run soon; at most one such run is ever pending. */
+export async function scheduleDeliverySoon(schedule: Scheduler, nowMs: number): Promise<void> {
+  try {
+    await schedule.create({ name: FOLLOW_UP_SCHEDULE, data: { kind: SCHEDULE_KINDS.deliver }, schedule_at: new Date(nowMs + FOLLOW_UP_DELAY_MS).toISOString() });
+  } catch {
+    // Already scheduled (names are unique) or the scheduler is busy: the recurring run follows anyway.
+  }
+}
+
+/** On uninstall; never throws, since an uninstall must never be blocked. */
+export async function cancelDeliverySchedules(schedule: Scheduler): Promise<void> {
+  await schedule.delete({ name: DELIVERY_SCHEDULE }).catch(() => undefined);
+}

@@ -1,0 +1,33 @@
+/**
+ * Server method invocations (SMI) the status page calls. Each answers with renderData, never a
+ * secret: the health view is built from the state record only.
+ */
+import { readHealthView } from '../delivery/health-view';
+import { runDelivery } from '../delivery/run';
+import type { HandlerArgs, Platform } from '../platform/types';
+import { checkConnection } from '../remote/connection-check';
+import { readSettings } from '../schemas/iparams';
+
+function messageOf(error: unknown): string {
+  return (error as { message?: string } | undefined)?.message ?? 'unknown error';
+}
+
+export async function getStatus(_args: HandlerArgs, platform: Platform): Promise<void> {
+  try {
+    platform.renderData(null, await readHealthView(platform.db, platform.now()));
+  } catch (error) {
+    platform.renderData({ message: `Status unavailable: ${messageOf(error)}`, status: 503 });
+  }
+}
+
+export async function testConnection(_args: HandlerArgs, platform: Platform): Promise<void> {
+  platform.renderData(null, await checkConnection(platform.request));
+}
+
+export async function deliverNow(args: HandlerArgs, platform: Platform): Promise<void> {
+  try {
+    platform.renderData(null, await runDelivery({ ...platform, nowMs: platform.now(), settings: readSettings(args.iparams) }));
+  } catch (error) {
+    platform.renderData({ message: `Delivery failed: ${messageOf(error)}`, status: 503 });
+  }
+}

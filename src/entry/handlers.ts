@@ -1,0 +1,22 @@
+import type { Handler } from '../platform/types';
+import { deliverNow, getStatus, testConnection } from './functions';
+import { afterAppUpdate, onAppInstall, onAppUninstall } from './lifecycle';
+import { onConversationCreate, onTicketCreate, onTicketUpdate } from './product-events';
+import { onScheduledEvent } from './schedules';
+
+/**
+ * Every handler named in manifest.json, keyed by that name. tools/build generates the
+ * literal `exports = { … }` of server/server.js from this object and the manifest.
+ */
+export const handlers: Record<string, Handler> = {
+  onTicketCreateHandler: onTicketCreate,
+  onConversationCreateHandler: onConversationCreate,
+  onTicketUpdateHandler: onTicketUpdate,
+  onScheduledEventHandler: onScheduledEvent,
+  onAppInstallHandler: onAppInstall,
+  onAppUninstallHandler: onAppUninstall,
+  afterAppUpdateHandler: afterAppUpdate,
+  getStatus,
+  deliverNow,
+  testConnection,
+};

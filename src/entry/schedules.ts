@@ -1,0 +1,28 @@
+/**
+ * Entry point for every schedule the app creates (the platform fires them all through the one
+ * onScheduledEvent handler): delivery runs, and records the KV limit refused at event time.
+ */
+import { keepRecord } from '../delivery/keep-record';
+import { unpackRecord } from '../delivery/outbox';
+import { runDelivery } from '../delivery/run';
+import { validateScheduleData } from '../delivery/stored-data';
+import { log } from '../platform/log';
+import type { HandlerArgs, Platform } from '../platform/types';
+import { readSettings } from '../schemas/iparams';
+
+export async function onScheduledEvent(args: HandlerArgs, platform: Platform): Promise<void> {
+  const data = validateScheduleData(args.data);
+  if (!data.ok) {
+    // A schedule of an older or newer version, or a corrupt payload: nothing to retry.
+    log('warn', 'UNKNOWN_SCHEDULE', `a schedule fired with data this version cannot read (${data.error.message}); ignored`);
+    return;
+  }
+  switch (data.value.kind) {
+    case 'deliver':
+      await runDelivery({ ...platform, nowMs: platform.now(), settings: readSettings(args.iparams) });
+      return;
+    case 'overflow':
+      await keepRecord(platform, args.event, unpackRecord(data.value.record));
+      return;
+  }
+}

@@ -1,0 +1,48 @@
+/**
+ * The non-secret installation parameters the server reads from `args.iparams`, narrowed by a
+ * schema like any other input. The two API keys are never read here: they reach the remote only
+ * through the request templates' headers (SPEC §3, §5). The install page writes these fields
+ * (src/app/settings-fields.ts); an older or hand-edited value falls back to the default rather
+ * than failing every event.
+ */
+import type { JSONSchemaType } from 'ajv';
+import { REPLY_SCOPES, type ReplyScope } from '../core/types';
+import { createValidator } from './create-validator';
+
+export interface Settings {
+  replyScope: ReplyScope;
+  integrationId: number | undefined;
+}
+
+interface StoredSettings {
+  reply_scope?: ReplyScope;
+  /** A number from the install page; a digit string from older settings pages. */
+  injixo_integration_id?: number | string;
+}
+
+const settingsSchema = {
+  type: 'object',
+  properties: {
+    reply_scope: { type: 'string', enum: [...REPLY_SCOPES] },
+    injixo_integration_id: {
+      anyOf: [
+        { type: 'integer', minimum: 1 },
+        { type: 'string', pattern: '^\\s*[1-9][0-9]*\\s*$' },
+      ],
+    },
+  },
+} as unknown as JSONSchemaType<StoredSettings>;
+
+const checkSettings = createValidator(settingsSchema, 'iparams');
+
+const DEFAULTS: Settings = { replyScope: 'customer', integrationId: undefined };
+
+/** Each field is read on its own, so one bad field does not discard the others. */
+export function readSettings(iparams: Record<string, unknown> | undefined): Settings {
+  const scope = checkSettings({ reply_scope: iparams?.reply_scope });
+  const id = checkSettings({ injixo_integration_id: iparams?.injixo_integration_id });
+  return {
+    replyScope: scope.ok ? (scope.value.reply_scope ?? DEFAULTS.replyScope) : DEFAULTS.replyScope,
+    integrationId: id.ok && id.value.injixo_integration_id !== undefined ? Number(id.value.injixo_integration_id) : DEFAULTS.integrationId,
+  };
+}

@@ -1,0 +1,60 @@
+/**
+ * Every name the app keeps on the platform, in one place: key-value store keys, schedule names
+ * and the delivery period they are built around. A newcomer (or a migration) finds here what
+ * an installation holds; nothing else spells a key or a schedule name.
+ *
+ * KV keys are at most 60 characters (SPEC §5); every key below stays far under that.
+ */
+
+/**
+ * The delivery period: one outbox key per period, and the recurring delivery schedule fires
+ * once a period. Ten minutes keeps an outbox key under the 40 KB KV limit even when every one of
+ * the 50 KV operations a minute is an append (500 × ~45 bytes), and halves the delivery runs'
+ * fixed cost per contact compared with five (see the benchmark). The platform's minimum for a
+ * recurring schedule is 5 minutes.
+ */
+export const DELIVERY_PERIOD_MINUTES = 10;
+
+/** The delivery run's state: cursor, chunk lists, health, group directory (src/delivery/state.ts). */
+export const STATE_KEY = 'state';
+/** Counters event handlers bump with one atomic `increment` (invalid payloads, lost events). */
+export const COUNTERS_KEY = 'counters';
+/** Held by a delivery run while it works, so two runs never send the same outbox twice. */
+export const LEASE_KEY = 'delivery-lease';
+
+/** One key per delivery period, appended to by event handlers (src/delivery/outbox.ts). */
+export const OUTBOX_PREFIX = 'outbox:';
+/** Contacts waiting for injixo, in numbered chunks (src/delivery/chunks.ts). */
+export const BACKLOG_PREFIX = 'backlog:';
+/** Contacts injixo refused as invalid, kept with the reason (src/delivery/chunks.ts). */
+export const PARKED_PREFIX = 'parked:';
+/** What the app knows of each ticket, in shards of consecutive ids (src/delivery/ticket-book.ts). */
+export const TICKET_SHARD_PREFIX = 'tickets:';
+
+export type ChunkPrefix = typeof BACKLOG_PREFIX | typeof PARKED_PREFIX;
+
+export function outboxKey(slot: number): string {
+  return `${OUTBOX_PREFIX}${slot}`;
+}
+
+export function chunkKey(prefix: ChunkPrefix, id: number): string {
+  return `${prefix}${id}`;
+}
+
+export function ticketShardKey(shard: number): string {
+  return `${TICKET_SHARD_PREFIX}${shard}`;
+}
+
+/** The recurring delivery run (an installation may have exactly one recurring schedule). */
+export const DELIVERY_SCHEDULE = 'deliver';
+/** A one-time extra delivery run when work remains; at most one is pending (names are unique). */
+export const FOLLOW_UP_SCHEDULE = 'deliver-soon';
+/** One-time schedules that carry an event record the KV store refused (its per-minute limit). */
+export const OVERFLOW_SCHEDULE_PREFIX = 'overflow-';
+
+export function overflowScheduleName(recordId: string, nowMs: number): string {
+  return `${OVERFLOW_SCHEDULE_PREFIX}${recordId}-${nowMs}`;
+}
+
+/** What a schedule's `data.kind` says it is for; src/schemas/schedule-data.ts narrows the rest. */
+export const SCHEDULE_KINDS = { deliver: 'deliver', overflow: 'overflow' } as const;
