@@ -12,26 +12,57 @@ export function parseFreshdeskTime(value: string): number {
   const match = ISO_INSTANT.exec(value);
   if (match === null) throw new InvalidTimestamp(value, 'it is not in the form YYYY-MM-DDTHH:MM:SS with Z or ±HH:MM');
   const part = (index: number): string => match[index] ?? '';
-  const [year, month, day, hour, minute, second] = [part(1), part(2), part(3), part(4), part(5), part(6)];
-  const [fraction, zone, sign, offsetHours, offsetMinutes] = [part(7), part(8), part(9), part(10), part(11)];
-  const y = Number(year);
-  const mo = Number(month);
-  const d = Number(day);
-  if (mo < 1 || mo > 12) throw new InvalidTimestamp(value, `month ${month} does not exist`);
-  if (d < 1 || d > daysInMonth(y, mo)) throw new InvalidTimestamp(value, `day ${day} does not exist in ${year}-${month}`);
-  // Leap second 60 is refused: JavaScript time has no place for it.
-  if (Number(hour) > 23 || Number(minute) > 59 || Number(second) > 59) {
-    throw new InvalidTimestamp(value, `time ${hour}:${minute}:${second} does not exist`);
-  }
-  if (zone !== 'Z' && (Number(offsetHours) > 23 || Number(offsetMinutes) > 59)) {
-    throw new InvalidTimestamp(value, `offset ${zone} does not exist`);
-  }
+  const fields: InstantFields = {
+    year: part(1),
+    month: part(2),
+    day: part(3),
+    hour: part(4),
+    minute: part(5),
+    second: part(6),
+    fraction: part(7),
+    zone: part(8),
+    sign: part(9),
+    offsetHours: part(10),
+    offsetMinutes: part(11),
+  };
+  const problem = dateProblem(fields) ?? timeProblem(fields);
+  if (problem !== undefined) throw new InvalidTimestamp(value, problem);
   const date = new Date(0);
   // setUTCFullYear, unlike Date.UTC, does not map years 0–99 onto 1900–1999.
-  date.setUTCFullYear(y, mo - 1, d);
-  date.setUTCHours(Number(hour), Number(minute), Number(second), Number(fraction.padEnd(3, '0').slice(0, 3)));
-  const offset = (Number(offsetHours) * 60 + Number(offsetMinutes)) * MS_PER_MINUTE;
-  return date.getTime() - (sign === '-' ? -offset : offset);
+  date.setUTCFullYear(Number(fields.year), Number(fields.month) - 1, Number(fields.day));
+  date.setUTCHours(Number(fields.hour), Number(fields.minute), Number(fields.second), Number(fields.fraction.padEnd(3, '0').slice(0, 3)));
+  const offset = (Number(fields.offsetHours) * 60 + Number(fields.offsetMinutes)) * MS_PER_MINUTE;
+  return date.getTime() - (fields.sign === '-' ? -offset : offset);
+}
+
+/** The parts of an instant as the pattern captured them (empty when absent). */
+interface InstantFields {
+  year: string;
+  month: string;
+  day: string;
+  hour: string;
+  minute: string;
+  second: string;
+  fraction: string;
+  zone: string;
+  sign: string;
+  offsetHours: string;
+  offsetMinutes: string;
+}
+
+function dateProblem({ year, month, day }: InstantFields): string | undefined {
+  const mo = Number(month);
+  if (mo < 1 || mo > 12) return `month ${month} does not exist`;
+  const d = Number(day);
+  if (d < 1 || d > daysInMonth(Number(year), mo)) return `day ${day} does not exist in ${year}-${month}`;
+  return undefined;
+}
+
+function timeProblem({ hour, minute, second, zone, offsetHours, offsetMinutes }: InstantFields): string | undefined {
+  // Leap second 60 is refused: JavaScript time has no place for it.
+  if (Number(hour) > 23 || Number(minute) > 59 || Number(second) > 59) return `time ${hour}:${minute}:${second} does not exist`;
+  if (zone !== 'Z' && (Number(offsetHours) > 23 || Number(offsetMinutes) > 59)) return `offset ${zone} does not exist`;
+  return undefined;
 }
 
 /** Whether `value` is an instant `parseFreshdeskTime` accepts. */

@@ -1,5 +1,5 @@
 import { countsInImport, mapConversationCreated, mapTicketCreated } from '../core/counting';
-import type { Decision, Directory, OfferedContact } from '../core/types';
+import type { ConversationFacts, Decision, Directory, OfferedContact } from '../core/types';
 import { log } from '../platform/log';
 import type { KeyValueStore, RequestClient } from '../platform/types';
 import { AppError, isAppError } from '../remote/errors';
@@ -35,23 +35,28 @@ export interface Built {
 export async function buildContacts(deps: BuildDeps, state: AppState, records: readonly OutboxRecord[]): Promise<Built> {
   const built: Built = { contacts: [], carry: [], lookups: 0, directoryMissing: false };
   if (records.length === 0) return built;
-  const groupIds = records.flatMap((r) => (r.k === 'c' || r.ticket.group_id === null ? [] : [r.ticket.group_id]));
-  const refreshed = await refreshDirectory(state.directory, deps.request, deps.nowMs, groupIds);
+  const refreshed = await refreshDirectory(state.directory, deps.request, deps.nowMs, groupIdsIn(records));
   if (refreshed.failure) built.failure = refreshed.failure;
   if (!refreshed.directory) return { ...built, directoryMissing: true };
   state.directory = refreshed.directory;
   const context: RecordContext = { deps, state, directory: asCoreDirectory(refreshed.directory), book: new TicketBook(deps.db, deps.request, deps.nowMs) };
   const seen = new Set<string>();
-  for (const record of records) {
-    const decision = await decide(context, record, built);
-    if (decision?.kind !== 'contact' || seen.has(decision.contact.contactId)) continue;
-    seen.add(decision.contact.contactId);
-    built.contacts.push(decision.contact);
-    for (const notice of decision.notices) warnUnknownGroup(state, notice.groupId, deps.nowMs);
-  }
+  for (const record of records) addContact(context, built, seen, await decide(context, record, built));
   built.lookups = context.book.lookups;
   await context.book.save();
   return built;
+}
+
+/** Group ids the records name, so the directory can be refreshed early for a new group. */
+function groupIdsIn(records: readonly OutboxRecord[]): number[] {
+  return records.flatMap((r) => (r.k === 'c' || r.ticket.group_id === null ? [] : [r.ticket.group_id]));
+}
+
+function addContact(context: RecordContext, built: Built, seen: Set<string>, decision: Decision | undefined): void {
+  if (decision?.kind !== 'contact' || seen.has(decision.contact.contactId)) return;
+  seen.add(decision.contact.contactId);
+  built.contacts.push(decision.contact);
+  for (const notice of decision.notices) warnUnknownGroup(context.state, notice.groupId, context.deps.nowMs);
 }
 
 interface RecordContext {
@@ -63,21 +68,23 @@ interface RecordContext {
 
 /** The counting rules' decision for one record, or undefined when it counts nothing now. */
 async function decide(context: RecordContext, record: OutboxRecord, built: Built): Promise<Decision | undefined> {
-  const { book, directory, state } = context;
-  if (record.k !== 'c') {
-    await book.remember(record.ticket, recordTime(record));
-    const counts = record.k === 't' && !countsInImport(record.ticket.created_at, state.installedAt);
-    return counts ? mapTicketCreated(record.ticket, directory) : undefined;
-  }
-  if (countsInImport(record.conversation.created_at, state.installedAt)) return undefined;
+  if (record.k === 'c') return decideReply(context, record.conversation, recordTime(record), built);
+  await context.book.remember(record.ticket, recordTime(record));
+  const counts = record.k === 't' && !countsInImport(record.ticket.created_at, context.state.installedAt);
+  return counts ? mapTicketCreated(record.ticket, context.directory) : undefined;
+}
+
+/** A reply, attributed as its ticket was when the reply came in; kept for later when that is not known yet. */
+async function decideReply(context: RecordContext, conversation: ConversationFacts, atMs: number, built: Built): Promise<Decision | undefined> {
+  if (countsInImport(conversation.created_at, context.state.installedAt)) return undefined;
   try {
     // As of the reply, not as of now: its record may come after later changes of the ticket.
-    const ticket = await book.lookup(record.conversation.ticket_id, recordTime(record));
-    if (ticket !== 'deferred') return mapConversationCreated(record.conversation, ticket, directory, context.deps.settings.replyScope);
+    const ticket = await context.book.lookup(conversation.ticket_id, atMs);
+    if (ticket !== 'deferred') return mapConversationCreated(conversation, ticket, context.directory, context.deps.settings.replyScope);
   } catch (error) {
     built.failure = isAppError(error) ? error : new AppError('FRESHDESK_UNAVAILABLE', String(error), { cause: error });
   }
-  built.carry.push(record);
+  built.carry.push({ k: 'c', conversation });
   return undefined;
 }
 

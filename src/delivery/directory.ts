@@ -33,29 +33,39 @@ export async function refreshDirectory(
   wantedGroupIds: readonly number[] = [],
 ): Promise<DirectoryResult> {
   const next: CachedDirectory = cached ? { ...cached } : { groups: {}, groupsAt: 0, sourcesAt: 0 };
-  const unknownWanted = wantedGroupIds.some((id) => next.groups[String(id)] === undefined);
-  const groupsStale = nowMs - next.groupsAt >= GROUPS_TTL_MS;
-  const mayRefreshEarly = nowMs - next.groupsAt >= GROUPS_MIN_REFRESH_MS;
-  let failure: AppError | undefined;
-  if (!cached || groupsStale || (unknownWanted && mayRefreshEarly)) {
-    try {
-      next.groups = await listGroups(request);
-      next.groupsAt = nowMs;
-    } catch (error) {
-      failure = error as AppError;
-    }
-  }
-  if (nowMs - next.sourcesAt >= SOURCES_TTL_MS) {
-    try {
-      next.sourceChoices = await readSourceChoices(request);
-      next.sourcesAt = nowMs;
-    } catch (error) {
-      // Rule 7: without the account's labels the documented fallback table applies.
-      failure ??= error as AppError;
-    }
-  }
+  const groupsFailure = groupsDue(cached, next, nowMs, wantedGroupIds)
+    ? await attempt(
+        () => listGroups(request),
+        (groups) => Object.assign(next, { groups, groupsAt: nowMs }),
+      )
+    : undefined;
+  // Rule 7: without the account's labels the documented fallback table applies.
+  const sourcesFailure =
+    nowMs - next.sourcesAt >= SOURCES_TTL_MS
+      ? await attempt(
+          () => readSourceChoices(request),
+          (sourceChoices) => Object.assign(next, { sourceChoices, sourcesAt: nowMs }),
+        )
+      : undefined;
+  const failure = groupsFailure ?? sourcesFailure;
   // Without group names at all we cannot name queues: injixo would create queues named
   // "Group <id>" for every group, forever. The caller keeps the contacts instead.
-  if (next.groupsAt === 0) return failure ? { directory: undefined, failure } : { directory: undefined };
-  return failure ? { directory: next, failure } : { directory: next };
+  const directory = next.groupsAt === 0 ? undefined : next;
+  return failure ? { directory, failure } : { directory };
+}
+
+function groupsDue(cached: CachedDirectory | undefined, next: CachedDirectory, nowMs: number, wantedGroupIds: readonly number[]): boolean {
+  if (!cached || nowMs - next.groupsAt >= GROUPS_TTL_MS) return true;
+  const unknownWanted = wantedGroupIds.some((id) => next.groups[String(id)] === undefined);
+  return unknownWanted && nowMs - next.groupsAt >= GROUPS_MIN_REFRESH_MS;
+}
+
+/** Reads a part of the directory and applies it; on failure the cached part stays and the reason is returned. */
+async function attempt<T>(read: () => Promise<T>, apply: (value: T) => void): Promise<AppError | undefined> {
+  try {
+    apply(await read());
+    return undefined;
+  } catch (error) {
+    return error as AppError;
+  }
 }

@@ -32,13 +32,18 @@ export type OutboxRecord =
  */
 export type PackedRecord = [string, number, number, number, number, number, number?];
 
+/** Booleans as bit flags: the first is 1, the second 2. */
+function flags(first: boolean, second: boolean): number {
+  return Number(first) | (Number(second) << 1);
+}
+
 export function packRecord(record: OutboxRecord): PackedRecord {
   if (record.k === 'c') {
     const c = record.conversation;
-    return ['c', c.id, c.ticket_id, c.source, (c.private ? 1 : 0) | (c.incoming ? 2 : 0), toSeconds(c.created_at)];
+    return ['c', c.id, c.ticket_id, c.source, flags(c.private, c.incoming), toSeconds(c.created_at)];
   }
   const t = record.ticket;
-  const packed: PackedRecord = [record.k, t.id, t.group_id ?? -1, t.source, (t.spam ? 1 : 0) | (t.deleted ? 2 : 0), toSeconds(t.created_at)];
+  const packed: PackedRecord = [record.k, t.id, t.group_id ?? -1, t.source, flags(t.spam, t.deleted), toSeconds(t.created_at)];
   if (record.k === 'u') packed.push(Math.floor(record.at / 1000));
   return packed;
 }

@@ -34,7 +34,11 @@ export function recordRun(state: AppState, result: SendResult, dropped: Dropped,
   health.dropped += dropped.unreadable;
   if (dropped.overflow > 0) recordOverflow(health, dropped.overflow);
   const failure = result.failure ?? otherFailure;
-  if (!failure) return;
+  if (failure) recordRunFailure(state, failure, nowMs);
+}
+
+function recordRunFailure(state: AppState, failure: AppError, nowMs: number): void {
+  const health = state.health;
   recordFailure(state, failure, nowMs);
   if (failure.retryAfterSeconds !== undefined) health.retryAfterUntil = new Date(nowMs + failure.retryAfterSeconds * 1000).toISOString();
   if (failure.code === 'INJIXO_KEY_REJECTED') alertKeyRejected(state, failure, nowMs);

@@ -42,32 +42,47 @@ export interface DeliveryReport {
 
 export async function runDelivery(deps: DeliveryDeps): Promise<DeliveryReport> {
   const { db, nowMs } = deps;
-  const lease = await takeLease(db, nowMs);
-  if (lease === 'busy') return emptyReport('busy');
-  if (lease === 'refused') {
-    await scheduleDeliverySoon(deps.schedule, nowMs);
-    return { ...emptyReport('busy'), moreToDo: true };
-  }
+  const refusal = await leaseRefusal(deps);
+  if (refusal) return refusal;
   const state = await readState(db, nowMs);
   const window = await readSettledOutbox(db, state.cursor, nowMs);
   const built = await buildContacts(deps, state, window.records);
-  if (built.directoryMissing) {
-    // Keep the outbox as it is (cursor unchanged) until group names can be read.
-    recordFailure(state, built.failure, nowMs);
-    await writeState(db, state);
-    return { ...emptyReport('waiting_for_directory'), records: window.records.length, backlog: chunkListSize(state.backlog), moreToDo: true, ...failureOf(built.failure) };
-  }
-  // After a 429 with Retry-After, injixo is not called at all until that time has passed.
-  const waiting = state.health.retryAfterUntil !== undefined && Date.parse(state.health.retryAfterUntil) > nowMs;
-  const backlog: BacklogHead = waiting ? { contacts: [], chunkIds: [], unreadable: 0 } : await loadBacklogHead(db, state);
-  const queue = [...backlog.contacts, ...built.contacts];
-  const result: SendResult = waiting
-    ? { sent: [], unsent: queue, parked: [] }
-    : await sendAll(deps.request, queue, deps.settings.integrationId, Math.max(0, MAX_REQUESTS_PER_RUN - built.lookups));
+  if (built.directoryMissing) return waitForDirectory(deps, state, window, built);
+  const { backlog, result, waiting } = await sendDue(deps, state, built);
   const dropped = await commit(deps, state, { window, built, backlog, result });
   const moreToDo = lastSettledSlot(nowMs) > state.cursor || (state.backlog.chunks.length > 0 && result.failure === undefined && !waiting);
   if (moreToDo) await scheduleDeliverySoon(deps.schedule, nowMs);
   return reportOf(state, { window, built, result, dropped, moreToDo });
+}
+
+/** A report when this run may not work: another run holds the lease, or the KV limit refused it. */
+async function leaseRefusal(deps: DeliveryDeps): Promise<DeliveryReport | undefined> {
+  const lease = await takeLease(deps.db, deps.nowMs);
+  if (lease === 'taken') return undefined;
+  if (lease === 'busy') return emptyReport('busy');
+  // Refused: no run may be under way at all, so ask for one rather than wait a whole period.
+  await scheduleDeliverySoon(deps.schedule, deps.nowMs);
+  return { ...emptyReport('busy'), moreToDo: true };
+}
+
+/** Keeps the outbox as it is (cursor unchanged) until group names can be read. */
+async function waitForDirectory(deps: DeliveryDeps, state: AppState, window: OutboxWindow, built: Built): Promise<DeliveryReport> {
+  recordFailure(state, built.failure, deps.nowMs);
+  await writeState(deps.db, state);
+  return { ...emptyReport('waiting_for_directory'), records: window.records.length, backlog: chunkListSize(state.backlog), moreToDo: true, ...failureOf(built.failure) };
+}
+
+/** Sends the oldest waiting contacts, then this run's; nothing while injixo asked us to wait. */
+async function sendDue(deps: DeliveryDeps, state: AppState, built: Built): Promise<{ backlog: BacklogHead; result: SendResult; waiting: boolean }> {
+  // After a 429 with Retry-After, injixo is not called at all until that time has passed.
+  const retryAfter = state.health.retryAfterUntil;
+  if (retryAfter !== undefined && Date.parse(retryAfter) > deps.nowMs) {
+    return { backlog: { contacts: [], chunkIds: [], unreadable: 0 }, result: { sent: [], unsent: built.contacts, parked: [] }, waiting: true };
+  }
+  const backlog = await loadBacklogHead(deps.db, state);
+  const budget = Math.max(0, MAX_REQUESTS_PER_RUN - built.lookups);
+  const result = await sendAll(deps.request, [...backlog.contacts, ...built.contacts], deps.settings.integrationId, budget);
+  return { backlog, result, waiting: false };
 }
 
 interface RunOutcome {

@@ -92,11 +92,27 @@ function encodeHistory(h: History): number[] {
   return encoded.length === 5 && encoded[4] === 0 ? encoded.slice(0, 4) : encoded;
 }
 
+/** A stored shard's readable entries; unreadable ones count as "not known". */
+function decodeShard(value: Record<string, unknown>): Record<string, History> {
+  const stored = typeof value.t === 'object' && value.t !== null ? (value.t as Record<string, unknown>) : {};
+  const tickets: Record<string, History> = {};
+  for (const [id, entry] of Object.entries(stored)) {
+    const history = decodeHistory(entry);
+    if (history) tickets[id] = history;
+  }
+  return tickets;
+}
+
+/** A list of 4 numbers, or of 5 + 4k: the encodings encodeHistory writes. */
+function isEncodedHistory(stored: unknown): stored is number[] {
+  if (!Array.isArray(stored) || !stored.every((n) => typeof n === 'number' && Number.isFinite(n))) return false;
+  return stored.length === 4 || (stored.length >= 5 && (stored.length - 5) % 4 === 0);
+}
+
 /** Stored entries are read back defensively: anything unreadable counts as "not known". */
 function decodeHistory(stored: unknown): History | undefined {
-  if (!Array.isArray(stored) || !stored.every((n) => typeof n === 'number' && Number.isFinite(n))) return undefined;
-  const e = stored as number[];
-  if (e.length !== 4 && (e.length < 5 || (e.length - 5) % 4 !== 0)) return undefined;
+  if (!isEncodedHistory(stored)) return undefined;
+  const e = stored;
   const createdS = e[3] ?? 0;
   const at = (i: number): number => e[i] ?? 0;
   const versions: Version[] = [{ group: at(0), source: at(1), flags: at(2), since: createdS + at(4) }];
@@ -157,33 +173,50 @@ function entryBytes(id: string, history: History): number {
  */
 function fitShard(key: string, tickets: Record<string, History>): boolean {
   const sizes = new Map(Object.entries(tickets).map(([id, h]) => [id, entryBytes(id, h)]));
-  let total = key.length + '{"t":{}}'.length + [...sizes.values()].reduce((a, b) => a + b, 0);
-  if (total <= SHARD_BYTES_BUDGET) return false;
-  // Per ticket, in order: drop the oldest version (as of when it was superseded), …, forget
-  // the start of the last one (as of that start). Sorting is stable, so each ticket's steps
-  // stay in order.
+  const budget: ShardBudget = { sizes, total: key.length + '{"t":{}}'.length + [...sizes.values()].reduce((a, b) => a + b, 0) };
+  if (budget.total <= SHARD_BYTES_BUDGET) return false;
+  const steps = sheddingSteps(tickets);
+  for (const { id } of steps) {
+    if (budget.total <= SHARD_BYTES_BUDGET) return true;
+    shedOldestFact(tickets, id, budget);
+  }
+  // Still too big: forget whole tickets, those whose last change is oldest first.
+  const lastSteps = [...new Map(steps.map(({ id }, i) => [id, i])).entries()].sort(([, a], [, b]) => a - b);
+  for (const [id] of lastSteps) {
+    if (budget.total <= SHARD_BYTES_BUDGET) break;
+    budget.total -= sizes.get(id) ?? 0;
+    delete tickets[id];
+  }
+  return true;
+}
+
+/** A shard's size while it is being shrunk: per ticket and in total. */
+interface ShardBudget {
+  sizes: Map<string, number>;
+  total: number;
+}
+
+/**
+ * Per ticket, in order: drop the oldest version (as of when it was superseded), …, forget the
+ * start of the last one (as of that start); all tickets' steps sorted by that time. Sorting is
+ * stable, so each ticket's steps stay in order.
+ */
+function sheddingSteps(tickets: Record<string, History>): { id: string; at: number }[] {
   const steps: { id: string; at: number }[] = [];
   for (const [id, h] of Object.entries(tickets)) {
     for (const v of h.versions.slice(1)) steps.push({ id, at: v.since });
     steps.push({ id, at: (h.versions[h.versions.length - 1] as Version).since });
   }
-  steps.sort((a, b) => a.at - b.at);
-  for (const { id } of steps) {
-    if (total <= SHARD_BYTES_BUDGET) return true;
-    const history = tickets[id] as History;
-    if (history.versions.length > 1) history.versions = history.versions.slice(1);
-    else (history.versions[0] as Version).since = history.createdS;
-    const size = entryBytes(id, history);
-    total += size - (sizes.get(id) ?? 0);
-    sizes.set(id, size);
-  }
-  const lastSteps = [...new Map(steps.map(({ id }, i) => [id, i])).entries()].sort(([, a], [, b]) => a - b);
-  for (const [id] of lastSteps) {
-    if (total <= SHARD_BYTES_BUDGET) break;
-    total -= sizes.get(id) ?? 0;
-    delete tickets[id];
-  }
-  return true;
+  return steps.sort((a, b) => a.at - b.at);
+}
+
+function shedOldestFact(tickets: Record<string, History>, id: string, budget: ShardBudget): void {
+  const history = tickets[id] as History;
+  if (history.versions.length > 1) history.versions = history.versions.slice(1);
+  else (history.versions[0] as Version).since = history.createdS;
+  const size = entryBytes(id, history);
+  budget.total += size - (budget.sizes.get(id) ?? 0);
+  budget.sizes.set(id, size);
 }
 
 export class TicketBook {
@@ -263,12 +296,7 @@ export class TicketBook {
     if (cached) return cached;
     const shard: Shard = { tickets: {}, stored: true };
     try {
-      const value = await this.db.get(key);
-      const stored = typeof value.t === 'object' && value.t !== null ? (value.t as Record<string, unknown>) : {};
-      for (const [id, entry] of Object.entries(stored)) {
-        const history = decodeHistory(entry);
-        if (history) shard.tickets[id] = history;
-      }
+      shard.tickets = decodeShard(await this.db.get(key));
     } catch (error) {
       if (!isNotFound(error)) throw error;
       shard.stored = false;

@@ -46,20 +46,23 @@ function parseJson(text: string): unknown {
 /** id → name of every group (admin only: GET /api/v2/groups, paginated). */
 export async function listGroups(request: RequestClient): Promise<Record<string, string>> {
   const groups: Record<string, string> = {};
-  for (let page = 1; page <= MAX_GROUP_PAGES; page += 1) {
-    let response;
-    try {
-      response = await request.invokeTemplate(FRESHDESK_TEMPLATES.groups, { context: { page } });
-    } catch (error) {
-      throw freshdeskError(error, 'the group list');
-    }
-    const parsed = validateFreshdeskGroups(parseJson(response.response));
-    if (!parsed.ok) throw new AppError('FRESHDESK_UNAVAILABLE', `Freshdesk sent an unexpected group list: ${parsed.error.message}`);
-    for (const group of parsed.value) groups[String(group.id)] = group.name;
-    const link = Object.entries(response.headers).find(([k]) => k.toLowerCase() === 'link')?.[1] ?? '';
-    if (!link.includes('rel="next"')) break;
-  }
+  for (let page = 1, more = true; more && page <= MAX_GROUP_PAGES; page += 1) more = await readGroupPage(request, page, groups);
   return groups;
+}
+
+/** Adds one page of groups; whether Freshdesk says there is a next page (`link` header). */
+async function readGroupPage(request: RequestClient, page: number, groups: Record<string, string>): Promise<boolean> {
+  let response;
+  try {
+    response = await request.invokeTemplate(FRESHDESK_TEMPLATES.groups, { context: { page } });
+  } catch (error) {
+    throw freshdeskError(error, 'the group list');
+  }
+  const parsed = validateFreshdeskGroups(parseJson(response.response));
+  if (!parsed.ok) throw new AppError('FRESHDESK_UNAVAILABLE', `Freshdesk sent an unexpected group list: ${parsed.error.message}`);
+  for (const group of parsed.value) groups[String(group.id)] = group.name;
+  const link = Object.entries(response.headers).find(([k]) => k.toLowerCase() === 'link')?.[1] ?? '';
+  return link.includes('rel="next"');
 }
 
 /** The account's ticket source labels (label → id) from the default_source field. */

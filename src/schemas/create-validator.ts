@@ -126,37 +126,47 @@ export function violationFrom(errors: readonly ErrorObject[], rootLabel: string,
   const decisive = errors[errors.length - 1];
   if (decisive === undefined) return { field: rootLabel, message: `${rootLabel} is invalid.` };
   const path = [...basePath, ...pathOf(decisive.instancePath)];
-  const field = (name: string): string => [...path, name].join('.');
   const at = path.length === 0 ? rootLabel : path.join('.');
-  switch (decisive.keyword) {
-    case 'required': {
-      const name = field(String(decisive.params['missingProperty']));
-      return { field: name, message: `${name} is required but missing.` };
-    }
-    case 'additionalProperties': {
-      const name = field(String(decisive.params['additionalProperty']));
-      return { field: name, message: `${name} is not allowed here.` };
-    }
-    case 'type':
-      return { field: at, message: `${at} must be ${typeWords([decisive.params['type']])}.` };
-    case 'anyOf': {
-      const types = errors.filter((e) => e.keyword === 'type' && e.instancePath === decisive.instancePath).map((e): unknown => e.params['type']);
-      return { field: at, message: `${at} must be ${typeWords(types)}.` };
-    }
-    case 'const':
-      return { field: at, message: `${at} must be ${JSON.stringify(decisive.params['allowedValue'])}.` };
-    case 'minItems': {
-      const limit = Number(decisive.params['limit']);
-      return { field: at, message: `${at} must have at least ${limit} ${limit === 1 ? 'item' : 'items'}.` };
-    }
-    case 'pattern':
-    case 'format': {
-      const expected = (decisive.parentSchema as { description?: string } | undefined)?.description;
-      return { field: at, message: `${at} must be ${expected ?? `in the ${String(decisive.params[decisive.keyword])} form`}.` };
-    }
-    default:
-      return { field: at, message: `${at} ${decisive.message ?? 'is invalid'}.` };
-  }
+  const explain = EXPLAIN[decisive.keyword];
+  if (explain) return explain({ decisive, errors, path, at });
+  return { field: at, message: `${at} ${decisive.message ?? 'is invalid'}.` };
+}
+
+interface Failing {
+  decisive: ErrorObject;
+  errors: readonly ErrorObject[];
+  /** Where the failing value sits, as field names. */
+  path: readonly string[];
+  /** The same, joined with dots, or the root label. */
+  at: string;
+}
+
+function missingOrExtra(f: Failing, param: string, says: string): SchemaViolation {
+  const name = [...f.path, String(f.decisive.params[param])].join('.');
+  return { field: name, message: `${name} ${says}.` };
+}
+
+/** One sentence per ajv keyword a schema of ours can fail on. */
+const EXPLAIN: Readonly<Record<string, (f: Failing) => SchemaViolation>> = {
+  required: (f) => missingOrExtra(f, 'missingProperty', 'is required but missing'),
+  additionalProperties: (f) => missingOrExtra(f, 'additionalProperty', 'is not allowed here'),
+  type: (f) => ({ field: f.at, message: `${f.at} must be ${typeWords([f.decisive.params['type']])}.` }),
+  anyOf: (f) => {
+    const types = f.errors.filter((e) => e.keyword === 'type' && e.instancePath === f.decisive.instancePath).map((e): unknown => e.params['type']);
+    return { field: f.at, message: `${f.at} must be ${typeWords(types)}.` };
+  },
+  const: (f) => ({ field: f.at, message: `${f.at} must be ${JSON.stringify(f.decisive.params['allowedValue'])}.` }),
+  minItems: (f) => {
+    const limit = Number(f.decisive.params['limit']);
+    return { field: f.at, message: `${f.at} must have at least ${limit} ${limit === 1 ? 'item' : 'items'}.` };
+  },
+  pattern: expectedForm,
+  format: expectedForm,
+};
+
+function expectedForm(f: Failing): SchemaViolation {
+  const expected = (f.decisive.parentSchema as { description?: string } | undefined)?.description;
+  return { field: f.at, message: `${f.at} must be ${expected ?? `in the ${String(f.decisive.params[f.decisive.keyword])} form`}.` };
 }
 
 /** JSON pointer `/data/0/time~1zone` → `['data', '0', 'time/zone']`. */
