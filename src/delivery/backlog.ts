@@ -3,7 +3,7 @@ import { isNotFound } from '../platform/refusals';
 import type { KeyValueStore } from '../platform/types';
 import { BACKLOG_PREFIX } from '../storage/keys';
 import { readChunk, UnreadableChunk } from './chunks';
-import type { AppState } from './state';
+import type { AppState } from './stored-data';
 
 /** Backlog chunks read per run (~900 contacts, two or three requests). */
 export const MAX_BACKLOG_CHUNKS_PER_RUN = 6;

@@ -6,7 +6,8 @@ import { AppError, isAppError } from '../remote/errors';
 import type { Settings } from '../schemas/iparams';
 import { asCoreDirectory, refreshDirectory } from './directory';
 import { type OutboxRecord, recordTime } from './outbox';
-import { type AppState, dayOf } from './state';
+import { dayOf } from './state';
+import type { AppState } from './stored-data';
 import { TicketBook } from './ticket-book';
 
 export interface BuildDeps {

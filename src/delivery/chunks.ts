@@ -1,9 +1,7 @@
-import type { OfferedContact } from '../core/types';
 import type { KeyValueStore } from '../platform/types';
 import { log } from '../platform/log';
 import { type ChunkPrefix, chunkKey } from '../storage/keys';
-import type { ChunkList } from './state';
-import { validateStoredContacts } from './stored-data';
+import { type ChunkList, type StoredContact, validateStoredContacts } from './stored-data';
 
 /** A stored chunk that no schema of this version reads; `n` is how many items it held. */
 export class UnreadableChunk extends Error {
@@ -22,11 +20,6 @@ export class UnreadableChunk extends Error {
  * near 30 KB, under the 40 KB key+value limit with room for long queue names.
  */
 export const CHUNK_CONTACTS = 150;
-
-export interface StoredContact extends OfferedContact {
-  /** Why injixo refused it (parked chunks only). */
-  reason?: string;
-}
 
 /** Appends contacts as new chunks at the end of the list; one KV set per chunk. */
 export async function writeChunks(db: KeyValueStore, prefix: ChunkPrefix, list: ChunkList, contacts: readonly StoredContact[]): Promise<void> {

@@ -2,7 +2,7 @@ import type { Directory } from '../core/types';
 import type { RequestClient } from '../platform/types';
 import { listGroups, readSourceChoices } from '../remote/freshdesk-client';
 import type { AppError } from '../remote/errors';
-import type { CachedDirectory } from './state';
+import type { CachedDirectory } from './stored-data';
 
 /**
  * Group names and source labels change rarely; reading them costs Freshdesk requests that
@@ -33,25 +33,19 @@ export async function refreshDirectory(
   wantedGroupIds: readonly number[] = [],
 ): Promise<DirectoryResult> {
   const next: CachedDirectory = cached ? { ...cached } : { groups: {}, groupsAt: 0, sourcesAt: 0 };
-  const groupsFailure = groupsDue(cached, next, nowMs, wantedGroupIds)
-    ? await attempt(
-        () => listGroups(request),
-        (groups) => Object.assign(next, { groups, groupsAt: nowMs }),
-      )
-    : undefined;
-  // Rule 7: without the account's labels the documented fallback table applies.
-  const sourcesFailure =
-    nowMs - next.sourcesAt >= SOURCES_TTL_MS
-      ? await attempt(
-          () => readSourceChoices(request),
-          (sourceChoices) => Object.assign(next, { sourceChoices, sourcesAt: nowMs }),
-        )
-      : undefined;
+  const groupsFailure = groupsDue(cached, next, nowMs, wantedGroupIds) ? await attempt(() => listGroups(request), (groups) => Object.assign(next, { groups, groupsAt: nowMs })) : undefined;
+  const sourcesFailure = await refreshSources(next, request, nowMs);
   const failure = groupsFailure ?? sourcesFailure;
   // Without group names at all we cannot name queues: injixo would create queues named
   // "Group <id>" for every group, forever. The caller keeps the contacts instead.
   const directory = next.groupsAt === 0 ? undefined : next;
   return failure ? { directory, failure } : { directory };
+}
+
+/** Rule 7: without the account's labels the documented fallback table applies, so a failure here only delays them. */
+async function refreshSources(next: CachedDirectory, request: RequestClient, nowMs: number): Promise<AppError | undefined> {
+  if (nowMs - next.sourcesAt < SOURCES_TTL_MS) return undefined;
+  return attempt(() => readSourceChoices(request), (sourceChoices) => Object.assign(next, { sourceChoices, sourcesAt: nowMs }));
 }
 
 function groupsDue(cached: CachedDirectory | undefined, next: CachedDirectory, nowMs: number, wantedGroupIds: readonly number[]): boolean {

@@ -3,7 +3,8 @@ import type { KeyValueStore } from '../platform/types';
 import { COUNTERS_KEY } from '../storage/keys';
 import type { FailureCode } from '../remote/errors';
 import { GUIDANCE } from './messages';
-import { type AppState, chunkListSize, readState } from './state';
+import { chunkListSize, readState } from './state';
+import type { AppState } from './stored-data';
 
 export type FlowState = 'flowing' | 'key_rejected' | 'injixo_unavailable' | 'backlog_draining' | 'waiting_for_first_delivery';
 

@@ -1,7 +1,7 @@
 import type { ConversationFacts, TicketFacts } from '../core/types';
 import { log } from '../platform/log';
 import { isNotFound } from '../platform/refusals';
-import { validatePackedRecord } from './stored-data';
+import { type PackedRecord, validatePackedRecord } from './stored-data';
 import { DELIVERY_PERIOD_MINUTES, outboxKey, overflowScheduleName, SCHEDULE_KINDS } from '../storage/keys';
 import type { KeyValueStore, Scheduler } from '../platform/types';
 
@@ -22,15 +22,6 @@ export type OutboxRecord =
   /** A ticket's facts after an update; `at` is when the update happened (ms). */
   | { k: 'u'; ticket: TicketFacts; at: number }
   | { k: 'c'; conversation: ConversationFacts };
-
-/**
- * Records are stored as short tuples: a 10-minute key may hold hundreds of them and the KV
- * store caps key+value at 40 KB, so ~45 bytes a record instead of ~130 matters.
- *   ticket:       ['t', id, group_id (-1 = none), source, flags (1 spam, 2 deleted), created_at seconds]
- *   update:       ['u', …same…, update time seconds]
- *   conversation: ['c', id, ticket_id, source, flags (1 private, 2 incoming), created_at seconds]
- */
-export type PackedRecord = [string, number, number, number, number, number, number?];
 
 /** Booleans as bit flags: the first is 1, the second 2. */
 function flags(first: boolean, second: boolean): number {

@@ -4,7 +4,8 @@ import { MAX_BACKLOG_CHUNKS } from './backlog';
 import { CHUNK_CONTACTS } from './chunks';
 import { GUIDANCE } from './messages';
 import type { SendResult } from './send';
-import { type AppState, chunkListSize, countSent, type Health } from './state';
+import { chunkListSize, countSent } from './state';
+import type { AppState, Health } from './stored-data';
 
 /** "Key rejected" is logged at most this often, not once per event. */
 export const KEY_ALERT_EVERY_MS = 60 * 60_000;

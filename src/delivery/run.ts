@@ -12,7 +12,8 @@ import { type OutboxWindow, readSettledOutbox } from './read-outbox';
 import { recordFailure, recordRun } from './record-health';
 import { scheduleDeliverySoon } from './schedule-runs';
 import { MAX_REQUESTS_PER_RUN, type SendResult, sendAll } from './send';
-import { type AppState, chunkListSize, readState, writeState } from './state';
+import { chunkListSize, readState, writeState } from './state';
+import type { AppState } from './stored-data';
 
 /**
  * The delivery run: outbox → contacts (counting rules) → injixo, with the backlog for what

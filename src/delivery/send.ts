@@ -3,7 +3,7 @@ import { log } from '../platform/log';
 import type { RequestClient } from '../platform/types';
 import { AppError, isAppError } from '../remote/errors';
 import { buildBatches, halveBatch, type InjixoBatch, postBatch } from '../remote/injixo-client';
-import type { StoredContact } from './chunks';
+import type { StoredContact } from './stored-data';
 
 /** injixo requests per run, leaving most of the 50/min for handlers and Freshdesk look-ups. */
 export const MAX_REQUESTS_PER_RUN = 15;

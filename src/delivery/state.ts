@@ -1,11 +1,10 @@
 import type { OfferedContact } from '../core/types';
-import type { FailureCode } from '../remote/errors';
 import type { KeyValueStore } from '../platform/types';
 import { log } from '../platform/log';
 import { isNotFound } from '../platform/refusals';
 import { DELIVERY_PERIOD_MINUTES, STATE_KEY } from '../storage/keys';
 import { slotOf } from './outbox';
-import { validateState } from './stored-data';
+import { type AppState, type ChunkList, type Health, validateState } from './stored-data';
 
 /**
  * Everything the delivery run needs between runs, in ONE KV record (STATE_KEY): reading and
@@ -13,58 +12,8 @@ import { validateState } from './stored-data';
  * limit: group names (a few KB), today's per-queue counts, and chunk ids — never contacts.
  */
 
-export interface CachedDirectory {
-  groups: Record<string, string>;
-  sourceChoices?: Record<string, number>;
-  /** ms when groups / sources were last read from Freshdesk. */
-  groupsAt: number;
-  sourcesAt: number;
-}
-
-export interface FailureRecord {
-  code: FailureCode;
-  message: string;
-  status?: number;
-  at: string;
-}
-
-export interface Health {
-  lastSuccessAt?: string;
-  lastFailure?: FailureRecord;
-  consecutiveFailures: number;
-  /** Set while injixo refuses the key; cleared by the first success. */
-  keyRejectedSince?: string;
-  /** Last time the "key rejected" line was logged: once an hour, not once an event. */
-  keyAlertLoggedAt?: string;
-  /** Do not call injixo before this time (it answered 429 with Retry-After). */
-  retryAfterUntil?: string;
-  today: { day: string; perQueue: Record<string, { name: string; offered: number }> };
-  sentTotal: number;
-  dropped: number;
-  parkedTotal: number;
-}
-
-/** Ids and sizes of stored chunks, oldest first; `next` is the id the next chunk gets. */
-export interface ChunkList {
-  chunks: { id: number; n: number }[];
-  next: number;
-}
-
 export function chunkListSize(list: ChunkList): number {
   return list.chunks.reduce((sum, c) => sum + c.n, 0);
-}
-
-export interface AppState {
-  v: 1;
-  installedAt: string;
-  /** Last outbox slot fully processed (see outbox.ts). */
-  cursor: number;
-  directory?: CachedDirectory;
-  backlog: ChunkList;
-  parked: ChunkList;
-  health: Health;
-  /** groupId → UTC day it was last warned about as unknown (one warning per id per day). */
-  warnedGroups: Record<string, string>;
 }
 
 export function dayOf(timeMs: number): string {

@@ -11,9 +11,74 @@
 import type { JSONSchemaType } from 'ajv';
 import { createValidator, type Validated } from '../schemas/create-validator';
 import { SCHEDULE_KINDS } from '../storage/keys';
-import type { StoredContact } from './chunks';
-import type { PackedRecord } from './outbox';
-import type { AppState } from './state';
+import type { OfferedContact } from '../core/types';
+import type { FailureCode } from '../remote/errors';
+
+// The shapes the app stores, beside the schemas that read them back.
+
+/**
+ * Records are stored as short tuples: a 10-minute key may hold hundreds of them and the KV
+ * store caps key+value at 40 KB, so ~45 bytes a record instead of ~130 matters.
+ *   ticket:       ['t', id, group_id (-1 = none), source, flags (1 spam, 2 deleted), created_at seconds]
+ *   update:       ['u', …same…, update time seconds]
+ *   conversation: ['c', id, ticket_id, source, flags (1 private, 2 incoming), created_at seconds]
+ */
+export type PackedRecord = [string, number, number, number, number, number, number?];
+
+export interface StoredContact extends OfferedContact {
+  /** Why injixo refused it (parked chunks only). */
+  reason?: string;
+}
+
+export interface CachedDirectory {
+  groups: Record<string, string>;
+  sourceChoices?: Record<string, number>;
+  /** ms when groups / sources were last read from Freshdesk. */
+  groupsAt: number;
+  sourcesAt: number;
+}
+
+export interface FailureRecord {
+  code: FailureCode;
+  message: string;
+  status?: number;
+  at: string;
+}
+
+export interface Health {
+  lastSuccessAt?: string;
+  lastFailure?: FailureRecord;
+  consecutiveFailures: number;
+  /** Set while injixo refuses the key; cleared by the first success. */
+  keyRejectedSince?: string;
+  /** Last time the "key rejected" line was logged: once an hour, not once an event. */
+  keyAlertLoggedAt?: string;
+  /** Do not call injixo before this time (it answered 429 with Retry-After). */
+  retryAfterUntil?: string;
+  today: { day: string; perQueue: Record<string, { name: string; offered: number }> };
+  sentTotal: number;
+  dropped: number;
+  parkedTotal: number;
+}
+
+/** Ids and sizes of stored chunks, oldest first; `next` is the id the next chunk gets. */
+export interface ChunkList {
+  chunks: { id: number; n: number }[];
+  next: number;
+}
+
+export interface AppState {
+  v: 1;
+  installedAt: string;
+  /** Last outbox slot fully processed (see outbox.ts). */
+  cursor: number;
+  directory?: CachedDirectory;
+  backlog: ChunkList;
+  parked: ChunkList;
+  health: Health;
+  /** groupId → UTC day it was last warned about as unknown (one warning per id per day). */
+  warnedGroups: Record<string, string>;
+}
 
 const packedPrefix = [{ type: 'string', enum: ['t', 'u', 'c'] }, { type: 'integer' }, { type: 'integer' }, { type: 'integer' }, { type: 'integer' }, { type: 'integer' }];
 const packedRecordSchema = {

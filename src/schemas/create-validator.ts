@@ -153,7 +153,8 @@ const EXPLAIN: Readonly<Record<string, (f: Failing) => SchemaViolation>> = {
   type: (f) => ({ field: f.at, message: `${f.at} must be ${typeWords([f.decisive.params['type']])}.` }),
   anyOf: (f) => {
     const types = f.errors.filter((e) => e.keyword === 'type' && e.instancePath === f.decisive.instancePath).map((e): unknown => e.params['type']);
-    return { field: f.at, message: `${f.at} must be ${typeWords(types)}.` };
+    // Branches that differ in more than their type (say two tuple lengths) have no one word for it.
+    return { field: f.at, message: types.length > 0 ? `${f.at} must be ${typeWords(types)}.` : `${f.at} has none of the allowed forms.` };
   },
   const: (f) => ({ field: f.at, message: `${f.at} must be ${JSON.stringify(f.decisive.params['allowedValue'])}.` }),
   minItems: (f) => {

@@ -1,7 +1,8 @@
 import type { Browser, Page } from 'playwright-core';
 import type { FlowState } from '../../src/delivery/health-view';
 import { COUNTERS_KEY, STATE_KEY } from '../../src/storage/keys';
-import { newState, type AppState } from '../../src/delivery/state';
+import { newState } from '../../src/delivery/state';
+import type { AppState } from '../../src/delivery/stored-data';
 import { ADMIN_KEY, INJIXO_KEY, launchChromium, openPage, screenshot, startStack, type Stack } from './stack';
 
 let browser: Browser;

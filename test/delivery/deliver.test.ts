@@ -8,7 +8,8 @@ import { MAX_BACKLOG_CHUNKS } from '../../src/delivery/backlog';
 import { runDelivery, type DeliveryDeps } from '../../src/delivery/run';
 import { DELIVERY_PERIOD_MINUTES as SLOT_MINUTES, LEASE_KEY, outboxKey } from '../../src/storage/keys';
 import { type OutboxRecord, packRecord, slotOf } from '../../src/delivery/outbox';
-import { newState, readState, writeState } from '../../src/delivery/state';
+import { MAX_SLOTS_PER_RUN } from '../../src/delivery/read-outbox';
+import { newState, readState, RECOVERY_SLOTS, writeState } from '../../src/delivery/state';
 import { MAX_LOOKUPS_PER_RUN } from '../../src/delivery/ticket-book';
 import { handlers } from '../../src/entry/handlers';
 import type { InvokeOptions, KeyValueStore, RequestClient, Scheduler, TemplateResponse } from '../../src/platform/types';
@@ -263,5 +264,64 @@ describe('the backlog', () => {
     ]);
     expect(list.chunks.map((c) => c.id)).toEqual([3, 4, 5]);
     expect(trimOldest('backlog:', list, 3)).toEqual([]);
+  });
+});
+
+describe('stored data this version cannot read', () => {
+  function errorLines(): jest.SpyInstance {
+    return jest.spyOn(console, 'error').mockImplementation(() => undefined);
+  }
+
+  it('skips an unreadable outbox record with a log line and delivers the rest', async () => {
+    const errors = errorLines();
+    await db.update(outboxKey(slotOf(T0 + 60_000)), 'append', { items: [packRecord(ticket(1, 1, T0 + 1000)), ['x', 'not a record'], packRecord(ticket(2, 1, T0 + 2000))] });
+    const remote = freshdeskAndInjixo();
+    const report = await runDelivery(deps(remote, afterSlot));
+    expect(report).toMatchObject({ records: 2, sent: 2 });
+    expect(errors.mock.calls.map((c) => String(c[0]))).toEqual([
+      expect.stringMatching(/^\[injixo-connect\] STORED_RECORD_UNREADABLE: outbox slot \d+ holds a record this version cannot read \(record has none of the allowed forms\.\); it is skipped/),
+    ]);
+  });
+
+  it('recovers from an unreadable state record: says so, keeps the install time, and re-reads the outbox it may not have delivered', async () => {
+    const errors = errorLines();
+    await put([ticket(1, 1, T0 + 1000)]);
+    await db.set('state', { v: 1, installedAt: iso(T0), cursor: 'seven' });
+    // The recovered cursor starts a day back; follow-up runs read MAX_SLOTS_PER_RUN keys each until they catch up.
+    const remote = freshdeskAndInjixo();
+    let sent = 0;
+    let runs = 0;
+    for (let more = true; more && runs < 20; runs += 1) {
+      const report = await runDelivery(deps(remote, afterSlot + runs * 60_000));
+      await db.delete(LEASE_KEY);
+      sent += report.sent;
+      more = report.moreToDo;
+    }
+    expect(sent).toBe(1);
+    expect(runs).toBe(Math.ceil(RECOVERY_SLOTS / MAX_SLOTS_PER_RUN) + 1);
+    expect((await readState(db, afterSlot)).installedAt).toBe(iso(T0));
+    expect(String(errors.mock.calls[0]?.[0])).toContain('STORED_RECORD_UNREADABLE: the delivery state cannot be read (backlog is required but missing.)');
+  });
+
+  it('drops and counts a backlog chunk it cannot read, and delivers the chunks it can', async () => {
+    const errors = errorLines();
+    const state = newState(T0);
+    state.backlog = { chunks: [{ id: 1, n: 3 }], next: 2 };
+    await writeState(db, state);
+    await db.set('backlog:1', { items: [{ contactId: 't:1' }] });
+    await put([ticket(2, 1, T0 + 1000)]);
+    const report = await runDelivery(deps(freshdeskAndInjixo(), afterSlot));
+    expect(report).toMatchObject({ sent: 1, dropped: 3, backlog: 0 });
+    const after = await readState(db, afterSlot);
+    expect(after.health.dropped).toBe(3);
+    await expect(db.get('backlog:1')).rejects.toMatchObject({ status: 404 });
+    expect(String(errors.mock.calls[0]?.[0])).toContain('STORED_RECORD_UNREADABLE: backlog:1 holds contacts this version cannot read');
+  });
+
+  it('ignores, with a log line, a schedule whose data this version does not know', async () => {
+    const result = await platform.trigger('onScheduledEvent', { kind: 'reticulate' });
+    expect(result.error).toBeUndefined();
+    expect(platform.logs.map((l) => l.message)).toContainEqual(expect.stringContaining('UNKNOWN_SCHEDULE: a schedule fired with data this version cannot read'));
+    expect(platform.counts().requests).toBe(0);
   });
 });
