@@ -4,8 +4,7 @@ import {
   NO_GROUP_SEGMENT,
   queueIdentifier,
   queueName,
-  replyChannelName,
-  sourceSegment,
+  replyTicketSource,
   ticketSourceName,
   UNKNOWN_SEGMENT,
   unknownQueueName,
@@ -22,11 +21,11 @@ export const SURVEY_FEEDBACK_SOURCE = 6;
  * Tickets queue. Throws `InvalidTimestamp` when `created_at` is not an instant; validate first.
  */
 export function mapTicketCreated(ticket: TicketFacts, directory: Directory): Decision {
-  return attribute(ticket, 'tickets', directory, ticketContactId(ticket.id), ticket.created_at, (sourceName) => sourceName);
+  return attribute(ticket, 'tickets', directory, ticketContactId(ticket.id), ticket.created_at, (ticketSource) => ticketSource);
 }
 
 /**
- * Rule 2 (with 4–6, 8–12): a reply in scope is one offered contact in the Replies queue of the
+ * Rule 2 (with 4–12): a reply in scope is one offered contact in the Replies queue of the
  * ticket's group and the reply's channel. `'gone'` is a ticket the API answers 404 for.
  * Throws `InvalidTimestamp` when `created_at` is not an instant; validate first.
  */
@@ -38,8 +37,8 @@ export function mapConversationCreated(
 ): Decision {
   const reason = skipReason(conversation, scope);
   if (reason !== undefined) return { kind: 'skip', reason };
-  return attribute(ticket, 'replies', directory, conversationContactId(conversation.id), conversation.created_at, (sourceName) =>
-    replyChannelName(conversation.source, sourceName),
+  return attribute(ticket, 'replies', directory, conversationContactId(conversation.id), conversation.created_at, (ticketSource) =>
+    replyTicketSource(conversation.source, ticketSource),
   );
 }
 
@@ -72,7 +71,8 @@ function attribute(
   directory: Directory,
   contactId: string,
   createdAt: string,
-  channelFor: (ticketSourceName: string) => string,
+  // Rule 8: which ticket source the contact counts under (a reply's channel, or the ticket's own).
+  sourceFor: (ticketSource: number) => number,
 ): Decision {
   const timestamp = toUtcIso(createdAt);
   // Rule 5: group and source are not looked up for tickets injixo should not attribute.
@@ -80,15 +80,13 @@ function attribute(
     return contact({ contactId, queueName: unknownQueueName(kind), queueIdentifier: queueIdentifier(UNKNOWN_SEGMENT, UNKNOWN_SEGMENT, kind), timestamp }, []);
   }
   const group = groupNameFor(ticket.group_id, directory);
-  const sourceName = channelFor(ticketSourceName(ticket.source, directory));
-  // A channel from the reply table always slugs to something, so the id fallback only ever
-  // applies to the ticket's own source name.
-  const segment = sourceSegment(sourceName, ticket.source);
+  const source = sourceFor(ticket.source);
   return contact(
     {
       contactId,
-      queueName: queueName(group.name, sourceName, kind),
-      queueIdentifier: queueIdentifier(ticket.group_id ?? NO_GROUP_SEGMENT, segment, kind),
+      // Rule 7 names Tickets and Replies sources alike, so one channel has one spelling.
+      queueName: queueName(group.name, ticketSourceName(source, directory), kind),
+      queueIdentifier: queueIdentifier(ticket.group_id ?? NO_GROUP_SEGMENT, source, kind),
       timestamp,
     },
     group.notice === undefined ? [] : [group.notice],

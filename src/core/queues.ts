@@ -42,18 +42,20 @@ export function unknownSourceName(sourceId: number): string {
 }
 
 /**
- * Rule 8: conversation source ids → channel names. Conversations use their own enumeration,
- * not the ticket one. Source: Freshdesk API v2 reference, Conversations ("source" values).
- * Ids 2 (note) and 6 (survey feedback) never reach this table: rule 2 skips them.
+ * Rule 8: conversation source id → the *ticket* source id of the same channel. Conversations use
+ * their own enumeration (Freshdesk API v2 reference, Conversations "source" values); mapping them
+ * onto ticket sources lets a reply take the account's own label for that channel (rule 7), so one
+ * channel is spelled the same in its Tickets and Replies queues. Ids 2 (note) and 6 (survey
+ * feedback) never reach this table: rule 2 skips them.
  */
-export const REPLY_CHANNEL_NAMES: Readonly<Record<number, string>> = {
-  0: 'email', // reply
-  5: 'twitter', // tweet
-  7: 'facebook',
-  8: 'email', // forwarded email
-  9: 'phone',
-  10: 'mobihelp',
-  11: 'e-commerce',
+export const REPLY_TICKET_SOURCES: Readonly<Record<number, number>> = {
+  0: 1, // reply → email
+  5: 5, // tweet → twitter
+  7: 6, // facebook → facebook
+  8: 1, // forwarded email → email
+  9: 3, // phone → phone
+  10: 8, // mobihelp → mobihelp
+  11: 11, // e-commerce → e-commerce
 };
 
 /** Rule 4: the last word of every queue name. */
@@ -73,28 +75,12 @@ export function unknownQueueName(kind: QueueKind): string {
 }
 
 /**
- * Rule 10: `freshdesk/<group_id|none|unknown>/<source slug>/<tickets|replies>`. injixo creates
- * a queue per new identifier and can never delete one, so the identifier must never drift.
+ * Rule 10: `freshdesk/<group_id|none|unknown>/<ticket source id|unknown>/<tickets|replies>`,
+ * ids only: injixo creates a queue per new identifier and can never delete one, so renaming a
+ * group or a source label must never change it.
  */
-export function queueIdentifier(group: number | 'none' | 'unknown', sourceSlug: string, kind: QueueKind): string {
-  return `freshdesk/${group}/${sourceSlug}/${kind}`;
-}
-
-/** Lower-case; every run of characters outside [a-z0-9] becomes one '-'; no '-' at either end. */
-export function slugify(name: string): string {
-  return name
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '');
-}
-
-/**
- * The source segment of a queue identifier. A label with no [a-z0-9] character at all (say a
- * custom source named in another script) slugs to nothing and would leave an empty segment,
- * so it falls back to the source id. [assumption]
- */
-export function sourceSegment(sourceName: string, sourceId: number): string {
-  return slugify(sourceName) || `source-${sourceId}`;
+export function queueIdentifier(group: number | 'none' | 'unknown', source: number | 'unknown', kind: QueueKind): string {
+  return `freshdesk/${group}/${source}/${kind}`;
 }
 
 /** Rule 6: the group's name, or the assumed name and a notice when the group is unknown. */
@@ -115,7 +101,10 @@ export function ticketSourceName(sourceId: number, directory: Directory): string
   return FALLBACK_TICKET_SOURCE_NAMES[sourceId] ?? unknownSourceName(sourceId);
 }
 
-/** Rule 8: the reply's channel, else the ticket's source name. [assumption for the else] */
-export function replyChannelName(conversationSource: number, ticketSourceName: string): string {
-  return REPLY_CHANNEL_NAMES[conversationSource] ?? ticketSourceName;
+/**
+ * Rule 8: the ticket source id a reply's channel counts under; a conversation source outside the
+ * table takes the ticket's own source. [assumption for the else]
+ */
+export function replyTicketSource(conversationSource: number, ticketSource: number): number {
+  return REPLY_TICKET_SOURCES[conversationSource] ?? ticketSource;
 }

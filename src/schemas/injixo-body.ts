@@ -26,7 +26,8 @@ export interface InjixoContactEventsBody {
 
 // Mirrors the core's queue naming (rules 4, 5, 10) so anything else is refused.
 const QUEUE_NAME_PATTERN = '^\\S+( \\S+)* (Tickets|Replies)$';
-const QUEUE_IDENTIFIER_PATTERN = '^freshdesk/([0-9]+|none|unknown)/[a-z0-9]+(-[a-z0-9]+)*/(tickets|replies)$';
+// Ids only (rule 10); group and source are unknown together or not at all (rule 5).
+const QUEUE_IDENTIFIER_PATTERN = '^freshdesk/(([0-9]+|none)/[0-9]+|unknown/unknown)/(tickets|replies)$';
 const UTC_TIMESTAMP_PATTERN = '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$';
 
 const contactEventSchema: JSONSchemaType<InjixoContactEvent> = {
@@ -48,7 +49,7 @@ const contactEventSchema: JSONSchemaType<InjixoContactEvent> = {
     queueIdentifier: {
       type: 'string',
       pattern: QUEUE_IDENTIFIER_PATTERN,
-      description: 'freshdesk/<group id|none|unknown>/<source slug>/<tickets|replies>',
+      description: 'freshdesk/<group id|none>/<ticket source id>/<tickets|replies> or freshdesk/unknown/unknown/<tickets|replies>',
     },
     timestamp: {
       type: 'string',

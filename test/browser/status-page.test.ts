@@ -21,8 +21,8 @@ function stateFor(flow: FlowState): AppState {
   state.health.today = {
     day: '2026-11-21',
     perQueue: {
-      'freshdesk/42/email/tickets': { name: 'CustomerService email Tickets', offered: 1200 },
-      'freshdesk/42/chat/replies': { name: 'CustomerService chat Replies', offered: 7 },
+      'freshdesk/42/1/tickets': { name: 'CustomerService email Tickets', offered: 1200 },
+      'freshdesk/42/7/replies': { name: 'CustomerService chat Replies', offered: 7 },
     },
   };
   state.health.lastSuccessAt = '2026-11-21T10:35:00Z';

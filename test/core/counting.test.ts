@@ -4,7 +4,8 @@ import type { ConversationFacts, Decision, Directory, ReplyScope, SkipReason, Ti
 
 const directory: Directory = {
   groups: { '42': 'CustomerService', '7': 'Billing' },
-  sourceChoices: { Email: 1, Portal: 2, Hotline: 3, Chat: 7, 'Feedback Widget': 9, WhatsApp: 1001, 電話: 1002 },
+  // The account renamed "Phone" to "Hotline", spells source 11 "Ecommerce" and has custom sources.
+  sourceChoices: { Email: 1, Portal: 2, Hotline: 3, Chat: 7, 'Feedback Widget': 9, Ecommerce: 11, WhatsApp: 1001, 電話: 1002 },
 };
 const withoutAccountLabels: Directory = { groups: { '42': 'CustomerService' } };
 
@@ -23,15 +24,15 @@ function contactOf(decision: Decision): Extract<Decision, { kind: 'contact' }> {
 
 describe('mapTicketCreated (rule 1)', () => {
   it.each<[string, Partial<TicketFacts>, Directory, string, string]>([
-    ['group and account label', {}, directory, 'CustomerService email Tickets', 'freshdesk/42/email/tickets'],
-    ['another group', { group_id: 7, source: 7 }, directory, 'Billing chat Tickets', 'freshdesk/7/chat/tickets'],
-    ['no group', { group_id: null, source: 2 }, directory, 'No group portal Tickets', 'freshdesk/none/portal/tickets'],
-    ['a renamed label', { source: 3 }, directory, 'CustomerService hotline Tickets', 'freshdesk/42/hotline/tickets'],
-    ['a two-word label', { source: 9 }, directory, 'CustomerService feedback widget Tickets', 'freshdesk/42/feedback-widget/tickets'],
-    ['a custom source', { source: 1001 }, directory, 'CustomerService whatsapp Tickets', 'freshdesk/42/whatsapp/tickets'],
-    ['a label without [a-z0-9]', { source: 1002 }, directory, 'CustomerService 電話 Tickets', 'freshdesk/42/source-1002/tickets'],
-    ['the fallback table', { source: 11 }, withoutAccountLabels, 'CustomerService e-commerce Tickets', 'freshdesk/42/e-commerce/tickets'],
-    ['an unknown source', { source: 999 }, withoutAccountLabels, 'CustomerService source 999 Tickets', 'freshdesk/42/source-999/tickets'],
+    ['group and account label', {}, directory, 'CustomerService email Tickets', 'freshdesk/42/1/tickets'],
+    ['another group', { group_id: 7, source: 7 }, directory, 'Billing chat Tickets', 'freshdesk/7/7/tickets'],
+    ['no group', { group_id: null, source: 2 }, directory, 'No group portal Tickets', 'freshdesk/none/2/tickets'],
+    ['a renamed label', { source: 3 }, directory, 'CustomerService hotline Tickets', 'freshdesk/42/3/tickets'],
+    ['a two-word label', { source: 9 }, directory, 'CustomerService feedback widget Tickets', 'freshdesk/42/9/tickets'],
+    ['a custom source', { source: 1001 }, directory, 'CustomerService whatsapp Tickets', 'freshdesk/42/1001/tickets'],
+    ['a label in another script', { source: 1002 }, directory, 'CustomerService 電話 Tickets', 'freshdesk/42/1002/tickets'],
+    ['the fallback table', { source: 11 }, withoutAccountLabels, 'CustomerService e-commerce Tickets', 'freshdesk/42/11/tickets'],
+    ['an unknown source', { source: 999 }, withoutAccountLabels, 'CustomerService source 999 Tickets', 'freshdesk/42/999/tickets'],
   ])('counts a ticket with %s in its group and source Tickets queue', (_case, overrides, dir, name, identifier) => {
     expect(mapTicketCreated(ticket(overrides), dir)).toEqual({
       kind: 'contact',
@@ -43,7 +44,7 @@ describe('mapTicketCreated (rule 1)', () => {
   it('counts a ticket of a deleted group as "Group <id>" with the numeric id and an unknown_group notice', () => {
     expect(mapTicketCreated(ticket({ group_id: 99 }), directory)).toEqual({
       kind: 'contact',
-      contact: { contactId: 't:165', queueName: 'Group 99 email Tickets', queueIdentifier: 'freshdesk/99/email/tickets', timestamp: '2026-11-21T10:34:22Z', channel: 'cases' },
+      contact: { contactId: 't:165', queueName: 'Group 99 email Tickets', queueIdentifier: 'freshdesk/99/1/tickets', timestamp: '2026-11-21T10:34:22Z', channel: 'cases' },
       notices: [{ kind: 'unknown_group', groupId: 99 }],
     });
   });
@@ -109,7 +110,7 @@ describe('mapConversationCreated (rule 2): which conversations count', () => {
   ])('counts %s under scope %s', (_case, incoming, scope) => {
     expect(mapConversationCreated(conversation({ incoming }), ticket(), directory, scope)).toEqual({
       kind: 'contact',
-      contact: { contactId: 'c:5', queueName: 'CustomerService email Replies', queueIdentifier: 'freshdesk/42/email/replies', timestamp: '2026-11-21T11:00:00Z', channel: 'cases' },
+      contact: { contactId: 'c:5', queueName: 'CustomerService email Replies', queueIdentifier: 'freshdesk/42/1/replies', timestamp: '2026-11-21T11:00:00Z', channel: 'cases' },
       notices: [],
     });
   });
@@ -121,40 +122,68 @@ describe('mapConversationCreated (rule 2): which conversations count', () => {
 
 describe('mapConversationCreated (rules 2, 8): where a reply counts', () => {
   it.each<[number, string, string]>([
-    [0, 'CustomerService email Replies', 'freshdesk/42/email/replies'],
-    [5, 'CustomerService twitter Replies', 'freshdesk/42/twitter/replies'],
-    [7, 'CustomerService facebook Replies', 'freshdesk/42/facebook/replies'],
-    [8, 'CustomerService email Replies', 'freshdesk/42/email/replies'],
-    [9, 'CustomerService phone Replies', 'freshdesk/42/phone/replies'],
-    [10, 'CustomerService mobihelp Replies', 'freshdesk/42/mobihelp/replies'],
-    [11, 'CustomerService e-commerce Replies', 'freshdesk/42/e-commerce/replies'],
-    [1, 'CustomerService chat Replies', 'freshdesk/42/chat/replies'],
-    [3, 'CustomerService chat Replies', 'freshdesk/42/chat/replies'],
-    [99, 'CustomerService chat Replies', 'freshdesk/42/chat/replies'],
-  ])('counts a reply of conversation source %i on a chat ticket in %j', (source, name, identifier) => {
+    [0, 'CustomerService email Replies', 'freshdesk/42/1/replies'],
+    [5, 'CustomerService twitter Replies', 'freshdesk/42/5/replies'],
+    [7, 'CustomerService facebook Replies', 'freshdesk/42/6/replies'],
+    [8, 'CustomerService email Replies', 'freshdesk/42/1/replies'],
+    [9, 'CustomerService hotline Replies', 'freshdesk/42/3/replies'],
+    [10, 'CustomerService mobihelp Replies', 'freshdesk/42/8/replies'],
+    [11, 'CustomerService ecommerce Replies', 'freshdesk/42/11/replies'],
+    [1, 'CustomerService chat Replies', 'freshdesk/42/7/replies'],
+    [3, 'CustomerService chat Replies', 'freshdesk/42/7/replies'],
+    [99, 'CustomerService chat Replies', 'freshdesk/42/7/replies'],
+  ])('counts a reply of conversation source %i on a chat ticket in %j, under the ticket source of its channel', (source, name, identifier) => {
     const decision = mapConversationCreated(conversation({ source }), ticket({ source: 7 }), directory, 'customer');
     expect(contactOf(decision).contact).toMatchObject({ queueName: name, queueIdentifier: identifier });
   });
 
+  it.each<[number, string, string]>([
+    [0, 'CustomerService email Replies', 'freshdesk/42/1/replies'],
+    [9, 'CustomerService phone Replies', 'freshdesk/42/3/replies'],
+    [11, 'CustomerService e-commerce Replies', 'freshdesk/42/11/replies'],
+  ])('names the channel of conversation source %i from the fallback table when the account labels are unavailable: %j', (source, name, identifier) => {
+    const decision = mapConversationCreated(conversation({ source }), ticket({ source: 7 }), withoutAccountLabels, 'customer');
+    expect(contactOf(decision).contact).toMatchObject({ queueName: name, queueIdentifier: identifier });
+  });
+
+  it.each<[string, Directory, string]>([
+    ['the account label', directory, 'ecommerce'],
+    ['the fallback table', withoutAccountLabels, 'e-commerce'],
+  ])('spells a channel the same in its Tickets and Replies queues, with %s', (_case, dir, spelling) => {
+    const ecommerceTicket = ticket({ source: 11 });
+    const tickets = contactOf(mapTicketCreated(ecommerceTicket, dir)).contact;
+    const replies = contactOf(mapConversationCreated(conversation({ source: 11 }), ecommerceTicket, dir, 'customer')).contact;
+    expect([tickets.queueName, tickets.queueIdentifier]).toEqual([`CustomerService ${spelling} Tickets`, 'freshdesk/42/11/tickets']);
+    expect([replies.queueName, replies.queueIdentifier]).toEqual([`CustomerService ${spelling} Replies`, 'freshdesk/42/11/replies']);
+  });
+
+  it('keeps the identifier when the account relabels a source, so a label change never makes a new queue', () => {
+    const relabelled: Directory = { groups: directory.groups, sourceChoices: { Email: 1, 'Voice Line': 3 } };
+    const before = contactOf(mapConversationCreated(conversation({ source: 9 }), ticket(), directory, 'customer')).contact;
+    const after = contactOf(mapConversationCreated(conversation({ source: 9 }), ticket(), relabelled, 'customer')).contact;
+    expect([before.queueName, after.queueName]).toEqual(['CustomerService hotline Replies', 'CustomerService voice line Replies']);
+    expect(after.queueIdentifier).toBe(before.queueIdentifier);
+  });
+
   it("uses the ticket's group, not anything of the conversation", () => {
     const decision = mapConversationCreated(conversation(), ticket({ group_id: 7 }), directory, 'customer');
-    expect(contactOf(decision).contact).toMatchObject({ queueName: 'Billing email Replies', queueIdentifier: 'freshdesk/7/email/replies' });
+    expect(contactOf(decision).contact).toMatchObject({ queueName: 'Billing email Replies', queueIdentifier: 'freshdesk/7/1/replies' });
   });
 
   it('counts a reply on a ticket without group in the No group queue', () => {
     const decision = mapConversationCreated(conversation({ source: 9 }), ticket({ group_id: null }), directory, 'customer');
-    expect(contactOf(decision).contact).toMatchObject({ queueName: 'No group phone Replies', queueIdentifier: 'freshdesk/none/phone/replies' });
+    expect(contactOf(decision).contact).toMatchObject({ queueName: 'No group hotline Replies', queueIdentifier: 'freshdesk/none/3/replies' });
   });
 
   it("falls back to the ticket's own source label, including custom ones, for channels outside the table", () => {
     const decision = mapConversationCreated(conversation({ source: 4 }), ticket({ source: 1001 }), directory, 'customer');
-    expect(contactOf(decision).contact).toMatchObject({ queueName: 'CustomerService whatsapp Replies', queueIdentifier: 'freshdesk/42/whatsapp/replies' });
+    expect(contactOf(decision).contact).toMatchObject({ queueName: 'CustomerService whatsapp Replies', queueIdentifier: 'freshdesk/42/1001/replies' });
   });
 
   it('counts a reply on a ticket of a deleted group as "Group <id>" with a notice', () => {
     expect(mapConversationCreated(conversation(), ticket({ group_id: 99 }), directory, 'customer')).toEqual({
       kind: 'contact',
-      contact: { contactId: 'c:5', queueName: 'Group 99 email Replies', queueIdentifier: 'freshdesk/99/email/replies', timestamp: '2026-11-21T11:00:00Z', channel: 'cases' },
+      contact: { contactId: 'c:5', queueName: 'Group 99 email Replies', queueIdentifier: 'freshdesk/99/1/replies', timestamp: '2026-11-21T11:00:00Z', channel: 'cases' },
       notices: [{ kind: 'unknown_group', groupId: 99 }],
     });
   });

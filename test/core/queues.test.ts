@@ -4,10 +4,8 @@ import {
   NO_GROUP_NAME,
   queueIdentifier,
   queueName,
-  REPLY_CHANNEL_NAMES,
-  replyChannelName,
-  slugify,
-  sourceSegment,
+  REPLY_TICKET_SOURCES,
+  replyTicketSource,
   ticketSourceName,
   UNKNOWN_QUEUE_LABEL,
   unknownQueueName,
@@ -41,38 +39,14 @@ describe('queueName (rule 4)', () => {
 });
 
 describe('queueIdentifier (rule 10)', () => {
-  it.each<[number | 'none' | 'unknown', string, QueueKind, string]>([
-    [42, 'email', 'tickets', 'freshdesk/42/email/tickets'],
-    [42, 'feedback-widget', 'replies', 'freshdesk/42/feedback-widget/replies'],
-    ['none', 'phone', 'tickets', 'freshdesk/none/phone/tickets'],
+  it.each<[number | 'none' | 'unknown', number | 'unknown', QueueKind, string]>([
+    [42, 1, 'tickets', 'freshdesk/42/1/tickets'],
+    [42, 9, 'replies', 'freshdesk/42/9/replies'],
+    ['none', 3, 'tickets', 'freshdesk/none/3/tickets'],
+    [7, 1001, 'tickets', 'freshdesk/7/1001/tickets'],
     ['unknown', 'unknown', 'replies', 'freshdesk/unknown/unknown/replies'],
-  ])('derives the identifier of group %j, source %j, kind %s as %j', (group, slug, kind, expected) => {
-    expect(queueIdentifier(group, slug, kind)).toBe(expected);
-  });
-});
-
-describe('slugify', () => {
-  it.each([
-    ['Email', 'email'],
-    ['Feedback Widget', 'feedback-widget'],
-    ['e-commerce', 'e-commerce'],
-    ['WhatsApp', 'whatsapp'],
-    ['  --Voice / SMS!! ', 'voice-sms'],
-    ['source 42', 'source-42'],
-    ['Téléphone', 't-l-phone'],
-    ['電話', ''],
-  ])('turns %j into %j', (name, expected) => {
-    expect(slugify(name)).toBe(expected);
-  });
-});
-
-describe('sourceSegment', () => {
-  it('uses the slug of the source name', () => {
-    expect(sourceSegment('Feedback Widget', 9)).toBe('feedback-widget');
-  });
-
-  it('falls back to the source id when the name has no letter or digit in [a-z0-9]', () => {
-    expect(sourceSegment('電話', 1002)).toBe('source-1002');
+  ])('derives the identifier of group %j, source %j, kind %s as %j', (group, source, kind, expected) => {
+    expect(queueIdentifier(group, source, kind)).toBe(expected);
   });
 });
 
@@ -129,24 +103,33 @@ describe('ticketSourceName (rule 7)', () => {
   });
 });
 
-describe('replyChannelName (rule 8)', () => {
+describe('replyTicketSource (rule 8)', () => {
   it.each([
-    [0, 'email'],
-    [5, 'twitter'],
-    [7, 'facebook'],
-    [8, 'email'],
-    [9, 'phone'],
-    [10, 'mobihelp'],
-    [11, 'e-commerce'],
-  ])('names conversation source %i %j whatever the ticket source', (source, expected) => {
-    expect(replyChannelName(source, 'chat')).toBe(expected);
+    [0, 1],
+    [5, 5],
+    [7, 6],
+    [8, 1],
+    [9, 3],
+    [10, 8],
+    [11, 11],
+  ])('maps conversation source %i onto ticket source %i whatever the ticket source', (conversationSource, expected) => {
+    expect(replyTicketSource(conversationSource, 7)).toBe(expected);
   });
 
   it('holds exactly the seven channels of rule 8', () => {
-    expect(Object.keys(REPLY_CHANNEL_NAMES).map(Number)).toEqual([0, 5, 7, 8, 9, 10, 11]);
+    expect(REPLY_TICKET_SOURCES).toEqual({ 0: 1, 5: 5, 7: 6, 8: 1, 9: 3, 10: 8, 11: 11 });
   });
 
-  it.each([1, 3, 4, 12, 99])('uses the ticket source name for conversation source %i', (source) => {
-    expect(replyChannelName(source, 'whatsapp')).toBe('whatsapp');
+  it.each([1, 3, 4, 12, 99])("uses the ticket's own source for conversation source %i", (conversationSource) => {
+    expect(replyTicketSource(conversationSource, 1001)).toBe(1001);
+  });
+
+  it.each([
+    [11, 'ecommerce'],
+    [9, 'hotline'],
+    [0, 'email'],
+  ])('names the channel of conversation source %i with the account label of its ticket source: %j', (conversationSource, expected) => {
+    const account: Directory = { groups: {}, sourceChoices: { Email: 1, Hotline: 3, Ecommerce: 11 } };
+    expect(ticketSourceName(replyTicketSource(conversationSource, 1), account)).toBe(expected);
   });
 });

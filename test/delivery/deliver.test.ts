@@ -239,7 +239,7 @@ describe('the backlog', () => {
     state.backlog = { chunks: Array.from({ length: MAX_BACKLOG_CHUNKS }, (_, i) => ({ id: i + 1, n: 150 })), next: MAX_BACKLOG_CHUNKS + 1 };
     state.health.keyRejectedSince = iso(T0 - 3_600_000);
     await writeState(db, state);
-    const waiting = Array.from({ length: 150 }, (_, i) => ({ contactId: `t:${i}`, queueName: 'Billing email Tickets', queueIdentifier: 'freshdesk/1/email/tickets', timestamp: iso(T0 - 86_400_000 + i * 1000), channel: 'cases' }));
+    const waiting = Array.from({ length: 150 }, (_, i) => ({ contactId: `t:${i}`, queueName: 'Billing email Tickets', queueIdentifier: 'freshdesk/1/1/tickets', timestamp: iso(T0 - 86_400_000 + i * 1000), channel: 'cases' }));
     await db.set('backlog:1', { items: waiting });
     await put([ticket(1, 1, T0 + 1000)]);
     const errors = jest.spyOn(console, 'error').mockImplementation(() => undefined);

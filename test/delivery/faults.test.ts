@@ -153,7 +153,7 @@ describe('a burst above the platform’s 50 KV operations a minute', () => {
     expect(parked.length).toBeGreaterThan(0);
     expect(parked[0]).toContain('kept in a one-time schedule');
     await sandbox.settle(40);
-    expect(sandbox.injixo.store.queues()).toEqual([{ queueIdentifier: 'freshdesk/none/email/tickets', queueName: 'No group email Tickets', offered: 90 }]);
+    expect(sandbox.injixo.store.queues()).toEqual([{ queueIdentifier: 'freshdesk/none/1/tickets', queueName: 'No group email Tickets', offered: 90 }]);
     expect(lines(sandbox, 'EVENT_LOST')).toEqual([]);
   });
 });
@@ -169,7 +169,7 @@ describe('an event the platform delivers 40 minutes late', () => {
     expect(await sandbox.platform.trigger('onTicketCreate', late, { timestamp: happened / 1000 })).toMatchObject({ ok: true });
     await sandbox.settle(25);
     expect(sandbox.injixo.store.list().filter((c) => c.timestamp === createdAt)).toEqual([
-      expect.objectContaining({ queueIdentifier: 'freshdesk/none/phone/tickets', queueName: 'No group phone Tickets' }),
+      expect.objectContaining({ queueIdentifier: 'freshdesk/none/3/tickets', queueName: 'No group phone Tickets' }),
     ]);
   });
 });

@@ -1,4 +1,4 @@
-import { countPerQueueInterval, expectedOfferedContacts, slugify, type ExpectedContact } from '../../tools/local-freshdesk/oracle';
+import { countPerQueueInterval, expectedOfferedContacts, type ExpectedContact } from '../../tools/local-freshdesk/oracle';
 import { generateWorld, type World, type WorldEvent } from '../../tools/local-freshdesk/world';
 import { allEvents, smallWorld, START } from './world-helpers';
 
@@ -31,7 +31,7 @@ describe('expectedOfferedContacts', () => {
     const ticket = world.ticketAsOf(sample?.ticketId ?? 0, Date.parse(sample?.timestamp ?? ''));
     const groupName = world.groupsAsOf(Date.parse(sample?.timestamp ?? '')).find((group) => group.id === ticket?.group_id)?.name;
     expect(sample).toEqual({
-      queueIdentifier: `freshdesk/${String(ticket?.group_id)}/email/tickets`,
+      queueIdentifier: `freshdesk/${String(ticket?.group_id)}/1/tickets`,
       queueName: `${String(groupName)} email Tickets`,
       timestamp: ticket?.created_at,
       kind: 'tickets',
@@ -96,24 +96,42 @@ describe('expectedOfferedContacts', () => {
     }
   });
 
-  it('maps reply channels by the conversation enumeration, not the ticket one', () => {
-    const channelOf = (source: number): string | undefined =>
-      allPublic.find((contact) => contact.kind === 'replies' && contact.sourceId === source && !contact.queueIdentifier.startsWith('freshdesk/unknown'))?.queueIdentifier.split('/')[2];
-    expect(channelOf(0)).toBe('email');
-    expect(channelOf(5)).toBe('twitter');
-    expect(channelOf(7)).toBe('facebook');
-    expect(channelOf(8)).toBe('email');
-    expect(channelOf(9)).toBe('phone');
-    expect(channelOf(10)).toBe('mobihelp');
-    expect(channelOf(11)).toBe('e-commerce');
+  it('counts each reply channel under the ticket source of the same channel, named by the account label (rule 8)', () => {
+    const queueOf = (source: number): [string | undefined, string | undefined] => {
+      const reply = allPublic.find((contact) => contact.kind === 'replies' && contact.sourceId === source && !contact.queueIdentifier.startsWith('freshdesk/unknown'));
+      return [reply?.queueIdentifier.split('/')[2], reply?.queueName.replace(/^.* (\S+) Replies$/, '$1')];
+    };
+    expect(queueOf(0)).toEqual(['1', 'email']);
+    expect(queueOf(5)).toEqual(['5', 'twitter']);
+    expect(queueOf(7)).toEqual(['6', 'facebook']);
+    expect(queueOf(8)).toEqual(['1', 'email']);
+    expect(queueOf(9)).toEqual(['3', 'phone']);
+    expect(queueOf(10)).toEqual(['8', 'mobihelp']);
+    // The account labels source 11 "Ecommerce"; the fallback table would say "e-commerce".
+    expect(queueOf(11)).toEqual(['11', 'ecommerce']);
   });
 
-  it('names custom sources by the account label, lower-cased and slugged', () => {
+  it('spells every channel the same in its Tickets and Replies queues', () => {
+    const spellings = new Map<string, Set<string>>();
+    for (const contact of allPublic) {
+      if (contact.queueIdentifier.startsWith('freshdesk/unknown')) continue;
+      const ticket = world.ticketAsOf(contact.ticketId, Date.parse(contact.timestamp));
+      const group = world.groupsAsOf(Date.parse(contact.timestamp)).find((candidate) => candidate.id === ticket?.group_id)?.name ?? (ticket?.group_id === null ? 'No group' : `Group ${String(ticket?.group_id)}`);
+      const source = contact.queueIdentifier.split('/')[2] ?? '';
+      const channel = contact.queueName.slice(group.length + 1).replace(/ (Tickets|Replies)$/, '');
+      spellings.set(source, (spellings.get(source) ?? new Set()).add(channel));
+    }
+    expect(spellings.get('11')).toEqual(new Set(['ecommerce']));
+    for (const [source, channels] of spellings) expect([source, [...channels]]).toEqual([source, [[...channels][0]]]);
+  });
+
+  it('names custom sources by the account label, lower-cased, under their numeric id', () => {
     const whatsapp = customer.find((contact) => contact.kind === 'tickets' && contact.sourceId === 101 && !contact.queueIdentifier.startsWith('freshdesk/unknown'));
-    expect(whatsapp?.queueIdentifier).toMatch(/^freshdesk\/(\d+|none)\/whatsapp-business\/tickets$/);
+    expect(whatsapp?.queueIdentifier).toMatch(/^freshdesk\/(\d+|none)\/101\/tickets$/);
     expect(whatsapp?.queueName).toMatch(/ whatsapp business Tickets$/);
     const kiosk = customer.find((contact) => contact.kind === 'tickets' && contact.sourceId === 102 && !contact.queueIdentifier.startsWith('freshdesk/unknown'));
-    expect(kiosk?.queueIdentifier).toMatch(/\/walk-in-kiosk\/tickets$/);
+    expect(kiosk?.queueIdentifier).toMatch(/\/102\/tickets$/);
+    expect(kiosk?.queueName).toMatch(/ walk-in \/ kiosk Tickets$/);
   });
 
   it('names groups as of the contact: renamed groups by the new name, deleted groups "Group <id>"', () => {
@@ -135,13 +153,20 @@ describe('expectedOfferedContacts', () => {
     expect(new Set(allPublic.map((contact) => contact.timestamp)).size).toBe(allPublic.length);
   });
 
-  it('names ticket sources by whatever labels the account has', () => {
+  it('names ticket sources by whatever labels the account has, and by the fallback table where it has none', () => {
     const bare = generateWorld({ seed: 3, start: START, days: 1, ticketsPerDay: 40, account: { sourceChoices: { Chat: 7, Other: 300 } } });
     const contacts = expectedOfferedContacts(bare, { replyScope: 'all_public' });
-    const tickets = contacts.filter((contact) => contact.kind === 'tickets' && !contact.queueIdentifier.startsWith('freshdesk/unknown'));
-    expect(new Set(tickets.map((contact) => contact.queueIdentifier.split('/')[2]))).toEqual(new Set(['chat', 'other']));
-    const replies = contacts.filter((contact) => contact.kind === 'replies' && contact.sourceId === 0);
-    expect(replies.length).toBeGreaterThan(0);
+    const known = contacts.filter((contact) => !contact.queueIdentifier.startsWith('freshdesk/unknown'));
+    const tickets = known.filter((contact) => contact.kind === 'tickets');
+    expect(new Set(tickets.map((contact) => contact.queueIdentifier.split('/')[2]))).toEqual(new Set(['7', '300']));
+    expect(new Set(tickets.map((contact) => contact.queueName.replace(/^.* (\S+) Tickets$/, '$1')))).toEqual(new Set(['chat', 'other']));
+    // Email replies land on ticket source 1, which this account does not label: rule 7's fallback.
+    const emailReplies = known.filter((contact) => contact.kind === 'replies' && contact.sourceId === 0);
+    expect(emailReplies.length).toBeGreaterThan(0);
+    for (const reply of emailReplies) {
+      expect(reply.queueIdentifier).toMatch(/^freshdesk\/(\d+|none)\/1\/replies$/);
+      expect(reply.queueName).toMatch(/ email Replies$/);
+    }
   });
 });
 
@@ -157,18 +182,6 @@ describe('expectedOfferedContacts on an inconsistent world', () => {
     expect(() => expectedOfferedContacts(noConversations, { replyScope: 'customer' })).toThrow(
       `oracle: conversation ${String(first?.conversationId)} of ticket ${String(first?.ticketId)} is unknown`,
     );
-  });
-});
-
-describe('slugify', () => {
-  it.each([
-    ['email', 'email'],
-    ['feedback widget', 'feedback-widget'],
-    ['Walk-in / Kiosk', 'walk-in-kiosk'],
-    ['  --Ünïcode__Chat!! ', 'n-code-chat'],
-    ['e-commerce', 'e-commerce'],
-  ])('turns %p into %p', (name, slug) => {
-    expect(slugify(name)).toBe(slug);
   });
 });
 

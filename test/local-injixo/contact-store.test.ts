@@ -5,8 +5,8 @@ import { ContactStore, formatUtc, intervalStartOf } from '../../tools/local-inji
 import type { ContactEvent } from '../../tools/local-injixo/contact-events-schema';
 import { contact } from './http-helpers';
 
-const TICKETS = { queueIdentifier: 'freshdesk/42/email/tickets', queueName: 'CustomerService email Tickets' };
-const REPLIES = { queueIdentifier: 'freshdesk/42/email/replies', queueName: 'CustomerService email Replies' };
+const TICKETS = { queueIdentifier: 'freshdesk/42/1/tickets', queueName: 'CustomerService email Tickets' };
+const REPLIES = { queueIdentifier: 'freshdesk/42/1/replies', queueName: 'CustomerService email Replies' };
 
 describe('ContactStore', () => {
   let dir: string;

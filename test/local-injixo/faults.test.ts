@@ -83,7 +83,7 @@ describe('local injixo fault injection', () => {
     clock.advance(MINUTE);
     expect((await postContacts(injixo.url, KEY, body)).status).toBe(202);
     expect(injixo.store.duplicates()).toEqual([
-      { queueIdentifier: 'freshdesk/42/email/tickets', timestamp: '2026-11-21T10:34:22Z', channel: 'cases', received: 2 },
+      { queueIdentifier: 'freshdesk/42/1/tickets', timestamp: '2026-11-21T10:34:22Z', channel: 'cases', received: 2 },
     ]);
     await injixo.close();
     await expect(first).rejects.toThrow(/socket hang up|ECONNRESET/);

@@ -38,7 +38,7 @@ export function contact(overrides: Partial<ContactEvent> = {}): ContactEvent {
   return {
     properties: { offered: true },
     queueName: 'CustomerService email Tickets',
-    queueIdentifier: 'freshdesk/42/email/tickets',
+    queueIdentifier: 'freshdesk/42/1/tickets',
     timestamp: '2026-11-21T10:34:22Z',
     channel: 'cases',
     ...overrides,

@@ -39,7 +39,7 @@ describe('local injixo contact-events endpoint', () => {
       {
         receivedAt: clock.now(),
         requestId: body.requestId,
-        queueIdentifier: 'freshdesk/42/email/tickets',
+        queueIdentifier: 'freshdesk/42/1/tickets',
         queueName: 'CustomerService email Tickets',
         timestamp: '2026-11-21T10:34:22Z',
         channel: 'cases',

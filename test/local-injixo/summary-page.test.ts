@@ -21,7 +21,7 @@ describe('local injixo summary page', () => {
         contact({ timestamp: '2026-11-21T10:05:00Z' }),
         contact({ timestamp: '2026-11-21T10:20:00Z' }),
         contact({ timestamp: '2026-11-21T10:20:00Z' }),
-        contact({ queueIdentifier: 'freshdesk/none/chat/replies', queueName: HOSTILE, timestamp: '2026-11-21T11:00:00Z' }),
+        contact({ queueIdentifier: 'freshdesk/none/7/replies', queueName: HOSTILE, timestamp: '2026-11-21T11:00:00Z' }),
       ],
     });
     expect(answer.status).toBe(202);
@@ -36,11 +36,11 @@ describe('local injixo summary page', () => {
       granularity: '15min',
       intervals: ['2026-11-21T10:00:00Z', '2026-11-21T10:15:00Z', '2026-11-21T11:00:00Z'],
       queues: [
-        { queueIdentifier: 'freshdesk/42/email/tickets', queueName: 'CustomerService email Tickets', offered: 3, byInterval: { '2026-11-21T10:00:00Z': 1, '2026-11-21T10:15:00Z': 2 } },
-        { queueIdentifier: 'freshdesk/none/chat/replies', queueName: HOSTILE, offered: 1, byInterval: { '2026-11-21T11:00:00Z': 1 } },
+        { queueIdentifier: 'freshdesk/42/1/tickets', queueName: 'CustomerService email Tickets', offered: 3, byInterval: { '2026-11-21T10:00:00Z': 1, '2026-11-21T10:15:00Z': 2 } },
+        { queueIdentifier: 'freshdesk/none/7/replies', queueName: HOSTILE, offered: 1, byInterval: { '2026-11-21T11:00:00Z': 1 } },
       ],
       total: 4,
-      duplicates: [{ queueIdentifier: 'freshdesk/42/email/tickets', timestamp: '2026-11-21T10:20:00Z', channel: 'cases', received: 2 }],
+      duplicates: [{ queueIdentifier: 'freshdesk/42/1/tickets', timestamp: '2026-11-21T10:20:00Z', channel: 'cases', received: 2 }],
     } satisfies Summary);
   });
 
@@ -67,8 +67,8 @@ describe('local injixo summary page', () => {
     expect(html).not.toContain('<script>');
     expect(html).toContain('<td>&#60;script&#62;alert(&#34;x&#34;)&#60;/script&#62; &#38; &#39;q&#39;</td>');
     expect(html).toContain('<th>Queue name</th><th>Queue identifier</th><th>2026-11-21 10:00</th><th>2026-11-21 10:15</th><th>2026-11-21 11:00</th><th>Total</th>');
-    expect(html).toContain('<tr><td>CustomerService email Tickets</td><td><code>freshdesk/42/email/tickets</code></td><td>1</td><td>2</td><td></td><td>3</td></tr>');
-    expect(html).toContain('<tr><td><code>freshdesk/42/email/tickets</code></td><td>2026-11-21T10:20:00Z</td><td>cases</td><td>2</td></tr>');
+    expect(html).toContain('<tr><td>CustomerService email Tickets</td><td><code>freshdesk/42/1/tickets</code></td><td>1</td><td>2</td><td></td><td>3</td></tr>');
+    expect(html).toContain('<tr><td><code>freshdesk/42/1/tickets</code></td><td>2026-11-21T10:20:00Z</td><td>cases</td><td>2</td></tr>');
     expect(html).toContain('4 contacts stored. Offered contacts per 15 minutes (UTC)');
     expect(html).toContain('<a href="?by=hour">show per hour</a>');
     expect(html).not.toContain(KEY);

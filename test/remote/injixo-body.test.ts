@@ -4,13 +4,13 @@ import { buildBatches, halveBatch, MAX_BODY_BYTES, postBatch, utf8Length } from 
 import { injixoBodyFrom as toInjixoBody, validateInjixoBody } from '../../src/schemas/injixo-body';
 
 function contact(i: number, queueName = 'CustomerService email Tickets'): OfferedContact {
-  return { contactId: `t:${i}`, queueName, queueIdentifier: 'freshdesk/42/email/tickets', timestamp: '2026-11-21T10:34:22Z', channel: 'cases' };
+  return { contactId: `t:${i}`, queueName, queueIdentifier: 'freshdesk/42/1/tickets', timestamp: '2026-11-21T10:34:22Z', channel: 'cases' };
 }
 
 describe('the injixo request body', () => {
   it('has the shape of SPEC §3, without handled, duration or the contact id', () => {
     expect(toInjixoBody([contact(1)], 1234)).toEqual({
-      data: [{ properties: { offered: true }, queueName: 'CustomerService email Tickets', queueIdentifier: 'freshdesk/42/email/tickets', timestamp: '2026-11-21T10:34:22Z', channel: 'cases' }],
+      data: [{ properties: { offered: true }, queueName: 'CustomerService email Tickets', queueIdentifier: 'freshdesk/42/1/tickets', timestamp: '2026-11-21T10:34:22Z', channel: 'cases' }],
       meta: { integrationConfigurationId: 1234 },
     });
   });

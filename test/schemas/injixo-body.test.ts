@@ -1,13 +1,13 @@
 import type { OfferedContact } from '../../src/core/types';
 import { injixoBodyFrom, validateInjixoBody } from '../../src/schemas/injixo-body';
 
-/** The example of SPEC §3, verbatim. */
+/** The example of SPEC §3, with rule 10's id-only identifier. */
 const specExample = {
   data: [
     {
       properties: { offered: true },
       queueName: 'CustomerService email Tickets',
-      queueIdentifier: 'freshdesk/42/email/tickets',
+      queueIdentifier: 'freshdesk/42/1/tickets',
       timestamp: '2026-11-21T10:34:22Z',
       channel: 'cases',
     },
@@ -30,8 +30,10 @@ describe('validateInjixoBody', () => {
 
   it.each([
     ['Unknown group/source Replies', 'freshdesk/unknown/unknown/replies'],
-    ['No group feedback widget Tickets', 'freshdesk/none/feedback-widget/tickets'],
-    ['Group 99 source 999 Replies', 'freshdesk/99/source-999/replies'],
+    ['Unknown group/source Tickets', 'freshdesk/unknown/unknown/tickets'],
+    ['No group feedback widget Tickets', 'freshdesk/none/9/tickets'],
+    ['Group 99 source 999 Replies', 'freshdesk/99/999/replies'],
+    ['CustomerService whatsapp business Tickets', 'freshdesk/42/101/tickets'],
   ])('accepts the queue %j / %j', (queueName, queueIdentifier) => {
     expect(validateInjixoBody(withEvent({ queueName, queueIdentifier }))).toMatchObject({ ok: true });
   });
@@ -49,9 +51,14 @@ describe('validateInjixoBody', () => {
     ['a queue name with a double space', { queueName: 'CustomerService  email Tickets' }, 'data.1.queueName', 'data.1.queueName must be words separated by single spaces, ending in Tickets or Replies.'],
     ['a queue name of another kind', { queueName: 'CustomerService email Calls' }, 'data.1.queueName', 'data.1.queueName must be words separated by single spaces, ending in Tickets or Replies.'],
     ['an empty queue name', { queueName: '' }, 'data.1.queueName', 'data.1.queueName must be words separated by single spaces, ending in Tickets or Replies.'],
-    ['a queue identifier with a name in it', { queueIdentifier: 'freshdesk/CustomerService/email/tickets' }, 'data.1.queueIdentifier', 'data.1.queueIdentifier must be freshdesk/<group id|none|unknown>/<source slug>/<tickets|replies>.'],
-    ['a queue identifier with an empty slug', { queueIdentifier: 'freshdesk/42//tickets' }, 'data.1.queueIdentifier', 'data.1.queueIdentifier must be freshdesk/<group id|none|unknown>/<source slug>/<tickets|replies>.'],
-    ['a test queue identifier', { queueIdentifier: 'test/42/email/tickets' }, 'data.1.queueIdentifier', 'data.1.queueIdentifier must be freshdesk/<group id|none|unknown>/<source slug>/<tickets|replies>.'],
+    ['a queue identifier with a group name in it', { queueIdentifier: 'freshdesk/CustomerService/1/tickets' }, 'data.1.queueIdentifier', 'data.1.queueIdentifier must be freshdesk/<group id|none>/<ticket source id>/<tickets|replies> or freshdesk/unknown/unknown/<tickets|replies>.'],
+    ['a queue identifier with a source slug (the old form)', { queueIdentifier: 'freshdesk/42/email/tickets' }, 'data.1.queueIdentifier', 'data.1.queueIdentifier must be freshdesk/<group id|none>/<ticket source id>/<tickets|replies> or freshdesk/unknown/unknown/<tickets|replies>.'],
+    ['a queue identifier with an empty source', { queueIdentifier: 'freshdesk/42//tickets' }, 'data.1.queueIdentifier', 'data.1.queueIdentifier must be freshdesk/<group id|none>/<ticket source id>/<tickets|replies> or freshdesk/unknown/unknown/<tickets|replies>.'],
+    ['a queue identifier with a negative source id', { queueIdentifier: 'freshdesk/42/-1/tickets' }, 'data.1.queueIdentifier', 'data.1.queueIdentifier must be freshdesk/<group id|none>/<ticket source id>/<tickets|replies> or freshdesk/unknown/unknown/<tickets|replies>.'],
+    ['a known group with an unknown source', { queueIdentifier: 'freshdesk/42/unknown/tickets' }, 'data.1.queueIdentifier', 'data.1.queueIdentifier must be freshdesk/<group id|none>/<ticket source id>/<tickets|replies> or freshdesk/unknown/unknown/<tickets|replies>.'],
+    ['an unknown group with a known source', { queueIdentifier: 'freshdesk/unknown/1/replies' }, 'data.1.queueIdentifier', 'data.1.queueIdentifier must be freshdesk/<group id|none>/<ticket source id>/<tickets|replies> or freshdesk/unknown/unknown/<tickets|replies>.'],
+    ['a queue identifier of another kind', { queueIdentifier: 'freshdesk/42/1/calls' }, 'data.1.queueIdentifier', 'data.1.queueIdentifier must be freshdesk/<group id|none>/<ticket source id>/<tickets|replies> or freshdesk/unknown/unknown/<tickets|replies>.'],
+    ['a test queue identifier', { queueIdentifier: 'test/42/1/tickets' }, 'data.1.queueIdentifier', 'data.1.queueIdentifier must be freshdesk/<group id|none>/<ticket source id>/<tickets|replies> or freshdesk/unknown/unknown/<tickets|replies>.'],
   ])('refuses an event with %s, naming the field', (_case, overrides, field, message) => {
     expect(validateInjixoBody(withEvent(overrides))).toEqual({ ok: false, error: { field, message } });
   });
@@ -74,7 +81,7 @@ describe('validateInjixoBody', () => {
 
 describe('injixoBodyFrom', () => {
   const contacts: OfferedContact[] = [
-    { contactId: 't:165', queueName: 'CustomerService email Tickets', queueIdentifier: 'freshdesk/42/email/tickets', timestamp: '2026-11-21T10:34:22Z', channel: 'cases' },
+    { contactId: 't:165', queueName: 'CustomerService email Tickets', queueIdentifier: 'freshdesk/42/1/tickets', timestamp: '2026-11-21T10:34:22Z', channel: 'cases' },
     { contactId: 'c:5', queueName: 'Unknown group/source Replies', queueIdentifier: 'freshdesk/unknown/unknown/replies', timestamp: '2026-11-21T11:00:00Z', channel: 'cases' },
   ];
 

@@ -93,7 +93,7 @@ function validSamples(): unknown[] {
     [{ type: 'default_status' }, { type: 'default_source' }],
     { choices: { Email: 1, 'Voice/SMS': 3 } },
     {
-      data: [{ properties: { offered: true }, queueName: 'Billing Email Tickets', queueIdentifier: 'freshdesk/4/email/tickets', timestamp: '2026-11-21T10:34:22Z', channel: 'cases' }],
+      data: [{ properties: { offered: true }, queueName: 'Billing Email Tickets', queueIdentifier: 'freshdesk/4/1/tickets', timestamp: '2026-11-21T10:34:22Z', channel: 'cases' }],
       meta: { integrationConfigurationId: 12 },
     },
     // Stored data and schedule payloads (src/delivery/stored-data.ts), settings (src/schemas/iparams.ts).
@@ -168,7 +168,7 @@ describe('precompiled and runtime-compiled validators', () => {
     expect(precompiled({ data: [{ ...input.data[0], queueIdentifier: 'freshdesk/x' }] })).toBe(false);
     expect(cv.violationFrom(precompiled.errors ?? [], 'body')).toEqual({
       field: 'data.0.queueIdentifier',
-      message: 'data.0.queueIdentifier must be freshdesk/<group id|none|unknown>/<source slug>/<tickets|replies>.',
+      message: 'data.0.queueIdentifier must be freshdesk/<group id|none>/<ticket source id>/<tickets|replies> or freshdesk/unknown/unknown/<tickets|replies>.',
     });
   });
 });

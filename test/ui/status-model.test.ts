@@ -27,7 +27,7 @@ function view(overrides: Partial<HealthView> = {}): HealthView {
     parked: 0,
     dropped: 0,
     invalidPayloads: 0,
-    today: { day: '2026-11-21', queues: [{ queueIdentifier: 'freshdesk/42/email/tickets', queueName: 'CustomerService email Tickets', offered: 1500 }] },
+    today: { day: '2026-11-21', queues: [{ queueIdentifier: 'freshdesk/42/1/tickets', queueName: 'CustomerService email Tickets', offered: 1500 }] },
     ...overrides,
   };
 }
@@ -49,7 +49,7 @@ describe('describeHealth', () => {
     expect(model.today).toEqual({
       title: 'Sent today (2026-11-21, UTC)',
       empty: null,
-      rows: [{ name: 'CustomerService email Tickets', identifier: 'freshdesk/42/email/tickets', offered: '1,500' }],
+      rows: [{ name: 'CustomerService email Tickets', identifier: 'freshdesk/42/1/tickets', offered: '1,500' }],
       total: '1,500',
     });
   });

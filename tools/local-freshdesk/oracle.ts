@@ -27,28 +27,26 @@ export interface OracleOptions {
   to?: number;
 }
 
-/** SPEC §2 rule 8: conversation sources are their own enumeration. */
-const REPLY_CHANNEL_NAMES: Record<number, string> = {
-  0: 'email',
-  5: 'twitter',
-  7: 'facebook',
-  8: 'email',
-  9: 'phone',
-  10: 'mobihelp',
-  11: 'e-commerce',
-};
+/**
+ * SPEC §2 rule 8: conversation sources are their own enumeration; each channel's replies count
+ * under the ticket source of the same channel: [conversation source, ticket source].
+ */
+const CHANNEL_PAIRS: ReadonlyArray<readonly [number, number]> = [
+  [0, 1], // reply: email
+  [5, 5], // tweet: twitter
+  [7, 6], // facebook
+  [8, 1], // forwarded email: email
+  [9, 3], // phone
+  [10, 8], // mobihelp
+  [11, 11], // e-commerce
+];
+
+/** SPEC §2 rule 7's fallback names, for ticket sources the account does not label. */
+const FALLBACK_NAMES = ['email', 'portal', 'phone', 'forum', 'twitter', 'facebook', 'chat', 'mobihelp', 'feedback widget', 'outbound email', 'e-commerce', 'bot'];
 
 const NOTE_SOURCE = 2;
 const SURVEY_FEEDBACK_SOURCE = 6;
 const UNKNOWN_NAME = 'Unknown group/source';
-
-/** Lower-case, every run of other characters becomes one '-', no '-' at either end. */
-export function slugify(name: string): string {
-  return name
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '');
-}
 
 function toTimestamp(at: number): string {
   return new Date(at).toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -58,8 +56,9 @@ function toTimestamp(at: number): string {
 export function expectedOfferedContacts(world: World, options: OracleOptions): ExpectedContact[] {
   const sourceNames = new Map<number, string>();
   for (const [label, id] of Object.entries(world.sourceChoices())) sourceNames.set(id, label.toLowerCase());
-  // The world only uses sources its account labels, so the labels always apply (rule 7).
-  const sourceName = (id: number): string => sourceNames.get(id) ?? `source ${id}`;
+  // Rule 7: the account's label, else the fallback name (ids 1–12), else `source <id>`. A reply's
+  // channel can land on a source the account does not label (an email reply on a chat-only account).
+  const sourceName = (id: number): string => sourceNames.get(id) ?? FALLBACK_NAMES[id - 1] ?? `source ${id}`;
 
   const groupName = (groupId: number | null, at: number): string => {
     if (groupId === null) return 'No group';
@@ -69,7 +68,7 @@ export function expectedOfferedContacts(world: World, options: OracleOptions): E
 
   const queueFor = (
     ticket: FreshdeskTicket | undefined,
-    channel: string,
+    ticketSource: number,
     kind: 'tickets' | 'replies',
     at: number,
   ): { queueIdentifier: string; queueName: string } => {
@@ -79,8 +78,8 @@ export function expectedOfferedContacts(world: World, options: OracleOptions): E
     }
     const groupPart = ticket.group_id === null ? 'none' : String(ticket.group_id);
     return {
-      queueIdentifier: `freshdesk/${groupPart}/${slugify(channel)}/${kind}`,
-      queueName: `${groupName(ticket.group_id, at)} ${channel} ${suffix}`,
+      queueIdentifier: `freshdesk/${groupPart}/${ticketSource}/${kind}`,
+      queueName: `${groupName(ticket.group_id, at)} ${sourceName(ticketSource)} ${suffix}`,
     };
   };
 
@@ -92,7 +91,7 @@ export function expectedOfferedContacts(world: World, options: OracleOptions): E
     const timestamp = toTimestamp(event.at);
     if (event.kind === 'ticketCreated') {
       if (!ticket) throw new Error(`oracle: ticket ${event.ticketId} is missing at its own creation`);
-      const queue = queueFor(ticket, sourceName(ticket.source), 'tickets', event.at);
+      const queue = queueFor(ticket, ticket.source, 'tickets', event.at);
       contacts.push({ ...queue, timestamp, kind: 'tickets', sourceId: ticket.source, ticketId: event.ticketId });
       continue;
     }
@@ -103,8 +102,9 @@ export function expectedOfferedContacts(world: World, options: OracleOptions): E
     // Rule 2: public, not a note, not survey feedback; customer scope also needs incoming.
     if (conversation.private || conversation.source === NOTE_SOURCE || conversation.source === SURVEY_FEEDBACK_SOURCE) continue;
     if (options.replyScope === 'customer' && !conversation.incoming) continue;
-    const channel = REPLY_CHANNEL_NAMES[conversation.source] ?? (ticket ? sourceName(ticket.source) : 'unknown');
-    const queue = queueFor(ticket, channel, 'replies', event.at);
+    const pair = CHANNEL_PAIRS.find(([conversationSource]) => conversationSource === conversation.source);
+    // Outside the table the reply takes the ticket's own source; without a ticket it is Unknown anyway.
+    const queue = queueFor(ticket, pair ? pair[1] : (ticket?.source ?? -1), 'replies', event.at);
     contacts.push({ ...queue, timestamp, kind: 'replies', sourceId: conversation.source, ticketId: event.ticketId, conversationId });
   }
   return contacts;
