@@ -25,6 +25,14 @@ export interface Built {
   lookups: number;
   /** No group names at all: nothing may be named, so the outbox stays as it is. */
   directoryMissing: boolean;
+  /** Records of contacts counted before (rule 12: a redelivered event), left out. */
+  redelivered: number;
+  /**
+   * Writes what the run learned about tickets, including which contacts are now counted. The
+   * run calls it only after committing its state: claims saved before a commit that then
+   * failed would make the re-run skip contacts it never delivered.
+   */
+  saveFacts: () => Promise<void>;
   failure?: AppError;
 }
 
@@ -34,7 +42,7 @@ export interface Built {
  * the reply came in. Within the window a contact id counts once.
  */
 export async function buildContacts(deps: BuildDeps, state: AppState, records: readonly OutboxRecord[]): Promise<Built> {
-  const built: Built = { contacts: [], carry: [], lookups: 0, directoryMissing: false };
+  const built: Built = { contacts: [], carry: [], lookups: 0, directoryMissing: false, redelivered: 0, saveFacts: () => Promise.resolve() };
   if (records.length === 0) return built;
   const refreshed = await refreshDirectory(state.directory, deps.request, deps.nowMs, groupIdsIn(records));
   if (refreshed.failure) built.failure = refreshed.failure;
@@ -44,7 +52,7 @@ export async function buildContacts(deps: BuildDeps, state: AppState, records: r
   const seen = new Set<string>();
   for (const record of records) addContact(context, built, seen, await decide(context, record, built));
   built.lookups = context.book.lookups;
-  await context.book.save();
+  built.saveFacts = () => context.book.save();
   return built;
 }
 
@@ -53,11 +61,20 @@ function groupIdsIn(records: readonly OutboxRecord[]): number[] {
   return records.flatMap((r) => (r.k === 'c' || r.ticket.group_id === null ? [] : [r.ticket.group_id]));
 }
 
-function addContact(context: RecordContext, built: Built, seen: Set<string>, decision: Decision | undefined): void {
+function addContact(context: RecordContext, built: Built, seen: Set<string>, decided: Decided | undefined): void {
+  const decision = decided?.decision;
   if (decision?.kind !== 'contact' || seen.has(decision.contact.contactId)) return;
   seen.add(decision.contact.contactId);
+  if (isRedelivered(context, built, decided)) return;
   built.contacts.push(decision.contact);
   for (const notice of decision.notices) warnUnknownGroup(context.state, notice.groupId, context.deps.nowMs);
+}
+
+/** Rule 12: a contact the ticket book has counted before is a redelivered event's, left out. */
+function isRedelivered(context: RecordContext, built: Built, decided: Decided | undefined): boolean {
+  if (decided === undefined || context.book.claim(decided.claim) !== 'counted') return false;
+  built.redelivered += 1;
+  return true;
 }
 
 interface RecordContext {
@@ -67,21 +84,30 @@ interface RecordContext {
   book: TicketBook;
 }
 
+/** A decision and the contact it would claim in the ticket book (rule 12). */
+interface Decided {
+  decision: Decision;
+  claim: { ticketId: number; conversationId?: number };
+}
+
 /** The counting rules' decision for one record, or undefined when it counts nothing now. */
-async function decide(context: RecordContext, record: OutboxRecord, built: Built): Promise<Decision | undefined> {
+async function decide(context: RecordContext, record: OutboxRecord, built: Built): Promise<Decided | undefined> {
   if (record.k === 'c') return decideReply(context, record.conversation, recordTime(record), built);
   await context.book.remember(record.ticket, recordTime(record));
   const counts = record.k === 't' && !countsInImport(record.ticket.created_at, context.state.installedAt);
-  return counts ? mapTicketCreated(record.ticket, context.directory) : undefined;
+  return counts ? { decision: mapTicketCreated(record.ticket, context.directory), claim: { ticketId: record.ticket.id } } : undefined;
 }
 
 /** A reply, attributed as its ticket was when the reply came in; kept for later when that is not known yet. */
-async function decideReply(context: RecordContext, conversation: ConversationFacts, atMs: number, built: Built): Promise<Decision | undefined> {
+async function decideReply(context: RecordContext, conversation: ConversationFacts, atMs: number, built: Built): Promise<Decided | undefined> {
   if (countsInImport(conversation.created_at, context.state.installedAt)) return undefined;
   try {
     // As of the reply, not as of now: its record may come after later changes of the ticket.
     const ticket = await context.book.lookup(conversation.ticket_id, atMs);
-    if (ticket !== 'deferred') return mapConversationCreated(conversation, ticket, context.directory, context.deps.settings.replyScope);
+    if (ticket !== 'deferred') {
+      const decision = mapConversationCreated(conversation, ticket, context.directory, context.deps.settings.replyScope);
+      return { decision, claim: { ticketId: conversation.ticket_id, conversationId: conversation.id } };
+    }
   } catch (error) {
     built.failure = isAppError(error) ? error : new AppError('FRESHDESK_UNAVAILABLE', String(error), { cause: error });
   }

@@ -43,8 +43,8 @@ export async function refreshDirectory(
 }
 
 /** Rule 7: without the account's labels the documented fallback table applies, so a failure here only delays them. */
-async function refreshSources(next: CachedDirectory, request: RequestClient, nowMs: number): Promise<AppError | undefined> {
-  if (nowMs - next.sourcesAt < SOURCES_TTL_MS) return undefined;
+function refreshSources(next: CachedDirectory, request: RequestClient, nowMs: number): Promise<AppError | undefined> {
+  if (nowMs - next.sourcesAt < SOURCES_TTL_MS) return Promise.resolve(undefined);
   return attempt(() => readSourceChoices(request), (sourceChoices) => Object.assign(next, { sourceChoices, sourcesAt: nowMs }));
 }
 

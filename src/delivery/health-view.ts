@@ -3,6 +3,7 @@ import type { KeyValueStore } from '../platform/types';
 import { COUNTERS_KEY } from '../storage/keys';
 import type { FailureCode } from '../remote/errors';
 import { GUIDANCE } from './messages';
+import { renamedQueues } from './queue-names';
 import { chunkListSize, readState } from './state';
 import type { AppState } from './stored-data';
 
@@ -21,6 +22,8 @@ export interface HealthView {
   dropped: number;
   invalidPayloads: number;
   today: { day: string; queues: { queueIdentifier: string; queueName: string; offered: number }[] };
+  /** Rule 4: queues Freshdesk now names differently; injixo keeps receiving `keptName`. */
+  renamedQueues: { queueIdentifier: string; keptName: string; currentName: string }[];
 }
 
 export function flowStateOf(state: AppState): FlowState {
@@ -54,6 +57,7 @@ export function toHealthView(state: AppState, counters: Record<string, unknown>)
         .map(([queueIdentifier, q]) => ({ queueIdentifier, queueName: q.name, offered: q.offered }))
         .sort((a, b) => a.queueName.localeCompare(b.queueName)),
     },
+    renamedQueues: renamedQueues(state),
   };
 }
 

@@ -7,7 +7,9 @@ import { type BacklogHead, loadBacklogHead, MAX_BACKLOG_CHUNKS, MAX_PARKED_CHUNK
 import { type Built, buildContacts } from './build-contacts';
 import { trimOldest, writeChunks } from './chunks';
 import { takeLease } from './lease';
+import { pruneLedger, recordDelivered } from './ledger';
 import { lastSettledSlot, packRecord, slotOf } from './outbox';
+import { applyPinnedNames } from './queue-names';
 import { type OutboxWindow, readSettledOutbox } from './read-outbox';
 import { recordFailure, recordRun } from './record-health';
 import { scheduleDeliverySoon } from './schedule-runs';
@@ -49,6 +51,7 @@ export async function runDelivery(deps: DeliveryDeps): Promise<DeliveryReport> {
   const window = await readSettledOutbox(db, state.cursor, nowMs);
   const built = await buildContacts(deps, state, window.records);
   if (built.directoryMissing) return waitForDirectory(deps, state, window, built);
+  built.contacts = applyPinnedNames(state, built.contacts);
   const { backlog, result, waiting } = await sendDue(deps, state, built);
   const dropped = await commit(deps, state, { window, built, backlog, result });
   const moreToDo = lastSettledSlot(nowMs) > state.cursor || (state.backlog.chunks.length > 0 && result.failure === undefined && !waiting);
@@ -112,10 +115,26 @@ async function commit(deps: DeliveryDeps, state: AppState, run: RunOutcome): Pro
   const overflow = trimmed.reduce((sum, c) => sum + c.n, 0);
   state.cursor = window.slots[window.slots.length - 1] ?? state.cursor;
   recordRun(state, result, { overflow, unreadable: backlog.unreadable }, built.failure, nowMs);
+  await recordDelivered(db, state, result.sent, nowMs);
+  await pruneLedger(db, state, nowMs);
   await writeState(db, state);
+  await saveFacts(built);
   const garbage = [...backlog.chunkIds.map((id) => chunkKey(BACKLOG_PREFIX, id)), ...trimmed.map((c) => c.key), ...window.filledSlots.map(outboxKey)];
   for (const key of garbage) await db.delete(key).catch(() => undefined);
   return overflow + backlog.unreadable;
+}
+
+/**
+ * After the commit: a refused write here loses only what the run learned about tickets (later
+ * replies then ask Freshdesk) and the memory of what it counted (a redelivered event could then
+ * count twice), never a contact.
+ */
+async function saveFacts(built: Built): Promise<void> {
+  try {
+    await built.saveFacts();
+  } catch (error) {
+    log('warn', 'PLATFORM_LIMIT', `ticket facts of this run could not be saved (${(error as { message?: string }).message ?? String(error)}); replies to these tickets will be looked up in Freshdesk`);
+  }
 }
 
 function reportOf(state: AppState, run: { window: OutboxWindow; built: Built; result: SendResult; dropped: number; moreToDo: boolean }): DeliveryReport {

@@ -67,6 +67,13 @@ export interface ChunkList {
   next: number;
 }
 
+/** Ledger counts not yet written (hour → attribute → count) and the first hour still kept. */
+export interface LedgerState {
+  pending: Record<string, Record<string, number>>;
+  /** Six-hour buckets since the epoch: keys before this one have been deleted. */
+  keptFrom: number;
+}
+
 export interface AppState {
   v: 1;
   installedAt: string;
@@ -78,6 +85,12 @@ export interface AppState {
   health: Health;
   /** groupId → UTC day it was last warned about as unknown (one warning per id per day). */
   warnedGroups: Record<string, string>;
+  /** Rule 4: queue identifier → the name it was first delivered with (src/delivery/queue-names.ts). */
+  pins?: Record<string, string>;
+  /** Queue identifier → the name Freshdesk spells now, where it differs from the pin. */
+  renamed?: Record<string, string>;
+  /** The delivered ledger's bookkeeping (src/delivery/ledger.ts). */
+  ledger?: LedgerState;
 }
 
 const packedPrefix = [{ type: 'string', enum: ['t', 'u', 'c'] }, { type: 'integer' }, { type: 'integer' }, { type: 'integer' }, { type: 'integer' }, { type: 'integer' }];
@@ -147,6 +160,16 @@ const stateSchema = {
       },
     },
     warnedGroups: { type: 'object', additionalProperties: { type: 'string' } },
+    pins: { type: 'object', additionalProperties: { type: 'string' } },
+    renamed: { type: 'object', additionalProperties: { type: 'string' } },
+    ledger: {
+      type: 'object',
+      required: ['pending', 'keptFrom'],
+      properties: {
+        pending: { type: 'object', additionalProperties: { type: 'object', additionalProperties: { type: 'integer' } } },
+        keptFrom: { type: 'integer' },
+      },
+    },
   },
 } as unknown as JSONSchemaType<AppState>;
 

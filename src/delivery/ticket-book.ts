@@ -56,7 +56,20 @@ interface Version {
 interface History {
   createdS: number;
   versions: Version[];
+  /** Rule 12: the ticket's own contact (t:<id>) has been counted, so a redelivered creation is not. */
+  counted: boolean;
+  /** Rule 12: conversation ids of this ticket's replies that have been counted. */
+  replies: number[];
 }
+
+/**
+ * Entry-level bits kept in the newest version's flags slot (the version bits are 1 spam, 2
+ * deleted): COUNTED_BIT marks the ticket's contact as counted; REPLIES_BIT says the entry ends
+ * with reply ids followed by how many there are.
+ */
+const COUNTED_BIT = 4;
+const REPLIES_BIT = 8;
+const VERSION_BITS = 3;
 
 interface Shard {
   tickets: Record<string, History>;
@@ -81,9 +94,14 @@ function sameFacts(a: Version, b: Version): boolean {
 }
 
 function encodeHistory(h: History): number[] {
-  const newestFirst = [...h.versions].reverse();
+  const entry = encodeVersions(h);
+  entry[2] = (entry[2] ?? 0) | (h.counted ? COUNTED_BIT : 0) | (h.replies.length > 0 ? REPLIES_BIT : 0);
+  return h.replies.length > 0 ? [...entry, ...h.replies, h.replies.length] : entry;
+}
+
+function encodeVersions(h: History): number[] {
   const encoded: number[] = [];
-  for (const v of newestFirst) {
+  for (const v of [...h.versions].reverse()) {
     encoded.push(v.group, v.source, v.flags);
     if (encoded.length === 3) encoded.push(h.createdS);
     encoded.push(v.since - h.createdS);
@@ -103,21 +121,31 @@ function decodeShard(value: Record<string, unknown>): Record<string, History> {
   return tickets;
 }
 
-/** A list of 4 numbers, or of 5 + 4k: the encodings encodeHistory writes. */
-function isEncodedHistory(stored: unknown): stored is number[] {
-  if (!Array.isArray(stored) || !stored.every((n) => typeof n === 'number' && Number.isFinite(n))) return false;
-  return stored.length === 4 || (stored.length >= 5 && (stored.length - 5) % 4 === 0);
+/** 4 numbers, or 5 + 4k: the version encodings encodeVersions writes. */
+function isEncodedVersions(e: readonly number[]): boolean {
+  return e.length === 4 || (e.length >= 5 && (e.length - 5) % 4 === 0);
 }
 
 /** Stored entries are read back defensively: anything unreadable counts as "not known". */
 function decodeHistory(stored: unknown): History | undefined {
-  if (!isEncodedHistory(stored)) return undefined;
-  const e = stored;
+  if (!Array.isArray(stored) || !stored.every((n) => typeof n === 'number' && Number.isFinite(n))) return undefined;
+  const all = stored as number[];
+  const bits = all[2] ?? 0;
+  const replyCount = (bits & REPLIES_BIT) !== 0 ? (all[all.length - 1] ?? 0) : 0;
+  const e = all.slice(0, all.length - (replyCount > 0 ? replyCount + 1 : 0));
+  const versions = decodeVersions(e);
+  if (!versions) return undefined;
+  return { createdS: e[3] ?? 0, versions, counted: (bits & COUNTED_BIT) !== 0, replies: all.slice(e.length, e.length + replyCount) };
+}
+
+/** Oldest version first; undefined when the list is no encoding encodeVersions writes. */
+function decodeVersions(e: readonly number[]): Version[] | undefined {
+  if (!isEncodedVersions(e)) return undefined;
   const createdS = e[3] ?? 0;
   const at = (i: number): number => e[i] ?? 0;
-  const versions: Version[] = [{ group: at(0), source: at(1), flags: at(2), since: createdS + at(4) }];
+  const versions: Version[] = [{ group: at(0), source: at(1), flags: at(2) & VERSION_BITS, since: createdS + at(4) }];
   for (let i = 5; i < e.length; i += 4) versions.push({ group: at(i), source: at(i + 1), flags: at(i + 2), since: createdS + at(i + 3) });
-  return { createdS, versions: versions.reverse() };
+  return versions.reverse();
 }
 
 /**
@@ -204,6 +232,9 @@ interface ShardBudget {
 function sheddingSteps(tickets: Record<string, History>): { id: string; at: number }[] {
   const steps: { id: string; at: number }[] = [];
   for (const [id, h] of Object.entries(tickets)) {
+    // The memory of counted replies goes first, oldest tickets first: redelivery comes minutes
+    // or days late, while attribution facts matter to every later reply.
+    if (h.replies.length > 0) steps.push({ id, at: -Number.MAX_SAFE_INTEGER + h.createdS });
     for (const v of h.versions.slice(1)) steps.push({ id, at: v.since });
     steps.push({ id, at: (h.versions[h.versions.length - 1] as Version).since });
   }
@@ -212,7 +243,8 @@ function sheddingSteps(tickets: Record<string, History>): { id: string; at: numb
 
 function shedOldestFact(tickets: Record<string, History>, id: string, budget: ShardBudget): void {
   const history = tickets[id] as History;
-  if (history.versions.length > 1) history.versions = history.versions.slice(1);
+  if (history.replies.length > 0) history.replies = [];
+  else if (history.versions.length > 1) history.versions = history.versions.slice(1);
   else (history.versions[0] as Version).since = history.createdS;
   const size = entryBytes(id, history);
   budget.total += size - (budget.sizes.get(id) ?? 0);
@@ -245,8 +277,33 @@ export class TicketBook {
     if (history) {
       if (!insertVersion(history, version)) return;
     } else {
-      tickets[id] = { createdS: toSeconds(Date.parse(ticket.created_at)), versions: [version] };
+      tickets[id] = { createdS: toSeconds(Date.parse(ticket.created_at)), versions: [version], counted: false, replies: [] };
     }
+    this.markDirty(key, id);
+  }
+
+  /**
+   * Rule 12 for redelivered events: 'new' the first time a contact (a ticket's own, or one of
+   * its replies) is claimed, 'counted' every time after; 'unknown' when the book holds no entry
+   * for the ticket (Freshdesk answered 404), so it cannot remember. Call after remember/lookup,
+   * which load the ticket's shard.
+   */
+  claim(contact: { ticketId: number; conversationId?: number }): 'new' | 'counted' | 'unknown' {
+    const key = shardKey(contact.ticketId);
+    const history = this.shards.get(key)?.tickets[String(contact.ticketId)];
+    if (!history) return 'unknown';
+    if (contact.conversationId === undefined) {
+      if (history.counted) return 'counted';
+      history.counted = true;
+    } else {
+      if (history.replies.includes(contact.conversationId)) return 'counted';
+      history.replies.push(contact.conversationId);
+    }
+    this.markDirty(key, String(contact.ticketId));
+    return 'new';
+  }
+
+  private markDirty(key: string, id: string): void {
     const ids = this.dirty.get(key) ?? new Set<string>();
     ids.add(id);
     this.dirty.set(key, ids);

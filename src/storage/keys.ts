@@ -31,6 +31,12 @@ export const PARKED_PREFIX = 'parked:';
 /** What the app knows of each ticket, in shards of consecutive ids (src/delivery/ticket-book.ts). */
 export const TICKET_SHARD_PREFIX = 'tickets:';
 
+/**
+ * What was delivered to injixo, counted per queue and 15-minute interval, one key per six UTC
+ * hours (src/delivery/ledger.ts): `ledger:2026-11-21T06`.
+ */
+export const LEDGER_PREFIX = 'ledger:';
+
 export type ChunkPrefix = typeof BACKLOG_PREFIX | typeof PARKED_PREFIX;
 
 export function outboxKey(slot: number): string {
@@ -39,6 +45,11 @@ export function outboxKey(slot: number): string {
 
 export function chunkKey(prefix: ChunkPrefix, id: number): string {
   return `${prefix}${id}`;
+}
+
+/** `hour` is the ISO hour a six-hour bucket starts at, `2026-11-21T06`. */
+export function ledgerKey(hour: string): string {
+  return `${LEDGER_PREFIX}${hour}`;
 }
 
 export function ticketShardKey(shard: number): string {

@@ -325,3 +325,72 @@ describe('stored data this version cannot read', () => {
     expect(platform.counts().requests).toBe(0);
   });
 });
+
+describe('an event delivered again in a later delivery window (rule 12)', () => {
+  const later = (minutes: number): number => afterSlot + minutes * 60_000;
+
+  it.each([
+    ['a minute', 1],
+    ['an hour', 60],
+    ['three days', 3 * 24 * 60],
+  ])('counts a ticket and its reply once when both come again %s later', async (_label, minutes) => {
+    const remote = freshdeskAndInjixo();
+    await put([ticket(1, 1, T0 + 1000), reply(500, 1, T0 + 2000)]);
+    expect(await runDelivery(deps(remote, afterSlot))).toMatchObject({ sent: 2 });
+    await db.delete(LEASE_KEY);
+    // The same records again, in the outbox slot of the redelivery.
+    const again = later(minutes);
+    await db.update(outboxKey(slotOf(again - SLOT_MINUTES * 60_000)), 'append', { items: [ticket(1, 1, T0 + 1000), reply(500, 1, T0 + 2000)].map(packRecord) });
+    let sent = 0;
+    for (let run = 0, more = true; more && run < 500; run += 1) {
+      const report = await runDelivery(deps(remote, again + run * 60_000));
+      await db.delete(LEASE_KEY);
+      sent += report.sent;
+      more = report.moreToDo;
+    }
+    expect(sent).toBe(0);
+    expect(remote.posted().join('')).toContain('"timestamp":"2026-11-02T09:00:01Z"');
+    expect(remote.posted()).toHaveLength(1);
+  });
+
+  it('still counts a second, different reply to the same ticket', async () => {
+    const remote = freshdeskAndInjixo();
+    await put([ticket(1, 1, T0 + 1000), reply(500, 1, T0 + 2000)]);
+    await runDelivery(deps(remote, afterSlot));
+    await db.delete(LEASE_KEY);
+    await db.update(outboxKey(slotOf(afterSlot)), 'append', { items: [reply(500, 1, T0 + 2000), reply(501, 1, afterSlot)].map(packRecord) });
+    expect(await runDelivery(deps(remote, afterSlot + SLOT_MINUTES * 60_000))).toMatchObject({ sent: 1 });
+  });
+
+  it('is not remembered as counted when the run dies before committing, so the re-run delivers it', async () => {
+    const remote = freshdeskAndInjixo();
+    await put([ticket(1, 1, T0 + 1000)]);
+    const dying: KeyValueStore = { ...db, set: (key, value, options) => (key === 'state' ? Promise.reject(new Error('process died')) : db.set(key, value, options)) };
+    await expect(runDelivery(deps(remote, afterSlot, dying))).rejects.toThrow('process died');
+    await db.delete(LEASE_KEY);
+    expect(await runDelivery(deps(remote, afterSlot))).toMatchObject({ sent: 1 });
+  });
+});
+
+describe('queue names (rule 4)', () => {
+  it('keeps the first name of a queue after its group is renamed, and lists the rename for the status page', async () => {
+    let groupName = 'Billing';
+    const remote = freshdeskAndInjixo((name) => (name === 'freshdeskListGroups' ? { response: JSON.stringify([{ id: 1, name: groupName }]) } : undefined));
+    await put([ticket(1, 1, T0 + 1000)]);
+    await runDelivery(deps(remote, afterSlot));
+    await db.delete(LEASE_KEY);
+    groupName = 'Accounts';
+    // Two hours later the group list is re-read (its cache lasts an hour).
+    const twoHours = afterSlot + 2 * 60 * 60_000;
+    await db.update(outboxKey(slotOf(twoHours - SLOT_MINUTES * 60_000)), 'append', { items: [packRecord(ticket(2, 1, twoHours - 12 * 60_000))] });
+    const state = await readState(db, twoHours);
+    state.cursor = slotOf(twoHours - SLOT_MINUTES * 60_000) - 1;
+    await writeState(db, state);
+    jest.spyOn(console, 'info').mockImplementation(() => undefined);
+    expect(await runDelivery(deps(remote, twoHours))).toMatchObject({ sent: 1 });
+    const names = remote.posted().map((body) => (JSON.parse(body) as { data: { queueName: string }[] }).data.map((c) => c.queueName));
+    expect(names).toEqual([['Billing email Tickets'], ['Billing email Tickets']]);
+    const after = await readState(db, twoHours);
+    expect(after.renamed).toEqual({ 'freshdesk/1/1/tickets': 'Accounts email Tickets' });
+  });
+});

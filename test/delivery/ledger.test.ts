@@ -1,0 +1,111 @@
+import type { OfferedContact } from '../../src/core/types';
+import {
+  emptyLedgerState,
+  hourOf,
+  LEDGER_RETENTION_DAYS,
+  ledgerAttribute,
+  MAX_WRITES_PER_RUN,
+  parseLedgerAttribute,
+  pruneLedger,
+  readLedger,
+  recordDelivered,
+} from '../../src/delivery/ledger';
+import { newState } from '../../src/delivery/state';
+import { handlers } from '../../src/entry/handlers';
+import type { AppState } from '../../src/delivery/stored-data';
+import type { KeyValueStore } from '../../src/platform/types';
+import { ManualClock } from '../../tools/clock';
+import { LocalPlatform } from '../../tools/local-platform';
+
+const T0 = Date.parse('2026-11-21T10:00:00Z');
+
+function contact(queueIdentifier: string, timestamp: string, id = 1): OfferedContact {
+  return { contactId: `t:${id}`, queueName: 'Billing email Tickets', queueIdentifier, timestamp, channel: 'cases' };
+}
+
+let platform: LocalPlatform;
+let db: KeyValueStore;
+let state: AppState;
+
+beforeEach(async () => {
+  platform = await LocalPlatform.load({ iparams: {}, clock: new ManualClock(T0), inProcessHandlers: handlers, limits: { kvOpsPerMinute: 100_000 } });
+  db = platform.globals().db as unknown as KeyValueStore;
+  state = newState(T0);
+});
+
+afterEach(async () => {
+  jest.restoreAllMocks();
+  await platform.close();
+});
+
+describe('ledger keys and attributes', () => {
+  it.each([
+    ['2026-11-21T10:34:22Z', 'freshdesk/42/1/tickets', '2026-11-21T06', '42/1/t|18'],
+    ['2026-11-21T06:00:00Z', 'freshdesk/none/3/replies', '2026-11-21T06', 'none/3/r|0'],
+    ['2026-11-21T05:59:59Z', 'freshdesk/unknown/unknown/tickets', '2026-11-21T00', 'unknown/unknown/t|23'],
+  ])('puts a contact at %s in queue %s into bucket %s as %s', (timestamp, queue, bucket, attribute) => {
+    expect(hourOf(timestamp)).toBe(bucket);
+    expect(ledgerAttribute(queue, timestamp)).toBe(attribute);
+    expect(parseLedgerAttribute(attribute)).toEqual({ queueIdentifier: queue, quarter: Number(attribute.split('|')[1]) });
+  });
+
+  it('reads no attribute it did not write', () => {
+    for (const bad of ['42/1/x|1', '42/1/t|24', '42/1/t', 'freshdesk/42/1/t|1']) expect(parseLedgerAttribute(bad)).toBeUndefined();
+  });
+});
+
+describe('recording what was delivered', () => {
+  it('counts per queue and 15-minute interval, with one KV increment per six-hour bucket, and reads it back', async () => {
+    const delivered = [
+      contact('freshdesk/42/1/tickets', '2026-11-21T10:01:00Z', 1),
+      contact('freshdesk/42/1/tickets', '2026-11-21T10:14:59Z', 2),
+      contact('freshdesk/42/1/tickets', '2026-11-21T10:15:00Z', 3),
+      contact('freshdesk/7/3/replies', '2026-11-21T11:59:00Z', 4),
+    ];
+    const before = platform.counts().kvOps;
+    await recordDelivered(db, state, delivered, T0);
+    expect(platform.counts().kvOps - before).toBe(1);
+    await recordDelivered(db, state, [contact('freshdesk/42/1/tickets', '2026-11-21T10:05:00Z', 5)], T0);
+    const counts = await readLedger(db, state, Date.parse('2026-11-21T10:00:00Z'), Date.parse('2026-11-21T12:00:00Z'));
+    expect(Object.fromEntries([...counts].map(([q, m]) => [q, Object.fromEntries(m)]))).toEqual({
+      'freshdesk/42/1/tickets': { '2026-11-21T10:00:00Z': 3, '2026-11-21T10:15:00Z': 1 },
+      'freshdesk/7/3/replies': { '2026-11-21T11:45:00Z': 1 },
+    });
+    expect(state.ledger?.pending).toEqual({});
+  });
+
+  it('keeps counts the store refuses in the state, counts them when read, and writes them next run', async () => {
+    const refusing: KeyValueStore = { ...db, update: () => Promise.reject(Object.assign(new Error('limit'), { status: 429 })) };
+    await recordDelivered(refusing, state, [contact('freshdesk/42/1/tickets', '2026-11-21T10:01:00Z')], T0);
+    expect(state.ledger?.pending).toEqual({ '2026-11-21T06': { '42/1/t|16': 1 } });
+    const window = [Date.parse('2026-11-21T10:00:00Z'), Date.parse('2026-11-21T11:00:00Z')] as const;
+    expect((await readLedger(db, state, ...window)).get('freshdesk/42/1/tickets')?.get('2026-11-21T10:00:00Z')).toBe(1);
+    await recordDelivered(db, state, [], T0);
+    expect(state.ledger?.pending).toEqual({});
+    expect(await db.get('ledger:2026-11-21T06')).toEqual({ '42/1/t|16': 1 });
+  });
+
+  it(`writes at most ${MAX_WRITES_PER_RUN} buckets a run when draining days of backlog, the rest in later runs`, async () => {
+    const days = Array.from({ length: 12 }, (_, i) => contact('freshdesk/42/1/tickets', new Date(T0 - i * 6 * 3600_000).toISOString().replace('.000Z', 'Z'), i));
+    await recordDelivered(db, state, days, T0);
+    expect(Object.keys(state.ledger?.pending ?? {})).toHaveLength(12 - MAX_WRITES_PER_RUN);
+    for (let run = 0; run < 6; run += 1) await recordDelivered(db, state, [], T0);
+    expect(state.ledger?.pending).toEqual({});
+  });
+});
+
+describe('retention', () => {
+  it(`drops buckets older than ${LEDGER_RETENTION_DAYS} days, one a run, says so once a day, and ignores late counts for them`, async () => {
+    state.ledger = emptyLedgerState(T0 - 5 * 86_400_000);
+    await db.set('ledger:2026-10-12T06', { '42/1/t|0': 4 });
+    const info = jest.spyOn(console, 'info').mockImplementation(() => undefined);
+    let pruned = 0;
+    for (let run = 0; run < 40; run += 1) pruned += await pruneLedger(db, state, T0);
+    expect(pruned).toBe(5 * 4);
+    await expect(db.get('ledger:2026-10-12T06')).rejects.toMatchObject({ status: 404 });
+    expect(info.mock.calls.map((c) => String(c[0])).filter((l) => l.includes('LEDGER_PRUNED'))).toHaveLength(5);
+    await recordDelivered(db, state, [contact('freshdesk/42/1/tickets', '2026-10-12T07:00:00Z')], T0);
+    expect(state.ledger?.pending).toEqual({});
+    await expect(db.get('ledger:2026-10-12T06')).rejects.toMatchObject({ status: 404 });
+  });
+});
