@@ -71,14 +71,14 @@ export async function lintApp(appDir: string, dependencies: string[], sink: Find
       {
         files: ['server/**/*.js'],
         plugins: { fdk: fdkPlugin },
-        languageOptions: { ecmaVersion: ecmaVersion as Linter.EcmaVersion, sourceType: 'script', globals: SERVER_GLOBALS },
+        languageOptions: { ecmaVersion: ecmaVersion, sourceType: 'script', globals: SERVER_GLOBALS },
         rules: { ...FDK_RULES, 'fdk/no-dependency-mismatch': ['error', { dependencies }] },
       },
       {
         files: ['app/**/*.js'],
         plugins: { fdk: fdkPlugin },
         languageOptions: {
-          ecmaVersion: ecmaVersion as Linter.EcmaVersion,
+          ecmaVersion: ecmaVersion,
           sourceType: 'script',
           globals: { ...globals.browser, app: 'readonly', client: 'writable' },
         },
