@@ -11,6 +11,7 @@ import { GUIDANCE } from './messages';
 import { lastSettledSlot, outboxKey, type OutboxRecord, packRecord, readOutboxSlot, recordTime, slotOf } from './outbox';
 import { type AppState, chunkListSize, countSent, dayOf, readState, writeState } from './state';
 import { TicketBook } from './ticket-book';
+import { SCHEDULE_LEAD_MS } from '../platform/schedule-lead';
 
 /**
  * The delivery run: outbox → contacts (counting rules) → injixo, with the backlog for what
@@ -36,7 +37,8 @@ export const MAX_PARKED_CHUNKS = 20;
 export const KEY_ALERT_EVERY_MS = 60 * 60_000;
 /** A follow-up run when work remains, sooner than the recurring schedule. */
 export const FOLLOW_UP_SCHEDULE = 'deliver-soon';
-export const FOLLOW_UP_DELAY_MS = 60_000;
+/** As soon as the platform allows (5 minutes) plus a margin: see SCHEDULE_LEAD_MS. */
+export const FOLLOW_UP_DELAY_MS = SCHEDULE_LEAD_MS;
 
 export interface Settings {
   replyScope: ReplyScope;
@@ -313,7 +315,7 @@ function updateHealth(state: AppState, result: SendResult, dropped: number, dire
   }
 }
 
-/** Asks for a delivery run about a minute from now; at most one such run is ever pending. */
+/** Asks for a delivery run FOLLOW_UP_DELAY_MS (about 6 minutes) from now; at most one such run is ever pending. */
 export async function scheduleDeliverySoon(schedule: Scheduler, nowMs: number): Promise<void> {
   try {
     await schedule.create({ name: FOLLOW_UP_SCHEDULE, data: { kind: 'deliver' }, schedule_at: new Date(nowMs + FOLLOW_UP_DELAY_MS).toISOString() });

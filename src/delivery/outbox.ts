@@ -1,6 +1,7 @@
 import type { ConversationFacts, TicketFacts } from '../core/types';
 import { isNotFound } from '../platform/refusals';
 import type { KeyValueStore, Scheduler } from '../platform/types';
+import { SCHEDULE_LEAD_MS } from '../platform/schedule-lead';
 
 /**
  * The outbox: what event handlers write, what the delivery run reads.
@@ -79,8 +80,11 @@ export const SLOT_MINUTES = 10;
 export const SLOT_SETTLE_MS = 30_000;
 /** One-time schedules that carry records the KV store refused (its per-minute limit). */
 export const OVERFLOW_SCHEDULE_PREFIX = 'overflow-';
-/** Re-try an overflowed record after this long: the KV limit window is one minute. */
-export const OVERFLOW_DELAY_MS = 2 * 60_000;
+/**
+ * Re-try an overflowed record after this long: the KV limit window is one minute, but the
+ * platform accepts no schedule sooner than 5 minutes (see SCHEDULE_LEAD_MS).
+ */
+export const OVERFLOW_DELAY_MS = SCHEDULE_LEAD_MS;
 
 /** Slot number of a time: consecutive integers, one per SLOT_MINUTES. */
 export function slotOf(timeMs: number): number {

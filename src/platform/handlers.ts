@@ -13,7 +13,9 @@ import {
 } from '../schemas/product-events';
 import { en } from '../i18n/en';
 import { checkConnection, type ConnectionCheck } from '../remote/connection-check';
+import { withFreshdeskHost } from '../remote/with-freshdesk-host';
 import { log } from './log';
+import { SCHEDULE_LEAD_MS } from './schedule-lead';
 import { eventTime, readSettings } from './settings';
 import type { Handler, HandlerArgs, Platform } from './types';
 
@@ -144,7 +146,8 @@ async function onAppInstall(_args: HandlerArgs, platform: Platform): Promise<voi
     await platform.schedule.create({
       name: DELIVERY_SCHEDULE,
       data: { kind: 'deliver' },
-      schedule_at: new Date(nowMs + 60_000).toISOString(),
+      // The platform accepts no first run sooner than 5 minutes (SPEC §5; SCHEDULE_LEAD_MS).
+      schedule_at: new Date(nowMs + SCHEDULE_LEAD_MS).toISOString(),
       repeat: { time_unit: 'minutes', frequency: DELIVERY_EVERY_MINUTES },
     });
   } catch (error) {
@@ -168,10 +171,10 @@ async function onAppUninstall(_args: HandlerArgs, platform: Platform): Promise<v
 }
 
 async function afterAppUpdate(_args: HandlerArgs, platform: Platform): Promise<void> {
-  // New settings may carry a new injixo key: drain the backlog within a minute rather than at
-  // the next recurring run. Set-up events must answer within 10 s, so the run itself happens
+  // New settings may carry a new injixo key: drain the backlog in about 6 minutes (the soonest
+  // a schedule may be, SCHEDULE_LEAD_MS) rather than at the next recurring run. Set-up events must answer within 10 s, so the run itself happens
   // in its own invocation.
-  log('info', 'SETTINGS_UPDATED', 'settings saved; waiting contacts will be delivered within a minute');
+  log('info', 'SETTINGS_UPDATED', 'settings saved; waiting contacts will be delivered within about 6 minutes');
   await scheduleDeliverySoon(platform.schedule, platform.now());
   platform.renderData();
 }
@@ -202,7 +205,7 @@ async function deliverNow(args: HandlerArgs, platform: Platform): Promise<void> 
  * Every handler named in manifest.json, keyed by that name. tools/build generates the
  * literal `exports = { … }` of server/server.js from this object and the manifest.
  */
-export const handlers: Record<string, Handler> = {
+export const handlers: Record<string, Handler> = withFreshdeskHost({
   onTicketCreateHandler: onTicketCreate,
   onConversationCreateHandler: onConversationCreate,
   onTicketUpdateHandler: onTicketUpdate,
@@ -213,4 +216,4 @@ export const handlers: Record<string, Handler> = {
   getStatus,
   deliverNow,
   testConnection,
-};
+});

@@ -13,6 +13,7 @@ export type FailureCode =
   | 'FRESHDESK_RATE_LIMITED'
   | 'FRESHDESK_UNAVAILABLE'
   | 'PLATFORM_LIMIT'
+  | 'UNACCEPTED_ANSWER'
   | 'INVALID_PAYLOAD';
 
 export class AppError extends Error {
@@ -48,11 +49,12 @@ const errorNames: Record<FailureCode, string> = {
   FRESHDESK_RATE_LIMITED: 'FreshdeskRateLimited',
   FRESHDESK_UNAVAILABLE: 'FreshdeskUnavailable',
   PLATFORM_LIMIT: 'PlatformLimitReached',
+  UNACCEPTED_ANSWER: 'PlatformRefusedAnswer',
   INVALID_PAYLOAD: 'InvalidPayload',
 };
 
 /** Transient by nature: the same request can succeed later with nobody changing anything. */
-const RETRYABLE = new Set<FailureCode>(['INJIXO_UNAVAILABLE', 'FRESHDESK_RATE_LIMITED', 'FRESHDESK_UNAVAILABLE', 'PLATFORM_LIMIT']);
+const RETRYABLE = new Set<FailureCode>(['INJIXO_UNAVAILABLE', 'FRESHDESK_RATE_LIMITED', 'FRESHDESK_UNAVAILABLE', 'PLATFORM_LIMIT', 'UNACCEPTED_ANSWER']);
 
 export function isAppError(error: unknown): error is AppError {
   return error instanceof AppError;

@@ -29,6 +29,8 @@ export function freshdeskError(error: unknown, what: string): AppError {
       if (failure.byPlatform) return new AppError('PLATFORM_LIMIT', 'the platform request limit (50/min) was reached', options);
       if (failure.status === 429) return new AppError('FRESHDESK_RATE_LIMITED', `Freshdesk rate limit reached while reading ${what}`, options);
       return new AppError('FRESHDESK_UNAVAILABLE', `Freshdesk did not answer while reading ${what} (HTTP ${failure.status || 'none'})`, options);
+    case 'unaccepted_answer':
+      return new AppError('UNACCEPTED_ANSWER', `the platform refused Freshdesk's answer while reading ${what} (HTTP 415, content type not accepted); it is read again later`, options);
     case 'bad_request':
     case 'not_found':
       return new AppError('FRESHDESK_UNAVAILABLE', `Freshdesk refused reading ${what} (HTTP ${failure.status}): ${failure.detail}`, options);

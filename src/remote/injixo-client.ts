@@ -84,6 +84,14 @@ export function injixoError(error: unknown): AppError {
       return new AppError('INJIXO_BAD_REQUEST', `injixo refused the request (HTTP ${failure.status}): ${failure.detail}`, options);
     case 'not_found':
       return new AppError('INJIXO_NOT_FOUND', 'injixo answered 404: the API address is wrong', options);
+    case 'unaccepted_answer':
+      // injixo received the batch and may have stored it. Losing it is worse than a possible
+      // duplicate, so it stays in the backlog and is sent again, like a POST that timed out.
+      return new AppError(
+        'UNACCEPTED_ANSWER',
+        `the platform refused injixo's answer (HTTP 415, content type not accepted); the batch is kept and sent again, and may be counted twice if injixo stored it`,
+        options,
+      );
     case 'transient':
       if (failure.byPlatform) return new AppError('PLATFORM_LIMIT', 'the platform request limit (50/min) was reached', options);
       return new AppError(

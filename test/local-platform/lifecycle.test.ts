@@ -166,7 +166,8 @@ describe('product events', () => {
     expect(result.value).toEqual({
       account_id: '77', domain: 'demo.freshdesk.com', event: 'onTicketCreate', region: 'EU',
       timestamp: Date.UTC(2026, 10, 2) / 1000,
-      currentHost: { endpoint_urls: { freshdesk: 'https://demo.freshdesk.com' } },
+      currentHost: { subscribed_modules: ['support_ticket'], endpoint_urls: { freshdesk: 'https://demo.freshdesk.com' } },
+      app_settings: {},
       iparams: { key: 'secret', scope: 'customer' },
       data: { ticket: { id: 1 } },
       extra: true,
