@@ -124,6 +124,29 @@ describe('injixo answering slower than the 15 s request timeout', () => {
   });
 });
 
+describe('injixo answering with a content type the platform does not accept (415)', () => {
+  it('keeps and resends those batches (never sets them aside as invalid), says why, and the only copies are the refused answers', async () => {
+    const from = S + 8 * HOUR;
+    const to = from + 30 * 60_000;
+    const sandbox = await open({ faults: [{ from, to, kind: 'contentType', contentType: 'application/hal+json' }] });
+    await sandbox.replay(S + 6 * HOUR, from + 25 * 60_000);
+    const during = await status(sandbox);
+    expect((during.lastFailure as { code: string; guidance: string }).code).toBe('UNACCEPTED_ANSWER');
+    expect((during.lastFailure as { guidance: string }).guidance).toContain('may be counted twice');
+    await sandbox.replay(from + 25 * 60_000, S + 10 * HOUR);
+    await sandbox.settle();
+
+    const refused = sandbox.injixo.requestLog.filter((r) => r.at >= from && r.at < to && r.status === 202);
+    expect(refused.length).toBeGreaterThan(0);
+    // The platform refused answers to requests injixo had stored: exactly those are doubled.
+    expect(extraCopies(sandbox)).toBe(refused.reduce((sum, r) => sum + r.contacts, 0));
+    expect(dedupedInjixoCounts(sandbox)).toEqual(oracleCounts(sandbox, S + 6 * HOUR, S + 10 * HOUR));
+    expect(await status(sandbox)).toMatchObject({ state: 'flowing', backlog: 0, parked: 0 });
+    expect(lines(sandbox, 'INJIXO_BAD_REQUEST')).toEqual([]);
+    expect(lines(sandbox, 'UNACCEPTED_ANSWER')[0]).toContain("the platform refused injixo's answer (HTTP 415");
+  });
+});
+
 describe('a crash between delivery and bookkeeping', () => {
   it('sends the crashed run’s first batch twice and nothing else', async () => {
     const sandbox = await open({});
