@@ -264,3 +264,29 @@ describe('events the platform delivers out of order', () => {
     expect(arrived).toEqual([...stamps].sort());
   });
 });
+
+describe('the platform’s own request limit (50 a minute), which says errorSource APP like any remote', () => {
+  it('is reported as PLATFORM_LIMIT, not as injixo being unavailable, and the contacts wait', async () => {
+    const sandbox = await open({ ticketsPerDay: 200 });
+    await sandbox.replay(S + 6 * HOUR, S + 10 * HOUR);
+    await sandbox.platform.advance(60_000);
+    // Other work of the installation uses up this minute's 50 requests.
+    const { request } = sandbox.platform.globals();
+    for (let i = 0; i < 50; i += 1) await request.invokeTemplate('injixoCheckKey', { context: { injixo_api_key: SANDBOX_KEYS.injixo }, body: '{"data":[]}' }).catch(() => undefined);
+    const answer = await sandbox.platform.callFunction('deliverNow', {});
+    expect(answer).toMatchObject({ ok: true, data: { failure: { code: 'PLATFORM_LIMIT', message: 'the platform request limit (50/min) was reached' } } });
+    expect((answer as { data: { backlog: number } }).data.backlog).toBeGreaterThan(0);
+    expect(lines(sandbox, 'INJIXO_UNAVAILABLE')).toEqual([]);
+    await sandbox.settle(30);
+    expect(injixoCounts(sandbox)).toEqual(oracleCounts(sandbox, S + 6 * HOUR, S + 10 * HOUR));
+  });
+});
+
+describe('five-minute schedules (SPEC §5), across every scenario above', () => {
+  it('never had a schedule refused for being too soon: the app always asks at least 5 minutes ahead', () => {
+    const creates = opened.flatMap((sandbox) => sandbox.platform.ledger.filter((e) => e.kind === 'schedule' && (e.op === 'create' || e.op === 'update')));
+    expect(creates.length).toBeGreaterThan(10);
+    expect(creates.filter((e) => e.outcome === 'rejected')).toEqual([]);
+    expect(opened.every((sandbox) => sandbox.platform.fidelity.minScheduleLeadMs === 5 * 60_000)).toBe(true);
+  });
+});
