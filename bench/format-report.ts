@@ -1,4 +1,5 @@
 /** The benchmark's printed report, section by section, from the measured results only. */
+import { OVERFLOW_DELAY_MS } from '../src/delivery/outbox';
 import type { CallAnalysis } from './analyze-calls';
 import type { CpuRow, LedgerBreakdown } from './break-down-ledger';
 import { formatNumber, formatTable } from './format-table';
@@ -231,7 +232,7 @@ function rateSection(r: BenchResults): string {
       `  KV arithmetic (from the ${passing.rate}/min run): ${n(passing.writingShare * 100)}% of events write one record (one KV op); delivery runs average ${n(passing.deliveryKvPerMinute)} KV ops/min,`,
       `    so on average the KV limit allows ≈ (${kv} − ${n(passing.deliveryKvPerMinute)}) / ${n(w)} = ${n((kv - passing.deliveryKvPerMinute) / w)} events/min;`,
       `    but a delivery run makes its ${n(run.mean)} KV ops (p95 ${n(run.p95)}, max ${n(run.max)}) within the same sliding minute as the appends, and any refusal there can fail the run,`,
-      `    so appends must leave that much free: ≈ (${kv} − ${n(run.p95)}) / ${n(w)} = ${n((kv - run.p95) / w)} events/min. Above the average bound, records queue in one-time schedules (2-min retries), which only bridges a burst.`,
+      `    so appends must leave that much free: ≈ (${kv} − ${n(run.p95)}) / ${n(w)} = ${n((kv - run.p95) / w)} events/min. Above the average bound, records queue in one-time schedules (retried after ${OVERFLOW_DELAY_MS / 60_000} min), which only bridges a burst.`,
     );
   }
   return lines.join('\n');

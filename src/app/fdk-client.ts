@@ -1,5 +1,6 @@
 import { pickLocale, type Locale } from '../i18n/translate';
 import type { TemplateInvoker } from './key-checks';
+import { freshdeskHostFrom } from '../remote/freshdesk-host';
 
 /**
  * The part of the FDK front-end client the two pages use (api/request-method-docs.md,
@@ -59,4 +60,18 @@ export async function readUserLocale(client: FdkClient, fallbackLanguage: string
     // fall through to the browser's language
   }
   return pickLocale(fallbackLanguage);
+}
+
+/**
+ * The account's bare Freshdesk host from `client.data.get('currentHost')`
+ * (architecture/current_host.md: `endpoint_urls.freshdesk`, an https:// URL); '' when the page
+ * cannot tell, so the key check fails visibly instead of calling a guessed host.
+ */
+export async function readFreshdeskHost(client: FdkClient): Promise<string> {
+  try {
+    const data = await client.data.get('currentHost');
+    return freshdeskHostFrom(data.currentHost, undefined) ?? '';
+  } catch {
+    return '';
+  }
 }

@@ -8,7 +8,7 @@
  */
 import { button, crayonsReady, custom, el, setBusy } from './dom';
 import type { FdkApp, FdkClient } from './fdk-client';
-import { readUserLocale } from './fdk-client';
+import { readFreshdeskHost, readUserLocale } from './fdk-client';
 import { createTranslator, type MessageKey, type Translate } from '../i18n/translate';
 import { checkFreshdeskKey, checkInjixoKey, keyCheckMessages } from './key-checks';
 import {
@@ -272,7 +272,7 @@ async function validate(): Promise<boolean> {
     const keys = buildConfigs(state.values, state.saved);
     const [injixo, freshdesk] = await Promise.all([
       checkInjixoKey(client.request, keys.injixo_api_key),
-      checkFreshdeskKey(client.request, keys.freshdesk_api_key),
+      readFreshdeskHost(client).then((host) => checkFreshdeskKey(client.request, keys.freshdesk_api_key, host)),
     ]);
     state.messages = keyCheckMessages(injixo, freshdesk);
   } finally {

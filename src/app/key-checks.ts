@@ -1,4 +1,5 @@
 import { type FreshdeskKeyState, freshdeskKeyStateOf, type InjixoKeyState, injixoKeyStateOf, KEY_PROBE_BODY } from '../remote/key-check';
+import { FRESHDESK_HOST_CONTEXT } from '../remote/freshdesk-host';
 import type { FieldMessage } from './settings-fields';
 
 export type InjixoKeyCheck = InjixoKeyState;
@@ -37,8 +38,12 @@ export async function checkInjixoKey(request: TemplateInvoker, key: string): Pro
   return { result: classifyInjixoAnswer(status), status };
 }
 
-export async function checkFreshdeskKey(request: TemplateInvoker, key: string): Promise<{ result: FreshdeskKeyCheck; status: number }> {
-  const status = await answerStatus(request, FRESHDESK_CHECK_TEMPLATE, { context: { freshdesk_api_key: key } });
+/**
+ * `host` is the bare Freshdesk host (src/remote/freshdesk-host.ts) from the page's
+ * `client.data.get('currentHost')`: the template takes it from `context`, never from a URL.
+ */
+export async function checkFreshdeskKey(request: TemplateInvoker, key: string, host: string): Promise<{ result: FreshdeskKeyCheck; status: number }> {
+  const status = await answerStatus(request, FRESHDESK_CHECK_TEMPLATE, { context: { freshdesk_api_key: key, [FRESHDESK_HOST_CONTEXT]: host } });
   return { result: classifyFreshdeskAnswer(status), status };
 }
 

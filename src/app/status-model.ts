@@ -3,7 +3,7 @@ import type { FlowState, HealthView } from '../delivery/health-view';
 import { formatCount, formatDateTime } from './format';
 import { isMessageKey, type Locale, type Translate } from '../i18n/translate';
 
-/** What the `testConnection` SMI answers (server side: src/platform/handlers.ts). */
+/** What the `testConnection` SMI answers (server side: src/entry/functions.ts). */
 export interface ConnectionReport {
   injixo: 'ok' | 'rejected' | 'unavailable';
   freshdesk: 'ok' | 'rejected' | 'not_admin' | 'unavailable';

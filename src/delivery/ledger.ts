@@ -79,7 +79,8 @@ function hourName(index: number): string {
 function addPending(ledger: LedgerState, contacts: readonly OfferedContact[]): void {
   for (const contact of contacts) {
     const hour = hourOf(contact.timestamp);
-    const counts = (ledger.pending[hour] ??= {});
+    const counts = ledger.pending[hour] ?? {};
+    ledger.pending[hour] = counts;
     const attribute = ledgerAttribute(contact.queueIdentifier, contact.timestamp);
     counts[attribute] = (counts[attribute] ?? 0) + 1;
   }
@@ -90,7 +91,8 @@ function addPending(ledger: LedgerState, contacts: readonly OfferedContact[]): v
  * earlier runs could not write. What the store refuses stays pending in the state.
  */
 export async function recordDelivered(db: KeyValueStore, state: AppState, delivered: readonly OfferedContact[], nowMs: number): Promise<void> {
-  const ledger = (state.ledger ??= emptyLedgerState(nowMs));
+  const ledger = state.ledger ?? emptyLedgerState(nowMs);
+  state.ledger = ledger;
   addPending(ledger, delivered);
   let writes = 0;
   for (const [hour, counts] of Object.entries(ledger.pending)) {
@@ -115,7 +117,8 @@ export async function recordDelivered(db: KeyValueStore, state: AppState, delive
  * day. Returns how many were deleted.
  */
 export async function pruneLedger(db: KeyValueStore, state: AppState, nowMs: number): Promise<number> {
-  const ledger = (state.ledger ??= emptyLedgerState(nowMs));
+  const ledger = state.ledger ?? emptyLedgerState(nowMs);
+  state.ledger = ledger;
   const firstKept = firstKeptBucket(nowMs);
   let pruned = 0;
   while (ledger.keptFrom < firstKept && pruned < MAX_PRUNES_PER_RUN) {
@@ -160,8 +163,9 @@ export async function readLedger(db: KeyValueStore, state: AppState, fromMs: num
 function addCounts(counts: LedgerCounts, hour: string, attributes: Record<string, unknown>, fromMs: number, toMs: number): void {
   for (const [attribute, value] of Object.entries(attributes)) {
     const parsed = parseLedgerAttribute(attribute);
-    const start = Date.parse(`${hour}:00:00Z`) + (parsed?.quarter ?? 0) * QUARTER_MS;
-    if (parsed && typeof value === 'number' && start >= fromMs && start < toMs) addCount(counts, parsed.queueIdentifier, start, value);
+    if (parsed === undefined || typeof value !== 'number') continue;
+    const start = Date.parse(`${hour}:00:00Z`) + parsed.quarter * QUARTER_MS;
+    if (start >= fromMs && start < toMs) addCount(counts, parsed.queueIdentifier, start, value);
   }
 }
 

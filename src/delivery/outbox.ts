@@ -4,6 +4,7 @@ import { isNotFound } from '../platform/refusals';
 import { type PackedRecord, validatePackedRecord } from './stored-data';
 import { DELIVERY_PERIOD_MINUTES, outboxKey, overflowScheduleName, SCHEDULE_KINDS } from '../storage/keys';
 import type { KeyValueStore, Scheduler } from '../platform/types';
+import { SCHEDULE_LEAD_MS } from '../platform/schedule-lead';
 
 /**
  * The outbox: what event handlers write, what the delivery run reads.
@@ -68,8 +69,11 @@ function toSeconds(isoTime: string): number {
 
 /** Handlers run at most 20 s (SPEC §5): a slot is complete this long after it ends. */
 export const SLOT_SETTLE_MS = 30_000;
-/** Re-try an overflowed record after this long: the KV limit window is one minute. */
-export const OVERFLOW_DELAY_MS = 2 * 60_000;
+/**
+ * Re-try an overflowed record after this long: the KV limit window is one minute, but the
+ * platform accepts no schedule sooner than 5 minutes (see SCHEDULE_LEAD_MS).
+ */
+export const OVERFLOW_DELAY_MS = SCHEDULE_LEAD_MS;
 
 /** Slot number of a time: consecutive integers, one per delivery period. */
 export function slotOf(timeMs: number): number {

@@ -10,8 +10,10 @@ import type { AppState } from './stored-data';
  * import and replays all name contacts through here.
  */
 export function applyPinnedNames(state: AppState, contacts: readonly OfferedContact[]): OfferedContact[] {
-  const pins = (state.pins ??= {});
-  const renamed = (state.renamed ??= {});
+  const pins = state.pins ?? {};
+  const renamed = state.renamed ?? {};
+  state.pins = pins;
+  state.renamed = renamed;
   // A name that is current again (a rename undone) is no longer a rename to show.
   for (const contact of contacts) if (pins[contact.queueIdentifier] === contact.queueName) delete renamed[contact.queueIdentifier];
   const named = pinQueueNames(contacts, pins);

@@ -1,10 +1,14 @@
+import { SCHEDULE_LEAD_MS } from '../platform/schedule-lead';
 import type { Scheduler } from '../platform/types';
 import { DELIVERY_PERIOD_MINUTES, DELIVERY_SCHEDULE, FOLLOW_UP_SCHEDULE, SCHEDULE_KINDS } from '../storage/keys';
 
-/** A follow-up run when work remains, sooner than the recurring schedule. */
-export const FOLLOW_UP_DELAY_MS = 60_000;
-/** The recurring run's first firing after install. */
-export const FIRST_RUN_DELAY_MS = 60_000;
+/**
+ * A follow-up run when work remains, sooner than the recurring schedule: as soon as the
+ * platform allows a schedule (5 minutes) plus a margin, see SCHEDULE_LEAD_MS.
+ */
+export const FOLLOW_UP_DELAY_MS = SCHEDULE_LEAD_MS;
+/** The recurring run's first firing after install: the platform refuses a first run sooner than 5 minutes. */
+export const FIRST_RUN_DELAY_MS = SCHEDULE_LEAD_MS;
 
 /** The recurring delivery run, created once on install. */
 export async function scheduleRecurringDelivery(schedule: Scheduler, nowMs: number): Promise<void> {

@@ -131,11 +131,18 @@ function decodeHistory(stored: unknown): History | undefined {
   if (!Array.isArray(stored) || !stored.every((n) => typeof n === 'number' && Number.isFinite(n))) return undefined;
   const all = stored as number[];
   const bits = all[2] ?? 0;
-  const replyCount = (bits & REPLIES_BIT) !== 0 ? (all[all.length - 1] ?? 0) : 0;
-  const e = all.slice(0, all.length - (replyCount > 0 ? replyCount + 1 : 0));
-  const versions = decodeVersions(e);
+  const { versionPart, replies } = splitReplies(all, bits);
+  const versions = decodeVersions(versionPart);
   if (!versions) return undefined;
-  return { createdS: e[3] ?? 0, versions, counted: (bits & COUNTED_BIT) !== 0, replies: all.slice(e.length, e.length + replyCount) };
+  return { createdS: versionPart[3] ?? 0, versions, counted: (bits & COUNTED_BIT) !== 0, replies };
+}
+
+/** An entry's version numbers and, when REPLIES_BIT is set, the reply ids that end it. */
+function splitReplies(all: number[], bits: number): { versionPart: number[]; replies: number[] } {
+  if ((bits & REPLIES_BIT) === 0) return { versionPart: all, replies: [] };
+  const count = all[all.length - 1] ?? 0;
+  const start = Math.max(0, all.length - 1 - count);
+  return { versionPart: all.slice(0, start), replies: all.slice(start, all.length - 1) };
 }
 
 /** Oldest version first; undefined when the list is no encoding encodeVersions writes. */

@@ -1,4 +1,5 @@
 import type { Handler } from '../platform/types';
+import { withFreshdeskHost } from '../remote/with-freshdesk-host';
 import { deliverNow, getStatus, testConnection } from './functions';
 import { afterAppUpdate, onAppInstall, onAppUninstall } from './lifecycle';
 import { onConversationCreate, onTicketCreate, onTicketUpdate } from './product-events';
@@ -8,7 +9,7 @@ import { onScheduledEvent } from './schedules';
  * Every handler named in manifest.json, keyed by that name. tools/build generates the
  * literal `exports = { … }` of server/server.js from this object and the manifest.
  */
-export const handlers: Record<string, Handler> = {
+export const handlers: Record<string, Handler> = withFreshdeskHost({
   onTicketCreateHandler: onTicketCreate,
   onConversationCreateHandler: onConversationCreate,
   onTicketUpdateHandler: onTicketUpdate,
@@ -19,4 +20,4 @@ export const handlers: Record<string, Handler> = {
   getStatus,
   deliverNow,
   testConnection,
-};
+});

@@ -57,10 +57,10 @@ export async function onAppUninstall(_args: HandlerArgs, platform: Platform): Pr
 }
 
 export async function afterAppUpdate(_args: HandlerArgs, platform: Platform): Promise<void> {
-  // New settings may carry a new injixo key: drain the backlog soon rather than at the next
-  // recurring run. Set-up events must answer within 10 s, so the run itself happens in its own
-  // invocation.
-  log('info', 'SETTINGS_UPDATED', 'settings saved; waiting contacts will be delivered within a minute');
+  // New settings may carry a new injixo key: drain the backlog as soon as a schedule may fire
+  // (SCHEDULE_LEAD_MS, about 6 minutes) rather than at the next recurring run. Set-up events
+  // must answer within 10 s, so the run itself happens in its own invocation.
+  log('info', 'SETTINGS_UPDATED', 'settings saved; waiting contacts will be delivered within about 6 minutes');
   await scheduleDeliverySoon(platform.schedule, platform.now());
   platform.renderData();
 }

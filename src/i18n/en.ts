@@ -118,6 +118,8 @@ export const en = {
   'guidance.FRESHDESK_UNAVAILABLE': 'Freshdesk\'s API did not answer as expected. The app retries by itself; contacts are kept.',
   'guidance.PLATFORM_LIMIT':
     'The app reached the Freshworks per-minute limit for this installation and is batching; contacts are kept and sent shortly.',
+  'guidance.UNACCEPTED_ANSWER':
+    'Freshworks refused an answer from injixo or Freshdesk because of its content type (HTTP 415). Contacts are kept and sent again; if injixo had already stored them, they may be counted twice. If this lasts, report it to support.',
   'guidance.INVALID_PAYLOAD':
     'Freshdesk sent an event the app could not read. It was counted and logged with its ids; please report it to support.',
 } as const;

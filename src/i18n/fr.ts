@@ -114,6 +114,8 @@ export const fr: Catalogue = {
     'L’API Freshdesk n’a pas répondu comme prévu. L’application réessaie toute seule ; les contacts sont conservés.',
   'guidance.PLATFORM_LIMIT':
     'L’application a atteint la limite par minute de Freshworks pour cette installation et regroupe les envois ; les contacts sont conservés et envoyés sous peu.',
+  'guidance.UNACCEPTED_ANSWER':
+    'Freshworks a refusé une réponse d’injixo ou de Freshdesk à cause de son type de contenu (HTTP 415). Les contacts sont conservés et renvoyés ; si injixo les avait déjà enregistrés, ils peuvent être comptés deux fois. Si cela dure, signalez-le au support.',
   'guidance.INVALID_PAYLOAD':
     'Freshdesk a envoyé un événement que l’application n’a pas pu lire. Il a été compté et journalisé avec ses identifiants ; veuillez le signaler au support.',
 };

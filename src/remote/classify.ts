@@ -1,4 +1,5 @@
 import type { TemplateError } from '../platform/types';
+import { isPlatformRequestLimit, isUnacceptedAnswer } from '../platform/refusals';
 import { isTransientStatus } from './key-check';
 
 /**
@@ -9,10 +10,13 @@ import { isTransientStatus } from './key-check';
  * - 401/403 are about the key: retrying cannot help until an admin changes the settings.
  * - 400/413/422 say the request itself is wrong: sending it again gives the same answer.
  * - 404 means the host or path is wrong (a configuration problem), not a passing fault.
- * The platform's own per-installation limit also answers 429, but it marks the error as its own
- * (errorSource other than the remote app), and it is transient too.
+ * - 415 comes from the platform refusing the remote's answer for its content type (SPEC §5): the
+ *   request reached the remote, so it is not a bad contact (never bisected or set aside); it is
+ *   its own kind, `unaccepted_answer`, which callers keep and retry.
+ * The platform's own per-installation limit also answers 429; refusals.ts tells it from a remote
+ * 429 by its message, since both carry errorSource "APP".
  */
-export type FailureKind = 'transient' | 'auth' | 'forbidden' | 'bad_request' | 'not_found';
+export type FailureKind = 'transient' | 'auth' | 'forbidden' | 'bad_request' | 'not_found' | 'unaccepted_answer';
 
 export interface ClassifiedFailure {
   kind: FailureKind;
@@ -54,14 +58,18 @@ export function classifyTemplateFailure(error: unknown): ClassifiedFailure {
   const e = asTemplateError(error);
   const status = typeof e.status === 'number' ? e.status : 0;
   const fromPlatform = e.errorSource !== undefined && e.errorSource !== 'APP';
-  const byPlatform = status === 429 && fromPlatform;
+  const byPlatform = isPlatformRequestLimit(e);
   // The platform reports its own timeout (15 s) and connection failures as 5xx of its own.
   const noAnswer = status === 0 || (fromPlatform && status >= 500);
-  const base = { status, byPlatform, noAnswer, detail: shortDetail(e), retryAfterSeconds: parseRetryAfter(headerValue(e.headers, 'retry-after')) };
-  if (status === 401) return { ...base, kind: 'auth' };
-  if (status === 403) return { ...base, kind: 'forbidden' };
-  if (status === 404) return { ...base, kind: 'not_found' };
-  if (isTransientStatus(status)) return { ...base, kind: 'transient' };
+  return { kind: kindOf(status, e), status, byPlatform, noAnswer, detail: shortDetail(e), retryAfterSeconds: parseRetryAfter(headerValue(e.headers, 'retry-after')) };
+}
+
+const KIND_BY_STATUS: Readonly<Record<number, FailureKind>> = { 401: 'auth', 403: 'forbidden', 404: 'not_found' };
+
+function kindOf(status: number, e: TemplateError): FailureKind {
+  const byStatus = KIND_BY_STATUS[status];
+  if (byStatus !== undefined) return byStatus;
+  if (isUnacceptedAnswer(e)) return 'unaccepted_answer';
   // 400/413/422 and any other 4xx: the same request would get the same answer.
-  return { ...base, kind: 'bad_request' };
+  return isTransientStatus(status) ? 'transient' : 'bad_request';
 }

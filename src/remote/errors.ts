@@ -13,7 +13,14 @@ export type FailureCode =
   | 'FRESHDESK_RATE_LIMITED'
   | 'FRESHDESK_UNAVAILABLE'
   | 'PLATFORM_LIMIT'
+  | 'UNACCEPTED_ANSWER'
   | 'INVALID_PAYLOAD';
+
+export interface AppErrorOptions {
+  status?: number | undefined;
+  retryAfterSeconds?: number | undefined;
+  cause?: unknown;
+}
 
 export class AppError extends Error {
   override readonly name: string;
@@ -23,11 +30,7 @@ export class AppError extends Error {
   /** Seconds the remote asked us to wait (Retry-After), when it said so. */
   readonly retryAfterSeconds: number | undefined;
 
-  constructor(
-    code: FailureCode,
-    message: string,
-    options: { status?: number | undefined; retryAfterSeconds?: number | undefined; cause?: unknown } = {},
-  ) {
+  constructor(code: FailureCode, message: string, options: AppErrorOptions = {}) {
     super(message);
     this.name = errorNames[code];
     this.code = code;
@@ -48,11 +51,12 @@ const errorNames: Record<FailureCode, string> = {
   FRESHDESK_RATE_LIMITED: 'FreshdeskRateLimited',
   FRESHDESK_UNAVAILABLE: 'FreshdeskUnavailable',
   PLATFORM_LIMIT: 'PlatformLimitReached',
+  UNACCEPTED_ANSWER: 'PlatformRefusedAnswer',
   INVALID_PAYLOAD: 'InvalidPayload',
 };
 
 /** Transient by nature: the same request can succeed later with nobody changing anything. */
-const RETRYABLE = new Set<FailureCode>(['INJIXO_UNAVAILABLE', 'FRESHDESK_RATE_LIMITED', 'FRESHDESK_UNAVAILABLE', 'PLATFORM_LIMIT']);
+const RETRYABLE = new Set<FailureCode>(['INJIXO_UNAVAILABLE', 'FRESHDESK_RATE_LIMITED', 'FRESHDESK_UNAVAILABLE', 'PLATFORM_LIMIT', 'UNACCEPTED_ANSWER']);
 
 export function isAppError(error: unknown): error is AppError {
   return error instanceof AppError;

@@ -1,8 +1,8 @@
 import type { TicketFacts } from '../core/types';
 import type { RequestClient } from '../platform/types';
 import { validateFreshdeskGroups, validateFreshdeskTicket, validateSourceChoices } from '../schemas/freshdesk-api';
-import { classifyTemplateFailure } from './classify';
-import { AppError } from './errors';
+import { type ClassifiedFailure, classifyTemplateFailure } from './classify';
+import { AppError, type AppErrorOptions } from './errors';
 
 export const FRESHDESK_TEMPLATES = {
   groups: 'freshdeskListGroups',
@@ -26,13 +26,20 @@ export function freshdeskError(error: unknown, what: string): AppError {
         options,
       );
     case 'transient':
-      if (failure.byPlatform) return new AppError('PLATFORM_LIMIT', 'the platform request limit (50/min) was reached', options);
-      if (failure.status === 429) return new AppError('FRESHDESK_RATE_LIMITED', `Freshdesk rate limit reached while reading ${what}`, options);
-      return new AppError('FRESHDESK_UNAVAILABLE', `Freshdesk did not answer while reading ${what} (HTTP ${failure.status || 'none'})`, options);
+      return transientFreshdeskError(failure, what, options);
+    case 'unaccepted_answer':
+      return new AppError('UNACCEPTED_ANSWER', `the platform refused Freshdesk's answer while reading ${what} (HTTP 415, content type not accepted); it is read again later`, options);
     case 'bad_request':
     case 'not_found':
       return new AppError('FRESHDESK_UNAVAILABLE', `Freshdesk refused reading ${what} (HTTP ${failure.status}): ${failure.detail}`, options);
   }
+}
+
+/** Whose limit or outage it was: the platform's request limit, Freshdesk's rate limit, or Freshdesk being down. */
+function transientFreshdeskError(failure: ClassifiedFailure, what: string, options: AppErrorOptions): AppError {
+  if (failure.byPlatform) return new AppError('PLATFORM_LIMIT', 'the platform request limit (50/min) was reached', options);
+  if (failure.status === 429) return new AppError('FRESHDESK_RATE_LIMITED', `Freshdesk rate limit reached while reading ${what}`, options);
+  return new AppError('FRESHDESK_UNAVAILABLE', `Freshdesk did not answer while reading ${what} (HTTP ${failure.status || 'none'})`, options);
 }
 
 function parseJson(text: string): unknown {

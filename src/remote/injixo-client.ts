@@ -1,8 +1,8 @@
 import type { OfferedContact } from '../core/types';
 import { type InjixoContactEvent, type InjixoContactEventsBody, injixoEventFrom, validateInjixoBody } from '../schemas/injixo-body';
 import type { RequestClient } from '../platform/types';
-import { classifyTemplateFailure } from './classify';
-import { AppError } from './errors';
+import { type ClassifiedFailure, classifyTemplateFailure } from './classify';
+import { AppError, type AppErrorOptions } from './errors';
 
 /**
  * The request template that posts to injixo (config/requests.json). It has maxAttempts 1 on
@@ -124,12 +124,21 @@ export function injixoError(error: unknown): AppError {
       return new AppError('INJIXO_BAD_REQUEST', `injixo refused the request (HTTP ${failure.status}): ${failure.detail}`, options);
     case 'not_found':
       return new AppError('INJIXO_NOT_FOUND', 'injixo answered 404: the API address is wrong', options);
-    case 'transient':
-      if (failure.byPlatform) return new AppError('PLATFORM_LIMIT', 'the platform request limit (50/min) was reached', options);
+    case 'unaccepted_answer':
+      // injixo received the batch and may have stored it. Losing it is worse than a possible
+      // duplicate, so it stays in the backlog and is sent again, like a POST that timed out.
       return new AppError(
-        'INJIXO_UNAVAILABLE',
-        failure.noAnswer ? `injixo did not answer (${failure.detail || 'network error or timeout'})` : `injixo is unavailable (HTTP ${failure.status})`,
+        'UNACCEPTED_ANSWER',
+        `the platform refused injixo's answer (HTTP 415, content type not accepted); the batch is kept and sent again, and may be counted twice if injixo stored it`,
         options,
       );
+    case 'transient':
+      return transientInjixoError(failure, options);
   }
+}
+
+function transientInjixoError(failure: ClassifiedFailure, options: AppErrorOptions): AppError {
+  if (failure.byPlatform) return new AppError('PLATFORM_LIMIT', 'the platform request limit (50/min) was reached', options);
+  const words = failure.noAnswer ? `injixo did not answer (${failure.detail || 'network error or timeout'})` : `injixo is unavailable (HTTP ${failure.status})`;
+  return new AppError('INJIXO_UNAVAILABLE', words, options);
 }

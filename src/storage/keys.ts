@@ -19,6 +19,8 @@ export const DELIVERY_PERIOD_MINUTES = 10;
 export const STATE_KEY = 'state';
 /** Counters event handlers bump with one atomic `increment` (invalid payloads, lost events). */
 export const COUNTERS_KEY = 'counters';
+/** The account's bare Freshdesk host, saved by the set-up events for the SMI functions (src/remote/with-freshdesk-host.ts). */
+export const FRESHDESK_HOST_KEY = 'freshdesk-host';
 /** Held by a delivery run while it works, so two runs never send the same outbox twice. */
 export const LEASE_KEY = 'delivery-lease';
 

@@ -124,6 +124,29 @@ describe('injixo answering slower than the 15 s request timeout', () => {
   });
 });
 
+describe('injixo answering with a content type the platform does not accept (415)', () => {
+  it('keeps and resends those batches (never sets them aside as invalid), says why, and the only copies are the refused answers', async () => {
+    const from = S + 8 * HOUR;
+    const to = from + 30 * 60_000;
+    const sandbox = await open({ faults: [{ from, to, kind: 'contentType', contentType: 'application/hal+json' }] });
+    await sandbox.replay(S + 6 * HOUR, from + 25 * 60_000);
+    const during = await status(sandbox);
+    expect((during.lastFailure as { code: string; guidance: string }).code).toBe('UNACCEPTED_ANSWER');
+    expect((during.lastFailure as { guidance: string }).guidance).toContain('may be counted twice');
+    await sandbox.replay(from + 25 * 60_000, S + 10 * HOUR);
+    await sandbox.settle();
+
+    const refused = sandbox.injixo.requestLog.filter((r) => r.at >= from && r.at < to && r.status === 202);
+    expect(refused.length).toBeGreaterThan(0);
+    // The platform refused answers to requests injixo had stored: exactly those are doubled.
+    expect(extraCopies(sandbox)).toBe(refused.reduce((sum, r) => sum + r.contacts, 0));
+    expect(dedupedInjixoCounts(sandbox)).toEqual(oracleCounts(sandbox, S + 6 * HOUR, S + 10 * HOUR));
+    expect(await status(sandbox)).toMatchObject({ state: 'flowing', backlog: 0, parked: 0 });
+    expect(lines(sandbox, 'INJIXO_BAD_REQUEST')).toEqual([]);
+    expect(lines(sandbox, 'UNACCEPTED_ANSWER')[0]).toContain("the platform refused injixo's answer (HTTP 415");
+  });
+});
+
 describe('a crash between delivery and bookkeeping', () => {
   it('sends the crashed run’s first batch twice and nothing else', async () => {
     const sandbox = await open({});
@@ -193,5 +216,83 @@ describe('secrets', () => {
     expect(allAnswers.length).toBeGreaterThan(3);
     const secrets = [SANDBOX_KEYS.injixo, SANDBOX_KEYS.freshdeskAdmin, 'injixo-regenerated-key-91d2'];
     for (const text of [...allLogs, ...allAnswers]) for (const secret of secrets) expect(text).not.toContain(secret);
+  });
+});
+
+describe('an event the platform delivers twice (same payload)', () => {
+  const ticketAt = (id: number, at: number): { ticket: Record<string, unknown> } => ({
+    ticket: { id, group_id: null, source: 1, spam: false, deleted: false, created_at: new Date(at).toISOString().replace('.000Z', 'Z') },
+  });
+
+  it('is sent once when the copy lands in the same outbox slot, read by one delivery run', async () => {
+    const sandbox = await open({ ticketsPerDay: 20 });
+    await sandbox.platform.advance(10 * HOUR + 60_000);
+    const data = ticketAt(778_001, sandbox.clock.now());
+    expect(await sandbox.platform.trigger('onTicketCreate', data, {}, { redeliverAfterMs: 20_000 })).toMatchObject({ ok: true });
+    await sandbox.settle(30);
+    expect(sandbox.platform.pendingRedeliveries()).toEqual([]);
+    expect(sandbox.injixo.store.list().filter((c) => c.timestamp === data.ticket.created_at)).toHaveLength(1);
+  });
+
+  it.each([
+    ['45 minutes', 45 * 60_000],
+    ['three days', 3 * 24 * HOUR],
+  ])('is counted once when the copy comes %s later, in another delivery window (rule 12)', async (_label, delay) => {
+    const sandbox = await open({ ticketsPerDay: 20 });
+    await sandbox.platform.advance(10 * HOUR);
+    const ticket = ticketAt(778_002, sandbox.clock.now());
+    const reply = { conversation: { id: 9_778_002, ticket_id: 778_002, source: 0, private: false, incoming: true, created_at: ticket.ticket.created_at, body_text: 'x' } };
+    expect(await sandbox.platform.trigger('onTicketCreate', ticket, {}, { redeliverAfterMs: delay })).toMatchObject({ ok: true });
+    expect(await sandbox.platform.trigger('onConversationCreate', reply, {}, { redeliverAfterMs: delay })).toMatchObject({ ok: true });
+    await sandbox.platform.advance(delay + HOUR);
+    await sandbox.settle(30);
+    expect(sandbox.platform.pendingRedeliveries()).toHaveLength(0);
+    const copies = sandbox.injixo.store.list().filter((c) => c.timestamp === ticket.ticket.created_at);
+    expect(copies.map((c) => c.queueIdentifier).sort()).toEqual(['freshdesk/none/1/replies', 'freshdesk/none/1/tickets']);
+    expect(sandbox.injixo.store.duplicates()).toEqual([]);
+  });
+});
+
+describe('events the platform delivers out of order', () => {
+  it('each still reaches injixo once, at its own created_at', async () => {
+    const sandbox = await open({ ticketsPerDay: 20 });
+    await sandbox.platform.advance(10 * HOUR);
+    const base = sandbox.clock.now();
+    const events = Array.from({ length: 5 }, (_, i) => ({
+      event: 'onTicketCreate',
+      data: { ticket: { id: 779_000 + i, group_id: null, source: 3, spam: false, deleted: false, created_at: new Date(base - (5 - i) * 60_000).toISOString().replace('.000Z', 'Z') } },
+    }));
+    const results = await sandbox.platform.triggerOutOfOrder(events, [3, 0, 4, 2, 1]);
+    expect(results.map((r) => r.ok)).toEqual([true, true, true, true, true]);
+    await sandbox.settle(30);
+    const stamps = new Set(events.map((e) => e.data.ticket.created_at));
+    const arrived = sandbox.injixo.store.list().filter((c) => stamps.has(c.timestamp)).map((c) => c.timestamp).sort();
+    expect(arrived).toEqual([...stamps].sort());
+  });
+});
+
+describe('the platform’s own request limit (50 a minute), which says errorSource APP like any remote', () => {
+  it('is reported as PLATFORM_LIMIT, not as injixo being unavailable, and the contacts wait', async () => {
+    const sandbox = await open({ ticketsPerDay: 200 });
+    await sandbox.replay(S + 6 * HOUR, S + 10 * HOUR);
+    await sandbox.platform.advance(60_000);
+    // Other work of the installation uses up this minute's 50 requests.
+    const { request } = sandbox.platform.globals();
+    for (let i = 0; i < 50; i += 1) await request.invokeTemplate('injixoCheckKey', { context: { injixo_api_key: SANDBOX_KEYS.injixo }, body: '{"data":[]}' }).catch(() => undefined);
+    const answer = await sandbox.platform.callFunction('deliverNow', {});
+    expect(answer).toMatchObject({ ok: true, data: { failure: { code: 'PLATFORM_LIMIT', message: 'the platform request limit (50/min) was reached' } } });
+    expect((answer as { data: { backlog: number } }).data.backlog).toBeGreaterThan(0);
+    expect(lines(sandbox, 'INJIXO_UNAVAILABLE')).toEqual([]);
+    await sandbox.settle(30);
+    expect(injixoCounts(sandbox)).toEqual(oracleCounts(sandbox, S + 6 * HOUR, S + 10 * HOUR));
+  });
+});
+
+describe('five-minute schedules (SPEC §5), across every scenario above', () => {
+  it('never had a schedule refused for being too soon: the app always asks at least 5 minutes ahead', () => {
+    const creates = opened.flatMap((sandbox) => sandbox.platform.ledger.filter((e) => e.kind === 'schedule' && (e.op === 'create' || e.op === 'update')));
+    expect(creates.length).toBeGreaterThan(10);
+    expect(creates.filter((e) => e.outcome === 'rejected')).toEqual([]);
+    expect(opened.every((sandbox) => sandbox.platform.fidelity.minScheduleLeadMs === 5 * 60_000)).toBe(true);
   });
 });

@@ -4,13 +4,14 @@
  * empty strings/NaN/Infinity stored as null) and errors/keyvalue-store-errors.md (messages).
  */
 import { ManualClock } from '../../tools/clock';
-import { LocalPlatform } from '../../tools/local-platform';
+import { LocalPlatform, type PlatformFidelity } from '../../tools/local-platform';
 import { removeApps, writeApp } from './helpers';
 
 afterEach(removeApps);
 
-async function load(clock = new ManualClock()) {
+async function load(clock = new ManualClock(), fidelity: Partial<PlatformFidelity> = {}) {
   const platform = await LocalPlatform.load({
+    fidelity,
     appDir: writeApp({
       server: `exports = { onTicketCreateHandler: async function (args) {
         await $db.set('ticket:' + args.data.id, { seen: true });
@@ -140,8 +141,19 @@ describe('$db', () => {
       await expect(db.update('k', action, attributes)).rejects.toEqual({ status, message });
     });
 
-    it.each([['set', { a: 1 }], ['remove', ['a']]])('rejects %s on a missing key with 404', async (action, attributes) => {
+    it('creates a missing key on set, as the FDK local store does', async () => {
       const { db } = await load();
+      await expect(db.update('missing', 'set', { 'a.b': 1, c: 'x' })).resolves.toEqual({ Updated: true });
+      await expect(db.get('missing')).resolves.toEqual({ a: { b: 1 }, c: 'x' });
+    });
+
+    it('answers 400 to remove on a missing key', async () => {
+      const { db } = await load();
+      await expect(db.update('missing', 'remove', ['a'])).rejects.toEqual({ status: 400, message: 'The key to remove attributes from does not exist' });
+    });
+
+    it.each([['set', { a: 1 }], ['remove', ['a']]])('rejects %s on a missing key with 404 when fidelity.fdkUpdateSemantics is off', async (action, attributes) => {
+      const { db } = await load(undefined, { fdkUpdateSemantics: false });
       await expect(db.update('missing', action, attributes)).rejects.toEqual({ status: 404, message: 'Record not found' });
     });
 

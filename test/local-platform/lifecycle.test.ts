@@ -166,7 +166,8 @@ describe('product events', () => {
     expect(result.value).toEqual({
       account_id: '77', domain: 'demo.freshdesk.com', event: 'onTicketCreate', region: 'EU',
       timestamp: Date.UTC(2026, 10, 2) / 1000,
-      currentHost: { endpoint_urls: { freshdesk: 'https://demo.freshdesk.com' } },
+      currentHost: { subscribed_modules: ['support_ticket'], endpoint_urls: { freshdesk: 'https://demo.freshdesk.com' } },
+      app_settings: {},
       iparams: { key: 'secret', scope: 'customer' },
       data: { ticket: { id: 1 } },
       extra: true,
@@ -240,5 +241,32 @@ describe('generateTargetUrl', () => {
   it('resolves to a plausible local webhook URL for the installation', async () => {
     const platform = await load({ onTicketCreateHandler: 'return await generateTargetUrl();' });
     expect((await platform.trigger('onTicketCreate', {})).value).toBe('http://127.0.0.1:10001/local-platform/webhooks/77');
+  });
+});
+
+describe('redelivery and ordering of product events (SPEC §5: none is documented)', () => {
+  it('delivers the very same args again after redeliverAfterMs, when advance() passes that time', async () => {
+    const platform = await load({ onTicketCreateHandler: 'console.log(JSON.stringify({ id: args.data.ticket.id, ts: args.timestamp }));' });
+    await platform.trigger('onTicketCreate', { ticket: { id: 5 } }, {}, { redeliverAfterMs: 90_000 });
+    const firstAt = Date.UTC(2026, 10, 2);
+    expect(platform.pendingRedeliveries()).toEqual([{ at: firstAt + 90_000, event: 'onTicketCreate' }]);
+    expect(await platform.advance(60_000)).toEqual([]);
+    const results = await platform.advance(60_000);
+    expect(results).toHaveLength(1);
+    expect(results[0]).toMatchObject({ ok: true, event: 'onTicketCreate' });
+    expect(platform.logs.map((l) => [l.message, l.at])).toEqual([
+      [JSON.stringify({ id: 5, ts: firstAt / 1000 }), firstAt],
+      [JSON.stringify({ id: 5, ts: firstAt / 1000 }), firstAt + 90_000],
+    ]);
+    expect(platform.pendingRedeliveries()).toEqual([]);
+  });
+
+  it('delivers a batch in the order given, last first by default, and refuses an order that skips or repeats an event', async () => {
+    const platform = await load({ onTicketCreateHandler: 'console.log(String(args.data.ticket.id));' });
+    const events = [1, 2, 3].map((id) => ({ event: 'onTicketCreate', data: { ticket: { id } } }));
+    await platform.triggerOutOfOrder(events);
+    await platform.triggerOutOfOrder(events, [1, 2, 0]);
+    expect(platform.logs.map((l) => l.message)).toEqual(['3', '2', '1', '2', '3', '1']);
+    await expect(platform.triggerOutOfOrder(events, [0, 0, 1])).rejects.toThrow('local platform: triggerOutOfOrder needs an order that names every event exactly once');
   });
 });

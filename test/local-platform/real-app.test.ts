@@ -64,13 +64,40 @@ describe('the built app on the local platform', () => {
         hostMap: { 'api.injixo.com': remote.base, 'acme.freshdesk.com': remote.base },
       });
       const { request } = platform.globals();
-      await request.invokeTemplate('freshdeskListGroups', { context: { page: 3 } });
+      // Handlers get freshdesk_host from their wrapper; called directly, the test passes it.
+      await request.invokeTemplate('freshdeskListGroups', { context: { page: 3, freshdesk_host: 'acme.freshdesk.com' } });
       await request.invokeTemplate('injixoPostContacts', { body: '{"data":[]}' });
       expect(remote.seen.map((r) => [r.method, r.headers.host, r.url, r.headers.authorization])).toEqual([
         ['GET', 'acme.freshdesk.com', '/api/v2/groups?per_page=100&page=3', `Basic ${Buffer.from('fd-key:X').toString('base64')}`],
         ['POST', 'api.injixo.com', '/external-systems/contact-events', 'Bearer injixo-key'],
       ]);
       expect(remote.seen[1]?.body).toBe('{"data":[]}');
+    } finally {
+      await remote.close();
+    }
+  });
+
+  it.each([
+    ['the documented https:// URL', 'https://demo.freshdesk.com'],
+    ['an https:// URL with a trailing slash', 'https://demo.freshdesk.com/'],
+    ['a bare host', 'demo.freshdesk.com'],
+  ])('reads Freshdesk at the bare host of a currentHost given as %s, on install and later from SMI functions', async (_what, freshdeskUrl) => {
+    const remote = await startServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('[]');
+    });
+    try {
+      const platform = await LocalPlatform.load({
+        iparams: IPARAMS,
+        account: { domain: 'demo.freshdesk.com', freshdeskUrl },
+        hostMap: { 'api.injixo.com': remote.base, 'demo.freshdesk.com': remote.base },
+      });
+      await expect(platform.install()).resolves.toEqual({ ok: true });
+      const outcome = await platform.callFunction('testConnection');
+      expect(outcome).toEqual({ ok: true, data: expect.objectContaining({ freshdesk: 'ok' }) as unknown });
+      const freshdeskCalls = remote.seen.filter((r) => r.url.startsWith('/api/v2/'));
+      expect(freshdeskCalls.map((r) => r.headers.host)).toEqual(['demo.freshdesk.com', 'demo.freshdesk.com']);
+      expect(platform.kvSnapshot()['freshdesk-host']).toEqual({ host: 'demo.freshdesk.com' });
     } finally {
       await remote.close();
     }

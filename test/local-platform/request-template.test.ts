@@ -40,6 +40,7 @@ const TEMPLATES: Record<string, unknown> = {
   badMethod: { schema: { method: 'HEAD', host: 'api.example.com', path: '/' } },
   oauth: { schema: { method: 'GET', host: 'api.example.com', path: '/', headers: { Authorization: 'Bearer <%= access_token %>' } } },
   notDeclared: { schema: { method: 'GET', host: 'api.example.com', path: '/' } },
+  contextHost: { schema: { method: 'GET', host: '<%= context.host %>', path: '/' } },
   noSchema: {},
 };
 
@@ -50,7 +51,9 @@ beforeEach(async () => {
   answers = [];
   remote = await startServer((req, res) => {
     const status = req.url.startsWith('/flaky') ? (answers.shift() ?? 200) : 200;
-    res.writeHead(status, { 'content-type': 'application/json', 'x-seen': req.method });
+    // /csv answers with a type the platform does not accept (SPEC §5: 415).
+    const type = req.url.startsWith('/things/csv') ? 'text/csv' : 'application/json';
+    res.writeHead(status, { 'content-type': type, 'x-seen': req.method });
     res.end(JSON.stringify({ status }));
   });
 });
@@ -93,8 +96,36 @@ describe('$request.invokeTemplate', () => {
     expect(remote.seen[0]?.headers).toMatchObject({ authorization: 'Bearer k3y', 'content-type': 'application/json', host: 'api.example.com' });
   });
 
-  it('base64-encodes encode(...) concatenations and uses the bare host of current_host', async () => {
-    const platform = await load();
+  it('renders current_host as the documented https:// URL, which a host refuses with 400 runtime validation failed.', async () => {
+    const { err } = await invoke(await load(), 'basicAuth', { context: { b: 'c' } });
+    expect(err).toMatchObject({ status: 400, response: 'runtime validation failed.', errorSource: 'APP', message: '/schema/host must not have protocol: https://acme.freshdesk.com' });
+    expect(remote.seen).toHaveLength(0);
+  });
+
+  it.each([
+    ['a trailing slash', 'acme.freshdesk.com/', 'must not have path'],
+    ['a scheme', 'https://acme.freshdesk.com', 'must not have protocol'],
+    ['a port', 'acme.freshdesk.com:443', 'must not have port'],
+    ['a single label', 'acme', 'must be a fully qualified domain name'],
+  ])('refuses a context host with %s', async (_what, host, problem) => {
+    const { err } = await invoke(await load(), 'contextHost', { context: { host } });
+    expect(err).toMatchObject({ status: 400, response: 'runtime validation failed.', message: `/schema/host ${problem}: ${host}` });
+    expect(remote.seen).toHaveLength(0);
+  });
+
+  it('answers 415 when the response has a content type the platform does not accept, after the remote got the request', async () => {
+    const { err } = await invoke(await load(), 'postThing', { context: { id: 'csv', page: 1 }, body: '{}' });
+    expect(err).toEqual({ status: 415, headers: {}, response: 'Unsupported Media Type', errorSource: 'PLATFORM', attempts: 1, message: 'Unsupported content type in the response: text/csv' });
+    expect(remote.seen).toHaveLength(1);
+  });
+
+  it('passes any response type when fidelity.checkResponseContentType is off', async () => {
+    const { ok } = await invoke(await load({ fidelity: { checkResponseContentType: false } }), 'postThing', { context: { id: 'csv', page: 1 }, body: '{}' });
+    expect(ok).toMatchObject({ status: 200 });
+  });
+
+  it('base64-encodes encode(...) concatenations and, with fidelity.strictHost off, strips the scheme of current_host', async () => {
+    const platform = await load({ fidelity: { strictHost: false } });
     await invoke(platform, 'basicAuth', { context: { b: 'c' } });
     expect(remote.seen[0]?.url).toBe('/fd/api/v2/groups');
     expect(remote.seen[0]?.headers.host).toBe('acme.freshdesk.com');

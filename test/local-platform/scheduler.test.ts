@@ -15,7 +15,7 @@ afterEach(removeApps);
 const START = Date.UTC(2026, 10, 2);
 const at = (minutes: number): string => new Date(START + minutes * 60_000).toISOString();
 
-async function load(handlerBody = `console.log(JSON.stringify(args.data));`) {
+async function load(handlerBody = `console.log(JSON.stringify(args.data));`, fidelity: { minScheduleLeadMs?: number } = {}) {
   const clock = new ManualClock(START);
   const platform = await LocalPlatform.load({
     appDir: writeApp({
@@ -29,6 +29,7 @@ async function load(handlerBody = `console.log(JSON.stringify(args.data));`) {
     }),
     iparams: { k: 'v' },
     clock,
+    fidelity,
   });
   return { platform, schedule: platform.globals().schedule, clock };
 }
@@ -87,7 +88,8 @@ describe('$schedule', () => {
   });
 
   it('fires due schedules in time order when advance() passes them, removing one-time ones and re-arming the recurring one', async () => {
-    const { platform, schedule, clock } = await load(`console.log(args.data.tag + '@' + new Date(args.timestamp).toISOString());`);
+    // Minute-scale times keep the order readable; the 5-minute lead is tested on its own below.
+    const { platform, schedule, clock } = await load(`console.log(args.data.tag + '@' + new Date(args.timestamp).toISOString());`, { minScheduleLeadMs: 0 });
     await schedule.create({ name: 'later', data: { tag: 'later' }, schedule_at: at(12) });
     await schedule.create({ name: 'every5', data: { tag: 'rec' }, schedule_at: at(5), repeat: { time_unit: 'minutes', frequency: 5 } });
     await schedule.create({ name: 'soon', data: { tag: 'soon' }, schedule_at: at(1) });
@@ -101,7 +103,7 @@ describe('$schedule', () => {
   });
 
   it('passes the schedule data as args.data in the shape of the onScheduledEvent test payload', async () => {
-    const { platform, schedule } = await load(`console.log(JSON.stringify(args));`);
+    const { platform, schedule } = await load(`console.log(JSON.stringify(args));`, { minScheduleLeadMs: 0 });
     const fixture = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'server', 'test_data', 'common', 'onScheduledEvent.json'), 'utf8')) as Record<string, unknown>;
     await schedule.create({ name: 's', data: { ticket_id: 9 }, schedule_at: at(1) });
     await platform.advance(60_000);
@@ -113,11 +115,27 @@ describe('$schedule', () => {
   it('awaits each scheduled handler, which may create the next schedule with the same name', async () => {
     const { platform, schedule } = await load(`
       if (args.data.left > 0) {
-        await $schedule.create({ name: 'chain', data: { left: args.data.left - 1 }, schedule_at: new Date(args.timestamp + 60000).toISOString() });
+        await $schedule.create({ name: 'chain', data: { left: args.data.left - 1 }, schedule_at: new Date(args.timestamp + 5 * 60000).toISOString() });
       }`);
-    await schedule.create({ name: 'chain', data: { left: 2 }, schedule_at: at(1) });
-    expect(await platform.advance(10 * 60_000)).toHaveLength(3);
+    await schedule.create({ name: 'chain', data: { left: 2 }, schedule_at: at(5) });
+    expect(await platform.advance(15 * 60_000)).toHaveLength(3);
     expect(platform.schedulesSnapshot()).toEqual([]);
+  });
+
+  it('refuses a schedule_at less than 5 minutes after the call, one-time or recurring (SPEC §5), and takes exactly 5', async () => {
+    const { schedule } = await load();
+    const soon = new Date(START + 5 * 60_000 - 1).toISOString();
+    await expect(schedule.create({ name: 'a', data: {}, schedule_at: soon })).rejects.toEqual({ status: 400, message: 'schedule_at must be at least 5 minutes from the current time' });
+    await expect(schedule.create({ name: 'r', data: {}, schedule_at: at(1), repeat: { time_unit: 'minutes', frequency: 10 } })).rejects.toEqual({
+      status: 400, message: 'schedule_at must be at least 5 minutes from the current time',
+    });
+    await expect(schedule.create({ name: 'b', data: {}, schedule_at: at(5) })).resolves.toMatchObject({ status: 200 });
+    await expect(schedule.update({ name: 'b', data: {}, schedule_at: at(2) })).rejects.toMatchObject({ status: 400 });
+  });
+
+  it('accepts a sooner schedule_at when fidelity.minScheduleLeadMs relaxes it', async () => {
+    const { schedule } = await load(undefined, { minScheduleLeadMs: 0 });
+    await expect(schedule.create({ name: 'a', data: {}, schedule_at: at(1) })).resolves.toMatchObject({ status: 200 });
   });
 
   it('needs a ManualClock to advance', async () => {

@@ -2,6 +2,9 @@ import { classifyTemplateFailure, parseRetryAfter } from '../../src/remote/class
 import { injixoError } from '../../src/remote/injixo-client';
 import { freshdeskError } from '../../src/remote/freshdesk-client';
 
+/** SPEC §5: the platform's own request limit, as the reworded docs give it. */
+const PLATFORM_LIMIT_REFUSAL = { status: 429, message: 'You have exceeded the limit of 50 requests per minute', errorSource: 'APP' };
+
 describe('classifyTemplateFailure', () => {
   it.each([
     [0, 'transient'],
@@ -33,9 +36,16 @@ describe('classifyTemplateFailure', () => {
     expect(parseRetryAfter(undefined)).toBeUndefined();
   });
 
-  it('tells the platform limit from the remote 429 by the error source', () => {
-    expect(classifyTemplateFailure({ status: 429, errorSource: 'PLATFORM' }).byPlatform).toBe(true);
-    expect(classifyTemplateFailure({ status: 429, errorSource: 'APP' }).byPlatform).toBe(false);
+  it('tells the platform limit from a remote 429 by status and message, since both say errorSource APP', () => {
+    expect(classifyTemplateFailure(PLATFORM_LIMIT_REFUSAL).byPlatform).toBe(true);
+    expect(classifyTemplateFailure({ status: 429, message: 'You have exceeded the limit of 100 requests per minute', errorSource: 'APP' }).byPlatform).toBe(true);
+    expect(classifyTemplateFailure({ status: 429, headers: { 'retry-after': '5' }, response: '{"message":"slow down"}', errorSource: 'APP' }).byPlatform).toBe(false);
+    expect(classifyTemplateFailure({ status: 429, errorSource: 'PLATFORM' }).byPlatform).toBe(false);
+    expect(classifyTemplateFailure({ status: 503, message: PLATFORM_LIMIT_REFUSAL.message, errorSource: 'APP' }).byPlatform).toBe(false);
+  });
+
+  it('gives a 415 (the platform refusing the answer\'s content type) its own kind, never bad_request', () => {
+    expect(classifyTemplateFailure({ status: 415, headers: {}, response: 'Unsupported Media Type', errorSource: 'PLATFORM' }).kind).toBe('unaccepted_answer');
   });
 
   it('copes with errors that are not objects', () => {
@@ -60,12 +70,31 @@ describe('injixoError', () => {
     expect(injixoError({ status: 0, message: 'timeout' }).message).toBe('injixo did not answer (timeout)');
   });
 
-  it('reports the platform limit as such', () => {
-    expect(injixoError({ status: 429, errorSource: 'PLATFORM' })).toMatchObject({ code: 'PLATFORM_LIMIT', name: 'PlatformLimitReached', retryable: true });
+  it('reports the platform limit as such, and injixo\'s own 429 as injixo being unavailable', () => {
+    expect(injixoError(PLATFORM_LIMIT_REFUSAL)).toMatchObject({ code: 'PLATFORM_LIMIT', name: 'PlatformLimitReached', retryable: true });
+    expect(injixoError({ status: 429, headers: {}, response: '', errorSource: 'APP' })).toMatchObject({ code: 'INJIXO_UNAVAILABLE', retryable: true });
+  });
+
+  it('keeps a batch whose answer the platform refused (415) for another try, saying it may be a duplicate', () => {
+    const error = injixoError({ status: 415, headers: {}, response: 'Unsupported Media Type', errorSource: 'PLATFORM' });
+    expect(error).toMatchObject({ code: 'UNACCEPTED_ANSWER', name: 'PlatformRefusedAnswer', retryable: true, status: 415 });
+    expect(error.message).toBe("the platform refused injixo's answer (HTTP 415, content type not accepted); the batch is kept and sent again, and may be counted twice if injixo stored it");
   });
 });
 
 describe('freshdeskError', () => {
+  it('tells the platform limit from Freshdesk\'s own rate limit', () => {
+    expect(freshdeskError(PLATFORM_LIMIT_REFUSAL, 'the group list').code).toBe('PLATFORM_LIMIT');
+    expect(freshdeskError({ status: 429, headers: { 'Retry-After': '30' }, errorSource: 'APP' }, 'the group list')).toMatchObject({ code: 'FRESHDESK_RATE_LIMITED', retryAfterSeconds: 30 });
+  });
+
+  it('says the platform refused Freshdesk\'s answer on a 415', () => {
+    expect(freshdeskError({ status: 415 }, 'ticket 7')).toMatchObject({
+      code: 'UNACCEPTED_ANSWER',
+      message: "the platform refused Freshdesk's answer while reading ticket 7 (HTTP 415, content type not accepted); it is read again later",
+    });
+  });
+
   it('names the admin permission and the Groups API for a non-admin key', () => {
     const error = freshdeskError({ status: 403 }, 'the group list');
     expect(error.code).toBe('FRESHDESK_NOT_ADMIN');

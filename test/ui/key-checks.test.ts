@@ -68,10 +68,10 @@ describe('checkInjixoKey and checkFreshdeskKey', () => {
   it('send the typed keys in context, injixo with an empty contact list', async () => {
     const request = invoker(() => Promise.resolve({ status: 200, headers: {}, response: '[]' }));
     await expect(checkInjixoKey(request, 'inj')).resolves.toEqual({ result: 'ok', status: 200 });
-    await expect(checkFreshdeskKey(request, 'fd')).resolves.toEqual({ result: 'ok', status: 200 });
+    await expect(checkFreshdeskKey(request, 'fd', 'acme.freshdesk.com')).resolves.toEqual({ result: 'ok', status: 200 });
     expect(request.calls).toEqual([
       { name: INJIXO_CHECK_TEMPLATE, options: { context: { injixo_api_key: 'inj' }, body: '{"data":[]}' } },
-      { name: FRESHDESK_CHECK_TEMPLATE, options: { context: { freshdesk_api_key: 'fd' } } },
+      { name: FRESHDESK_CHECK_TEMPLATE, options: { context: { freshdesk_api_key: 'fd', freshdesk_host: 'acme.freshdesk.com' } } },
     ]);
   });
 
@@ -79,9 +79,9 @@ describe('checkInjixoKey and checkFreshdeskKey', () => {
     const request = invoker(() => Promise.reject({ status: 401, headers: {}, response: '{"message":"Invalid token"}' }));
     await expect(checkInjixoKey(request, 'inj')).resolves.toEqual({ result: 'rejected', status: 401 });
     const agent = invoker(() => Promise.reject({ status: 403, response: '' }));
-    await expect(checkFreshdeskKey(agent, 'fd')).resolves.toEqual({ result: 'not_admin', status: 403 });
+    await expect(checkFreshdeskKey(agent, 'fd', 'acme.freshdesk.com')).resolves.toEqual({ result: 'not_admin', status: 403 });
     const down = invoker(() => Promise.reject(new Error('socket hang up')));
-    await expect(checkFreshdeskKey(down, 'fd')).resolves.toEqual({ result: 'unavailable', status: 0 });
+    await expect(checkFreshdeskKey(down, 'fd', 'acme.freshdesk.com')).resolves.toEqual({ result: 'unavailable', status: 0 });
   });
 });
 

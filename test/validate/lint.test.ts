@@ -27,7 +27,11 @@ describe('ESLint with the FDK rules', () => {
     ['eqeqeq', 'function run(a) {\n  return a == 1;\n}', 3, "Expected '===' and instead saw '=='."],
     ['no-unused-vars', 'function run() {\n  const unused = 1;\n  return 2;\n}', 3, "'unused' is assigned a value but never used."],
     ['require-await', 'async function run() {\n  return 1;\n}', 2, "Async function 'run' has no 'await' expression."],
-    ['no-process-env', 'function run() {\n  return process.env.KEY;\n}', 3, 'Unexpected use of process.env.'],
+    ['no-eval', 'function run(code) {\n  return eval(code);\n}', 3, '`eval` can be harmful.'],
+    ['no-alert', 'function run() {\n  return alert("x");\n}', 3, "Unexpected alert."],
+    ['no-debugger', 'function run() {\n  debugger;\n  return 1;\n}', 3, "Unexpected 'debugger' statement."],
+    ['no-unreachable', 'function run() {\n  return 1;\n  run();\n}', 4, 'Unreachable code.'],
+    ['no-empty-function', 'function run() {\n  return () => {};\n}', 3, 'Unexpected empty arrow function.'],
     ['no-undef', 'function run(f) {\n  return setTimeout(f, 10);\n}', 3, "'setTimeout' is not defined."],
   ])('reports %s as an error with its line', async (rule, body, line, message) => {
     const { errors } = await lintExtraFile(LIB, serverModule(body));
@@ -38,6 +42,12 @@ describe('ESLint with the FDK rules', () => {
     const { errors } = await lintExtraFile(LIB, serverModule('function run(a) {\n  return a == null;\n}'));
     expect(errors.map((f) => f.rule).sort()).toEqual(['eqeqeq', 'no-eq-null']);
     expect(errors).toContainEqual({ file: LIB, line: 3, rule: 'no-eq-null', message: "Use '===' to compare with null." });
+  });
+
+  it('only warns about process.env, as the FDK does', async () => {
+    const { errors, warnings } = await lintExtraFile(LIB, serverModule('function run() {\n  return process.env.KEY;\n}'));
+    expect(errors.filter((f) => f.rule === 'no-process-env')).toEqual([]);
+    expect(warnings).toContainEqual({ file: LIB, line: 3, rule: 'no-process-env', message: 'Unexpected use of process.env.' });
   });
 
   it('only warns when a function is more complex than 7', async () => {
@@ -83,14 +93,15 @@ describe('fdk/no-unhandled-promise', () => {
     ['a computed member call', '$db["set"]("k", 1);', '$db["set"]', 3],
     ['an optional call', '$db?.set("k", 1);', '$db?.set', 3],
     ['a chained entity call', '$db.entity("e").create({});', '$db.entity("e").create', 3],
-  ])('reports a platform call left floating in %s', async (_what, statement, call, line) => {
-    const { errors } = await lintExtraFile(LIB, serverModule(`function run(payload) {\n  ${statement}\n  return payload;\n}`));
-    expect(errors).toEqual([{ file: LIB, line, rule: 'fdk/no-unhandled-promise', message: MESSAGE(call) }]);
+  ])('warns about a platform call left floating in %s (a warning, as in the FDK)', async (_what, statement, call, line) => {
+    const { errors, warnings } = await lintExtraFile(LIB, serverModule(`function run(payload) {\n  ${statement}\n  return payload;\n}`));
+    expect(errors).toEqual([]);
+    expect(warnings).toEqual([{ file: LIB, line, rule: 'fdk/no-unhandled-promise', message: MESSAGE(call) }]);
   });
 
-  it('reports a floating client.request call in a frontend script', async () => {
-    const { errors } = await lintExtraFile(APP, 'function load() {\n  client.request.invoke("getStatus", {});\n}\nload();\n');
-    expect(errors).toEqual([{ file: APP, line: 2, rule: 'fdk/no-unhandled-promise', message: MESSAGE('client.request.invoke') }]);
+  it('warns about a floating client.request call in a frontend script', async () => {
+    const { warnings } = await lintExtraFile(APP, 'function load() {\n  client.request.invoke("getStatus", {});\n}\nload();\n');
+    expect(warnings).toEqual([{ file: APP, line: 2, rule: 'fdk/no-unhandled-promise', message: MESSAGE('client.request.invoke') }]);
   });
 
   it('accepts awaited, returned, chained, assigned and passed-on calls', async () => {
@@ -108,12 +119,41 @@ describe('fdk/no-unhandled-promise', () => {
       '  return $db.update("f", "increment", { n: 1 });',
       '}',
     ].join('\n');
-    const { errors } = await lintExtraFile(LIB, serverModule(body));
+    const { errors, warnings } = await lintExtraFile(LIB, serverModule(body));
     expect(errors).toEqual([]);
+    expect(warnings).toEqual([]);
+  });
+});
+
+describe('the FDK parser level (.fdk/configs.json javascript.ecma_version, default 2020)', () => {
+  const ES2022_CLASS_FIELD = "'use strict';\nclass Box {\n  size = 1;\n}\nexports.run = Box;\n";
+
+  it('refuses built code with syntax newer than ES2020 when no level is configured', async () => {
+    const { errors } = await lintExtraFile(LIB, ES2022_CLASS_FIELD);
+    expect(errors).toEqual([{ file: LIB, line: 3, rule: 'parsing-error', message: 'Parsing error: Unexpected token =' }]);
+  });
+
+  it('accepts that syntax when .fdk/configs.json raises the level', async () => {
+    const { errors } = await lintExtraFile(LIB, ES2022_CLASS_FIELD, (dir) => writeFile(dir, '.fdk/configs.json', JSON.stringify({ javascript: { ecma_version: 2022 } })));
+    expect(errors).toEqual([]);
+  });
+
+  it('reads server.js exports at the configured level too', async () => {
+    const report = await validateBroken((dir) => writeFile(dir, 'server/server.js', 'exports = {\n  onAppInstall(args) { return args?.x ?? (args.y ||= 1); }\n};\n'));
+    expect(report.errors).toContainEqual(expect.objectContaining({ file: 'server/server.js', rule: 'server-exports', line: 2 }));
   });
 });
 
 describe('fdk/no-dependency-mismatch', () => {
+  it('reports a package manifest.json declares that no server file requires', async () => {
+    const report = await validateBroken((dir) => editJson(dir, 'manifest.json', (m) => {
+      m['dependencies'] = { ...(m['dependencies'] ?? {}), 'left-pad': '1.3.0' };
+    }), { lint: true });
+    expect(report.errors.filter((f) => f.file === 'manifest.json')).toEqual([
+      { file: 'manifest.json', rule: 'fdk/no-dependency-mismatch', message: "'left-pad' is declared in manifest.json dependencies but no server file requires it." },
+    ]);
+  });
+
   it('reports a required package that manifest.json does not declare', async () => {
     const { errors } = await lintExtraFile(LIB, "'use strict';\nconst _ = require('lodash/fp');\nexports.run = _;\n");
     expect(errors).toEqual([{ file: LIB, line: 2, rule: 'fdk/no-dependency-mismatch', message: "'lodash' is required but not declared in manifest.json dependencies." }]);

@@ -25,13 +25,23 @@ describe('config/requests.json checks', () => {
     expect(messages).toEqual([`requests-schema: Request template '${name}' schema must NOT have additional properties 'body'`]);
   });
 
-  it('requires method, host and path', async () => {
+  it('requires method and host', async () => {
     const { name, messages } = await findingsForTemplate((t) => { t['schema'] = { protocol: 'https' }; });
     expect(messages).toEqual([
       `requests-schema: Request template '${name}' schema must have required property 'method'`,
       `requests-schema: Request template '${name}' schema must have required property 'host'`,
-      `requests-schema: Request template '${name}' schema must have required property 'path'`,
     ]);
+  });
+
+  it.each([
+    ['no path (the docs default it to /)', (t: JsonObject) => { delete t['schema']['path']; }],
+    ['every documented option at its bounds', (t: JsonObject) => { t['options'] = { maxAttempts: 5, retryDelay: 1500 }; }],
+    ['the smallest documented options', (t: JsonObject) => { t['options'] = { maxAttempts: 1, retryDelay: 0 }; }],
+    ['an OAuth template option', (t: JsonObject) => { t['options'] = { oauth: 'github' }; }],
+    ['a query without headers', (t: JsonObject) => { delete t['schema']['headers']; t['schema']['query'] = { page: '<%= context.page %>' }; }],
+  ])('accepts %s', async (_what, edit) => {
+    const { messages } = await findingsForTemplate(edit);
+    expect(messages).toEqual([]);
   });
 
   it.each([

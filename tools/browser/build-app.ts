@@ -85,8 +85,9 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<BuiltFile
       bundle: true,
       format: 'iife',
       platform: 'browser',
-      // Native class fields and ?? keep the output close to the source; Freshworks supports evergreen browsers.
-      target: 'es2022',
+      // `fdk validate` parses app/ at .fdk/configs.json javascript.ecma_version (FDK default 2020):
+      // class fields and other later syntax must be lowered (SPEC §5).
+      target: 'es2020',
       charset: 'utf8',
       legalComments: 'none',
       write: false,

@@ -112,7 +112,16 @@ export function standaloneModule(registry: ValidatorRegistry, requireCompiled: (
     exportsById[id] = id;
   }
   if (jsonById.size === 0) throw new Error('build: no schema was given to createValidator');
-  return `${STANDALONE_HEADER}${standaloneCode(ajv, exportsById)}\n`;
+  return `${STANDALONE_HEADER}${dropDeadBreaks(standaloneCode(ajv, exportsById))}\n`;
+}
+
+/**
+ * ajv's generated code leaves a `break;` right after `return false;` in additionalProperties
+ * loops; `fdk validate` reports that as `no-unreachable`, an error (SPEC §5). The statement can
+ * never run, so removing it changes nothing but the lint result.
+ */
+export function dropDeadBreaks(code: string): string {
+  return code.replace(/(return false;)\s*\nbreak;/g, '$1');
 }
 
 /**

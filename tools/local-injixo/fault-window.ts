@@ -8,12 +8,15 @@
  *   timeout) will retry contacts injixo already has: that is how duplicates happen for real.
  * - `rateLimited`: 429 with `Retry-After: retryAfterSeconds`; nothing is stored.
  * - `reset`: reads the request, then destroys the socket without answering; nothing is stored.
+ * - `contentType`: handles the request normally — contacts ARE stored — but answers with this
+ *   Content-Type; the platform refuses such an answer with 415 (SPEC §5) after injixo stored it.
  */
 export type FaultWindow = { from: number; to: number } & (
   | { kind: 'outage'; status?: OutageStatus }
   | { kind: 'slow'; delayMs: number }
   | { kind: 'rateLimited'; retryAfterSeconds: number }
   | { kind: 'reset' }
+  | { kind: 'contentType'; contentType: string }
 );
 
 export type OutageStatus = 500 | 502 | 503 | 504;
@@ -40,6 +43,9 @@ export function assertFaultWindow(fault: FaultWindow): void {
       }
       return;
     case 'reset':
+      return;
+    case 'contentType':
+      if (fault.contentType.trim() === '') throw new Error('FaultWindow contentType: contentType must not be empty');
       return;
   }
 }

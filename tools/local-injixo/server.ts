@@ -173,6 +173,10 @@ export async function startLocalInjixo(options: LocalInjixoOptions): Promise<Loc
     }
     const reply = acceptContactEvents(req, received, at);
     log(reply.status, reply.stored);
+    if (fault?.kind === 'contentType') {
+      sendJson(res, { ...reply, headers: { ...reply.headers, 'Content-Type': fault.contentType } });
+      return;
+    }
     if (fault?.kind !== 'slow') {
       sendJson(res, reply);
       return;

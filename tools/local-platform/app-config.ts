@@ -19,6 +19,8 @@ export interface AppConfig {
   functions: Set<string>;
   dependencies: Set<string>;
   secureIparams: Set<string>;
+  /** The manifest's product modules (every module but common), for currentHost.subscribed_modules. */
+  productModules: string[];
 }
 
 function readJson(file: string, fallback: unknown): unknown {
@@ -61,6 +63,7 @@ export function readAppConfig(appDir: string): AppConfig {
     requestTemplates: isPlainObject(requests) ? requests : {},
     functions: new Set(Object.keys(objectAt(common, 'functions'))),
     dependencies: new Set(Object.keys(objectAt(manifest, 'dependencies'))),
+    productModules: Object.keys(modules).filter((m) => m !== 'common'),
     secureIparams,
   };
 }

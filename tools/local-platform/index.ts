@@ -17,6 +17,7 @@ import { AppSandbox } from './sandbox';
 import { Scheduler, type ScheduleRecord } from './scheduler';
 import { renderTemplate } from './template-renderer';
 import {
+  DEFAULT_FIDELITY,
   DEFAULT_LIMITS,
   PlatformCallError,
   isPlainObject,
@@ -25,6 +26,7 @@ import {
   type LedgerEntry,
   type LedgerKind,
   type LogLine,
+  type PlatformFidelity,
   type PlatformLimits,
   type RenderedData,
 } from './types';
@@ -44,15 +46,45 @@ export interface LocalPlatformOptions {
   /** Template host → local base URL, e.g. {'api.injixo.com': 'http://127.0.0.1:4321'}. */
   hostMap?: Record<string, string>;
   clock?: Clock;
-  account?: { id?: string; domain?: string; region?: string };
+  /**
+   * `freshdeskUrl`: what currentHost.endpoint_urls.freshdesk says (default `https://<domain>`),
+   * to try the shapes an account URL may take (trailing slash, …).
+   */
+  account?: { id?: string; domain?: string; region?: string; freshdeskUrl?: string };
   limits?: Partial<PlatformLimits>;
+  /**
+   * The behaviours no Freshworks source settles, strict by default (see PlatformFidelity and
+   * README "What we assume about the platform"): e.g. `{minScheduleLeadMs: 0}` to allow sooner schedules.
+   */
+  fidelity?: Partial<PlatformFidelity>;
   onLog?: (line: LogLine) => void;
   /**
-   * Run these handlers (the app's TypeScript sources, `src/platform/handlers.ts`) in this
+   * Run these handlers (the app's TypeScript sources, `src/entry/handlers.ts`) in this
    * process instead of the built server.js in the sandbox: the same services, limits and
    * ledger, but the code is the one jest measures for coverage. Fidelity tests leave it unset.
    */
   inProcessHandlers?: Record<string, (args: never, platform: never) => unknown>;
+}
+
+/** How the platform delivers one product event (see trigger()). */
+export interface DeliveryOptions {
+  /**
+   * Deliver the same event (same payload, same args) again this many clock ms later, during
+   * advance(): product events may come twice (SPEC §5, nothing documents at-least-once or not).
+   */
+  redeliverAfterMs?: number;
+}
+
+/** One product event of a batch given to triggerOutOfOrder(). */
+export interface EventToDeliver {
+  event: string;
+  data: unknown;
+}
+
+interface PendingRedelivery {
+  at: number;
+  event: string;
+  args: Record<string, unknown>;
 }
 
 export type SetupOutcome = { ok: true } | { ok: false; message: string };
@@ -134,6 +166,8 @@ export class LocalPlatform {
   private readonly requestLimiter: SlidingWindowLimiter;
   private readonly kvLimiter: SlidingWindowLimiter;
   private readonly limits: PlatformLimits;
+  readonly fidelity: PlatformFidelity;
+  private redeliveries: PendingRedelivery[] = [];
   private readonly account: { id: string; domain: string; region: string };
   private readonly hostScope: Scope = { invocationId: 0, handler: '(host)', crashed: false, dead: false };
   private iparams: Record<string, unknown>;
@@ -149,14 +183,15 @@ export class LocalPlatform {
     private readonly options: LocalPlatformOptions,
   ) {
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
+    this.fidelity = { ...DEFAULT_FIDELITY, ...options.fidelity };
     this.account = {
       id: options.account?.id ?? '1',
       domain: options.account?.domain ?? 'acme.freshdesk.com',
       region: options.account?.region ?? 'US',
     };
     this.iparams = this.acceptIparams(options.iparams);
-    this.kv = new KvStore(clock);
-    this.scheduler = new Scheduler(clock);
+    this.kv = new KvStore(clock, this.fidelity.fdkUpdateSemantics);
+    this.scheduler = new Scheduler(clock, this.fidelity.minScheduleLeadMs);
     this.requestLimiter = new SlidingWindowLimiter(clock, this.limits.requestsPerMinute);
     this.kvLimiter = new SlidingWindowLimiter(clock, this.limits.kvOpsPerMinute);
   }
@@ -194,12 +229,42 @@ export class LocalPlatform {
 
   // ---- events -------------------------------------------------------------------------------
 
-  /** Fires a product or app event by its event name (e.g. 'onTicketCreate') with a real-shaped payload. */
-  async trigger(event: string, data?: unknown, extra: Record<string, unknown> = {}): Promise<InvocationResult> {
+  /**
+   * Fires a product or app event by its event name (e.g. 'onTicketCreate') with a real-shaped
+   * payload. `delivery.redeliverAfterMs` delivers the very same args again that much later on
+   * the clock (fired by advance(), in time order with the schedules).
+   */
+  async trigger(event: string, data?: unknown, extra: Record<string, unknown> = {}, delivery: DeliveryOptions = {}): Promise<InvocationResult> {
     const handler = this.handlerFor(event);
     const args: Record<string, unknown> = { ...this.baseArgs(event), ...(data === undefined ? {} : { data }), ...extra };
     this.checkPayload(event, data);
+    if (delivery.redeliverAfterMs !== undefined) {
+      this.redeliveries.push({ at: this.clock.now() + delivery.redeliverAfterMs, event, args: JSON.parse(JSON.stringify(args)) as Record<string, unknown> });
+    }
     return await this.invoke(event, handler, args, SETUP_EVENTS.has(event) ? 'setup' : 'event');
+  }
+
+  /**
+   * Delivers a batch of product events in the order `order` gives (indexes into `events`;
+   * default: last first), each with the args it would have had at this moment — the platform
+   * documents no ordering (SPEC §5). Results come back in delivery order.
+   */
+  async triggerOutOfOrder(events: readonly EventToDeliver[], order: readonly number[] = events.map((_, i) => events.length - 1 - i)): Promise<InvocationResult[]> {
+    const sorted = [...order].sort((a, b) => a - b);
+    if (sorted.length !== events.length || sorted.some((v, i) => v !== i)) {
+      throw new Error('local platform: triggerOutOfOrder needs an order that names every event exactly once');
+    }
+    const results: InvocationResult[] = [];
+    for (const index of order) {
+      const item = events[index] as EventToDeliver;
+      results.push(await this.trigger(item.event, item.data));
+    }
+    return results;
+  }
+
+  /** Redeliveries still waiting for advance(), earliest first. */
+  pendingRedeliveries(): Array<{ at: number; event: string }> {
+    return [...this.redeliveries].sort((a, b) => a.at - b.at).map(({ at, event }) => ({ at, event }));
   }
 
   /** Runs a server/test_data JSON file as-is, with this installation's iparams merged in. */
@@ -268,7 +333,17 @@ export class LocalPlatform {
     if (typeof clock.advanceTo !== 'function') throw new Error('local platform: advance() needs a ManualClock');
     const target = this.clock.now() + ms;
     const results: InvocationResult[] = [];
-    for (let due = this.scheduler.takeNextDue(target); due; due = this.scheduler.takeNextDue(target)) {
+    for (;;) {
+      const scheduleAt = this.scheduler.peekNextDue(target);
+      const redelivery = this.nextRedelivery(target);
+      if (redelivery && (scheduleAt === undefined || redelivery.at < scheduleAt)) {
+        this.redeliveries = this.redeliveries.filter((r) => r !== redelivery);
+        clock.advanceTo(redelivery.at);
+        results.push(await this.invoke(redelivery.event, this.handlerFor(redelivery.event), redelivery.args, 'event'));
+        continue;
+      }
+      const due = this.scheduler.takeNextDue(target);
+      if (!due) break;
       clock.advanceTo(due.nextRunAt);
       const handler = this.config.eventHandlers.get('onScheduledEvent');
       if (handler) {
@@ -277,6 +352,12 @@ export class LocalPlatform {
     }
     clock.advanceTo(target);
     return results;
+  }
+
+  private nextRedelivery(until: number): PendingRedelivery | undefined {
+    let next: PendingRedelivery | undefined;
+    for (const r of this.redeliveries) if (r.at <= until && (!next || r.at < next.at)) next = r;
+    return next;
   }
 
   // ---- inspection ---------------------------------------------------------------------------
@@ -348,9 +429,17 @@ export class LocalPlatform {
       event,
       region: this.account.region,
       timestamp: APP_EVENTS.has(event) ? now : now / 1000,
-      currentHost: { endpoint_urls: { freshdesk: `https://${this.account.domain}` } },
+      // architecture/current_host.md: the modules the account subscribes to and the product URLs.
+      currentHost: { subscribed_modules: [...this.config.productModules], endpoint_urls: { freshdesk: this.freshdeskUrl() } },
+      // The FDK's local event payloads carry the app's settings beside iparams; ours has none. [assumption]
+      app_settings: {},
       iparams: { ...this.iparams },
     };
+  }
+
+  /** The account URL as documented: https://<domain> (architecture/current_host.md). */
+  private freshdeskUrl(): string {
+    return this.options.account?.freshdeskUrl ?? `https://${this.account.domain.replace(/^https?:\/\//i, '')}`;
   }
 
   private async runSetup(event: string): Promise<SetupOutcome> {
@@ -469,12 +558,14 @@ export class LocalPlatform {
       iparams: this.iparams,
       secureIparams: this.config.secureIparams,
       context: isPlainObject(opts.context) ? opts.context : {},
-      endpointUrls: { freshdesk: `https://${this.account.domain}` },
+      endpointUrls: { freshdesk: this.freshdeskUrl() },
+      strictHost: this.fidelity.strictHost,
     });
     return sendRequest(rendered, opts.body, {
       hostMap: this.options.hostMap ?? {},
       timeoutMs: this.limits.requestTimeoutMs,
       retryDelayScale: this.limits.retryDelayScale,
+      checkResponseContentType: this.fidelity.checkResponseContentType,
     });
   }
 

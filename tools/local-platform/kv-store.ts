@@ -84,7 +84,7 @@ function removePath(target: Record<string, unknown>, parts: string[]): void {
 export class KvStore {
   private readonly entries = new Map<string, Entry>();
 
-  constructor(private readonly clock: Clock) {}
+  constructor(private readonly clock: Clock, private readonly fdkUpdateSemantics: boolean = true) {}
 
   private live(key: string): Entry | undefined {
     const entry = this.entries.get(key);
@@ -154,18 +154,24 @@ export class KvStore {
       }
       case 'set': {
         if (blankObject) rejectWith(400, 'Attributes object cannot be empty and should be of type JSON or Array');
-        // Set and remove on a missing key are not documented; we refuse them like get. [assumption]
-        if (!current) rejectWith(404, 'Record not found', 'error');
+        // FDK semantics (fidelity.fdkUpdateSemantics): a missing key is created, as increment and
+        // append do (keyvalue-store-docs.md). Otherwise refused like get.
+        if (!current && !this.fdkUpdateSemantics) rejectWith(404, 'Record not found', 'error');
+        const target = current ?? {};
         for (const [path, value] of Object.entries(attributes)) {
-          setPath(current, splitPath(path), normalizeValue(value));
+          setPath(target, splitPath(path), normalizeValue(value));
         }
-        return current;
+        return target;
       }
       case 'remove': {
         if (!Array.isArray(attributes) || attributes.length === 0) {
           rejectWith(400, 'The attributes object passed to remove action should be of type array');
         }
-        if (!current) rejectWith(404, 'Record not found', 'error');
+        // FDK semantics: there is nothing to remove from, a bad request (400); the wording is ours. [assumption]
+        if (!current) {
+          if (this.fdkUpdateSemantics) rejectWith(400, 'The key to remove attributes from does not exist', 'error');
+          rejectWith(404, 'Record not found', 'error');
+        }
         for (const path of attributes) removePath(current, splitPath(path));
         return current;
       }

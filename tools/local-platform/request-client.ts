@@ -10,7 +10,7 @@
  */
 import * as http from 'node:http';
 import * as https from 'node:https';
-import type { RenderedRequest } from './template-renderer';
+import { isSupportedContentType, type RenderedRequest } from './template-renderer';
 import { PlatformCallError } from './types';
 
 export interface TemplateResponse {
@@ -24,6 +24,8 @@ export interface SendOptions {
   timeoutMs: number;
   /** Real ms to wait = template retryDelay × scale. */
   retryDelayScale: number;
+  /** fidelity.checkResponseContentType: refuse an answer whose Content-Type the platform does not accept. */
+  checkResponseContentType: boolean;
 }
 
 type Attempt =
@@ -107,6 +109,15 @@ export async function sendRequest(req: RenderedRequest, body: string | undefined
     last = await attemptOnce(url, req, body, options.timeoutMs);
   } while (attempts < req.maxAttempts && retryable(last));
 
+  const contentType = last.kind === 'response' ? last.headers['content-type'] : undefined;
+  if (options.checkResponseContentType && contentType !== undefined && !isSupportedContentType(contentType)) {
+    // SPEC §5: the platform answers 415 when the response's content type is not one it accepts —
+    // although the remote received the request and answered. Status text and errorSource are ours. [assumption]
+    throw new PlatformCallError(
+      { status: 415, headers: {}, response: 'Unsupported Media Type', errorSource: 'PLATFORM', attempts, message: `Unsupported content type in the response: ${contentType}` },
+      'error',
+    );
+  }
   if (last.kind === 'response' && last.status >= 200 && last.status < 300) {
     return { status: last.status, headers: last.headers, response: last.body, attempts };
   }

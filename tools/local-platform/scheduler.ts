@@ -56,7 +56,8 @@ function parseRepeat(repeat: unknown): ValidSpec['repeat'] {
 export class Scheduler {
   private readonly schedules = new Map<string, ScheduleRecord>();
 
-  constructor(private readonly clock: Clock) {}
+  /** `minLeadMs`: how far after the call `schedule_at` must lie (fidelity.minScheduleLeadMs). */
+  constructor(private readonly clock: Clock, private readonly minLeadMs: number = 0) {}
 
   private validate(spec: unknown): ValidSpec {
     const name = parseName(spec);
@@ -66,6 +67,10 @@ export class Scheduler {
     const scheduleAt = typeof s.schedule_at === 'string' ? Date.parse(s.schedule_at) : Number.NaN;
     if (Number.isNaN(scheduleAt)) rejectWith(400, 'schedule_at must be an ISO-8601 date-time');
     if (scheduleAt <= this.clock.now()) rejectWith(400, 'schedule_at must be a time in the future');
+    // SPEC §5: at least 5 minutes after the call. The wording of the refusal is ours. [assumption]
+    if (scheduleAt - this.clock.now() < this.minLeadMs) {
+      rejectWith(400, `schedule_at must be at least ${Math.ceil(this.minLeadMs / 60_000)} minutes from the current time`);
+    }
     return { name, data: s.data, scheduleAt, repeat: parseRepeat(s.repeat) };
   }
 
@@ -117,6 +122,13 @@ export class Scheduler {
     const name = parseName(query);
     if (!this.schedules.delete(name)) rejectWith(404, 'Schedule not found', 'error');
     return { status: 200, message: 'Schedule deleted successfully' };
+  }
+
+  /** When the earliest schedule falls due, if one does at or before `until`; nothing changes. */
+  peekNextDue(until: number): number | undefined {
+    let next: number | undefined;
+    for (const s of this.schedules.values()) if (s.nextRunAt <= until && (next === undefined || s.nextRunAt < next)) next = s.nextRunAt;
+    return next;
   }
 
   /**

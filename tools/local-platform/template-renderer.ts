@@ -14,6 +14,8 @@ export interface RenderInput {
   context: Record<string, unknown>;
   /** e.g. {freshdesk: 'https://acme.freshdesk.com'} */
   endpointUrls: Record<string, string>;
+  /** fidelity.strictHost: render current_host as given (https://…); false strips scheme and slash. */
+  strictHost: boolean;
 }
 
 export interface RenderedRequest {
@@ -28,11 +30,17 @@ export interface RenderedRequest {
 }
 
 const METHODS = new Set(['GET', 'POST', 'PUT', 'DELETE', 'PATCH']);
-// api/request-method-docs.md: the Content-Types a template may declare.
-const CONTENT_TYPES = new Set([
+// api/request-method-docs.md: the Content-Types the platform supports. The same list decides
+// which response types it accepts (SPEC §5: 415 otherwise). [assumption: one list for both]
+export const CONTENT_TYPES = new Set([
   'application/json', 'application/xml', 'text/html', 'text/xml', 'application/jsonp',
-  'text/plain', 'text/javascript', 'application/javascript', 'application/vnd.api+json',
+  'text/plain', 'text/javascript', 'application/vnd.api+json',
 ]);
+
+/** True when a Content-Type header value names one of the supported media types (parameters ignored). */
+export function isSupportedContentType(value: string): boolean {
+  return CONTENT_TYPES.has((value.split(';')[0] ?? '').trim().toLowerCase());
+}
 const SCHEMA_KEYS = new Set(['protocol', 'method', 'host', 'path', 'headers', 'query']);
 
 /** The platform's runtime validation failure (errors/request-method-errors.md). */
@@ -95,8 +103,10 @@ function evaluate(expr: string, field: string, input: RenderInput): string {
       if (!m) throw substitutionError(`unsupported expression <%= ${expr.trim()} %> in ${field}`);
       if (m[1] !== undefined || m[2] !== undefined) return m[1] ?? m[2] ?? '';
       if (m[5] !== undefined) {
-        // current_host gives the account URL; a template host is a bare FQDN, so the scheme goes.
-        return scalar(input.endpointUrls[m[5]], `current_host.endpoint_urls.${m[5]}`).replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').replace(/\/+$/, '');
+        const url = scalar(input.endpointUrls[m[5]], `current_host.endpoint_urls.${m[5]}`);
+        // Documented as the account URL with https:// (architecture/current_host.md), which the
+        // host check then refuses. Only the relaxed mode strips it, as nothing documents. [assumption]
+        return input.strictHost ? url : url.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').replace(/\/+$/, '');
       }
       const name = m[4] as string;
       if (m[3] === 'context') return scalar(input.context[name], `context.${name}`);
@@ -163,7 +173,7 @@ export function renderTemplate(template: unknown, input: RenderInput): RenderedR
   if (!path.startsWith('/')) throw validationError('/schema/path', "must start with '/'");
   const headers = renderMap(schema.headers, '/schema/headers', input);
   const contentType = Object.entries(headers).find(([k]) => k.toLowerCase() === 'content-type')?.[1];
-  if (contentType !== undefined && !CONTENT_TYPES.has((contentType.split(';')[0] ?? '').trim().toLowerCase())) {
+  if (contentType !== undefined && !isSupportedContentType(contentType)) {
     throw new PlatformCallError({ status: 415, headers: {}, response: 'Unsupported content type', errorSource: 'APP', attempts: 1, message: `Unsupported content type: ${contentType}` }, 'rejected');
   }
   return { method, protocol, host, path, headers, query: renderMap(schema.query, '/schema/query', input), ...readOptions(template && (template as Record<string, unknown>).options) };

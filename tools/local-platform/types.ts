@@ -60,6 +60,46 @@ export const DEFAULT_LIMITS: PlatformLimits = {
   retryDelayScale: 1,
 };
 
+/**
+ * Every behaviour of the local platform that no Freshworks source settles, or that we chose the
+ * strict reading of, in one place (README "What we assume about the platform"). Defaults are the
+ * strict choice; a test that needs otherwise says so through `LocalPlatform.load({fidelity})`.
+ */
+export interface PlatformFidelity {
+  /**
+   * A one-time `schedule_at` must be at least this far after the call (ms). Default 5 minutes:
+   * Freshworks' scheduled-events docs of the other products; the v3.0 page does not contradict
+   * it (SPEC §5). 0 accepts any future time.
+   */
+  minScheduleLeadMs: number;
+  /**
+   * true (default): `current_host.endpoint_urls.freshdesk` renders as the documented
+   * `https://<account>` URL and a rendered `host` that is not a bare FQDN is refused with 400
+   * "runtime validation failed." (api/request-method-docs.md; architecture/current_host.md).
+   * false: the scheme and a trailing slash are dropped, as if the platform stripped them — nothing
+   * documents that it does. [assumption either way]
+   */
+  strictHost: boolean;
+  /**
+   * true (default): a response whose Content-Type is not one the platform accepts rejects with
+   * 415, although the remote answered (SPEC §5). A response without Content-Type passes. [assumption: which types]
+   */
+  checkResponseContentType: boolean;
+  /**
+   * true (default): `update(key, 'set')` on a missing key creates it and `update(key, 'remove')`
+   * on a missing key answers 400, as the FDK's local store does (SPEC §5, issue 10).
+   * false: both reject with 404 like `get`.
+   */
+  fdkUpdateSemantics: boolean;
+}
+
+export const DEFAULT_FIDELITY: PlatformFidelity = {
+  minScheduleLeadMs: 5 * 60_000,
+  strictHost: true,
+  checkResponseContentType: true,
+  fdkUpdateSemantics: true,
+};
+
 /** What `renderData(error, data)` was called with. */
 export interface RenderedData {
   error: unknown;

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isObject, objectAt } from './check-manifest';
+import { readEcmaVersion } from './ecma-version';
 import type { FindingSink } from './findings';
 import { listFiles } from './list-files';
 import { readExportedHandlers } from './parse-script';
@@ -30,7 +31,7 @@ export function checkHandlers(appDir: string, modules: Record<string, unknown>, 
     sink.error('server/server.js', 'server-exports', 'Mandatory file(s) missing: server/server.js (run npm run build)');
     return;
   }
-  const exported = readExportedHandlers(fs.readFileSync(serverFile, 'utf8'));
+  const exported = readExportedHandlers(fs.readFileSync(serverFile, 'utf8'), readEcmaVersion(appDir));
   if (!exported.ok) {
     sink.error('server/server.js', 'server-exports', exported.message, exported.line);
     return;

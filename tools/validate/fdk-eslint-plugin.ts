@@ -95,6 +95,16 @@ export function packageName(specifier: string): string {
   return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : (parts[0] ?? specifier);
 }
 
+/** The npm package a `require('x')` call loads; undefined for anything else (relative paths too). */
+export function requiredPackage(node: Node): string | undefined {
+  if (node.type !== 'CallExpression') return undefined;
+  const [first] = node.arguments;
+  if (node.callee.type !== 'Identifier' || node.callee.name !== 'require' || first?.type !== 'Literal') return undefined;
+  const specifier = first.value;
+  if (typeof specifier !== 'string' || specifier.startsWith('.') || specifier.startsWith('/')) return undefined;
+  return packageName(specifier);
+}
+
 const noDependencyMismatch: Rule.RuleModule = {
   meta: {
     type: 'problem',
@@ -115,12 +125,8 @@ const noDependencyMismatch: Rule.RuleModule = {
     // The FDK lints server code as CommonJS scripts, so `require` is the only way in.
     return {
       CallExpression(node) {
-        const [first] = node.arguments;
-        if (node.callee.type !== 'Identifier' || node.callee.name !== 'require' || first?.type !== 'Literal') return;
-        const specifier = first.value;
-        if (typeof specifier !== 'string' || specifier.startsWith('.') || specifier.startsWith('/')) return;
-        const name = packageName(specifier);
-        if (!declared.has(name)) context.report({ node, messageId: 'undeclared', data: { name } });
+        const name = requiredPackage(node);
+        if (name !== undefined && !declared.has(name)) context.report({ node, messageId: 'undeclared', data: { name } });
       },
     };
   },

@@ -2,25 +2,34 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ESLint, type Linter } from 'eslint';
 import globals from 'globals';
-import { fdkPlugin } from './fdk-eslint-plugin';
+import { readEcmaVersion } from './ecma-version';
+import { fdkPlugin, requiredPackage } from './fdk-eslint-plugin';
 import type { FindingSink } from './findings';
 import { listFiles } from './list-files';
+import { parseScript, walkNodes } from './parse-script';
 
 /**
- * The rules `fdk validate` applies to the app's JavaScript (SPEC §5; marketplace skills
- * errors/error-catalog.md, "Code Quality Errors"). Complexity is the one the FDK only warns about.
+ * The rules `fdk validate` applies to the app's JavaScript, with the FDK's severities (SPEC §5;
+ * marketplace skills errors/error-catalog.md, "Code Quality Errors"; the FDK lint configuration
+ * as found in public copies): `complexity`, `no-process-env` and `fdk/no-unhandled-promise` only
+ * warn, everything else is an error.
  */
-const FDK_RULES: Linter.RulesRecord = {
+export const FDK_RULES: Linter.RulesRecord = {
   'no-unused-vars': ['error', { args: 'after-used', argsIgnorePattern: '^_', caughtErrors: 'none' }],
   eqeqeq: 'error',
   'no-eq-null': 'error',
   'require-await': 'error',
   'no-var': 'error',
   'prefer-const': 'error',
-  'no-process-env': 'error',
+  'no-eval': 'error',
+  'no-alert': 'error',
+  'no-debugger': 'error',
+  'no-unreachable': 'error',
+  'no-empty-function': 'error',
+  'no-process-env': 'warn',
   complexity: ['warn', 7],
   'no-undef': 'error',
-  'fdk/no-unhandled-promise': 'error',
+  'fdk/no-unhandled-promise': 'warn',
 };
 
 /** Exactly the names the serverless sandbox provides: no process, Buffer or timers (SPEC §6). */
@@ -53,6 +62,7 @@ export function listLintTargets(appDir: string): string[] {
 export async function lintApp(appDir: string, dependencies: string[], sink: FindingSink): Promise<void> {
   const targets = listLintTargets(appDir);
   if (targets.length === 0) return;
+  const ecmaVersion = readEcmaVersion(appDir);
   const eslint = new ESLint({
     cwd: appDir,
     overrideConfigFile: true,
@@ -61,14 +71,14 @@ export async function lintApp(appDir: string, dependencies: string[], sink: Find
       {
         files: ['server/**/*.js'],
         plugins: { fdk: fdkPlugin },
-        languageOptions: { ecmaVersion: 'latest', sourceType: 'script', globals: SERVER_GLOBALS },
+        languageOptions: { ecmaVersion: ecmaVersion, sourceType: 'script', globals: SERVER_GLOBALS },
         rules: { ...FDK_RULES, 'fdk/no-dependency-mismatch': ['error', { dependencies }] },
       },
       {
         files: ['app/**/*.js'],
         plugins: { fdk: fdkPlugin },
         languageOptions: {
-          ecmaVersion: 'latest',
+          ecmaVersion: ecmaVersion,
           sourceType: 'script',
           globals: { ...globals.browser, app: 'readonly', client: 'writable' },
         },
@@ -82,6 +92,33 @@ export async function lintApp(appDir: string, dependencies: string[], sink: Find
       const rule = m.ruleId ?? (m.fatal === true ? 'parsing-error' : 'eslint');
       if (m.severity === 2) sink.error(file, rule, m.message, m.line);
       else sink.warn(file, rule, m.message, m.line);
+    }
+  }
+  checkUnusedDependencies(targets.filter((f) => isServerFile(appDir, f)), dependencies, ecmaVersion, sink);
+}
+
+function isServerFile(appDir: string, file: string): boolean {
+  return path.relative(appDir, file).split(path.sep)[0] === 'server';
+}
+
+/**
+ * The other half of `fdk/no-dependency-mismatch`: a package manifest.json declares but no server
+ * file requires is reported too (SPEC §5) — the platform would install it for nothing. It needs
+ * every server file at once, so it runs after ESLint instead of inside a per-file rule.
+ */
+export function checkUnusedDependencies(serverFiles: string[], dependencies: string[], ecmaVersion: number, sink: FindingSink): void {
+  const required = new Set<string>();
+  for (const file of serverFiles) {
+    const parsed = parseScript(fs.readFileSync(file, 'utf8'), 'script', ecmaVersion);
+    if (!parsed.ok) continue; // ESLint has already reported the parsing error
+    walkNodes(parsed.program, (node) => {
+      const name = requiredPackage(node);
+      if (name !== undefined) required.add(name);
+    });
+  }
+  for (const name of dependencies) {
+    if (!required.has(name)) {
+      sink.error('manifest.json', 'fdk/no-dependency-mismatch', `'${name}' is declared in manifest.json dependencies but no server file requires it.`);
     }
   }
 }

@@ -1,12 +1,16 @@
 import * as espree from 'espree';
 import type { Node, Program } from 'estree';
+import { FDK_DEFAULT_ECMA_VERSION } from './ecma-version';
 
 export type ParseResult = { ok: true; program: Program } | { ok: false; message: string; line: number };
 
-/** Parses JavaScript the way ESLint would (espree, latest syntax), without running it. */
-export function parseScript(source: string, sourceType: 'script' | 'module' = 'script'): ParseResult {
+/**
+ * Parses JavaScript the way ESLint would (espree), without running it, at `ecmaVersion`
+ * (the FDK's configured level, see ecma-version.ts).
+ */
+export function parseScript(source: string, sourceType: 'script' | 'module' = 'script', ecmaVersion: number = FDK_DEFAULT_ECMA_VERSION): ParseResult {
   try {
-    const program = espree.parse(source, { ecmaVersion: 'latest', sourceType, loc: true }) as unknown as Program;
+    const program = espree.parse(source, { ecmaVersion: ecmaVersion as NonNullable<espree.Options['ecmaVersion']>, sourceType, loc: true }) as unknown as Program;
     return { ok: true, program };
   } catch (err) {
     const { message, lineNumber } = err as { message: string; lineNumber?: number };
@@ -44,8 +48,8 @@ export type ExportsResult = { ok: true; names: string[] } | { ok: false; message
  * discovers serverless handlers statically from that literal (SPEC §5; marketplace skills
  * errors/error-catalog.md, "Helper function parsing error").
  */
-export function readExportedHandlers(source: string): ExportsResult {
-  const parsed = parseScript(source);
+export function readExportedHandlers(source: string, ecmaVersion: number = FDK_DEFAULT_ECMA_VERSION): ExportsResult {
+  const parsed = parseScript(source, 'script', ecmaVersion);
   if (!parsed.ok) {
     return { ok: false, message: `Error while parsing file containing serverless functions: ${parsed.message}`, line: parsed.line };
   }

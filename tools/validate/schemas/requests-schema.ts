@@ -16,7 +16,8 @@ export const requestsSchema: SchemaObject = {
     properties: {
       schema: {
         type: 'object',
-        required: ['method', 'host', 'path'],
+        // api/request-method-docs.md: `path` defaults to '/' when it is not given.
+        required: ['method', 'host'],
         properties: {
           protocol: { enum: ['http', 'https'] },
           method: { enum: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] },
