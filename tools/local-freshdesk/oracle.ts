@@ -25,6 +25,13 @@ export interface OracleOptions {
   from?: number;
   /** ms, exclusive; default the world's end. */
   to?: number;
+  /**
+   * Import mode (SPEC §8): what a walk of the Freshdesk API at `importAt` can know. Every
+   * contact is attributed to its ticket's group, source and spam/deleted state as of then (the
+   * API tells only the current ones), named with the groups as of then, and tickets
+   * hard-deleted by then are absent (no listing returns them).
+   */
+  importAt?: number;
 }
 
 /** SPEC §2 rule 8: conversation sources are their own enumeration. */
@@ -88,11 +95,13 @@ export function expectedOfferedContacts(world: World, options: OracleOptions): E
   for (const event of world.timeline(options.from, options.to)) {
     // Rule 3: updates never count.
     if (event.kind === 'ticketUpdated') continue;
-    const ticket = world.ticketAsOf(event.ticketId, event.at);
+    const asOf = options.importAt ?? event.at;
+    const ticket = world.ticketAsOf(event.ticketId, asOf);
+    if (options.importAt !== undefined && !ticket) continue;
     const timestamp = toTimestamp(event.at);
     if (event.kind === 'ticketCreated') {
       if (!ticket) throw new Error(`oracle: ticket ${event.ticketId} is missing at its own creation`);
-      const queue = queueFor(ticket, sourceName(ticket.source), 'tickets', event.at);
+      const queue = queueFor(ticket, sourceName(ticket.source), 'tickets', asOf);
       contacts.push({ ...queue, timestamp, kind: 'tickets', sourceId: ticket.source, ticketId: event.ticketId });
       continue;
     }
@@ -104,7 +113,7 @@ export function expectedOfferedContacts(world: World, options: OracleOptions): E
     if (conversation.private || conversation.source === NOTE_SOURCE || conversation.source === SURVEY_FEEDBACK_SOURCE) continue;
     if (options.replyScope === 'customer' && !conversation.incoming) continue;
     const channel = REPLY_CHANNEL_NAMES[conversation.source] ?? (ticket ? sourceName(ticket.source) : 'unknown');
-    const queue = queueFor(ticket, channel, 'replies', event.at);
+    const queue = queueFor(ticket, channel, 'replies', asOf);
     contacts.push({ ...queue, timestamp, kind: 'replies', sourceId: conversation.source, ticketId: event.ticketId, conversationId });
   }
   return contacts;
