@@ -158,7 +158,7 @@ export function exitFor(error: AppError): { code: number; message: string } {
     case 'FRESHDESK_NOT_ADMIN':
       return { code: EXIT.FRESHDESK_NOT_ADMIN, message: `${error.message}. The Groups API needs the "Manage groups" admin permission: use an Account Administrator's key.` };
     case 'FRESHDESK_UNAVAILABLE':
-      if (error.status !== undefined && error.status >= 400 && error.status < 500) {
+      if (error.status === 404) {
         return { code: EXIT.FRESHDESK_ADDRESS, message: `${error.message}. Check --domain (and --freshdesk-url): it must be the account's Freshdesk address, e.g. acme.freshdesk.com.` };
       }
       return { code: EXIT.UNAVAILABLE, message: `${error.message}. Run again later with the same --state file to continue.` };

@@ -3,7 +3,7 @@
  * (a KV record, ≤ 40 KB: at most one page of pending tickets, ~60 bytes each) and in the CLI's
  * --state file. Everything else (directory, pacing) is rebuilt when a walk resumes.
  */
-import { parseFreshdeskTime } from '../core/time';
+import { parseFreshdeskTime, toUtcIso } from '../core/time';
 
 /** The three listings SPEC §8 needs: normal tickets, then `filter=spam`, then `filter=deleted`. */
 export const LIST_PHASES = ['tickets', 'spam', 'deleted'] as const;
@@ -63,6 +63,14 @@ export function zeroCounters(): ImportCounters {
   return { listCalls: 0, conversationCalls: 0, rateLimited: 0, ticketsRead: 0, ticketContacts: 0, replyContacts: 0, unreadable: 0, vanished: 0 };
 }
 
+/**
+ * `updated_since` as whole UTC seconds: Freshdesk's date inputs take no fractions, and rounding
+ * down only lists more (contacts are still counted by created_at within the exact window).
+ */
+function listingStart(from: string): string {
+  return toUtcIso(from);
+}
+
 /** A fresh walk of [from, to), begun at `startedAt`. Throws on an empty or reversed window. */
 export function startCursor(window: { from: string; to: string }, startedAt: string, perPage: number = MAX_PER_PAGE): ImportCursor {
   if (parseFreshdeskTime(window.from) >= parseFreshdeskTime(window.to)) {
@@ -76,7 +84,7 @@ export function startCursor(window: { from: string; to: string }, startedAt: str
     startedAt,
     perPage,
     phase: 'tickets',
-    since: window.from,
+    since: listingStart(window.from),
     page: 1,
     skipIds: [],
     lastUpdatedAt: null,
@@ -90,7 +98,7 @@ export function startCursor(window: { from: string; to: string }, startedAt: str
 export function nextPhase(cursor: ImportCursor): ImportCursor {
   const index = LIST_PHASES.indexOf(cursor.phase as ListPhase);
   const phase = LIST_PHASES[index + 1] ?? 'done';
-  return { ...cursor, phase, since: cursor.from, page: 1, skipIds: [], lastUpdatedAt: null, lastIds: [] };
+  return { ...cursor, phase, since: listingStart(cursor.from), page: 1, skipIds: [], lastUpdatedAt: null, lastIds: [] };
 }
 
 const PHASE_WEIGHT: Readonly<Record<ListPhase, number>> = { tickets: 0.9, spam: 0.05, deleted: 0.05 };

@@ -40,6 +40,9 @@ export interface PacerState {
   /** Clock ms before which no call may start, and no list call. */
   nextAt: number;
   nextListAt: number;
+  /** When the last call (and the last list call) started: re-spaced once the real limit is known. */
+  lastSentAt: number;
+  lastListSentAt: number;
 }
 
 export interface PacerCounters {
@@ -57,7 +60,7 @@ export class RatePacer {
     initial?: PacerState,
   ) {
     if (!(share > 0 && share <= 1)) throw new RangeError(`rate share must be in (0, 1], got ${share}`);
-    this.state = initial ? { ...initial } : { total: ASSUMED_TOTAL, nextAt: 0, nextListAt: 0 };
+    this.state = initial ? { ...initial } : { total: ASSUMED_TOTAL, nextAt: 0, nextListAt: 0, lastSentAt: 0, lastListSentAt: 0 };
   }
 
   snapshot(): PacerState {
@@ -78,15 +81,31 @@ export class RatePacer {
   /** Books a call starting at `now`: the next call of each kind is spaced from here. */
   onSend(kind: CallKind, now: number): void {
     this.counters.calls += 1;
-    const start = Math.max(now, this.state.nextAt);
-    this.state.nextAt = start + 60_000 / this.callsPerMinute();
-    if (kind === 'list') this.state.nextListAt = Math.max(now, this.state.nextListAt) + 60_000 / (this.share * ticketListLimitFor(this.state.total));
+    this.state.lastSentAt = Math.max(now, this.state.nextAt);
+    this.state.nextAt = this.state.lastSentAt + this.spacing();
+    if (kind === 'list') {
+      this.state.lastListSentAt = Math.max(now, this.state.nextListAt);
+      this.state.nextListAt = this.state.lastListSentAt + this.listSpacing();
+    }
+  }
+
+  private spacing(): number {
+    return 60_000 / this.callsPerMinute();
+  }
+
+  private listSpacing(): number {
+    return 60_000 / (this.share * ticketListLimitFor(this.state.total));
   }
 
   /** Reads the limit headers of an answer that arrived at `now`; a 429 defers every call. */
   onAnswer(answer: FreshdeskAnswer, now: number): void {
     const total = Number(headerOf(answer.headers, 'x-ratelimit-total'));
-    if (Number.isFinite(total) && total > 0) this.state.total = total;
+    if (Number.isFinite(total) && total > 0 && total !== this.state.total) {
+      // The first answer tells the real limit: space from the last call by it, not the guess.
+      this.state.total = total;
+      this.state.nextAt = this.state.lastSentAt + this.spacing();
+      this.state.nextListAt = this.state.lastListSentAt + this.listSpacing();
+    }
     if (answer.status === 429) {
       this.counters.rateLimited += 1;
       const seconds = Number(headerOf(answer.headers, 'retry-after'));

@@ -208,6 +208,10 @@ export class Step {
     if (answer.status === 404) {
       throw new AppError('FRESHDESK_UNAVAILABLE', 'Freshdesk answered 404 for the ticket list: the Freshdesk address is wrong', { status: 404 });
     }
+    if (answer.status >= 400 && answer.status < 500) {
+      // A refused query (400 validation) is refused again on every page: stop, do not skip on.
+      throw new AppError('FRESHDESK_UNAVAILABLE', `Freshdesk refused the ticket list query (HTTP ${answer.status}): ${answer.body.replace(/\s+/g, ' ').slice(0, 200)}`, { status: answer.status });
+    }
     const items = answer.status >= 200 && answer.status < 300 ? parseJsonBody(answer.body) : undefined;
     if (!Array.isArray(items)) {
       this.problem('page', `ticket list page ${c.page} (${c.phase}, updated since ${c.since}) could not be read: HTTP ${answer.status}, not a list of tickets`, undefined, c.page);
