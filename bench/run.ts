@@ -3,7 +3,8 @@
  * and the highest sustained event rate with zero loss at the platform's default limits.
  * Prints a readable report and writes the same numbers to .artifacts/bench.json.
  *
- * `tsx bench/run.ts --rate 120 [--in-process]` runs one load-test probe and prints only it.
+ * `tsx bench/run.ts --rate 120 [--in-process]` runs one load-test probe and prints only it;
+ * `tsx bench/run.ts --import-only` runs only the history-import section (bench/run-import.ts).
  * Progress goes to stderr, the report to stdout.
  */
 import * as fs from 'node:fs';
@@ -16,6 +17,7 @@ import { analyzeCalls } from './analyze-calls';
 import { formatProbe, formatReport, type BenchResults, type BenchSettings } from './format-report';
 import { runAtRate, searchMaxRate, type LoadResult } from './run-at-rate';
 import { runDay, type DayResult } from './run-day';
+import { formatImportBench, runImportBench } from './run-import';
 
 const SETTINGS: BenchSettings = {
   day: { seed: 11, ticketsPerDay: 2000, settleMinutes: 30 },
@@ -86,11 +88,12 @@ async function main(): Promise<void> {
     crossChecks,
     calls: analyzeCalls(dayBuilt.profiles, dayBuilt.contacts.delivered),
   };
+  const importBench = await runImportBench(progress);
   results.wallSeconds = (performance.now() - started) / 1000;
-  const report = formatReport(results);
+  const report = `${formatReport(results)}\n\n${formatImportBench(importBench)}`;
   process.stdout.write(`${report}\n`);
   fs.mkdirSync(path.dirname(ARTIFACT), { recursive: true });
-  const json = { ...results, dayBuilt: withoutProfiles(dayBuilt), dayInProcess: withoutProfiles(dayInProcess), report };
+  const json = { ...results, dayBuilt: withoutProfiles(dayBuilt), dayInProcess: withoutProfiles(dayInProcess), importBench, report };
   fs.writeFileSync(ARTIFACT, `${JSON.stringify(json, null, 2)}\n`);
   progress(`wrote ${path.relative(process.cwd(), ARTIFACT)}`);
 }
@@ -106,10 +109,16 @@ function argument(name: string): string | undefined {
   return index === -1 ? undefined : process.argv[index + 1];
 }
 
+async function runImportOnly(): Promise<void> {
+  const bench = await runImportBench(progress);
+  process.stdout.write(`${formatImportBench(bench)}\n`);
+}
+
 const rateArgument = argument('--rate');
 const rate = rateArgument === undefined ? undefined : Number(rateArgument);
 if (rate !== undefined && !(rate > 0)) throw new Error(`bench: --rate needs a positive number of events per minute, got '${String(rateArgument)}'`);
-(rate === undefined ? main() : runOneProbe(rate, process.argv.includes('--in-process') ? 'in-process' : 'built')).catch((error: unknown) => {
+const job = process.argv.includes('--import-only') ? runImportOnly() : rate === undefined ? main() : runOneProbe(rate, process.argv.includes('--in-process') ? 'in-process' : 'built');
+job.catch((error: unknown) => {
   process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exitCode = 1;
 });

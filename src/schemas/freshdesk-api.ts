@@ -65,6 +65,7 @@ const sourceFieldChoicesSchema: JSONSchemaType<SourceFieldChoices> = {
 
 const checkTicket = createValidator(ticketPayloadSchema, 'response');
 const checkTicketList = createValidator<FreshdeskListedTicket[]>({ type: 'array', items: listedTicketSchema }, 'response');
+const checkListedTicket = createValidator(listedTicketSchema, 'ticket');
 const checkGroups = createValidator(groupsSchema, 'response');
 const checkConversations = createValidator<FreshdeskConversation[]>({ type: 'array', items: conversationPayloadSchema }, 'response');
 const checkTicketFields = createValidator(ticketFieldsSchema, 'response');
@@ -76,6 +77,14 @@ export function validateFreshdeskTicket(input: unknown): Validated<FreshdeskTick
 
 export function validateFreshdeskTicketList(input: unknown): Validated<FreshdeskListedTicket[]> {
   return checkTicketList(input);
+}
+
+/**
+ * One item of GET /api/v2/tickets: the import checks items one by one, so one unreadable
+ * ticket is reported by its id and the rest of the page is still counted.
+ */
+export function validateFreshdeskListedTicket(input: unknown): Validated<FreshdeskListedTicket> {
+  return checkListedTicket(input);
 }
 
 export function validateFreshdeskGroups(input: unknown): Validated<FreshdeskGroup[]> {

@@ -25,6 +25,13 @@ export interface OracleOptions {
   from?: number;
   /** ms, exclusive; default the world's end. */
   to?: number;
+  /**
+   * Import mode (SPEC §8): what a walk of the Freshdesk API at `importAt` can know. Every
+   * contact is attributed to its ticket's group, source and spam/deleted state as of then (the
+   * API tells only the current ones), named with the groups as of then, and tickets
+   * hard-deleted by then are absent (no listing returns them).
+   */
+  importAt?: number;
 }
 
 /**
@@ -87,11 +94,13 @@ export function expectedOfferedContacts(world: World, options: OracleOptions): E
   for (const event of world.timeline(options.from, options.to)) {
     // Rule 3: updates never count.
     if (event.kind === 'ticketUpdated') continue;
-    const ticket = world.ticketAsOf(event.ticketId, event.at);
+    const asOf = options.importAt ?? event.at;
+    const ticket = world.ticketAsOf(event.ticketId, asOf);
+    if (options.importAt !== undefined && !ticket) continue;
     const timestamp = toTimestamp(event.at);
     if (event.kind === 'ticketCreated') {
       if (!ticket) throw new Error(`oracle: ticket ${event.ticketId} is missing at its own creation`);
-      const queue = queueFor(ticket, ticket.source, 'tickets', event.at);
+      const queue = queueFor(ticket, ticket.source, 'tickets', asOf);
       contacts.push({ ...queue, timestamp, kind: 'tickets', sourceId: ticket.source, ticketId: event.ticketId });
       continue;
     }
@@ -104,7 +113,7 @@ export function expectedOfferedContacts(world: World, options: OracleOptions): E
     if (options.replyScope === 'customer' && !conversation.incoming) continue;
     const pair = CHANNEL_PAIRS.find(([conversationSource]) => conversationSource === conversation.source);
     // Outside the table the reply takes the ticket's own source; without a ticket it is Unknown anyway.
-    const queue = queueFor(ticket, pair ? pair[1] : (ticket?.source ?? -1), 'replies', event.at);
+    const queue = queueFor(ticket, pair ? pair[1] : (ticket?.source ?? -1), 'replies', asOf);
     contacts.push({ ...queue, timestamp, kind: 'replies', sourceId: conversation.source, ticketId: event.ticketId, conversationId });
   }
   return contacts;

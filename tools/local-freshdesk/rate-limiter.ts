@@ -22,15 +22,28 @@ export interface RateDecision {
   retryAfterSeconds?: number;
 }
 
+/** Per-minute budgets of a plan; tests may set their own so a walk of thousands of calls fits in seconds. */
+export interface PlanLimits {
+  total: number;
+  ticketList: number;
+}
+
 export class MinuteRateLimiter {
   private window = Number.NEGATIVE_INFINITY;
   private used = 0;
   private ticketListUsed = 0;
+  private custom: PlanLimits | undefined;
 
   constructor(private plan: FreshdeskPlan) {}
 
   setPlan(plan: FreshdeskPlan): void {
     this.plan = plan;
+    this.custom = undefined;
+  }
+
+  /** Limits no real plan has (a test account); replaces the plan's until setPlan. */
+  setLimits(limits: PlanLimits): void {
+    this.custom = { ...limits };
   }
 
   /** Charges one call at clock time `now`, or refuses it. */
@@ -41,7 +54,7 @@ export class MinuteRateLimiter {
       this.used = 0;
       this.ticketListUsed = 0;
     }
-    const limits = PLAN_LIMITS[this.plan];
+    const limits = this.custom ?? PLAN_LIMITS[this.plan];
     const refused = this.used >= limits.total || (isTicketList && this.ticketListUsed >= limits.ticketList);
     if (refused) {
       const retryAfterSeconds = Math.max(1, Math.ceil(((window + 1) * MINUTE - now) / 1000));

@@ -7,7 +7,7 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { systemClock, type Clock } from '../clock';
-import { MinuteRateLimiter, type FreshdeskPlan } from './rate-limiter';
+import { MinuteRateLimiter, type FreshdeskPlan, type PlanLimits } from './rate-limiter';
 import { listTickets, TICKET_ORDER_FIELDS, type TicketListQuery, type TicketOrderField } from './ticket-listing';
 import type { World } from './world';
 
@@ -19,6 +19,8 @@ export interface LocalFreshdeskOptions {
   port?: number;
   /** Default 'growth', the plan with the tightest limits. */
   plan?: FreshdeskPlan;
+  /** Per-minute limits no real plan has, in place of the plan's (tests of long walks). */
+  limits?: PlanLimits;
   /** Key of an account administrator: may read groups. */
   adminApiKey: string;
   /** Key of a plain agent: everything but the admin-only Groups API. */
@@ -40,6 +42,13 @@ export interface LocalFreshdesk {
   port: number;
   close(): Promise<void>;
   setPlan(plan: FreshdeskPlan): void;
+  setLimits(limits: PlanLimits): void;
+  /**
+   * The next `count` requests are refused with 429 and `Retry-After: retryAfterSeconds`, as
+   * when other integrations of the account use up its limit (a 429 storm the client cannot
+   * foresee from the X-RateLimit headers).
+   */
+  rateLimitStorm(count: number, retryAfterSeconds: number): void;
   requestLog: FreshdeskRequestLogEntry[];
 }
 
@@ -219,8 +228,10 @@ export async function startLocalFreshdesk(options: LocalFreshdeskOptions): Promi
   const { world } = options;
   const clock = options.clock ?? systemClock;
   const limiter = new MinuteRateLimiter(options.plan ?? 'growth');
+  if (options.limits) limiter.setLimits(options.limits);
   const requestLog: FreshdeskRequestLogEntry[] = [];
   let baseUrl = '';
+  let storm = { left: 0, retryAfterSeconds: 1 };
 
   const handle = (request: IncomingMessage, response: ServerResponse): void => {
     const now = clock.now();
@@ -246,6 +257,13 @@ export async function startLocalFreshdesk(options: LocalFreshdeskOptions): Promi
     };
     const sendValidation = (errors: FieldError[]): void => send(400, { description: 'Validation failed', errors });
 
+    if (storm.left > 0) {
+      storm.left -= 1;
+      headers['Retry-After'] = String(storm.retryAfterSeconds);
+      headers['X-RateLimit-Remaining'] = '0';
+      send(429, RATE_LIMITED_BODY);
+      return;
+    }
     const decision = limiter.take(now, route?.name === 'tickets');
     headers['X-RateLimit-Total'] = String(decision.total);
     headers['X-RateLimit-Remaining'] = String(decision.remaining);
@@ -338,6 +356,10 @@ export async function startLocalFreshdesk(options: LocalFreshdeskOptions): Promi
     port,
     requestLog,
     setPlan: (plan) => limiter.setPlan(plan),
+    setLimits: (limits) => limiter.setLimits(limits),
+    rateLimitStorm: (count, retryAfterSeconds) => {
+      storm = { left: count, retryAfterSeconds };
+    },
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();

@@ -1,0 +1,88 @@
+/**
+ * Posts contacts to injixo from the CLI (SPEC §3): bodies under 100 KB built once with
+ * `injixoBodyFrom` and checked with the strict schema right before they leave; 401/403 stop
+ * the run (only a new key helps); 408/429/5xx and no answer are retried with backoff and
+ * Retry-After; 400/413/422 stop (the same body would be refused again).
+ */
+import axios from 'axios';
+import { AppError } from '../remote/errors';
+import { isTransientStatus } from '../remote/key-check';
+import { parseRetryAfter } from '../remote/classify';
+import type { InjixoBatch } from '../remote/injixo-client';
+import { validateInjixoBody } from '../schemas/injixo-body';
+
+export const CONTACT_EVENTS_PATH = '/external-systems/contact-events';
+export const INJIXO_TIMEOUT_MS = 30_000;
+export const MAX_POST_ATTEMPTS = 8;
+
+export interface PostOutcome {
+  /** Attempts that ended without an answer (timeout): injixo may have stored those bodies. */
+  timedOut: number;
+  attempts: number;
+}
+
+export type Sleep = (ms: number) => Promise<void>;
+
+export function createInjixoPoster(baseUrl: string, apiKey: string, sleep: Sleep) {
+  const client = axios.create({
+    baseURL: baseUrl.replace(/\/+$/, ''),
+    timeout: INJIXO_TIMEOUT_MS,
+    headers: { Authorization: `Bearer ${apiKey}`, 'Content-Type': 'application/json' },
+    validateStatus: () => true,
+    responseType: 'text',
+    transformResponse: (data: unknown) => data,
+    maxRedirects: 0,
+  });
+
+  async function send(body: string): Promise<{ status: number; retryAfter: number | undefined; text: string }> {
+    try {
+      const response = await client.post<string>(CONTACT_EVENTS_PATH, body);
+      const retryAfter = response.headers['retry-after'] as unknown;
+      return { status: response.status, retryAfter: parseRetryAfter(typeof retryAfter === 'string' ? retryAfter : undefined), text: String(response.data ?? '') };
+    } catch {
+      return { status: 0, retryAfter: undefined, text: '' };
+    }
+  }
+
+  function rejected(status: number): AppError {
+    return new AppError(
+      'INJIXO_KEY_REJECTED',
+      `injixo rejected the API key (HTTP ${status}). It may have been regenerated in injixo. Generate a new key in injixo (Account > Integrations > Freshdesk), set INJIXO_API_KEY and run again with the same --state file.`,
+      { status },
+    );
+  }
+
+  return {
+    /** Proves the key without creating a queue (an empty list; see KEY_PROBE_BODY). */
+    async checkKey(): Promise<void> {
+      const answer = await send(JSON.stringify({ data: [] }));
+      if (answer.status === 401 || answer.status === 403) throw rejected(answer.status);
+      if (answer.status === 404) throw new AppError('INJIXO_NOT_FOUND', 'injixo answered 404: the --injixo-url address is wrong', { status: 404 });
+    },
+
+    /** Posts a batch built once by buildBatches: its body is checked, its serialization sent. */
+    async post(batch: InjixoBatch): Promise<PostOutcome> {
+      const contacts = batch.contacts;
+      const checked = validateInjixoBody(batch.body);
+      if (!checked.ok) throw new AppError('INVALID_PAYLOAD', `a contact failed the injixo body schema before sending: ${checked.error.message}`);
+      const text = batch.json;
+      let timedOut = 0;
+      for (let attempt = 1; ; attempt += 1) {
+        const answer = await send(text);
+        if (answer.status >= 200 && answer.status < 300) return { timedOut, attempts: attempt };
+        if (answer.status === 401 || answer.status === 403) throw rejected(answer.status);
+        if (answer.status === 404) throw new AppError('INJIXO_NOT_FOUND', 'injixo answered 404: the --injixo-url address is wrong', { status: 404 });
+        if (!isTransientStatus(answer.status)) {
+          throw new AppError('INJIXO_BAD_REQUEST', `injixo refused a body of ${contacts.length} contacts (HTTP ${answer.status}): ${answer.text.replace(/\s+/g, ' ').slice(0, 200)}`, { status: answer.status });
+        }
+        if (answer.status === 0) timedOut += 1;
+        if (attempt >= MAX_POST_ATTEMPTS) {
+          throw new AppError('INJIXO_UNAVAILABLE', `injixo did not accept a body after ${attempt} attempts (HTTP ${answer.status || 'no answer'})`, { status: answer.status });
+        }
+        await sleep(answer.retryAfter !== undefined ? answer.retryAfter * 1000 : Math.min(60_000, 500 * 2 ** attempt));
+      }
+    },
+  };
+}
+
+export type InjixoPoster = ReturnType<typeof createInjixoPoster>;

@@ -1,0 +1,330 @@
+/**
+ * The import walk (SPEC §8): lists tickets updated since the window start, ordered by
+ * updated_at, page by page; at page 300 (Freshdesk's last) restarts from the last updated_at
+ * seen and drops the ids already taken at that second; then does the same with filter=spam and
+ * filter=deleted. For every listed ticket created before the window end (the only ones that can
+ * hold a reply in it: a reply moves updated_at, and every listed ticket has updated_at ≥ the
+ * window start) it reads the conversations. Contacts come from the same counting core as the
+ * events; replies are attributed to the ticket's *current* group and source, the only ones the
+ * API tells.
+ *
+ * A step makes at most `maxRequests` calls and returns the contacts and the next cursor, so the
+ * app can run the walk in ≤ 20 s slices and the CLI can journal every step.
+ */
+import { countsInImport, mapConversationCreated, mapTicketCreated } from '../core/counting';
+import { parseFreshdeskTime } from '../core/time';
+import type { ConversationFacts, Directory, Notice, OfferedContact, ReplyScope, TicketFacts } from '../core/types';
+import { AppError } from '../remote/errors';
+import { validateFreshdeskConversations, validateFreshdeskGroups, validateFreshdeskListedTicket, validateSourceChoices } from '../schemas/freshdesk-api';
+import { conversationFactsFrom, ticketFactsFrom } from '../schemas/product-events';
+import { nextPhase, zeroCounters, type ImportCursor, type PendingTicket } from './cursor';
+import type { CallKind, RatePacer } from './rate-pacer';
+import { hasNextPage, parseJsonBody, type FreshdeskAnswer, type FreshdeskTransport, type QueryValue } from './transport';
+
+/** "You cannot access tickets beyond the 300th page" (Freshdesk API v2 reference, List All Tickets). */
+export const MAX_LIST_PAGES = 300;
+/** Transient failures (no answer, 408, 5xx) of one call before the walk gives up for now. */
+export const MAX_TRANSIENT_ATTEMPTS = 6;
+/** 429s in a row for one call before the walk gives up for now (each honours Retry-After). */
+export const MAX_RATE_LIMITED_ATTEMPTS = 30;
+/** The platform's own limit is per minute: continue after it. */
+const PLATFORM_LIMIT_PAUSE_MS = 60_000;
+
+export interface WalkDeps {
+  transport: FreshdeskTransport;
+  directory: Directory;
+  replyScope: ReplyScope;
+  pacer: RatePacer;
+  now(): number;
+  /**
+   * Waits `ms` and resolves true (the CLI sleeps), or resolves false when the caller cannot
+   * wait (the app has no timers): the step then ends and says when to continue.
+   */
+  wait(ms: number): Promise<boolean>;
+  /** Rule 4: a queue keeps the name it was first delivered with (the app's pinned names). */
+  pinQueueName?: (contact: OfferedContact) => OfferedContact;
+}
+
+/** Something that could not be read: reported with its id; the walk went on without it. */
+export interface WalkProblem {
+  kind: 'page' | 'ticket' | 'conversations';
+  /** The ticket id, when there is one. */
+  id?: number;
+  phase: string;
+  page: number;
+  message: string;
+}
+
+export type StepStatus = 'more' | 'paused' | 'done';
+
+export interface StepResult {
+  cursor: ImportCursor;
+  contacts: OfferedContact[];
+  notices: Notice[];
+  problems: WalkProblem[];
+  /** Calls made by this step, 429 answers included. */
+  requests: number;
+  status: StepStatus;
+  /** With status `paused`: the clock ms after which the walk may continue. */
+  resumeAt?: number;
+}
+
+type CallOutcome = { answer: FreshdeskAnswer } | { pausedUntil: number };
+
+export class Step {
+  cursor: ImportCursor;
+  readonly contacts: OfferedContact[] = [];
+  readonly notices: Notice[] = [];
+  readonly problems: WalkProblem[] = [];
+  requests = 0;
+
+  constructor(
+    start: ImportCursor,
+    private readonly deps: WalkDeps,
+  ) {
+    this.cursor = { ...start, counters: { ...start.counters } };
+  }
+
+  private inWindow(createdAt: string): boolean {
+    // Rule 13 through the core's own boundary test: [from, to), to the millisecond.
+    return countsInImport(createdAt, this.cursor.to) && !countsInImport(createdAt, this.cursor.from);
+  }
+
+  private emit(contact: OfferedContact, notices: readonly Notice[]): void {
+    this.contacts.push(this.deps.pinQueueName ? this.deps.pinQueueName(contact) : contact);
+    this.notices.push(...notices);
+  }
+
+  async call(kind: CallKind, path: string, query: Readonly<Record<string, QueryValue>>): Promise<CallOutcome> {
+    const { pacer, transport } = this.deps;
+    let transient = 0;
+    let limited = 0;
+    for (;;) {
+      const delay = pacer.delayBefore(kind, this.deps.now());
+      if (delay > 0) {
+        if (!(await this.deps.wait(delay))) return { pausedUntil: this.deps.now() + delay };
+        pacer.counters.waitedMs += delay;
+      }
+      pacer.onSend(kind, this.deps.now());
+      this.requests += 1;
+      let answer: FreshdeskAnswer | undefined;
+      try {
+        answer = await transport.get(path, query);
+      } catch {
+        answer = undefined;
+      }
+      if (answer !== undefined) pacer.onAnswer(answer, this.deps.now());
+      if (answer?.status === 429) {
+        if (answer.refusedByPlatform) return { pausedUntil: this.deps.now() + PLATFORM_LIMIT_PAUSE_MS };
+        this.cursor.counters.rateLimited += 1;
+        limited += 1;
+        if (limited >= MAX_RATE_LIMITED_ATTEMPTS) {
+          throw new AppError('FRESHDESK_RATE_LIMITED', `Freshdesk answered 429 ${limited} times in a row while reading ${path}`, { status: 429 });
+        }
+        continue;
+      }
+      if (answer === undefined || answer.status === 408 || answer.status >= 500) {
+        transient += 1;
+        const status = answer?.status ?? 0;
+        if (transient >= MAX_TRANSIENT_ATTEMPTS) {
+          throw new AppError('FRESHDESK_UNAVAILABLE', `Freshdesk did not answer ${path} after ${transient} attempts (HTTP ${status || 'none'})`, { status });
+        }
+        const backoff = Math.min(60_000, 1000 * 2 ** transient);
+        if (!(await this.deps.wait(backoff))) return { pausedUntil: this.deps.now() + backoff };
+        continue;
+      }
+      return { answer };
+    }
+  }
+
+  /** A call that must succeed: pausing is not offered (the caller waits), 4xx throws. */
+  async callOrThrow(path: string, query: Readonly<Record<string, QueryValue>>, what: string): Promise<FreshdeskAnswer> {
+    const outcome = await this.call('other', path, query);
+    if (!('answer' in outcome)) {
+      throw new AppError('FRESHDESK_RATE_LIMITED', `reading ${what} has to wait until ${new Date(outcome.pausedUntil).toISOString()}`, { status: 429 });
+    }
+    this.refuseKey(outcome.answer, what);
+    if (outcome.answer.status < 200 || outcome.answer.status >= 300) {
+      throw new AppError('FRESHDESK_UNAVAILABLE', `reading ${what} was answered HTTP ${outcome.answer.status}: the Freshdesk address is wrong`, { status: outcome.answer.status });
+    }
+    return outcome.answer;
+  }
+
+  /** 401/403 stop the walk: no other call can succeed with that key. */
+  private refuseKey(answer: FreshdeskAnswer, what: string): void {
+    if (answer.status === 401) throw new AppError('FRESHDESK_KEY_REJECTED', `Freshdesk rejected the API key while reading ${what} (HTTP 401)`, { status: 401 });
+    if (answer.status === 403) {
+      throw new AppError('FRESHDESK_NOT_ADMIN', `Freshdesk refused ${what} (HTTP 403): the API key must belong to an Account Administrator`, { status: 403 });
+    }
+  }
+
+  async readConversations(ticket: PendingTicket): Promise<CallOutcome | undefined> {
+    const outcome = await this.call('other', `/api/v2/tickets/${ticket.id}/conversations`, { per_page: 100, page: ticket.page });
+    if (!('answer' in outcome)) return outcome;
+    const { answer } = outcome;
+    this.cursor.counters.conversationCalls += 1;
+    this.refuseKey(answer, `the conversations of ticket ${ticket.id}`);
+    const rest = this.cursor.pending.slice(1);
+    if (answer.status === 404) {
+      // Hard-deleted since it was listed: its replies cannot be read any more.
+      this.cursor.counters.vanished += 1;
+      this.cursor.pending = rest;
+      return undefined;
+    }
+    const parsed = answer.status >= 200 && answer.status < 300 ? validateFreshdeskConversations(parseJsonBody(answer.body)) : undefined;
+    if (parsed === undefined || !parsed.ok) {
+      const why = parsed === undefined ? `HTTP ${answer.status}` : parsed.error.message;
+      this.problem('conversations', `the conversations of ticket ${ticket.id} (page ${ticket.page}) could not be read: ${why}`, ticket.id, ticket.page);
+      this.cursor.pending = rest;
+      return undefined;
+    }
+    const facts: TicketFacts = { id: ticket.id, group_id: ticket.group_id, source: ticket.source, spam: ticket.spam, deleted: ticket.deleted, created_at: ticket.created_at };
+    for (const payload of parsed.value) {
+      const conversation: ConversationFacts = conversationFactsFrom(payload);
+      if (!this.inWindow(conversation.created_at)) continue;
+      const decision = mapConversationCreated(conversation, facts, this.deps.directory, this.deps.replyScope);
+      if (decision.kind !== 'contact') continue;
+      this.cursor.counters.replyContacts += 1;
+      this.emit(decision.contact, decision.notices);
+    }
+    this.cursor.pending = hasNextPage(answer) ? [{ ...ticket, page: ticket.page + 1 }, ...rest] : rest;
+    return undefined;
+  }
+
+  private problem(kind: WalkProblem['kind'], message: string, id: number | undefined, page: number): void {
+    this.cursor.counters.unreadable += 1;
+    this.problems.push(id === undefined ? { kind, phase: this.cursor.phase, page, message } : { kind, id, phase: this.cursor.phase, page, message });
+  }
+
+  async readListPage(): Promise<CallOutcome | undefined> {
+    const c = this.cursor;
+    const query: Record<string, QueryValue> = { updated_since: c.since, order_by: 'updated_at', order_type: 'asc', per_page: c.perPage, page: c.page };
+    if (c.phase === 'spam' || c.phase === 'deleted') query['filter'] = c.phase;
+    const outcome = await this.call('list', '/api/v2/tickets', query);
+    if (!('answer' in outcome)) return outcome;
+    const { answer } = outcome;
+    c.counters.listCalls += 1;
+    this.refuseKey(answer, 'the ticket list');
+    if (answer.status === 404) {
+      throw new AppError('FRESHDESK_UNAVAILABLE', 'Freshdesk answered 404 for the ticket list: the Freshdesk address is wrong', { status: 404 });
+    }
+    if (answer.status >= 400 && answer.status < 500) {
+      // A refused query (400 validation) is refused again on every page: stop, do not skip on.
+      throw new AppError('FRESHDESK_UNAVAILABLE', `Freshdesk refused the ticket list query (HTTP ${answer.status}): ${answer.body.replace(/\s+/g, ' ').slice(0, 200)}`, { status: answer.status });
+    }
+    const items = answer.status >= 200 && answer.status < 300 ? parseJsonBody(answer.body) : undefined;
+    if (!Array.isArray(items)) {
+      this.problem('page', `ticket list page ${c.page} (${c.phase}, updated since ${c.since}) could not be read: HTTP ${answer.status}, not a list of tickets`, undefined, c.page);
+      this.advancePage(true);
+      return undefined;
+    }
+    for (const item of items) this.takeListedTicket(item);
+    this.advancePage(hasNextPage(answer));
+    return undefined;
+  }
+
+  private takeListedTicket(item: unknown): void {
+    const c = this.cursor;
+    const parsed = validateFreshdeskListedTicket(item);
+    if (!parsed.ok) {
+      const id = (item as { id?: unknown } | null)?.id;
+      this.problem('ticket', `a listed ticket could not be read: ${parsed.error.message}`, typeof id === 'number' ? id : undefined, c.page);
+      return;
+    }
+    const listed = parsed.value;
+    if (c.skipIds.includes(listed.id)) return;
+    const updatedAt = parseFreshdeskTime(listed.updated_at);
+    const last = c.lastUpdatedAt === null ? Number.NEGATIVE_INFINITY : parseFreshdeskTime(c.lastUpdatedAt);
+    if (updatedAt > last) {
+      c.lastUpdatedAt = listed.updated_at;
+      c.lastIds = [listed.id];
+    } else if (updatedAt === last) {
+      c.lastIds.push(listed.id);
+    }
+    c.counters.ticketsRead += 1;
+    const facts = ticketFactsFrom(listed);
+    if (this.inWindow(facts.created_at)) {
+      const decision = mapTicketCreated(facts, this.deps.directory);
+      if (decision.kind === 'contact') {
+        c.counters.ticketContacts += 1;
+        this.emit(decision.contact, decision.notices);
+      }
+    }
+    // A ticket created at or after the window end cannot hold a reply inside it.
+    if (countsInImport(facts.created_at, c.to)) c.pending.push({ ...facts, page: 1 });
+  }
+
+  private advancePage(more: boolean): void {
+    const c = this.cursor;
+    if (!more) {
+      this.cursor = { ...nextPhase(c), pending: c.pending };
+      return;
+    }
+    if (c.page < MAX_LIST_PAGES) {
+      c.page += 1;
+      return;
+    }
+    // Page 301 is refused: list again from the newest updated_at seen. Tickets with exactly that
+    // updated_at come again, and the ids already taken at that second are dropped.
+    const restartAt = c.lastUpdatedAt ?? c.since;
+    if (restartAt === c.since) {
+      // 300 full pages within one second cannot be walked by updated_since; say so and move on.
+      this.problem('page', `more than ${MAX_LIST_PAGES} pages of tickets were updated at ${restartAt}; the rest of that second is skipped`, undefined, c.page);
+      this.cursor = { ...nextPhase(c), pending: c.pending };
+      return;
+    }
+    c.since = restartAt;
+    c.page = 1;
+    c.skipIds = [...c.lastIds];
+  }
+}
+
+/**
+ * One slice of the walk: at most `maxRequests` Freshdesk calls (≥ 1). Throws an `AppError`
+ * for what no retry can fix (401, 403, 404 on the list) and when Freshdesk stays unavailable;
+ * the caller keeps its previous cursor then, nothing of the failed step having been sent.
+ */
+export async function walkStep(cursor: ImportCursor, deps: WalkDeps, maxRequests: number): Promise<StepResult> {
+  const step = new Step(cursor, deps);
+  const finish = (status: StepStatus, resumeAt?: number): StepResult => {
+    const result = { cursor: step.cursor, contacts: step.contacts, notices: step.notices, problems: step.problems, requests: step.requests, status };
+    return resumeAt === undefined ? result : { ...result, resumeAt };
+  };
+  while (step.requests < maxRequests) {
+    const next = step.cursor.pending[0];
+    if (next === undefined && step.cursor.phase === 'done') return finish('done');
+    const outcome = next !== undefined ? await step.readConversations(next) : await step.readListPage();
+    if (outcome !== undefined && 'pausedUntil' in outcome) return finish('paused', outcome.pausedUntil);
+  }
+  return finish(step.cursor.phase === 'done' && step.cursor.pending.length === 0 ? 'done' : 'more');
+}
+
+export type DirectoryDeps = Pick<WalkDeps, 'transport' | 'pacer' | 'now' | 'wait'>;
+
+/** [assumption] Accounts with more than 1,000 groups are not expected; the rest would be `Group <id>`. */
+const MAX_GROUP_PAGES = 10;
+
+/**
+ * Group names and the account's source labels (rules 6 and 7), read once per walk through the
+ * same transport and pacing. Throws an `AppError` a person can act on: 401 (wrong key), 403 (not
+ * an admin: the Groups API is admin-only), 404 or not JSON (not a Freshdesk address).
+ */
+export async function readDirectory(deps: DirectoryDeps): Promise<Directory> {
+  const step = new Step(startStub(), { ...deps, directory: { groups: {} }, replyScope: 'customer' });
+  const groups: Record<string, string> = {};
+  for (let page = 1; page <= MAX_GROUP_PAGES; page += 1) {
+    const answer = await step.callOrThrow('/api/v2/groups', { per_page: 100, page }, 'the group list (Groups API)');
+    const parsed = validateFreshdeskGroups(parseJsonBody(answer.body));
+    if (!parsed.ok) throw new AppError('FRESHDESK_UNAVAILABLE', `the address did not answer like Freshdesk's Groups API: ${parsed.error.message}`, { status: answer.status });
+    for (const group of parsed.value) groups[String(group.id)] = group.name;
+    if (!hasNextPage(answer)) break;
+  }
+  const fields = await step.callOrThrow('/api/v2/ticket_fields', { type: 'default_source' }, 'the ticket source field');
+  const choices = validateSourceChoices(parseJsonBody(fields.body));
+  // Rule 7: without the account's labels the documented fallback table applies.
+  return choices.ok ? { groups, sourceChoices: choices.value } : { groups };
+}
+
+function startStub(): ImportCursor {
+  return { version: 1, from: '', to: '', startedAt: '', perPage: 1, phase: 'done', since: '', page: 1, skipIds: [], lastUpdatedAt: null, lastIds: [], pending: [], counters: zeroCounters() };
+}
