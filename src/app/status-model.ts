@@ -38,6 +38,8 @@ export interface ChartSeries {
   name: string;
   counts: number[];
   total: number;
+  /** `total` written for people ("1,207"). */
+  totalText: string;
 }
 
 export interface RecentModel {
@@ -90,8 +92,8 @@ function describeRecent(view: HealthView, t: Translate, locale: Locale, timeZone
     empty: total === 0 ? t('recent.empty') : null,
     labels: recent.starts.map((iso) => formatHour(iso, locale, timeZone)),
     series: [
-      { id: 'all', name: t('recent.allQueues'), counts: recent.totals, total },
-      ...recent.queues.map((q) => ({ id: q.queueIdentifier, name: q.queueName, counts: q.counts, total: q.total })),
+      { id: 'all', name: t('recent.allQueues'), counts: recent.totals, total, totalText: count(total) },
+      ...recent.queues.map((q) => ({ id: q.queueIdentifier, name: q.queueName, counts: q.counts, total: q.total, totalText: count(q.total) })),
     ],
     rows: recent.queues.map((q) => ({ name: q.queueName, identifier: q.queueIdentifier, offered: count(q.total) })),
     total: count(total),

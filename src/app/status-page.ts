@@ -52,7 +52,7 @@ function drawChart(recent: RecentModel, seriesId: string, t: Page['t']): HTMLEle
   const series = recent.series.find((s) => s.id === seriesId) ?? recent.series[0];
   const counts = series?.counts ?? [];
   const max = Math.max(1, ...counts);
-  const label = t('recent.chartLabel', { name: series?.name ?? '', total: String(series?.total ?? 0) });
+  const label = t('recent.chartLabel', { name: series?.name ?? '', total: series?.totalText ?? '0' });
   return el('figure', { id: 'recent-chart', class: 'chart', 'data-series': series?.id ?? 'all', 'data-total': String(series?.total ?? 0), role: 'img', 'aria-label': label }, [
     el('div', { class: 'bars' }, counts.map((n, i) => {
       const start = recent.labels[i] ?? '';
@@ -196,6 +196,7 @@ function drawFrame(page: Page): void {
     el('div', { id: 'action-result', role: 'status', 'aria-live': 'polite' }),
     el('div', { id: 'status-body' }, [el('p', { class: 'loading' }, [t('status.loading')])]),
   );
+  if (page.primary) markPrimary(page.primary);
   document.getElementById('test-connection')?.addEventListener('click', () => void runAction(page, () => testConnection(page)));
   document.getElementById('retry-now')?.addEventListener('click', () => void runAction(page, () => retryNow(page)));
   document.getElementById('refresh')?.addEventListener('click', () => void runAction(page, async () => {

@@ -134,7 +134,7 @@ describe('describeHealth', () => {
     expect(model.facts[0]?.value).toBe('Never');
     expect(model.recent.empty).toBe('No contact with a time in the last 24 hours has been sent.');
     expect(model.recent.total).toBe('0');
-    expect(model.recent.series).toEqual([{ id: 'all', name: 'All queues', counts: new Array<number>(24).fill(0), total: 0 }]);
+    expect(model.recent.series).toEqual([{ id: 'all', name: 'All queues', counts: new Array<number>(24).fill(0), total: 0, totalText: '0' }]);
   });
 });
 
