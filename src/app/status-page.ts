@@ -15,6 +15,7 @@ import {
   isDeliveryReport,
   isHealthView,
   type ActionId,
+  type ChartSeries,
   type Notice,
   type RecentModel,
   type StatusModel,
@@ -49,20 +50,21 @@ function showNotices(notices: Notice[]): void {
 
 /** Bars scaled to the highest bucket of the series shown; each bar carries its count for tests and tooltips. */
 function drawChart(recent: RecentModel, seriesId: string, t: Page['t']): HTMLElement {
-  const series = recent.series.find((s) => s.id === seriesId) ?? recent.series[0];
-  const counts = series?.counts ?? [];
-  const max = Math.max(1, ...counts);
-  const label = t('recent.chartLabel', { name: series?.name ?? '', total: series?.totalText ?? '0' });
-  return el('figure', { id: 'recent-chart', class: 'chart', 'data-series': series?.id ?? 'all', 'data-total': String(series?.total ?? 0), role: 'img', 'aria-label': label }, [
-    el('div', { class: 'bars' }, counts.map((n, i) => {
-      const start = recent.labels[i] ?? '';
-      return el('div', { class: 'bar-slot', title: t('recent.bar', { time: start, count: n }) }, [
-        el('div', { class: 'bar', 'data-start': start, 'data-count': String(n), style: `height: ${((n / max) * 100).toFixed(1)}%` }),
-      ]);
-    })),
+  const none: ChartSeries = { id: 'all', name: '', counts: [], total: 0, totalText: '0' };
+  const series = recent.series.find((s) => s.id === seriesId) ?? recent.series[0] ?? none;
+  const max = Math.max(1, ...series.counts);
+  const label = t('recent.chartLabel', { name: series.name, total: series.totalText });
+  return el('figure', { id: 'recent-chart', class: 'chart', 'data-series': series.id, 'data-total': String(series.total), role: 'img', 'aria-label': label }, [
+    el('div', { class: 'bars' }, series.counts.map((n, i) => drawBar(n, max, recent.labels[i] ?? '', t))),
     // Every third hour labelled: 24 labels would not fit a narrow Freshdesk pane.
     el('div', { class: 'axis', 'aria-hidden': 'true' }, recent.labels.map((text, i) => el('span', {}, [i % 3 === 0 ? text : '']))),
     el('figcaption', {}, [label]),
+  ]);
+}
+
+function drawBar(count: number, max: number, start: string, t: Page['t']): HTMLElement {
+  return el('div', { class: 'bar-slot', title: t('recent.bar', { time: start, count }) }, [
+    el('div', { class: 'bar', 'data-start': start, 'data-count': String(count), style: `height: ${((count / max) * 100).toFixed(1)}%` }),
   ]);
 }
 
@@ -188,9 +190,9 @@ function drawFrame(page: Page): void {
     el('header', { class: 'page-header' }, [
       el('h1', {}, [t('status.title')]),
       el('div', { class: 'actions' }, [
-        button('test-connection', t('action.testConnection'), page.crayons, page.primary === 'test-connection' ? 'primary' : 'secondary'),
-        button('retry-now', t('action.retryNow'), page.crayons, page.primary === 'retry-now' ? 'primary' : 'secondary'),
-        button('refresh', t('status.refresh'), page.crayons, page.primary === 'refresh' ? 'primary' : 'secondary'),
+        button('test-connection', t('action.testConnection'), page.crayons),
+        button('retry-now', t('action.retryNow'), page.crayons),
+        button('refresh', t('status.refresh'), page.crayons),
       ]),
     ]),
     el('div', { id: 'action-result', role: 'status', 'aria-live': 'polite' }),
