@@ -3,7 +3,7 @@ import type { FailureCode } from '../remote/errors';
 import type { KeyValueStore } from '../platform/types';
 import { isNotFound } from '../platform/refusals';
 import { slotOf } from './outbox';
-import { addContacts, type RecentVolume } from './recent-volume';
+import { addContacts, emptyVolume, type RecentVolume } from './recent-volume';
 
 /**
  * Everything the delivery run needs between runs, in ONE KV record: reading and writing it
@@ -100,7 +100,7 @@ export async function writeState(db: KeyValueStore, state: AppState): Promise<vo
 
 /** Counts contacts sent into the rolling 24-hour record (recent-volume.ts). */
 export function countSent(health: Health, contacts: readonly OfferedContact[], nowMs: number): void {
-  health.recent = addContacts(health.recent ?? { hour: 0, queues: {} }, contacts, nowMs);
+  health.recent = addContacts(health.recent ?? emptyVolume(nowMs), contacts, nowMs);
   // Records written before the rolling record kept a per-UTC-day tally; it is dropped, not migrated.
   delete (health as Health & { today?: unknown }).today;
   health.sentTotal += contacts.length;

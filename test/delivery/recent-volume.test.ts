@@ -1,6 +1,6 @@
 import type { OfferedContact } from '../../src/core/types';
 import { addContacts, BUCKETS, emptyVolume, pruneVolume, volumeView, type RecentVolume } from '../../src/delivery/recent-volume';
-import { newState } from '../../src/delivery/state';
+import { countSent, newState } from '../../src/delivery/state';
 
 const HOUR = 3_600_000;
 const NOW = Date.parse('2026-11-21T10:40:00Z');
@@ -78,5 +78,14 @@ describe('recent volume (the status page chart)', () => {
     console.log(`recent volume, 60 queues × 24 h: ${bytes} bytes; whole fresh state record with it: ${JSON.stringify(state).length} bytes`);
     expect(bytes).toBeLessThan(14_000);
     expect(volumeView(volume, NOW).totals.reduce((a, b) => a + b, 0)).toBe(contacts.length);
+  });
+
+  it('is what a delivery run counts into, and replaces the per-day tally of older state records', () => {
+    const state = newState(NOW - HOUR);
+    Object.assign(state.health, { today: { day: '2026-11-20', perQueue: { q: { name: 'Q', offered: 14 } } } });
+    countSent(state.health, [contact('q', '2026-11-21T10:01:00Z'), contact('q', '2026-11-21T09:59:00Z')], NOW);
+    expect('today' in state.health).toBe(false);
+    expect(state.health.sentTotal).toBe(2);
+    expect(volumeView(state.health.recent, NOW).totals.slice(-2)).toEqual([1, 1]);
   });
 });
