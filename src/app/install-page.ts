@@ -14,6 +14,7 @@ import { checkFreshdeskKey, checkInjixoKey, keyCheckMessages } from './key-check
 import {
   buildConfigs,
   checkFormLocally,
+  effectiveKeys,
   emptyForm,
   IMPORT_WINDOWS,
   isImportWindow,
@@ -253,28 +254,26 @@ function postConfigs(): StoredConfigs {
   return buildConfigs(state.values, state.saved);
 }
 
+/**
+ * One pass, one round: the checks that need no network and the live key checks run together,
+ * so an admin sees every problem at once (a missing key is not checked, its field says required).
+ */
 async function validate(): Promise<boolean> {
   syncValuesFromForm();
   const local = checkFormLocally(state.values, state.saved);
-  if (local.length > 0) {
-    state.messages = local;
-    state.banner = { key: 'install.fixErrors', tone: 'error' };
-    showMessages();
-    return false;
-  }
-  state.messages = [];
-  state.banner = { key: 'install.checking', tone: 'neutral' };
+  const keys = effectiveKeys(state.values, state.saved);
+  state.messages = local;
+  state.banner = keys.injixo === '' && keys.freshdesk === '' ? null : { key: 'install.checking', tone: 'neutral' };
   showMessages();
   const checkButton = document.getElementById('check-keys');
   if (checkButton) setBusy(checkButton, true);
   try {
     const client = await clientReady;
-    const keys = buildConfigs(state.values, state.saved);
     const [injixo, freshdesk] = await Promise.all([
-      checkInjixoKey(client.request, keys.injixo_api_key),
-      readFreshdeskHost(client).then((host) => checkFreshdeskKey(client.request, keys.freshdesk_api_key, host)),
+      keys.injixo === '' ? undefined : checkInjixoKey(client.request, keys.injixo),
+      keys.freshdesk === '' ? undefined : readFreshdeskHost(client).then((host) => checkFreshdeskKey(client.request, keys.freshdesk, host)),
     ]);
-    state.messages = keyCheckMessages(injixo, freshdesk);
+    state.messages = [...local, ...keyCheckMessages(injixo, freshdesk)];
   } finally {
     if (checkButton) setBusy(checkButton, false);
   }

@@ -47,14 +47,29 @@ export async function checkFreshdeskKey(request: TemplateInvoker, key: string, h
   return { result: classifyFreshdeskAnswer(status), status };
 }
 
-/** The message next to each key field; an unreachable injixo warns but does not block saving. */
+/**
+ * The message next to each key field; an unreachable injixo warns but does not block saving.
+ * A key that was not checked (left empty: the required-field message covers it) is `undefined`.
+ */
 export function keyCheckMessages(
-  injixo: { result: InjixoKeyCheck; status: number },
-  freshdesk: { result: FreshdeskKeyCheck; status: number },
+  injixo: { result: InjixoKeyCheck; status: number } | undefined,
+  freshdesk: { result: FreshdeskKeyCheck; status: number } | undefined,
 ): FieldMessage[] {
+  const messages: FieldMessage[] = [];
+  if (injixo) messages.push(...injixoMessages(injixo));
+  if (freshdesk) messages.push(...freshdeskMessages(freshdesk));
+  return messages;
+}
+
+function injixoMessages(injixo: { result: InjixoKeyCheck; status: number }): FieldMessage[] {
   const messages: FieldMessage[] = [];
   if (injixo.result === 'rejected') messages.push({ field: 'injixoKey', severity: 'error', key: 'error.injixoKeyRejected', params: { status: injixo.status } });
   if (injixo.result === 'unavailable') messages.push({ field: 'injixoKey', severity: 'warning', key: 'warning.injixoUnavailable' });
+  return messages;
+}
+
+function freshdeskMessages(freshdesk: { result: FreshdeskKeyCheck; status: number }): FieldMessage[] {
+  const messages: FieldMessage[] = [];
   if (freshdesk.result === 'rejected') messages.push({ field: 'freshdeskKey', severity: 'error', key: 'error.freshdeskKeyRejected' });
   if (freshdesk.result === 'not_admin') messages.push({ field: 'freshdeskKey', severity: 'error', key: 'error.freshdeskNotAdmin' });
   if (freshdesk.result === 'unavailable') {

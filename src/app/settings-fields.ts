@@ -15,7 +15,7 @@ export const PUBLIC_IPARAMS = ['reply_scope', 'injixo_integration_id', 'import_w
 export { REPLY_SCOPES, type ReplyScope } from '../core/types';
 
 /** Choices of the import window; stored as a number of days, 0 meaning "no import". */
-export const IMPORT_WINDOWS = ['none', '7', '30', '90'] as const;
+export const IMPORT_WINDOWS = ['none', '7', '30', '90', '180', '365'] as const;
 export type ImportWindow = (typeof IMPORT_WINDOWS)[number];
 export const DEFAULT_IMPORT_WINDOW: ImportWindow = '30';
 

@@ -1,6 +1,6 @@
 import type { DeliveryReport } from '../delivery/run';
 import type { FlowState, HealthView } from '../delivery/health-view';
-import { formatCount, formatDateTime } from './format';
+import { formatCount, formatDateTime, formatHour, resolveTimeZone } from './format';
 import { isMessageKey, type Locale, type Translate } from '../i18n/translate';
 
 /** What the `testConnection` SMI answers (server side: src/entry/functions.ts). */
@@ -22,7 +22,35 @@ export interface StatusModel {
   state: { id: FlowState; text: string; tone: Tone; detail: string | null };
   facts: Fact[];
   failure: { code: string; when: string; guidance: string; details: string } | null;
-  today: { title: string; empty: string | null; rows: { name: string; identifier: string; offered: string }[]; total: string };
+  recent: RecentModel;
+  renamed: { identifier: string; kept: string; current: string }[];
+  /** The one action drawn as primary: what an admin should do first in this state. */
+  primaryAction: ActionId;
+  /** The zone every time on the page is shown in. */
+  timeZone: string;
+}
+
+export type ActionId = 'test-connection' | 'retry-now' | 'refresh';
+
+/** One line of the chart: all queues together (`id` 'all') or one queue. */
+export interface ChartSeries {
+  id: string;
+  name: string;
+  counts: number[];
+  total: number;
+  /** `total` written for people ("1,207"). */
+  totalText: string;
+}
+
+export interface RecentModel {
+  title: string;
+  empty: string | null;
+  /** Start of each bar in the admin's zone ("14:00"), oldest first. */
+  labels: string[];
+  /** All queues first, then each queue by name: the chart shows one at a time. */
+  series: ChartSeries[];
+  rows: { name: string; identifier: string; offered: string }[];
+  total: string;
 }
 
 export interface Notice {
@@ -41,8 +69,35 @@ const STATE_TONE: Record<FlowState, Tone> = {
 export interface DescribeOptions {
   t: Translate;
   locale: Locale;
-  /** Default: the browser's time zone. */
+  /** Default: the browser's time zone (the admin's machine). */
   timeZone?: string;
+}
+
+/**
+ * What to press first: a rejected key needs a new key and then a test; contacts waiting want a
+ * delivery run; an installation that never delivered wants a test; a flowing one only a refresh.
+ */
+export function primaryActionFor(view: Pick<HealthView, 'state' | 'backlog'>): ActionId {
+  if (view.state === 'key_rejected' || view.state === 'waiting_for_first_delivery') return 'test-connection';
+  if (view.backlog > 0) return 'retry-now';
+  return 'refresh';
+}
+
+function describeRecent(view: HealthView, t: Translate, locale: Locale, timeZone: string): RecentModel {
+  const recent = view.recent;
+  const count = (n: number): string => formatCount(n, locale);
+  const total = recent.totals.reduce((sum, n) => sum + n, 0);
+  return {
+    title: t('recent.title', { zone: timeZone }),
+    empty: total === 0 ? t('recent.empty') : null,
+    labels: recent.starts.map((iso) => formatHour(iso, locale, timeZone)),
+    series: [
+      { id: 'all', name: t('recent.allQueues'), counts: recent.totals, total, totalText: count(total) },
+      ...recent.queues.map((q) => ({ id: q.queueIdentifier, name: q.queueName, counts: q.counts, total: q.total, totalText: count(q.total) })),
+    ],
+    rows: recent.queues.map((q) => ({ name: q.queueName, identifier: q.queueIdentifier, offered: count(q.total) })),
+    total: count(total),
+  };
 }
 
 /** The guidance for a failure code in the admin's language; the server's English when the code is new to this page. */
@@ -51,12 +106,12 @@ export function guidanceFor(code: string, serverText: string, t: Translate): str
   return isMessageKey(key) ? t(key) : serverText;
 }
 
-export function describeHealth(view: HealthView, { t, locale, timeZone }: DescribeOptions): StatusModel {
+export function describeHealth(view: HealthView, { t, locale, timeZone: askedZone }: DescribeOptions): StatusModel {
+  const timeZone = resolveTimeZone(askedZone);
   const time = (iso: string): string => formatDateTime(iso, locale, timeZone);
   const count = (n: number): string => formatCount(n, locale);
   const countTone = (n: number, tone: Tone): Tone => (n > 0 ? tone : 'neutral');
   const failure = view.lastFailure;
-  const total = view.today.queues.reduce((sum, q) => sum + q.offered, 0);
   return {
     state: {
       id: view.state,
@@ -81,12 +136,10 @@ export function describeHealth(view: HealthView, { t, locale, timeZone }: Descri
           details: t('failure.details', { message: failure.message }),
         }
       : null,
-    today: {
-      title: t('today.title', { day: view.today.day }),
-      empty: view.today.queues.length === 0 ? t('today.empty') : null,
-      rows: view.today.queues.map((q) => ({ name: q.queueName, identifier: q.queueIdentifier, offered: count(q.offered) })),
-      total: count(total),
-    },
+    recent: describeRecent(view, t, locale, timeZone),
+    renamed: (view.renamedQueues ?? []).map((r) => ({ identifier: r.queueIdentifier, kept: r.keptName, current: r.currentName })),
+    primaryAction: primaryActionFor(view),
+    timeZone,
   };
 }
 
@@ -117,8 +170,9 @@ export function isHealthView(value: unknown): value is HealthView {
   const v = value as Partial<HealthView> | null;
   return (
     typeof v === 'object' && v !== null && typeof v.state === 'string' && v.state in STATE_TONE &&
-    typeof v.installedAt === 'string' && typeof v.backlog === 'number' && typeof v.today === 'object' && v.today !== null &&
-    Array.isArray(v.today.queues)
+    typeof v.installedAt === 'string' && typeof v.backlog === 'number' && typeof v.recent === 'object' && v.recent !== null &&
+    Array.isArray(v.recent.queues) && Array.isArray(v.recent.totals) && Array.isArray(v.recent.starts) &&
+    (v.renamedQueues === undefined || Array.isArray(v.renamedQueues))
   );
 }
 

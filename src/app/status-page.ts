@@ -14,7 +14,10 @@ import {
   isConnectionReport,
   isDeliveryReport,
   isHealthView,
+  type ActionId,
+  type ChartSeries,
   type Notice,
+  type RecentModel,
   type StatusModel,
 } from './status-model';
 
@@ -29,9 +32,11 @@ interface Page {
   t: Translate;
   locale: Locale;
   crayons: boolean;
+  /** Which action is primary once the status is known; until then none is. */
+  primary: ActionId | null;
 }
 
-const ACTIONS = ['refresh', 'test-connection', 'retry-now'] as const;
+const ACTIONS: readonly ActionId[] = ['refresh', 'test-connection', 'retry-now'];
 
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -41,6 +46,64 @@ function showNotices(notices: Notice[]): void {
   const box = document.getElementById('action-result');
   if (!box) return;
   box.replaceChildren(...notices.map((n) => el('p', { class: 'notice', 'data-tone': n.tone }, [n.text])));
+}
+
+/** Bars scaled to the highest bucket of the series shown; each bar carries its count for tests and tooltips. */
+function drawChart(recent: RecentModel, seriesId: string, t: Page['t']): HTMLElement {
+  const none: ChartSeries = { id: 'all', name: '', counts: [], total: 0, totalText: '0' };
+  const series = recent.series.find((s) => s.id === seriesId) ?? recent.series[0] ?? none;
+  const max = Math.max(1, ...series.counts);
+  const label = t('recent.chartLabel', { name: series.name, total: series.totalText });
+  return el('figure', { id: 'recent-chart', class: 'chart', 'data-series': series.id, 'data-total': String(series.total), role: 'img', 'aria-label': label }, [
+    el('div', { class: 'bars' }, series.counts.map((n, i) => drawBar(n, max, recent.labels[i] ?? '', t))),
+    // Every third hour labelled: 24 labels would not fit a narrow Freshdesk pane.
+    el('div', { class: 'axis', 'aria-hidden': 'true' }, recent.labels.map((text, i) => el('span', {}, [i % 3 === 0 ? text : '']))),
+    el('figcaption', {}, [label]),
+  ]);
+}
+
+function drawBar(count: number, max: number, start: string, t: Page['t']): HTMLElement {
+  return el('div', { class: 'bar-slot', title: t('recent.bar', { time: start, count }) }, [
+    el('div', { class: 'bar', 'data-start': start, 'data-count': String(count), style: `height: ${((count / max) * 100).toFixed(1)}%` }),
+  ]);
+}
+
+function drawRecent(recent: RecentModel, t: Page['t']): HTMLElement {
+  const picker = el('select', { id: 'recent-queue' }, recent.series.map((s) => el('option', { value: s.id }, [s.name])));
+  const section = el('section', { id: 'recent', class: 'panel' }, [
+    el('h2', {}, [recent.title]),
+    recent.empty ? el('p', { class: 'empty' }, [recent.empty]) : null,
+    el('div', { class: 'chart-controls' }, [el('label', { for: 'recent-queue' }, [t('recent.show')]), ' ', picker]),
+    drawChart(recent, 'all', t),
+    recent.rows.length === 0
+      ? null
+      : el('table', { id: 'recent-table' }, [
+          el('thead', {}, [el('tr', {}, [el('th', { scope: 'col' }, [t('recent.queue')]), el('th', { scope: 'col', class: 'num' }, [t('recent.offered')])])]),
+          el('tbody', {}, recent.rows.map((r) =>
+            el('tr', { 'data-queue': r.identifier }, [el('td', { title: r.identifier }, [r.name]), el('td', { class: 'num' }, [r.offered])]))),
+          el('tfoot', {}, [el('tr', {}, [el('th', { scope: 'row' }, [t('recent.total')]), el('td', { class: 'num' }, [recent.total])])]),
+        ]),
+  ]);
+  // Per queue on demand: choosing a queue (in the list or by clicking its row) redraws the chart.
+  const show = (id: string): void => {
+    picker.value = id;
+    section.querySelector('#recent-chart')?.replaceWith(drawChart(recent, id, t));
+  };
+  picker.addEventListener('change', () => show(picker.value));
+  section.querySelectorAll<HTMLElement>('#recent-table tbody tr').forEach((row) => row.addEventListener('click', () => show(row.dataset.queue ?? 'all')));
+  return section;
+}
+
+/** Exactly one primary button: the action that fits the state (none blue for "retry" with nothing waiting). */
+function markPrimary(action: ActionId): void {
+  for (const id of ACTIONS) {
+    const control = document.getElementById(id);
+    if (!control) continue;
+    const color = id === action ? 'primary' : 'secondary';
+    if (control.tagName === 'FW-BUTTON') control.setAttribute('color', color);
+    else control.className = `btn btn-${color}`;
+    control.dataset.primary = String(id === action);
+  }
 }
 
 function drawModel(model: StatusModel, page: Page): void {
@@ -62,19 +125,22 @@ function drawModel(model: StatusModel, page: Page): void {
           el('p', { class: 'failure-details' }, [model.failure.details]),
         ])
       : null,
-    el('section', { id: 'today', class: 'today' }, [
-      el('h2', {}, [model.today.title]),
-      model.today.empty
-        ? el('p', { class: 'empty' }, [model.today.empty])
-        : el('table', { id: 'today-table' }, [
-            el('thead', {}, [el('tr', {}, [el('th', { scope: 'col' }, [t('today.queue')]), el('th', { scope: 'col', class: 'num' }, [t('today.offered')])])]),
-            el('tbody', {}, model.today.rows.map((r) =>
-              el('tr', { 'data-queue': r.identifier }, [el('td', { title: r.identifier }, [r.name]), el('td', { class: 'num' }, [r.offered])]))),
-            el('tfoot', {}, [el('tr', {}, [el('th', { scope: 'row' }, [t('today.total')]), el('td', { class: 'num' }, [model.today.total])])]),
+    drawRecent(model.recent, t),
+    model.renamed.length > 0
+      ? el('section', { id: 'renamed', class: 'panel' }, [
+          el('h2', {}, [t('renamed.title')]),
+          el('p', {}, [t('renamed.intro')]),
+          el('table', { id: 'renamed-table' }, [
+            el('thead', {}, [el('tr', {}, [el('th', { scope: 'col' }, [t('renamed.kept')]), el('th', { scope: 'col' }, [t('renamed.current')])])]),
+            el('tbody', {}, model.renamed.map((r) =>
+              el('tr', { 'data-queue': r.identifier }, [el('td', { title: r.identifier }, [r.kept]), el('td', {}, [r.current])]))),
           ]),
-    ]),
+        ])
+      : null,
   ];
   body.replaceChildren(...sections.filter((s): s is HTMLElement => s !== null));
+  page.primary = model.primaryAction;
+  markPrimary(model.primaryAction);
 }
 
 async function loadStatus(page: Page): Promise<void> {
@@ -125,13 +191,14 @@ function drawFrame(page: Page): void {
       el('h1', {}, [t('status.title')]),
       el('div', { class: 'actions' }, [
         button('test-connection', t('action.testConnection'), page.crayons),
-        button('retry-now', t('action.retryNow'), page.crayons, 'primary'),
+        button('retry-now', t('action.retryNow'), page.crayons),
         button('refresh', t('status.refresh'), page.crayons),
       ]),
     ]),
     el('div', { id: 'action-result', role: 'status', 'aria-live': 'polite' }),
     el('div', { id: 'status-body' }, [el('p', { class: 'loading' }, [t('status.loading')])]),
   );
+  if (page.primary) markPrimary(page.primary);
   document.getElementById('test-connection')?.addEventListener('click', () => void runAction(page, () => testConnection(page)));
   document.getElementById('retry-now')?.addEventListener('click', () => void runAction(page, () => retryNow(page)));
   document.getElementById('refresh')?.addEventListener('click', () => void runAction(page, async () => {
@@ -146,13 +213,14 @@ async function start(): Promise<void> {
   const client = await app.initialized();
   const locale = await readUserLocale(client, undefined);
   document.documentElement.lang = locale;
-  const page: Page = { client, t: createTranslator(locale), locale, crayons: false };
+  const page: Page = { client, t: createTranslator(locale), locale, crayons: false, primary: null };
   drawFrame(page);
   await loadStatus(page);
   // Crayons buttons replace the plain ones once the CDN script has defined them.
   if (await crayonsReady(['fw-button'], 10_000)) {
-    const result = document.getElementById('action-result')?.cloneNode(true);
-    const body = document.getElementById('status-body')?.cloneNode(true);
+    // The drawn nodes are moved, not copied, so the chart's queue picker keeps its listeners.
+    const result = document.getElementById('action-result');
+    const body = document.getElementById('status-body');
     page.crayons = true;
     drawFrame(page);
     if (result) document.getElementById('action-result')?.replaceWith(result);

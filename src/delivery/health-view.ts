@@ -4,6 +4,7 @@ import { COUNTERS_KEY } from '../storage/keys';
 import type { FailureCode } from '../remote/errors';
 import { GUIDANCE } from './messages';
 import { renamedQueues } from './queue-names';
+import { type RecentVolumeView, volumeView } from './recent-volume';
 import { chunkListSize, readState } from './state';
 import type { AppState } from './stored-data';
 
@@ -21,9 +22,16 @@ export interface HealthView {
   parked: number;
   dropped: number;
   invalidPayloads: number;
-  today: { day: string; queues: { queueIdentifier: string; queueName: string; offered: number }[] };
-  /** Rule 4: queues Freshdesk now names differently; injixo keeps receiving `keptName`. */
-  renamedQueues: { queueIdentifier: string; keptName: string; currentName: string }[];
+  /** Offered contacts per queue and hour over the last 24 hours (recent-volume.ts). */
+  recent: RecentVolumeView;
+  /** Queues whose Freshdesk group or source was renamed: injixo keeps receiving `keptName` (SPEC §2 rule 4). */
+  renamedQueues: RenamedQueue[];
+}
+
+export interface RenamedQueue {
+  queueIdentifier: string;
+  keptName: string;
+  currentName: string;
 }
 
 export function flowStateOf(state: AppState): FlowState {
@@ -35,7 +43,7 @@ export function flowStateOf(state: AppState): FlowState {
   return 'flowing';
 }
 
-export function toHealthView(state: AppState, counters: Record<string, unknown>): HealthView {
+export function toHealthView(state: AppState, counters: Record<string, unknown>, nowMs: number): HealthView {
   const h = state.health;
   const failure = h.lastFailure;
   return {
@@ -51,12 +59,7 @@ export function toHealthView(state: AppState, counters: Record<string, unknown>)
     parked: chunkListSize(state.parked),
     dropped: h.dropped + numberOr0(counters.lost_events),
     invalidPayloads: numberOr0(counters.invalid_payloads),
-    today: {
-      day: h.today.day,
-      queues: Object.entries(h.today.perQueue)
-        .map(([queueIdentifier, q]) => ({ queueIdentifier, queueName: q.name, offered: q.offered }))
-        .sort((a, b) => a.queueName.localeCompare(b.queueName)),
-    },
+    recent: volumeView(h.recent, nowMs),
     renamedQueues: renamedQueues(state),
   };
 }
@@ -73,5 +76,5 @@ export async function readHealthView(db: KeyValueStore, nowMs: number): Promise<
   } catch (error) {
     if (!isNotFound(error)) throw error;
   }
-  return toHealthView(state, counters);
+  return toHealthView(state, counters, nowMs);
 }

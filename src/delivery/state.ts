@@ -4,12 +4,14 @@ import { log } from '../platform/log';
 import { isNotFound } from '../platform/refusals';
 import { DELIVERY_PERIOD_MINUTES, STATE_KEY } from '../storage/keys';
 import { slotOf } from './outbox';
+import { addContacts, emptyVolume } from './recent-volume';
 import { type AppState, type ChunkList, type Health, validateState } from './stored-data';
 
 /**
  * Everything the delivery run needs between runs, in ONE KV record (STATE_KEY): reading and
  * writing it costs two operations a run, whatever happens. Its size stays far below the 40 KB
- * limit: group names (a few KB), today's per-queue counts, and chunk ids — never contacts.
+ * limit: group names (a few KB), the last 24 hours' per-queue counts (recent-volume.ts), queue
+ * name pins, and chunk ids — never contacts.
  */
 
 export function chunkListSize(list: ChunkList): number {
@@ -27,7 +29,7 @@ export function newState(nowMs: number): AppState {
     cursor: slotOf(nowMs) - 1,
     backlog: { chunks: [], next: 1 },
     parked: { chunks: [], next: 1 },
-    health: { consecutiveFailures: 0, today: { day: dayOf(nowMs), perQueue: {} }, sentTotal: 0, dropped: 0, parkedTotal: 0 },
+    health: { consecutiveFailures: 0, sentTotal: 0, dropped: 0, parkedTotal: 0 },
     warnedGroups: {},
   };
 }
@@ -68,15 +70,10 @@ export async function writeState(db: KeyValueStore, state: AppState): Promise<vo
   await db.set(STATE_KEY, state as unknown as Record<string, unknown>);
 }
 
-/** Counts contacts sent today per queue, restarting the tally at UTC midnight. */
+/** Counts contacts sent into the rolling 24-hour record (recent-volume.ts). */
 export function countSent(health: Health, contacts: readonly OfferedContact[], nowMs: number): void {
-  const day = dayOf(nowMs);
-  if (health.today.day !== day) health.today = { day, perQueue: {} };
-  for (const c of contacts) {
-    const entry = health.today.perQueue[c.queueIdentifier] ?? { name: c.queueName, offered: 0 };
-    entry.name = c.queueName;
-    entry.offered += 1;
-    health.today.perQueue[c.queueIdentifier] = entry;
-  }
+  health.recent = addContacts(health.recent ?? emptyVolume(nowMs), contacts, nowMs);
+  // Records written before the rolling record kept a per-UTC-day tally; it is dropped, not migrated.
+  delete (health as Health & { today?: unknown }).today;
   health.sentTotal += contacts.length;
 }

@@ -13,6 +13,7 @@ import { createValidator, type Validated } from '../schemas/create-validator';
 import { SCHEDULE_KINDS } from '../storage/keys';
 import type { OfferedContact } from '../core/types';
 import type { FailureCode } from '../remote/errors';
+import type { RecentVolume } from './recent-volume';
 
 // The shapes the app stores, beside the schemas that read them back.
 
@@ -55,7 +56,8 @@ export interface Health {
   keyAlertLoggedAt?: string;
   /** Do not call injixo before this time (it answered 429 with Retry-After). */
   retryAfterUntil?: string;
-  today: { day: string; perQueue: Record<string, { name: string; offered: number }> };
+  /** Contacts sent per queue and hour over the last 24 hours, by their own timestamps. */
+  recent?: RecentVolume;
   sentTotal: number;
   dropped: number;
   parkedTotal: number;
@@ -143,15 +145,18 @@ const stateSchema = {
     parked: chunkListSchema,
     health: {
       type: 'object',
-      required: ['consecutiveFailures', 'today', 'sentTotal', 'dropped', 'parkedTotal'],
+      required: ['consecutiveFailures', 'sentTotal', 'dropped', 'parkedTotal'],
       properties: {
         consecutiveFailures: { type: 'integer' },
-        today: {
+        recent: {
           type: 'object',
-          required: ['day', 'perQueue'],
+          required: ['hour', 'queues'],
           properties: {
-            day: { type: 'string' },
-            perQueue: { type: 'object', additionalProperties: { type: 'object', required: ['name', 'offered'], properties: { name: { type: 'string' }, offered: { type: 'integer' } } } },
+            hour: { type: 'integer' },
+            queues: {
+              type: 'object',
+              additionalProperties: { type: 'object', required: ['name', 'counts'], properties: { name: { type: 'string' }, counts: { type: 'array', items: { type: 'integer' } } } },
+            },
           },
         },
         sentTotal: { type: 'integer' },

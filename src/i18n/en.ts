@@ -23,7 +23,8 @@ export const en = {
   'field.freshdeskKey.hint':
     'Signed in to Freshdesk as an Account Administrator: Profile settings > View API key. The app reads your group names with it.',
   'field.secret.saved': 'A key is saved. Leave this empty to keep it, or paste a new key.',
-  'field.secret.reenter': 'Saved keys are never shown. Paste the key again to save these settings.',
+  'field.secret.reenter':
+    'Freshdesk keeps saved keys secret and does not hand them back to this page, so paste both keys again to save changed settings. Until you save, the app keeps working with the keys it has.',
   'field.replyScope.label': 'Replies counted',
   'field.replyScope.customer': 'Customer replies only (recommended)',
   'field.replyScope.all_public': 'Customer replies and agents’ public replies',
@@ -32,7 +33,7 @@ export const en = {
   'field.importWindow.none': 'No import',
   'field.importWindow.days': 'Last {days} days',
   'field.importWindow.hint':
-    'How far back the initial import of past tickets and replies will reach. This version saves the choice; the import itself is not available yet.',
+    'How far back the initial import of past tickets and replies reaches, so forecasts have history from day one. It runs in the background after the installation and uses only part of your Freshdesk API rate limit; a longer window takes longer.',
   'field.integrationId.label': 'injixo integration configuration id (optional)',
   'field.integrationId.hint': 'Leave empty unless injixo support asked you to set it.',
 
@@ -70,11 +71,20 @@ export const en = {
   'failure.when': '{time}, HTTP {status}',
   'failure.whenNoStatus': '{time}, no answer',
   'failure.details': 'Details: {message}',
-  'today.title': 'Sent today ({day}, UTC)',
-  'today.empty': 'No contacts sent yet today.',
-  'today.queue': 'Queue',
-  'today.offered': 'Offered contacts',
-  'today.total': 'Total',
+  'recent.title': 'Offered contacts sent, last 24 hours, per hour (times in {zone})',
+  'recent.empty': 'No contact with a time in the last 24 hours has been sent.',
+  'recent.show': 'Show',
+  'recent.allQueues': 'All queues',
+  'recent.chartLabel': '{name}: {total} offered contacts in the last 24 hours, per hour',
+  'recent.bar': '{time}: {count}',
+  'recent.queue': 'Queue',
+  'recent.offered': 'Offered contacts, last 24 hours',
+  'recent.total': 'Total',
+  'renamed.title': 'Renamed groups and sources',
+  'renamed.intro':
+    'These queues keep the name they were first sent to injixo with, so their history stays in one injixo queue after a rename in Freshdesk.',
+  'renamed.kept': 'Name in injixo (kept)',
+  'renamed.current': 'Name in Freshdesk now',
 
   'action.testConnection': 'Test connection',
   'action.retryNow': 'Retry backlog now',

@@ -18,7 +18,8 @@ export const fr: Catalogue = {
   'field.freshdeskKey.hint':
     'Connecté à Freshdesk en tant qu’administrateur du compte : Paramètres du profil > Voir la clé API. L’application s’en sert pour lire les noms de vos groupes.',
   'field.secret.saved': 'Une clé est enregistrée. Laissez ce champ vide pour la garder, ou collez une nouvelle clé.',
-  'field.secret.reenter': 'Les clés enregistrées ne sont jamais affichées. Collez de nouveau la clé pour enregistrer ces paramètres.',
+  'field.secret.reenter':
+    'Freshdesk garde les clés enregistrées secrètes et ne les renvoie pas à cette page : collez de nouveau les deux clés pour enregistrer des paramètres modifiés. Tant que vous n’enregistrez pas, l’application continue avec les clés qu’elle a.',
   'field.replyScope.label': 'Réponses comptées',
   'field.replyScope.customer': 'Réponses des clients uniquement (recommandé)',
   'field.replyScope.all_public': 'Réponses des clients et réponses publiques des agents',
@@ -27,7 +28,7 @@ export const fr: Catalogue = {
   'field.importWindow.none': 'Pas d’import',
   'field.importWindow.days': '{days} derniers jours',
   'field.importWindow.hint':
-    "Jusqu'où remontera l'import initial des tickets et réponses passés. Cette version enregistre le choix ; l'import lui-même n'est pas encore disponible.",
+    'Jusqu’où remonte l’import initial des tickets et réponses passés, pour que les prévisions aient un historique dès le premier jour. Il s’exécute en arrière-plan après l’installation et n’utilise qu’une partie de la limite de requêtes de votre API Freshdesk ; une période plus longue prend plus de temps.',
   'field.integrationId.label': 'Identifiant de configuration d’intégration injixo (facultatif)',
   'field.integrationId.hint': 'Laissez vide, sauf si le support injixo vous a demandé de le renseigner.',
 
@@ -65,11 +66,20 @@ export const fr: Catalogue = {
   'failure.when': '{time}, HTTP {status}',
   'failure.whenNoStatus': '{time}, pas de réponse',
   'failure.details': 'Détails : {message}',
-  'today.title': 'Envoyés aujourd’hui ({day}, UTC)',
-  'today.empty': 'Aucun contact envoyé aujourd’hui pour l’instant.',
-  'today.queue': 'File',
-  'today.offered': 'Contacts proposés',
-  'today.total': 'Total',
+  'recent.title': 'Contacts proposés envoyés, dernières 24 heures, par heure (heures en {zone})',
+  'recent.empty': 'Aucun contact daté des dernières 24 heures n’a été envoyé.',
+  'recent.show': 'Afficher',
+  'recent.allQueues': 'Toutes les files',
+  'recent.chartLabel': '{name} : {total} contacts proposés sur les dernières 24 heures, par heure',
+  'recent.bar': '{time} : {count}',
+  'recent.queue': 'File',
+  'recent.offered': 'Contacts proposés, dernières 24 heures',
+  'recent.total': 'Total',
+  'renamed.title': 'Groupes et sources renommés',
+  'renamed.intro':
+    'Ces files gardent le nom sous lequel elles ont été envoyées à injixo la première fois : après un renommage dans Freshdesk, leur historique reste dans une seule file injixo.',
+  'renamed.kept': 'Nom dans injixo (conservé)',
+  'renamed.current': 'Nom actuel dans Freshdesk',
 
   'action.testConnection': 'Tester la connexion',
   'action.retryNow': 'Relancer l’envoi maintenant',

@@ -1,5 +1,5 @@
 import type { Browser, Page } from 'playwright-core';
-import { ADMIN_KEY, AGENT_KEY, INJIXO_KEY, launchChromium, openPage, screenshot, startStack, type Stack } from './stack';
+import { ADMIN_KEY, AGENT_KEY, crayonsUpgraded, INJIXO_KEY, launchChromium, openPage, screenshot, startStack, type Stack } from './stack';
 
 declare function validate(): Promise<boolean>;
 declare function postConfigs(): Record<string, unknown>;
@@ -26,8 +26,9 @@ async function fill(page: Page, values: { injixo?: string; freshdesk?: string; s
   if (values.id !== undefined) await page.fill('#injixo_integration_id', values.id);
 }
 
+/** Native controls by default (Crayons offline), so `fill`/`selectOption` drive them; Crayons has its own tests. */
 async function openInstall(options: Parameters<typeof openPage>[2] = {}): Promise<Page> {
-  const page = await openPage(browser, stack.harness.installUrl, options);
+  const page = await openPage(browser, stack.harness.installUrl, { crayons: 'offline', ...options });
   await page.waitForSelector('#injixo_api_key');
   return page;
 }
@@ -104,7 +105,7 @@ describe('install page', () => {
     await page.context().close();
   });
 
-  it('asks for both keys and a whole integration id before calling anyone', async () => {
+  it('asks for both keys and a whole integration id, calling no one when no key was given', async () => {
     const page = await openInstall();
     const calls = stack.harness.calls.length;
     await fill(page, { id: '12.5' });
@@ -118,9 +119,36 @@ describe('install page', () => {
     await page.context().close();
   });
 
+  it('shows every error in one pass: a missing key, a refused key and a bad integration id together, in one round of checks', async () => {
+    const page = await openInstall();
+    const calls = stack.harness.calls.length;
+    await fill(page, { freshdesk: AGENT_KEY, id: 'abc' });
+
+    expect(await page.evaluate(() => validate())).toBe(false);
+
+    expect(await messageOf(page, 'injixo_api_key')).toBe('This field is required.');
+    expect(await messageOf(page, 'freshdesk_api_key')).toContain('without the Account Administrator role');
+    expect(await messageOf(page, 'injixo_integration_id')).toBe('Enter a whole number greater than 0, or leave the field empty.');
+    expect(await page.locator('#banner').innerText()).toBe('Please correct the fields marked below.');
+    // One round: only the key that was given is checked, once.
+    expect(stack.harness.calls.slice(calls).filter((c) => c.kind === 'invokeTemplate').map((c) => c.name)).toEqual(['freshdeskCheckKey']);
+    await screenshot(page, 'install-all-errors-one-pass');
+
+    await fill(page, { injixo: 'regenerated-old-key', id: '' });
+    expect(await page.evaluate(() => validate())).toBe(false);
+    expect(await messageOf(page, 'injixo_api_key')).toContain('injixo rejected this API key (HTTP 401)');
+    expect(await messageOf(page, 'freshdesk_api_key')).toContain('without the Account Administrator role');
+    expect(await messageOf(page, 'injixo_integration_id')).toBe('');
+    await page.context().close();
+  });
+
   it('refills the non-secret settings on Edit Settings, never shows a saved key, and asks for the keys again', async () => {
-    const page = await openPage(browser, stack.harness.editUrl);
-    await page.waitForFunction(() => (document.getElementById('freshdesk_api_key-hint')?.textContent ?? '').includes('never shown'));
+    const page = await openPage(browser, stack.harness.editUrl, { crayons: 'offline' });
+    await page.waitForFunction(() => (document.getElementById('freshdesk_api_key-hint')?.textContent ?? '').includes('paste both keys again'));
+
+    expect(await page.locator('#injixo_api_key-hint').innerText()).toContain(
+      'Freshdesk keeps saved keys secret and does not hand them back to this page, so paste both keys again to save changed settings. Until you save, the app keeps working with the keys it has.',
+    );
 
     expect(await page.inputValue('#injixo_api_key')).toBe('');
     expect(await page.inputValue('#freshdesk_api_key')).toBe('');
@@ -164,17 +192,40 @@ describe('install page', () => {
     await page.context().close();
   });
 
-  it('switches to Crayons components when the CDN script defines them, and still validates', async () => {
-    const page = await openInstall({ crayons: 'stand-in' });
-    await page.waitForSelector('fw-select#reply_scope');
+  it('runs the real Crayons fields (served from node_modules for the CDN URL), and still validates and saves', async () => {
+    const page = await openInstall({ crayons: 'real' });
+    await page.waitForSelector('fw-select#reply_scope.hydrated');
+    await page.waitForSelector('fw-input#injixo_integration_id.hydrated');
     await fill(page, { injixo: INJIXO_KEY, freshdesk: AGENT_KEY });
 
+    expect(await crayonsUpgraded(page, 'fw-select#reply_scope')).toBe(true);
+    expect(await crayonsUpgraded(page, 'fw-button#check-keys')).toBe(true);
+    // The page's own options (light DOM); Playwright's CSS would also find the copies Crayons draws in its shadow DOM.
+    expect(await page.locator('fw-select#import_window_days').evaluate((s) => Array.from(s.querySelectorAll(':scope > fw-select-option'), (o) => o.getAttribute('value')))).toEqual(['none', '7', '30', '90', '180', '365']);
     expect(await page.evaluate(() => validate())).toBe(false);
 
     expect(await page.getAttribute('fw-input#injixo_integration_id', 'type')).toBe('number');
-    expect(await page.locator('fw-button#check-keys').count()).toBe(1);
     expect(await messageOf(page, 'freshdesk_api_key')).toContain('Groups API');
     expect(await page.evaluate(() => postConfigs())).toMatchObject({ reply_scope: 'customer', import_window_days: 30 });
+    // Choosing through the component's own value, as a click on an option does.
+    await page.locator('fw-select#import_window_days').evaluate((node) => {
+      (node as HTMLElement & { value: string }).value = '365';
+    });
+    await fill(page, { freshdesk: ADMIN_KEY });
+    expect(await page.evaluate(() => validate())).toBe(true);
+    expect(await page.evaluate(() => postConfigs())).toMatchObject({ import_window_days: 365, freshdesk_api_key: ADMIN_KEY });
+    await screenshot(page, 'install-crayons');
+    await page.context().close();
+  });
+
+  it('works with plain controls when Crayons cannot load', async () => {
+    const page = await openInstall({ crayons: 'offline' });
+    await fill(page, { injixo: INJIXO_KEY, freshdesk: ADMIN_KEY, window: '180' });
+
+    expect(await page.locator('select#import_window_days').count()).toBe(1);
+    expect(await page.evaluate(() => customElements.get('fw-select') === undefined)).toBe(true);
+    expect(await page.evaluate(() => validate())).toBe(true);
+    expect(await page.evaluate(() => postConfigs())).toMatchObject({ import_window_days: 180 });
     await page.context().close();
   });
 });

@@ -5,7 +5,7 @@ import { ManualClock } from '../../tools/clock';
 import { buildApp } from '../../tools/browser/build-app';
 import { LocalPlatform } from '../../tools/local-platform';
 import { startLocalInjixo, type LocalInjixo } from '../../tools/local-injixo/server';
-import { startUiHarness, type FunctionStandIn, type UiHarness } from '../../tools/ui-harness/server';
+import { CRAYONS_LOCAL_PREFIX, startUiHarness, type FunctionStandIn, type UiHarness } from '../../tools/ui-harness/server';
 import { startFreshdeskStub, type FreshdeskStub } from './freshdesk-stub';
 
 export const INJIXO_KEY = 'injixo-good-key-7f3a';
@@ -70,35 +70,32 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
-/** A stand-in for the Crayons CDN module: the documented properties and events, nothing drawn. */
-const CRAYONS_STAND_IN = `
-class FwField extends HTMLElement {
-  get value() { return this._value ?? this.getAttribute('value') ?? ''; }
-  set value(v) { this._value = String(v); }
-}
-customElements.define('fw-input', class extends FwField {});
-customElements.define('fw-select', class extends FwField {});
-customElements.define('fw-select-option', class extends HTMLElement {});
-customElements.define('fw-button', class extends HTMLElement {});
-`;
-
 export interface OpenOptions {
   /** The browser's language (the settings page falls back to it). Default en-GB. */
   browserLocale?: string;
-  /** offline: the CDN is unreachable (the default, as in CI); stand-in: a minimal Crayons is served. */
-  crayons?: 'offline' | 'stand-in';
+  /** The browser's time zone (the admin's). Default UTC. */
+  timezoneId?: string;
+  /**
+   * real (default): the harness serves the real @freshworks/crayons from node_modules in place of
+   * the CDN URL. offline: neither the CDN nor that copy loads, as when the CDN is blocked.
+   */
+  crayons?: 'real' | 'offline';
 }
 
 export async function openPage(browser: Browser, url: string, options: OpenOptions = {}): Promise<Page> {
-  const context = await browser.newContext({ locale: options.browserLocale ?? 'en-GB', timezoneId: 'UTC', viewport: { width: 1000, height: 900 } });
-  await context.route(CRAYONS_CDN, (route) =>
-    options.crayons === 'stand-in' && route.request().url().endsWith('.esm.js')
-      ? route.fulfill({ status: 200, contentType: 'text/javascript', body: CRAYONS_STAND_IN })
-      : route.abort(),
-  );
+  const context = await browser.newContext({ locale: options.browserLocale ?? 'en-GB', timezoneId: options.timezoneId ?? 'UTC', viewport: { width: 1000, height: 900 } });
+  // Nothing may come from the internet: the CDN is always refused; the local copy only when offline.
+  await context.route(CRAYONS_CDN, (route) => route.abort());
+  if (options.crayons === 'offline') await context.route(`**${CRAYONS_LOCAL_PREFIX}**`, (route) => route.abort());
   const page = await context.newPage();
   await page.goto(url);
   return page;
+}
+
+/** Whether the page runs real Crayons: the element is defined and Stencil has upgraded it (shadow root, `hydrated`). */
+export function crayonsUpgraded(page: Page, selector: string): Promise<boolean> {
+  return page.locator(selector).evaluate((node) =>
+    customElements.get(node.tagName.toLowerCase()) !== undefined && node.shadowRoot !== null && node.classList.contains('hydrated'));
 }
 
 export async function screenshot(page: Page, name: string): Promise<void> {

@@ -1,9 +1,10 @@
 import type { Browser, Page } from 'playwright-core';
 import type { FlowState } from '../../src/delivery/health-view';
-import { COUNTERS_KEY, STATE_KEY } from '../../src/storage/keys';
+import { toHealthView } from '../../src/delivery/health-view';
 import { newState } from '../../src/delivery/state';
 import type { AppState } from '../../src/delivery/stored-data';
-import { ADMIN_KEY, INJIXO_KEY, launchChromium, openPage, screenshot, startStack, type Stack } from './stack';
+import { COUNTERS_KEY, STATE_KEY } from '../../src/storage/keys';
+import { ADMIN_KEY, crayonsUpgraded, INJIXO_KEY, launchChromium, NOW, openPage, screenshot, startStack, type OpenOptions, type Stack } from './stack';
 
 let browser: Browser;
 
@@ -18,11 +19,18 @@ afterAll(async () => {
 /** A state record (src/delivery/state.ts) that makes getStatus report `flow`. */
 function stateFor(flow: FlowState): AppState {
   const state = newState(Date.parse('2026-11-20T08:00:00Z'));
-  state.health.today = {
-    day: '2026-11-21',
-    perQueue: {
-      'freshdesk/42/1/tickets': { name: 'CustomerService email Tickets', offered: 1200 },
-      'freshdesk/42/7/replies': { name: 'CustomerService chat Replies', offered: 7 },
+  // The last 24 hours as of NOW (10:40 UTC): tickets busy in the last two hours, 7 chat replies at 21:00 yesterday.
+  const zeros = (): number[] => new Array<number>(24).fill(0);
+  const tickets = zeros();
+  tickets[22] = 1000;
+  tickets[23] = 200;
+  const replies = zeros();
+  replies[10] = 7;
+  state.health.recent = {
+    hour: Math.floor(Date.parse(NOW) / 3_600_000),
+    queues: {
+      'freshdesk/42/1/tickets': { name: 'CustomerService email Tickets', counts: tickets },
+      'freshdesk/42/7/replies': { name: 'CustomerService chat Replies', counts: replies },
     },
   };
   state.health.lastSuccessAt = '2026-11-21T10:35:00Z';
@@ -47,7 +55,7 @@ function stateFor(flow: FlowState): AppState {
       break;
     case 'waiting_for_first_delivery':
       delete state.health.lastSuccessAt;
-      state.health.today = { day: '2026-11-21', perQueue: {} };
+      delete state.health.recent;
       break;
   }
   return state;
@@ -60,11 +68,16 @@ async function withState(stack: Stack, state: AppState, counters: Record<string,
   if (Object.keys(counters).length > 0) await db.set(COUNTERS_KEY, counters);
 }
 
-async function openStatus(stack: Stack): Promise<Page> {
-  const page = await openPage(browser, stack.harness.statusUrl);
+/** Opens the status page; with real Crayons (the default) it waits until the buttons are Crayons ones. */
+async function openStatus(stack: Stack, options: OpenOptions = {}): Promise<Page> {
+  const page = await openPage(browser, stack.harness.statusUrl, options);
   await page.waitForSelector('#state, #load-error');
+  if (options.crayons !== 'offline') await page.waitForSelector('fw-button#refresh.hydrated');
   return page;
 }
+
+const primaryAction = (page: Page): Promise<string[]> => page.locator('[data-primary="true"]').evaluateAll((nodes) => nodes.map((n) => n.id));
+const chartBars = (page: Page): Promise<number[]> => page.locator('#recent-chart .bar').evaluateAll((bars) => bars.map((b) => Number(b.getAttribute('data-count'))));
 
 const fact = (page: Page, id: string): Promise<string> => page.locator(`[data-fact="${id}"] dd`).innerText();
 
@@ -77,18 +90,21 @@ describe('status page', () => {
     await stack.close();
   });
 
-  it.each<[FlowState, string]>([
-    ['flowing', 'Contacts are flowing to injixo'],
-    ['key_rejected', 'injixo rejects the API key'],
-    ['injixo_unavailable', 'injixo is not answering'],
-    ['backlog_draining', 'Sending contacts that were waiting'],
-    ['waiting_for_first_delivery', 'Waiting for the first delivery'],
-  ])('shows the %s state as "%s"', async (flow, text) => {
+  it.each<[FlowState, string, string]>([
+    ['flowing', 'Contacts are flowing to injixo', 'refresh'],
+    ['key_rejected', 'injixo rejects the API key', 'test-connection'],
+    ['injixo_unavailable', 'injixo is not answering', 'retry-now'],
+    ['backlog_draining', 'Sending contacts that were waiting', 'retry-now'],
+    ['waiting_for_first_delivery', 'Waiting for the first delivery', 'test-connection'],
+  ])('shows the %s state as "%s" with %s as the one primary action', async (flow, text, primary) => {
     await withState(stack, stateFor(flow), { lost_events: flow === 'flowing' ? 0 : 2, invalid_payloads: 1 });
     const page = await openStatus(stack);
 
     expect(await page.getAttribute('#state', 'data-state')).toBe(flow);
     expect(await page.locator('#state-text').innerText()).toBe(text);
+    expect(await primaryAction(page)).toEqual([primary]);
+    expect(await page.getAttribute(`fw-button#${primary}`, 'color')).toBe('primary');
+    expect(await page.locator('fw-button[color="primary"]').count()).toBe(1);
     await screenshot(page, `status-${flow.replaceAll('_', '-')}`);
     await page.context().close();
   });
@@ -97,8 +113,8 @@ describe('status page', () => {
     await withState(stack, stateFor('key_rejected'));
     const page = await openStatus(stack);
 
-    expect(await page.locator('#state-detail').innerText()).toBe('Since 21 Nov 2026, 09:00. No contact is lost: they are sent once the key works.');
-    expect(await page.locator('.failure-when').innerText()).toBe('INJIXO_KEY_REJECTED — 21 Nov 2026, 10:35, HTTP 401');
+    expect(await page.locator('#state-detail').innerText()).toBe('Since 21 Nov 2026, 09:00 (UTC). No contact is lost: they are sent once the key works.');
+    expect(await page.locator('.failure-when').innerText()).toBe('INJIXO_KEY_REJECTED — 21 Nov 2026, 10:35 (UTC), HTTP 401');
     expect(await page.locator('.failure-guidance').innerText()).toBe(
       "injixo rejected the API key. It may have been regenerated in injixo. Generate a new key in injixo (Account > Integrations > Freshdesk) and paste it on this app's settings page. Contacts are kept and will be sent once the key works.",
     );
@@ -108,32 +124,82 @@ describe('status page', () => {
     await page.context().close();
   });
 
-  it("lists today's contacts per queue with a total, and the counters", async () => {
+  it('charts the last 24 hours per hour with the totals of the data, and lists each queue with its total', async () => {
     await withState(stack, stateFor('backlog_draining'), { lost_events: 2, invalid_payloads: 1 });
     const page = await openStatus(stack);
 
-    const rows = await page.locator('#today-table tbody tr').evaluateAll((trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td'), (td) => td.textContent)));
+    const rows = await page.locator('#recent-table tbody tr').evaluateAll((trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td'), (td) => td.textContent)));
     expect(rows).toEqual([
       ['CustomerService chat Replies', '7'],
       ['CustomerService email Tickets', '1,200'],
     ]);
-    expect(await page.locator('#today-table tfoot td').innerText()).toBe('1,207');
-    expect(await page.locator('#today h2').innerText()).toBe('Sent today (2026-11-21, UTC)');
-    expect(await fact(page, 'lastSuccess')).toBe('21 Nov 2026, 10:35');
+    expect(await page.locator('#recent-table tfoot td').innerText()).toBe('1,207');
+    expect(await page.locator('#recent h2').innerText()).toBe('Offered contacts sent, last 24 hours, per hour (times in UTC)');
+    const bars = await chartBars(page);
+    expect(bars).toHaveLength(24);
+    expect(bars.reduce((a, b) => a + b, 0)).toBe(1207);
+    expect(bars.slice(-2)).toEqual([1000, 200]);
+    expect(bars[10]).toBe(7);
+    expect(await page.getAttribute('#recent-chart .bar >> nth=23', 'data-start')).toBe('10:00');
+    expect(await page.getAttribute('#recent-chart', 'data-total')).toBe('1207');
+    expect(await page.locator('#recent-chart figcaption').innerText()).toBe('All queues: 1,207 offered contacts in the last 24 hours, per hour');
+    expect(await fact(page, 'lastSuccess')).toBe('21 Nov 2026, 10:35 (UTC)');
     expect(await fact(page, 'backlog')).toBe('12');
     expect(await fact(page, 'parked')).toBe('1');
     expect(await fact(page, 'dropped')).toBe('2');
     expect(await fact(page, 'invalidPayloads')).toBe('1');
+    await screenshot(page, 'status-chart-all-queues');
+
+    // Per queue on demand: from the picker, or by clicking the queue's row.
+    await page.selectOption('#recent-queue', 'freshdesk/42/7/replies');
+    expect(await page.getAttribute('#recent-chart', 'data-series')).toBe('freshdesk/42/7/replies');
+    expect((await chartBars(page)).reduce((a, b) => a + b, 0)).toBe(7);
+    await page.click('#recent-table tbody tr[data-queue="freshdesk/42/1/tickets"]');
+    expect(await page.getAttribute('#recent-chart', 'data-total')).toBe('1200');
+    expect(await page.inputValue('#recent-queue')).toBe('freshdesk/42/1/tickets');
+    await screenshot(page, 'status-chart-one-queue');
     await page.context().close();
   });
 
-  it('says when no contact was sent today and nothing was ever delivered', async () => {
-    await withState(stack, stateFor('waiting_for_first_delivery'));
+  it("labels every time with the admin's zone, chart hours included", async () => {
+    await withState(stack, stateFor('key_rejected'));
+    const page = await openStatus(stack, { timezoneId: 'Europe/Berlin' });
+
+    expect(await page.locator('#recent h2').innerText()).toBe('Offered contacts sent, last 24 hours, per hour (times in Europe/Berlin)');
+    expect(await fact(page, 'lastSuccess')).toBe('21 Nov 2026, 11:35 (Europe/Berlin)');
+    expect(await fact(page, 'installedAt')).toBe('20 Nov 2026, 09:00 (Europe/Berlin)');
+    expect(await page.locator('#state-detail').innerText()).toContain('Since 21 Nov 2026, 10:00 (Europe/Berlin).');
+    expect(await page.locator('.failure-when').innerText()).toBe('INJIXO_KEY_REJECTED — 21 Nov 2026, 11:35 (Europe/Berlin), HTTP 401');
+    expect(await page.getAttribute('#recent-chart .bar >> nth=23', 'data-start')).toBe('11:00');
+    await page.context().close();
+  });
+
+  it('still shows a busy yesterday evening the next morning, instead of an empty "today"', async () => {
+    const state = stateFor('flowing');
+    const evening = new Array<number>(24).fill(0);
+    evening[23] = 4436;
+    state.health.recent = { hour: Math.floor(Date.parse('2026-11-20T22:00:00Z') / 3_600_000), queues: { 'freshdesk/42/1/tickets': { name: 'CustomerService email Tickets', counts: evening } } };
+    await withState(stack, state);
     const page = await openStatus(stack);
 
-    expect(await page.locator('#today .empty').innerText()).toBe('No contacts sent yet today.');
-    expect(await fact(page, 'lastSuccess')).toBe('Never');
-    expect(await page.locator('#failure').count()).toBe(0);
+    expect(await page.locator('#recent .empty').count()).toBe(0);
+    expect(await page.locator('#recent-table tfoot td').innerText()).toBe('4,436');
+    expect(await page.getAttribute('#recent-chart .bar[data-count="4436"]', 'data-start')).toBe('22:00');
+    await page.context().close();
+  });
+
+  it('lists renamed groups and sources with the name their queues keep', async () => {
+    await stack.close();
+    const view = { ...toHealthView(stateFor('flowing'), {}, Date.parse(NOW)), renamedQueues: [
+      { queueIdentifier: 'freshdesk/7/1/replies', keptName: 'Technical Support email Replies', currentName: 'Product Support email Replies' },
+    ] };
+    stack = await startStack({ functions: { getStatus: () => Promise.resolve({ ok: true, data: view }) } });
+    const page = await openStatus(stack);
+
+    const rows = await page.locator('#renamed-table tbody tr').evaluateAll((trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td'), (td) => td.textContent)));
+    expect(rows).toEqual([['Technical Support email Replies', 'Product Support email Replies']]);
+    expect(await page.locator('#renamed h2').innerText()).toBe('Renamed groups and sources');
+    await screenshot(page, 'status-renamed-queues');
     await page.context().close();
   });
 
@@ -203,18 +269,43 @@ describe('status page with testConnection', () => {
 });
 
 describe('status page with Crayons', () => {
-  it('swaps in fw-button once the CDN script defines it, keeping the drawn status and working actions', async () => {
+  it('runs the real Crayons fw-button (served from node_modules for the CDN URL), keeping the drawn status and working actions', async () => {
     const stack = await startStack({ functions: { testConnection: () => Promise.resolve({ ok: true, data: { injixo: 'unavailable', freshdesk: 'ok' } }) } });
     try {
       await withState(stack, stateFor('flowing'));
-      const page = await openPage(browser, stack.harness.statusUrl, { crayons: 'stand-in' });
-      await page.waitForSelector('fw-button#test-connection');
-      await page.waitForSelector('#state');
+      const page = await openStatus(stack);
 
+      expect(await crayonsUpgraded(page, 'fw-button#test-connection')).toBe(true);
+      // The button's own shadow DOM draws the label: Crayons, not a plain element named fw-button.
+      expect(await page.locator('fw-button#test-connection').evaluate((b) => b.shadowRoot?.querySelector('button') !== null)).toBe(true);
+      expect(stack.harness.calls.length).toBeGreaterThan(0);
       expect(await page.locator('#state-text').innerText()).toBe('Contacts are flowing to injixo');
+      expect(await chartBars(page)).toHaveLength(24);
       await page.click('fw-button#test-connection');
       await page.waitForSelector('#action-result .notice:not([data-tone="neutral"])');
       expect(await page.locator('#action-result .notice').allInnerTexts()).toEqual(['injixo did not answer. Contacts are kept; try again later.', 'Freshdesk accepts the admin API key.']);
+      await screenshot(page, 'status-crayons-test-connection');
+      await page.context().close();
+    } finally {
+      await stack.close();
+    }
+  });
+
+  it('works with plain buttons when Crayons cannot load', async () => {
+    const stack = await startStack();
+    try {
+      await withState(stack, stateFor('backlog_draining'));
+      const page = await openStatus(stack, { crayons: 'offline' });
+
+      expect(await page.locator('fw-button').count()).toBe(0);
+      expect(await page.evaluate(() => customElements.get('fw-button') === undefined)).toBe(true);
+      expect(await page.getAttribute('button#retry-now', 'class')).toBe('btn btn-primary');
+      expect(await page.getAttribute('button#refresh', 'class')).toBe('btn btn-secondary');
+      expect((await chartBars(page)).reduce((a, b) => a + b, 0)).toBe(1207);
+      await page.click('button#refresh');
+      await page.waitForFunction(() => document.querySelector('#action-result')?.textContent === '');
+      expect(await page.locator('#state-text').innerText()).toBe('Sending contacts that were waiting');
+      await screenshot(page, 'status-without-crayons');
       await page.context().close();
     } finally {
       await stack.close();
@@ -234,6 +325,10 @@ describe('status page in French, and secrets', () => {
       });
       await page.reload();
       await page.waitForSelector('#state');
+      await page.waitForSelector('fw-button#refresh.hydrated');
+      expect(await page.locator('#recent h2').innerText()).toBe('Contacts proposés envoyés, dernières 24 heures, par heure (heures en UTC)');
+      expect(await page.locator('#recent-queue option').first().innerText()).toBe('Toutes les files');
+      expect(await primaryAction(page)).toEqual(['test-connection']);
       await page.click('#retry-now');
       await page.waitForSelector('#action-result .notice:not([data-tone="neutral"])');
 

@@ -42,6 +42,23 @@ describe('a generated day through the built app', () => {
     expect(status).toMatchObject({ ok: true, data: { state: 'flowing', backlog: 0, parked: 0, dropped: 0, invalidPayloads: 0 } });
   });
 
+  it('shows on the status page the last 24 hours per queue and hour exactly as injixo holds them', async () => {
+    const status = await sandbox.platform.callFunction('getStatus', {});
+    if (!status.ok) throw new Error('getStatus failed');
+    const recent = (status.data as { recent: { starts: string[]; totals: number[]; queues: { queueIdentifier: string; counts: number[] }[] } }).recent;
+    // What injixo holds, per queue and hour, for the hours the chart covers.
+    const expected = new Map<string, number[]>();
+    for (const row of sandbox.injixo.store.offeredPerQueueInterval(60)) {
+      const i = recent.starts.indexOf(new Date(Date.parse(row.intervalStart)).toISOString());
+      if (i < 0) continue;
+      const counts = expected.get(row.queueIdentifier) ?? new Array<number>(recent.starts.length).fill(0);
+      counts[i] = (counts[i] ?? 0) + row.offered;
+      expected.set(row.queueIdentifier, counts);
+    }
+    expect(Object.fromEntries(recent.queues.map((q) => [q.queueIdentifier, q.counts]))).toEqual(Object.fromEntries(expected));
+    expect(recent.totals.reduce((a, b) => a + b, 0)).toBeGreaterThan(3000);
+  });
+
   it('names queues after groups, the account’s own source labels and the unknown fallback', () => {
     const names = sandbox.injixo.store.queues().map((q) => q.queueName);
     expect(names).toEqual(expect.arrayContaining(['Unknown group/source Tickets', 'Unknown group/source Replies']));

@@ -1,6 +1,6 @@
 /* eslint-disable @typescript-eslint/prefer-promise-reject-errors -- the FDK client rejects with plain {status, message} objects, and these tests reproduce that. */
 import { callFunction, FunctionCallError, readUserLocale, type FdkClient } from '../../src/app/fdk-client';
-import { formatCount, formatDateTime } from '../../src/app/format';
+import { formatCount, formatDateTime, formatHour, resolveTimeZone } from '../../src/app/format';
 
 function client(parts: { invoke?: FdkClient['request']['invoke']; data?: FdkClient['data']['get'] }): FdkClient {
   return {
@@ -55,14 +55,21 @@ describe('readUserLocale', () => {
 });
 
 describe('format', () => {
-  it('writes dates and times the way each language does', () => {
-    expect(formatDateTime('2026-11-21T10:35:00Z', 'en', 'UTC')).toBe('21 Nov 2026, 10:35');
-    expect(formatDateTime('2026-11-21T10:35:00Z', 'fr', 'UTC')).toBe('21 nov. 2026, 10:35');
-    expect(formatDateTime('2026-11-21T10:35:00Z', 'en', 'Europe/Paris')).toBe('21 Nov 2026, 11:35');
+  it('writes dates and times the way each language does, always labelled with their zone', () => {
+    expect(formatDateTime('2026-11-21T10:35:00Z', 'en', 'UTC')).toBe('21 Nov 2026, 10:35 (UTC)');
+    expect(formatDateTime('2026-11-21T10:35:00Z', 'fr', 'UTC')).toBe('21 nov. 2026, 10:35 (UTC)');
+    expect(formatDateTime('2026-11-21T10:35:00Z', 'en', 'Europe/Paris')).toBe('21 Nov 2026, 11:35 (Europe/Paris)');
+  });
+
+  it('labels chart hours in the zone asked for, half-hour zones included', () => {
+    expect(formatHour('2026-11-21T10:00:00Z', 'en', 'Europe/Berlin')).toBe('11:00');
+    expect(formatHour('2026-11-21T10:00:00Z', 'fr', 'Asia/Kolkata')).toBe('15:30');
+    expect(resolveTimeZone('America/New_York')).toBe('America/New_York');
+    expect(resolveTimeZone()).toBe(Intl.DateTimeFormat().resolvedOptions().timeZone);
   });
 
   it('shows an unreadable timestamp as it came', () => {
-    expect(formatDateTime('yesterday', 'en')).toBe('yesterday');
+    expect(formatDateTime('yesterday', 'en', 'UTC')).toBe('yesterday');
   });
 
   it('groups thousands per language', () => {

@@ -33,6 +33,10 @@ describe('message catalogues', () => {
     }
   });
 
+  it.each(keys)('writes French %s with typographic apostrophes (’), never a straight one', (key) => {
+    expect(fr[key]).not.toContain("'");
+  });
+
   it('never leaves an English guidance text untranslated in French', () => {
     for (const key of keys.filter((k) => k.startsWith('guidance.'))) expect(fr[key]).not.toBe(en[key]);
     for (const key of keys.filter((k) => k.startsWith('install.blocked.'))) expect(fr[key]).toContain('é');

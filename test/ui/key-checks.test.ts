@@ -103,4 +103,12 @@ describe('keyCheckMessages', () => {
       { field: 'freshdeskKey', severity: 'error', key: 'error.freshdeskUnavailable', params: { status: 429 } },
     ]);
   });
+
+  it('says nothing about a key that was not checked (left empty), and still reports the other', () => {
+    expect(keyCheckMessages(undefined, { result: 'not_admin', status: 403 })).toEqual([{ field: 'freshdeskKey', severity: 'error', key: 'error.freshdeskNotAdmin' }]);
+    expect(keyCheckMessages({ result: 'rejected', status: 401 }, undefined)).toEqual([
+      { field: 'injixoKey', severity: 'error', key: 'error.injixoKeyRejected', params: { status: 401 } },
+    ]);
+    expect(keyCheckMessages(undefined, undefined)).toEqual([]);
+  });
 });

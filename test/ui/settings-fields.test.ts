@@ -3,6 +3,7 @@ import {
   checkFormLocally,
   effectiveKeys,
   emptyForm,
+  IMPORT_WINDOWS,
   importWindowDays,
   isImportWindow,
   isReplyScope,
@@ -29,6 +30,8 @@ describe('readConfigs', () => {
     [0, 'none'],
     ['0', 'none'],
     [90, '90'],
+    [180, '180'],
+    ['365', '365'],
     ['30', '30'],
     [45, '30'],
     [undefined, '30'],
@@ -96,6 +99,6 @@ describe('field choices', () => {
     expect(isReplyScope('all')).toBe(false);
     expect(isImportWindow('90')).toBe(true);
     expect(isImportWindow(90)).toBe(false);
-    expect([importWindowDays('none'), importWindowDays('7'), importWindowDays('30'), importWindowDays('90')]).toEqual([0, 7, 30, 90]);
+    expect(IMPORT_WINDOWS.map(importWindowDays)).toEqual([0, 7, 30, 90, 180, 365]);
   });
 });

@@ -1,5 +1,6 @@
 import type { DeliveryReport } from '../../src/delivery/run';
 import type { HealthView } from '../../src/delivery/health-view';
+import { volumeView } from '../../src/delivery/recent-volume';
 import { GUIDANCE } from '../../src/delivery/messages';
 import { createTranslator } from '../../src/i18n/translate';
 import {
@@ -10,10 +11,21 @@ import {
   isConnectionReport,
   isDeliveryReport,
   isHealthView,
+  primaryActionFor,
 } from '../../src/app/status-model';
 
 const en = createTranslator('en');
 const fr = createTranslator('fr');
+
+const NOW = Date.parse('2026-11-21T10:40:00Z');
+/** 1,500 contacts: 1,000 at 09:10 UTC and 500 at 10:05 UTC, one queue. */
+const RECENT = volumeView(
+  {
+    hour: Math.floor(NOW / 3_600_000),
+    queues: { 'freshdesk/42/1/tickets': { name: 'CustomerService email Tickets', counts: [...new Array<number>(22).fill(0), 1000, 500] } },
+  },
+  NOW,
+);
 
 function view(overrides: Partial<HealthView> = {}): HealthView {
   return {
@@ -27,7 +39,7 @@ function view(overrides: Partial<HealthView> = {}): HealthView {
     parked: 0,
     dropped: 0,
     invalidPayloads: 0,
-    today: { day: '2026-11-21', queues: [{ queueIdentifier: 'freshdesk/42/1/tickets', queueName: 'CustomerService email Tickets', offered: 1500 }] },
+    recent: RECENT,
     renamedQueues: [],
     ...overrides,
   };
@@ -38,21 +50,51 @@ describe('describeHealth', () => {
     const model = describeHealth(view(), { t: en, locale: 'en', timeZone: 'UTC' });
     expect(model.state).toEqual({ id: 'flowing', text: 'Contacts are flowing to injixo', tone: 'ok', detail: null });
     expect(model.facts.map((f) => [f.id, f.value, f.tone])).toEqual([
-      ['lastSuccess', '21 Nov 2026, 10:35', 'neutral'],
+      ['lastSuccess', '21 Nov 2026, 10:35 (UTC)', 'neutral'],
       ['backlog', '0', 'neutral'],
       ['parked', '0', 'neutral'],
       ['dropped', '0', 'neutral'],
       ['invalidPayloads', '0', 'neutral'],
       ['consecutiveFailures', '0', 'neutral'],
-      ['installedAt', '20 Nov 2026, 08:00', 'neutral'],
+      ['installedAt', '20 Nov 2026, 08:00 (UTC)', 'neutral'],
     ]);
     expect(model.failure).toBeNull();
-    expect(model.today).toEqual({
-      title: 'Sent today (2026-11-21, UTC)',
-      empty: null,
-      rows: [{ name: 'CustomerService email Tickets', identifier: 'freshdesk/42/1/tickets', offered: '1,500' }],
-      total: '1,500',
-    });
+    expect(model.recent.title).toBe('Offered contacts sent, last 24 hours, per hour (times in UTC)');
+    expect(model.recent.empty).toBeNull();
+    expect(model.recent.rows).toEqual([{ name: 'CustomerService email Tickets', identifier: 'freshdesk/42/1/tickets', offered: '1,500' }]);
+    expect(model.recent.total).toBe('1,500');
+    expect(model.recent.labels).toHaveLength(24);
+    expect(model.recent.labels.slice(-2)).toEqual(['09:00', '10:00']);
+    expect(model.recent.series.map((s) => [s.id, s.total, s.counts.slice(-2)])).toEqual([
+      ['all', 1500, [1000, 500]],
+      ['freshdesk/42/1/tickets', 1500, [1000, 500]],
+    ]);
+    expect(model.renamed).toEqual([]);
+    expect(model.primaryAction).toBe('refresh');
+  });
+
+  it('draws the chart hours and every time in the admin zone, named', () => {
+    const model = describeHealth(view(), { t: en, locale: 'en', timeZone: 'Europe/Berlin' });
+    expect(model.timeZone).toBe('Europe/Berlin');
+    expect(model.recent.title).toBe('Offered contacts sent, last 24 hours, per hour (times in Europe/Berlin)');
+    expect(model.recent.labels.slice(-2)).toEqual(['10:00', '11:00']);
+    expect(model.facts[0]?.value).toBe('21 Nov 2026, 11:35 (Europe/Berlin)');
+  });
+
+  it('keeps showing a busy yesterday evening the next morning (no per-day reset)', () => {
+    const evening = volumeView({ hour: Math.floor(Date.parse('2026-11-20T23:00:00Z') / 3_600_000), queues: { q: { name: 'Q', counts: [...new Array<number>(23).fill(0), 4436] } } }, Date.parse('2026-11-21T00:30:00Z'));
+    const model = describeHealth(view({ recent: evening }), { t: en, locale: 'en', timeZone: 'UTC' });
+    expect(model.recent.empty).toBeNull();
+    expect(model.recent.total).toBe('4,436');
+    expect(model.recent.labels.slice(-2)).toEqual(['23:00', '00:00']);
+  });
+
+  it('lists renamed queues with the name injixo keeps and the Freshdesk name now', () => {
+    const model = describeHealth(
+      view({ renamedQueues: [{ queueIdentifier: 'freshdesk/7/1/replies', keptName: 'Technical Support email Replies', currentName: 'Product Support email Replies' }] }),
+      { t: fr, locale: 'fr', timeZone: 'UTC' },
+    );
+    expect(model.renamed).toEqual([{ identifier: 'freshdesk/7/1/replies', kept: 'Technical Support email Replies', current: 'Product Support email Replies' }]);
   });
 
   it('explains a rejected key since when, with the guidance in the admin language', () => {
@@ -66,10 +108,10 @@ describe('describeHealth', () => {
     });
     const model = describeHealth(rejected, { t: fr, locale: 'fr', timeZone: 'UTC' });
     expect(model.state.tone).toBe('error');
-    expect(model.state.detail).toBe('Depuis le 21 nov. 2026, 09:00. Aucun contact n’est perdu : ils seront envoyés dès que la clé fonctionnera.');
+    expect(model.state.detail).toBe('Depuis le 21 nov. 2026, 09:00 (UTC). Aucun contact n’est perdu : ils seront envoyés dès que la clé fonctionnera.');
     expect(model.failure).toEqual({
       code: 'INJIXO_KEY_REJECTED',
-      when: '21 nov. 2026, 10:35, HTTP 401',
+      when: '21 nov. 2026, 10:35 (UTC), HTTP 401',
       guidance: fr('guidance.INJIXO_KEY_REJECTED'),
       details: 'Détails : injixo answered 401',
     });
@@ -82,17 +124,32 @@ describe('describeHealth', () => {
       view({ state: 'injixo_unavailable', lastFailure: { code: 'NEW_CODE' as 'INJIXO_UNAVAILABLE', message: 'timeout', status: null, at: '2026-11-21T10:00:00Z', guidance: 'Server words.' } }),
       { t: en, locale: 'en', timeZone: 'UTC' },
     );
-    expect(model.failure?.when).toBe('21 Nov 2026, 10:00, no answer');
+    expect(model.failure?.when).toBe('21 Nov 2026, 10:00 (UTC), no answer');
     expect(model.failure?.guidance).toBe('Server words.');
     expect(model.state.detail).toBeNull();
   });
 
-  it('says so when nothing was ever delivered and no queue has contacts today', () => {
-    const model = describeHealth(view({ state: 'waiting_for_first_delivery', lastSuccessAt: null, today: { day: '2026-11-21', queues: [] } }), { t: en, locale: 'en' });
+  it('says so when nothing was ever delivered and no contact of the last 24 hours was sent', () => {
+    const model = describeHealth(view({ state: 'waiting_for_first_delivery', lastSuccessAt: null, recent: volumeView(undefined, NOW) }), { t: en, locale: 'en' });
     expect(model.state.tone).toBe('neutral');
     expect(model.facts[0]?.value).toBe('Never');
-    expect(model.today.empty).toBe('No contacts sent yet today.');
-    expect(model.today.total).toBe('0');
+    expect(model.recent.empty).toBe('No contact with a time in the last 24 hours has been sent.');
+    expect(model.recent.total).toBe('0');
+    expect(model.recent.series).toEqual([{ id: 'all', name: 'All queues', counts: new Array<number>(24).fill(0), total: 0, totalText: '0' }]);
+  });
+});
+
+describe('primaryActionFor', () => {
+  it.each([
+    ['key_rejected', 42, 'test-connection'],
+    ['key_rejected', 0, 'test-connection'],
+    ['waiting_for_first_delivery', 0, 'test-connection'],
+    ['injixo_unavailable', 5, 'retry-now'],
+    ['backlog_draining', 12, 'retry-now'],
+    ['flowing', 0, 'refresh'],
+    ['injixo_unavailable', 0, 'refresh'],
+  ] as const)('in state %s with backlog %i makes %s the primary action', (state, backlog, action) => {
+    expect(primaryActionFor({ state, backlog })).toBe(action);
   });
 });
 
@@ -137,7 +194,8 @@ describe('answer guards', () => {
   it('accept the shapes the server sends and refuse anything else', () => {
     expect(isHealthView(view())).toBe(true);
     expect(isHealthView({ ...view(), state: 'sleeping' })).toBe(false);
-    expect(isHealthView({ ...view(), today: null })).toBe(false);
+    expect(isHealthView({ ...view(), recent: null })).toBe(false);
+    expect(isHealthView({ ...view(), renamedQueues: 'none' })).toBe(false);
     expect(isHealthView(null)).toBe(false);
     expect(isConnectionReport({ injixo: 'ok', freshdesk: 'not_admin' })).toBe(true);
     expect(isConnectionReport({ injixo: 'not_admin', freshdesk: 'ok' })).toBe(false);

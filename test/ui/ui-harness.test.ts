@@ -1,7 +1,7 @@
 import { ManualClock } from '../../tools/clock';
 import { LocalPlatform } from '../../tools/local-platform';
 import { startLocalInjixo, type LocalInjixo } from '../../tools/local-injixo/server';
-import { startUiHarness, type UiHarness } from '../../tools/ui-harness/server';
+import { CRAYONS_CDN_PREFIX, CRAYONS_LOCAL_PREFIX, startUiHarness, type UiHarness } from '../../tools/ui-harness/server';
 import { clientScript } from '../../tools/ui-harness/client-script';
 
 const SECRET = 'injixo-secret-key-2c9d';
@@ -38,6 +38,29 @@ async function api(what: string, body: Record<string, unknown>): Promise<{ statu
 }
 
 describe('ui harness pages', () => {
+  it('serves the real Crayons from node_modules in place of the CDN URL the pages reference', async () => {
+    const html = await (await fetch(harness.statusUrl)).text();
+    expect(html).toContain(`src="${CRAYONS_LOCAL_PREFIX}crayons.esm.js"`);
+    expect(html).not.toContain(CRAYONS_CDN_PREFIX);
+    const res = await fetch(`${harness.url}${CRAYONS_LOCAL_PREFIX}crayons.esm.js`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(await res.text()).toContain('fw-button');
+    expect((await fetch(`${harness.url}${CRAYONS_LOCAL_PREFIX}..%2F..%2Fpackage.json`)).status).toBe(404);
+    expect((await fetch(`${harness.url}${CRAYONS_LOCAL_PREFIX}missing.js`)).status).toBe(404);
+  });
+
+  it('keeps the production CDN URL when asked to', async () => {
+    const cdn = await startUiHarness({ platform, iparams, crayons: 'cdn' });
+    try {
+      const html = await (await fetch(cdn.installUrl)).text();
+      expect(html).toContain(`src="${CRAYONS_CDN_PREFIX}crayons.esm.js"`);
+      expect((await fetch(`${cdn.url}${CRAYONS_LOCAL_PREFIX}crayons.esm.js`)).status).toBe(404);
+    } finally {
+      await cdn.close();
+    }
+  });
+
   it('serves the install page with the harness client in place of {{{appclient}}}', async () => {
     const res = await fetch(harness.installUrl);
     const html = await res.text();

@@ -33,6 +33,11 @@ export interface UiHarnessOptions {
   domain?: string;
   /** Answers for SMI functions the server does not have yet (or a failure to show); tried before the platform. */
   functions?: Record<string, FunctionStandIn>;
+  /**
+   * Where the pages get Crayons: 'node_modules' (default) serves the real @freshworks/crayons
+   * build in place of the CDN URL the pages reference; 'cdn' leaves the production URL as is.
+   */
+  crayons?: 'node_modules' | 'cdn';
 }
 
 export interface HarnessCall {
@@ -66,6 +71,11 @@ const CONTENT_TYPES: Record<string, string> = {
   '.png': 'image/png',
   '.json': 'application/json; charset=utf-8',
 };
+/** The Crayons URL prefix config/iparams.html and app/index.html load in production (Freshworks CDN). */
+export const CRAYONS_CDN_PREFIX = 'https://cdn.jsdelivr.net/npm/@freshworks/crayons@v4/dist/crayons/';
+/** Where the harness serves the same files from the devDependency @freshworks/crayons. */
+export const CRAYONS_LOCAL_PREFIX = '/__crayons/';
+const CRAYONS_DIST = path.join(repoRoot, 'node_modules', '@freshworks', 'crayons', 'dist', 'crayons');
 /** The folders a Freshdesk page could load from the app package. */
 const SERVED_ROOTS = ['config', 'app'];
 
@@ -189,6 +199,19 @@ export async function startUiHarness(options: UiHarnessOptions): Promise<UiHarne
     sendJson(res, 200, result);
   };
 
+  const crayonsFromNodeModules = (options.crayons ?? 'node_modules') === 'node_modules';
+
+  const serveCrayons = (urlPath: string, res: ServerResponse): void => {
+    const file = path.join(CRAYONS_DIST, path.normalize(decodeURIComponent(urlPath.slice(CRAYONS_LOCAL_PREFIX.length))).replace(/^[/\\]+/, ''));
+    if (!file.startsWith(CRAYONS_DIST + path.sep) || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
+      res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
+      res.end(`ui-harness: ${urlPath} not found (is @freshworks/crayons installed?)`);
+      return;
+    }
+    res.writeHead(200, { 'Content-Type': CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream', 'Cache-Control': 'no-store' });
+    res.end(fs.readFileSync(file));
+  };
+
   const serveFile = (urlPath: string, res: ServerResponse): void => {
     const relative = path.normalize(decodeURIComponent(urlPath)).replace(/^[/\\]+/, '');
     const file = path.join(appDir, relative);
@@ -202,6 +225,7 @@ export async function startUiHarness(options: UiHarnessOptions): Promise<UiHarne
     if (file.endsWith('.html')) {
       const page = relative.startsWith('config') ? 'install' : 'app';
       content = content.toString('utf8').replaceAll('{{{appclient}}}', `/__harness/client.js?page=${page}`);
+      if (crayonsFromNodeModules) content = content.replaceAll(CRAYONS_CDN_PREFIX, CRAYONS_LOCAL_PREFIX);
     }
     res.writeHead(200, { 'Content-Type': CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream', 'Cache-Control': 'no-store' });
     res.end(content);
@@ -222,6 +246,10 @@ export async function startUiHarness(options: UiHarnessOptions): Promise<UiHarne
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { Allow: 'GET, HEAD' });
       res.end();
+      return;
+    }
+    if (url.pathname.startsWith(CRAYONS_LOCAL_PREFIX) && crayonsFromNodeModules) {
+      serveCrayons(url.pathname, res);
       return;
     }
     serveFile(url.pathname, res);
