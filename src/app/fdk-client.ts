@@ -37,12 +37,17 @@ export async function callFunction(client: FdkClient, name: string, data: Record
   try {
     answer = await client.request.invoke(name, data);
   } catch (error) {
-    const e = (typeof error === 'object' && error !== null ? error : {}) as { status?: unknown; message?: unknown };
-    const status = typeof e.status === 'number' ? e.status : undefined;
-    const message = typeof e.message === 'string' && e.message !== '' ? e.message : String(error);
-    throw new FunctionCallError(name, status, status === undefined ? message : `${message}, HTTP ${status}`);
+    throw functionCallError(name, error);
   }
   return typeof answer === 'object' && answer !== null ? (answer as { response?: unknown }).response : undefined;
+}
+
+/** The platform rejects a failed call with `{status, message}` (what renderData's error said). */
+function functionCallError(name: string, error: unknown): FunctionCallError {
+  const e = (typeof error === 'object' && error !== null ? error : {}) as { status?: unknown; message?: unknown };
+  const status = typeof e.status === 'number' ? e.status : undefined;
+  const message = typeof e.message === 'string' && e.message !== '' ? e.message : String(error);
+  return new FunctionCallError(name, status, status === undefined ? message : `${message}, HTTP ${status}`);
 }
 
 /**

@@ -166,14 +166,17 @@ export function describeDelivery(report: DeliveryReport, t: Translate, locale: L
 }
 
 /** Narrows an SMI answer to the shape the page draws; anything else is reported, not drawn half. */
+/** What the page relies on in getStatus's answer, one check each. */
+const HEALTH_VIEW_CHECKS: readonly ((v: Partial<HealthView>) => boolean)[] = [
+  (v) => typeof v.state === 'string' && v.state in STATE_TONE,
+  (v) => typeof v.installedAt === 'string' && typeof v.backlog === 'number',
+  (v) => typeof v.recent === 'object' && v.recent !== null,
+  (v) => Array.isArray(v.recent?.queues) && Array.isArray(v.recent?.totals) && Array.isArray(v.recent?.starts),
+  (v) => v.renamedQueues === undefined || Array.isArray(v.renamedQueues),
+];
+
 export function isHealthView(value: unknown): value is HealthView {
-  const v = value as Partial<HealthView> | null;
-  return (
-    typeof v === 'object' && v !== null && typeof v.state === 'string' && v.state in STATE_TONE &&
-    typeof v.installedAt === 'string' && typeof v.backlog === 'number' && typeof v.recent === 'object' && v.recent !== null &&
-    Array.isArray(v.recent.queues) && Array.isArray(v.recent.totals) && Array.isArray(v.recent.starts) &&
-    (v.renamedQueues === undefined || Array.isArray(v.renamedQueues))
-  );
+  return typeof value === 'object' && value !== null && HEALTH_VIEW_CHECKS.every((check) => check(value as Partial<HealthView>));
 }
 
 export function isConnectionReport(value: unknown): value is ConnectionReport {
