@@ -7,7 +7,7 @@
  * Storage: one KV key per six UTC hours of the contacts' own timestamps (a *bucket*), with one
  * top-level attribute per (queue, quarter of an hour in the bucket): `{"42/1/t|9": 17}`. A run
  * adds its counts with ONE atomic `update … increment` per bucket it touched (usually one), so
- * the ledger costs about one KV operation per delivery run; a run draining days of backlog
+ * the ledger costs one KV operation per six hours (see isDue); a run draining days of backlog
  * writes at most MAX_WRITES_PER_RUN buckets and leaves the rest pending for the next runs, so
  * the ledger never crowds out the run's own bookkeeping under the 50 KV operations a minute.
  * Attribute names are the identifier without its constant `freshdesk/` and with the kind as
@@ -30,6 +30,8 @@ import type { AppState, LedgerState } from './stored-data';
 export const LEDGER_RETENTION_DAYS = 35;
 /** Expired bucket keys deleted per run at most (a day has four). */
 export const MAX_PRUNES_PER_RUN = 1;
+/** A pending bucket with this many (queue, quarter) counts (~5 KB of the state record) is written early. */
+export const MAX_PENDING_ATTRIBUTES = 400;
 /** Bucket keys incremented per run at most; the rest wait in the state for the next run. */
 export const MAX_WRITES_PER_RUN = 2;
 
@@ -101,6 +103,7 @@ export async function recordDelivered(db: KeyValueStore, state: AppState, delive
       delete ledger.pending[hour];
       continue;
     }
+    if (!isDue(hour, counts, nowMs)) continue;
     if (writes >= MAX_WRITES_PER_RUN) break;
     writes += 1;
     try {
@@ -110,6 +113,16 @@ export async function recordDelivered(db: KeyValueStore, state: AppState, delive
       // Kept in the state; the next run tries again. Nothing else in this run depends on it.
     }
   }
+}
+
+/**
+ * Whether a pending bucket is written now. Counts wait in the state record, which every run
+ * writes anyway, so they are as safe there as in their own key: a bucket is written once it has
+ * ended (one increment per six hours instead of one per run), or earlier when its counts would
+ * make the state record too big.
+ */
+function isDue(hour: string, counts: Record<string, number>, nowMs: number): boolean {
+  return Date.parse(`${hour}:00:00Z`) + HOUR_MS <= nowMs || Object.keys(counts).length >= MAX_PENDING_ATTRIBUTES;
 }
 
 /**

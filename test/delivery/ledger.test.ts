@@ -4,6 +4,7 @@ import {
   hourOf,
   LEDGER_RETENTION_DAYS,
   ledgerAttribute,
+  MAX_PENDING_ATTRIBUTES,
   MAX_WRITES_PER_RUN,
   parseLedgerAttribute,
   pruneLedger,
@@ -55,7 +56,25 @@ describe('ledger keys and attributes', () => {
 });
 
 describe('recording what was delivered', () => {
-  it('counts per queue and 15-minute interval, with one KV increment per six-hour bucket, and reads it back', async () => {
+  const bucketEnd = Date.parse('2026-11-21T12:00:00Z');
+
+  it('keeps a running bucket in the state (no KV call) and reads it back from there', async () => {
+    const before = platform.counts().kvOps;
+    await recordDelivered(db, state, [contact('freshdesk/42/1/tickets', '2026-11-21T10:01:00Z')], T0);
+    expect(platform.counts().kvOps).toBe(before);
+    expect(state.ledger?.pending).toEqual({ '2026-11-21T06': { '42/1/t|16': 1 } });
+    const counts = await readLedger(db, state, Date.parse('2026-11-21T10:00:00Z'), Date.parse('2026-11-21T11:00:00Z'));
+    expect(counts.get('freshdesk/42/1/tickets')?.get('2026-11-21T10:00:00Z')).toBe(1);
+  });
+
+  it('writes a bucket early when its counts would crowd the state record', async () => {
+    const many = Array.from({ length: MAX_PENDING_ATTRIBUTES }, (_, i) => contact(`freshdesk/${i}/1/tickets`, '2026-11-21T10:01:00Z', i));
+    await recordDelivered(db, state, many, T0);
+    expect(state.ledger?.pending).toEqual({});
+    expect(Object.keys(await db.get('ledger:2026-11-21T06'))).toHaveLength(MAX_PENDING_ATTRIBUTES);
+  });
+
+  it('counts per queue and 15-minute interval, with one KV increment per six-hour bucket once it ended, and reads it back', async () => {
     const delivered = [
       contact('freshdesk/42/1/tickets', '2026-11-21T10:01:00Z', 1),
       contact('freshdesk/42/1/tickets', '2026-11-21T10:14:59Z', 2),
@@ -63,9 +82,9 @@ describe('recording what was delivered', () => {
       contact('freshdesk/7/3/replies', '2026-11-21T11:59:00Z', 4),
     ];
     const before = platform.counts().kvOps;
-    await recordDelivered(db, state, delivered, T0);
+    await recordDelivered(db, state, delivered, bucketEnd);
     expect(platform.counts().kvOps - before).toBe(1);
-    await recordDelivered(db, state, [contact('freshdesk/42/1/tickets', '2026-11-21T10:05:00Z', 5)], T0);
+    await recordDelivered(db, state, [contact('freshdesk/42/1/tickets', '2026-11-21T10:05:00Z', 5)], bucketEnd);
     const counts = await readLedger(db, state, Date.parse('2026-11-21T10:00:00Z'), Date.parse('2026-11-21T12:00:00Z'));
     expect(Object.fromEntries([...counts].map(([q, m]) => [q, Object.fromEntries(m)]))).toEqual({
       'freshdesk/42/1/tickets': { '2026-11-21T10:00:00Z': 3, '2026-11-21T10:15:00Z': 1 },
@@ -76,11 +95,11 @@ describe('recording what was delivered', () => {
 
   it('keeps counts the store refuses in the state, counts them when read, and writes them next run', async () => {
     const refusing: KeyValueStore = { ...db, update: () => Promise.reject(Object.assign(new Error('limit'), { status: 429 })) };
-    await recordDelivered(refusing, state, [contact('freshdesk/42/1/tickets', '2026-11-21T10:01:00Z')], T0);
+    await recordDelivered(refusing, state, [contact('freshdesk/42/1/tickets', '2026-11-21T10:01:00Z')], bucketEnd);
     expect(state.ledger?.pending).toEqual({ '2026-11-21T06': { '42/1/t|16': 1 } });
     const window = [Date.parse('2026-11-21T10:00:00Z'), Date.parse('2026-11-21T11:00:00Z')] as const;
     expect((await readLedger(db, state, ...window)).get('freshdesk/42/1/tickets')?.get('2026-11-21T10:00:00Z')).toBe(1);
-    await recordDelivered(db, state, [], T0);
+    await recordDelivered(db, state, [], bucketEnd);
     expect(state.ledger?.pending).toEqual({});
     expect(await db.get('ledger:2026-11-21T06')).toEqual({ '42/1/t|16': 1 });
   });
@@ -90,7 +109,8 @@ describe('recording what was delivered', () => {
     await recordDelivered(db, state, days, T0);
     expect(Object.keys(state.ledger?.pending ?? {})).toHaveLength(12 - MAX_WRITES_PER_RUN);
     for (let run = 0; run < 6; run += 1) await recordDelivered(db, state, [], T0);
-    expect(state.ledger?.pending).toEqual({});
+    // Only the bucket still running (06:00–12:00 on the day of T0) waits.
+    expect(Object.keys(state.ledger?.pending ?? {})).toEqual(['2026-11-21T06']);
   });
 });
 
