@@ -4,19 +4,14 @@
  * --state file. Everything else (directory, pacing) is rebuilt when a walk resumes.
  */
 import { parseFreshdeskTime, toUtcIso } from '../core/time';
+import type { TicketFacts } from '../core/types';
 
 /** The three listings SPEC §8 needs: normal tickets, then `filter=spam`, then `filter=deleted`. */
 export const LIST_PHASES = ['tickets', 'spam', 'deleted'] as const;
 export type ListPhase = (typeof LIST_PHASES)[number];
 
 /** A listed ticket whose conversations are still to be read, with the facts its replies need. */
-export interface PendingTicket {
-  id: number;
-  group_id: number | null;
-  source: number;
-  spam: boolean;
-  deleted: boolean;
-  created_at: string;
+export interface PendingTicket extends TicketFacts {
   /** The conversations page to read next. */
   page: number;
 }
