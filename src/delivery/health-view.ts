@@ -2,9 +2,10 @@ import { isNotFound } from '../platform/refusals';
 import type { KeyValueStore } from '../platform/types';
 import { COUNTERS_KEY } from '../storage/keys';
 import type { FailureCode } from '../remote/errors';
+import { gapList } from './gaps';
 import { GUIDANCE } from './messages';
 import { chunkListSize, readState } from './state';
-import type { AppState } from './stored-data';
+import type { AppState, Gap } from './stored-data';
 
 export type FlowState = 'flowing' | 'key_rejected' | 'injixo_unavailable' | 'backlog_draining' | 'waiting_for_first_delivery';
 
@@ -21,6 +22,8 @@ export interface HealthView {
   dropped: number;
   invalidPayloads: number;
   today: { day: string; queues: { queueIdentifier: string; queueName: string; offered: number }[] };
+  /** Periods the app knows or suspects it missed contacts in, newest first (gaps.ts). */
+  gaps: Gap[];
 }
 
 export function flowStateOf(state: AppState): FlowState {
@@ -54,6 +57,7 @@ export function toHealthView(state: AppState, counters: Record<string, unknown>)
         .map(([queueIdentifier, q]) => ({ queueIdentifier, queueName: q.name, offered: q.offered }))
         .sort((a, b) => a.queueName.localeCompare(b.queueName)),
     },
+    gaps: gapList(state, counters),
   };
 }
 

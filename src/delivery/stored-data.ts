@@ -67,6 +67,19 @@ export interface ChunkList {
   next: number;
 }
 
+/**
+ * A period in which the app knows or suspects it missed contacts (issue 11): the import's
+ * replay of that window by difference repairs it. Times are ISO-8601 UTC.
+ */
+export type GapReason = 'event_lost' | 'backlog_full' | 'commit_refused' | 'no_delivery_runs';
+export interface Gap {
+  from: string;
+  to: string;
+  reason: GapReason;
+  /** Contacts the app knows it let go in that period; absent when it only suspects a loss. */
+  contactsKnownLost?: number;
+}
+
 export interface AppState {
   v: 1;
   installedAt: string;
@@ -78,6 +91,12 @@ export interface AppState {
   health: Health;
   /** groupId → UTC day it was last warned about as unknown (one warning per id per day). */
   warnedGroups: Record<string, string>;
+  /** Id (run time, ms) of the last commit this state includes: a handed-off commit older than it is stale (pending-commit.ts). */
+  commitId?: number;
+  /** When a delivery run last committed (ms): a long silence is recorded as a gap (gaps.ts). */
+  lastRunAt?: number;
+  /** Newest last, at most MAX_STATE_GAPS (gaps.ts). */
+  gaps?: Gap[];
 }
 
 const packedPrefix = [{ type: 'string', enum: ['t', 'u', 'c'] }, { type: 'integer' }, { type: 'integer' }, { type: 'integer' }, { type: 'integer' }, { type: 'integer' }];
@@ -106,6 +125,17 @@ const chunkListSchema = {
   properties: {
     chunks: { type: 'array', items: { type: 'object', required: ['id', 'n'], properties: { id: { type: 'integer' }, n: { type: 'integer', minimum: 0 } } } },
     next: { type: 'integer' },
+  },
+} as const;
+
+const gapSchema = {
+  type: 'object',
+  required: ['from', 'to', 'reason'],
+  properties: {
+    from: { type: 'string' },
+    to: { type: 'string' },
+    reason: { type: 'string', enum: ['event_lost', 'backlog_full', 'commit_refused', 'no_delivery_runs'] },
+    contactsKnownLost: { type: 'integer', minimum: 0 },
   },
 } as const;
 
@@ -147,6 +177,9 @@ const stateSchema = {
       },
     },
     warnedGroups: { type: 'object', additionalProperties: { type: 'string' } },
+    commitId: { type: 'number' },
+    lastRunAt: { type: 'number' },
+    gaps: { type: 'array', items: gapSchema },
   },
 } as unknown as JSONSchemaType<AppState>;
 

@@ -28,6 +28,7 @@ function view(overrides: Partial<HealthView> = {}): HealthView {
     dropped: 0,
     invalidPayloads: 0,
     today: { day: '2026-11-21', queues: [{ queueIdentifier: 'freshdesk/42/1/tickets', queueName: 'CustomerService email Tickets', offered: 1500 }] },
+    gaps: [],
     ...overrides,
   };
 }
