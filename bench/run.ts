@@ -40,7 +40,7 @@ function probe(rate: number, mode: LoadResult['mode']): Promise<LoadResult> {
 }
 
 function describeProbe(p: LoadResult): string {
-  return `${p.rate}/min ${p.mode}: ${p.zeroLoss ? 'zero loss' : `LOSS (${p.verdict.join('; ')})`} in ${p.wallSeconds.toFixed(1)} s`;
+  return `${p.rate}/min ${p.mode}: ${p.zeroLoss ? 'zero loss' : `LOSS (${p.verdict.join('; ')})`}, gaps ${p.gapsRecorded} (${p.gapContactsKnownLost} known lost) in ${p.wallSeconds.toFixed(1)} s`;
 }
 
 /** Profiles (one per handler run) are for the analysis only; the JSON keeps the summaries. */
@@ -74,6 +74,17 @@ async function main(): Promise<void> {
     crossChecks.push(result);
   }
 
+  progress('overload (1.5x and 2x the zero-loss rate, 120/min, 160/min)…');
+  const overload: BenchResults['overload'] = [];
+  const best = search.maxZeroLoss;
+  const loads: [string, number][] = best === undefined ? [] : [['1.5x zero-loss', Math.round(best * 1.5)], ['2x zero-loss', best * 2]];
+  loads.push(['fixed', 120], ['fixed', 160]);
+  for (const [label, rate] of loads) {
+    const result = search.probes.find((p) => p.rate === rate) ?? (await probe(rate, searchMode));
+    progress(`  ${label}: ${describeProbe(result)}, ${result.duplicates} duplicates, ${result.gapsRecorded} gaps`);
+    overload.push({ label, probe: result });
+  }
+
   const results: BenchResults = {
     settings: SETTINGS,
     startedAt,
@@ -84,6 +95,7 @@ async function main(): Promise<void> {
     search,
     searchSeconds,
     crossChecks,
+    overload,
     calls: analyzeCalls(dayBuilt.profiles, dayBuilt.contacts.delivered),
   };
   results.wallSeconds = (performance.now() - started) / 1000;
