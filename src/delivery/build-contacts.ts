@@ -19,6 +19,8 @@ export interface BuildDeps {
 
 export interface Built {
   contacts: OfferedContact[];
+  /** Replies held for the next run while ticket records arrive late (attribution-hold.ts). */
+  held: number;
   /** Records that could not be processed now (Freshdesk unavailable); they go back in the outbox. */
   carry: OutboxRecord[];
   /** Freshdesk requests spent on ticket look-ups (they share the run's request budget). */
@@ -33,14 +35,14 @@ export interface Built {
  * remembered in the ticket book as they go by, so a reply is attributed as its ticket was when
  * the reply came in. Within the window a contact id counts once.
  */
-export async function buildContacts(deps: BuildDeps, state: AppState, records: readonly OutboxRecord[]): Promise<Built> {
-  const built: Built = { contacts: [], carry: [], lookups: 0, directoryMissing: false };
+export async function buildContacts(deps: BuildDeps, state: AppState, records: readonly OutboxRecord[], holdRepliesAfterMs?: number): Promise<Built> {
+  const built: Built = { contacts: [], held: 0, carry: [], lookups: 0, directoryMissing: false };
   if (records.length === 0) return built;
   const refreshed = await refreshDirectory(state.directory, deps.request, deps.nowMs, groupIdsIn(records));
   if (refreshed.failure) built.failure = refreshed.failure;
   if (!refreshed.directory) return { ...built, directoryMissing: true };
   state.directory = refreshed.directory;
-  const context: RecordContext = { deps, state, directory: asCoreDirectory(refreshed.directory), book: new TicketBook(deps.db, deps.request, deps.nowMs) };
+  const context: RecordContext = { deps, state, directory: asCoreDirectory(refreshed.directory), book: new TicketBook(deps.db, deps.request, deps.nowMs), holdRepliesAfterMs };
   const seen = new Set<string>();
   for (const record of records) addContact(context, built, seen, await decide(context, record, built));
   built.lookups = context.book.lookups;
@@ -65,6 +67,7 @@ interface RecordContext {
   state: AppState;
   directory: Directory;
   book: TicketBook;
+  holdRepliesAfterMs: number | undefined;
 }
 
 /** The counting rules' decision for one record, or undefined when it counts nothing now. */
@@ -78,6 +81,11 @@ async function decide(context: RecordContext, record: OutboxRecord, built: Built
 /** A reply, attributed as its ticket was when the reply came in; kept for later when that is not known yet. */
 async function decideReply(context: RecordContext, conversation: ConversationFacts, atMs: number, built: Built): Promise<Decision | undefined> {
   if (countsInImport(conversation.created_at, context.state.installedAt)) return undefined;
+  if (context.holdRepliesAfterMs !== undefined && atMs > context.holdRepliesAfterMs) {
+    built.held += 1;
+    built.carry.push({ k: 'c', conversation });
+    return undefined;
+  }
   try {
     // As of the reply, not as of now: its record may come after later changes of the ticket.
     const ticket = await context.book.lookup(conversation.ticket_id, atMs);

@@ -3,6 +3,7 @@ import type { KeyValueStore, RequestClient, Scheduler } from '../platform/types'
 import type { AppError } from '../remote/errors';
 import type { Settings } from '../schemas/iparams';
 import { BACKLOG_PREFIX, chunkKey, outboxKey, PARKED_PREFIX } from '../storage/keys';
+import { holdRepliesAfter } from './attribution-hold';
 import { type BacklogHead, loadBacklogHead, MAX_BACKLOG_CHUNKS, MAX_PARKED_CHUNKS } from './backlog';
 import { type Built, buildContacts } from './build-contacts';
 import { trimOldest } from './chunks';
@@ -50,7 +51,7 @@ export async function runDelivery(deps: DeliveryDeps): Promise<DeliveryReport> {
   const state = await readState(db, nowMs);
   const handedOff = await applyHandedOffCommit(deps.schedule, state);
   const window = await readSettledOutbox(db, state.cursor, nowMs);
-  const built = await buildContacts(deps, state, window.records);
+  const built = await buildContacts(deps, state, window.records, holdRepliesAfter(state, window, nowMs));
   if (built.directoryMissing) return waitForDirectory(deps, state, window, built);
   const { backlog, result, waiting } = await sendDue(deps, state, built);
   const dropped = await commit(deps, state, { window, built, backlog, result, handedOff });

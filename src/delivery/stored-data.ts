@@ -95,6 +95,8 @@ export interface AppState {
   commitId?: number;
   /** When a delivery run last committed (ms): a long silence is recorded as a gap (gaps.ts). */
   lastRunAt?: number;
+  /** When a run last saw ticket records arrive late through one-time schedules (attribution-hold.ts). */
+  lateFactsSeenAt?: number;
   /** Newest last, at most MAX_STATE_GAPS (gaps.ts). */
   gaps?: Gap[];
 }
@@ -179,6 +181,7 @@ const stateSchema = {
     warnedGroups: { type: 'object', additionalProperties: { type: 'string' } },
     commitId: { type: 'number' },
     lastRunAt: { type: 'number' },
+    lateFactsSeenAt: { type: 'number' },
     gaps: { type: 'array', items: gapSchema },
   },
 } as unknown as JSONSchemaType<AppState>;

@@ -471,3 +471,32 @@ describe('gaps', () => {
     expect((await readHealthView(db, later)).gaps).toEqual([{ from: iso(afterSlot), to: iso(later), reason: 'no_delivery_runs' }]);
   });
 });
+
+describe('replies while ticket records arrive late through one-time schedules (KV overflow)', () => {
+  const queues = (posted: string | undefined): string[] => (JSON.parse(posted ?? '{}') as { data: { queueName: string }[] }).data.map((d) => d.queueName);
+  const moved = (atMs: number): OutboxRecord => ({ k: 'u', ticket: { id: 7, group_id: 2, source: 1, spam: false, deleted: false, created_at: iso(T0 + 1000) }, at: atMs });
+
+  it('wait a run, so a group change refused by the KV limit just before the reply still counts for it', async () => {
+    // Slot 1 holds ticket 5's creation record three minutes late (it came through a one-time
+    // schedule: the KV limit is being hit), ticket 7, and a reply to 7 at 09:09. Ticket 7 moved to
+    // group 2 at 09:08:30, but that record was refused too and only reaches slot 2.
+    await writeState(db, { ...newState(T0), installedAt: iso(T0 - 3_600_000) });
+    await put([ticket(5, 1, T0 - 3 * 60_000), ticket(7, 1, T0 + 1000), reply(70, 7, T0 + 9 * 60_000)]);
+    const remote = freshdeskAndInjixo();
+    const first = await runDelivery(deps(remote, afterSlot));
+    expect(first).toMatchObject({ newContacts: 2, sent: 2 });
+    expect(queues(remote.posted()[0])).toEqual(['Billing email Tickets', 'Billing email Tickets']);
+    await db.delete(LEASE_KEY);
+    await put([moved(T0 + 8.5 * 60_000)], afterSlot);
+    const second = await runDelivery(deps(remote, afterSlot + SLOT_MINUTES * 60_000));
+    expect(second).toMatchObject({ newContacts: 1, sent: 1 });
+    expect(queues(remote.posted()[1])).toEqual(['Bad group email Replies']);
+  });
+
+  it('are not held when no record came late: the normal day pays nothing', async () => {
+    await put([ticket(7, 1, T0 + 1000), reply(70, 7, T0 + 9 * 60_000)]);
+    const remote = freshdeskAndInjixo();
+    expect(await runDelivery(deps(remote, afterSlot))).toMatchObject({ newContacts: 2, sent: 2 });
+    await expect(db.get(outboxKey(slotOf(afterSlot)))).rejects.toMatchObject({ status: 404 });
+  });
+});
