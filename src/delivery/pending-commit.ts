@@ -52,12 +52,14 @@ export interface AppliedCommit {
 
 /**
  * Reads a handed-off commit and applies it to `state` when it is newer than what the state
- * holds. Costs one scheduler call per run; never throws (no commit is the normal case).
+ * holds. A run the recurring schedule started was handed that schedule's data and needs no
+ * call; any other run (follow-up, on demand) fetches it: one scheduler call. Never throws (no
+ * commit is the normal case).
  */
-export async function applyHandedOffCommit(schedule: Scheduler, state: AppState): Promise<AppliedCommit | undefined> {
+export async function applyHandedOffCommit(schedule: Scheduler, state: AppState, recurringData?: Record<string, unknown>): Promise<AppliedCommit | undefined> {
   let data: Record<string, unknown>;
   try {
-    data = (await schedule.fetch({ name: DELIVERY_SCHEDULE })).data;
+    data = recurringData ?? (await schedule.fetch({ name: DELIVERY_SCHEDULE })).data;
   } catch {
     return undefined;
   }

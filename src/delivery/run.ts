@@ -30,6 +30,8 @@ export interface DeliveryDeps {
   schedule: Scheduler;
   nowMs: number;
   settings: Settings;
+  /** The recurring delivery schedule's data when it started this run: spares the fetch of a handed-off commit. */
+  recurringScheduleData?: Record<string, unknown>;
 }
 
 export interface DeliveryReport {
@@ -49,7 +51,7 @@ export async function runDelivery(deps: DeliveryDeps): Promise<DeliveryReport> {
   const refusal = await leaseRefusal(deps);
   if (refusal) return refusal;
   const state = await readState(db, nowMs);
-  const handedOff = await applyHandedOffCommit(deps.schedule, state);
+  const handedOff = await applyHandedOffCommit(deps.schedule, state, deps.recurringScheduleData);
   const window = await readSettledOutbox(db, state.cursor, nowMs);
   const built = await buildContacts(deps, state, window.records, holdRepliesAfter(state, window, nowMs));
   if (built.directoryMissing) return waitForDirectory(deps, state, window, built);

@@ -372,6 +372,19 @@ describe('a run whose bookkeeping the KV store refuses after a successful post',
     await expect(db.get(outboxKey(slotOf(T0 + 60_000)))).rejects.toMatchObject({ status: 404 });
   });
 
+  it('takes the commit from the data of the recurring schedule that started the run, without a scheduler call', async () => {
+    await put([ticket(1, 1, T0 + 1000)]);
+    const remote = freshdeskAndInjixo();
+    await runDelivery(deps(remote, afterSlot, refusingAfterPost(remote)));
+    const fired = (await schedule.fetch({ name: 'deliver' })).data;
+    await db.delete(LEASE_KEY);
+    const noFetch: Scheduler = { ...schedule, update: schedule.update.bind(schedule), fetch: () => Promise.reject(new Error('the run fetched the schedule')) };
+    const second = await runDelivery({ ...deps(remote, afterSlot + SLOT_MINUTES * 60_000), schedule: noFetch, recurringScheduleData: fired });
+    expect(second).toMatchObject({ records: 0, sent: 0 });
+    expect(remote.posted()).toHaveLength(1);
+    expect((await readState(db, afterSlot)).health.sentTotal).toBe(1);
+  });
+
   it('applies a handed-off commit once: a commit the stored state already includes is ignored', async () => {
     await put([ticket(1, 1, T0 + 1000)]);
     const remote = freshdeskAndInjixo();
