@@ -60,14 +60,19 @@ async function main(): Promise<void> {
   const dayInProcess = await runDay({ mode: 'in-process', ...SETTINGS.day });
   progress(`  ${dayInProcess.wallSeconds.toFixed(1)} s`);
 
-  const { low, high, tolerance, searchMode, crossCheckMode } = SETTINGS.load;
+  const { high, searchMode, crossCheckMode } = SETTINGS.load;
+  // `--low N --tolerance N --no-cross-check` shorten the search on a busy machine; the report prints the settings used.
+  const low = numberArgument('--low') ?? SETTINGS.load.low;
+  const tolerance = numberArgument('--tolerance') ?? SETTINGS.load.tolerance;
+  SETTINGS.load.low = low;
+  SETTINGS.load.tolerance = tolerance;
   progress(`rate search (${searchMode})…`);
   const searchStarted = performance.now();
   const search = await searchMaxRate((rate) => probe(rate, searchMode), { low, high, tolerance }, (p) => progress(`  ${describeProbe(p)}`));
   const searchSeconds = (performance.now() - searchStarted) / 1000;
   progress(`cross-check of the boundary rates (${crossCheckMode})…`);
   const crossChecks: LoadResult[] = [];
-  for (const rate of [search.maxZeroLoss, search.firstFailing]) {
+  for (const rate of process.argv.includes('--no-cross-check') ? [] : [search.maxZeroLoss, search.firstFailing]) {
     if (rate === undefined) continue;
     const result = await probe(rate, crossCheckMode);
     progress(`  ${describeProbe(result)}`);
@@ -116,6 +121,14 @@ async function runOneProbe(rate: number, mode: LoadResult['mode']): Promise<void
 function argument(name: string): string | undefined {
   const index = process.argv.indexOf(name);
   return index === -1 ? undefined : process.argv[index + 1];
+}
+
+function numberArgument(name: string): number | undefined {
+  const value = argument(name);
+  if (value === undefined) return undefined;
+  const parsed = Number(value);
+  if (!(parsed > 0)) throw new Error(`bench: ${name} needs a positive number, got '${value}'`);
+  return parsed;
 }
 
 const rateArgument = argument('--rate');
