@@ -34,15 +34,23 @@ function iso(ms: number): string {
   return new Date(ms).toISOString().replace('.000Z', 'Z');
 }
 
+/** Whether two gaps say the same and overlap or touch. */
+function joins(a: Gap, b: Gap): boolean {
+  return a.reason === b.reason && Date.parse(b.from) <= Date.parse(a.to) && Date.parse(b.to) >= Date.parse(a.from);
+}
+
+function widen(into: Gap, gap: Gap): void {
+  into.from = iso(Math.min(Date.parse(into.from), Date.parse(gap.from)));
+  into.to = iso(Math.max(Date.parse(into.to), Date.parse(gap.to)));
+  if (gap.contactsKnownLost !== undefined) into.contactsKnownLost = (into.contactsKnownLost ?? 0) + gap.contactsKnownLost;
+}
+
 /** Adds a gap to the state, merging it into the newest one when they touch and say the same. */
 export function addGap(state: AppState, gap: Gap): void {
   const gaps = state.gaps ?? [];
   const last = gaps[gaps.length - 1];
-  if (last && last.reason === gap.reason && Date.parse(gap.from) <= Date.parse(last.to) && Date.parse(gap.to) >= Date.parse(last.from)) {
-    last.from = iso(Math.min(Date.parse(last.from), Date.parse(gap.from)));
-    last.to = iso(Math.max(Date.parse(last.to), Date.parse(gap.to)));
-    if (gap.contactsKnownLost !== undefined) last.contactsKnownLost = (last.contactsKnownLost ?? 0) + gap.contactsKnownLost;
-  } else gaps.push({ ...gap });
+  if (last && joins(last, gap)) widen(last, gap);
+  else gaps.push({ ...gap });
   for (const old of gaps.splice(0, Math.max(0, gaps.length - MAX_STATE_GAPS))) {
     log('warn', 'GAP_FORGOTTEN', `the oldest recorded gap (${old.reason} ${old.from}–${old.to}) leaves the status page; replay that window if it was not repaired`, { ...old });
   }
@@ -76,19 +84,24 @@ export async function noteDroppedChunks(db: KeyValueStore, state: AppState, trim
   const dropped = trimmed.filter((c) => c.key.startsWith(BACKLOG_PREFIX));
   if (dropped.length === 0) return;
   const count = dropped.reduce((sum, c) => sum + c.n, 0);
-  const ends = [dropped[0], dropped[dropped.length - 1]].filter((c) => c !== undefined);
-  const contacts: { timestamp: string }[] = [];
-  for (const chunk of new Set(ends)) {
-    try {
-      const items = (await db.get(chunk.key)).items;
-      if (Array.isArray(items)) for (const item of items as { timestamp?: unknown }[]) if (typeof item.timestamp === 'string') contacts.push({ timestamp: item.timestamp });
-    } catch {
-      contacts.length = 0;
-      break;
-    }
-  }
-  const span = gapOfContacts(contacts, 'backlog_full');
+  const span = gapOfContacts(await timestampsOf(db, [...new Set([dropped[0], dropped[dropped.length - 1]])]), 'backlog_full');
   addGap(state, { from: span?.from ?? state.installedAt, to: span?.to ?? iso(nowMs), reason: 'backlog_full', contactsKnownLost: count });
+}
+
+/** The contacts' timestamps in these chunks; none at all when one cannot be read (the caller over-covers). */
+async function timestampsOf(db: KeyValueStore, chunks: readonly ({ key: string } | undefined)[]): Promise<{ timestamp: string }[]> {
+  const found: { timestamp: string }[] = [];
+  try {
+    for (const chunk of chunks) if (chunk) found.push(...timestampItems((await db.get(chunk.key)).items));
+  } catch {
+    return [];
+  }
+  return found;
+}
+
+function timestampItems(items: unknown): { timestamp: string }[] {
+  if (!Array.isArray(items)) return [];
+  return (items as { timestamp?: unknown }[]).flatMap((item) => (typeof item.timestamp === 'string' ? [{ timestamp: item.timestamp }] : []));
 }
 
 /** The counters attribute a lost event of this time is counted in (one per 15-minute interval). */
@@ -101,31 +114,40 @@ export function lostBucketOf(kind: 't' | 'u' | 'c', timeMs: number): string {
  * reply is a contact known lost; a lost ticket update is only a suspected misattribution.
  */
 export function gapsFromCounters(counters: Record<string, unknown>): Gap[] {
-  const buckets = new Map<number, { contacts: number; updates: number }>();
-  for (const [name, value] of Object.entries(counters)) {
-    const isUpdate = name.startsWith(LOST_UPDATES_BUCKET_PREFIX);
-    if (!isUpdate && !name.startsWith(LOST_EVENTS_BUCKET_PREFIX)) continue;
-    const interval = Number(name.slice((isUpdate ? LOST_UPDATES_BUCKET_PREFIX : LOST_EVENTS_BUCKET_PREFIX).length));
-    if (!Number.isInteger(interval) || typeof value !== 'number' || !(value > 0)) continue;
-    const bucket = buckets.get(interval) ?? { contacts: 0, updates: 0 };
-    if (isUpdate) bucket.updates += value;
-    else bucket.contacts += value;
-    buckets.set(interval, bucket);
-  }
+  const buckets = lostBuckets(counters);
   const gaps: Gap[] = [];
   let previous: number | undefined;
   for (const interval of [...buckets.keys()].sort((a, b) => a - b)) {
-    const contacts = buckets.get(interval)?.contacts ?? 0;
     const last = gaps[gaps.length - 1];
-    if (last && previous === interval - 1) {
-      last.to = iso((interval + 1) * INTERVAL_MS);
-      if (contacts > 0) last.contactsKnownLost = (last.contactsKnownLost ?? 0) + contacts;
-    } else {
-      gaps.push({ from: iso(interval * INTERVAL_MS), to: iso((interval + 1) * INTERVAL_MS), reason: 'event_lost', ...(contacts > 0 ? { contactsKnownLost: contacts } : {}) });
-    }
+    const gap = intervalGap(interval, buckets.get(interval) ?? 0);
+    if (last && previous === interval - 1) widen(last, gap);
+    else gaps.push(gap);
     previous = interval;
   }
   return gaps;
+}
+
+/** Interval → contacts lost in it, for every interval with a lost event. */
+function lostBuckets(counters: Record<string, unknown>): Map<number, number> {
+  const buckets = new Map<number, number>();
+  for (const [name, value] of Object.entries(counters)) {
+    const bucket = parseBucket(name, value);
+    if (bucket) buckets.set(bucket.interval, (buckets.get(bucket.interval) ?? 0) + bucket.contacts);
+  }
+  return buckets;
+}
+
+/** A lost-events attribute: its interval and how many contacts it counts (0 for ticket updates). */
+function parseBucket(name: string, value: unknown): { interval: number; contacts: number } | undefined {
+  const prefix = [LOST_UPDATES_BUCKET_PREFIX, LOST_EVENTS_BUCKET_PREFIX].find((p) => name.startsWith(p));
+  if (prefix === undefined || typeof value !== 'number' || !(value > 0)) return undefined;
+  const interval = Number(name.slice(prefix.length));
+  if (!Number.isInteger(interval)) return undefined;
+  return { interval, contacts: prefix === LOST_EVENTS_BUCKET_PREFIX ? value : 0 };
+}
+
+function intervalGap(interval: number, contacts: number): Gap {
+  return { from: iso(interval * INTERVAL_MS), to: iso((interval + 1) * INTERVAL_MS), reason: 'event_lost', ...(contacts > 0 ? { contactsKnownLost: contacts } : {}) };
 }
 
 /** Every gap the app knows of, newest first, at most MAX_VIEW_GAPS. */

@@ -57,6 +57,21 @@ export interface AppliedCommit {
  * commit is the normal case).
  */
 export async function applyHandedOffCommit(schedule: Scheduler, state: AppState, recurringData?: Record<string, unknown>): Promise<AppliedCommit | undefined> {
+  const commit = await readHandedOffCommit(schedule, recurringData);
+  if (!commit) return undefined;
+  const applied = { id: commit.id, deletes: Array.isArray(commit.deletes) ? commit.deletes.filter((k): k is string => typeof k === 'string') : [] };
+  if (state.commitId !== undefined && commit.id <= state.commitId) return applied;
+  const checked = validateState(JSON.parse(JSON.stringify(withCommit(state, commit))));
+  if (!checked.ok) {
+    log('error', 'STORED_RECORD_UNREADABLE', `a handed-off delivery commit cannot be read (${checked.error.message}); the next run may send its contacts again`, { field: checked.error.field });
+    return undefined;
+  }
+  Object.assign(state, checked.value);
+  log('info', 'COMMIT_APPLIED', 'applied the bookkeeping of a delivery run the KV store had refused', { commit: commit.id, cursor: state.cursor });
+  return applied;
+}
+
+async function readHandedOffCommit(schedule: Scheduler, recurringData: Record<string, unknown> | undefined): Promise<Partial<HandedOffCommit> & { id: number } | undefined> {
   let data: Record<string, unknown>;
   try {
     data = recurringData ?? (await schedule.fetch({ name: DELIVERY_SCHEDULE })).data;
@@ -64,12 +79,15 @@ export async function applyHandedOffCommit(schedule: Scheduler, state: AppState,
     return undefined;
   }
   const commit = data.commit as Partial<HandedOffCommit> | undefined;
-  if (typeof commit !== 'object' || commit === null || typeof commit.id !== 'number') return undefined;
-  const deletes = Array.isArray(commit.deletes) ? commit.deletes.filter((k): k is string => typeof k === 'string') : [];
-  if (state.commitId !== undefined && commit.id <= state.commitId) return { id: commit.id, deletes };
-  // The commit is read back through the state's own schema: the stored state with the commit's
-  // parts in place must be a valid state, or the commit is not used.
-  const candidate = {
+  return typeof commit === 'object' && commit !== null && typeof commit.id === 'number' ? { ...commit, id: commit.id } : undefined;
+}
+
+/**
+ * The stored state with the commit's parts in place. It is read back through the state's own
+ * schema, so a commit that does not make a valid state is not used.
+ */
+function withCommit(state: AppState, commit: Partial<HandedOffCommit> & { id: number }): Record<string, unknown> {
+  return {
     ...state,
     cursor: commit.cursor,
     backlog: commit.backlog,
@@ -79,14 +97,6 @@ export async function applyHandedOffCommit(schedule: Scheduler, state: AppState,
     lastRunAt: commit.lastRunAt ?? state.lastRunAt,
     commitId: commit.id,
   };
-  const checked = validateState(JSON.parse(JSON.stringify(candidate)));
-  if (!checked.ok) {
-    log('error', 'STORED_RECORD_UNREADABLE', `a handed-off delivery commit cannot be read (${checked.error.message}); the next run may send its contacts again`, { field: checked.error.field });
-    return undefined;
-  }
-  Object.assign(state, checked.value);
-  log('info', 'COMMIT_APPLIED', 'applied the bookkeeping of a delivery run the KV store had refused', { commit: commit.id, cursor: state.cursor });
-  return { id: commit.id, deletes };
 }
 
 /**
@@ -124,20 +134,23 @@ export async function keepUnsent(
   } catch (error) {
     if (!posted) throw error;
     const lostContacts = [...unsent.contacts.slice(storedSince(state.backlog, firstNew.backlog)), ...unsent.parked.slice(storedSince(state.parked, firstNew.parked))];
-    const lostRecords = carried ? [] : unsent.carry;
-    const gap = gapOfContacts([...lostContacts, ...lostRecords.map((r) => ({ timestamp: new Date(recordTime(r)).toISOString() }))], 'commit_refused');
-    if (gap) addGap(state, gap);
-    const lost = lostContacts.length + lostRecords.length;
-    state.health.dropped += lost;
-    if (lost > 0) {
-      log('error', 'COMMIT_REFUSED', `the KV store refused to keep ${lost} unsent contacts after a successful post; they are recorded as a gap to replay rather than risk sending the posted ones twice`, {
-        lost,
-        from: gap?.from,
-        to: gap?.to,
-      });
-    }
-    return lost;
+    return recordUnkept(state, lostContacts, carried ? [] : unsent.carry);
   }
+}
+
+/** What a run could not keep after its post: counted as dropped, a gap, and a log line. */
+function recordUnkept(state: AppState, contacts: readonly OfferedContact[], records: readonly OutboxRecord[]): number {
+  const lost = contacts.length + records.length;
+  if (lost === 0) return 0;
+  const gap = gapOfContacts([...contacts, ...records.map((r) => ({ timestamp: new Date(recordTime(r)).toISOString() }))], 'commit_refused');
+  if (gap) addGap(state, gap);
+  state.health.dropped += lost;
+  log('error', 'COMMIT_REFUSED', `the KV store refused to keep ${lost} unsent contacts after a successful post; they are recorded as a gap to replay rather than risk sending the posted ones twice`, {
+    lost,
+    from: gap?.from,
+    to: gap?.to,
+  });
+  return lost;
 }
 
 /** Contacts held by the chunks with ids from `firstId` on (the ones this run stored). */
@@ -179,18 +192,23 @@ function fitCommit(state: AppState, commit: { deletes: string[]; nowMs: number }
     parked: state.parked,
     health: { ...health, today },
     ...(state.lastRunAt !== undefined ? { lastRunAt: state.lastRunAt } : {}),
-    ...(state.gaps ? { gaps: state.gaps } : {}),
+    gaps: state.gaps ?? [],
     deletes: commit.deletes,
   };
-  const fits = (c: HandedOffCommit): boolean => JSON.stringify(c).length <= COMMIT_DATA_BYTES;
-  if (fits(full)) return full;
-  const lean: HandedOffCommit = { ...full, health };
-  if (fits(lean)) return lean;
-  const gaps = [...(state.gaps ?? [])];
+  return fits(full) ? full : shrunk({ ...full, health });
+}
+
+/** Without today's tally already; then the oldest gaps, then the garbage keys. */
+function shrunk(lean: HandedOffCommit): HandedOffCommit {
+  const gaps = [...(lean.gaps ?? [])];
   while (gaps.length > 1 && !fits({ ...lean, gaps })) gaps.shift();
   const leaner = { ...lean, gaps };
   // Garbage keys are only storage; the chunk lists are what prevents a second post.
   return fits(leaner) ? leaner : { ...leaner, deletes: [] };
+}
+
+function fits(commit: HandedOffCommit): boolean {
+  return JSON.stringify(commit).length <= COMMIT_DATA_BYTES;
 }
 
 function updateDeliverySchedule(schedule: Scheduler, data: Record<string, unknown>, nowMs: number): Promise<unknown> {
