@@ -385,6 +385,25 @@ describe('a run whose bookkeeping the KV store refuses after a successful post',
     expect((await readState(db, afterSlot)).health.sentTotal).toBe(1);
   });
 
+  it('leaves today\'s per-queue tally out of a commit that would not fit the schedule\'s 4 KB, and still never posts twice', async () => {
+    const state = await readState(db, T0);
+    for (let q = 0; q < 40; q += 1) state.health.today.perQueue[`freshdesk/1/${q}/tickets`] = { name: `${'A long group name '.repeat(4)}${q} email Tickets`, offered: q };
+    await writeState(db, state);
+    await put([ticket(1, 1, T0 + 1000)]);
+    const remote = freshdeskAndInjixo();
+    await runDelivery(deps(remote, afterSlot, refusingAfterPost(remote)));
+    const data = (await schedule.fetch({ name: 'deliver' })).data as { commit: { health: Record<string, unknown> } };
+    expect(JSON.stringify(data).length).toBeLessThanOrEqual(4096);
+    expect(data.commit.health).not.toHaveProperty('today');
+    expect(data.commit.health).toMatchObject({ sentTotal: 1 });
+    await db.delete(LEASE_KEY);
+    await runDelivery(deps(remote, afterSlot + SLOT_MINUTES * 60_000));
+    expect(remote.posted()).toHaveLength(1);
+    const after = await readState(db, afterSlot);
+    expect(after.health.sentTotal).toBe(1);
+    expect(Object.keys(after.health.today.perQueue)).toHaveLength(40);
+  });
+
   it('applies a handed-off commit once: a commit the stored state already includes is ignored', async () => {
     await put([ticket(1, 1, T0 + 1000)]);
     const remote = freshdeskAndInjixo();
