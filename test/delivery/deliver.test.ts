@@ -493,10 +493,10 @@ describe('gaps', () => {
     expect(view.dropped).toBe(4);
   });
 
-  it('a silence of the delivery runs longer than three periods is a suspected gap, without a count', async () => {
+  it('a silence of the delivery runs longer than two hours is a suspected gap, without a count', async () => {
     await runDelivery(deps(freshdeskAndInjixo(), afterSlot));
     await db.delete(LEASE_KEY);
-    const later = afterSlot + 45 * 60_000;
+    const later = afterSlot + 2 * 3_600_000 + 60_000;
     await runDelivery(deps(freshdeskAndInjixo(), later));
     await db.delete(LEASE_KEY);
     await runDelivery(deps(freshdeskAndInjixo(), later + SLOT_MINUTES * 60_000));
