@@ -20,6 +20,12 @@ import type { AppState } from './stored-data';
 
 /** A record found this long before the start of its slot came through a one-time schedule. */
 export const LATE_MARGIN_MS = 60_000;
+/**
+ * …unless it is older than this: retries through one-time schedules take minutes, not hours
+ * (the benchmark saw creation records up to ~20 minutes late), and an update dated long ago
+ * (an old ticket's stale updated_at) says nothing about the KV limit.
+ */
+export const MAX_OVERFLOW_LATENESS_MS = 60 * 60_000;
 /** After late records were seen, replies are held for this long (overload comes in stretches). */
 export const HOLD_AFTER_LATE_MS = 60 * 60_000;
 
@@ -27,7 +33,8 @@ const SLOT_MS = DELIVERY_PERIOD_MINUTES * 60_000;
 
 /** Whether a ticket record (creation or update) in `slot` is that late. */
 export function isLateFact(recordTimeMs: number, kind: 't' | 'u' | 'c', slot: number): boolean {
-  return kind !== 'c' && recordTimeMs < slot * SLOT_MS - LATE_MARGIN_MS;
+  const lateness = slot * SLOT_MS - recordTimeMs;
+  return kind !== 'c' && lateness > LATE_MARGIN_MS && lateness < MAX_OVERFLOW_LATENESS_MS;
 }
 
 /**
