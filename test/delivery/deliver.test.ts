@@ -5,6 +5,7 @@
  */
 import { trimOldest } from '../../src/delivery/chunks';
 import { MAX_BACKLOG_CHUNKS } from '../../src/delivery/backlog';
+import { addGap, MAX_STATE_GAPS } from '../../src/delivery/gaps';
 import { readHealthView } from '../../src/delivery/health-view';
 import { keepRecord } from '../../src/delivery/keep-record';
 import { scheduleRecurringDelivery } from '../../src/delivery/schedule-runs';
@@ -447,6 +448,24 @@ describe('a run whose bookkeeping the KV store refuses after a successful post',
     expect(view.dropped).toBe(1200 - sentFirst);
   });
 
+  it('says so when the scheduler refuses the commit too, and fails the run (the next one may post the batch again)', async () => {
+    await put([ticket(1, 1, T0 + 1000)]);
+    const remote = freshdeskAndInjixo();
+    const refusing: Scheduler = { ...schedule, fetch: schedule.fetch.bind(schedule), update: () => Promise.reject(new Error('Schedule data must not exceed 4 KB')) };
+    await expect(runDelivery({ ...deps(remote, afterSlot, refusingAfterPost(remote)), schedule: refusing })).rejects.toMatchObject({ status: 429 });
+    expect((console.error as jest.Mock).mock.calls.map((c) => String(c[0]))).toContainEqual(
+      expect.stringContaining('COMMIT_LOST: neither the KV store nor the scheduler kept the bookkeeping of a delivery run that posted'),
+    );
+  });
+
+  it('ignores, with a log line, a handed-off commit that would not make a valid state', async () => {
+    await schedule.update({ name: 'deliver', data: { kind: 'deliver', commit: { id: afterSlot, cursor: 'late', backlog: null, parked: null, health: {}, deletes: [] } }, schedule_at: iso(afterSlot + 60_000) });
+    await put([ticket(1, 1, T0 + 1000)]);
+    const report = await runDelivery(deps(freshdeskAndInjixo(), afterSlot));
+    expect(report).toMatchObject({ sent: 1 });
+    expect((console.error as jest.Mock).mock.calls.map((c) => String(c[0]))).toContainEqual(expect.stringContaining('STORED_RECORD_UNREADABLE: a handed-off delivery commit cannot be read'));
+  });
+
   it('posts nothing and commits nothing when the KV store refuses before the post (the next run redoes it)', async () => {
     await put([ticket(1, 1, T0 + 1000)]);
     // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the platform rejects with plain objects
@@ -491,6 +510,17 @@ describe('gaps', () => {
       { from: '2026-11-02T09:00:00Z', to: '2026-11-02T09:30:00Z', reason: 'event_lost', contactsKnownLost: 3 },
     ]);
     expect(view.dropped).toBe(4);
+  });
+
+  it('keeps the newest gaps in the state and logs the one that leaves', () => {
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const state = newState(T0);
+    for (let i = 0; i <= MAX_STATE_GAPS; i += 1) addGap(state, { from: iso(T0 + i * 3_600_000), to: iso(T0 + i * 3_600_000 + 60_000), reason: 'commit_refused', contactsKnownLost: 1 });
+    addGap(state, { from: iso(T0 + MAX_STATE_GAPS * 3_600_000 + 30_000), to: iso(T0 + MAX_STATE_GAPS * 3_600_000 + 120_000), reason: 'commit_refused', contactsKnownLost: 2 });
+    expect(state.gaps).toHaveLength(MAX_STATE_GAPS);
+    expect(state.gaps?.[0]?.from).toBe(iso(T0 + 3_600_000));
+    expect(state.gaps?.at(-1)).toEqual({ from: iso(T0 + MAX_STATE_GAPS * 3_600_000), to: iso(T0 + MAX_STATE_GAPS * 3_600_000 + 120_000), reason: 'commit_refused', contactsKnownLost: 3 });
+    expect(warn.mock.calls.map((c) => String(c[0]))).toEqual([expect.stringContaining(`GAP_FORGOTTEN: the oldest recorded gap (commit_refused ${iso(T0)}–${iso(T0 + 60_000)}) leaves the status page`)]);
   });
 
   it('a silence of the delivery runs longer than two hours is a suspected gap, without a count', async () => {
