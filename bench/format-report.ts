@@ -35,6 +35,8 @@ export interface BenchResults {
   searchSeconds: number;
   /** The boundary rates again in the other mode. */
   crossChecks: LoadResult[];
+  /** Sustained overload (issue 11): multiples of the zero-loss rate and fixed high rates, then a drain. */
+  overload: { label: string; probe: LoadResult }[];
   calls: CallAnalysis;
 }
 
@@ -261,9 +263,45 @@ function callsSection(r: BenchResults): string {
   ].join('\n');
 }
 
+const OVERLOAD_HEADER = ['load', 'rate/min', 'expected', 'delivered', 'missing', 'surplus', 'dups', 'gaps', 'gap reasons', 'known lost', 'unnoticed', 'EVENT_LOST', 'refused kv/req/sch', 'max pending', 'result'];
+
+function overloadRow(label: string, p: LoadResult): (string | number)[] {
+  return [
+    label,
+    p.rate,
+    p.expected,
+    p.delivered,
+    p.missing,
+    p.extra,
+    p.duplicates,
+    p.gapsRecorded,
+    joinCounts(p.gapReasons) || '-',
+    p.gapContactsKnownLost,
+    p.unnoticedMissing,
+    p.eventLostLines,
+    `${p.rejections.kv}/${p.rejections.request}/${p.rejections.schedule}`,
+    p.maxPendingOneTime,
+    p.zeroLoss ? 'zero loss' : 'LOSS',
+  ];
+}
+
+/**
+ * Issue 11: above the zero-loss rate nothing may be sent twice, and what is lost must show up
+ * as a gap. "known lost" sums the gaps' counts; "unnoticed" is what is missing beyond that.
+ */
+function overloadSection(r: BenchResults): string {
+  const s = r.settings.load;
+  if (r.overload.length === 0) return 'Overload: no zero-loss rate was found, so no multiples of it were run';
+  return [
+    `Overload: ${s.feedMinutes} simulated minutes at each rate, then ${s.drainMinutes} minutes of drain (built server.js)`,
+    formatTable(OVERLOAD_HEADER, r.overload.map((o) => overloadRow(o.label, o.probe))),
+    `  => duplicates at injixo over all overload runs: ${r.overload.reduce((sum, o) => sum + o.probe.duplicates, 0)}`,
+  ].join('\n');
+}
+
 /** One probe on its own (`bench/run.ts --rate N`). */
 export function formatProbe(p: LoadResult, limits: BenchSettings['limits']): string {
-  return [formatTable(PROBE_HEADER, [probeRow(p)]), ...(p.zeroLoss ? [] : [`  ${p.verdict.join('; ')}`, ...failureDetail(p, limits)])].join('\n');
+  return [formatTable(PROBE_HEADER, [probeRow(p)]), formatTable(OVERLOAD_HEADER, [overloadRow('probe', p)]), ...(p.zeroLoss ? [] : [`  ${p.verdict.join('; ')}`, ...failureDetail(p, limits)])].join('\n');
 }
 
 export function formatReport(r: BenchResults): string {
@@ -275,6 +313,8 @@ export function formatReport(r: BenchResults): string {
     cpuSection(r),
     '',
     rateSection(r),
+    '',
+    overloadSection(r),
     '',
     callsSection(r),
   ].join('\n');

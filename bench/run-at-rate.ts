@@ -58,6 +58,12 @@ export interface LoadResult {
   queueMismatches: QueueMismatch[];
   intervalsMatch: boolean;
   status: { state: string; dropped: number; backlog: number; parked: number } | { error: unknown };
+  /** Gaps the status view lists after the drain, and the contacts they say are known lost. */
+  gapsRecorded: number;
+  gapContactsKnownLost: number;
+  gapReasons: Record<string, number>;
+  /** Missing contacts (per queue) not covered by a recorded gap's count: losses the app did not notice. */
+  unnoticedMissing: number;
   eventLostLines: number;
   /** EVENT_LOST lines by record kind: t (ticket created), c (reply), u (attribution update). */
   eventLostByKind: Record<string, number>;
@@ -236,7 +242,11 @@ export async function runAtRate(options: LoadOptions): Promise<LoadResult> {
     const duplicates = sandbox.injixo.store.duplicates().reduce((sum, d) => sum + d.received - 1, 0);
 
     const statusOutcome = await platform.callFunction('getStatus', {});
-    const view = statusOutcome.ok ? (statusOutcome.data as { state: string; dropped: number; backlog: number; parked: number }) : undefined;
+    const view = statusOutcome.ok ? (statusOutcome.data as { state: string; dropped: number; backlog: number; parked: number; gaps?: { reason: string; contactsKnownLost?: number }[] }) : undefined;
+    const gaps = view?.gaps ?? [];
+    const gapReasons: Record<string, number> = {};
+    for (const g of gaps) gapReasons[g.reason] = (gapReasons[g.reason] ?? 0) + 1;
+    const gapContactsKnownLost = gaps.reduce((sum, g) => sum + (g.contactsKnownLost ?? 0), 0);
     const status = view ? { state: view.state, dropped: view.dropped, backlog: view.backlog, parked: view.parked } : { error: statusOutcome.ok ? undefined : statusOutcome.error };
 
     const lost = platform.logs.filter((l) => l.message.includes('EVENT_LOST'));
@@ -306,6 +316,10 @@ export async function runAtRate(options: LoadOptions): Promise<LoadResult> {
       queueMismatches: queueMismatches.slice(0, 10),
       intervalsMatch,
       status,
+      gapsRecorded: gaps.length,
+      gapContactsKnownLost,
+      gapReasons,
+      unnoticedMissing: Math.max(0, missing - gapContactsKnownLost),
       eventLostLines: lost.length,
       eventLostByKind,
       eventLostSamples: lost.slice(0, 2).map((l) => l.message),

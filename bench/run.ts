@@ -42,7 +42,7 @@ function probe(rate: number, mode: LoadResult['mode']): Promise<LoadResult> {
 }
 
 function describeProbe(p: LoadResult): string {
-  return `${p.rate}/min ${p.mode}: ${p.zeroLoss ? 'zero loss' : `LOSS (${p.verdict.join('; ')})`} in ${p.wallSeconds.toFixed(1)} s`;
+  return `${p.rate}/min ${p.mode}: ${p.zeroLoss ? 'zero loss' : `LOSS (${p.verdict.join('; ')})`}, gaps ${p.gapsRecorded} (${p.gapContactsKnownLost} known lost) in ${p.wallSeconds.toFixed(1)} s`;
 }
 
 /** Profiles (one per handler run) are for the analysis only; the JSON keeps the summaries. */
@@ -62,18 +62,34 @@ async function main(): Promise<void> {
   const dayInProcess = await runDay({ mode: 'in-process', ...SETTINGS.day });
   progress(`  ${dayInProcess.wallSeconds.toFixed(1)} s`);
 
-  const { low, high, tolerance, searchMode, crossCheckMode } = SETTINGS.load;
+  const { high, searchMode, crossCheckMode } = SETTINGS.load;
+  // `--low N --tolerance N --no-cross-check` shorten the search on a busy machine; the report prints the settings used.
+  const low = numberArgument('--low') ?? SETTINGS.load.low;
+  const tolerance = numberArgument('--tolerance') ?? SETTINGS.load.tolerance;
+  SETTINGS.load.low = low;
+  SETTINGS.load.tolerance = tolerance;
   progress(`rate search (${searchMode})…`);
   const searchStarted = performance.now();
   const search = await searchMaxRate((rate) => probe(rate, searchMode), { low, high, tolerance }, (p) => progress(`  ${describeProbe(p)}`));
   const searchSeconds = (performance.now() - searchStarted) / 1000;
   progress(`cross-check of the boundary rates (${crossCheckMode})…`);
   const crossChecks: LoadResult[] = [];
-  for (const rate of [search.maxZeroLoss, search.firstFailing]) {
+  for (const rate of process.argv.includes('--no-cross-check') ? [] : [search.maxZeroLoss, search.firstFailing]) {
     if (rate === undefined) continue;
     const result = await probe(rate, crossCheckMode);
     progress(`  ${describeProbe(result)}`);
     crossChecks.push(result);
+  }
+
+  progress('overload (1.5x and 2x the zero-loss rate, 120/min, 160/min)…');
+  const overload: BenchResults['overload'] = [];
+  const best = search.maxZeroLoss;
+  const loads: [string, number][] = best === undefined ? [] : [['1.5x zero-loss', Math.round(best * 1.5)], ['2x zero-loss', best * 2]];
+  loads.push(['fixed', 120], ['fixed', 160]);
+  for (const [label, rate] of loads) {
+    const result = search.probes.find((p) => p.rate === rate) ?? (await probe(rate, searchMode));
+    progress(`  ${label}: ${describeProbe(result)}, ${result.duplicates} duplicates, ${result.gapsRecorded} gaps`);
+    overload.push({ label, probe: result });
   }
 
   const results: BenchResults = {
@@ -86,6 +102,7 @@ async function main(): Promise<void> {
     search,
     searchSeconds,
     crossChecks,
+    overload,
     calls: analyzeCalls(dayBuilt.profiles, dayBuilt.contacts.delivered),
   };
   const importBench = await runImportBench(progress);
@@ -112,6 +129,14 @@ function argument(name: string): string | undefined {
 async function runImportOnly(): Promise<void> {
   const bench = await runImportBench(progress);
   process.stdout.write(`${formatImportBench(bench)}\n`);
+}
+
+function numberArgument(name: string): number | undefined {
+  const value = argument(name);
+  if (value === undefined) return undefined;
+  const parsed = Number(value);
+  if (!(parsed > 0)) throw new Error(`bench: ${name} needs a positive number, got '${value}'`);
+  return parsed;
 }
 
 const rateArgument = argument('--rate');

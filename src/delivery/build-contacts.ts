@@ -19,6 +19,8 @@ export interface BuildDeps {
 
 export interface Built {
   contacts: OfferedContact[];
+  /** Replies held for the next run while ticket records arrive late (attribution-hold.ts). */
+  held: number;
   /** Records that could not be processed now (Freshdesk unavailable); they go back in the outbox. */
   carry: OutboxRecord[];
   /** Freshdesk requests spent on ticket look-ups (they share the run's request budget). */
@@ -41,14 +43,14 @@ export interface Built {
  * remembered in the ticket book as they go by, so a reply is attributed as its ticket was when
  * the reply came in. Within the window a contact id counts once.
  */
-export async function buildContacts(deps: BuildDeps, state: AppState, records: readonly OutboxRecord[]): Promise<Built> {
-  const built: Built = { contacts: [], carry: [], lookups: 0, directoryMissing: false, redelivered: 0, saveFacts: () => Promise.resolve() };
+export async function buildContacts(deps: BuildDeps, state: AppState, records: readonly OutboxRecord[], holdRepliesAfterMs?: number): Promise<Built> {
+  const built: Built = { contacts: [], held: 0, carry: [], lookups: 0, directoryMissing: false, redelivered: 0, saveFacts: () => Promise.resolve() };
   if (records.length === 0) return built;
   const refreshed = await refreshDirectory(state.directory, deps.request, deps.nowMs, groupIdsIn(records));
   if (refreshed.failure) built.failure = refreshed.failure;
   if (!refreshed.directory) return { ...built, directoryMissing: true };
   state.directory = refreshed.directory;
-  const context: RecordContext = { deps, state, directory: asCoreDirectory(refreshed.directory), book: new TicketBook(deps.db, deps.request, deps.nowMs) };
+  const context: RecordContext = { deps, state, directory: asCoreDirectory(refreshed.directory), book: new TicketBook(deps.db, deps.request, deps.nowMs), holdRepliesAfterMs };
   const seen = new Set<string>();
   for (const record of records) addContact(context, built, seen, await decide(context, record, built));
   built.lookups = context.book.lookups;
@@ -82,6 +84,7 @@ interface RecordContext {
   state: AppState;
   directory: Directory;
   book: TicketBook;
+  holdRepliesAfterMs: number | undefined;
 }
 
 /** A decision and the contact it would claim in the ticket book (rule 12). */
@@ -101,6 +104,11 @@ async function decide(context: RecordContext, record: OutboxRecord, built: Built
 /** A reply, attributed as its ticket was when the reply came in; kept for later when that is not known yet. */
 async function decideReply(context: RecordContext, conversation: ConversationFacts, atMs: number, built: Built): Promise<Decided | undefined> {
   if (countsInImport(conversation.created_at, context.state.installedAt)) return undefined;
+  if (context.holdRepliesAfterMs !== undefined && atMs > context.holdRepliesAfterMs) {
+    built.held += 1;
+    built.carry.push({ k: 'c', conversation });
+    return undefined;
+  }
   try {
     // As of the reply, not as of now: its record may come after later changes of the ticket.
     const ticket = await context.book.lookup(conversation.ticket_id, atMs);

@@ -2,11 +2,12 @@ import { isNotFound } from '../platform/refusals';
 import type { KeyValueStore } from '../platform/types';
 import { COUNTERS_KEY } from '../storage/keys';
 import type { FailureCode } from '../remote/errors';
+import { gapList } from './gaps';
 import { GUIDANCE } from './messages';
 import { renamedQueues } from './queue-names';
 import { type RecentVolumeView, volumeView } from './recent-volume';
 import { chunkListSize, readState } from './state';
-import type { AppState } from './stored-data';
+import type { AppState, Gap } from './stored-data';
 
 export type FlowState = 'flowing' | 'key_rejected' | 'injixo_unavailable' | 'backlog_draining' | 'waiting_for_first_delivery';
 
@@ -26,6 +27,8 @@ export interface HealthView {
   recent: RecentVolumeView;
   /** Queues whose Freshdesk group or source was renamed: injixo keeps receiving `keptName` (SPEC §2 rule 4). */
   renamedQueues: RenamedQueue[];
+  /** Periods the app knows or suspects it missed contacts in, newest first (gaps.ts). */
+  gaps: Gap[];
 }
 
 export interface RenamedQueue {
@@ -61,6 +64,7 @@ export function toHealthView(state: AppState, counters: Record<string, unknown>,
     invalidPayloads: numberOr0(counters.invalid_payloads),
     recent: volumeView(h.recent, nowMs),
     renamedQueues: renamedQueues(state),
+    gaps: gapList(state, counters),
   };
 }
 

@@ -2,7 +2,8 @@ import { log } from '../platform/log';
 import type { KeyValueStore, Platform } from '../platform/types';
 import type { SchemaViolation } from '../schemas/create-validator';
 import { COUNTERS_KEY } from '../storage/keys';
-import { type OutboxRecord, recordId, recordInOutbox } from './outbox';
+import { lostBucketOf } from './gaps';
+import { type OutboxRecord, recordId, recordInOutbox, recordTime } from './outbox';
 
 /**
  * Writes one event's record to the outbox (or, when the KV limit refuses, to a one-time
@@ -16,7 +17,10 @@ export async function keepRecord(platform: Pick<Platform, 'db' | 'schedule' | 'n
     if (where === 'overflow') log('warn', 'PLATFORM_LIMIT', `KV limit reached; ${recordId(record)} is kept in a one-time schedule and retried shortly`);
   } catch (error) {
     log('error', 'EVENT_LOST', `${String(event)} ${recordId(record)} could not be stored (${(error as Error).message}); replay the import for this period to recover it`);
-    await platform.db.update(COUNTERS_KEY, 'increment', { lost_events: 1 }).catch(() => undefined);
+    // The same single increment also marks the record's 15-minute interval as a gap (gaps.ts).
+    // In a minute when both stores refused, this call is likely refused too: then only the
+    // log line above knows (README "What the app can and cannot detect").
+    await platform.db.update(COUNTERS_KEY, 'increment', { lost_events: 1, [lostBucketOf(record.k, recordTime(record))]: 1 }).catch(() => undefined);
   }
 }
 

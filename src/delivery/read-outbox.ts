@@ -1,4 +1,5 @@
 import type { KeyValueStore } from '../platform/types';
+import { isLateFact } from './attribution-hold';
 import { lastSettledSlot, type OutboxRecord, readOutboxSlot, recordTime } from './outbox';
 
 /** Outbox slots read per run: two hours of backlog when catching up. */
@@ -11,16 +12,19 @@ export interface OutboxWindow {
   filledSlots: number[];
   /** Every record of those slots, in the order the facts became true. */
   records: OutboxRecord[];
+  /** Ticket records that came through a one-time schedule (see attribution-hold.ts). */
+  lateFacts: number;
 }
 
 /** Reads the settled slots after `cursor`, at most MAX_SLOTS_PER_RUN of them. */
 export async function readSettledOutbox(db: KeyValueStore, cursor: number, nowMs: number): Promise<OutboxWindow> {
   const lastSlot = Math.min(lastSettledSlot(nowMs), cursor + MAX_SLOTS_PER_RUN);
-  const window: OutboxWindow = { slots: [], filledSlots: [], records: [] };
+  const window: OutboxWindow = { slots: [], filledSlots: [], records: [], lateFacts: 0 };
   for (let slot = cursor + 1; slot <= lastSlot; slot += 1) {
     window.slots.push(slot);
     const found = await readOutboxSlot(db, slot);
     if (found.length > 0) window.filledSlots.push(slot);
+    window.lateFacts += found.filter((r) => isLateFact(recordTime(r), r.k, slot)).length;
     window.records.push(...found);
   }
   // Stable sort: facts in the order they became true (see recordTime).

@@ -3,12 +3,15 @@ import type { KeyValueStore, RequestClient, Scheduler } from '../platform/types'
 import type { AppError } from '../remote/errors';
 import type { Settings } from '../schemas/iparams';
 import { BACKLOG_PREFIX, chunkKey, outboxKey, PARKED_PREFIX } from '../storage/keys';
+import { holdRepliesAfter } from './attribution-hold';
 import { type BacklogHead, loadBacklogHead, MAX_BACKLOG_CHUNKS, MAX_PARKED_CHUNKS } from './backlog';
 import { type Built, buildContacts } from './build-contacts';
-import { trimOldest, writeChunks } from './chunks';
+import { trimOldest } from './chunks';
+import { noteDroppedChunks, noteRun } from './gaps';
 import { takeLease } from './lease';
 import { pruneLedger, recordDelivered } from './ledger';
-import { lastSettledSlot, packRecord, slotOf } from './outbox';
+import { lastSettledSlot, slotOf } from './outbox';
+import { type AppliedCommit, applyHandedOffCommit, finishHandedOffCommit, keepUnsent, saveState } from './pending-commit';
 import { applyPinnedNames } from './queue-names';
 import { type OutboxWindow, readSettledOutbox } from './read-outbox';
 import { recordFailure, recordRun } from './record-health';
@@ -29,6 +32,8 @@ export interface DeliveryDeps {
   schedule: Scheduler;
   nowMs: number;
   settings: Settings;
+  /** The recurring delivery schedule's data when it started this run: spares the fetch of a handed-off commit. */
+  recurringScheduleData?: Record<string, unknown>;
 }
 
 export interface DeliveryReport {
@@ -48,12 +53,13 @@ export async function runDelivery(deps: DeliveryDeps): Promise<DeliveryReport> {
   const refusal = await leaseRefusal(deps);
   if (refusal) return refusal;
   const state = await readState(db, nowMs);
+  const handedOff = await applyHandedOffCommit(deps.schedule, state, deps.recurringScheduleData);
   const window = await readSettledOutbox(db, state.cursor, nowMs);
-  const built = await buildContacts(deps, state, window.records);
+  const built = await buildContacts(deps, state, window.records, holdRepliesAfter(state, window, nowMs));
   if (built.directoryMissing) return waitForDirectory(deps, state, window, built);
   built.contacts = applyPinnedNames(state, built.contacts);
   const { backlog, result, waiting } = await sendDue(deps, state, built);
-  const dropped = await commit(deps, state, { window, built, backlog, result });
+  const dropped = await commit(deps, state, { window, built, backlog, result, handedOff });
   const moreToDo = lastSettledSlot(nowMs) > state.cursor || (state.backlog.chunks.length > 0 && result.failure === undefined && !waiting);
   if (moreToDo) await scheduleDeliverySoon(deps.schedule, nowMs);
   return reportOf(state, { window, built, result, dropped, moreToDo });
@@ -94,34 +100,41 @@ interface RunOutcome {
   built: Built;
   backlog: BacklogHead;
   result: SendResult;
+  handedOff: AppliedCommit | undefined;
 }
 
 /**
  * Bookkeeping, in an order that never loses a contact when a KV call is refused or the run
  * dies: first store what is still unsent, then commit the state (cursor and chunk lists) in
- * one write, and only then delete what the committed state no longer refers to. A failure
- * before the commit leaves the previous state intact, so the next run redoes this one: what was
- * posted is posted again (a duplicate, measured in the crash test), never lost. Returns how
- * many contacts were dropped.
+ * one write, and only then delete what the committed state no longer refers to. Before a post,
+ * a failure leaves the previous state intact and the next run redoes this one. After a post,
+ * refusals are handed to the scheduler (pending-commit.ts) so nothing posted is posted again;
+ * only a run that dies outright between its post and its state write still repeats its batch
+ * (measured in the crash test). Returns how many contacts were dropped.
  */
 async function commit(deps: DeliveryDeps, state: AppState, run: RunOutcome): Promise<number> {
   const { db, nowMs } = deps;
   const { window, built, backlog, result } = run;
+  const posted = result.sent.length > 0;
   state.backlog.chunks = state.backlog.chunks.filter((c) => !backlog.chunkIds.includes(c.id));
-  await writeChunks(db, BACKLOG_PREFIX, state.backlog, result.unsent);
-  await writeChunks(db, PARKED_PREFIX, state.parked, result.parked);
-  if (built.carry.length > 0) await db.update(outboxKey(slotOf(nowMs)), 'append', { items: built.carry.map(packRecord) });
+  const unkept = await keepUnsent(db, state, { contacts: result.unsent, parked: result.parked, carry: built.carry, slot: slotOf(nowMs) }, posted);
   const trimmed = [...trimOldest(BACKLOG_PREFIX, state.backlog, MAX_BACKLOG_CHUNKS), ...trimOldest(PARKED_PREFIX, state.parked, MAX_PARKED_CHUNKS)];
   const overflow = trimmed.reduce((sum, c) => sum + c.n, 0);
   state.cursor = window.slots[window.slots.length - 1] ?? state.cursor;
   recordRun(state, result, { overflow, unreadable: backlog.unreadable }, built.failure, nowMs);
   await recordDelivered(db, state, result.sent, nowMs);
   await pruneLedger(db, state, nowMs);
-  await writeState(db, state);
-  await saveFacts(built);
-  const garbage = [...backlog.chunkIds.map((id) => chunkKey(BACKLOG_PREFIX, id)), ...trimmed.map((c) => c.key), ...window.filledSlots.map(outboxKey)];
-  for (const key of garbage) await db.delete(key).catch(() => undefined);
-  return overflow + backlog.unreadable;
+  await noteDroppedChunks(db, state, trimmed, nowMs);
+  noteRun(state, nowMs);
+  const garbage = [...backlog.chunkIds.map((id) => chunkKey(BACKLOG_PREFIX, id)), ...trimmed.map((c) => c.key), ...window.filledSlots.map(outboxKey), ...(run.handedOff?.deletes ?? [])];
+  if ((await saveState(db, deps.schedule, state, { posted, deletes: garbage, nowMs })) === 'stored') {
+    for (const key of garbage) await db.delete(key).catch(() => undefined);
+    await finishHandedOffCommit(deps.schedule, run.handedOff, nowMs);
+    // Claims only once the state is stored: a handed-off commit could still be lost, and then
+    // the re-run must not skip what it never delivered.
+    await saveFacts(built);
+  }
+  return overflow + backlog.unreadable + unkept;
 }
 
 /**

@@ -23,7 +23,8 @@ export async function scheduleRecurringDelivery(schedule: Scheduler, nowMs: numb
 /** Asks for an extra delivery run soon; at most one such run is ever pending. */
 export async function scheduleDeliverySoon(schedule: Scheduler, nowMs: number): Promise<void> {
   try {
-    await schedule.create({ name: FOLLOW_UP_SCHEDULE, data: { kind: SCHEDULE_KINDS.deliver }, schedule_at: new Date(nowMs + FOLLOW_UP_DELAY_MS).toISOString() });
+    // Marked, so the run it starts knows its data is not the recurring schedule's (pending-commit.ts).
+    await schedule.create({ name: FOLLOW_UP_SCHEDULE, data: { kind: SCHEDULE_KINDS.deliver, followUp: true }, schedule_at: new Date(nowMs + FOLLOW_UP_DELAY_MS).toISOString() });
   } catch {
     // Already scheduled (names are unique) or the scheduler is busy: the recurring run follows anyway.
   }

@@ -76,6 +76,19 @@ export interface LedgerState {
   keptFrom: number;
 }
 
+/**
+ * A period in which the app knows or suspects it missed contacts (issue 11): the import's
+ * replay of that window by difference repairs it. Times are ISO-8601 UTC.
+ */
+export type GapReason = 'event_lost' | 'backlog_full' | 'commit_refused' | 'no_delivery_runs';
+export interface Gap {
+  from: string;
+  to: string;
+  reason: GapReason;
+  /** Contacts the app knows it let go in that period; absent when it only suspects a loss. */
+  contactsKnownLost?: number;
+}
+
 export interface AppState {
   v: 1;
   installedAt: string;
@@ -93,6 +106,14 @@ export interface AppState {
   renamed?: Record<string, string>;
   /** The delivered ledger's bookkeeping (src/delivery/ledger.ts). */
   ledger?: LedgerState;
+  /** Id (run time, ms) of the last commit this state includes: a handed-off commit older than it is stale (pending-commit.ts). */
+  commitId?: number;
+  /** When a delivery run last committed (ms): a long silence is recorded as a gap (gaps.ts). */
+  lastRunAt?: number;
+  /** When a run last saw ticket records arrive late through one-time schedules (attribution-hold.ts). */
+  lateFactsSeenAt?: number;
+  /** Newest last, at most MAX_STATE_GAPS (gaps.ts). */
+  gaps?: Gap[];
 }
 
 const packedPrefix = [{ type: 'string', enum: ['t', 'u', 'c'] }, { type: 'integer' }, { type: 'integer' }, { type: 'integer' }, { type: 'integer' }, { type: 'integer' }];
@@ -121,6 +142,17 @@ const chunkListSchema = {
   properties: {
     chunks: { type: 'array', items: { type: 'object', required: ['id', 'n'], properties: { id: { type: 'integer' }, n: { type: 'integer', minimum: 0 } } } },
     next: { type: 'integer' },
+  },
+} as const;
+
+const gapSchema = {
+  type: 'object',
+  required: ['from', 'to', 'reason'],
+  properties: {
+    from: { type: 'string' },
+    to: { type: 'string' },
+    reason: { type: 'string', enum: ['event_lost', 'backlog_full', 'commit_refused', 'no_delivery_runs'] },
+    contactsKnownLost: { type: 'integer', minimum: 0 },
   },
 } as const;
 
@@ -175,6 +207,10 @@ const stateSchema = {
         keptFrom: { type: 'integer' },
       },
     },
+    commitId: { type: 'number' },
+    lastRunAt: { type: 'number' },
+    lateFactsSeenAt: { type: 'number' },
+    gaps: { type: 'array', items: gapSchema },
   },
 } as unknown as JSONSchemaType<AppState>;
 

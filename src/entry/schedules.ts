@@ -18,9 +18,12 @@ export async function onScheduledEvent(args: HandlerArgs, platform: Platform): P
     return;
   }
   switch (data.value.kind) {
-    case 'deliver':
-      await runDelivery({ ...platform, nowMs: platform.now(), settings: readSettings(args.iparams) });
+    case 'deliver': {
+      // The recurring schedule's data may carry a handed-off commit; a follow-up's says followUp.
+      const recurring = (args.data as Record<string, unknown>).followUp === undefined ? { recurringScheduleData: args.data as Record<string, unknown> } : {};
+      await runDelivery({ ...platform, nowMs: platform.now(), settings: readSettings(args.iparams), ...recurring });
       return;
+    }
     case 'overflow':
       await keepRecord(platform, args.event, unpackRecord(data.value.record));
       return;

@@ -21,6 +21,12 @@ export const STATE_KEY = 'state';
 export const COUNTERS_KEY = 'counters';
 /** The account's bare Freshdesk host, saved by the set-up events for the SMI functions (src/remote/with-freshdesk-host.ts). */
 export const FRESHDESK_HOST_KEY = 'freshdesk-host';
+/**
+ * Attributes of COUNTERS_KEY counting events lost in one 15-minute interval (name + interval
+ * number): tickets and replies, and ticket updates (a lost update may misattribute replies).
+ */
+export const LOST_EVENTS_BUCKET_PREFIX = 'lost_';
+export const LOST_UPDATES_BUCKET_PREFIX = 'lostu_';
 /** Held by a delivery run while it works, so two runs never send the same outbox twice. */
 export const LEASE_KEY = 'delivery-lease';
 
@@ -58,7 +64,11 @@ export function ticketShardKey(shard: number): string {
   return `${TICKET_SHARD_PREFIX}${shard}`;
 }
 
-/** The recurring delivery run (an installation may have exactly one recurring schedule). */
+/**
+ * The recurring delivery run (an installation may have exactly one recurring schedule). Its
+ * `data.commit` carries a delivery run's bookkeeping when the KV store refused it after a
+ * successful post (src/delivery/pending-commit.ts).
+ */
 export const DELIVERY_SCHEDULE = 'deliver';
 /** A one-time extra delivery run when work remains; at most one is pending (names are unique). */
 export const FOLLOW_UP_SCHEDULE = 'deliver-soon';

@@ -5,6 +5,10 @@
  */
 import { trimOldest } from '../../src/delivery/chunks';
 import { MAX_BACKLOG_CHUNKS } from '../../src/delivery/backlog';
+import { addGap, MAX_STATE_GAPS } from '../../src/delivery/gaps';
+import { readHealthView } from '../../src/delivery/health-view';
+import { keepRecord } from '../../src/delivery/keep-record';
+import { scheduleRecurringDelivery } from '../../src/delivery/schedule-runs';
 import { runDelivery, type DeliveryDeps } from '../../src/delivery/run';
 import { DELIVERY_PERIOD_MINUTES as SLOT_MINUTES, LEASE_KEY, outboxKey } from '../../src/storage/keys';
 import { type OutboxRecord, packRecord, slotOf } from '../../src/delivery/outbox';
@@ -392,5 +396,241 @@ describe('queue names (rule 4)', () => {
     expect(names).toEqual([['Billing email Tickets'], ['Billing email Tickets']]);
     const after = await readState(db, twoHours);
     expect(after.renamed).toEqual({ 'freshdesk/1/1/tickets': 'Accounts email Tickets' });
+  });
+});
+
+describe('a run whose bookkeeping the KV store refuses after a successful post', () => {
+  /** The KV limit reached mid-run: every write after the first post to injixo is refused. */
+  function refusingAfterPost(remote: ScriptedRemote): KeyValueStore {
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the platform rejects with plain objects
+    const refuse = (): Promise<never> => Promise.reject({ status: 429, message: 'You have exceeded the limit of 50 requests per minute' });
+    const posted = (): boolean => remote.posted().length > 0;
+    return {
+      get: (key) => db.get(key),
+      set: (key, value, options) => (posted() ? refuse() : db.set(key, value, options)),
+      update: (key, action, attributes, options) => (posted() ? refuse() : db.update(key, action, attributes, options)),
+      delete: (key) => (posted() ? refuse() : db.delete(key)),
+    };
+  }
+  const contactIds = (remote: ScriptedRemote): string[] => remote.posted().flatMap((b) => (JSON.parse(b) as { data: { queueIdentifier: string; timestamp: string }[] }).data.map((d) => `${d.queueIdentifier}@${d.timestamp}`));
+
+  beforeEach(async () => {
+    await scheduleRecurringDelivery(schedule, T0);
+    jest.spyOn(console, 'error').mockImplementation(() => undefined);
+  });
+
+  it('hands the commit to the delivery schedule, and the next run applies it instead of posting the batch again', async () => {
+    await put([ticket(1, 1, T0 + 1000), ticket(2, 1, T0 + 2000)]);
+    const remote = freshdeskAndInjixo();
+    const first = await runDelivery(deps(remote, afterSlot, refusingAfterPost(remote)));
+    expect(first).toMatchObject({ outcome: 'delivered', sent: 2 });
+    const handedOff = (await schedule.fetch({ name: 'deliver' })).data;
+    expect(handedOff).toMatchObject({ kind: 'deliver', commit: { id: afterSlot, cursor: slotOf(afterSlot) - 1 } });
+    // The stored state still has the old cursor: without the hand-off the next run would post t:1 and t:2 again.
+    expect((await readState(db, afterSlot)).cursor).toBe(slotOf(T0) - 1);
+
+    await db.delete(LEASE_KEY);
+    await put([ticket(3, 1, afterSlot + 1000)], afterSlot);
+    const second = await runDelivery(deps(remote, afterSlot + SLOT_MINUTES * 60_000));
+    expect(second).toMatchObject({ outcome: 'delivered', records: 1, sent: 1 });
+    expect(contactIds(remote)).toEqual([`freshdesk/1/1/tickets@${iso(T0 + 1000)}`, `freshdesk/1/1/tickets@${iso(T0 + 2000)}`, `freshdesk/1/1/tickets@${iso(afterSlot + 1000)}`]);
+    const state = await readState(db, afterSlot);
+    expect(state.cursor).toBe(slotOf(afterSlot + SLOT_MINUTES * 60_000) - 1);
+    expect(state.health.sentTotal).toBe(3);
+    expect((await schedule.fetch({ name: 'deliver' })).data).toEqual({ kind: 'deliver' });
+    // The first run's outbox key, which it could not delete, went with the second run's garbage.
+    await expect(db.get(outboxKey(slotOf(T0 + 60_000)))).rejects.toMatchObject({ status: 404 });
+  });
+
+  it('takes the commit from the data of the recurring schedule that started the run, without a scheduler call', async () => {
+    await put([ticket(1, 1, T0 + 1000)]);
+    const remote = freshdeskAndInjixo();
+    await runDelivery(deps(remote, afterSlot, refusingAfterPost(remote)));
+    const fired = (await schedule.fetch({ name: 'deliver' })).data;
+    await db.delete(LEASE_KEY);
+    const noFetch: Scheduler = { ...schedule, update: schedule.update.bind(schedule), fetch: () => Promise.reject(new Error('the run fetched the schedule')) };
+    const second = await runDelivery({ ...deps(remote, afterSlot + SLOT_MINUTES * 60_000), schedule: noFetch, recurringScheduleData: fired });
+    expect(second).toMatchObject({ records: 0, sent: 0 });
+    expect(remote.posted()).toHaveLength(1);
+    expect((await readState(db, afterSlot)).health.sentTotal).toBe(1);
+  });
+
+  it('leaves the chart counts out of a commit that would not fit the schedule\'s 4 KB, and still never posts twice', async () => {
+    const state = await readState(db, T0);
+    const counts = (q: number): number[] => [...new Array<number>(23).fill(0), q + 1];
+    state.health.recent = { hour: Math.floor(afterSlot / 3_600_000), queues: {} };
+    for (let q = 0; q < 40; q += 1) state.health.recent.queues[`freshdesk/1/${q}/tickets`] = { name: `${'A long group name '.repeat(4)}${q} email Tickets`, counts: counts(q) };
+    await writeState(db, state);
+    await put([ticket(1, 1, T0 + 1000)]);
+    const remote = freshdeskAndInjixo();
+    await runDelivery(deps(remote, afterSlot, refusingAfterPost(remote)));
+    const data = (await schedule.fetch({ name: 'deliver' })).data as { commit: { health: Record<string, unknown> } };
+    expect(JSON.stringify(data).length).toBeLessThanOrEqual(4096);
+    expect(data.commit.health).not.toHaveProperty('recent');
+    expect(data.commit.health).toMatchObject({ sentTotal: 1 });
+    await db.delete(LEASE_KEY);
+    await runDelivery(deps(remote, afterSlot + SLOT_MINUTES * 60_000));
+    expect(remote.posted()).toHaveLength(1);
+    const after = await readState(db, afterSlot);
+    expect(after.health.sentTotal).toBe(1);
+    expect(Object.keys(after.health.recent?.queues ?? {})).toHaveLength(40);
+  });
+
+  it('applies a handed-off commit once: a commit the stored state already includes is ignored', async () => {
+    await put([ticket(1, 1, T0 + 1000)]);
+    const remote = freshdeskAndInjixo();
+    await runDelivery(deps(remote, afterSlot, refusingAfterPost(remote)));
+    const stale = (await schedule.fetch({ name: 'deliver' })).data;
+    await db.delete(LEASE_KEY);
+    await runDelivery(deps(remote, afterSlot + SLOT_MINUTES * 60_000));
+    const committed = await readState(db, afterSlot);
+    // The clearing of the schedule failed, say, and the old commit is still there.
+    await schedule.update({ name: 'deliver', data: stale, schedule_at: iso(afterSlot + 2 * SLOT_MINUTES * 60_000), repeat: { time_unit: 'minutes', frequency: SLOT_MINUTES } });
+    await db.delete(LEASE_KEY);
+    await put([ticket(2, 1, afterSlot + SLOT_MINUTES * 60_000 + 1000)], afterSlot + SLOT_MINUTES * 60_000);
+    const third = await runDelivery(deps(remote, afterSlot + 2 * SLOT_MINUTES * 60_000));
+    expect(third).toMatchObject({ records: 1, sent: 1 });
+    const after = await readState(db, afterSlot);
+    expect(after.cursor).toBe(committed.cursor + 1);
+    expect(after.health.sentTotal).toBe(2);
+    expect(remote.posted()).toHaveLength(2);
+  });
+
+  it('records what it could not keep as a gap with its count, rather than post the sent part again', async () => {
+    // 1,200 contacts need several bodies; injixo takes the first and fails the second, so the
+    // rest must be stored as backlog — which the KV store now refuses.
+    await put(Array.from({ length: 1200 }, (_, i) => ticket(i + 1, 1, T0 + 1000 + i * 1000)));
+    let posts = 0;
+    const remote = freshdeskAndInjixo((name) => (name === 'injixoPostContacts' && ++posts > 1 ? { reject: { status: 503 } } : undefined));
+    const report = await runDelivery(deps(remote, afterSlot, refusingAfterPost(remote)));
+    const sentFirst = report.sent;
+    expect(sentFirst).toBeGreaterThan(0);
+    expect(sentFirst).toBeLessThan(1200);
+    expect(report.dropped).toBe(1200 - sentFirst);
+    expect((console.error as jest.Mock).mock.calls.map((c) => String(c[0]))).toContainEqual(
+      expect.stringContaining(`COMMIT_REFUSED: the KV store refused to keep ${1200 - sentFirst} unsent contacts after a successful post`),
+    );
+
+    await db.delete(LEASE_KEY);
+    const second = await runDelivery(deps(freshdeskAndInjixo(), afterSlot + SLOT_MINUTES * 60_000));
+    expect(second).toMatchObject({ records: 0, sent: 0 });
+    const view = await readHealthView(db, afterSlot + SLOT_MINUTES * 60_000);
+    expect(view.gaps).toEqual([{ from: iso(T0 + 1000 + sentFirst * 1000), to: iso(T0 + 1000 + 1199 * 1000), reason: 'commit_refused', contactsKnownLost: 1200 - sentFirst }]);
+    expect(view.dropped).toBe(1200 - sentFirst);
+  });
+
+  it('says so when the scheduler refuses the commit too, and fails the run (the next one may post the batch again)', async () => {
+    await put([ticket(1, 1, T0 + 1000)]);
+    const remote = freshdeskAndInjixo();
+    const refusing: Scheduler = { ...schedule, fetch: schedule.fetch.bind(schedule), update: () => Promise.reject(new Error('Schedule data must not exceed 4 KB')) };
+    await expect(runDelivery({ ...deps(remote, afterSlot, refusingAfterPost(remote)), schedule: refusing })).rejects.toMatchObject({ status: 429 });
+    expect((console.error as jest.Mock).mock.calls.map((c) => String(c[0]))).toContainEqual(
+      expect.stringContaining('COMMIT_LOST: neither the KV store nor the scheduler kept the bookkeeping of a delivery run that posted'),
+    );
+  });
+
+  it('ignores, with a log line, a handed-off commit that would not make a valid state', async () => {
+    await schedule.update({ name: 'deliver', data: { kind: 'deliver', commit: { id: afterSlot, cursor: 'late', backlog: null, parked: null, health: {}, deletes: [] } }, schedule_at: iso(afterSlot + 60_000) });
+    await put([ticket(1, 1, T0 + 1000)]);
+    const report = await runDelivery(deps(freshdeskAndInjixo(), afterSlot));
+    expect(report).toMatchObject({ sent: 1 });
+    expect((console.error as jest.Mock).mock.calls.map((c) => String(c[0]))).toContainEqual(expect.stringContaining('STORED_RECORD_UNREADABLE: a handed-off delivery commit cannot be read'));
+  });
+
+  it('posts nothing and commits nothing when the KV store refuses before the post (the next run redoes it)', async () => {
+    await put([ticket(1, 1, T0 + 1000)]);
+    // Reading the outbox is refused (the KV limit): the run stops before it has anything to post.
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the platform rejects with plain objects
+    const outboxRefused: KeyValueStore = { ...db, get: (key) => (key.startsWith('outbox:') ? Promise.reject({ status: 429 }) : db.get(key)) };
+    const remote = freshdeskAndInjixo();
+    await expect(runDelivery(deps(remote, afterSlot, outboxRefused))).rejects.toMatchObject({ status: 429 });
+    expect(remote.posted()).toEqual([]);
+    expect((await schedule.fetch({ name: 'deliver' })).data).toEqual({ kind: 'deliver' });
+  });
+});
+
+describe('gaps', () => {
+  it('a backlog drop is a gap spanning the dropped contacts, with their count', async () => {
+    const state = await readState(db, T0);
+    state.backlog = { chunks: Array.from({ length: MAX_BACKLOG_CHUNKS }, (_, i) => ({ id: i + 1, n: 150 })), next: MAX_BACKLOG_CHUNKS + 1 };
+    state.health.keyRejectedSince = iso(T0 - 3_600_000);
+    await writeState(db, state);
+    const waiting = (from: number): unknown[] => Array.from({ length: 150 }, (_, i) => ({ contactId: `t:${from + i}`, queueName: 'Billing email Tickets', queueIdentifier: 'freshdesk/1/1/tickets', timestamp: iso(T0 - 86_400_000 + (from + i) * 1000), channel: 'cases' }));
+    await db.set('backlog:1', { items: waiting(0) });
+    await db.set('backlog:2', { items: waiting(150) });
+    await put([ticket(1, 1, T0 + 1000)]);
+    jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    const remote = freshdeskAndInjixo((name) => (name === 'injixoPostContacts' ? { reject: { status: 401, response: '{"message":"Invalid token"}' } } : undefined));
+    await runDelivery(deps(remote, afterSlot));
+    const view = await readHealthView(db, afterSlot);
+    // backlog:1 was the probe and is kept again at the end; backlog:2 is the oldest left, and goes.
+    expect(view.gaps).toEqual([{ from: iso(T0 - 86_400_000 + 150_000), to: iso(T0 - 86_400_000 + 299_000), reason: 'backlog_full', contactsKnownLost: 150 }]);
+  });
+
+  it('an event neither store took is counted in its 15-minute interval and shown as a gap', async () => {
+    jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the platform rejects with plain objects
+    const refuse = (): Promise<never> => Promise.reject({ status: 429 });
+    const outboxRefused: KeyValueStore = { ...db, get: db.get.bind(db), update: (key, action, attributes) => (key.startsWith('outbox:') ? refuse() : db.update(key, action, attributes)) };
+    const full: Scheduler = { ...schedule, create: () => Promise.reject(new Error('At most 1000 one-time schedules')) };
+    const lost = [reply(1, 7, Date.parse('2026-11-02T09:14:00Z')), reply(2, 7, Date.parse('2026-11-02T09:16:00Z')), ticket(9, 1, Date.parse('2026-11-02T09:20:00Z'))];
+    const update: OutboxRecord = { k: 'u', ticket: { id: 7, group_id: 2, source: 1, spam: false, deleted: false, created_at: iso(T0) }, at: Date.parse('2026-11-02T10:40:00Z') };
+    for (const record of [...lost, update]) await keepRecord({ db: outboxRefused, schedule: full, now: () => T0 + 3_600_000 }, 'onConversationCreate', record);
+    const view = await readHealthView(db, T0 + 3_600_000);
+    expect(view.gaps).toEqual([
+      { from: '2026-11-02T10:30:00Z', to: '2026-11-02T10:45:00Z', reason: 'event_lost' },
+      { from: '2026-11-02T09:00:00Z', to: '2026-11-02T09:30:00Z', reason: 'event_lost', contactsKnownLost: 3 },
+    ]);
+    expect(view.dropped).toBe(4);
+  });
+
+  it('keeps the newest gaps in the state and logs the one that leaves', () => {
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const state = newState(T0);
+    for (let i = 0; i <= MAX_STATE_GAPS; i += 1) addGap(state, { from: iso(T0 + i * 3_600_000), to: iso(T0 + i * 3_600_000 + 60_000), reason: 'commit_refused', contactsKnownLost: 1 });
+    addGap(state, { from: iso(T0 + MAX_STATE_GAPS * 3_600_000 + 30_000), to: iso(T0 + MAX_STATE_GAPS * 3_600_000 + 120_000), reason: 'commit_refused', contactsKnownLost: 2 });
+    expect(state.gaps).toHaveLength(MAX_STATE_GAPS);
+    expect(state.gaps?.[0]?.from).toBe(iso(T0 + 3_600_000));
+    expect(state.gaps?.at(-1)).toEqual({ from: iso(T0 + MAX_STATE_GAPS * 3_600_000), to: iso(T0 + MAX_STATE_GAPS * 3_600_000 + 120_000), reason: 'commit_refused', contactsKnownLost: 3 });
+    expect(warn.mock.calls.map((c) => String(c[0]))).toEqual([expect.stringContaining(`GAP_FORGOTTEN: the oldest recorded gap (commit_refused ${iso(T0)}–${iso(T0 + 60_000)}) leaves the status page`)]);
+  });
+
+  it('a silence of the delivery runs longer than two hours is a suspected gap, without a count', async () => {
+    await runDelivery(deps(freshdeskAndInjixo(), afterSlot));
+    await db.delete(LEASE_KEY);
+    const later = afterSlot + 2 * 3_600_000 + 60_000;
+    await runDelivery(deps(freshdeskAndInjixo(), later));
+    await db.delete(LEASE_KEY);
+    await runDelivery(deps(freshdeskAndInjixo(), later + SLOT_MINUTES * 60_000));
+    expect((await readHealthView(db, later)).gaps).toEqual([{ from: iso(afterSlot), to: iso(later), reason: 'no_delivery_runs' }]);
+  });
+});
+
+describe('replies while ticket records arrive late through one-time schedules (KV overflow)', () => {
+  const queues = (posted: string | undefined): string[] => (JSON.parse(posted ?? '{}') as { data: { queueName: string }[] }).data.map((d) => d.queueName);
+  const moved = (atMs: number): OutboxRecord => ({ k: 'u', ticket: { id: 7, group_id: 2, source: 1, spam: false, deleted: false, created_at: iso(T0 + 1000) }, at: atMs });
+
+  it('wait a run, so a group change refused by the KV limit just before the reply still counts for it', async () => {
+    // Slot 1 holds ticket 5's creation record three minutes late (it came through a one-time
+    // schedule: the KV limit is being hit), ticket 7, and a reply to 7 at 09:09. Ticket 7 moved to
+    // group 2 at 09:08:30, but that record was refused too and only reaches slot 2.
+    await writeState(db, { ...newState(T0), installedAt: iso(T0 - 3_600_000) });
+    await put([ticket(5, 1, T0 - 3 * 60_000), ticket(7, 1, T0 + 1000), reply(70, 7, T0 + 9 * 60_000)]);
+    const remote = freshdeskAndInjixo();
+    const first = await runDelivery(deps(remote, afterSlot));
+    expect(first).toMatchObject({ newContacts: 2, sent: 2 });
+    expect(queues(remote.posted()[0])).toEqual(['Billing email Tickets', 'Billing email Tickets']);
+    await db.delete(LEASE_KEY);
+    await put([moved(T0 + 8.5 * 60_000)], afterSlot);
+    const second = await runDelivery(deps(remote, afterSlot + SLOT_MINUTES * 60_000));
+    expect(second).toMatchObject({ newContacts: 1, sent: 1 });
+    expect(queues(remote.posted()[1])).toEqual(['Bad group email Replies']);
+  });
+
+  it('are not held when no record came late: the normal day pays nothing', async () => {
+    await put([ticket(7, 1, T0 + 1000), reply(70, 7, T0 + 9 * 60_000)]);
+    const remote = freshdeskAndInjixo();
+    expect(await runDelivery(deps(remote, afterSlot))).toMatchObject({ newContacts: 2, sent: 2 });
+    await expect(db.get(outboxKey(slotOf(afterSlot)))).rejects.toMatchObject({ status: 404 });
   });
 });

@@ -164,6 +164,28 @@ describe('a crash between delivery and bookkeeping', () => {
   });
 });
 
+describe('the KV limit refusing a delivery run’s bookkeeping after its post succeeded', () => {
+  it('posts that batch once: the next run applies the commit the run handed to the delivery schedule', async () => {
+    const sandbox = await open({});
+    await sandbox.replay(S + 6 * HOUR, S + 9 * HOUR);
+    // From 09:00 to 09:10 every state write is refused, as when event handlers used the minute's budget.
+    const from = sandbox.clock.now();
+    sandbox.platform.refuseKvWhile((op, key) => op === 'set' && key === 'state' && sandbox.clock.now() < from + 10 * 60_000);
+    await sandbox.replay(S + 9 * HOUR, S + 11 * HOUR);
+    sandbox.platform.refuseKvWhile(undefined);
+    await sandbox.settle();
+
+    const refused = sandbox.platform.ledger.filter((e) => e.kind === 'kv' && e.op === 'set' && e.key === 'state' && e.outcome === 'rejected');
+    expect(refused.length).toBeGreaterThan(0);
+    const postedThen = sandbox.injixo.requestLog.filter((r) => r.at >= from && r.at < from + 10 * 60_000 && r.status === 202 && r.contacts > 0);
+    expect(postedThen.length).toBeGreaterThan(0);
+    expect(lines(sandbox, 'PLATFORM_LIMIT')).toContainEqual(expect.stringContaining('bookkeeping waits in the delivery schedule'));
+    expect(sandbox.injixo.store.duplicates()).toEqual([]);
+    expect(injixoCounts(sandbox)).toEqual(oracleCounts(sandbox, S + 6 * HOUR, S + 11 * HOUR));
+    expect(await status(sandbox)).toMatchObject({ state: 'flowing', backlog: 0, dropped: 0, gaps: [] });
+  });
+});
+
 describe('a burst above the platform’s 50 KV operations a minute', () => {
   it('parks what the KV store refuses in one-time schedules and delivers all of it', async () => {
     const sandbox = await open({});

@@ -41,6 +41,7 @@ function view(overrides: Partial<HealthView> = {}): HealthView {
     invalidPayloads: 0,
     recent: RECENT,
     renamedQueues: [],
+    gaps: [],
     ...overrides,
   };
 }

@@ -173,6 +173,7 @@ export class LocalPlatform {
   private iparams: Record<string, unknown>;
   private nextInvocationId = 0;
   private crashMatcher: ((entry: LedgerEntry) => boolean) | undefined;
+  private kvRefusal: ((op: string, key: string | undefined) => boolean) | undefined;
   private installed = false;
   private closed = false;
 
@@ -396,6 +397,14 @@ export class LocalPlatform {
     return this.scheduler.snapshot();
   }
 
+  /**
+   * Simulates other invocations having used up the minute's KV budget: while set, KV calls for
+   * which `match(op, key)` is true are refused like the limit refuses them (429). `undefined` ends it.
+   */
+  refuseKvWhile(match: ((op: string, key: string | undefined) => boolean) | undefined): void {
+    this.kvRefusal = match;
+  }
+
   /** The process "dies" right after the first platform call matching `match` completes. */
   crashOn(match: (entry: LedgerEntry) => boolean): void {
     this.crashMatcher = match;
@@ -512,7 +521,9 @@ export class LocalPlatform {
     const kvCall = (op: string, key: unknown, run: () => unknown): Promise<unknown> =>
       this.platformCall(scope, 'kv', { op, ...(typeof key === 'string' ? { key } : {}) }, realm, () => {
         // errors/request-method-errors.md words the request limit; the KV one is worded alike. [assumption]
-        this.limited(this.kvLimiter, { message: `You have exceeded the limit of ${this.limits.kvOpsPerMinute} requests per minute` });
+        const message = `You have exceeded the limit of ${this.limits.kvOpsPerMinute} requests per minute`;
+        if (this.kvRefusal?.(op, typeof key === 'string' ? key : undefined)) throw new PlatformCallError({ status: 429, message }, 'rejected');
+        this.limited(this.kvLimiter, { message });
         return run();
       });
     const scheduleCall = (op: string, spec: unknown, run: () => unknown): Promise<unknown> => {

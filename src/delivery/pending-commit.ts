@@ -1,0 +1,226 @@
+import type { OfferedContact } from '../core/types';
+import { log } from '../platform/log';
+import type { KeyValueStore, Scheduler } from '../platform/types';
+import { BACKLOG_PREFIX, DELIVERY_PERIOD_MINUTES, DELIVERY_SCHEDULE, outboxKey, PARKED_PREFIX, SCHEDULE_KINDS } from '../storage/keys';
+import { writeChunks } from './chunks';
+import { addGap, gapOfContacts } from './gaps';
+import { type OutboxRecord, packRecord, recordTime } from './outbox';
+import { writeState } from './state';
+import { type AppState, type StoredContact, validateState } from './stored-data';
+
+/**
+ * No duplicate storms (issue 11 item 3). injixo cannot delete a contact, so once a delivery run
+ * has posted, its bookkeeping must stick even when the KV store refuses it. Before this, a
+ * refused state write left the old cursor in place and the next run posted the same batch again
+ * — and under sustained load again and again (2,466 duplicates in an hour at 120 events/min).
+ *
+ * After a successful post, a refusal is therefore not thrown but *handed off*: the parts of the
+ * state a run changes (cursor, chunk lists, health, gaps) go into `data.commit` of the recurring
+ * delivery schedule with `$schedule.update`, and every run reads that schedule (`$schedule.fetch`)
+ * before it reads the outbox and applies the commit first. Why the recurring schedule and not a
+ * one-time one: at the rates where this happens, one-time schedules are full of records the KV
+ * store refused (1000 per installation), so creating one fails exactly when it is needed; the
+ * recurring schedule always exists, its update needs no free slot, and it fires within a
+ * delivery period (never sooner than 5 minutes ahead, as the platform requires) to apply the
+ * commit even if no other run comes.
+ *
+ * A handed-off commit carries its id (the run's time): a state that already includes it (the
+ * next run wrote it but could not clear the schedule) ignores it, so it is applied once.
+ */
+
+/** Schedule data is capped at 4 KB; what does not fit is left out in this order (see fitCommit). */
+export const COMMIT_DATA_BYTES = 3800;
+
+/** The parts of the state a committing run changes, as handed to the scheduler. */
+interface HandedOffCommit {
+  id: number;
+  cursor: number;
+  backlog: AppState['backlog'];
+  parked: AppState['parked'];
+  health: Partial<AppState['health']>;
+  lastRunAt?: number;
+  gaps?: AppState['gaps'];
+  /** KV keys the committed state no longer refers to: deleted once the commit is stored. */
+  deletes: string[];
+}
+
+/** A handed-off commit this run applied: cleared once this run's own state write succeeds. */
+export interface AppliedCommit {
+  id: number;
+  deletes: string[];
+}
+
+/**
+ * Reads a handed-off commit and applies it to `state` when it is newer than what the state
+ * holds. A run the recurring schedule started was handed that schedule's data and needs no
+ * call; any other run (follow-up, on demand) fetches it: one scheduler call. Never throws (no
+ * commit is the normal case).
+ */
+export async function applyHandedOffCommit(schedule: Scheduler, state: AppState, recurringData?: Record<string, unknown>): Promise<AppliedCommit | undefined> {
+  const commit = await readHandedOffCommit(schedule, recurringData);
+  if (!commit) return undefined;
+  const applied = { id: commit.id, deletes: Array.isArray(commit.deletes) ? commit.deletes.filter((k): k is string => typeof k === 'string') : [] };
+  if (state.commitId !== undefined && commit.id <= state.commitId) return applied;
+  const checked = validateState(JSON.parse(JSON.stringify(withCommit(state, commit))));
+  if (!checked.ok) {
+    log('error', 'STORED_RECORD_UNREADABLE', `a handed-off delivery commit cannot be read (${checked.error.message}); the next run may send its contacts again`, { field: checked.error.field });
+    return undefined;
+  }
+  Object.assign(state, checked.value);
+  log('info', 'COMMIT_APPLIED', 'applied the bookkeeping of a delivery run the KV store had refused', { commit: commit.id, cursor: state.cursor });
+  return applied;
+}
+
+async function readHandedOffCommit(schedule: Scheduler, recurringData: Record<string, unknown> | undefined): Promise<Partial<HandedOffCommit> & { id: number } | undefined> {
+  let data: Record<string, unknown>;
+  try {
+    data = recurringData ?? (await schedule.fetch({ name: DELIVERY_SCHEDULE })).data;
+  } catch {
+    return undefined;
+  }
+  const commit = data.commit as Partial<HandedOffCommit> | undefined;
+  return typeof commit === 'object' && commit !== null && typeof commit.id === 'number' ? { ...commit, id: commit.id } : undefined;
+}
+
+/**
+ * The stored state with the commit's parts in place. It is read back through the state's own
+ * schema, so a commit that does not make a valid state is not used.
+ */
+function withCommit(state: AppState, commit: Partial<HandedOffCommit> & { id: number }): Record<string, unknown> {
+  return {
+    ...state,
+    cursor: commit.cursor,
+    backlog: commit.backlog,
+    parked: commit.parked,
+    health: { ...state.health, ...commit.health },
+    gaps: commit.gaps ?? state.gaps,
+    lastRunAt: commit.lastRunAt ?? state.lastRunAt,
+    commitId: commit.id,
+  };
+}
+
+/**
+ * After this run's own state write: the handed-off commit is in the store now, so the schedule
+ * is cleared (its garbage keys were in this run's deletes). Should this fail, the commit's id
+ * keeps it from being applied again.
+ */
+export async function finishHandedOffCommit(schedule: Scheduler, applied: AppliedCommit | undefined, nowMs: number): Promise<void> {
+  if (!applied) return;
+  await updateDeliverySchedule(schedule, { kind: SCHEDULE_KINDS.deliver }, nowMs).catch(() => undefined);
+}
+
+/**
+ * Stores what a run did not send (backlog, parked, records to retry later). Before any post
+ * a refusal is thrown as before: the next run redoes the whole run, which costs nothing twice.
+ * After a post, a refusal stops the writing (the store is saturated; more calls would only be
+ * refused too), and what could not be stored is recorded as a gap with its count: a gap can be
+ * replayed, a duplicate can never be taken back. Returns how many contacts were let go.
+ */
+export async function keepUnsent(
+  db: KeyValueStore,
+  state: AppState,
+  unsent: { contacts: readonly OfferedContact[]; parked: readonly StoredContact[]; carry: readonly OutboxRecord[]; slot: number },
+  posted: boolean,
+): Promise<number> {
+  // writeChunks lists a chunk only once it is stored: ids from these on are what this run wrote.
+  const firstNew = { backlog: state.backlog.next, parked: state.parked.next };
+  let carried = false;
+  try {
+    await writeChunks(db, BACKLOG_PREFIX, state.backlog, unsent.contacts);
+    await writeChunks(db, PARKED_PREFIX, state.parked, unsent.parked);
+    if (unsent.carry.length > 0) await db.update(outboxKey(unsent.slot), 'append', { items: unsent.carry.map(packRecord) });
+    carried = true;
+    return 0;
+  } catch (error) {
+    if (!posted) throw error;
+    const lostContacts = [...unsent.contacts.slice(storedSince(state.backlog, firstNew.backlog)), ...unsent.parked.slice(storedSince(state.parked, firstNew.parked))];
+    return recordUnkept(state, lostContacts, carried ? [] : unsent.carry);
+  }
+}
+
+/** What a run could not keep after its post: counted as dropped, a gap, and a log line. */
+function recordUnkept(state: AppState, contacts: readonly OfferedContact[], records: readonly OutboxRecord[]): number {
+  const lost = contacts.length + records.length;
+  if (lost === 0) return 0;
+  const gap = gapOfContacts([...contacts, ...records.map((r) => ({ timestamp: new Date(recordTime(r)).toISOString() }))], 'commit_refused');
+  if (gap) addGap(state, gap);
+  state.health.dropped += lost;
+  log('error', 'COMMIT_REFUSED', `the KV store refused to keep ${lost} unsent contacts after a successful post; they are recorded as a gap to replay rather than risk sending the posted ones twice`, {
+    lost,
+    from: gap?.from,
+    to: gap?.to,
+  });
+  return lost;
+}
+
+/** Contacts held by the chunks with ids from `firstId` on (the ones this run stored). */
+function storedSince(list: AppState['backlog'], firstId: number): number {
+  return list.chunks.filter((c) => c.id >= firstId).reduce((sum, c) => sum + c.n, 0);
+}
+
+/**
+ * Writes the state; after a post, a refusal hands the commit to the scheduler instead of
+ * throwing. 'stored': the state is in the KV store. 'handed_off': it is in the schedule and the
+ * next run applies it. Throws when nothing was posted (the next run redoes this one) or when
+ * even the scheduler refused (then the next run may post this batch again: logged).
+ */
+export async function saveState(db: KeyValueStore, schedule: Scheduler, state: AppState, commit: { posted: boolean; deletes: string[]; nowMs: number }): Promise<'stored' | 'handed_off'> {
+  state.commitId = commit.nowMs;
+  try {
+    await writeState(db, state);
+    return 'stored';
+  } catch (kvError) {
+    if (!commit.posted) throw kvError;
+    try {
+      await updateDeliverySchedule(schedule, { kind: SCHEDULE_KINDS.deliver, commit: fitCommit(state, commit) }, commit.nowMs);
+    } catch (scheduleError) {
+      log('error', 'COMMIT_LOST', 'neither the KV store nor the scheduler kept the bookkeeping of a delivery run that posted; its contacts may be sent again', { cause: describe(scheduleError) });
+      throw kvError;
+    }
+    log('warn', 'PLATFORM_LIMIT', 'KV limit reached after a successful post; the run\'s bookkeeping waits in the delivery schedule and is applied by the next run', { cursor: state.cursor });
+    return 'handed_off';
+  }
+}
+
+/** The commit within COMMIT_DATA_BYTES: the last 24 hours' per-queue chart counts, then old gaps, then garbage keys are left out first. */
+function fitCommit(state: AppState, commit: { deletes: string[]; nowMs: number }): HandedOffCommit {
+  const { recent, ...health } = state.health;
+  const full: HandedOffCommit = {
+    id: commit.nowMs,
+    cursor: state.cursor,
+    backlog: state.backlog,
+    parked: state.parked,
+    health: { ...health, ...(recent !== undefined ? { recent } : {}) },
+    ...(state.lastRunAt !== undefined ? { lastRunAt: state.lastRunAt } : {}),
+    gaps: state.gaps ?? [],
+    deletes: commit.deletes,
+  };
+  return fits(full) ? full : shrunk({ ...full, health });
+}
+
+/** Without today's tally already; then the oldest gaps, then the garbage keys. */
+function shrunk(lean: HandedOffCommit): HandedOffCommit {
+  const gaps = [...(lean.gaps ?? [])];
+  while (gaps.length > 1 && !fits({ ...lean, gaps })) gaps.shift();
+  const leaner = { ...lean, gaps };
+  // Garbage keys are only storage; the chunk lists are what prevents a second post.
+  return fits(leaner) ? leaner : { ...leaner, deletes: [] };
+}
+
+function fits(commit: HandedOffCommit): boolean {
+  return JSON.stringify(commit).length <= COMMIT_DATA_BYTES;
+}
+
+function updateDeliverySchedule(schedule: Scheduler, data: Record<string, unknown>, nowMs: number): Promise<unknown> {
+  return schedule.update({
+    name: DELIVERY_SCHEDULE,
+    data,
+    schedule_at: new Date(nowMs + DELIVERY_PERIOD_MINUTES * 60_000).toISOString(),
+    repeat: { time_unit: 'minutes', frequency: DELIVERY_PERIOD_MINUTES },
+  });
+}
+
+function describe(error: unknown): string {
+  const e = (typeof error === 'object' && error !== null ? error : {}) as { status?: unknown; message?: unknown };
+  return [e.status, e.message].filter((x) => x !== undefined).map(String).join(' ') || String(error);
+}
