@@ -4,6 +4,7 @@
  */
 import { readHealthView } from '../delivery/health-view';
 import { runDelivery } from '../delivery/run';
+import { pauseImport, readImportView, resumeImport } from '../import/in-app';
 import type { HandlerArgs, Platform } from '../platform/types';
 import { checkConnection } from '../remote/connection-check';
 import { readSettings } from '../schemas/iparams';
@@ -14,7 +15,9 @@ function messageOf(error: unknown): string {
 
 export async function getStatus(_args: HandlerArgs, platform: Platform): Promise<void> {
   try {
-    platform.renderData(null, await readHealthView(platform.db, platform.now()));
+    const view = await readHealthView(platform.db, platform.now());
+    const importView = await readImportView(platform.db, platform.now());
+    platform.renderData(null, importView ? { ...view, import: importView } : view);
   } catch (error) {
     platform.renderData({ message: `Status unavailable: ${messageOf(error)}`, status: 503 });
   }
@@ -29,5 +32,22 @@ export async function deliverNow(args: HandlerArgs, platform: Platform): Promise
     platform.renderData(null, await runDelivery({ ...platform, nowMs: platform.now(), settings: readSettings(args.iparams) }));
   } catch (error) {
     platform.renderData({ message: `Delivery failed: ${messageOf(error)}`, status: 503 });
+  }
+}
+
+/** The status page's import buttons; both answer with the import's new view (null: no import). */
+export async function pauseImportFn(_args: HandlerArgs, platform: Platform): Promise<void> {
+  try {
+    platform.renderData(null, { import: (await pauseImport(platform)) ?? null });
+  } catch (error) {
+    platform.renderData({ message: `Pause failed: ${messageOf(error)}`, status: 503 });
+  }
+}
+
+export async function resumeImportFn(_args: HandlerArgs, platform: Platform): Promise<void> {
+  try {
+    platform.renderData(null, { import: (await resumeImport(platform)) ?? null });
+  } catch (error) {
+    platform.renderData({ message: `Resume failed: ${messageOf(error)}`, status: 503 });
   }
 }
