@@ -1,5 +1,6 @@
 import type { DeliveryReport } from '../delivery/run';
 import type { FlowState, HealthView } from '../delivery/health-view';
+import type { ImportView } from '../import/in-app';
 import { formatCount, formatDateTime, formatHour, resolveTimeZone } from './format';
 import { isMessageKey, type Locale, type Translate } from '../i18n/translate';
 
@@ -28,6 +29,28 @@ export interface StatusModel {
   primaryAction: ActionId;
   /** The zone every time on the page is shown in. */
   timeZone: string;
+  /** The in-app import of past tickets, when one was chosen at install. */
+  import?: ImportModel;
+  /** The CLI command for the history the app did not import. */
+  history?: HistoryModel;
+}
+
+/** getStatus's answer: the health view plus the import's progress or the CLI command. */
+export type StatusAnswer = HealthView & { import?: ImportView; history?: { cliCommand: string } };
+
+export interface ImportModel {
+  state: ImportView['state'];
+  stateText: string;
+  lines: string[];
+  problems: string[];
+  canPause: boolean;
+  canResume: boolean;
+}
+
+export interface HistoryModel {
+  title: string;
+  intro: string;
+  command: string;
 }
 
 export type ActionId = 'test-connection' | 'retry-now' | 'refresh';
@@ -106,7 +129,33 @@ export function guidanceFor(code: string, serverText: string, t: Translate): str
   return isMessageKey(key) ? t(key) : serverText;
 }
 
-export function describeHealth(view: HealthView, { t, locale, timeZone: askedZone }: DescribeOptions): StatusModel {
+function describeImport(view: ImportView, t: Translate, count: (n: number) => string, time: (iso: string) => string): ImportModel {
+  const lines = [t('import.window', { from: time(view.window.from), to: time(view.window.to) })];
+  if (view.coveredUntil) lines.push(t('import.coveredUntil', { time: time(view.coveredUntil) }));
+  lines.push(t('import.counts', { tickets: count(view.tickets), contacts: count(view.contacts), requests: count(view.requests) }));
+  if (view.state === 'running' && view.etaMinutes !== undefined) lines.push(t('import.eta', { minutes: count(view.etaMinutes) }));
+  if (view.failure) lines.push(t('import.failure', { message: view.failure }));
+  return {
+    state: view.state,
+    stateText: t(`import.state.${view.state}`),
+    lines,
+    problems: view.problems,
+    canPause: view.state === 'running',
+    canResume: view.state === 'paused' || view.state === 'failed',
+  };
+}
+
+/** The import section and the CLI command, for an answer that carries them. */
+function describeHistory(view: StatusAnswer, t: Translate, count: (n: number) => string, time: (iso: string) => string): Pick<StatusModel, 'import' | 'history'> {
+  const out: Pick<StatusModel, 'import' | 'history'> = {};
+  if (view.import) out.import = describeImport(view.import, t, count, time);
+  const command = view.import?.cliCommand ?? view.history?.cliCommand;
+  const before = view.import?.window.from ?? view.installedAt;
+  if (command) out.history = { title: t('history.title'), intro: t('history.intro', { to: time(before) }), command };
+  return out;
+}
+
+export function describeHealth(view: StatusAnswer, { t, locale, timeZone: askedZone }: DescribeOptions): StatusModel {
   const timeZone = resolveTimeZone(askedZone);
   const time = (iso: string): string => formatDateTime(iso, locale, timeZone);
   const count = (n: number): string => formatCount(n, locale);
@@ -140,6 +189,7 @@ export function describeHealth(view: HealthView, { t, locale, timeZone: askedZon
     renamed: (view.renamedQueues ?? []).map((r) => ({ identifier: r.queueIdentifier, kept: r.keptName, current: r.currentName })),
     primaryAction: primaryActionFor(view),
     timeZone,
+    ...describeHistory(view, t, count, time),
   };
 }
 

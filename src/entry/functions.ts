@@ -4,7 +4,8 @@
  */
 import { readHealthView } from '../delivery/health-view';
 import { runDelivery } from '../delivery/run';
-import { pauseImport, readImportView, resumeImport } from '../import/in-app';
+import { historyCommand, pauseImport, readImportView, resumeImport } from '../import/in-app';
+import { FRESHDESK_HOST_KEY } from '../storage/keys';
 import type { HandlerArgs, Platform } from '../platform/types';
 import { checkConnection } from '../remote/connection-check';
 import { readSettings } from '../schemas/iparams';
@@ -17,9 +18,21 @@ export async function getStatus(_args: HandlerArgs, platform: Platform): Promise
   try {
     const view = await readHealthView(platform.db, platform.now());
     const importView = await readImportView(platform.db, platform.now());
-    platform.renderData(null, importView ? { ...view, import: importView } : view);
+    const host = importView ? undefined : await rememberedHost(platform.db);
+    // Without an import, the history before the install is the CLI's to fetch.
+    const history = host ? { cliCommand: historyCommand(host, Date.parse(view.installedAt)) } : undefined;
+    platform.renderData(null, importView ? { ...view, import: importView } : history ? { ...view, history } : view);
   } catch (error) {
     platform.renderData({ message: `Status unavailable: ${messageOf(error)}`, status: 503 });
+  }
+}
+
+async function rememberedHost(db: Platform['db']): Promise<string | undefined> {
+  try {
+    const stored = await db.get(FRESHDESK_HOST_KEY);
+    return typeof stored.host === 'string' ? stored.host : undefined;
+  } catch {
+    return undefined;
   }
 }
 

@@ -28,7 +28,7 @@ export const fr: Catalogue = {
   'field.importWindow.none': 'Pas d’import',
   'field.importWindow.days': '{days} derniers jours',
   'field.importWindow.hint':
-    'Jusqu’où remonte l’import initial des tickets et réponses passés, pour que les prévisions aient un historique dès le premier jour. Il s’exécute en arrière-plan après l’installation et n’utilise qu’une partie de la limite de requêtes de votre API Freshdesk ; une période plus longue prend plus de temps.',
+    'Les tickets et réponses créés pendant ces jours avant l’installation sont envoyés à injixo en arrière-plan, 20 requêtes Freshdesk toutes les 6 minutes (environ 2 000 tickets par heure au plus), en plus de l’activité nouvelle. La page d’état montre l’avancement, permet la pause et donne la commande pour un historique plus ancien.',
   'field.integrationId.label': 'Identifiant de configuration d’intégration injixo (facultatif)',
   'field.integrationId.hint': 'Laissez vide, sauf si le support injixo vous a demandé de le renseigner.',
 
@@ -80,6 +80,23 @@ export const fr: Catalogue = {
     'Ces files gardent le nom sous lequel elles ont été envoyées à injixo la première fois : après un renommage dans Freshdesk, leur historique reste dans une seule file injixo.',
   'renamed.kept': 'Nom dans injixo (conservé)',
   'renamed.current': 'Nom actuel dans Freshdesk',
+
+  'import.title': 'Import des tickets passés',
+  'import.state.running': 'Import en cours en arrière-plan',
+  'import.state.paused': 'En pause',
+  'import.state.done': 'Terminé',
+  'import.state.failed': 'Arrêté',
+  'import.window': 'Tickets et réponses créés du {from} au {to} (l’installation).',
+  'import.coveredUntil': 'Les tickets mis à jour jusqu’au {time} ont été lus.',
+  'import.counts': '{tickets} tickets lus, {contacts} contacts transmis à l’envoi, {requests} requêtes Freshdesk.',
+  'import.eta': 'Environ {minutes} minutes restantes.',
+  'import.problems': 'Illisibles (l’import a continué sans eux) :',
+  'import.failure': 'Raison de l’arrêt : {message}',
+  'import.pause': 'Mettre l’import en pause',
+  'import.resume': 'Reprendre l’import',
+  'history.title': 'Historique plus ancien',
+  'history.intro':
+    'Pour l’historique d’avant le {to}, lancez l’outil d’import depuis un poste de travail, avec les clés dans l’environnement (FRESHDESK_API_KEY, INJIXO_API_KEY), jamais sur la ligne de commande. Reculez --from autant que nécessaire ; gardez --to tel quel, pour ne jamais recouvrir ce que l’app envoie.',
 
   'action.testConnection': 'Tester la connexion',
   'action.retryNow': 'Relancer l’envoi maintenant',

@@ -41,6 +41,8 @@ export interface ImportRecord {
   moreProblems: number;
   failure?: string;
   finishedAtMs?: number;
+  /** Tickets read, kept when the cursor is dropped at the end. */
+  ticketsRead?: number;
 }
 
 const counters = ['listCalls', 'conversationCalls', 'rateLimited', 'ticketsRead', 'ticketContacts', 'replyContacts', 'unreadable', 'vanished'];
@@ -104,6 +106,7 @@ const recordSchema = {
     moreProblems: int,
     failure: { type: 'string', nullable: true },
     finishedAtMs: { type: 'integer', nullable: true },
+    ticketsRead: { type: 'integer', nullable: true },
   },
 } as unknown as JSONSchemaType<ImportRecord>;
 

@@ -75,6 +75,20 @@ export interface ImportView {
   finishedAt?: string;
   problems: string[];
   failure?: string;
+  /** The CLI command for the history before this window (SPEC §8, README "Import past tickets"). */
+  cliCommand: string;
+}
+
+/**
+ * The import CLI's command for the year before `beforeMs`, keys left to the environment. `--to`
+ * is rounded UP to the whole second: Freshdesk times are whole seconds, so an object at the
+ * window's own second belongs to the CLI exactly when the app's window (starting a few ms into
+ * that second) excludes it — no overlap, no gap.
+ */
+export function historyCommand(host: string, beforeMs: number): string {
+  const to = Math.ceil(beforeMs / 1000) * 1000;
+  const from = new Date(to - 365 * DAY_MS).toISOString().slice(0, 10);
+  return `npm run import -- --domain ${host} --from ${from} --to ${new Date(to).toISOString().slice(0, 19)}Z`;
 }
 
 /** The import record, or undefined when this installation has none (no import chosen). */
@@ -292,6 +306,7 @@ async function continueLater(platform: Platform, record: ImportRecord, atMs: num
 async function finish(platform: Platform, record: ImportRecord): Promise<void> {
   record.state = 'done';
   record.finishedAtMs = platform.now();
+  record.ticketsRead = record.cursor?.counters.ticketsRead ?? 0;
   delete record.cursor;
   await saveRecord(platform.db, record);
   // The last contacts go out with the next run rather than up to a delivery period later.
@@ -346,10 +361,11 @@ export function importView(record: ImportRecord, nowMs: number): ImportView {
     state: record.state,
     window: { from: record.from, to: record.to },
     progress,
-    tickets: cursor?.counters.ticketsRead ?? 0,
+    tickets: cursor?.counters.ticketsRead ?? record.ticketsRead ?? 0,
     contacts: record.contacts,
     requests: record.requests,
     problems: record.problems.map((p) => p.message).concat(record.moreProblems > 0 ? [`… and ${record.moreProblems} more (see the app log)`] : []),
+    cliCommand: historyCommand(record.host, Date.parse(record.from)),
   };
   if (record.failure !== undefined) view.failure = record.failure;
   if (record.finishedAtMs !== undefined) view.finishedAt = new Date(record.finishedAtMs).toISOString();
