@@ -235,8 +235,8 @@ function noteProblem(record: ImportRecord, nowMs: number, message: string): void
 }
 
 /** Group names from the delivery state's cache when it has them (no calls), else from Freshdesk. */
-async function directoryFor(platform: Platform, record: ImportRecord, cached: WalkDeps['directory'] | undefined): Promise<WalkDeps['directory']> {
-  if (cached) return cached;
+function directoryFor(platform: Platform, record: ImportRecord, cached: WalkDeps['directory'] | undefined): Promise<WalkDeps['directory']> {
+  if (cached) return Promise.resolve(cached);
   const base = appPacing(createTemplateTransport(platform.request, record.host), new RatePacer(DEFAULT_RATE_SHARE), () => platform.now());
   return readDirectory(base);
 }
