@@ -33,7 +33,7 @@ export const en = {
   'field.importWindow.none': 'No import',
   'field.importWindow.days': 'Last {days} days',
   'field.importWindow.hint':
-    'Tickets and replies created in these days before the installation are sent to injixo in the background, 20 Freshdesk requests every 6 minutes (about 2,000 tickets an hour at most), alongside new activity. The status page shows the progress, can pause it, and gives the command for older history.',
+    'Tickets and replies created in these days before the installation are sent to injixo in the background, 20 Freshdesk requests every 6 minutes (about 200 tickets an hour), alongside new activity. The status page shows the progress, can pause it, and gives the command for older history.',
   'field.integrationId.label': 'injixo integration configuration id (optional)',
   'field.integrationId.hint': 'Leave empty unless injixo support asked you to set it.',
 

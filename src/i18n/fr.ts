@@ -28,7 +28,7 @@ export const fr: Catalogue = {
   'field.importWindow.none': 'Pas d’import',
   'field.importWindow.days': '{days} derniers jours',
   'field.importWindow.hint':
-    'Les tickets et réponses créés pendant ces jours avant l’installation sont envoyés à injixo en arrière-plan, 20 requêtes Freshdesk toutes les 6 minutes (environ 2 000 tickets par heure au plus), en plus de l’activité nouvelle. La page d’état montre l’avancement, permet la pause et donne la commande pour un historique plus ancien.',
+    'Les tickets et réponses créés pendant ces jours avant l’installation sont envoyés à injixo en arrière-plan, 20 requêtes Freshdesk toutes les 6 minutes (environ 200 tickets par heure), en plus de l’activité nouvelle. La page d’état montre l’avancement, permet la pause et donne la commande pour un historique plus ancien.',
   'field.integrationId.label': 'Identifiant de configuration d’intégration injixo (facultatif)',
   'field.integrationId.hint': 'Laissez vide, sauf si le support injixo vous a demandé de le renseigner.',
 
