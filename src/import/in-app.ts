@@ -54,6 +54,8 @@ const MAX_KEPT_PROBLEMS = 10;
 const DAY_MS = 86_400_000;
 /** No schedule carries this token, so a slice pending at the pause finds nothing to do. */
 const PAUSED_TOKEN = 'paused';
+/** A running import whose slice is this late has lost its schedule. */
+const STALLED_AFTER_MS = 30 * 60_000;
 /**
  * The first slice starts this long after the first delivery run: with slices 6 minutes apart
  * and delivery every 10, the two then never fire at the same minute (the lease would turn the
@@ -262,7 +264,15 @@ export async function runImportSlice(platform: Platform, settings: Settings, tok
   }
   record.slices += 1;
   record.requests += walked.requests;
-  if (!(await handOver(platform, record, walked))) {
+  let handed: boolean;
+  try {
+    handed = await handOver(platform, record, walked);
+  } catch (error) {
+    // The KV limit refused a write: keep the chain alive; the slice is repeated (its taken
+    // tickets may not be saved, so what it handed over can be sent again — a duplicate, not a loss).
+    return await sliceFailed(platform, record, error);
+  }
+  if (!handed) {
     log('info', 'IMPORT_BUSY', 'a delivery run was under way; this import slice is repeated later');
     return await continueLater(platform, record, platform.now());
   }
@@ -345,7 +355,9 @@ export async function pauseImport(platform: Platform): Promise<ImportView | unde
 export async function resumeImport(platform: Platform): Promise<ImportView | undefined> {
   const record = await readImportRecord(platform.db);
   if (!record) return undefined;
-  if (record.state === 'paused' || record.state === 'failed') {
+  // A running import whose next slice is long overdue lost its schedule (a refused write): resumable too.
+  const stalled = record.state === 'running' && platform.now() > record.nextAt + STALLED_AFTER_MS;
+  if (record.state === 'paused' || record.state === 'failed' || stalled) {
     record.state = 'running';
     delete record.failure;
     await continueLater(platform, record, platform.now());
