@@ -1,5 +1,6 @@
 import type { DeliveryReport } from '../delivery/run';
 import type { FlowState, HealthView } from '../delivery/health-view';
+import type { ImportView } from '../import/in-app';
 import { formatCount, formatDateTime, formatHour, resolveTimeZone } from './format';
 import { isMessageKey, type Locale, type Translate } from '../i18n/translate';
 
@@ -24,10 +25,34 @@ export interface StatusModel {
   failure: { code: string; when: string; guidance: string; details: string } | null;
   recent: RecentModel;
   renamed: { identifier: string; kept: string; current: string }[];
+  /** Periods the app knows or suspects it missed contacts in, with the CLI command that refills one. */
+  gaps: { when: string; reason: string; lost: string | null; command: string | null }[];
   /** The one action drawn as primary: what an admin should do first in this state. */
   primaryAction: ActionId;
   /** The zone every time on the page is shown in. */
   timeZone: string;
+  /** The in-app import of past tickets, when one was chosen at install. */
+  import?: ImportModel;
+  /** The CLI command for the history the app did not import. */
+  history?: HistoryModel;
+}
+
+/** getStatus's answer: the health view plus the import's progress or the CLI command. */
+export type StatusAnswer = HealthView & { import?: ImportView; history?: { cliCommand: string }; gapCommands?: string[] };
+
+export interface ImportModel {
+  state: ImportView['state'];
+  stateText: string;
+  lines: string[];
+  problems: string[];
+  canPause: boolean;
+  canResume: boolean;
+}
+
+export interface HistoryModel {
+  title: string;
+  intro: string;
+  command: string;
 }
 
 export type ActionId = 'test-connection' | 'retry-now' | 'refresh';
@@ -106,7 +131,33 @@ export function guidanceFor(code: string, serverText: string, t: Translate): str
   return isMessageKey(key) ? t(key) : serverText;
 }
 
-export function describeHealth(view: HealthView, { t, locale, timeZone: askedZone }: DescribeOptions): StatusModel {
+function describeImport(view: ImportView, t: Translate, count: (n: number) => string, time: (iso: string) => string): ImportModel {
+  const lines = [t('import.window', { from: time(view.window.from), to: time(view.window.to) })];
+  if (view.coveredUntil) lines.push(t('import.coveredUntil', { time: time(view.coveredUntil) }));
+  lines.push(t('import.counts', { tickets: count(view.tickets), contacts: count(view.contacts), requests: count(view.requests) }));
+  if (view.state === 'running' && view.etaMinutes !== undefined) lines.push(t('import.eta', { minutes: count(view.etaMinutes) }));
+  if (view.failure) lines.push(t('import.failure', { message: view.failure }));
+  return {
+    state: view.state,
+    stateText: t(`import.state.${view.state}`),
+    lines,
+    problems: view.problems,
+    canPause: view.state === 'running',
+    canResume: view.state === 'paused' || view.state === 'failed',
+  };
+}
+
+/** The import section and the CLI command, for an answer that carries them. */
+function describeHistory(view: StatusAnswer, t: Translate, count: (n: number) => string, time: (iso: string) => string): Pick<StatusModel, 'import' | 'history'> {
+  const out: Pick<StatusModel, 'import' | 'history'> = {};
+  if (view.import) out.import = describeImport(view.import, t, count, time);
+  const command = view.import?.cliCommand ?? view.history?.cliCommand;
+  const before = view.import?.window.from ?? view.installedAt;
+  if (command) out.history = { title: t('history.title'), intro: t('history.intro', { to: time(before) }), command };
+  return out;
+}
+
+export function describeHealth(view: StatusAnswer, { t, locale, timeZone: askedZone }: DescribeOptions): StatusModel {
   const timeZone = resolveTimeZone(askedZone);
   const time = (iso: string): string => formatDateTime(iso, locale, timeZone);
   const count = (n: number): string => formatCount(n, locale);
@@ -138,8 +189,15 @@ export function describeHealth(view: HealthView, { t, locale, timeZone: askedZon
       : null,
     recent: describeRecent(view, t, locale, timeZone),
     renamed: (view.renamedQueues ?? []).map((r) => ({ identifier: r.queueIdentifier, kept: r.keptName, current: r.currentName })),
+    gaps: (view.gaps ?? []).map((g, i) => ({
+      when: t('gaps.when', { from: time(g.from), to: time(g.to) }),
+      reason: t(`gaps.reason.${g.reason}`),
+      lost: g.contactsKnownLost === undefined ? null : t('gaps.lost', { count: count(g.contactsKnownLost) }),
+      command: view.gapCommands?.[i] ?? null,
+    })),
     primaryAction: primaryActionFor(view),
     timeZone,
+    ...describeHistory(view, t, count, time),
   };
 }
 

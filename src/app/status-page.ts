@@ -14,6 +14,7 @@ import {
   isConnectionReport,
   isDeliveryReport,
   isHealthView,
+  type ImportModel,
   type ActionId,
   type ChartSeries,
   type Notice,
@@ -126,6 +127,23 @@ function drawModel(model: StatusModel, page: Page): void {
         ])
       : null,
     drawRecent(model.recent, t),
+    model.import ? drawImport(model.import, page) : null,
+    model.history
+      ? el('section', { id: 'history', class: 'panel' }, [
+          el('h2', {}, [model.history.title]),
+          el('p', {}, [model.history.intro]),
+          el('pre', { id: 'history-command' }, [el('code', {}, [model.history.command])]),
+        ])
+      : null,
+    model.gaps.length > 0
+      ? el('section', { id: 'gaps', class: 'panel' }, [
+          el('h2', {}, [t('gaps.title')]),
+          el('p', {}, [t('gaps.intro')]),
+          el('ul', { id: 'gap-list' }, model.gaps.map((g) =>
+            el('li', {}, [el('strong', {}, [g.reason]), ' — ', g.when, g.lost ? ` (${g.lost})` : '', g.command ? el('pre', { class: 'cli-command' }, [g.command]) : ''])),
+          ),
+        ])
+      : null,
     model.renamed.length > 0
       ? el('section', { id: 'renamed', class: 'panel' }, [
           el('h2', {}, [t('renamed.title')]),
@@ -141,6 +159,27 @@ function drawModel(model: StatusModel, page: Page): void {
   body.replaceChildren(...sections.filter((s): s is HTMLElement => s !== null));
   page.primary = model.primaryAction;
   markPrimary(model.primaryAction);
+}
+
+/** Import progress with its one button: pause while running, resume when paused or stopped. */
+function drawImport(model: ImportModel, page: Page): HTMLElement {
+  const { t } = page;
+  const control = model.canPause ? button('import-pause', t('import.pause'), page.crayons) : model.canResume ? button('import-resume', t('import.resume'), page.crayons) : null;
+  const section = el('section', { id: 'import', class: 'panel', 'data-state': model.state }, [
+    el('h2', {}, [t('import.title'), ' — ', model.stateText]),
+    ...model.lines.map((line) => el('p', { class: 'import-line' }, [line])),
+    model.problems.length > 0 ? el('p', {}, [t('import.problems')]) : null,
+    model.problems.length > 0 ? el('ul', { id: 'import-problems' }, model.problems.map((p) => el('li', {}, [p]))) : null,
+    control,
+  ]);
+  control?.addEventListener('click', () => void runAction(page, () => importAction(page, model.canPause ? 'pauseImport' : 'resumeImport')));
+  return section;
+}
+
+async function importAction(page: Page, name: 'pauseImport' | 'resumeImport'): Promise<Notice[]> {
+  await callFunction(page.client, name);
+  await loadStatus(page);
+  return [];
 }
 
 async function loadStatus(page: Page): Promise<void> {

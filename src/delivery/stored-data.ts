@@ -125,7 +125,14 @@ const packedRecordSchema = {
   ],
 } as unknown as JSONSchemaType<PackedRecord>;
 
-export type ScheduleData = { kind: typeof SCHEDULE_KINDS.deliver } | { kind: typeof SCHEDULE_KINDS.overflow; record: PackedRecord };
+/**
+ * An import slice carries the token of the chain it belongs to: only the slice the import record
+ * expects runs, so a pause followed by a resume never leaves two chains walking at once.
+ */
+export type ScheduleData =
+  | { kind: typeof SCHEDULE_KINDS.deliver }
+  | { kind: typeof SCHEDULE_KINDS.overflow; record: PackedRecord }
+  | { kind: typeof SCHEDULE_KINDS.import; token: string };
 
 const scheduleDataSchema = {
   type: 'object',
@@ -133,6 +140,7 @@ const scheduleDataSchema = {
   oneOf: [
     { type: 'object', required: ['kind'], properties: { kind: { const: SCHEDULE_KINDS.deliver } } },
     { type: 'object', required: ['kind', 'record'], properties: { kind: { const: SCHEDULE_KINDS.overflow }, record: packedRecordSchema } },
+    { type: 'object', required: ['kind', 'token'], properties: { kind: { const: SCHEDULE_KINDS.import }, token: { type: 'string', maxLength: 40 } } },
   ],
 } as unknown as JSONSchemaType<ScheduleData>;
 

@@ -1,6 +1,6 @@
 import type { Handler } from '../platform/types';
 import { withFreshdeskHost } from '../remote/with-freshdesk-host';
-import { deliverNow, getStatus, testConnection } from './functions';
+import { deliverNow, getStatus, pauseImportFn, resumeImportFn, testConnection } from './functions';
 import { afterAppUpdate, onAppInstall, onAppUninstall } from './lifecycle';
 import { onConversationCreate, onTicketCreate, onTicketUpdate } from './product-events';
 import { onScheduledEvent } from './schedules';
@@ -20,4 +20,6 @@ export const handlers: Record<string, Handler> = withFreshdeskHost({
   getStatus,
   deliverNow,
   testConnection,
+  pauseImport: pauseImportFn,
+  resumeImport: resumeImportFn,
 });

@@ -6,9 +6,12 @@ import { newState, writeState } from '../delivery/state';
 import { en } from '../i18n/en';
 import { log } from '../platform/log';
 import type { HandlerArgs, Platform } from '../platform/types';
+import { startInitialImport } from '../import/in-app';
 import { checkConnection } from '../remote/connection-check';
+import { freshdeskHostFrom } from '../remote/freshdesk-host';
+import { readImportWindowDays } from '../schemas/iparams';
 import type { ConnectionCheck } from '../remote/key-check';
-import { STATE_KEY } from '../storage/keys';
+import { IMPORT_KEY, IMPORT_TAKEN_KEY, STATE_KEY } from '../storage/keys';
 
 /**
  * The install page checks both keys live before saving; the server checks again, because a
@@ -24,7 +27,7 @@ export function installBlocker(check: ConnectionCheck): string | undefined {
   return undefined;
 }
 
-export async function onAppInstall(_args: HandlerArgs, platform: Platform): Promise<void> {
+export async function onAppInstall(args: HandlerArgs, platform: Platform): Promise<void> {
   const nowMs = platform.now();
   const check = await checkConnection(platform.request);
   const blocker = installBlocker(check);
@@ -36,6 +39,7 @@ export async function onAppInstall(_args: HandlerArgs, platform: Platform): Prom
   try {
     await writeState(platform.db, newState(nowMs));
     await scheduleRecurringDelivery(platform.schedule, nowMs);
+    await startImportIfChosen(args, platform, nowMs);
   } catch (error) {
     log('error', 'INSTALL_FAILED', `could not prepare delivery: ${(error as { message?: string }).message ?? String(error)}`);
     platform.renderData({ message: en['install.blocked.setup'] });
@@ -49,10 +53,24 @@ export async function onAppInstall(_args: HandlerArgs, platform: Platform): Prom
   platform.renderData();
 }
 
+/** Issue 12: the days chosen on the install page are imported in the background (src/import/in-app.ts). */
+async function startImportIfChosen(args: HandlerArgs, platform: Platform, nowMs: number): Promise<void> {
+  const days = readImportWindowDays(args.iparams);
+  const host = freshdeskHostFrom(args.currentHost, args.domain);
+  if (days === 0) return;
+  if (host === undefined) {
+    log('warn', 'IMPORT_NOT_STARTED', 'the platform did not tell the Freshdesk host; the initial import cannot run (use the import CLI)');
+    return;
+  }
+  await startInitialImport(platform, host, days, nowMs);
+}
+
 export async function onAppUninstall(_args: HandlerArgs, platform: Platform): Promise<void> {
   // Never block an uninstall: clean up what we can and always answer.
   await cancelDeliverySchedules(platform.schedule);
   await platform.db.delete(STATE_KEY).catch(() => undefined);
+  await platform.db.delete(IMPORT_KEY).catch(() => undefined);
+  await platform.db.delete(IMPORT_TAKEN_KEY).catch(() => undefined);
   platform.renderData();
 }
 

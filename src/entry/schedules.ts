@@ -1,11 +1,13 @@
 /**
  * Entry point for every schedule the app creates (the platform fires them all through the one
- * onScheduledEvent handler): delivery runs, and records the KV limit refused at event time.
+ * onScheduledEvent handler): delivery runs, import slices, and records the KV limit refused at
+ * event time.
  */
 import { keepRecord } from '../delivery/keep-record';
 import { unpackRecord } from '../delivery/outbox';
 import { runDelivery } from '../delivery/run';
 import { validateScheduleData } from '../delivery/stored-data';
+import { runImportSlice } from '../import/in-app';
 import { log } from '../platform/log';
 import type { HandlerArgs, Platform } from '../platform/types';
 import { readSettings } from '../schemas/iparams';
@@ -24,6 +26,9 @@ export async function onScheduledEvent(args: HandlerArgs, platform: Platform): P
       await runDelivery({ ...platform, nowMs: platform.now(), settings: readSettings(args.iparams), ...recurring });
       return;
     }
+    case 'import':
+      await runImportSlice(platform, readSettings(args.iparams), data.value.token);
+      return;
     case 'overflow':
       await keepRecord(platform, args.event, unpackRecord(data.value.record));
       return;

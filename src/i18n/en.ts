@@ -33,7 +33,7 @@ export const en = {
   'field.importWindow.none': 'No import',
   'field.importWindow.days': 'Last {days} days',
   'field.importWindow.hint':
-    'How far back the initial import of past tickets and replies reaches, so forecasts have history from day one. It runs in the background after the installation and uses only part of your Freshdesk API rate limit; a longer window takes longer.',
+    'Tickets and replies created in these days before the installation are sent to injixo in the background, 20 Freshdesk requests every 6 minutes (about 200 tickets an hour), alongside new activity. The status page shows the progress, can pause it, and gives the command for older history.',
   'field.integrationId.label': 'injixo integration configuration id (optional)',
   'field.integrationId.hint': 'Leave empty unless injixo support asked you to set it.',
 
@@ -85,6 +85,32 @@ export const en = {
     'These queues keep the name they were first sent to injixo with, so their history stays in one injixo queue after a rename in Freshdesk.',
   'renamed.kept': 'Name in injixo (kept)',
   'renamed.current': 'Name in Freshdesk now',
+  'gaps.title': 'Periods that may be missing contacts',
+  'gaps.intro':
+    'The app knows or suspects it missed contacts in these periods. Refill one with the command shown, run from a workstation with FRESHDESK_API_KEY and INJIXO_API_KEY set; if the app delivered part of the period, the CLI sends those contacts again, so prefer short windows.',
+  'gaps.when': '{from} to {to}',
+  'gaps.lost': '{count} contacts known lost',
+  'gaps.reason.event_lost': 'Events the app could not store',
+  'gaps.reason.backlog_full': 'Oldest waiting contacts dropped (backlog full)',
+  'gaps.reason.commit_refused': 'Contacts not kept after a refused write',
+  'gaps.reason.no_delivery_runs': 'No delivery run for over two hours',
+
+  'import.title': 'Import of past tickets',
+  'import.state.running': 'Importing in the background',
+  'import.state.paused': 'Paused',
+  'import.state.done': 'Complete',
+  'import.state.failed': 'Stopped',
+  'import.window': 'Tickets and replies created from {from} to {to} (the installation).',
+  'import.coveredUntil': 'Tickets updated up to {time} have been read.',
+  'import.counts': '{tickets} tickets read, {contacts} contacts handed to delivery, {requests} Freshdesk requests.',
+  'import.eta': 'About {minutes} minutes left.',
+  'import.problems': 'Could not be read (the import went on without them):',
+  'import.failure': 'Why it stopped: {message}',
+  'import.pause': 'Pause import',
+  'import.resume': 'Resume import',
+  'history.title': 'Older history',
+  'history.intro':
+    'For history before {to}, run the import tool from a workstation, with the keys in the environment (FRESHDESK_API_KEY, INJIXO_API_KEY), never on the command line. Move --from as far back as you need; keep --to as shown, so it never overlaps what the app delivers.',
 
   'action.testConnection': 'Test connection',
   'action.retryNow': 'Retry backlog now',

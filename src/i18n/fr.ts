@@ -28,7 +28,7 @@ export const fr: Catalogue = {
   'field.importWindow.none': 'Pas d’import',
   'field.importWindow.days': '{days} derniers jours',
   'field.importWindow.hint':
-    'Jusqu’où remonte l’import initial des tickets et réponses passés, pour que les prévisions aient un historique dès le premier jour. Il s’exécute en arrière-plan après l’installation et n’utilise qu’une partie de la limite de requêtes de votre API Freshdesk ; une période plus longue prend plus de temps.',
+    'Les tickets et réponses créés pendant ces jours avant l’installation sont envoyés à injixo en arrière-plan, 20 requêtes Freshdesk toutes les 6 minutes (environ 200 tickets par heure), en plus de l’activité nouvelle. La page d’état montre l’avancement, permet la pause et donne la commande pour un historique plus ancien.',
   'field.integrationId.label': 'Identifiant de configuration d’intégration injixo (facultatif)',
   'field.integrationId.hint': 'Laissez vide, sauf si le support injixo vous a demandé de le renseigner.',
 
@@ -80,6 +80,32 @@ export const fr: Catalogue = {
     'Ces files gardent le nom sous lequel elles ont été envoyées à injixo la première fois : après un renommage dans Freshdesk, leur historique reste dans une seule file injixo.',
   'renamed.kept': 'Nom dans injixo (conservé)',
   'renamed.current': 'Nom actuel dans Freshdesk',
+  'gaps.title': 'Périodes où des contacts peuvent manquer',
+  'gaps.intro':
+    'L’app sait ou soupçonne qu’il manque des contacts pour ces périodes. Complétez-en une avec la commande indiquée, lancée depuis un poste avec FRESHDESK_API_KEY et INJIXO_API_KEY ; si l’app a déjà livré une partie de la période, le CLI renvoie ces contacts : préférez des fenêtres courtes.',
+  'gaps.when': 'du {from} au {to}',
+  'gaps.lost': '{count} contacts perdus connus',
+  'gaps.reason.event_lost': 'Événements que l’app n’a pas pu enregistrer',
+  'gaps.reason.backlog_full': 'Contacts en attente les plus anciens abandonnés (file pleine)',
+  'gaps.reason.commit_refused': 'Contacts non conservés après une écriture refusée',
+  'gaps.reason.no_delivery_runs': 'Aucune livraison depuis plus de deux heures',
+
+  'import.title': 'Import des tickets passés',
+  'import.state.running': 'Import en cours en arrière-plan',
+  'import.state.paused': 'En pause',
+  'import.state.done': 'Terminé',
+  'import.state.failed': 'Arrêté',
+  'import.window': 'Tickets et réponses créés du {from} au {to} (l’installation).',
+  'import.coveredUntil': 'Les tickets mis à jour jusqu’au {time} ont été lus.',
+  'import.counts': '{tickets} tickets lus, {contacts} contacts transmis à l’envoi, {requests} requêtes Freshdesk.',
+  'import.eta': 'Environ {minutes} minutes restantes.',
+  'import.problems': 'Illisibles (l’import a continué sans eux) :',
+  'import.failure': 'Raison de l’arrêt : {message}',
+  'import.pause': 'Mettre l’import en pause',
+  'import.resume': 'Reprendre l’import',
+  'history.title': 'Historique plus ancien',
+  'history.intro':
+    'Pour l’historique d’avant le {to}, lancez l’outil d’import depuis un poste de travail, avec les clés dans l’environnement (FRESHDESK_API_KEY, INJIXO_API_KEY), jamais sur la ligne de commande. Reculez --from autant que nécessaire ; gardez --to tel quel, pour ne jamais recouvrir ce que l’app envoie.',
 
   'action.testConnection': 'Tester la connexion',
   'action.retryNow': 'Relancer l’envoi maintenant',

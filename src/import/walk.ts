@@ -43,6 +43,20 @@ export interface WalkDeps {
   wait(ms: number): Promise<boolean>;
   /** Rule 4: a queue keeps the name it was first delivered with (the app's pinned names). */
   pinQueueName?: (contact: OfferedContact) => OfferedContact;
+  /**
+   * A walk of a live account lists a ticket again when it is updated after it was listed (its
+   * updated_at moves past the listing's position, or it moves to spam or deleted). A caller that
+   * remembers the tickets it took answers false for such a second listing, and the ticket is
+   * skipped; without it, a ticket updated during a long walk counts twice.
+   */
+  takeOnce?: (ticketId: number) => boolean;
+  /**
+   * List every next page from the newest updated_at read (as at page 300) instead of by page
+   * number. A live account moves updated tickets to the end of the listing while it is walked,
+   * which shifts the later pages and makes page-number paging skip tickets; a walk that lasts
+   * hours (the app's) needs this, with `takeOnce` for the tickets that come again.
+   */
+  restartEveryPage?: boolean;
 }
 
 /** Something that could not be read: reported with its id; the walk went on without it. */
@@ -243,6 +257,9 @@ export class Step {
     }
     c.counters.ticketsRead += 1;
     const facts = ticketFactsFrom(listed);
+    // Tickets created at or after the window end hold nothing to import: not remembered either.
+    if (!countsInImport(facts.created_at, c.to)) return;
+    if (this.deps.takeOnce && !this.deps.takeOnce(listed.id)) return;
     if (this.inWindow(facts.created_at)) {
       const decision = mapTicketCreated(facts, this.deps.directory);
       if (decision.kind === 'contact') {
@@ -250,8 +267,8 @@ export class Step {
         this.emit(decision.contact, decision.notices);
       }
     }
-    // A ticket created at or after the window end cannot hold a reply inside it.
-    if (countsInImport(facts.created_at, c.to)) c.pending.push({ ...facts, page: 1 });
+    // Only tickets created before the window end can hold a reply inside it (see above).
+    c.pending.push({ ...facts, page: 1 });
   }
 
   private advancePage(more: boolean): void {
@@ -260,7 +277,8 @@ export class Step {
       this.cursor = { ...nextPhase(c), pending: c.pending };
       return;
     }
-    if (c.page < MAX_LIST_PAGES) {
+    const canRestart = c.lastUpdatedAt !== null && c.lastUpdatedAt !== c.since;
+    if (c.page < MAX_LIST_PAGES && !(this.deps.restartEveryPage === true && canRestart)) {
       c.page += 1;
       return;
     }

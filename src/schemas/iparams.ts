@@ -46,3 +46,17 @@ export function readSettings(iparams: Record<string, unknown> | undefined): Sett
     integrationId: id.ok && id.value.injixo_integration_id !== undefined ? Number(id.value.injixo_integration_id) : DEFAULTS.integrationId,
   };
 }
+
+/** The install page's "Import past tickets" choices, in days (0: no import). */
+export const IMPORT_WINDOW_DAYS = [0, 7, 30, 90, 180, 365] as const;
+
+const checkImportWindow = createValidator(
+  { type: 'object', properties: { import_window_days: { type: 'integer', enum: [...IMPORT_WINDOW_DAYS] } } } as unknown as JSONSchemaType<{ import_window_days?: number }>,
+  'iparams',
+);
+
+/** Days of history the app imports after install; anything unreadable means no import. */
+export function readImportWindowDays(iparams: Record<string, unknown> | undefined): number {
+  const days = checkImportWindow({ import_window_days: iparams?.import_window_days });
+  return days.ok ? (days.value.import_window_days ?? 0) : 0;
+}

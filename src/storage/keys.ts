@@ -27,6 +27,10 @@ export const FRESHDESK_HOST_KEY = 'freshdesk-host';
  */
 export const LOST_EVENTS_BUCKET_PREFIX = 'lost_';
 export const LOST_UPDATES_BUCKET_PREFIX = 'lostu_';
+/** The in-app initial import: its walk cursor, progress and pause state (src/import/in-app.ts). */
+export const IMPORT_KEY = 'import';
+/** The ticket ids that import has taken, as id ranges (src/import/taken-tickets.ts). */
+export const IMPORT_TAKEN_KEY = 'import-taken';
 /** Held by a delivery run while it works, so two runs never send the same outbox twice. */
 export const LEASE_KEY = 'delivery-lease';
 
@@ -79,5 +83,12 @@ export function overflowScheduleName(recordId: string, nowMs: number): string {
   return `${OVERFLOW_SCHEDULE_PREFIX}${recordId}-${nowMs}`;
 }
 
-/** What a schedule's `data.kind` says it is for; src/schemas/schedule-data.ts narrows the rest. */
-export const SCHEDULE_KINDS = { deliver: 'deliver', overflow: 'overflow' } as const;
+/** One-time schedules that each run one slice of the initial import (src/import/in-app.ts). */
+export const IMPORT_SCHEDULE_PREFIX = 'import-';
+
+export function importScheduleName(nowMs: number): string {
+  return `${IMPORT_SCHEDULE_PREFIX}${nowMs}`;
+}
+
+/** What a schedule's `data.kind` says it is for; src/delivery/stored-data.ts narrows the rest. */
+export const SCHEDULE_KINDS = { deliver: 'deliver', overflow: 'overflow', import: 'import' } as const;

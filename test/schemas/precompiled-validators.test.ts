@@ -102,6 +102,18 @@ function validSamples(): unknown[] {
     newState(Date.UTC(2026, 10, 21)),
     [{ contactId: 't:7', queueName: 'Billing email Tickets', queueIdentifier: 'freshdesk/4/1/tickets', timestamp: '2026-11-21T10:34:22Z', channel: 'cases', reason: 'x' }],
     { reply_scope: 'all_public', injixo_integration_id: '12' },
+    { import_window_days: 30 },
+    { kind: 'import', token: 'import-1763721262000' },
+    { r: [1, 40, 42, 42] },
+    {
+      v: 1, state: 'running', host: 'acme.freshdesk.com', from: '2026-11-14T10:00:00.000Z', to: '2026-11-21T10:00:00.000Z', token: 'import-1', nextAt: 1763721262000,
+      startedAtMs: 1763721262000, slices: 1, requests: 20, contacts: 3, waitedForBacklog: 0, problems: [{ at: '2026-11-21T10:00:00.000Z', message: 'x' }], moreProblems: 0,
+      cursor: {
+        version: 1, from: '2026-11-14T10:00:00.000Z', to: '2026-11-21T10:00:00.000Z', startedAt: '2026-11-21T10:00:00.000Z', perPage: 100, phase: 'tickets', since: '2026-11-14T10:00:00Z',
+        page: 1, skipIds: [3], lastUpdatedAt: '2026-11-15T10:00:00Z', lastIds: [4], pending: [{ id: 4, group_id: null, source: 1, spam: false, deleted: false, created_at: '2026-11-15T10:00:00Z', page: 1 }],
+        counters: { listCalls: 1, conversationCalls: 0, rateLimited: 0, ticketsRead: 1, ticketContacts: 1, replyContacts: 0, unreadable: 0, vanished: 0 },
+      },
+    },
   ];
 }
 

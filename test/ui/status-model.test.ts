@@ -211,3 +211,29 @@ describe('answer guards', () => {
     expect(guidanceFor('SOMETHING_NEW', 'as sent', fr)).toBe('as sent');
   });
 });
+
+describe('gaps on the status page', () => {
+  it('lists each gap with its reason, its period in the admin zone, what is known lost and the CLI command that refills it', () => {
+    const model = describeHealth(
+      view({
+        gaps: [{ from: '2026-11-21T09:00:00Z', to: '2026-11-21T09:15:00Z', reason: 'event_lost', contactsKnownLost: 3 }],
+        ...{ gapCommands: ['npm run import -- --domain acme.freshdesk.com --from 2026-11-21T09:00:00Z --to 2026-11-21T09:15:00Z'] },
+      }),
+      { t: en, locale: 'en', timeZone: 'Europe/Berlin' },
+    );
+    expect(model.gaps).toEqual([
+      {
+        reason: 'Events the app could not store',
+        when: '21 Nov 2026, 10:00 (Europe/Berlin) to 21 Nov 2026, 10:15 (Europe/Berlin)',
+        lost: '3 contacts known lost',
+        command: 'npm run import -- --domain acme.freshdesk.com --from 2026-11-21T09:00:00Z --to 2026-11-21T09:15:00Z',
+      },
+    ]);
+  });
+
+  it('says a suspected gap has no known count, in French too', () => {
+    const model = describeHealth(view({ gaps: [{ from: '2026-11-21T06:00:00Z', to: '2026-11-21T09:00:00Z', reason: 'no_delivery_runs' }] }), { t: fr, locale: 'fr', timeZone: 'UTC' });
+    expect(model.gaps[0]).toMatchObject({ reason: 'Aucune livraison depuis plus de deux heures', lost: null, command: null });
+  });
+});
+

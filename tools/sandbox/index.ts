@@ -9,7 +9,7 @@ import { handlers } from '../../src/entry/handlers';
 import { ManualClock } from '../clock';
 import { LocalPlatform, type LogLine, type PlatformLimits } from '../local-platform';
 import { toProductEvent } from '../local-freshdesk/product-events';
-import { startLocalFreshdesk } from '../local-freshdesk/server';
+import { startLocalFreshdesk, type LocalFreshdesk } from '../local-freshdesk/server';
 import { generateWorld, type World } from '../local-freshdesk/world';
 import { startLocalInjixo, type FaultWindow, type LocalInjixo } from '../local-injixo/server';
 
@@ -34,6 +34,8 @@ export interface SandboxOptions {
   onLog?: (line: LogLine) => void;
   /** Run the TypeScript handlers in-process (for coverage) instead of the built server.js. */
   inProcess?: boolean;
+  /** ms the app is installed at; default one minute before the world starts (an install mid-history for the import tests). */
+  installAt?: number;
 }
 
 export interface ReplayStats {
@@ -47,6 +49,8 @@ export interface Sandbox {
   world: World;
   platform: LocalPlatform;
   injixo: LocalInjixo;
+  /** The local Freshdesk itself, for scripted faults (429 storms). */
+  freshdesk: LocalFreshdesk;
   freshdeskUrl: string;
   iparams: Record<string, unknown>;
   installedAt: number;
@@ -60,7 +64,7 @@ export interface Sandbox {
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const start = options.start ?? '2026-11-02T00:00:00Z';
   const world = generateWorld({ seed: options.seed ?? 7, start, days: options.days ?? 1, ticketsPerDay: options.ticketsPerDay ?? 2000 });
-  const installedAt = world.start - 60_000;
+  const installedAt = options.installAt ?? world.start - 60_000;
   const clock = new ManualClock(installedAt);
   const freshdesk = await startLocalFreshdesk({
     world,
@@ -118,5 +122,5 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     await freshdesk.close();
   }
 
-  return { clock, world, platform, injixo, freshdeskUrl: freshdesk.url, iparams, installedAt, replay, settle, close };
+  return { clock, world, platform, injixo, freshdesk, freshdeskUrl: freshdesk.url, iparams, installedAt, replay, settle, close };
 }

@@ -1,0 +1,404 @@
+/**
+ * The initial import inside the app (issue 12 item 2, SPEC §8): after install, the chosen days
+ * before the install are walked through the request templates, one slice per one-time schedule,
+ * and the contacts join the delivery backlog so the ordinary delivery run sends them (one sending
+ * path, one ledger, one set of pinned names).
+ *
+ * Platform limits (SPEC §5): a slice makes at most SLICE_REQUESTS Freshdesk calls and stops after
+ * SLICE_WORK_MS, so it ends well inside the 20 s an invocation may last and leaves most of the
+ * 50 requests a minute to delivery; the next slice is at least SCHEDULE_LEAD_MS away.
+ *
+ * Races with a delivery run: the walk itself only reads Freshdesk; the slice then takes the
+ * delivery lease for its read-modify-write of the state record (chunk list and pins) and releases
+ * it. A separate import chunk list would avoid the lease but need the run to drain a second list
+ * (changes to run.ts, which another change is rewriting), and pins must be shared anyway. When
+ * the lease is busy the slice keeps its old cursor and tries again later: the Freshdesk calls are
+ * repeated, nothing is sent twice.
+ */
+import type { OfferedContact } from '../core/types';
+import { MAX_BACKLOG_CHUNKS } from '../delivery/backlog';
+import { CHUNK_CONTACTS, writeChunks } from '../delivery/chunks';
+import { takeLease } from '../delivery/lease';
+import { applyPinnedNames } from '../delivery/queue-names';
+import { scheduleDeliverySoon } from '../delivery/schedule-runs';
+import { readState, writeState } from '../delivery/state';
+import { log } from '../platform/log';
+import { isNotFound } from '../platform/refusals';
+import { SCHEDULE_LEAD_MS } from '../platform/schedule-lead';
+import type { KeyValueStore, Platform } from '../platform/types';
+import { isAppError } from '../remote/errors';
+import type { Settings } from '../schemas/iparams';
+import { BACKLOG_PREFIX, IMPORT_KEY, IMPORT_TAKEN_KEY, importScheduleName, LEASE_KEY, SCHEDULE_KINDS } from '../storage/keys';
+import { startCursor, walkProgress, type ImportCursor } from './cursor';
+import { validateImportRecord, validateTakenRanges, type ImportRecord, type ImportRunState } from './import-record';
+import { TakenTickets } from './taken-tickets';
+import { DEFAULT_RATE_SHARE, RatePacer, ticketListLimitFor } from './rate-pacer';
+import { createTemplateTransport } from './template-transport';
+import type { FreshdeskAnswer, FreshdeskTransport } from './transport';
+import { readDirectory, walkStep, type StepResult, type WalkDeps } from './walk';
+
+/** Freshdesk calls per slice: with one slice per ≥ 6 minutes, delivery keeps ≥ 30 of the platform's 50 a minute. */
+export const SLICE_REQUESTS = 20;
+/** A slice stops starting calls after this long, leaving room for its KV writes within 20 s. */
+export const SLICE_WORK_MS = 12_000;
+/** Sub-steps per slice: the walk is asked for a few calls at a time so the time limit is checked between them. */
+const SUB_STEP_REQUESTS = 5;
+/**
+ * The import waits while the backlog holds more than this many chunks (of MAX_BACKLOG_CHUNKS):
+ * the rest is left for what events bring during an injixo outage, so the import never makes the
+ * backlog overflow and drop contacts.
+ */
+export const IMPORT_BACKLOG_LIMIT = MAX_BACKLOG_CHUNKS - 100;
+/** Problems kept for the status page; the count of the rest is kept too. */
+const MAX_KEPT_PROBLEMS = 10;
+const DAY_MS = 86_400_000;
+/** No schedule carries this token, so a slice pending at the pause finds nothing to do. */
+const PAUSED_TOKEN = 'paused';
+/** A running import whose slice is this late has lost its schedule. */
+const STALLED_AFTER_MS = 30 * 60_000;
+/**
+ * The first slice starts this long after the first delivery run: with slices 6 minutes apart
+ * and delivery every 10, the two then never fire at the same minute (the lease would turn the
+ * slice away and its Freshdesk calls would be repeated).
+ */
+const FIRST_SLICE_OFFSET_MS = 3 * 60_000;
+
+export interface ImportView {
+  state: ImportRunState;
+  window: { from: string; to: string };
+  /** Tickets updated up to this time have been listed (the main listing's progress). */
+  coveredUntil?: string;
+  progress: number;
+  tickets: number;
+  contacts: number;
+  requests: number;
+  etaMinutes?: number;
+  /** When the walk ended (ISO); set once done. */
+  finishedAt?: string;
+  problems: string[];
+  failure?: string;
+  /** The CLI command for the history before this window (SPEC §8, README "Import past tickets"). */
+  cliCommand: string;
+}
+
+/**
+ * The import CLI's command for the year before `beforeMs`, keys left to the environment. `--to`
+ * is rounded UP to the whole second: Freshdesk times are whole seconds, so an object at the
+ * window's own second belongs to the CLI exactly when the app's window (starting a few ms into
+ * that second) excludes it — no overlap, no gap.
+ */
+export function historyCommand(host: string, beforeMs: number): string {
+  const to = Math.ceil(beforeMs / 1000) * 1000;
+  const from = new Date(to - 365 * DAY_MS).toISOString().slice(0, 10);
+  return `npm run import -- --domain ${host} --from ${from} --to ${new Date(to).toISOString().slice(0, 19)}Z`;
+}
+
+/** The CLI command that refills a gap the app recorded, `[from, to)` as the gap says. */
+export function gapCommand(host: string, fromIso: string, toIso: string): string {
+  return `npm run import -- --domain ${host} --from ${fromIso} --to ${toIso}`;
+}
+
+/** The import record, or undefined when this installation has none (no import chosen). */
+export async function readImportRecord(db: KeyValueStore): Promise<ImportRecord | undefined> {
+  let value: Record<string, unknown>;
+  try {
+    value = await db.get(IMPORT_KEY);
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
+  const record = validateImportRecord(value);
+  if (record.ok) return record.value;
+  log('error', 'STORED_RECORD_UNREADABLE', `the import record cannot be read (${record.error.message}); the import stops`, { field: record.error.field });
+  return undefined;
+}
+
+async function saveRecord(db: KeyValueStore, record: ImportRecord): Promise<void> {
+  await db.set(IMPORT_KEY, record as unknown as Record<string, unknown>);
+}
+
+/** Schedules the record's next slice at `atMs` (never sooner than the platform allows) under a new token. */
+async function scheduleSlice(platform: Platform, record: ImportRecord, atMs: number): Promise<void> {
+  const nowMs = platform.now();
+  const at = Math.max(atMs, nowMs + SCHEDULE_LEAD_MS);
+  const token = importScheduleName(nowMs);
+  await platform.schedule.create({ name: token, data: { kind: SCHEDULE_KINDS.import, token }, schedule_at: new Date(at).toISOString() });
+  record.token = token;
+  record.nextAt = at;
+}
+
+/**
+ * On install: prepares the walk of [install − days, install) and schedules its first slice.
+ * Rule 13: events count from the install on, so the window ends exactly there.
+ */
+export async function startInitialImport(platform: Platform, host: string, days: number, installedAtMs: number): Promise<void> {
+  if (days <= 0) return;
+  const from = new Date(installedAtMs - days * DAY_MS).toISOString();
+  const to = new Date(installedAtMs).toISOString();
+  const record: ImportRecord = {
+    v: 1,
+    state: 'running',
+    host,
+    from,
+    to,
+    cursor: startCursor({ from, to }, to),
+    token: '',
+    nextAt: 0,
+    startedAtMs: installedAtMs,
+    slices: 0,
+    requests: 0,
+    contacts: 0,
+    waitedForBacklog: 0,
+    problems: [],
+    moreProblems: 0,
+  };
+  await scheduleSlice(platform, record, installedAtMs + SCHEDULE_LEAD_MS + FIRST_SLICE_OFFSET_MS);
+  await saveRecord(platform.db, record);
+  log('info', 'IMPORT_STARTED', `importing tickets and replies created from ${from} to ${to} in the background`, { days });
+}
+
+/**
+ * The app has no timers, so the walk's waits are accounted, not slept: a slice makes at most
+ * SLICE_REQUESTS calls and the next one starts ≥ 6 minutes later, so spacing the calls on a
+ * virtual clock over at most one minute keeps every real minute within the configured share.
+ * A wait after a 429, a server error, no answer or a nearly spent limit is real: the slice ends
+ * and the next one is scheduled after it.
+ */
+function appPacing(transport: FreshdeskTransport, pacer: RatePacer, now: () => number): Pick<WalkDeps, 'transport' | 'pacer' | 'now' | 'wait'> {
+  let virtualMs = 0;
+  let lastCleanAnswer = true;
+  const watched: FreshdeskTransport = {
+    async get(path, query) {
+      let answer: FreshdeskAnswer;
+      try {
+        answer = await transport.get(path, query);
+      } catch (error) {
+        lastCleanAnswer = false;
+        throw error;
+      }
+      lastCleanAnswer = answer.status !== 429 && answer.status !== 408 && answer.status < 500 && !nearlySpent(answer);
+      return answer;
+    },
+  };
+  const wait = (ms: number): Promise<boolean> => {
+    const spacing = 60_000 / (pacer.share * ticketListLimitFor(pacer.callsPerMinute() / pacer.share));
+    if (!lastCleanAnswer || ms > spacing || virtualMs + ms > 60_000) return Promise.resolve(false);
+    virtualMs += ms;
+    return Promise.resolve(true);
+  };
+  return { transport: watched, pacer, now: () => now() + virtualMs, wait };
+}
+
+function nearlySpent(answer: FreshdeskAnswer): boolean {
+  const remaining = Number(Object.entries(answer.headers).find(([k]) => k.toLowerCase() === 'x-ratelimit-remaining')?.[1]);
+  const total = Number(Object.entries(answer.headers).find(([k]) => k.toLowerCase() === 'x-ratelimit-total')?.[1]);
+  return Number.isFinite(remaining) && Number.isFinite(total) && total > 0 && remaining <= Math.max(1, total * 0.05);
+}
+
+/** The tickets taken so far; unreadable or absent means none (a fresh import). */
+async function readTaken(db: KeyValueStore): Promise<TakenTickets> {
+  try {
+    const stored = validateTakenRanges(await db.get(IMPORT_TAKEN_KEY));
+    if (stored.ok) return new TakenTickets(stored.value.r);
+    log('error', 'STORED_RECORD_UNREADABLE', `the import's taken tickets cannot be read (${stored.error.message}); tickets updated during the import may count twice`);
+  } catch (error) {
+    if (!isNotFound(error)) throw error;
+  }
+  return new TakenTickets();
+}
+
+interface SliceWalk {
+  taken: TakenTickets;
+  step: StepResult;
+  contacts: OfferedContact[];
+  requests: number;
+}
+
+/** Walks sub-steps until the request budget, the time budget, a pause or the end. */
+async function walkSlice(record: ImportRecord, platform: Platform, settings: Settings, directory: WalkDeps['directory']): Promise<SliceWalk> {
+  const startedMs = Date.now();
+  const base = appPacing(createTemplateTransport(platform.request, record.host), new RatePacer(DEFAULT_RATE_SHARE), () => platform.now());
+  const taken = await readTaken(platform.db);
+  const deps: WalkDeps = { ...base, directory, replyScope: settings.replyScope, takeOnce: (id) => taken.take(id), restartEveryPage: true };
+  // A deep copy: walkStep copies the cursor shallowly and appends to its arrays, and a slice that
+  // cannot hand over (lease busy) must leave the record's cursor exactly as it was.
+  let cursor = record.cursor ? (JSON.parse(JSON.stringify(record.cursor)) as ImportCursor) : startCursor({ from: record.from, to: record.to }, record.to);
+  const contacts: OfferedContact[] = [];
+  let requests = 0;
+  for (;;) {
+    const step = await walkStep(cursor, deps, Math.min(SUB_STEP_REQUESTS, SLICE_REQUESTS - requests));
+    requests += step.requests;
+    contacts.push(...step.contacts);
+    cursor = step.cursor;
+    for (const problem of step.problems) noteProblem(record, platform.now(), problem.message);
+    if (step.status !== 'more' || requests >= SLICE_REQUESTS || Date.now() - startedMs > SLICE_WORK_MS) return { taken, step, contacts, requests };
+  }
+}
+
+function noteProblem(record: ImportRecord, nowMs: number, message: string): void {
+  log('warn', 'IMPORT_PROBLEM', message);
+  if (record.problems.length >= MAX_KEPT_PROBLEMS) record.moreProblems += 1;
+  else record.problems.push({ at: new Date(nowMs).toISOString(), message });
+}
+
+/** Group names from the delivery state's cache when it has them (no calls), else from Freshdesk. */
+function directoryFor(platform: Platform, record: ImportRecord, cached: WalkDeps['directory'] | undefined): Promise<WalkDeps['directory']> {
+  if (cached) return Promise.resolve(cached);
+  const base = appPacing(createTemplateTransport(platform.request, record.host), new RatePacer(DEFAULT_RATE_SHARE), () => platform.now());
+  return readDirectory(base);
+}
+
+/** One slice, fired by an `import` schedule carrying `token`. */
+export async function runImportSlice(platform: Platform, settings: Settings, token: string): Promise<void> {
+  const record = await readImportRecord(platform.db);
+  // A slice of an older chain (pause, then resume) or of a finished import does nothing.
+  if (!record || record.state !== 'running' || record.token !== token) return;
+  const nowMs = platform.now();
+  const before = await readState(platform.db, nowMs);
+  if (before.backlog.chunks.length > IMPORT_BACKLOG_LIMIT) {
+    record.waitedForBacklog += 1;
+    log('info', 'IMPORT_WAITING', `the delivery backlog holds ${before.backlog.chunks.length * CHUNK_CONTACTS} contacts or so; the import waits for it to drain`);
+    return await continueLater(platform, record, nowMs);
+  }
+  let walked: SliceWalk;
+  try {
+    const directory = await directoryFor(platform, record, before.directory);
+    walked = await walkSlice(record, platform, settings, directory);
+  } catch (error) {
+    return await sliceFailed(platform, record, error);
+  }
+  record.slices += 1;
+  record.requests += walked.requests;
+  let handed: boolean;
+  try {
+    handed = await handOver(platform, record, walked);
+  } catch (error) {
+    // The KV limit refused a write: keep the chain alive; the slice is repeated (its taken
+    // tickets may not be saved, so what it handed over can be sent again — a duplicate, not a loss).
+    return await sliceFailed(platform, record, error);
+  }
+  if (!handed) {
+    log('info', 'IMPORT_BUSY', 'a delivery run was under way; this import slice is repeated later');
+    return await continueLater(platform, record, platform.now());
+  }
+  if (walked.step.status === 'done') return await finish(platform, record);
+  await continueLater(platform, record, walked.step.resumeAt ?? platform.now());
+}
+
+/**
+ * Under the delivery lease: names the contacts (rule 4 pins), appends them to the backlog and
+ * commits the state, then saves the cursor. Returns false when a delivery run holds the lease.
+ * A failure between the state write and the cursor write repeats the slice, which sends its
+ * contacts twice (never loses them); the lease makes that a crash-only case.
+ */
+async function handOver(platform: Platform, record: ImportRecord, walked: SliceWalk): Promise<boolean> {
+  const { db } = platform;
+  const nowMs = platform.now();
+  if ((await takeLease(db, nowMs)) !== 'taken') return false;
+  try {
+    if (walked.contacts.length > 0) {
+      const state = await readState(db, nowMs);
+      const named = applyPinnedNames(state, walked.contacts);
+      await writeChunks(db, BACKLOG_PREFIX, state.backlog, named);
+      await writeState(db, state);
+    }
+    // After the state: a slice repeated from here skips what it had taken, so nothing is sent twice.
+    await db.set(IMPORT_TAKEN_KEY, { r: walked.taken.pairs() });
+    record.cursor = walked.step.cursor;
+    record.contacts += walked.contacts.length;
+    await saveRecord(db, record);
+  } finally {
+    await db.delete(LEASE_KEY).catch(() => undefined);
+  }
+  return true;
+}
+
+async function continueLater(platform: Platform, record: ImportRecord, atMs: number): Promise<void> {
+  await scheduleSlice(platform, record, atMs);
+  await saveRecord(platform.db, record);
+}
+
+async function finish(platform: Platform, record: ImportRecord): Promise<void> {
+  record.state = 'done';
+  record.finishedAtMs = platform.now();
+  record.ticketsRead = record.cursor?.counters.ticketsRead ?? 0;
+  delete record.cursor;
+  await saveRecord(platform.db, record);
+  // The last contacts go out with the next run rather than up to a delivery period later.
+  await scheduleDeliverySoon(platform.schedule, platform.now());
+  log('info', 'IMPORT_DONE', `the import of ${record.from} to ${record.to} is complete: ${record.contacts} contacts`, { requests: record.requests, slices: record.slices });
+}
+
+/** Key or admin refusals stop the import (no retry can fix them); anything else is retried later. */
+async function sliceFailed(platform: Platform, record: ImportRecord, error: unknown): Promise<void> {
+  const message = (error as { message?: string } | undefined)?.message ?? String(error);
+  if (isAppError(error) && (error.code === 'FRESHDESK_KEY_REJECTED' || error.code === 'FRESHDESK_NOT_ADMIN')) {
+    record.state = 'failed';
+    record.failure = message;
+    await saveRecord(platform.db, record);
+    log('error', 'IMPORT_FAILED', `the import stopped: ${message}`);
+    return;
+  }
+  noteProblem(record, platform.now(), `a slice could not read Freshdesk and is repeated later: ${message}`);
+  await continueLater(platform, record, platform.now());
+}
+
+/** The status page's pause button: the pending slice finds the record paused and does nothing. */
+export async function pauseImport(platform: Platform): Promise<ImportView | undefined> {
+  const record = await readImportRecord(platform.db);
+  if (!record) return undefined;
+  if (record.state === 'running') {
+    record.state = 'paused';
+    record.token = PAUSED_TOKEN;
+    await saveRecord(platform.db, record);
+    log('info', 'IMPORT_PAUSED', 'the import was paused from the status page');
+  }
+  return importView(record, platform.now());
+}
+
+/** The resume button: a new chain of slices under a new token, the first ≥ SCHEDULE_LEAD_MS ahead. */
+export async function resumeImport(platform: Platform): Promise<ImportView | undefined> {
+  const record = await readImportRecord(platform.db);
+  if (!record) return undefined;
+  // A running import whose next slice is long overdue lost its schedule (a refused write): resumable too.
+  const stalled = record.state === 'running' && platform.now() > record.nextAt + STALLED_AFTER_MS;
+  if (record.state === 'paused' || record.state === 'failed' || stalled) {
+    record.state = 'running';
+    delete record.failure;
+    await continueLater(platform, record, platform.now());
+    log('info', 'IMPORT_RESUMED', 'the import was resumed from the status page');
+  }
+  return importView(record, platform.now());
+}
+
+export function importView(record: ImportRecord, nowMs: number): ImportView {
+  const cursor = record.cursor;
+  const progress = record.state === 'done' ? 1 : cursor ? walkProgress(cursor) : 0;
+  const view: ImportView = {
+    state: record.state,
+    window: { from: record.from, to: record.to },
+    progress,
+    tickets: cursor?.counters.ticketsRead ?? record.ticketsRead ?? 0,
+    contacts: record.contacts,
+    requests: record.requests,
+    problems: record.problems.map((p) => p.message).concat(record.moreProblems > 0 ? [`… and ${record.moreProblems} more (see the app log)`] : []),
+    cliCommand: historyCommand(record.host, Date.parse(record.from)),
+  };
+  if (record.failure !== undefined) view.failure = record.failure;
+  if (record.finishedAtMs !== undefined) view.finishedAt = new Date(record.finishedAtMs).toISOString();
+  if (record.state === 'done') view.coveredUntil = record.to;
+  else if (cursor?.phase === 'tickets' && cursor.lastUpdatedAt) view.coveredUntil = Date.parse(cursor.lastUpdatedAt) < Date.parse(record.to) ? cursor.lastUpdatedAt : record.to;
+  else if (cursor && cursor.phase !== 'tickets') view.coveredUntil = record.to;
+  if (record.state === 'running' && progress > 0) {
+    // The pace so far (slices are what bounds it in the app), extrapolated to what remains.
+    const elapsed = Math.max(0, nowMs - record.startedAtMs);
+    view.etaMinutes = Math.ceil((elapsed * (1 - progress)) / progress / 60_000);
+  }
+  return view;
+}
+
+/** The status page's import section, or undefined when no import was chosen. */
+export async function readImportView(db: KeyValueStore, nowMs: number): Promise<ImportView | undefined> {
+  const record = await readImportRecord(db);
+  return record ? importView(record, nowMs) : undefined;
+}
