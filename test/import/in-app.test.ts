@@ -5,6 +5,7 @@
  * for [install − 7 days, end) — the import's part as a walk can know it, the events' part as
  * the events tell it (rule 13: the install time splits the two).
  */
+import type { ImportView } from '../../src/import/in-app';
 import { expectedOfferedContacts } from '../../tools/local-freshdesk/oracle';
 import { intervalStartOf } from '../../tools/local-injixo/contact-store';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../tools/sandbox';
@@ -27,17 +28,8 @@ async function open(options: SandboxOptions): Promise<Sandbox> {
   return sandbox;
 }
 
-interface ImportStatus {
-  state: string;
-  window: { from: string; to: string };
-  coveredUntil?: string;
-  tickets: number;
-  contacts: number;
-  requests: number;
-  etaMinutes?: number;
-  finishedAt?: string;
-  problems: string[];
-}
+/** What getStatus says of the import: the app's own view type, not a copy of its shape. */
+type ImportStatus = ImportView;
 
 async function importStatus(sandbox: Sandbox): Promise<ImportStatus> {
   const answer = await sandbox.platform.callFunction('getStatus', {});
