@@ -99,24 +99,32 @@ export class RatePacer {
 
   /** Reads the limit headers of an answer that arrived at `now`; a 429 defers every call. */
   onAnswer(answer: FreshdeskAnswer, now: number): void {
-    const total = Number(headerOf(answer.headers, 'x-ratelimit-total'));
-    if (Number.isFinite(total) && total > 0 && total !== this.state.total) {
-      // The first answer tells the real limit: space from the last call by it, not the guess.
-      this.state.total = total;
-      this.state.nextAt = this.state.lastSentAt + this.spacing();
-      this.state.nextListAt = this.state.lastListSentAt + this.listSpacing();
-    }
+    this.learnTotal(answer);
     if (answer.status === 429) {
-      this.counters.rateLimited += 1;
-      const seconds = Number(headerOf(answer.headers, 'retry-after'));
-      const waitMs = Number.isFinite(seconds) && seconds >= 0 ? Math.ceil(seconds) * 1000 : DEFAULT_RETRY_AFTER_MS;
-      this.state.nextAt = Math.max(this.state.nextAt, now + waitMs);
-      this.state.nextListAt = Math.max(this.state.nextListAt, this.state.nextAt);
+      this.deferAfterRefusal(answer, now);
       return;
     }
     const remaining = Number(headerOf(answer.headers, 'x-ratelimit-remaining'));
     if (Number.isFinite(remaining) && remaining <= Math.max(1, this.state.total * LOW_REMAINING_SHARE)) {
       this.state.nextAt = Math.max(this.state.nextAt, now + LOW_REMAINING_PAUSE_MS);
     }
+  }
+
+  /** The first answer tells the real limit: space from the last call by it, not the guess. */
+  private learnTotal(answer: FreshdeskAnswer): void {
+    const total = Number(headerOf(answer.headers, 'x-ratelimit-total'));
+    if (!(Number.isFinite(total) && total > 0) || total === this.state.total) return;
+    this.state.total = total;
+    this.state.nextAt = this.state.lastSentAt + this.spacing();
+    this.state.nextListAt = this.state.lastListSentAt + this.listSpacing();
+  }
+
+  /** A 429 holds every call (list calls too) until Retry-After, or the next minute without it. */
+  private deferAfterRefusal(answer: FreshdeskAnswer, now: number): void {
+    this.counters.rateLimited += 1;
+    const seconds = Number(headerOf(answer.headers, 'retry-after'));
+    const waitMs = Number.isFinite(seconds) && seconds >= 0 ? Math.ceil(seconds) * 1000 : DEFAULT_RETRY_AFTER_MS;
+    this.state.nextAt = Math.max(this.state.nextAt, now + waitMs);
+    this.state.nextListAt = Math.max(this.state.nextListAt, this.state.nextAt);
   }
 }

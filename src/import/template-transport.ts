@@ -20,26 +20,38 @@ const CONVERSATIONS_PATH = /^\/api\/v2\/tickets\/(\d+)\/conversations$/;
 
 type Call = { template: string; context: Record<string, string | number> };
 
+function ticketListCall(query: Readonly<Record<string, QueryValue>>): Call {
+  const { filter, updated_since, per_page, page } = query;
+  const context = { updated_since: String(updated_since), per_page: Number(per_page), page: Number(page) };
+  return filter === undefined
+    ? { template: IMPORT_TEMPLATES.tickets, context }
+    : { template: IMPORT_TEMPLATES.filteredTickets, context: { ...context, filter: String(filter) } };
+}
+
 function callFor(path: string, query: Readonly<Record<string, QueryValue>>): Call {
-  if (path === '/api/v2/tickets') {
-    const { filter, updated_since, per_page, page } = query;
-    const context = { updated_since: String(updated_since), per_page: Number(per_page), page: Number(page) };
-    return filter === undefined
-      ? { template: IMPORT_TEMPLATES.tickets, context }
-      : { template: IMPORT_TEMPLATES.filteredTickets, context: { ...context, filter: String(filter) } };
-  }
+  if (path === '/api/v2/tickets') return ticketListCall(query);
+  const page = Number(query['page'] ?? 1);
   const conversations = CONVERSATIONS_PATH.exec(path);
-  if (conversations) return { template: IMPORT_TEMPLATES.conversations, context: { ticket_id: Number(conversations[1]), page: Number(query['page'] ?? 1) } };
-  if (path === '/api/v2/groups') return { template: IMPORT_TEMPLATES.groups, context: { page: Number(query['page'] ?? 1) } };
+  if (conversations) return { template: IMPORT_TEMPLATES.conversations, context: { ticket_id: Number(conversations[1]), page } };
+  if (path === '/api/v2/groups') return { template: IMPORT_TEMPLATES.groups, context: { page } };
   if (path === '/api/v2/ticket_fields') return { template: IMPORT_TEMPLATES.sourceField, context: {} };
   throw new Error(`template transport: no request template reads ${path}`);
 }
 
 /**
- * `freshdeskHost` is the bare FQDN (no scheme), e.g. `acme.freshdesk.com`. A non-2xx answer
- * rejects `invokeTemplate`; it is turned back into an answer so the walk classifies it. Only a
- * failure with no status at all (no answer) rejects.
+ * A non-2xx answer rejects `invokeTemplate`; it is turned back into an answer so the walk
+ * classifies it. A failure with no status at all (no answer) is rethrown.
  */
+function answerFromRefusal(error: unknown): FreshdeskAnswer {
+  const e = (typeof error === 'object' && error !== null ? error : {}) as TemplateError;
+  if (typeof e.status !== 'number' || e.status === 0) throw error;
+  const answer: FreshdeskAnswer = { status: e.status, headers: e.headers ?? {}, body: typeof e.response === 'string' ? e.response : '' };
+  // SPEC §5: the platform's own 429 carries errorSource APP too, so it is told by its message.
+  const platformLimit = e.status === 429 && /limit of 50 requests per minute/i.test(e.message ?? '');
+  return platformLimit ? { ...answer, refusedByPlatform: true } : answer;
+}
+
+/** `freshdeskHost` is the bare FQDN (no scheme), e.g. `acme.freshdesk.com`. */
 export function createTemplateTransport(request: RequestClient, freshdeskHost: string): FreshdeskTransport {
   return {
     async get(path, query) {
@@ -48,12 +60,7 @@ export function createTemplateTransport(request: RequestClient, freshdeskHost: s
         const answer = await request.invokeTemplate(template, { context: { ...context, freshdesk_host: freshdeskHost } });
         return { status: answer.status, headers: answer.headers, body: answer.response };
       } catch (error) {
-        const e = (typeof error === 'object' && error !== null ? error : {}) as TemplateError;
-        if (typeof e.status !== 'number' || e.status === 0) throw error;
-        const answer: FreshdeskAnswer = { status: e.status, headers: e.headers ?? {}, body: typeof e.response === 'string' ? e.response : '' };
-        // SPEC §5: the platform's own 429 carries errorSource APP too, so it is told by its message.
-        const platformLimit = e.status === 429 && /limit of 50 requests per minute/i.test(e.message ?? '');
-        return platformLimit ? { ...answer, refusedByPlatform: true } : answer;
+        return answerFromRefusal(error);
       }
     },
   };
