@@ -4,6 +4,7 @@
  * templates take the bare Freshdesk host from `context.freshdesk_host` (derived in code from the
  * platform's currentHost; SPEC §5 explains why a host must not rely on current_host).
  */
+import { isPlatformRequestLimit } from '../platform/refusals';
 import type { RequestClient, TemplateError } from '../platform/types';
 import type { FreshdeskAnswer, FreshdeskTransport, QueryValue } from './transport';
 
@@ -43,12 +44,15 @@ function callFor(path: string, query: Readonly<Record<string, QueryValue>>): Cal
  * classifies it. A failure with no status at all (no answer) is rethrown.
  */
 function answerFromRefusal(error: unknown): FreshdeskAnswer {
-  const e = (typeof error === 'object' && error !== null ? error : {}) as TemplateError;
+  const e = templateErrorOf(error);
   if (typeof e.status !== 'number' || e.status === 0) throw error;
   const answer: FreshdeskAnswer = { status: e.status, headers: e.headers ?? {}, body: typeof e.response === 'string' ? e.response : '' };
-  // SPEC §5: the platform's own 429 carries errorSource APP too, so it is told by its message.
-  const platformLimit = e.status === 429 && /limit of 50 requests per minute/i.test(e.message ?? '');
-  return platformLimit ? { ...answer, refusedByPlatform: true } : answer;
+  // SPEC §5: the platform's own 429 says errorSource APP like a remote's; refusals.ts tells them apart.
+  return isPlatformRequestLimit(error) ? { ...answer, refusedByPlatform: true } : answer;
+}
+
+function templateErrorOf(error: unknown): TemplateError {
+  return (typeof error === 'object' && error !== null ? error : {}) as TemplateError;
 }
 
 /** `freshdeskHost` is the bare FQDN (no scheme), e.g. `acme.freshdesk.com`. */
