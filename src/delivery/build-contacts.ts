@@ -8,6 +8,7 @@ import { asCoreDirectory, refreshDirectory } from './directory';
 import { type OutboxRecord, recordTime } from './outbox';
 import { dayOf } from './state';
 import type { AppState } from './stored-data';
+import { type CreationSeen, repairMissingTickets, repairsDue } from './repair-tickets';
 import { TicketBook } from './ticket-book';
 
 export interface BuildDeps {
@@ -45,7 +46,7 @@ export interface Built {
  */
 export async function buildContacts(deps: BuildDeps, state: AppState, records: readonly OutboxRecord[], holdRepliesAfterMs?: number): Promise<Built> {
   const built: Built = { contacts: [], held: 0, carry: [], lookups: 0, directoryMissing: false, redelivered: 0, saveFacts: () => Promise.resolve() };
-  if (records.length === 0) return built;
+  if (records.length === 0 && !repairsDue(state, deps.nowMs)) return built;
   const refreshed = await refreshDirectory(state.directory, deps.request, deps.nowMs, groupIdsIn(records));
   if (refreshed.failure) built.failure = refreshed.failure;
   if (!refreshed.directory) return { ...built, directoryMissing: true };
@@ -53,9 +54,16 @@ export async function buildContacts(deps: BuildDeps, state: AppState, records: r
   const context: RecordContext = { deps, state, directory: asCoreDirectory(refreshed.directory), book: new TicketBook(deps.db, deps.request, deps.nowMs), holdRepliesAfterMs };
   const seen = new Set<string>();
   for (const record of records) addContact(context, built, seen, await decide(context, record, built));
+  built.contacts.push(...(await repairMissingTickets({ ...context, nowMs: deps.nowMs }, creationsIn(records))));
   built.lookups = context.book.lookups;
   built.saveFacts = () => context.book.save();
   return built;
+}
+
+/** The ticket creations among the records: their ids tell which tickets never came (missing-tickets.ts). */
+function creationsIn(records: readonly OutboxRecord[]): CreationSeen[] {
+  const creations = records.flatMap((r) => (r.k === 't' ? [{ id: r.ticket.id, createdS: Math.floor(Date.parse(r.ticket.created_at) / 1000) }] : []));
+  return creations.filter((c) => Number.isFinite(c.createdS));
 }
 
 /** Group ids the records name, so the directory can be refreshed early for a new group. */

@@ -3,6 +3,7 @@ import type { KeyValueStore } from '../platform/types';
 import { COUNTERS_KEY } from '../storage/keys';
 import type { FailureCode } from '../remote/errors';
 import { gapList } from './gaps';
+import { waitingIds } from './missing-tickets';
 import { GUIDANCE } from './messages';
 import { renamedQueues } from './queue-names';
 import { type RecentVolumeView, volumeView } from './recent-volume';
@@ -29,6 +30,8 @@ export interface HealthView {
   renamedQueues: RenamedQueue[];
   /** Periods the app knows or suspects it missed contacts in, newest first (gaps.ts). */
   gaps: Gap[];
+  /** Tickets whose creation event never came, found by their ids and counted (missing-tickets.ts), and those still awaited. */
+  missingTickets: { repaired: number; waiting: number };
 }
 
 export interface RenamedQueue {
@@ -65,6 +68,7 @@ export function toHealthView(state: AppState, counters: Record<string, unknown>,
     recent: volumeView(h.recent, nowMs),
     renamedQueues: renamedQueues(state),
     gaps: gapList(state, counters),
+    missingTickets: { repaired: state.missing?.repaired ?? 0, waiting: waitingIds(state.missing) },
   };
 }
 

@@ -4,9 +4,10 @@ import type { KeyValueStore, Scheduler } from '../platform/types';
 import { BACKLOG_PREFIX, DELIVERY_PERIOD_MINUTES, DELIVERY_SCHEDULE, outboxKey, PARKED_PREFIX, SCHEDULE_KINDS } from '../storage/keys';
 import { writeChunks } from './chunks';
 import { addGap, gapOfContacts } from './gaps';
+import { rangesAsGap } from './missing-tickets';
 import { type OutboxRecord, packRecord, recordTime } from './outbox';
 import { writeState } from './state';
-import { type AppState, type StoredContact, validateState } from './stored-data';
+import { type AppState, type MissingRange, type MissingTickets, type StoredContact, validateState } from './stored-data';
 
 /**
  * No duplicate storms (issue 11 item 3). injixo cannot delete a contact, so once a delivery run
@@ -40,6 +41,11 @@ interface HandedOffCommit {
   health: Partial<AppState['health']>;
   lastRunAt?: number;
   gaps?: AppState['gaps'];
+  /**
+   * The ticket ids still awaited: without it the next run would take the tickets this run
+   * counted for missing ones and, its claims not being stored either, count them again.
+   */
+  missing?: AppState['missing'];
   /** KV keys the committed state no longer refers to: deleted once the commit is stored. */
   deletes: string[];
 }
@@ -94,6 +100,7 @@ function withCommit(state: AppState, commit: Partial<HandedOffCommit> & { id: nu
     parked: commit.parked,
     health: { ...state.health, ...commit.health },
     gaps: commit.gaps ?? state.gaps,
+    missing: commit.missing ?? state.missing,
     lastRunAt: commit.lastRunAt ?? state.lastRunAt,
     commitId: commit.id,
   };
@@ -193,18 +200,33 @@ function fitCommit(state: AppState, commit: { deletes: string[]; nowMs: number }
     health: { ...health, ...(recent !== undefined ? { recent } : {}) },
     ...(state.lastRunAt !== undefined ? { lastRunAt: state.lastRunAt } : {}),
     gaps: state.gaps ?? [],
+    ...(state.missing !== undefined ? { missing: state.missing } : {}),
     deletes: commit.deletes,
   };
   return fits(full) ? full : shrunk({ ...full, health });
 }
 
-/** Without today's tally already; then the oldest gaps, then the garbage keys. */
-function shrunk(lean: HandedOffCommit): HandedOffCommit {
+/** Without today's tally already; then awaited ticket ranges (as gaps), the oldest gaps, the garbage keys. */
+function shrunk(commit: HandedOffCommit): HandedOffCommit {
+  const lean = withoutAwaitedRanges(commit);
   const gaps = [...(lean.gaps ?? [])];
   while (gaps.length > 1 && !fits({ ...lean, gaps })) gaps.shift();
   const leaner = { ...lean, gaps };
   // Garbage keys are only storage; the chunk lists are what prevents a second post.
   return fits(leaner) ? leaner : { ...leaner, deletes: [] };
+}
+
+/**
+ * Awaited ticket ranges, oldest first, become gaps until the commit fits: the next run then
+ * neither waits for them nor takes their tickets as missing again.
+ */
+function withoutAwaitedRanges(commit: HandedOffCommit): HandedOffCommit {
+  if (!commit.missing) return commit;
+  const ranges = [...commit.missing.ranges];
+  const leftOut: MissingRange[] = [];
+  const shaped = (): HandedOffCommit => ({ ...commit, gaps: [...(commit.gaps ?? []), ...rangesAsGap(leftOut)], missing: { ...(commit.missing as MissingTickets), ranges } });
+  while (ranges.length > 0 && !fits(shaped())) leftOut.push(ranges.shift() as MissingRange);
+  return shaped();
 }
 
 function fits(commit: HandedOffCommit): boolean {

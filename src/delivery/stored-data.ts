@@ -80,13 +80,31 @@ export interface LedgerState {
  * A period in which the app knows or suspects it missed contacts (issue 11): the import's
  * replay of that window by difference repairs it. Times are ISO-8601 UTC.
  */
-export type GapReason = 'event_lost' | 'backlog_full' | 'commit_refused' | 'no_delivery_runs';
+export type GapReason = 'event_lost' | 'backlog_full' | 'commit_refused' | 'no_delivery_runs' | 'ticket_events_missing';
 export interface Gap {
   from: string;
   to: string;
   reason: GapReason;
   /** Contacts the app knows it let go in that period; absent when it only suspects a loss. */
   contactsKnownLost?: number;
+}
+
+/**
+ * Ticket ids whose creation record has not arrived (missing-tickets.ts), as ranges of
+ * consecutive ids `[firstId, lastId, fromS, toS, noticedS]`: the creation times (s) of the known
+ * tickets on either side bound when the missing ones were created; `noticedS` is when a run saw
+ * the hole.
+ */
+export type MissingRange = [number, number, number, number, number];
+
+export interface MissingTickets {
+  /** The highest ticket id whose creation record a run has seen, and its creation time (s). */
+  high: number;
+  highS: number;
+  /** Oldest first. */
+  ranges: MissingRange[];
+  /** Tickets found and counted this way since install (shown on the status page). */
+  repaired: number;
 }
 
 export interface AppState {
@@ -114,6 +132,8 @@ export interface AppState {
   lateFactsSeenAt?: number;
   /** Newest last, at most MAX_STATE_GAPS (gaps.ts). */
   gaps?: Gap[];
+  /** Ticket ids whose creation record has not arrived (missing-tickets.ts). */
+  missing?: MissingTickets;
 }
 
 const packedPrefix = [{ type: 'string', enum: ['t', 'u', 'c'] }, { type: 'integer' }, { type: 'integer' }, { type: 'integer' }, { type: 'integer' }, { type: 'integer' }];
@@ -159,7 +179,7 @@ const gapSchema = {
   properties: {
     from: { type: 'string' },
     to: { type: 'string' },
-    reason: { type: 'string', enum: ['event_lost', 'backlog_full', 'commit_refused', 'no_delivery_runs'] },
+    reason: { type: 'string', enum: ['event_lost', 'backlog_full', 'commit_refused', 'no_delivery_runs', 'ticket_events_missing'] },
     contactsKnownLost: { type: 'integer', minimum: 0 },
   },
 } as const;
@@ -219,6 +239,16 @@ const stateSchema = {
     lastRunAt: { type: 'number' },
     lateFactsSeenAt: { type: 'number' },
     gaps: { type: 'array', items: gapSchema },
+    missing: {
+      type: 'object',
+      required: ['high', 'highS', 'ranges', 'repaired'],
+      properties: {
+        high: { type: 'integer' },
+        highS: { type: 'integer' },
+        ranges: { type: 'array', items: { type: 'array', items: { type: 'integer' }, minItems: 5, maxItems: 5 } },
+        repaired: { type: 'integer', minimum: 0 },
+      },
+    },
   },
 } as unknown as JSONSchemaType<AppState>;
 

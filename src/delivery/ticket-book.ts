@@ -310,6 +310,32 @@ export class TicketBook {
     return 'new';
   }
 
+  /**
+   * What the book knows of a ticket's creation: whether its contact was counted, and its facts
+   * as created (the oldest version known) when it holds an entry at all.
+   */
+  async creation(ticketId: number): Promise<{ counted: boolean; facts?: TicketFacts }> {
+    const { tickets } = await this.loadShard(shardKey(ticketId));
+    const history = tickets[String(ticketId)];
+    if (!history) return { counted: false };
+    return { counted: history.counted, facts: factsOf(ticketId, history, history.versions[0] as Version) };
+  }
+
+  /** The ticket as Freshdesk tells it now ('gone' on 404, 'deferred' over this run's look-up budget), remembered. */
+  async fetchNow(ticketId: number): Promise<TicketFacts | 'gone' | 'deferred'> {
+    if (this.remoteFailed || this.lookups >= MAX_LOOKUPS_PER_RUN) return 'deferred';
+    this.lookups += 1;
+    let facts: TicketFacts | 'gone';
+    try {
+      facts = await getTicket(this.request, ticketId);
+    } catch (error) {
+      this.remoteFailed = true;
+      throw error;
+    }
+    if (facts !== 'gone') await this.remember(facts, this.nowMs);
+    return facts;
+  }
+
   private markDirty(key: string, id: string): void {
     const ids = this.dirty.get(key) ?? new Set<string>();
     ids.add(id);
@@ -326,17 +352,8 @@ export class TicketBook {
     const { tickets } = await this.loadShard(shardKey(ticketId));
     const id = String(ticketId);
     if (!tickets[id]) {
-      if (this.remoteFailed || this.lookups >= MAX_LOOKUPS_PER_RUN) return 'deferred';
-      this.lookups += 1;
-      let facts: TicketFacts | 'gone';
-      try {
-        facts = await getTicket(this.request, ticketId);
-      } catch (error) {
-        this.remoteFailed = true;
-        throw error;
-      }
-      if (facts === 'gone') return 'gone';
-      await this.remember(facts, this.nowMs);
+      const fetched = await this.fetchNow(ticketId);
+      if (fetched === 'gone' || fetched === 'deferred') return fetched;
     }
     const history = tickets[id] as History;
     const asOfS = toSeconds(asOfMs);

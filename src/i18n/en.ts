@@ -94,6 +94,7 @@ export const en = {
   'gaps.reason.backlog_full': 'Oldest waiting contacts dropped (backlog full)',
   'gaps.reason.commit_refused': 'Contacts not kept after a refused write',
   'gaps.reason.no_delivery_runs': 'No delivery run for over two hours',
+  'gaps.reason.ticket_events_missing': 'Tickets created without an event reaching the app, not found in Freshdesk in time',
 
   'import.title': 'Import of past tickets',
   'import.state.running': 'Importing in the background',

@@ -89,6 +89,7 @@ export const fr: Catalogue = {
   'gaps.reason.backlog_full': 'Contacts en attente les plus anciens abandonnés (file pleine)',
   'gaps.reason.commit_refused': 'Contacts non conservés après une écriture refusée',
   'gaps.reason.no_delivery_runs': 'Aucune livraison depuis plus de deux heures',
+  'gaps.reason.ticket_events_missing': 'Tickets créés sans qu’un événement parvienne à l’app, introuvables à temps dans Freshdesk',
 
   'import.title': 'Import des tickets passés',
   'import.state.running': 'Import en cours en arrière-plan',

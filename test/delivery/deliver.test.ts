@@ -476,6 +476,45 @@ describe('a run whose bookkeeping the KV store refuses after a successful post',
     expect(Object.keys(after.health.recent?.queues ?? {})).toHaveLength(40);
   });
 
+  it('carries the awaited ticket ids, so tickets it posted are not taken for missing ones and counted again', async () => {
+    await put([ticket(1, 1, T0 + 1000)]);
+    const before = freshdeskAndInjixo();
+    await runDelivery(deps(before, afterSlot));
+    await db.delete(LEASE_KEY);
+    // Tickets 2–4 are posted by a run whose state write (and claims) the KV store refuses.
+    const second = afterSlot + SLOT_MINUTES * 60_000;
+    await put([ticket(2, 1, afterSlot + 1000), ticket(3, 1, afterSlot + 2000), ticket(4, 1, afterSlot + 3000)], afterSlot);
+    const remote = freshdeskAndInjixo();
+    await runDelivery(deps(remote, second, refusingAfterPost(remote)));
+    expect((await schedule.fetch({ name: 'deliver' })).data).toMatchObject({ commit: { missing: { high: 4, ranges: [] } } });
+    await db.delete(LEASE_KEY);
+    await put([ticket(5, 1, second + 1000)], second);
+    await runDelivery(deps(remote, second + SLOT_MINUTES * 60_000));
+    for (let run = 1; run <= 20; run += 1) {
+      await db.delete(LEASE_KEY);
+      await runDelivery(deps(remote, second + (run + 1) * SLOT_MINUTES * 60_000));
+    }
+    expect([...contactIds(before), ...contactIds(remote)]).toHaveLength(5);
+    expect(remote.calls.filter((c) => c.name === 'freshdeskGetTicket')).toEqual([]);
+  });
+
+  it('turns awaited ticket ranges into gaps, oldest first, when the commit would not fit the schedule\'s 4 KB', async () => {
+    const state = await readState(db, T0);
+    state.missing = { high: 100_000, highS: T0 / 1000, repaired: 0, ranges: Array.from({ length: 150 }, (_, i): [number, number, number, number, number] => [i * 10 + 1, i * 10 + 5, T0 / 1000 - 3600 + i, T0 / 1000 - 3500 + i, T0 / 1000]) };
+    await writeState(db, state);
+    await put([ticket(100_001, 1, T0 + 1000)]);
+    const remote = freshdeskAndInjixo();
+    await runDelivery(deps(remote, afterSlot, refusingAfterPost(remote)));
+    const data = (await schedule.fetch({ name: 'deliver' })).data as { commit: { missing: { ranges: number[][] }; gaps: { reason: string }[] } };
+    expect(JSON.stringify(data).length).toBeLessThanOrEqual(4096);
+    const kept = data.commit.missing.ranges;
+    expect(kept.length).toBeGreaterThan(0);
+    expect(kept.length).toBeLessThan(150);
+    // The newest ranges stay awaited; the oldest are handed to the admin as gaps.
+    expect(kept[kept.length - 1]).toEqual([1491, 1495, T0 / 1000 - 3600 + 149, T0 / 1000 - 3500 + 149, T0 / 1000]);
+    expect(data.commit.gaps.filter((g) => g.reason === 'ticket_events_missing').length).toBeGreaterThan(0);
+  });
+
   it('applies a handed-off commit once: a commit the stored state already includes is ignored', async () => {
     await put([ticket(1, 1, T0 + 1000)]);
     const remote = freshdeskAndInjixo();

@@ -5,7 +5,9 @@
  * with the independent oracle, and checks the log lines people would read.
  */
 import { SANDBOX_KEYS, startSandbox, type Sandbox, type SandboxOptions } from '../../tools/sandbox';
-import { dedupedInjixoCounts, extraCopies, injixoCounts, oracleCounts } from '../helpers/oracle-compare';
+import { expectedOfferedContacts } from '../../tools/local-freshdesk/oracle';
+import type { WorldEvent } from '../../tools/local-freshdesk/world';
+import { type Counts, dedupedInjixoCounts, extraCopies, injixoCounts, oracleCounts, perInterval, perQueueInterval } from '../helpers/oracle-compare';
 
 const HOUR = 3_600_000;
 const START = '2026-11-02T00:00:00Z';
@@ -183,6 +185,54 @@ describe('the KV limit refusing a delivery run’s bookkeeping after its post su
     expect(sandbox.injixo.store.duplicates()).toEqual([]);
     expect(injixoCounts(sandbox)).toEqual(oracleCounts(sandbox, S + 6 * HOUR, S + 11 * HOUR));
     expect(await status(sandbox)).toMatchObject({ state: 'flowing', backlog: 0, dropped: 0, gaps: [] });
+  });
+});
+
+describe('ticket creation events the platform never delivers', () => {
+  it('finds the tickets by their ids an hour later, counts them from Freshdesk once, and leaves no gap', async () => {
+    const sandbox = await open({});
+    // Every fifth ticket created between 08:00 and 09:00 never reaches the app (its replies and updates do).
+    const stats = await sandbox.replay(S + 6 * HOUR, S + 11 * HOUR, {
+      lost: (e) => e.kind === 'ticketCreated' && e.at >= S + 8 * HOUR && e.at < S + 9 * HOUR && e.ticketId % 5 === 0,
+    });
+    await sandbox.settle(90);
+
+    expect(stats.lost).toBeGreaterThan(5);
+    expect(lines(sandbox, 'TICKET_EVENT_REPAIRED')).toHaveLength(stats.lost);
+    expect(sandbox.injixo.store.duplicates()).toEqual([]);
+    // Every contact is there once. A repaired ticket is counted in the group and source it has
+    // when found (like the import, README), so only the per-interval totals are compared for it.
+    const expected = expectedOfferedContacts(sandbox.world, { replyScope: 'customer', from: S + 6 * HOUR, to: S + 11 * HOUR });
+    const lostAt = new Set(expected.filter((c) => c.kind === 'tickets' && c.ticketId % 5 === 0 && Date.parse(c.timestamp) >= S + 8 * HOUR && Date.parse(c.timestamp) < S + 9 * HOUR).map((c) => c.timestamp));
+    expect(lostAt.size).toBe(stats.lost);
+    const received = sandbox.injixo.store.list();
+    expect(received.filter((c) => lostAt.has(c.timestamp))).toHaveLength(stats.lost);
+    const keptCounts = (contacts: readonly { queueIdentifier: string; timestamp: string }[]): Counts =>
+      perQueueInterval(contacts.filter((c) => !lostAt.has(c.timestamp)));
+    expect(keptCounts(received)).toEqual(keptCounts(expected));
+    expect(perInterval(received)).toEqual(perInterval(expected));
+    const view = await status(sandbox);
+    expect(view).toMatchObject({ missingTickets: { repaired: stats.lost, waiting: 0 }, gaps: [] });
+    // Look-ups stay within the run's budget: one Freshdesk ticket read per lost ticket at most.
+    const lookups = sandbox.platform.ledger.filter((e) => e.kind === 'request' && e.name === 'freshdeskGetTicket').length;
+    expect(lookups).toBeLessThanOrEqual(stats.lost + 20);
+  });
+
+  it('while Freshdesk refuses the look-ups, keeps waiting for the tickets without counting anything twice, then repairs them', async () => {
+    const sandbox = await open({ ticketsPerDay: 200 });
+    const lost = (e: WorldEvent): boolean => e.kind === 'ticketCreated' && e.at >= S + 8 * HOUR && e.at < S + 9 * HOUR;
+    const stats = await sandbox.replay(S + 6 * HOUR, S + 9 * HOUR, { lost });
+    expect(stats.lost).toBeGreaterThan(0);
+    // Other integrations use up the account's Freshdesk limit: the next look-ups are refused.
+    sandbox.freshdesk.rateLimitStorm(40, 60);
+    await sandbox.replay(S + 9 * HOUR, S + 10 * HOUR + 15 * 60_000);
+    expect(await status(sandbox)).toMatchObject({ missingTickets: { repaired: 0, waiting: stats.lost } });
+    await sandbox.replay(S + 10 * HOUR + 15 * 60_000, S + 12 * HOUR);
+    await sandbox.settle(60);
+
+    expect(await status(sandbox)).toMatchObject({ missingTickets: { repaired: stats.lost, waiting: 0 }, gaps: [] });
+    expect(sandbox.injixo.store.duplicates()).toEqual([]);
+    expect(perInterval(sandbox.injixo.store.list())).toEqual(perInterval(expectedOfferedContacts(sandbox.world, { replyScope: 'customer', from: S + 6 * HOUR, to: S + 12 * HOUR })));
   });
 });
 

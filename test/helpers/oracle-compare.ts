@@ -22,6 +22,25 @@ export function injixoCounts(sandbox: Sandbox): Counts {
   return toPlain(sandbox.injixo.store.countsByQueueInterval());
 }
 
+/** Counts of any contact list (the oracle's or injixo's), per queue identifier and interval. */
+export function perQueueInterval(contacts: readonly { queueIdentifier: string; timestamp: string }[]): Counts {
+  const counts = new Map<string, Map<string, number>>();
+  for (const c of contacts) {
+    const queue = counts.get(c.queueIdentifier) ?? new Map<string, number>();
+    const interval = intervalStartOf(c.timestamp);
+    queue.set(interval, (queue.get(interval) ?? 0) + 1);
+    counts.set(c.queueIdentifier, queue);
+  }
+  return toPlain(counts);
+}
+
+/** All queues together, per interval. */
+export function perInterval(contacts: readonly { timestamp: string }[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const c of contacts) counts[intervalStartOf(c.timestamp)] = (counts[intervalStartOf(c.timestamp)] ?? 0) + 1;
+  return Object.fromEntries(Object.entries(counts).sort(([a], [b]) => a.localeCompare(b)));
+}
+
 export function total(counts: Counts): number {
   return Object.values(counts).reduce((sum, intervals) => sum + Object.values(intervals).reduce((a, b) => a + b, 0), 0);
 }

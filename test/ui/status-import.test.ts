@@ -1,22 +1,9 @@
+import { healthView } from '../helpers/health-view';
 import { describeHealth, type StatusAnswer } from '../../src/app/status-model';
 import { createTranslator } from '../../src/i18n/translate';
 import { historyCommand } from '../../src/import/in-app';
 
-const base: StatusAnswer = {
-  state: 'flowing',
-  installedAt: '2026-11-10T13:07:01.234Z',
-  lastSuccessAt: null,
-  lastFailure: null,
-  consecutiveFailures: 0,
-  keyRejectedSince: null,
-  backlog: 0,
-  parked: 0,
-  dropped: 0,
-  invalidPayloads: 0,
-  recent: { starts: [], totals: [], queues: [] } as unknown as StatusAnswer['recent'],
-  renamedQueues: [],
-  gaps: [],
-};
+const base: StatusAnswer = healthView({ installedAt: '2026-11-10T13:07:01.234Z' });
 
 describe('the status page’s import section', () => {
   it('shows a running import with its window, counts, ETA and a pause button, and the CLI command for older history', () => {

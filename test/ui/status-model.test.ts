@@ -1,3 +1,4 @@
+import { healthView } from '../helpers/health-view';
 import type { DeliveryReport } from '../../src/delivery/run';
 import type { HealthView } from '../../src/delivery/health-view';
 import { volumeView } from '../../src/delivery/recent-volume';
@@ -28,22 +29,7 @@ const RECENT = volumeView(
 );
 
 function view(overrides: Partial<HealthView> = {}): HealthView {
-  return {
-    state: 'flowing',
-    installedAt: '2026-11-20T08:00:00.000Z',
-    lastSuccessAt: '2026-11-21T10:35:00.000Z',
-    lastFailure: null,
-    consecutiveFailures: 0,
-    keyRejectedSince: null,
-    backlog: 0,
-    parked: 0,
-    dropped: 0,
-    invalidPayloads: 0,
-    recent: RECENT,
-    renamedQueues: [],
-    gaps: [],
-    ...overrides,
-  };
+  return healthView({ lastSuccessAt: '2026-11-21T10:35:00.000Z', recent: RECENT, ...overrides });
 }
 
 describe('describeHealth', () => {

@@ -10,7 +10,7 @@ import { ManualClock } from '../clock';
 import { LocalPlatform, type LogLine, type PlatformLimits } from '../local-platform';
 import { toProductEvent } from '../local-freshdesk/product-events';
 import { startLocalFreshdesk, type LocalFreshdesk } from '../local-freshdesk/server';
-import { generateWorld, type World } from '../local-freshdesk/world';
+import { generateWorld, type World, type WorldEvent } from '../local-freshdesk/world';
 import { startLocalInjixo, type FaultWindow, type LocalInjixo } from '../local-injixo/server';
 
 export const SANDBOX_KEYS = {
@@ -42,6 +42,8 @@ export interface ReplayStats {
   events: number;
   byEvent: Record<string, number>;
   failedInvocations: number;
+  /** Events left out by `lost`. */
+  lost: number;
 }
 
 export interface Sandbox {
@@ -54,8 +56,12 @@ export interface Sandbox {
   freshdeskUrl: string;
   iparams: Record<string, unknown>;
   installedAt: number;
-  /** Feeds every world event in [from, to) to the app at its own time, firing schedules in between. */
-  replay(from?: number, to?: number): Promise<ReplayStats>;
+  /**
+   * Feeds every world event in [from, to) to the app at its own time, firing schedules in
+   * between. `lost` picks events the platform never delivers (SPEC §5: never assume an event
+   * arrives); they are counted in `stats.lost`.
+   */
+  replay(from?: number, to?: number, options?: { lost?: (event: WorldEvent) => boolean }): Promise<ReplayStats>;
   /** Lets simulated time pass (schedules fire) until the outbox and backlog had a chance to drain. */
   settle(minutes?: number): Promise<void>;
   close(): Promise<void>;
@@ -99,10 +105,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     throw new Error(`sandbox: install was refused: ${installed.message}`);
   }
 
-  async function replay(from = world.start, to = world.end): Promise<ReplayStats> {
-    const stats: ReplayStats = { events: 0, byEvent: {}, failedInvocations: 0 };
+  async function replay(from = world.start, to = world.end, options: { lost?: (event: WorldEvent) => boolean } = {}): Promise<ReplayStats> {
+    const stats: ReplayStats = { events: 0, byEvent: {}, failedInvocations: 0, lost: 0 };
     for (const event of world.timeline(from, to)) {
       if (event.at > clock.now()) await platform.advance(event.at - clock.now());
+      if (options.lost?.(event) === true) {
+        stats.lost += 1;
+        continue;
+      }
       const productEvent = toProductEvent(world, event);
       const result = await platform.trigger(productEvent.event, productEvent.data);
       stats.events += 1;

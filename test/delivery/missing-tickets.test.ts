@@ -1,0 +1,58 @@
+import { dueIds, giveUp, MAX_MISSING_IDS, MISSING_GIVE_UP_MS, noteCreations, settle, waitingIds } from '../../src/delivery/missing-tickets';
+import type { MissingTickets } from '../../src/delivery/stored-data';
+
+const NOW = Date.parse('2026-11-21T10:00:00Z');
+const S = NOW / 1000;
+const HOUR = 3_600_000;
+
+function seen(...ids: number[]): { id: number; createdS: number }[] {
+  return ids.map((id) => ({ id, createdS: S - 1000 + id }));
+}
+
+describe('finding tickets whose creation record never came, by their consecutive ids', () => {
+  it('starts counting at the first creation seen: tickets before it are from before the install', () => {
+    expect(noteCreations(undefined, seen(500, 502, 501), NOW)).toEqual({ high: 502, highS: S - 1000 + 502, ranges: [], repaired: 0 });
+    expect(noteCreations(undefined, [], NOW)).toBeUndefined();
+  });
+
+  it('notes a hole above the highest id seen, bounded by the creation times of its neighbours', () => {
+    const book = noteCreations(undefined, seen(100, 104), NOW) as MissingTickets;
+    expect(book.ranges).toEqual([[101, 103, S - 900, S - 896, S]]);
+    expect(waitingIds(book)).toBe(3);
+  });
+
+  it('settles an id whose record arrives late, splitting its range', () => {
+    const book = noteCreations(noteCreations(undefined, seen(100, 106), NOW), seen(103), NOW + 60_000) as MissingTickets;
+    expect(book.ranges.map(([first, last]) => [first, last])).toEqual([
+      [101, 102],
+      [104, 105],
+    ]);
+    settle(book, 101);
+    settle(book, 105);
+    settle(book, 999);
+    expect(book.ranges.map(([first, last]) => [first, last])).toEqual([
+      [102, 102],
+      [104, 104],
+    ]);
+  });
+
+  it('offers ids for repair only after they waited for a late record, oldest first and within the limit', () => {
+    const book = noteCreations(noteCreations(undefined, seen(100, 105), NOW), seen(110), NOW + HOUR) as MissingTickets;
+    expect(dueIds(book, NOW + HOUR - 1, HOUR, 10)).toEqual([]);
+    expect(dueIds(book, NOW + HOUR, HOUR, 10)).toEqual([101, 102, 103, 104]);
+    expect(dueIds(book, NOW + 2 * HOUR, HOUR, 6)).toEqual([101, 102, 103, 104, 106, 107]);
+    expect(dueIds(undefined, NOW, HOUR, 6)).toEqual([]);
+  });
+
+  it('turns ranges it can no longer wait for into gaps to replay: too many ids, or a day without an answer', () => {
+    const book = noteCreations(undefined, seen(1, 2 + MAX_MISSING_IDS + 5), NOW) as MissingTickets;
+    const tooMany = giveUp(book, NOW);
+    expect(tooMany).toEqual([{ from: new Date((S - 999) * 1000).toISOString().replace('.000Z', 'Z'), to: expect.any(String), reason: 'ticket_events_missing', contactsKnownLost: MAX_MISSING_IDS + 5 }]);
+    expect(book.ranges).toEqual([]);
+
+    const old = noteCreations(undefined, seen(1, 5), NOW) as MissingTickets;
+    expect(giveUp(old, NOW + MISSING_GIVE_UP_MS)).toEqual([]);
+    expect(giveUp(old, NOW + MISSING_GIVE_UP_MS + 1000)).toEqual([expect.objectContaining({ reason: 'ticket_events_missing', contactsKnownLost: 3 })]);
+    expect(giveUp(undefined, NOW)).toEqual([]);
+  });
+});
