@@ -57,7 +57,7 @@ export interface LoadResult {
   duplicates: number;
   queueMismatches: QueueMismatch[];
   intervalsMatch: boolean;
-  status: { state: string; dropped: number; backlog: number; parked: number } | { error: unknown };
+  status: { state: string; dropped: number; backlog: number; parked: number; missingTickets?: { repaired: number; waiting: number } } | { error: unknown };
   /** Gaps the status view lists after the drain, and the contacts they say are known lost. */
   gapsRecorded: number;
   gapContactsKnownLost: number;
@@ -242,12 +242,13 @@ export async function runAtRate(options: LoadOptions): Promise<LoadResult> {
     const duplicates = sandbox.injixo.store.duplicates().reduce((sum, d) => sum + d.received - 1, 0);
 
     const statusOutcome = await platform.callFunction('getStatus', {});
-    const view = statusOutcome.ok ? (statusOutcome.data as { state: string; dropped: number; backlog: number; parked: number; gaps?: { reason: string; contactsKnownLost?: number }[] }) : undefined;
+    const view = statusOutcome.ok ? (statusOutcome.data as { state: string; dropped: number; backlog: number; parked: number; gaps?: { reason: string; contactsKnownLost?: number }[]; missingTickets?: { repaired: number; waiting: number } }) : undefined;
     const gaps = view?.gaps ?? [];
     const gapReasons: Record<string, number> = {};
     for (const g of gaps) gapReasons[g.reason] = (gapReasons[g.reason] ?? 0) + 1;
     const gapContactsKnownLost = gaps.reduce((sum, g) => sum + (g.contactsKnownLost ?? 0), 0);
-    const status = view ? { state: view.state, dropped: view.dropped, backlog: view.backlog, parked: view.parked } : { error: statusOutcome.ok ? undefined : statusOutcome.error };
+    // missingTickets: ticket creations that never arrived, found by their ids (repaired) or still awaited after the drain.
+    const status = view ? { state: view.state, dropped: view.dropped, backlog: view.backlog, parked: view.parked, ...(view.missingTickets ? { missingTickets: view.missingTickets } : {}) } : { error: statusOutcome.ok ? undefined : statusOutcome.error };
 
     const lost = platform.logs.filter((l) => l.message.includes('EVENT_LOST'));
     const eventLostByKind: Record<string, number> = {};
