@@ -92,11 +92,11 @@ function addPending(ledger: LedgerState, contacts: readonly OfferedContact[]): v
  * Counts what injixo accepted in this run and writes every pending hour, this run's and what
  * earlier runs could not write. What the store refuses stays pending in the state.
  */
-export async function recordDelivered(db: KeyValueStore, state: AppState, delivered: readonly OfferedContact[], nowMs: number): Promise<void> {
+export async function recordDelivered(db: KeyValueStore, state: AppState, delivered: readonly OfferedContact[], nowMs: number): Promise<string[]> {
   const ledger = state.ledger ?? emptyLedgerState(nowMs);
   state.ledger = ledger;
   addPending(ledger, delivered);
-  let writes = 0;
+  const written: string[] = [];
   for (const [hour, counts] of Object.entries(ledger.pending)) {
     // An hour already outside the retention window would only be pruned again.
     if (Date.parse(`${hour}:00:00Z`) < ledger.keptFrom * HOUR_MS) {
@@ -104,15 +104,65 @@ export async function recordDelivered(db: KeyValueStore, state: AppState, delive
       continue;
     }
     if (!isDue(hour, counts, nowMs)) continue;
-    if (writes >= MAX_WRITES_PER_RUN) break;
-    writes += 1;
+    if (written.length >= MAX_WRITES_PER_RUN) break;
     try {
       await db.update(ledgerKey(hour), 'increment', counts);
       delete ledger.pending[hour];
+      written.push(hour);
     } catch {
       // Kept in the state; the next run tries again. Nothing else in this run depends on it.
     }
   }
+  return written;
+}
+
+/** Delivered contacts as ledger counts: hour → attribute → count (what a run adds to `pending`). */
+export function ledgerCountsOf(contacts: readonly OfferedContact[]): Record<string, Record<string, number>> {
+  const ledger: LedgerState = { pending: {}, keptFrom: 0 };
+  addPending(ledger, contacts);
+  return ledger.pending;
+}
+
+/**
+ * A run's ledger changes carried by a handed-off commit (pending-commit.ts) onto the stored
+ * state: hours the run wrote leave `pending` (their stored counts were written with them), and
+ * its other counts join it. Hours whose changes could not be carried become `uncertain`.
+ */
+export function applyLedgerChanges(ledger: LedgerState, changes: LedgerChanges): LedgerState {
+  const uncertain = [...new Set([...(ledger.uncertain ?? []), ...(changes.uncertain ?? [])])].sort();
+  return { ...ledger, pending: pendingWith(ledger.pending, changes.added ?? {}, changes.written ?? []), ...(uncertain.length > 0 ? { uncertain } : {}) };
+}
+
+function pendingWith(stored: LedgerState['pending'], added: LedgerState['pending'], written: readonly string[]): LedgerState['pending'] {
+  const pending = JSON.parse(JSON.stringify(stored)) as LedgerState['pending'];
+  for (const hour of written) delete pending[hour];
+  for (const [hour, counts] of Object.entries(added)) {
+    if (!written.includes(hour)) pending[hour] = sumCounts(pending[hour] ?? {}, counts);
+  }
+  return pending;
+}
+
+/** What a run changed in the ledger: counts it added, hours it wrote, or (when those could not travel) the hours touched. */
+export interface LedgerChanges {
+  added?: Record<string, Record<string, number>>;
+  written?: string[];
+  uncertain?: string[];
+}
+
+function sumCounts(into: Record<string, number>, counts: Record<string, number>): Record<string, number> {
+  for (const [attribute, count] of Object.entries(counts)) into[attribute] = (into[attribute] ?? 0) + count;
+  return into;
+}
+
+/**
+ * Six-hour buckets overlapping `[fromMs, toMs)` whose counts the app could not keep exactly
+ * (a run's bookkeeping too big for the hand-off): a replay there may send what injixo holds.
+ */
+export function uncertainHours(state: AppState, fromMs: number, toMs: number): string[] {
+  return (state.ledger?.uncertain ?? []).filter((hour) => {
+    const start = Date.parse(`${hour}:00:00Z`);
+    return start < toMs && start + HOUR_MS > fromMs;
+  });
 }
 
 /**
@@ -142,11 +192,19 @@ export async function pruneLedger(db: KeyValueStore, state: AppState, nowMs: num
     }
     ledger.keptFrom += 1;
     pruned += 1;
+    dropExpiredUncertain(ledger);
     if (ledger.keptFrom % (24 / BUCKET_HOURS) === 0) {
       log('info', 'LEDGER_PRUNED', `the delivered ledger now starts at ${hourName(ledger.keptFrom)}:00Z (${LEDGER_RETENTION_DAYS} days are kept)`);
     }
   }
   return pruned;
+}
+
+function dropExpiredUncertain(ledger: LedgerState): void {
+  if (!ledger.uncertain) return;
+  const kept = ledger.uncertain.filter((hour) => Date.parse(`${hour}:00:00Z`) >= ledger.keptFrom * HOUR_MS);
+  if (kept.length > 0) ledger.uncertain = kept;
+  else delete ledger.uncertain;
 }
 
 /** Delivered counts per queue identifier and interval start (ISO), for `[fromMs, toMs)`. */

@@ -4,6 +4,7 @@ import type { KeyValueStore, Scheduler } from '../platform/types';
 import { BACKLOG_PREFIX, DELIVERY_PERIOD_MINUTES, DELIVERY_SCHEDULE, outboxKey, PARKED_PREFIX, SCHEDULE_KINDS } from '../storage/keys';
 import { writeChunks } from './chunks';
 import { addGap, gapOfContacts } from './gaps';
+import { applyLedgerChanges, emptyLedgerState, type LedgerChanges } from './ledger';
 import { rangesAsGap } from './missing-tickets';
 import { type OutboxRecord, packRecord, recordTime } from './outbox';
 import { writeState } from './state';
@@ -46,8 +47,22 @@ interface HandedOffCommit {
    * counted for missing ones and, its claims not being stored either, count them again.
    */
   missing?: AppState['missing'];
+  /**
+   * The run's ledger changes (ledger.ts applyLedgerChanges): without them the ledger would miss
+   * what this run posted, and a replay by difference would post it again. When they do not fit,
+   * only the hours they touch travel, as `uncertain`.
+   */
+  ledger?: LedgerChanges;
+  /** Queue names this run pinned (rule 4): a later run must not pin another name for the same queue. */
+  pins?: Record<string, string>;
   /** KV keys the committed state no longer refers to: deleted once the commit is stored. */
   deletes: string[];
+}
+
+/** What a committing run changed beyond the state's own parts, for a hand-off. */
+export interface RunChanges {
+  ledger: LedgerChanges;
+  pins: Record<string, string>;
 }
 
 /** A handed-off commit this run applied: cleared once this run's own state write succeeds. */
@@ -99,10 +114,19 @@ function withCommit(state: AppState, commit: Partial<HandedOffCommit> & { id: nu
     backlog: commit.backlog,
     parked: commit.parked,
     health: { ...state.health, ...commit.health },
-    gaps: commit.gaps ?? state.gaps,
-    missing: commit.missing ?? state.missing,
+    ...carriedChanges(state, commit),
     lastRunAt: commit.lastRunAt ?? state.lastRunAt,
     commitId: commit.id,
+  };
+}
+
+/** The parts a run changed beyond its own state parts: gaps, awaited tickets, ledger, pins. */
+function carriedChanges(state: AppState, commit: Partial<HandedOffCommit> & { id: number }): Record<string, unknown> {
+  return {
+    gaps: commit.gaps ?? state.gaps,
+    missing: commit.missing ?? state.missing,
+    ledger: commit.ledger ? applyLedgerChanges(state.ledger ?? emptyLedgerState(commit.id), commit.ledger) : state.ledger,
+    pins: { ...(state.pins ?? {}), ...(commit.pins ?? {}) },
   };
 }
 
@@ -171,7 +195,12 @@ function storedSince(list: AppState['backlog'], firstId: number): number {
  * next run applies it. Throws when nothing was posted (the next run redoes this one) or when
  * even the scheduler refused (then the next run may post this batch again: logged).
  */
-export async function saveState(db: KeyValueStore, schedule: Scheduler, state: AppState, commit: { posted: boolean; deletes: string[]; nowMs: number }): Promise<'stored' | 'handed_off'> {
+export async function saveState(
+  db: KeyValueStore,
+  schedule: Scheduler,
+  state: AppState,
+  commit: { posted: boolean; deletes: string[]; nowMs: number; changes: RunChanges },
+): Promise<'stored' | 'handed_off'> {
   state.commitId = commit.nowMs;
   try {
     await writeState(db, state);
@@ -190,7 +219,7 @@ export async function saveState(db: KeyValueStore, schedule: Scheduler, state: A
 }
 
 /** The commit within COMMIT_DATA_BYTES: the last 24 hours' per-queue chart counts, then old gaps, then garbage keys are left out first. */
-function fitCommit(state: AppState, commit: { deletes: string[]; nowMs: number }): HandedOffCommit {
+function fitCommit(state: AppState, commit: { deletes: string[]; nowMs: number; changes: RunChanges }): HandedOffCommit {
   const { recent, ...health } = state.health;
   const full: HandedOffCommit = {
     id: commit.nowMs,
@@ -201,6 +230,8 @@ function fitCommit(state: AppState, commit: { deletes: string[]; nowMs: number }
     ...(state.lastRunAt !== undefined ? { lastRunAt: state.lastRunAt } : {}),
     gaps: state.gaps ?? [],
     ...(state.missing !== undefined ? { missing: state.missing } : {}),
+    ledger: commit.changes.ledger,
+    pins: commit.changes.pins,
     deletes: commit.deletes,
   };
   return fits(full) ? full : shrunk({ ...full, health });
@@ -208,12 +239,35 @@ function fitCommit(state: AppState, commit: { deletes: string[]; nowMs: number }
 
 /** Without today's tally already; then awaited ticket ranges (as gaps), the oldest gaps, the garbage keys. */
 function shrunk(commit: HandedOffCommit): HandedOffCommit {
-  const lean = withoutAwaitedRanges(commit);
-  const gaps = [...(lean.gaps ?? [])];
-  while (gaps.length > 1 && !fits({ ...lean, gaps })) gaps.shift();
-  const leaner = { ...lean, gaps };
-  // Garbage keys are only storage; the chunk lists are what prevents a second post.
-  return fits(leaner) ? leaner : { ...leaner, deletes: [] };
+  // In order of what matters least; the chunk lists and the cursor, which prevent a second
+  // post, always stay. Garbage keys are only storage.
+  const steps = [withoutAwaitedRanges, withFewerGaps, withLedgerHoursOnly, withoutNewPins, (c: HandedOffCommit): HandedOffCommit => ({ ...c, deletes: [] })];
+  return steps.reduce((current, step) => (fits(current) ? current : step(current)), commit);
+}
+
+function withFewerGaps(commit: HandedOffCommit): HandedOffCommit {
+  const gaps = [...(commit.gaps ?? [])];
+  while (gaps.length > 1 && !fits({ ...commit, gaps })) gaps.shift();
+  return { ...commit, gaps };
+}
+
+/**
+ * Pins only matter if a queue is renamed before the next run stores its own: that run pins the
+ * names Freshdesk gives then, the same ones unless a rename came within minutes.
+ */
+function withoutNewPins(commit: HandedOffCommit): HandedOffCommit {
+  const { pins, ...rest } = commit;
+  log('warn', 'PLATFORM_LIMIT', `${Object.keys(pins ?? {}).length} new queue names could not travel with a handed-off commit; the next run names those queues afresh`);
+  return rest;
+}
+
+/** Ledger changes too big to carry: the hours they touch become uncertain (a replay there warns). */
+function withLedgerHoursOnly(commit: HandedOffCommit): HandedOffCommit {
+  if (commit.ledger === undefined) return commit;
+  const { added = {}, written = [], uncertain = [] } = commit.ledger;
+  const hours = [...new Set([...Object.keys(added), ...written, ...uncertain])].sort();
+  log('warn', 'LEDGER_UNCERTAIN', `the delivered ledger of ${hours.join(', ')} (UTC, six hours each) may be off: a run's bookkeeping was too big to hand off; a replay of those hours may send contacts twice`, { hours: hours.length });
+  return { ...commit, ledger: { uncertain: hours } };
 }
 
 /**

@@ -9,7 +9,7 @@ import { type Built, buildContacts } from './build-contacts';
 import { trimOldest } from './chunks';
 import { noteDroppedChunks, noteRun } from './gaps';
 import { takeLease } from './lease';
-import { pruneLedger, recordDelivered } from './ledger';
+import { ledgerCountsOf, pruneLedger, recordDelivered } from './ledger';
 import { lastSettledSlot, slotOf } from './outbox';
 import { type AppliedCommit, applyHandedOffCommit, finishHandedOffCommit, keepUnsent, saveState } from './pending-commit';
 import { applyPinnedNames } from './queue-names';
@@ -54,15 +54,22 @@ export async function runDelivery(deps: DeliveryDeps): Promise<DeliveryReport> {
   if (refusal) return refusal;
   const state = await readState(db, nowMs);
   const handedOff = await applyHandedOffCommit(deps.schedule, state, deps.recurringScheduleData);
+  const pinnedBefore = { ...(state.pins ?? {}) };
   const window = await readSettledOutbox(db, state.cursor, nowMs);
   const built = await buildContacts(deps, state, window.records, holdRepliesAfter(state, window, nowMs));
   if (built.directoryMissing) return waitForDirectory(deps, state, window, built);
   built.contacts = applyPinnedNames(state, built.contacts);
   const { backlog, result, waiting } = await sendDue(deps, state, built);
-  const dropped = await commit(deps, state, { window, built, backlog, result, handedOff });
-  const moreToDo = lastSettledSlot(nowMs) > state.cursor || (state.backlog.chunks.length > 0 && result.failure === undefined && !waiting);
-  if (moreToDo) await scheduleDeliverySoon(deps.schedule, nowMs);
+  const dropped = await commit(deps, state, { window, built, backlog, result, handedOff, pinnedBefore });
+  const moreToDo = await askForMore(deps, state, result, waiting);
   return reportOf(state, { window, built, result, dropped, moreToDo });
+}
+
+/** Whether settled outbox slots or sendable backlog remain; if so a follow-up run is scheduled. */
+async function askForMore(deps: DeliveryDeps, state: AppState, result: SendResult, waiting: boolean): Promise<boolean> {
+  const moreToDo = lastSettledSlot(deps.nowMs) > state.cursor || (state.backlog.chunks.length > 0 && result.failure === undefined && !waiting);
+  if (moreToDo) await scheduleDeliverySoon(deps.schedule, deps.nowMs);
+  return moreToDo;
 }
 
 /** A report when this run may not work: another run holds the lease, or the KV limit refused it. */
@@ -101,6 +108,8 @@ interface RunOutcome {
   backlog: BacklogHead;
   result: SendResult;
   handedOff: AppliedCommit | undefined;
+  /** The pins the run started with: the ones it added travel with a handed-off commit. */
+  pinnedBefore: Record<string, string>;
 }
 
 /**
@@ -122,12 +131,13 @@ async function commit(deps: DeliveryDeps, state: AppState, run: RunOutcome): Pro
   const overflow = trimmed.reduce((sum, c) => sum + c.n, 0);
   state.cursor = window.slots[window.slots.length - 1] ?? state.cursor;
   recordRun(state, result, { overflow, unreadable: backlog.unreadable }, built.failure, nowMs);
-  await recordDelivered(db, state, result.sent, nowMs);
+  const written = await recordDelivered(db, state, result.sent, nowMs);
   await pruneLedger(db, state, nowMs);
   await noteDroppedChunks(db, state, trimmed, nowMs);
   noteRun(state, nowMs);
   const garbage = [...backlog.chunkIds.map((id) => chunkKey(BACKLOG_PREFIX, id)), ...trimmed.map((c) => c.key), ...window.filledSlots.map(outboxKey), ...(run.handedOff?.deletes ?? [])];
-  if ((await saveState(db, deps.schedule, state, { posted, deletes: garbage, nowMs })) === 'stored') {
+  const changes = { ledger: { added: ledgerCountsOf(result.sent), written }, pins: newPins(state, run.pinnedBefore) };
+  if ((await saveState(db, deps.schedule, state, { posted, deletes: garbage, nowMs, changes })) === 'stored') {
     for (const key of garbage) await db.delete(key).catch(() => undefined);
     await finishHandedOffCommit(deps.schedule, run.handedOff, nowMs);
     // Claims only once the state is stored: a handed-off commit could still be lost, and then
@@ -135,6 +145,10 @@ async function commit(deps: DeliveryDeps, state: AppState, run: RunOutcome): Pro
     await saveFacts(built);
   }
   return overflow + backlog.unreadable + unkept;
+}
+
+function newPins(state: AppState, before: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(state.pins ?? {}).filter(([queue]) => before[queue] === undefined));
 }
 
 /**

@@ -74,6 +74,8 @@ export interface LedgerState {
   pending: Record<string, Record<string, number>>;
   /** Six-hour buckets since the epoch: keys before this one have been deleted. */
   keptFrom: number;
+  /** Buckets (`2026-11-21T06`) whose counts may be off: a replay there warns (ledger.ts uncertainHours). */
+  uncertain?: string[];
 }
 
 /**
@@ -233,6 +235,7 @@ const stateSchema = {
       properties: {
         pending: { type: 'object', additionalProperties: { type: 'object', additionalProperties: { type: 'integer' } } },
         keptFrom: { type: 'integer' },
+        uncertain: { type: 'array', items: { type: 'string' } },
       },
     },
     commitId: { type: 'number' },

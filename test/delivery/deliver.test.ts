@@ -5,6 +5,7 @@
  */
 import { trimOldest } from '../../src/delivery/chunks';
 import { MAX_BACKLOG_CHUNKS } from '../../src/delivery/backlog';
+import { readLedger, uncertainHours } from '../../src/delivery/ledger';
 import { addGap, MAX_STATE_GAPS } from '../../src/delivery/gaps';
 import { readHealthView } from '../../src/delivery/health-view';
 import { keepRecord } from '../../src/delivery/keep-record';
@@ -21,6 +22,7 @@ import { ManualClock } from '../../tools/clock';
 import { LocalPlatform } from '../../tools/local-platform';
 
 const T0 = Date.parse('2026-11-02T09:00:00Z');
+const HOUR_MS = 3_600_000;
 const iso = (ms: number): string => new Date(ms).toISOString().replace('.000Z', 'Z');
 
 type Answer = Partial<TemplateResponse> & { reject?: { status: number; response?: string; headers?: Record<string, string> } };
@@ -496,6 +498,37 @@ describe('a run whose bookkeeping the KV store refuses after a successful post',
     }
     expect([...contactIds(before), ...contactIds(remote)]).toHaveLength(5);
     expect(remote.calls.filter((c) => c.name === 'freshdeskGetTicket')).toEqual([]);
+  });
+
+  it('carries the run’s ledger counts and new queue pins, so the ledger equals what injixo received and a queue keeps its name', async () => {
+    await put([ticket(1, 1, T0 + 1000), ticket(2, 2, T0 + 2000)]);
+    const remote = freshdeskAndInjixo();
+    await runDelivery(deps(remote, afterSlot, refusingAfterPost(remote)));
+    await db.delete(LEASE_KEY);
+    await runDelivery(deps(remote, afterSlot + SLOT_MINUTES * 60_000));
+    const state = await readState(db, afterSlot);
+    const ledger = await readLedger(db, state, T0 - HOUR_MS, T0 + HOUR_MS);
+    expect(Object.fromEntries([...ledger].map(([queue, intervals]) => [queue, Object.fromEntries(intervals)]))).toEqual({
+      'freshdesk/1/1/tickets': { [iso(T0)]: 1 },
+      'freshdesk/2/1/tickets': { [iso(T0)]: 1 },
+    });
+    expect(state.pins).toEqual({ 'freshdesk/1/1/tickets': 'Billing email Tickets', 'freshdesk/2/1/tickets': expect.any(String) });
+  });
+
+  it('when a run’s ledger counts do not fit the hand-off, marks their hours uncertain and says so', async () => {
+    // One contact in each of 300 queues: far more ledger counts and new pins than the schedule's 4 KB hold.
+    await put(Array.from({ length: 300 }, (_, i) => ticket(i + 1, 1000 + i, T0 + 1000 + i)));
+    const remote = freshdeskAndInjixo();
+    await runDelivery(deps(remote, afterSlot, refusingAfterPost(remote)));
+    const data = (await schedule.fetch({ name: 'deliver' })).data as { commit: { ledger: unknown } };
+    expect(data.commit.ledger).toEqual({ uncertain: ['2026-11-02T06'] });
+    const warnings = (console.warn as jest.Mock).mock.calls.map((c) => String(c[0]));
+    expect(warnings).toContainEqual(expect.stringContaining('LEDGER_UNCERTAIN'));
+    expect(warnings).toContainEqual(expect.stringContaining('new queue names could not travel'));
+    await db.delete(LEASE_KEY);
+    await runDelivery(deps(remote, afterSlot + SLOT_MINUTES * 60_000));
+    expect(uncertainHours(await readState(db, afterSlot), T0, T0 + HOUR_MS)).toEqual(['2026-11-02T06']);
+    expect(remote.posted().flatMap((b) => (JSON.parse(b) as { data: unknown[] }).data)).toHaveLength(300);
   });
 
   it('turns awaited ticket ranges into gaps, oldest first, when the commit would not fit the schedule\'s 4 KB', async () => {

@@ -1,15 +1,18 @@
 import type { OfferedContact } from '../../src/core/types';
 import {
+  applyLedgerChanges,
   emptyLedgerState,
   hourOf,
   LEDGER_RETENTION_DAYS,
   ledgerAttribute,
+  ledgerCountsOf,
   MAX_PENDING_ATTRIBUTES,
   MAX_WRITES_PER_RUN,
   parseLedgerAttribute,
   pruneLedger,
   readLedger,
   recordDelivered,
+  uncertainHours,
 } from '../../src/delivery/ledger';
 import { newState } from '../../src/delivery/state';
 import { handlers } from '../../src/entry/handlers';
@@ -127,5 +130,29 @@ describe('retention', () => {
     await recordDelivered(db, state, [contact('freshdesk/42/1/tickets', '2026-10-12T07:00:00Z')], T0);
     expect(state.ledger?.pending).toEqual({});
     await expect(db.get('ledger:2026-10-12T06')).rejects.toMatchObject({ status: 404 });
+  });
+});
+
+describe('a run’s ledger changes carried by a handed-off commit', () => {
+  const added = ledgerCountsOf([contact('freshdesk/42/1/tickets', '2026-11-21T10:05:00Z'), contact('freshdesk/42/1/tickets', '2026-11-21T04:05:00Z', 2)]);
+
+  it('joins the counts the run added to what is pending, except in hours the run wrote (their stored counts went with them)', () => {
+    const ledger = { pending: { '2026-11-21T00': { '42/1/t|16': 3 }, '2026-11-21T06': { '42/1/t|16': 1 } }, keptFrom: 0 };
+    expect(applyLedgerChanges(ledger, { added, written: ['2026-11-21T00'] })).toEqual({ pending: { '2026-11-21T06': { '42/1/t|16': 2 } }, keptFrom: 0 });
+    expect(ledger.pending['2026-11-21T06']).toEqual({ '42/1/t|16': 1 });
+  });
+
+  it('marks the hours it could not carry as uncertain, once each, and a replay window finds them until they expire', async () => {
+    const ledger = applyLedgerChanges(applyLedgerChanges(emptyLedgerState(T0), { uncertain: ['2026-11-21T06'] }), { uncertain: ['2026-11-21T06', '2026-11-20T18'] });
+    expect(ledger.uncertain).toEqual(['2026-11-20T18', '2026-11-21T06']);
+    state.ledger = ledger;
+    expect(uncertainHours(state, Date.parse('2026-11-21T11:00:00Z'), Date.parse('2026-11-21T13:00:00Z'))).toEqual(['2026-11-21T06']);
+    expect(uncertainHours(state, Date.parse('2026-11-21T12:00:00Z'), Date.parse('2026-11-21T13:00:00Z'))).toEqual([]);
+    // Pruning goes one bucket a run: 35 days later the older hour has left, then the other.
+    const later = T0 + LEDGER_RETENTION_DAYS * 86_400_000;
+    while (state.ledger.keptFrom * 6 * 3_600_000 <= Date.parse('2026-11-20T18:00:00Z')) await pruneLedger(db, state, later);
+    expect(state.ledger.uncertain).toEqual(['2026-11-21T06']);
+    while (state.ledger.keptFrom * 6 * 3_600_000 <= Date.parse('2026-11-21T06:00:00Z')) await pruneLedger(db, state, later + 86_400_000);
+    expect(state.ledger.uncertain).toBeUndefined();
   });
 });
