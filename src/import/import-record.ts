@@ -26,6 +26,8 @@ export interface ReplayQueueResult {
   sent: number;
   /** Delivered beyond what Freshdesk says (never taken back: injixo cannot delete). */
   surplus: number;
+  /** Missing here per the ledger but claimed as counted: delivered under the ticket's former queue, so not sent again. */
+  claimedElsewhere: number;
 }
 
 /** What a replay compared and sent, once it is done. */
@@ -34,6 +36,7 @@ export interface ReplayResult {
   alreadyDelivered: number;
   sent: number;
   surplus: number;
+  claimedElsewhere: number;
   queues: ReplayQueueResult[];
   /** Queues left out of `queues` to keep the record small (their counts are in the totals). */
   moreQueues: number;
@@ -159,19 +162,20 @@ const recordSchema = {
     result: {
       type: 'object',
       nullable: true,
-      required: ['found', 'alreadyDelivered', 'sent', 'surplus', 'queues', 'moreQueues'],
+      required: ['found', 'alreadyDelivered', 'sent', 'surplus', 'claimedElsewhere', 'queues', 'moreQueues'],
       properties: {
         found: int,
         alreadyDelivered: int,
         sent: int,
         surplus: int,
+        claimedElsewhere: int,
         moreQueues: int,
         queues: {
           type: 'array',
           items: {
             type: 'object',
-            required: ['queueIdentifier', 'queueName', 'found', 'delivered', 'sent', 'surplus'],
-            properties: { queueIdentifier: str, queueName: str, found: int, delivered: int, sent: int, surplus: int },
+            required: ['queueIdentifier', 'queueName', 'found', 'delivered', 'sent', 'surplus', 'claimedElsewhere'],
+            properties: { queueIdentifier: str, queueName: str, found: int, delivered: int, sent: int, surplus: int, claimedElsewhere: int },
           },
         },
       },

@@ -5,8 +5,11 @@
  *
  * Which contacts of an interval are sent when k of its n are missing: the ledger counts, it
  * does not name. The ticket book's claims (rule 12) name the contacts the event path counted,
- * so those not claimed go first; within each group the order is the contact id's, so the same
- * inputs always send the same contacts.
+ * so only contacts the claims do not know are sent, in contact id order (the same inputs always
+ * send the same contacts). A claimed contact the ledger lacks in this queue was delivered in
+ * another one — the walk sees its ticket's group as it is now, the events saw it as it was
+ * (SPEC §8) — so sending it would double it in injixo's totals; it is counted as
+ * `claimedElsewhere` and not sent.
  */
 import type { OfferedContact, TicketFacts } from '../core/types';
 import type { ReplayQueueResult, ReplayResult } from './import-record';
@@ -50,9 +53,10 @@ export function differenceOf(found: readonly FoundContact[], delivered: Delivere
     for (const [interval, contacts] of intervals) {
       const already = delivered.get(queue)?.get(interval) ?? 0;
       const missing = Math.max(0, contacts.length - already);
-      const chosen = orderForSending(contacts, counted).slice(0, missing);
+      const chosen = unclaimedInOrder(contacts, counted).slice(0, missing);
       send.push(...chosen);
-      addTo(queues, queue, contacts[0]?.contact.queueName ?? queue, { found: contacts.length, delivered: already, sent: chosen.length, surplus: Math.max(0, already - contacts.length) });
+      const row = { found: contacts.length, delivered: already, sent: chosen.length, surplus: Math.max(0, already - contacts.length), claimedElsewhere: missing - chosen.length };
+      addTo(queues, queue, contacts[0]?.contact.queueName ?? queue, row);
     }
   }
   addDeliveredOnly(queues, groups, delivered);
@@ -73,12 +77,10 @@ function groupByInterval(found: readonly FoundContact[]): Map<string, Map<string
   return groups;
 }
 
-/** Contacts the claims do not know first, then the claimed ones; by contact id within each. */
-function orderForSending(contacts: readonly FoundContact[], counted: (f: FoundContact) => boolean): FoundContact[] {
+/** The contacts the claims do not know, by contact id. */
+function unclaimedInOrder(contacts: readonly FoundContact[], counted: (f: FoundContact) => boolean): FoundContact[] {
   const byId = (a: FoundContact, b: FoundContact): number => (a.contact.contactId < b.contact.contactId ? -1 : a.contact.contactId > b.contact.contactId ? 1 : 0);
-  const unclaimed = contacts.filter((c) => !counted(c)).sort(byId);
-  const claimed = contacts.filter((c) => counted(c)).sort(byId);
-  return [...unclaimed, ...claimed];
+  return contacts.filter((c) => !counted(c)).sort(byId);
 }
 
 /** Intervals the ledger has and Freshdesk does not: all of it is surplus. */
@@ -86,17 +88,18 @@ function addDeliveredOnly(queues: Map<string, ReplayQueueResult>, groups: Readon
   for (const [queue, intervals] of delivered) {
     for (const [interval, count] of intervals) {
       if (groups.get(queue)?.has(interval) === true || count <= 0) continue;
-      addTo(queues, queue, queues.get(queue)?.queueName ?? queue, { found: 0, delivered: count, sent: 0, surplus: count });
+      addTo(queues, queue, queues.get(queue)?.queueName ?? queue, { found: 0, delivered: count, sent: 0, surplus: count, claimedElsewhere: 0 });
     }
   }
 }
 
 function addTo(queues: Map<string, ReplayQueueResult>, queue: string, name: string, add: Omit<ReplayQueueResult, 'queueIdentifier' | 'queueName'>): void {
-  const into = queues.get(queue) ?? { queueIdentifier: queue, queueName: name, found: 0, delivered: 0, sent: 0, surplus: 0 };
+  const into = queues.get(queue) ?? { queueIdentifier: queue, queueName: name, found: 0, delivered: 0, sent: 0, surplus: 0, claimedElsewhere: 0 };
   into.found += add.found;
   into.delivered += add.delivered;
   into.sent += add.sent;
   into.surplus += add.surplus;
+  into.claimedElsewhere += add.claimedElsewhere;
   queues.set(queue, into);
 }
 
@@ -109,6 +112,7 @@ function resultOf(queues: readonly ReplayQueueResult[]): ReplayResult {
     alreadyDelivered: sum((q) => q.delivered),
     sent: sum((q) => q.sent),
     surplus: sum((q) => q.surplus),
+    claimedElsewhere: sum((q) => q.claimedElsewhere),
     queues: notable.slice(0, MAX_RESULT_QUEUES),
     moreQueues: Math.max(0, notable.length - MAX_RESULT_QUEUES),
   };

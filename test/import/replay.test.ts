@@ -72,21 +72,29 @@ function at(counts: Counts, queue: string, interval: string): number {
 }
 
 /**
- * What injixo must hold after replaying `window` (SPEC §9): what the events delivered, plus per
- * (queue, interval) of the window what a walk of Freshdesk at `walkedAt` finds beyond that —
- * never less than delivered (no negative). The walk attributes each contact to its ticket's
- * group and state as they are at the walk (SPEC §8), the events as they were at the contact.
+ * What injixo must hold after replaying `window` (SPEC §9): what was delivered, plus per (queue,
+ * interval) what a walk of Freshdesk at `walkedAt` finds beyond that — never negative — taken
+ * only from contacts the events did not deliver (`lost`): the walk attributes a contact to its
+ * ticket's group as it is now, the events as it was, and the ticket book's claims keep a
+ * contact delivered under the old group from being sent again under the new one.
  */
-function expectedAfterReplay(sandbox: Sandbox, delivered: Counts, window: Window, walkedAt: number): Counts {
+function expectedAfterReplay(sandbox: Sandbox, delivered: Counts, lost: readonly ExpectedContact[], window: Window, walkedAt: number): Counts {
   const expected: Counts = JSON.parse(JSON.stringify(delivered)) as Counts;
-  const walk = countsOf(expectedOfferedContacts(sandbox.world, { replyScope: 'customer', ...window, importAt: walkedAt }));
+  const walked = expectedOfferedContacts(sandbox.world, { replyScope: 'customer', ...window, importAt: walkedAt });
+  const lostIds = new Set(lost.map(identity));
+  const walk = countsOf(walked);
+  const lostInWalk = countsOf(walked.filter((c) => lostIds.has(identity(c))));
   for (const [queue, intervals] of Object.entries(walk)) {
     for (const [interval, n] of Object.entries(intervals)) {
-      const into = (expected[queue] ??= {});
-      into[interval] = Math.max(n, at(expected, queue, interval));
+      const missing = Math.min(Math.max(0, n - at(delivered, queue, interval)), at(lostInWalk, queue, interval));
+      if (missing > 0) (expected[queue] ??= {})[interval] = at(delivered, queue, interval) + missing;
     }
   }
   return sortCounts(expected);
+}
+
+function identity(c: ExpectedContact): string {
+  return c.conversationId === undefined ? `t:${c.ticketId}` : `c:${c.conversationId}`;
 }
 
 /** (queue, interval) pairs of the window where the walk and the events' oracle agree: there injixo must equal the oracle. */
@@ -136,7 +144,7 @@ describe('a replay of a window whose events were lost in a platform outage', () 
     // The world has ended: every ticket's facts are final, whenever the walk read it.
     const walkedAt = sandbox.clock.now();
 
-    const expected = expectedAfterReplay(sandbox, before, window, walkedAt);
+    const expected = expectedAfterReplay(sandbox, before, all.filter((c) => inside(c, outage)), window, walkedAt);
     expect(injixoCounts(sandbox)).toEqual(expected);
     expect(done.result?.sent).toBe(total(expected) - delivered.length);
     expect(extraCopies(sandbox)).toBe(0);
