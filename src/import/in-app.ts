@@ -261,9 +261,7 @@ async function walkSlice(job: WalkJob, record: ImportRecord, platform: Platform,
   const taken = await readTaken(platform.db, job.takenKey);
   const witness = job.watchesTickets ? new TicketWitness() : undefined;
   const deps = sliceDeps(platform, settings, record, directory, taken, witness);
-  // A deep copy: walkStep copies the cursor shallowly and appends to its arrays, and a slice that
-  // cannot hand over (lease busy) must leave the record's cursor exactly as it was.
-  let cursor = record.cursor ? (JSON.parse(JSON.stringify(record.cursor)) as ImportCursor) : startCursor({ from: record.from, to: record.to }, record.to);
+  let cursor = cursorCopy(record);
   const contacts: OfferedContact[] = [];
   let requests = 0;
   for (;;) {
@@ -273,8 +271,20 @@ async function walkSlice(job: WalkJob, record: ImportRecord, platform: Platform,
     contacts.push(...step.contacts);
     cursor = step.cursor;
     for (const problem of step.problems) noteProblem(record, platform.now(), problem.message);
-    if (step.status !== 'more' || requests >= SLICE_REQUESTS || Date.now() - startedMs > SLICE_WORK_MS) return { taken, step, contacts, requests, ...(witness ? { witness } : {}) };
+    if (sliceIsOver(step, requests, startedMs)) return witness ? { taken, step, contacts, requests, witness } : { taken, step, contacts, requests };
   }
+}
+
+/**
+ * A deep copy: walkStep copies the cursor shallowly and appends to its arrays, and a slice that
+ * cannot hand over (lease busy) must leave the record's cursor exactly as it was.
+ */
+function cursorCopy(record: ImportRecord): ImportCursor {
+  return record.cursor ? (JSON.parse(JSON.stringify(record.cursor)) as ImportCursor) : startCursor({ from: record.from, to: record.to }, record.to);
+}
+
+function sliceIsOver(step: StepResult, requests: number, startedMs: number): boolean {
+  return step.status !== 'more' || requests >= SLICE_REQUESTS || Date.now() - startedMs > SLICE_WORK_MS;
 }
 
 function noteProblem(record: ImportRecord, nowMs: number, message: string): void {
@@ -294,8 +304,7 @@ function directoryFor(platform: Platform, record: ImportRecord, cached: WalkDeps
 export async function runWalkSlice(platform: Platform, settings: Settings, job: WalkJob, token: string): Promise<void> {
   const record = await readWalkRecord(platform.db, job.recordKey);
   // A slice of an older chain (pause, then resume) or of a finished walk does nothing.
-  if (!record || record.state !== 'running' || record.token !== token) return;
-  if (job.instead && (await job.instead(platform, record))) return;
+  if (!isExpected(record, token) || (await job.instead?.(platform, record)) === true) return;
   const nowMs = platform.now();
   const before = await readState(platform.db, nowMs);
   if (before.backlog.chunks.length > IMPORT_BACKLOG_LIMIT) return await waitForBacklog(platform, job, record, before.backlog.chunks.length);
@@ -307,6 +316,10 @@ export async function runWalkSlice(platform: Platform, settings: Settings, job: 
     return await sliceFailed(platform, job, record, error);
   }
   await keepSlice(platform, job, record, walked);
+}
+
+function isExpected(record: ImportRecord | undefined, token: string): record is ImportRecord {
+  return record?.state === 'running' && record.token === token;
 }
 
 async function waitForBacklog(platform: Platform, job: WalkJob, record: ImportRecord, chunks: number): Promise<void> {
@@ -457,18 +470,24 @@ export function walkView(record: ImportRecord, nowMs: number): WalkView {
     state: record.state,
     window: { from: record.from, to: record.to },
     progress,
-    tickets: record.cursor?.counters.ticketsRead ?? record.ticketsRead ?? 0,
+    tickets: ticketsRead(record),
     contacts: record.contacts,
     requests: record.requests,
     problems: problemLines(record),
   };
-  if (record.failure !== undefined) view.failure = record.failure;
-  if (record.finishedAtMs !== undefined) view.finishedAt = new Date(record.finishedAtMs).toISOString();
-  const covered = coveredUntil(record);
-  if (covered !== undefined) view.coveredUntil = covered;
-  const eta = etaMinutes(record, progress, nowMs);
-  if (eta !== undefined) view.etaMinutes = eta;
+  const optional: Record<string, string | number | undefined> = {
+    failure: record.failure,
+    finishedAt: record.finishedAtMs === undefined ? undefined : new Date(record.finishedAtMs).toISOString(),
+    coveredUntil: coveredUntil(record),
+    etaMinutes: etaMinutes(record, progress, nowMs),
+  };
+  // Only the fields that have a value: the page tells "absent" from "zero".
+  for (const [key, value] of Object.entries(optional)) if (value !== undefined) Object.assign(view, { [key]: value });
   return view;
+}
+
+function ticketsRead(record: ImportRecord): number {
+  return record.cursor?.counters.ticketsRead ?? record.ticketsRead ?? 0;
 }
 
 function problemLines(record: ImportRecord): string[] {

@@ -86,11 +86,13 @@ function unclaimedInOrder(contacts: readonly FoundContact[], counted: (f: FoundC
 /** Intervals the ledger has and Freshdesk does not: all of it is surplus. */
 function addDeliveredOnly(queues: Map<string, ReplayQueueResult>, groups: ReadonlyMap<string, ReadonlyMap<string, unknown>>, delivered: DeliveredCounts): void {
   for (const [queue, intervals] of delivered) {
-    for (const [interval, count] of intervals) {
-      if (groups.get(queue)?.has(interval) === true || count <= 0) continue;
-      addTo(queues, queue, queues.get(queue)?.queueName ?? queue, { found: 0, delivered: count, sent: 0, surplus: count, claimedElsewhere: 0 });
-    }
+    const walked = groups.get(queue);
+    for (const [interval, count] of intervals) if (walked?.has(interval) !== true && count > 0) addSurplus(queues, queue, count);
   }
+}
+
+function addSurplus(queues: Map<string, ReplayQueueResult>, queue: string, count: number): void {
+  addTo(queues, queue, queues.get(queue)?.queueName ?? queue, { found: 0, delivered: count, sent: 0, surplus: count, claimedElsewhere: 0 });
 }
 
 function addTo(queues: Map<string, ReplayQueueResult>, queue: string, name: string, add: Omit<ReplayQueueResult, 'queueIdentifier' | 'queueName'>): void {

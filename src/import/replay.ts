@@ -210,6 +210,8 @@ async function compareAndSend(platform: Platform, record: ImportRecord): Promise
     await writeState(db, state);
     await book.save();
   }
+  // A queue the walk did not meet has only its identifier; the pinned name is what injixo shows.
+  for (const q of difference.result.queues) if (q.queueName === q.queueIdentifier) q.queueName = state.pins?.[q.queueIdentifier] ?? q.queueName;
   finishReplay(record, difference.result, nowMs);
   await saveWalkRecord(db, REPLAY_JOB, record);
   logResult(record, difference.result);

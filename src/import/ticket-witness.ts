@@ -39,11 +39,15 @@ export class TicketWitness {
     const items = parseJsonBody(answer.body);
     if (!Array.isArray(items)) return;
     const ticketId = CONVERSATIONS_PATH.exec(path)?.[1];
-    if (ticketId !== undefined) {
-      for (const item of items as { id?: unknown }[]) if (typeof item?.id === 'number') this.replies.set(item.id, Number(ticketId));
-      return;
-    }
-    if (path !== '/api/v2/tickets') return;
+    if (ticketId !== undefined) this.noteReplies(Number(ticketId), items);
+    else if (path === '/api/v2/tickets') this.noteTickets(items);
+  }
+
+  private noteReplies(ticketId: number, items: readonly unknown[]): void {
+    for (const item of items as ({ id?: unknown } | null)[]) if (typeof item?.id === 'number') this.replies.set(item.id, ticketId);
+  }
+
+  private noteTickets(items: readonly unknown[]): void {
     for (const item of items) {
       const parsed = validateFreshdeskListedTicket(item);
       if (parsed.ok) this.tickets.set(parsed.value.id, ticketFactsFrom(parsed.value));

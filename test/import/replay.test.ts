@@ -6,6 +6,8 @@
  */
 import type { ReplayAnswer, ReplayView } from '../../src/import/replay';
 import { countPerQueueInterval, expectedOfferedContacts, type ExpectedContact } from '../../tools/local-freshdesk/oracle';
+import { hourOf, ledgerAttribute } from '../../src/delivery/ledger';
+import { ledgerKey } from '../../src/storage/keys';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../tools/sandbox';
 import { extraCopies, injixoCounts, oracleCounts, total, type Counts } from '../helpers/oracle-compare';
 
@@ -162,3 +164,88 @@ describe('a replay of a window whose events were lost in a platform outage', () 
     expect(injixoCounts(sandbox)).toEqual(expected);
   }, 600_000);
 });
+
+describe('a replay of a window the events fully delivered', () => {
+  it('sends nothing, and reports a surplus (never a negative) when the ledger holds more than Freshdesk shows', async () => {
+    const sandbox = await open({ seed: 22 });
+    await sandbox.replay();
+    await sandbox.settle(30);
+    const before = injixoCounts(sandbox);
+    const window = { from: S + 6 * HOUR, to: S + 10 * HOUR };
+
+    await replay(sandbox, window.from, window.to);
+    const done = await untilReplayed(sandbox);
+    expect(done.result).toMatchObject({ sent: 0 });
+    expect(done.result?.found).toBeGreaterThan(20);
+    expect(injixoCounts(sandbox)).toEqual(before);
+
+    // Two contacts more in the ledger than Freshdesk shows (as after a hard delete): reported, not taken back.
+    const [queue, interval] = firstBucket(before, window);
+    const hour = hourOf(interval);
+    await sandbox.platform.globals().db.update(ledgerKey(hour), 'increment', { [ledgerAttribute(queue, interval)]: 2 });
+    await replay(sandbox, window.from, window.to);
+    const surplus = await untilReplayed(sandbox);
+    expect(surplus.result).toMatchObject({ sent: 0, surplus: (done.result?.surplus ?? 0) + 2 });
+    expect(surplus.result?.queues).toContainEqual(expect.objectContaining({ queueIdentifier: queue, surplus: expect.any(Number) as number, sent: 0 }));
+    expect(injixoCounts(sandbox)).toEqual(before);
+    expect(sandbox.platform.logs.map((l) => l.message).some((m) => m.includes('REPLAY_SURPLUS') && m.includes(queue))).toBe(true);
+  }, 600_000);
+});
+
+describe('a replay of a window the events partly delivered', () => {
+  it('sends exactly the per-interval difference: the contacts whose events never arrived, once', async () => {
+    const sandbox = await open({ seed: 23 });
+    const lostWindow = { from: S + 14 * HOUR + 20 * 60_000, to: S + 15 * HOUR + 40 * 60_000 };
+    // Events of 14:20–15:40 are lost (never reach the app); the platform itself keeps running.
+    await sandbox.replay(sandbox.world.start, lostWindow.from);
+    await sandbox.platform.advance(lostWindow.to - sandbox.clock.now());
+    await sandbox.replay(lostWindow.to, sandbox.world.end);
+    await sandbox.settle(30);
+    const all = expectedOfferedContacts(sandbox.world, { replyScope: 'customer' });
+    const lost = all.filter((c) => inside(c, lostWindow));
+    const before = injixoCounts(sandbox);
+    expect(total(before)).toBe(all.length - lost.length);
+
+    const window = { from: S + 13 * HOUR, to: S + 17 * HOUR };
+    await replay(sandbox, window.from, window.to);
+    const done = await untilReplayed(sandbox);
+    const expected = expectedAfterReplay(sandbox, before, lost, window, sandbox.clock.now());
+    expect(done.result?.alreadyDelivered).toBeGreaterThan(0);
+    expect(done.result?.sent).toBe(total(expected) - total(before));
+    expect(done.result?.sent).toBeGreaterThan(0);
+    expect(injixoCounts(sandbox)).toEqual(expected);
+    expect(extraCopies(sandbox)).toBe(0);
+  }, 600_000);
+});
+
+describe('asking for a replay', () => {
+  it('refuses a window in the future, reversed, beyond the ledger or too long, and one while the initial import runs', async () => {
+    const sandbox = await open({ seed: 24, installAt: S + 6 * HOUR, iparams: { import_window_days: 7 } });
+    const now = sandbox.clock.now();
+    expect(await replay(sandbox, now - HOUR, now + HOUR)).toMatchObject({ refused: { code: 'in_future' } });
+    expect(await replay(sandbox, now - HOUR, now - 2 * HOUR)).toMatchObject({ refused: { code: 'not_before' } });
+    expect(await replay(sandbox, now - 40 * 24 * HOUR, now - 39 * 24 * HOUR)).toMatchObject({ refused: { code: 'beyond_ledger', cliCommand: expect.stringContaining('npm run import -- --domain') as string } });
+    expect(await replay(sandbox, now - 30 * HOUR, now - HOUR)).toMatchObject({ refused: { code: 'too_long', maxHours: 24 } });
+    expect(await replay(sandbox, now - 2 * HOUR, now - HOUR)).toMatchObject({ refused: { code: 'import_running' } });
+    const bad = await sandbox.platform.callFunction('replayPeriod', { from: 'yesterday', to: new Date(now).toISOString() });
+    expect(bad).toMatchObject({ ok: true, data: { refused: { code: 'invalid_time' } } });
+  }, 600_000);
+
+  it('refuses a second replay while one runs, and takes a new one once it is done', async () => {
+    const sandbox = await open({ seed: 25 });
+    await sandbox.replay(sandbox.world.start, S + 4 * HOUR);
+    const now = sandbox.clock.now();
+    expect(await replay(sandbox, now - 2 * HOUR, now - HOUR)).toMatchObject({ replay: { phase: 'walking' } });
+    expect(await replay(sandbox, now - 2 * HOUR, now - HOUR)).toMatchObject({ refused: { code: 'replay_running' } });
+    const view = await untilReplayed(sandbox);
+    expect(view.state).toBe('done');
+    expect(await replay(sandbox, now - 2 * HOUR, now - HOUR)).toMatchObject({ replay: { phase: 'walking' } });
+  }, 600_000);
+});
+
+function firstBucket(counts: Counts, window: Window): [string, string] {
+  for (const [queue, intervals] of Object.entries(counts)) {
+    for (const interval of Object.keys(intervals)) if (Date.parse(interval) >= window.from && Date.parse(interval) < window.to) return [queue, interval];
+  }
+  throw new Error('no delivered contact in the window');
+}
