@@ -154,7 +154,8 @@ const packedRecordSchema = {
 export type ScheduleData =
   | { kind: typeof SCHEDULE_KINDS.deliver }
   | { kind: typeof SCHEDULE_KINDS.overflow; record: PackedRecord }
-  | { kind: typeof SCHEDULE_KINDS.import; token: string };
+  | { kind: typeof SCHEDULE_KINDS.import; token: string }
+  | { kind: typeof SCHEDULE_KINDS.replay; token: string };
 
 const scheduleDataSchema = {
   type: 'object',
@@ -163,6 +164,7 @@ const scheduleDataSchema = {
     { type: 'object', required: ['kind'], properties: { kind: { const: SCHEDULE_KINDS.deliver } } },
     { type: 'object', required: ['kind', 'record'], properties: { kind: { const: SCHEDULE_KINDS.overflow }, record: packedRecordSchema } },
     { type: 'object', required: ['kind', 'token'], properties: { kind: { const: SCHEDULE_KINDS.import }, token: { type: 'string', maxLength: 40 } } },
+    { type: 'object', required: ['kind', 'token'], properties: { kind: { const: SCHEDULE_KINDS.replay }, token: { type: 'string', maxLength: 40 } } },
   ],
 } as unknown as JSONSchemaType<ScheduleData>;
 

@@ -336,6 +336,19 @@ export class TicketBook {
     return facts;
   }
 
+  /**
+   * Rule 12 without claiming, for a replay choosing which contacts of an interval to send:
+   * 'counted' when the book has counted the contact, 'new' when it knows the ticket but not
+   * that contact, 'unknown' when it holds no entry for the ticket.
+   */
+  async peekClaim(contact: { ticketId: number; conversationId?: number }): Promise<'new' | 'counted' | 'unknown'> {
+    const { tickets } = await this.loadShard(shardKey(contact.ticketId));
+    const history = tickets[String(contact.ticketId)];
+    if (!history) return 'unknown';
+    const counted = contact.conversationId === undefined ? history.counted : history.replies.includes(contact.conversationId);
+    return counted ? 'counted' : 'new';
+  }
+
   private markDirty(key: string, id: string): void {
     const ids = this.dirty.get(key) ?? new Set<string>();
     ids.add(id);

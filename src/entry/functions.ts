@@ -2,9 +2,10 @@
  * Server method invocations (SMI) the status page calls. Each answers with renderData, never a
  * secret: the health view is built from the state record only.
  */
-import { readHealthView } from '../delivery/health-view';
+import { readHealthView, type HealthView } from '../delivery/health-view';
 import { runDelivery } from '../delivery/run';
-import { gapCommand, historyCommand, pauseImport, readImportView, resumeImport } from '../import/in-app';
+import { gapCommand, historyCommand, pauseImport, readImportView, resumeImport, type ImportView } from '../import/in-app';
+import { ledgerStart, readReplayView, startReplay } from '../import/replay';
 import { FRESHDESK_HOST_KEY } from '../storage/keys';
 import type { HandlerArgs, Platform } from '../platform/types';
 import { checkConnection } from '../remote/connection-check';
@@ -16,16 +17,31 @@ function messageOf(error: unknown): string {
 
 export async function getStatus(_args: HandlerArgs, platform: Platform): Promise<void> {
   try {
-    const view = await readHealthView(platform.db, platform.now());
-    const importView = await readImportView(platform.db, platform.now());
-    const host = importView && view.gaps.length === 0 ? undefined : await rememberedHost(platform.db);
-    // Without an import, the history before the install is the CLI's to fetch.
-    const history = host && !importView ? { cliCommand: historyCommand(host, Date.parse(view.installedAt)) } : undefined;
-    const gapCommands = host ? view.gaps.map((g) => gapCommand(host, g.from, g.to)) : undefined;
-    platform.renderData(null, { ...view, ...(importView ? { import: importView } : {}), ...(history ? { history } : {}), ...(gapCommands ? { gapCommands } : {}) });
+    platform.renderData(null, await statusAnswer(platform));
   } catch (error) {
     platform.renderData({ message: `Status unavailable: ${messageOf(error)}`, status: 503 });
   }
+}
+
+/** The health view plus what the page shows of the import, the replay, and the CLI commands. */
+async function statusAnswer(platform: Platform): Promise<Record<string, unknown>> {
+  const nowMs = platform.now();
+  const view = await readHealthView(platform.db, nowMs);
+  const importView = await readImportView(platform.db, nowMs);
+  const replayView = await readReplayView(platform.db, nowMs);
+  const host = await rememberedHost(platform.db);
+  return { ...view, ...optional('import', importView), ...optional('replay', replayView), ...commandsFor(host, view, importView), ledgerFrom: new Date(ledgerStart(nowMs)).toISOString() };
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, V>);
+}
+
+/** Without an import, the history before the install is the CLI's to fetch; each gap has its command too. */
+function commandsFor(host: string | undefined, view: HealthView, importView: ImportView | undefined): { history?: { cliCommand: string }; gapCommands?: string[] } {
+  if (!host) return {};
+  const history = importView ? {} : { history: { cliCommand: historyCommand(host, Date.parse(view.installedAt)) } };
+  return { ...history, gapCommands: view.gaps.map((g) => gapCommand(host, g.from, g.to)) };
 }
 
 async function rememberedHost(db: Platform['db']): Promise<string | undefined> {
@@ -63,5 +79,23 @@ export async function resumeImportFn(_args: HandlerArgs, platform: Platform): Pr
     platform.renderData(null, { import: (await resumeImport(platform)) ?? null });
   } catch (error) {
     platform.renderData({ message: `Resume failed: ${messageOf(error)}`, status: 503 });
+  }
+}
+
+/**
+ * The status page's "Replay a period": `{ from, to }` as ISO times with a zone. Answers
+ * `{ replay }` when it started or `{ refused: { code, message, … } }` saying why not.
+ */
+export async function replayPeriod(args: HandlerArgs, platform: Platform): Promise<void> {
+  try {
+    const host = await rememberedHost(platform.db);
+    if (!host) {
+      platform.renderData(null, { refused: { code: 'no_host', message: 'the Freshdesk address is not known yet; open the status page again in a minute' } });
+      return;
+    }
+    // An SMI receives the page's payload at the top level of its arguments.
+    platform.renderData(null, await startReplay(platform, host, args.from, args.to));
+  } catch (error) {
+    platform.renderData({ message: `Replay failed: ${messageOf(error)}`, status: 503 });
   }
 }

@@ -1,6 +1,6 @@
 import type { Handler } from '../platform/types';
 import { withFreshdeskHost } from '../remote/with-freshdesk-host';
-import { deliverNow, getStatus, pauseImportFn, resumeImportFn, testConnection } from './functions';
+import { deliverNow, getStatus, pauseImportFn, replayPeriod, resumeImportFn, testConnection } from './functions';
 import { afterAppUpdate, onAppInstall, onAppUninstall } from './lifecycle';
 import { onConversationCreate, onTicketCreate, onTicketUpdate } from './product-events';
 import { onScheduledEvent } from './schedules';
@@ -22,4 +22,5 @@ export const handlers: Record<string, Handler> = withFreshdeskHost({
   testConnection,
   pauseImport: pauseImportFn,
   resumeImport: resumeImportFn,
+  replayPeriod,
 });

@@ -8,6 +8,7 @@ import { unpackRecord } from '../delivery/outbox';
 import { runDelivery } from '../delivery/run';
 import { validateScheduleData } from '../delivery/stored-data';
 import { runImportSlice } from '../import/in-app';
+import { runReplaySlice } from '../import/replay';
 import { log } from '../platform/log';
 import type { HandlerArgs, Platform } from '../platform/types';
 import { readSettings } from '../schemas/iparams';
@@ -28,6 +29,9 @@ export async function onScheduledEvent(args: HandlerArgs, platform: Platform): P
     }
     case 'import':
       await runImportSlice(platform, readSettings(args.iparams), data.value.token);
+      return;
+    case 'replay':
+      await runReplaySlice(platform, readSettings(args.iparams), data.value.token);
       return;
     case 'overflow':
       await keepRecord(platform, args.event, unpackRecord(data.value.record));

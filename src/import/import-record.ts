@@ -15,8 +15,52 @@ export interface ImportProblem {
   message: string;
 }
 
+/** A replay's outcome per queue (only queues where something was sent or a surplus was found). */
+export interface ReplayQueueResult {
+  queueIdentifier: string;
+  queueName: string;
+  /** Contacts Freshdesk says the window holds in this queue. */
+  found: number;
+  /** What the ledger says was already delivered for the same intervals. */
+  delivered: number;
+  sent: number;
+  /** Delivered beyond what Freshdesk says (never taken back: injixo cannot delete). */
+  surplus: number;
+  /** Missing here per the ledger but claimed as counted: delivered under the ticket's former queue, so not sent again. */
+  claimedElsewhere: number;
+}
+
+/** What a replay compared and sent, once it is done. */
+export interface ReplayResult {
+  found: number;
+  alreadyDelivered: number;
+  sent: number;
+  surplus: number;
+  claimedElsewhere: number;
+  queues: ReplayQueueResult[];
+  /** Queues left out of `queues` to keep the record small (their counts are in the totals). */
+  moreQueues: number;
+}
+
+/** Ids and sizes of the chunks a replay's walk stored what it found in. */
+export interface FoundChunks {
+  chunks: { id: number; n: number }[];
+  next: number;
+}
+
+/**
+ * One record shape for every walk job: the initial import (no `kind`, as records written
+ * before replays existed) and a replay of a period (`kind: 'replay'`, with the fields below).
+ */
 export interface ImportRecord {
   v: 1;
+  kind?: 'replay';
+  /** Replay: what the walk found so far, stored in chunks until the comparison. */
+  found?: FoundChunks;
+  /** Replay: when the walk ended; the comparison with the ledger waits for delivery to catch up. */
+  walkedAtMs?: number;
+  /** Replay: the outcome, once compared and handed to delivery. */
+  result?: ReplayResult;
   state: ImportRunState;
   /** The account's bare Freshdesk host, given by the install event (schedules may lack it). */
   host: string;
@@ -107,6 +151,35 @@ const recordSchema = {
     failure: { type: 'string', nullable: true },
     finishedAtMs: { type: 'integer', nullable: true },
     ticketsRead: { type: 'integer', nullable: true },
+    kind: { type: 'string', enum: ['replay'], nullable: true },
+    found: {
+      type: 'object',
+      nullable: true,
+      required: ['chunks', 'next'],
+      properties: { chunks: { type: 'array', items: { type: 'object', required: ['id', 'n'], properties: { id: int, n: int } } }, next: int },
+    },
+    walkedAtMs: { type: 'integer', nullable: true },
+    result: {
+      type: 'object',
+      nullable: true,
+      required: ['found', 'alreadyDelivered', 'sent', 'surplus', 'claimedElsewhere', 'queues', 'moreQueues'],
+      properties: {
+        found: int,
+        alreadyDelivered: int,
+        sent: int,
+        surplus: int,
+        claimedElsewhere: int,
+        moreQueues: int,
+        queues: {
+          type: 'array',
+          items: {
+            type: 'object',
+            required: ['queueIdentifier', 'queueName', 'found', 'delivered', 'sent', 'surplus', 'claimedElsewhere'],
+            properties: { queueIdentifier: str, queueName: str, found: int, delivered: int, sent: int, surplus: int, claimedElsewhere: int },
+          },
+        },
+      },
+    },
   },
 } as unknown as JSONSchemaType<ImportRecord>;
 

@@ -28,10 +28,11 @@ import { SCHEDULE_LEAD_MS } from '../platform/schedule-lead';
 import type { KeyValueStore, Platform } from '../platform/types';
 import { isAppError } from '../remote/errors';
 import type { Settings } from '../schemas/iparams';
-import { BACKLOG_PREFIX, IMPORT_KEY, IMPORT_TAKEN_KEY, importScheduleName, LEASE_KEY, SCHEDULE_KINDS } from '../storage/keys';
+import { BACKLOG_PREFIX, IMPORT_KEY, IMPORT_TAKEN_KEY, importScheduleName, LEASE_KEY, REPLAY_KEY, SCHEDULE_KINDS } from '../storage/keys';
 import { startCursor, walkProgress, type ImportCursor } from './cursor';
 import { validateImportRecord, validateTakenRanges, type ImportRecord, type ImportRunState } from './import-record';
 import { TakenTickets } from './taken-tickets';
+import { TicketWitness } from './ticket-witness';
 import { DEFAULT_RATE_SHARE, RatePacer, ticketListLimitFor } from './rate-pacer';
 import { createTemplateTransport } from './template-transport';
 import type { FreshdeskAnswer, FreshdeskTransport } from './transport';
@@ -98,33 +99,80 @@ export function gapCommand(host: string, fromIso: string, toIso: string): string
   return `npm run import -- --domain ${host} --from ${fromIso} --to ${toIso}`;
 }
 
-/** The import record, or undefined when this installation has none (no import chosen). */
-export async function readImportRecord(db: KeyValueStore): Promise<ImportRecord | undefined> {
+/**
+ * One mechanism walks Freshdesk in scheduled slices for every walk job: the initial import and
+ * a replay of a period (replay.ts). A job says where its record and taken tickets live, what
+ * its schedules are called, what it does with a slice's contacts and what happens once the
+ * walk has ended. At most one job walks at a time (startReplay and resumeImport check).
+ */
+export interface WalkJob {
+  kind: typeof SCHEDULE_KINDS.import | typeof SCHEDULE_KINDS.replay;
+  recordKey: string;
+  takenKey: string;
+  scheduleName: (nowMs: number) => string;
+  /** The replay needs each contact's ticket (claims); the import does not watch. */
+  watchesTickets: boolean;
+  /** Keeps what a slice found; false when it must be repeated later (the delivery lease was busy). */
+  keep: (platform: Platform, record: ImportRecord, walked: SliceWalk) => Promise<boolean>;
+  /** The walk has read everything. */
+  walkDone: (platform: Platform, record: ImportRecord) => Promise<void>;
+  /** Work a slice does instead of walking (the replay's comparison); true when it did. */
+  instead?: (platform: Platform, record: ImportRecord) => Promise<boolean>;
+}
+
+/** A walk job's record, or undefined when there is none. */
+export async function readWalkRecord(db: KeyValueStore, key: string): Promise<ImportRecord | undefined> {
   let value: Record<string, unknown>;
   try {
-    value = await db.get(IMPORT_KEY);
+    value = await db.get(key);
   } catch (error) {
     if (isNotFound(error)) return undefined;
     throw error;
   }
   const record = validateImportRecord(value);
   if (record.ok) return record.value;
-  log('error', 'STORED_RECORD_UNREADABLE', `the import record cannot be read (${record.error.message}); the import stops`, { field: record.error.field });
+  log('error', 'STORED_RECORD_UNREADABLE', `the ${key} record cannot be read (${record.error.message}); that walk stops`, { field: record.error.field });
   return undefined;
 }
 
-async function saveRecord(db: KeyValueStore, record: ImportRecord): Promise<void> {
-  await db.set(IMPORT_KEY, record as unknown as Record<string, unknown>);
+/** The import record, or undefined when this installation has none (no import chosen). */
+export function readImportRecord(db: KeyValueStore): Promise<ImportRecord | undefined> {
+  return readWalkRecord(db, IMPORT_KEY);
+}
+
+export async function saveWalkRecord(db: KeyValueStore, job: WalkJob, record: ImportRecord): Promise<void> {
+  await db.set(job.recordKey, record as unknown as Record<string, unknown>);
 }
 
 /** Schedules the record's next slice at `atMs` (never sooner than the platform allows) under a new token. */
-async function scheduleSlice(platform: Platform, record: ImportRecord, atMs: number): Promise<void> {
+async function scheduleSlice(platform: Platform, job: WalkJob, record: ImportRecord, atMs: number): Promise<void> {
   const nowMs = platform.now();
   const at = Math.max(atMs, nowMs + SCHEDULE_LEAD_MS);
-  const token = importScheduleName(nowMs);
-  await platform.schedule.create({ name: token, data: { kind: SCHEDULE_KINDS.import, token }, schedule_at: new Date(at).toISOString() });
+  const token = job.scheduleName(nowMs);
+  await platform.schedule.create({ name: token, data: { kind: job.kind, token }, schedule_at: new Date(at).toISOString() });
   record.token = token;
   record.nextAt = at;
+}
+
+/** A fresh record for walking [from, to). */
+export function newWalkRecord(host: string, from: string, to: string, startedAtMs: number): ImportRecord {
+  return {
+    v: 1,
+    state: 'running',
+    host,
+    from,
+    to,
+    cursor: startCursor({ from, to }, to),
+    token: '',
+    nextAt: 0,
+    startedAtMs,
+    slices: 0,
+    requests: 0,
+    contacts: 0,
+    waitedForBacklog: 0,
+    problems: [],
+    moreProblems: 0,
+  };
 }
 
 /**
@@ -135,25 +183,9 @@ export async function startInitialImport(platform: Platform, host: string, days:
   if (days <= 0) return;
   const from = new Date(installedAtMs - days * DAY_MS).toISOString();
   const to = new Date(installedAtMs).toISOString();
-  const record: ImportRecord = {
-    v: 1,
-    state: 'running',
-    host,
-    from,
-    to,
-    cursor: startCursor({ from, to }, to),
-    token: '',
-    nextAt: 0,
-    startedAtMs: installedAtMs,
-    slices: 0,
-    requests: 0,
-    contacts: 0,
-    waitedForBacklog: 0,
-    problems: [],
-    moreProblems: 0,
-  };
-  await scheduleSlice(platform, record, installedAtMs + SCHEDULE_LEAD_MS + FIRST_SLICE_OFFSET_MS);
-  await saveRecord(platform.db, record);
+  const record = newWalkRecord(host, from, to, installedAtMs);
+  await scheduleSlice(platform, IMPORT_JOB, record, installedAtMs + SCHEDULE_LEAD_MS + FIRST_SLICE_OFFSET_MS);
+  await saveWalkRecord(platform.db, IMPORT_JOB, record);
   log('info', 'IMPORT_STARTED', `importing tickets and replies created from ${from} to ${to} in the background`, { days });
 }
 
@@ -195,44 +227,64 @@ function nearlySpent(answer: FreshdeskAnswer): boolean {
   return Number.isFinite(remaining) && Number.isFinite(total) && total > 0 && remaining <= Math.max(1, total * 0.05);
 }
 
-/** The tickets taken so far; unreadable or absent means none (a fresh import). */
-async function readTaken(db: KeyValueStore): Promise<TakenTickets> {
+/** The tickets a job took so far; unreadable or absent means none (a fresh walk). */
+async function readTaken(db: KeyValueStore, key: string): Promise<TakenTickets> {
   try {
-    const stored = validateTakenRanges(await db.get(IMPORT_TAKEN_KEY));
+    const stored = validateTakenRanges(await db.get(key));
     if (stored.ok) return new TakenTickets(stored.value.r);
-    log('error', 'STORED_RECORD_UNREADABLE', `the import's taken tickets cannot be read (${stored.error.message}); tickets updated during the import may count twice`);
+    log('error', 'STORED_RECORD_UNREADABLE', `the walk's taken tickets cannot be read (${stored.error.message}); tickets updated during the walk may count twice`);
   } catch (error) {
     if (!isNotFound(error)) throw error;
   }
   return new TakenTickets();
 }
 
-interface SliceWalk {
+export interface SliceWalk {
   taken: TakenTickets;
   step: StepResult;
   contacts: OfferedContact[];
   requests: number;
+  /** The tickets behind the contacts, when the job watches them. */
+  witness?: TicketWitness;
+}
+
+/** The walk's dependencies for one slice: the app's pacing, the job's taken tickets, and the witness when the job watches. */
+function sliceDeps(platform: Platform, settings: Settings, record: ImportRecord, directory: WalkDeps['directory'], taken: TakenTickets, witness: TicketWitness | undefined): WalkDeps {
+  const transport = createTemplateTransport(platform.request, record.host);
+  const base = appPacing(witness ? witness.watch(transport) : transport, new RatePacer(DEFAULT_RATE_SHARE), () => platform.now());
+  return { ...base, directory, replyScope: settings.replyScope, takeOnce: (id) => taken.take(id), restartEveryPage: true };
 }
 
 /** Walks sub-steps until the request budget, the time budget, a pause or the end. */
-async function walkSlice(record: ImportRecord, platform: Platform, settings: Settings, directory: WalkDeps['directory']): Promise<SliceWalk> {
+async function walkSlice(job: WalkJob, record: ImportRecord, platform: Platform, settings: Settings, directory: WalkDeps['directory']): Promise<SliceWalk> {
   const startedMs = Date.now();
-  const base = appPacing(createTemplateTransport(platform.request, record.host), new RatePacer(DEFAULT_RATE_SHARE), () => platform.now());
-  const taken = await readTaken(platform.db);
-  const deps: WalkDeps = { ...base, directory, replyScope: settings.replyScope, takeOnce: (id) => taken.take(id), restartEveryPage: true };
-  // A deep copy: walkStep copies the cursor shallowly and appends to its arrays, and a slice that
-  // cannot hand over (lease busy) must leave the record's cursor exactly as it was.
-  let cursor = record.cursor ? (JSON.parse(JSON.stringify(record.cursor)) as ImportCursor) : startCursor({ from: record.from, to: record.to }, record.to);
+  const taken = await readTaken(platform.db, job.takenKey);
+  const witness = job.watchesTickets ? new TicketWitness() : undefined;
+  const deps = sliceDeps(platform, settings, record, directory, taken, witness);
+  let cursor = cursorCopy(record);
   const contacts: OfferedContact[] = [];
   let requests = 0;
   for (;;) {
+    witness?.noteCursor(cursor);
     const step = await walkStep(cursor, deps, Math.min(SUB_STEP_REQUESTS, SLICE_REQUESTS - requests));
     requests += step.requests;
     contacts.push(...step.contacts);
     cursor = step.cursor;
     for (const problem of step.problems) noteProblem(record, platform.now(), problem.message);
-    if (step.status !== 'more' || requests >= SLICE_REQUESTS || Date.now() - startedMs > SLICE_WORK_MS) return { taken, step, contacts, requests };
+    if (sliceIsOver(step, requests, startedMs)) return witness ? { taken, step, contacts, requests, witness } : { taken, step, contacts, requests };
   }
+}
+
+/**
+ * A deep copy: walkStep copies the cursor shallowly and appends to its arrays, and a slice that
+ * cannot hand over (lease busy) must leave the record's cursor exactly as it was.
+ */
+function cursorCopy(record: ImportRecord): ImportCursor {
+  return record.cursor ? (JSON.parse(JSON.stringify(record.cursor)) as ImportCursor) : startCursor({ from: record.from, to: record.to }, record.to);
+}
+
+function sliceIsOver(step: StepResult, requests: number, startedMs: number): boolean {
+  return step.status !== 'more' || requests >= SLICE_REQUESTS || Date.now() - startedMs > SLICE_WORK_MS;
 }
 
 function noteProblem(record: ImportRecord, nowMs: number, message: string): void {
@@ -248,41 +300,57 @@ function directoryFor(platform: Platform, record: ImportRecord, cached: WalkDeps
   return readDirectory(base);
 }
 
-/** One slice, fired by an `import` schedule carrying `token`. */
-export async function runImportSlice(platform: Platform, settings: Settings, token: string): Promise<void> {
-  const record = await readImportRecord(platform.db);
-  // A slice of an older chain (pause, then resume) or of a finished import does nothing.
-  if (!record || record.state !== 'running' || record.token !== token) return;
+/** One slice of `job`, fired by its schedule carrying `token`. */
+export async function runWalkSlice(platform: Platform, settings: Settings, job: WalkJob, token: string): Promise<void> {
+  const record = await readWalkRecord(platform.db, job.recordKey);
+  // A slice of an older chain (pause, then resume) or of a finished walk does nothing.
+  if (!isExpected(record, token) || (await job.instead?.(platform, record)) === true) return;
   const nowMs = platform.now();
   const before = await readState(platform.db, nowMs);
-  if (before.backlog.chunks.length > IMPORT_BACKLOG_LIMIT) {
-    record.waitedForBacklog += 1;
-    log('info', 'IMPORT_WAITING', `the delivery backlog holds ${before.backlog.chunks.length * CHUNK_CONTACTS} contacts or so; the import waits for it to drain`);
-    return await continueLater(platform, record, nowMs);
-  }
+  if (before.backlog.chunks.length > IMPORT_BACKLOG_LIMIT) return await waitForBacklog(platform, job, record, before.backlog.chunks.length);
   let walked: SliceWalk;
   try {
     const directory = await directoryFor(platform, record, before.directory);
-    walked = await walkSlice(record, platform, settings, directory);
+    walked = await walkSlice(job, record, platform, settings, directory);
   } catch (error) {
-    return await sliceFailed(platform, record, error);
+    return await sliceFailed(platform, job, record, error);
   }
+  await keepSlice(platform, job, record, walked);
+}
+
+function isExpected(record: ImportRecord | undefined, token: string): record is ImportRecord {
+  return record?.state === 'running' && record.token === token;
+}
+
+async function waitForBacklog(platform: Platform, job: WalkJob, record: ImportRecord, chunks: number): Promise<void> {
+  record.waitedForBacklog += 1;
+  log('info', 'IMPORT_WAITING', `the delivery backlog holds ${chunks * CHUNK_CONTACTS} contacts or so; the ${job.kind} waits for it to drain`);
+  await continueLater(platform, job, record, platform.now());
+}
+
+/** Hands the slice's contacts to the job, then schedules the next slice or ends the walk. */
+async function keepSlice(platform: Platform, job: WalkJob, record: ImportRecord, walked: SliceWalk): Promise<void> {
   record.slices += 1;
   record.requests += walked.requests;
-  let handed: boolean;
+  let kept: boolean;
   try {
-    handed = await handOver(platform, record, walked);
+    kept = await job.keep(platform, record, walked);
   } catch (error) {
     // The KV limit refused a write: keep the chain alive; the slice is repeated (its taken
     // tickets may not be saved, so what it handed over can be sent again — a duplicate, not a loss).
-    return await sliceFailed(platform, record, error);
+    return await sliceFailed(platform, job, record, error);
   }
-  if (!handed) {
-    log('info', 'IMPORT_BUSY', 'a delivery run was under way; this import slice is repeated later');
-    return await continueLater(platform, record, platform.now());
+  if (!kept) {
+    log('info', 'IMPORT_BUSY', `a delivery run was under way; this ${job.kind} slice is repeated later`);
+    return await continueLater(platform, job, record, platform.now());
   }
-  if (walked.step.status === 'done') return await finish(platform, record);
-  await continueLater(platform, record, walked.step.resumeAt ?? platform.now());
+  if (walked.step.status === 'done') return await job.walkDone(platform, record);
+  await continueLater(platform, job, record, walked.step.resumeAt ?? platform.now());
+}
+
+/** One slice of the initial import, fired by an `import` schedule carrying `token`. */
+export function runImportSlice(platform: Platform, settings: Settings, token: string): Promise<void> {
+  return runWalkSlice(platform, settings, IMPORT_JOB, token);
 }
 
 /**
@@ -306,41 +374,51 @@ async function handOver(platform: Platform, record: ImportRecord, walked: SliceW
     await db.set(IMPORT_TAKEN_KEY, { r: walked.taken.pairs() });
     record.cursor = walked.step.cursor;
     record.contacts += walked.contacts.length;
-    await saveRecord(db, record);
+    await saveWalkRecord(db, IMPORT_JOB, record);
   } finally {
     await db.delete(LEASE_KEY).catch(() => undefined);
   }
   return true;
 }
 
-async function continueLater(platform: Platform, record: ImportRecord, atMs: number): Promise<void> {
-  await scheduleSlice(platform, record, atMs);
-  await saveRecord(platform.db, record);
+export async function continueLater(platform: Platform, job: WalkJob, record: ImportRecord, atMs: number): Promise<void> {
+  await scheduleSlice(platform, job, record, atMs);
+  await saveWalkRecord(platform.db, job, record);
 }
 
-async function finish(platform: Platform, record: ImportRecord): Promise<void> {
+async function finishImport(platform: Platform, record: ImportRecord): Promise<void> {
   record.state = 'done';
   record.finishedAtMs = platform.now();
   record.ticketsRead = record.cursor?.counters.ticketsRead ?? 0;
   delete record.cursor;
-  await saveRecord(platform.db, record);
+  await saveWalkRecord(platform.db, IMPORT_JOB, record);
   // The last contacts go out with the next run rather than up to a delivery period later.
   await scheduleDeliverySoon(platform.schedule, platform.now());
   log('info', 'IMPORT_DONE', `the import of ${record.from} to ${record.to} is complete: ${record.contacts} contacts`, { requests: record.requests, slices: record.slices });
 }
 
-/** Key or admin refusals stop the import (no retry can fix them); anything else is retried later. */
-async function sliceFailed(platform: Platform, record: ImportRecord, error: unknown): Promise<void> {
+export const IMPORT_JOB: WalkJob = {
+  kind: SCHEDULE_KINDS.import,
+  recordKey: IMPORT_KEY,
+  takenKey: IMPORT_TAKEN_KEY,
+  scheduleName: importScheduleName,
+  watchesTickets: false,
+  keep: (platform, record, walked) => handOver(platform, record, walked),
+  walkDone: finishImport,
+};
+
+/** Key or admin refusals stop the walk (no retry can fix them); anything else is retried later. */
+async function sliceFailed(platform: Platform, job: WalkJob, record: ImportRecord, error: unknown): Promise<void> {
   const message = (error as { message?: string } | undefined)?.message ?? String(error);
   if (isAppError(error) && (error.code === 'FRESHDESK_KEY_REJECTED' || error.code === 'FRESHDESK_NOT_ADMIN')) {
     record.state = 'failed';
     record.failure = message;
-    await saveRecord(platform.db, record);
-    log('error', 'IMPORT_FAILED', `the import stopped: ${message}`);
+    await saveWalkRecord(platform.db, job, record);
+    log('error', 'IMPORT_FAILED', `the ${job.kind} stopped: ${message}`);
     return;
   }
   noteProblem(record, platform.now(), `a slice could not read Freshdesk and is repeated later: ${message}`);
-  await continueLater(platform, record, platform.now());
+  await continueLater(platform, job, record, platform.now());
 }
 
 /** The status page's pause button: the pending slice finds the record paused and does nothing. */
@@ -350,51 +428,90 @@ export async function pauseImport(platform: Platform): Promise<ImportView | unde
   if (record.state === 'running') {
     record.state = 'paused';
     record.token = PAUSED_TOKEN;
-    await saveRecord(platform.db, record);
+    await saveWalkRecord(platform.db, IMPORT_JOB, record);
     log('info', 'IMPORT_PAUSED', 'the import was paused from the status page');
   }
   return importView(record, platform.now());
 }
 
-/** The resume button: a new chain of slices under a new token, the first ≥ SCHEDULE_LEAD_MS ahead. */
+/** Whether a walk job's record is walking now (a running record whose slices have not stalled). */
+export function isWalking(record: ImportRecord | undefined, nowMs: number): boolean {
+  return record?.state === 'running' && nowMs <= record.nextAt + STALLED_AFTER_MS;
+}
+
+/**
+ * The resume button: a new chain of slices under a new token, the first ≥ SCHEDULE_LEAD_MS
+ * ahead. Not while a replay walks: one walk job at a time shares the platform's requests.
+ */
 export async function resumeImport(platform: Platform): Promise<ImportView | undefined> {
   const record = await readImportRecord(platform.db);
   if (!record) return undefined;
+  if (isWalking(await readWalkRecord(platform.db, REPLAY_KEY), platform.now())) {
+    log('info', 'IMPORT_NOT_RESUMED', 'the import was not resumed: a replay is running; resume it once the replay is done');
+    return importView(record, platform.now());
+  }
   // A running import whose next slice is long overdue lost its schedule (a refused write): resumable too.
-  const stalled = record.state === 'running' && platform.now() > record.nextAt + STALLED_AFTER_MS;
+  const stalled = record.state === 'running' && !isWalking(record, platform.now());
   if (record.state === 'paused' || record.state === 'failed' || stalled) {
     record.state = 'running';
     delete record.failure;
-    await continueLater(platform, record, platform.now());
+    await continueLater(platform, IMPORT_JOB, record, platform.now());
     log('info', 'IMPORT_RESUMED', 'the import was resumed from the status page');
   }
   return importView(record, platform.now());
 }
 
-export function importView(record: ImportRecord, nowMs: number): ImportView {
-  const cursor = record.cursor;
-  const progress = record.state === 'done' ? 1 : cursor ? walkProgress(cursor) : 0;
-  const view: ImportView = {
+/** What the status page shows of any walk job: window, progress, counts, ETA, problems. */
+export type WalkView = Omit<ImportView, 'cliCommand'>;
+
+export function walkView(record: ImportRecord, nowMs: number): WalkView {
+  const progress = record.state === 'done' ? 1 : record.cursor ? walkProgress(record.cursor) : 0;
+  const view: WalkView = {
     state: record.state,
     window: { from: record.from, to: record.to },
     progress,
-    tickets: cursor?.counters.ticketsRead ?? record.ticketsRead ?? 0,
+    tickets: ticketsRead(record),
     contacts: record.contacts,
     requests: record.requests,
-    problems: record.problems.map((p) => p.message).concat(record.moreProblems > 0 ? [`… and ${record.moreProblems} more (see the app log)`] : []),
-    cliCommand: historyCommand(record.host, Date.parse(record.from)),
+    problems: problemLines(record),
   };
-  if (record.failure !== undefined) view.failure = record.failure;
-  if (record.finishedAtMs !== undefined) view.finishedAt = new Date(record.finishedAtMs).toISOString();
-  if (record.state === 'done') view.coveredUntil = record.to;
-  else if (cursor?.phase === 'tickets' && cursor.lastUpdatedAt) view.coveredUntil = Date.parse(cursor.lastUpdatedAt) < Date.parse(record.to) ? cursor.lastUpdatedAt : record.to;
-  else if (cursor && cursor.phase !== 'tickets') view.coveredUntil = record.to;
-  if (record.state === 'running' && progress > 0) {
-    // The pace so far (slices are what bounds it in the app), extrapolated to what remains.
-    const elapsed = Math.max(0, nowMs - record.startedAtMs);
-    view.etaMinutes = Math.ceil((elapsed * (1 - progress)) / progress / 60_000);
-  }
+  const optional: Record<string, string | number | undefined> = {
+    failure: record.failure,
+    finishedAt: record.finishedAtMs === undefined ? undefined : new Date(record.finishedAtMs).toISOString(),
+    coveredUntil: coveredUntil(record),
+    etaMinutes: etaMinutes(record, progress, nowMs),
+  };
+  // Only the fields that have a value: the page tells "absent" from "zero".
+  for (const [key, value] of Object.entries(optional)) if (value !== undefined) Object.assign(view, { [key]: value });
   return view;
+}
+
+function ticketsRead(record: ImportRecord): number {
+  return record.cursor?.counters.ticketsRead ?? record.ticketsRead ?? 0;
+}
+
+function problemLines(record: ImportRecord): string[] {
+  const more = record.moreProblems > 0 ? [`… and ${record.moreProblems} more (see the app log)`] : [];
+  return record.problems.map((p) => p.message).concat(more);
+}
+
+/** Tickets updated up to this time have been listed: the main listing's position, capped at the window end. */
+function coveredUntil(record: ImportRecord): string | undefined {
+  const cursor = record.cursor;
+  if (record.state === 'done' || (cursor && cursor.phase !== 'tickets')) return record.to;
+  if (!cursor?.lastUpdatedAt) return undefined;
+  return Date.parse(cursor.lastUpdatedAt) < Date.parse(record.to) ? cursor.lastUpdatedAt : record.to;
+}
+
+/** The pace so far (slices are what bounds it in the app), extrapolated to what remains. */
+function etaMinutes(record: ImportRecord, progress: number, nowMs: number): number | undefined {
+  if (record.state !== 'running' || progress <= 0) return undefined;
+  const elapsed = Math.max(0, nowMs - record.startedAtMs);
+  return Math.ceil((elapsed * (1 - progress)) / progress / 60_000);
+}
+
+export function importView(record: ImportRecord, nowMs: number): ImportView {
+  return { ...walkView(record, nowMs), cliCommand: historyCommand(record.host, Date.parse(record.from)) };
 }
 
 /** The status page's import section, or undefined when no import was chosen. */

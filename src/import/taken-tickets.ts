@@ -36,13 +36,17 @@ export class TakenTickets {
   /** Adds `id`; false when it was already there. */
   take(id: number): boolean {
     if (this.has(id)) return false;
-    const at = this.find(id);
+    this.insert(this.find(id), id);
+    return true;
+  }
+
+  /** Adds `id` (not held) before the range at `at`: joins its neighbours or starts a range. */
+  private insert(at: number, id: number): void {
     const joinsPrev = at > 0 && this.ranges[at - 1] === id - 1;
     const joinsNext = at < this.ranges.length && this.ranges[at] === id + 1;
     if (joinsPrev && joinsNext) this.ranges.splice(at - 1, 2);
     else if (joinsPrev) this.ranges[at - 1] = id;
     else if (joinsNext) this.ranges[at] = id;
     else this.ranges.splice(at, 0, id, id);
-    return true;
   }
 }

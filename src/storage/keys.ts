@@ -31,6 +31,12 @@ export const LOST_UPDATES_BUCKET_PREFIX = 'lostu_';
 export const IMPORT_KEY = 'import';
 /** The ticket ids that import has taken, as id ranges (src/import/taken-tickets.ts). */
 export const IMPORT_TAKEN_KEY = 'import-taken';
+/** A replay of a period by difference: its walk cursor, progress and result (src/import/replay.ts). */
+export const REPLAY_KEY = 'replay';
+/** The ticket ids that replay has taken, as id ranges (src/import/taken-tickets.ts). */
+export const REPLAY_TAKEN_KEY = 'replay-taken';
+/** What a replay's walk found, in numbered chunks, until it is compared with the ledger (src/import/replay.ts). */
+export const REPLAY_FOUND_PREFIX = 'replay-found:';
 /** Held by a delivery run while it works, so two runs never send the same outbox twice. */
 export const LEASE_KEY = 'delivery-lease';
 
@@ -90,5 +96,16 @@ export function importScheduleName(nowMs: number): string {
   return `${IMPORT_SCHEDULE_PREFIX}${nowMs}`;
 }
 
+/** One-time schedules that each run one slice of a replay (src/import/replay.ts). */
+export const REPLAY_SCHEDULE_PREFIX = 'replay-';
+
+export function replayScheduleName(nowMs: number): string {
+  return `${REPLAY_SCHEDULE_PREFIX}${nowMs}`;
+}
+
+export function replayFoundKey(id: number): string {
+  return `${REPLAY_FOUND_PREFIX}${id}`;
+}
+
 /** What a schedule's `data.kind` says it is for; src/delivery/stored-data.ts narrows the rest. */
-export const SCHEDULE_KINDS = { deliver: 'deliver', overflow: 'overflow', import: 'import' } as const;
+export const SCHEDULE_KINDS = { deliver: 'deliver', overflow: 'overflow', import: 'import', replay: 'replay' } as const;

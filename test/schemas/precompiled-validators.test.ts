@@ -104,6 +104,14 @@ function validSamples(): unknown[] {
     { reply_scope: 'all_public', injixo_integration_id: '12' },
     { import_window_days: 30 },
     { kind: 'import', token: 'import-1763721262000' },
+    { kind: 'replay', token: 'replay-1763721262000' },
+    { q: [['freshdesk/4/1/replies', 'Billing Email Replies']], i: [[0, 'c:9', '2026-11-21T10:34:22Z', 7, 4, 1, 0, '2026-11-21T09:00:00Z']] },
+    {
+      v: 1, kind: 'replay', state: 'done', host: 'acme.freshdesk.com', from: '2026-11-20T10:00:00Z', to: '2026-11-20T12:00:00Z', token: 'replay-1', nextAt: 1763721262000,
+      startedAtMs: 1763721262000, slices: 2, requests: 30, contacts: 5, waitedForBacklog: 0, problems: [], moreProblems: 0, walkedAtMs: 1763721300000, finishedAtMs: 1763721900000,
+      found: { chunks: [{ id: 1, n: 5 }], next: 2 },
+      result: { found: 5, alreadyDelivered: 3, sent: 2, surplus: 1, claimedElsewhere: 0, moreQueues: 0, queues: [{ queueIdentifier: 'freshdesk/4/1/tickets', queueName: 'Billing Email Tickets', found: 5, delivered: 3, sent: 2, surplus: 1, claimedElsewhere: 0 }] },
+    },
     { r: [1, 40, 42, 42] },
     {
       v: 1, state: 'running', host: 'acme.freshdesk.com', from: '2026-11-14T10:00:00.000Z', to: '2026-11-21T10:00:00.000Z', token: 'import-1', nextAt: 1763721262000,

@@ -1,0 +1,77 @@
+/**
+ * The replay's difference (SPEC §9) on hand-made inputs: per queue and interval, Freshdesk's
+ * count minus the ledger's, never negative, choosing only contacts the claims do not know.
+ */
+import type { OfferedContact } from '../../src/core/types';
+import { differenceOf, intervalOf, MAX_RESULT_QUEUES, type FoundContact } from '../../src/import/replay-difference';
+
+function found(contactId: string, queueIdentifier: string, timestamp: string): FoundContact {
+  const contact: OfferedContact = { contactId, queueIdentifier, queueName: `${queueIdentifier} name`, timestamp, channel: 'cases' };
+  const ticket = { id: Number(contactId.slice(2)), group_id: 4, source: 1, spam: false, deleted: false, created_at: timestamp };
+  return contactId.startsWith('c:') ? { contact, ticket, conversationId: Number(contactId.slice(2)) } : { contact, ticket };
+}
+
+const Q = 'freshdesk/4/1/tickets';
+const R = 'freshdesk/4/1/replies';
+
+function ledger(entries: [string, string, number][]): Map<string, Map<string, number>> {
+  const out = new Map<string, Map<string, number>>();
+  for (const [queue, interval, n] of entries) out.set(queue, new Map([...(out.get(queue) ?? new Map<string, number>()), [interval, n]]));
+  return out;
+}
+
+describe('the difference a replay sends', () => {
+  it('puts a contact in the interval its timestamp falls in, spelled as the ledger spells it', () => {
+    expect(intervalOf('2026-11-21T10:44:59Z')).toBe('2026-11-21T10:30:00Z');
+    expect(intervalOf('2026-11-21T10:45:00Z')).toBe('2026-11-21T10:45:00Z');
+  });
+
+  it('sends per interval what Freshdesk shows beyond the ledger, the unclaimed contacts in id order', () => {
+    const contacts = [found('t:3', Q, '2026-11-21T10:01:00Z'), found('t:1', Q, '2026-11-21T10:02:00Z'), found('t:2', Q, '2026-11-21T10:03:00Z'), found('t:9', Q, '2026-11-21T10:20:00Z')];
+    const claimed = new Set(['t:1']);
+    const result = differenceOf(contacts, ledger([[Q, '2026-11-21T10:00:00Z', 1]]), (f) => claimed.has(f.contact.contactId));
+    // 10:00 holds 3, the ledger 1: two are sent, t:1 (claimed: the events counted it) is not among them.
+    expect(result.send.map((f) => f.contact.contactId)).toEqual(['t:2', 't:3', 't:9']);
+    expect(result.result).toMatchObject({ found: 4, alreadyDelivered: 1, sent: 3, surplus: 0, claimedElsewhere: 0 });
+  });
+
+  it('sends the same contacts whatever order the walk found them in', () => {
+    const contacts = [found('c:5', R, '2026-11-21T10:01:00Z'), found('c:7', R, '2026-11-21T10:02:00Z'), found('c:6', R, '2026-11-21T10:03:00Z')];
+    const a = differenceOf(contacts, ledger([[R, '2026-11-21T10:00:00Z', 1]]), () => false);
+    const b = differenceOf([...contacts].reverse(), ledger([[R, '2026-11-21T10:00:00Z', 1]]), () => false);
+    expect(a.send.map((f) => f.contact.contactId)).toEqual(['c:5', 'c:6']);
+    expect(b.send.map((f) => f.contact.contactId)).toEqual(['c:5', 'c:6']);
+  });
+
+  it('never sends a contact the claims know, even when the ledger lacks it in this queue (delivered under a former group)', () => {
+    const contacts = [found('t:1', Q, '2026-11-21T10:01:00Z'), found('t:2', Q, '2026-11-21T10:02:00Z')];
+    const result = differenceOf(contacts, ledger([]), (f) => f.contact.contactId === 't:1');
+    expect(result.send.map((f) => f.contact.contactId)).toEqual(['t:2']);
+    expect(result.result).toMatchObject({ sent: 1, claimedElsewhere: 1 });
+  });
+
+  it('reports a surplus where the ledger holds more, including intervals Freshdesk shows nothing in, and never goes negative', () => {
+    const contacts = [found('t:1', Q, '2026-11-21T10:01:00Z')];
+    const result = differenceOf(contacts, ledger([[Q, '2026-11-21T10:00:00Z', 3], [R, '2026-11-21T11:00:00Z', 2]]), () => false);
+    expect(result.send).toEqual([]);
+    expect(result.result).toMatchObject({ found: 1, alreadyDelivered: 5, sent: 0, surplus: 4 });
+    // Biggest first; equal ones by identifier.
+    expect(result.result.queues).toEqual([
+      expect.objectContaining({ queueIdentifier: R, surplus: 2, found: 0 }),
+      expect.objectContaining({ queueIdentifier: Q, surplus: 2, sent: 0 }),
+    ]);
+  });
+
+  it('counts a contact found twice (a repeated slice) once', () => {
+    const contacts = [found('t:1', Q, '2026-11-21T10:01:00Z'), found('t:1', Q, '2026-11-21T10:01:00Z')];
+    expect(differenceOf(contacts, ledger([]), () => false).send).toHaveLength(1);
+  });
+
+  it('lists at most MAX_RESULT_QUEUES queues and counts the rest', () => {
+    const contacts = Array.from({ length: MAX_RESULT_QUEUES + 3 }, (_, i) => found(`t:${i + 1}`, `freshdesk/${i + 1}/1/tickets`, '2026-11-21T10:01:00Z'));
+    const result = differenceOf(contacts, ledger([]), () => false).result;
+    expect(result.queues).toHaveLength(MAX_RESULT_QUEUES);
+    expect(result.moreQueues).toBe(3);
+    expect(result.sent).toBe(MAX_RESULT_QUEUES + 3);
+  });
+});
