@@ -15,7 +15,7 @@ import { countsInImport, mapConversationCreated, mapTicketCreated } from '../cor
 import { parseFreshdeskTime } from '../core/time';
 import type { ConversationFacts, Directory, Notice, OfferedContact, ReplyScope, TicketFacts } from '../core/types';
 import { AppError } from '../remote/errors';
-import { validateFreshdeskConversations, validateFreshdeskGroups, validateFreshdeskListedTicket, validateSourceChoices } from '../schemas/freshdesk-api';
+import { type FreshdeskConversation, type FreshdeskListedTicket, validateFreshdeskConversations, validateFreshdeskGroups, validateFreshdeskListedTicket, validateSourceChoices } from '../schemas/freshdesk-api';
 import { conversationFactsFrom, ticketFactsFrom } from '../schemas/product-events';
 import { nextPhase, zeroCounters, type ImportCursor, type PendingTicket } from './cursor';
 import type { CallKind, RatePacer } from './rate-pacer';
@@ -85,6 +85,12 @@ export interface StepResult {
 
 type CallOutcome = { answer: FreshdeskAnswer } | { pausedUntil: number };
 
+/** Attempts of one call so far, by kind of failure. */
+interface Tries {
+  transient: number;
+  limited: number;
+}
+
 export class Step {
   cursor: ImportCursor;
   readonly contacts: OfferedContact[] = [];
@@ -110,45 +116,68 @@ export class Step {
   }
 
   async call(kind: CallKind, path: string, query: Readonly<Record<string, QueryValue>>): Promise<CallOutcome> {
-    const { pacer, transport } = this.deps;
-    let transient = 0;
-    let limited = 0;
+    const tries: Tries = { transient: 0, limited: 0 };
     for (;;) {
-      const delay = pacer.delayBefore(kind, this.deps.now());
-      if (delay > 0) {
-        if (!(await this.deps.wait(delay))) return { pausedUntil: this.deps.now() + delay };
-        pacer.counters.waitedMs += delay;
-      }
-      pacer.onSend(kind, this.deps.now());
-      this.requests += 1;
-      let answer: FreshdeskAnswer | undefined;
-      try {
-        answer = await transport.get(path, query);
-      } catch {
-        answer = undefined;
-      }
-      if (answer !== undefined) pacer.onAnswer(answer, this.deps.now());
-      if (answer?.status === 429) {
-        if (answer.refusedByPlatform) return { pausedUntil: this.deps.now() + PLATFORM_LIMIT_PAUSE_MS };
-        this.cursor.counters.rateLimited += 1;
-        limited += 1;
-        if (limited >= MAX_RATE_LIMITED_ATTEMPTS) {
-          throw new AppError('FRESHDESK_RATE_LIMITED', `Freshdesk answered 429 ${limited} times in a row while reading ${path}`, { status: 429 });
-        }
-        continue;
-      }
-      if (answer === undefined || answer.status === 408 || answer.status >= 500) {
-        transient += 1;
-        const status = answer?.status ?? 0;
-        if (transient >= MAX_TRANSIENT_ATTEMPTS) {
-          throw new AppError('FRESHDESK_UNAVAILABLE', `Freshdesk did not answer ${path} after ${transient} attempts (HTTP ${status || 'none'})`, { status });
-        }
-        const backoff = Math.min(60_000, 1000 * 2 ** transient);
-        if (!(await this.deps.wait(backoff))) return { pausedUntil: this.deps.now() + backoff };
-        continue;
-      }
-      return { answer };
+      const paused = await this.paceBefore(kind);
+      if (paused) return paused;
+      const next = await this.afterAnswer(await this.send(kind, path, query), path, tries);
+      if (next !== 'again') return next;
     }
+  }
+
+  /** Waits for the pacer (CLI), or pauses the walk when the caller cannot wait (app). */
+  private async paceBefore(kind: CallKind): Promise<CallOutcome | undefined> {
+    const { pacer } = this.deps;
+    const delay = pacer.delayBefore(kind, this.deps.now());
+    if (delay <= 0) return undefined;
+    if (!(await this.deps.wait(delay))) return { pausedUntil: this.deps.now() + delay };
+    pacer.counters.waitedMs += delay;
+    return undefined;
+  }
+
+  /** One request; undefined when no answer came at all. */
+  private async send(kind: CallKind, path: string, query: Readonly<Record<string, QueryValue>>): Promise<FreshdeskAnswer | undefined> {
+    const { pacer, transport } = this.deps;
+    pacer.onSend(kind, this.deps.now());
+    this.requests += 1;
+    let answer: FreshdeskAnswer;
+    try {
+      answer = await transport.get(path, query);
+    } catch {
+      return undefined;
+    }
+    pacer.onAnswer(answer, this.deps.now());
+    return answer;
+  }
+
+  /** What follows an answer: the answer itself, a pause of the walk, or the same call again. */
+  private afterAnswer(answer: FreshdeskAnswer | undefined, path: string, tries: Tries): Promise<CallOutcome | 'again'> {
+    if (answer?.status === 429) return Promise.resolve(this.afterRateLimit(answer, path, tries));
+    if (answer === undefined || answer.status === 408 || answer.status >= 500) return this.afterTransient(answer, path, tries);
+    return Promise.resolve({ answer });
+  }
+
+  /** The platform's own limit pauses the walk for its minute; Freshdesk's 429 is retried (the pacer honours Retry-After). */
+  private afterRateLimit(answer: FreshdeskAnswer, path: string, tries: Tries): CallOutcome | 'again' {
+    if (answer.refusedByPlatform) return { pausedUntil: this.deps.now() + PLATFORM_LIMIT_PAUSE_MS };
+    this.cursor.counters.rateLimited += 1;
+    tries.limited += 1;
+    if (tries.limited >= MAX_RATE_LIMITED_ATTEMPTS) {
+      throw new AppError('FRESHDESK_RATE_LIMITED', `Freshdesk answered 429 ${tries.limited} times in a row while reading ${path}`, { status: 429 });
+    }
+    return 'again';
+  }
+
+  /** No answer, 408 or 5xx: back off and try again, a few times. */
+  private async afterTransient(answer: FreshdeskAnswer | undefined, path: string, tries: Tries): Promise<CallOutcome | 'again'> {
+    tries.transient += 1;
+    const status = answer?.status ?? 0;
+    if (tries.transient >= MAX_TRANSIENT_ATTEMPTS) {
+      throw new AppError('FRESHDESK_UNAVAILABLE', `Freshdesk did not answer ${path} after ${tries.transient} attempts (HTTP ${status || 'none'})`, { status });
+    }
+    const backoff = Math.min(60_000, 1000 * 2 ** tries.transient);
+    if (!(await this.deps.wait(backoff))) return { pausedUntil: this.deps.now() + backoff };
+    return 'again';
   }
 
   /** A call that must succeed: pausing is not offered (the caller waits), 4xx throws. */
@@ -172,6 +201,12 @@ export class Step {
     }
   }
 
+  /** The conversations of the next pending ticket, else the next page of the listing. */
+  readNext(): Promise<CallOutcome | undefined> {
+    const next = this.cursor.pending[0];
+    return next !== undefined ? this.readConversations(next) : this.readListPage();
+  }
+
   async readConversations(ticket: PendingTicket): Promise<CallOutcome | undefined> {
     const outcome = await this.call('other', `/api/v2/tickets/${ticket.id}/conversations`, { per_page: 100, page: ticket.page });
     if (!('answer' in outcome)) return outcome;
@@ -179,21 +214,30 @@ export class Step {
     this.cursor.counters.conversationCalls += 1;
     this.refuseKey(answer, `the conversations of ticket ${ticket.id}`);
     const rest = this.cursor.pending.slice(1);
+    const conversations = this.conversationsIn(answer, ticket);
+    if (conversations !== undefined) this.countReplies(ticket, conversations);
+    this.cursor.pending = conversations !== undefined && hasNextPage(answer) ? [{ ...ticket, page: ticket.page + 1 }, ...rest] : rest;
+    return undefined;
+  }
+
+  /** The conversations an answer holds; undefined when there are none to read (gone, or unreadable: reported). */
+  private conversationsIn(answer: FreshdeskAnswer, ticket: PendingTicket): FreshdeskConversation[] | undefined {
     if (answer.status === 404) {
       // Hard-deleted since it was listed: its replies cannot be read any more.
       this.cursor.counters.vanished += 1;
-      this.cursor.pending = rest;
       return undefined;
     }
-    const parsed = answer.status >= 200 && answer.status < 300 ? validateFreshdeskConversations(parseJsonBody(answer.body)) : undefined;
-    if (parsed === undefined || !parsed.ok) {
-      const why = parsed === undefined ? `HTTP ${answer.status}` : parsed.error.message;
-      this.problem('conversations', `the conversations of ticket ${ticket.id} (page ${ticket.page}) could not be read: ${why}`, ticket.id, ticket.page);
-      this.cursor.pending = rest;
-      return undefined;
-    }
+    const parsed = isSuccess(answer) ? validateFreshdeskConversations(parseJsonBody(answer.body)) : undefined;
+    if (parsed?.ok === true) return parsed.value;
+    const why = parsed === undefined ? `HTTP ${answer.status}` : parsed.error.message;
+    this.problem('conversations', `the conversations of ticket ${ticket.id} (page ${ticket.page}) could not be read: ${why}`, ticket.id, ticket.page);
+    return undefined;
+  }
+
+  /** Rules 2 and 8 for the replies in the window, attributed to the ticket as the API tells it now. */
+  private countReplies(ticket: PendingTicket, conversations: readonly FreshdeskConversation[]): void {
     const facts: TicketFacts = { id: ticket.id, group_id: ticket.group_id, source: ticket.source, spam: ticket.spam, deleted: ticket.deleted, created_at: ticket.created_at };
-    for (const payload of parsed.value) {
+    for (const payload of conversations) {
       const conversation: ConversationFacts = conversationFactsFrom(payload);
       if (!this.inWindow(conversation.created_at)) continue;
       const decision = mapConversationCreated(conversation, facts, this.deps.directory, this.deps.replyScope);
@@ -201,8 +245,6 @@ export class Step {
       this.cursor.counters.replyContacts += 1;
       this.emit(decision.contact, decision.notices);
     }
-    this.cursor.pending = hasNextPage(answer) ? [{ ...ticket, page: ticket.page + 1 }, ...rest] : rest;
-    return undefined;
   }
 
   private problem(kind: WalkProblem['kind'], message: string, id: number | undefined, page: number): void {
@@ -218,15 +260,8 @@ export class Step {
     if (!('answer' in outcome)) return outcome;
     const { answer } = outcome;
     c.counters.listCalls += 1;
-    this.refuseKey(answer, 'the ticket list');
-    if (answer.status === 404) {
-      throw new AppError('FRESHDESK_UNAVAILABLE', 'Freshdesk answered 404 for the ticket list: the Freshdesk address is wrong', { status: 404 });
-    }
-    if (answer.status >= 400 && answer.status < 500) {
-      // A refused query (400 validation) is refused again on every page: stop, do not skip on.
-      throw new AppError('FRESHDESK_UNAVAILABLE', `Freshdesk refused the ticket list query (HTTP ${answer.status}): ${answer.body.replace(/\s+/g, ' ').slice(0, 200)}`, { status: answer.status });
-    }
-    const items = answer.status >= 200 && answer.status < 300 ? parseJsonBody(answer.body) : undefined;
+    this.refuseListAnswer(answer);
+    const items = isSuccess(answer) ? parseJsonBody(answer.body) : undefined;
     if (!Array.isArray(items)) {
       this.problem('page', `ticket list page ${c.page} (${c.phase}, updated since ${c.since}) could not be read: HTTP ${answer.status}, not a list of tickets`, undefined, c.page);
       this.advancePage(true);
@@ -237,38 +272,67 @@ export class Step {
     return undefined;
   }
 
+  /** 401/403 (the key), 404 (the address) and any other 4xx (the query, refused again on every page) stop the walk. */
+  private refuseListAnswer(answer: FreshdeskAnswer): void {
+    this.refuseKey(answer, 'the ticket list');
+    if (answer.status === 404) {
+      throw new AppError('FRESHDESK_UNAVAILABLE', 'Freshdesk answered 404 for the ticket list: the Freshdesk address is wrong', { status: 404 });
+    }
+    if (answer.status >= 400 && answer.status < 500) {
+      throw new AppError('FRESHDESK_UNAVAILABLE', `Freshdesk refused the ticket list query (HTTP ${answer.status}): ${answer.body.replace(/\s+/g, ' ').slice(0, 200)}`, { status: answer.status });
+    }
+  }
+
   private takeListedTicket(item: unknown): void {
     const c = this.cursor;
-    const parsed = validateFreshdeskListedTicket(item);
-    if (!parsed.ok) {
-      const id = (item as { id?: unknown } | null)?.id;
-      this.problem('ticket', `a listed ticket could not be read: ${parsed.error.message}`, typeof id === 'number' ? id : undefined, c.page);
-      return;
-    }
-    const listed = parsed.value;
-    if (c.skipIds.includes(listed.id)) return;
-    const updatedAt = parseFreshdeskTime(listed.updated_at);
-    const last = c.lastUpdatedAt === null ? Number.NEGATIVE_INFINITY : parseFreshdeskTime(c.lastUpdatedAt);
-    if (updatedAt > last) {
-      c.lastUpdatedAt = listed.updated_at;
-      c.lastIds = [listed.id];
-    } else if (updatedAt === last) {
-      c.lastIds.push(listed.id);
-    }
+    const listed = this.readListedTicket(item);
+    if (listed === undefined || c.skipIds.includes(listed.id)) return;
+    this.notePosition(listed.id, listed.updated_at);
     c.counters.ticketsRead += 1;
     const facts = ticketFactsFrom(listed);
     // Tickets created at or after the window end hold nothing to import: not remembered either.
     if (!countsInImport(facts.created_at, c.to)) return;
     if (this.deps.takeOnce && !this.deps.takeOnce(listed.id)) return;
-    if (this.inWindow(facts.created_at)) {
-      const decision = mapTicketCreated(facts, this.deps.directory);
-      if (decision.kind === 'contact') {
-        c.counters.ticketContacts += 1;
-        this.emit(decision.contact, decision.notices);
-      }
-    }
+    if (this.inWindow(facts.created_at)) this.countTicket(facts);
     // Only tickets created before the window end can hold a reply inside it (see above).
     c.pending.push({ ...facts, page: 1 });
+  }
+
+  /** A list item as a ticket, or undefined when it cannot be read (reported with its id, the walk goes on). */
+  private readListedTicket(item: unknown): FreshdeskListedTicket | undefined {
+    const parsed = validateFreshdeskListedTicket(item);
+    if (parsed.ok) return parsed.value;
+    const id = (item as { id?: unknown } | null)?.id;
+    this.problem('ticket', `a listed ticket could not be read: ${parsed.error.message}`, typeof id === 'number' ? id : undefined, this.cursor.page);
+    return undefined;
+  }
+
+  /** The newest updated_at read so far and the ids listed at it: where a restart of the listing begins. */
+  private notePosition(id: number, updatedAtText: string): void {
+    const c = this.cursor;
+    const updatedAt = parseFreshdeskTime(updatedAtText);
+    const last = c.lastUpdatedAt === null ? Number.NEGATIVE_INFINITY : parseFreshdeskTime(c.lastUpdatedAt);
+    if (updatedAt > last) {
+      c.lastUpdatedAt = updatedAtText;
+      c.lastIds = [id];
+    } else if (updatedAt === last) {
+      c.lastIds.push(id);
+    }
+  }
+
+  /** Rule 1 for a ticket created in the window. */
+  private countTicket(facts: TicketFacts): void {
+    const decision = mapTicketCreated(facts, this.deps.directory);
+    if (decision.kind !== 'contact') return;
+    this.cursor.counters.ticketContacts += 1;
+    this.emit(decision.contact, decision.notices);
+  }
+
+  /** At page 300, or at every page for a walk that restarts each page (once the listing has moved on). */
+  private restartsHere(): boolean {
+    const c = this.cursor;
+    const canRestart = c.lastUpdatedAt !== null && c.lastUpdatedAt !== c.since;
+    return c.page >= MAX_LIST_PAGES || (this.deps.restartEveryPage === true && canRestart);
   }
 
   private advancePage(more: boolean): void {
@@ -277,8 +341,7 @@ export class Step {
       this.cursor = { ...nextPhase(c), pending: c.pending };
       return;
     }
-    const canRestart = c.lastUpdatedAt !== null && c.lastUpdatedAt !== c.since;
-    if (c.page < MAX_LIST_PAGES && !(this.deps.restartEveryPage === true && canRestart)) {
+    if (!this.restartsHere()) {
       c.page += 1;
       return;
     }
@@ -309,12 +372,19 @@ export async function walkStep(cursor: ImportCursor, deps: WalkDeps, maxRequests
     return resumeAt === undefined ? result : { ...result, resumeAt };
   };
   while (step.requests < maxRequests) {
-    const next = step.cursor.pending[0];
-    if (next === undefined && step.cursor.phase === 'done') return finish('done');
-    const outcome = next !== undefined ? await step.readConversations(next) : await step.readListPage();
+    if (isFinished(step.cursor)) return finish('done');
+    const outcome = await step.readNext();
     if (outcome !== undefined && 'pausedUntil' in outcome) return finish('paused', outcome.pausedUntil);
   }
-  return finish(step.cursor.phase === 'done' && step.cursor.pending.length === 0 ? 'done' : 'more');
+  return finish(isFinished(step.cursor) ? 'done' : 'more');
+}
+
+function isFinished(cursor: ImportCursor): boolean {
+  return cursor.phase === 'done' && cursor.pending.length === 0;
+}
+
+function isSuccess(answer: FreshdeskAnswer): boolean {
+  return answer.status >= 200 && answer.status < 300;
 }
 
 export type DirectoryDeps = Pick<WalkDeps, 'transport' | 'pacer' | 'now' | 'wait'>;
