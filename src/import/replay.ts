@@ -34,7 +34,7 @@ import type { Settings } from '../schemas/iparams';
 import { BACKLOG_PREFIX, LEASE_KEY, REPLAY_KEY, REPLAY_TAKEN_KEY, replayFoundKey, replayScheduleName, SCHEDULE_KINDS } from '../storage/keys';
 import { readFoundChunk, writeFoundChunks } from './found-chunks';
 import type { FoundChunks, ImportRecord, ReplayResult } from './import-record';
-import { continueLater, gapCommand, IMPORT_JOB, isWalking, newWalkRecord, readWalkRecord, runWalkSlice, saveWalkRecord, walkView, type SliceWalk, type WalkJob, type WalkView } from './in-app';
+import { continueLater, gapCommand, saveTaken, IMPORT_JOB, isWalking, newWalkRecord, readWalkRecord, runWalkSlice, saveWalkRecord, walkView, type SliceWalk, type WalkJob, type WalkView } from './in-app';
 import { differenceOf, type FoundContact } from './replay-difference';
 
 /** The longest window one replay takes; longer periods are replayed in parts. */
@@ -143,7 +143,7 @@ async function keepFound(platform: Platform, record: ImportRecord, walked: Slice
   const list: FoundChunks = record.found ?? { chunks: [], next: 1 };
   // The chunks first: a slice repeated after a crash writes them again under the same ids.
   await writeFoundChunks(platform.db, list, found);
-  await platform.db.set(REPLAY_TAKEN_KEY, { r: walked.taken.pairs() });
+  await saveTaken(platform, REPLAY_TAKEN_KEY, walked.taken, record);
   record.found = list;
   record.cursor = walked.step.cursor;
   record.contacts += found.length;
