@@ -218,6 +218,43 @@ describe('a replay of a window the events partly delivered', () => {
   }, 600_000);
 });
 
+describe('a replay while injixo is down, and the lost events arriving after it', () => {
+  it('waits for the backlog to drain before comparing, sends the difference once, and a late redelivery of the lost events counts nothing again', async () => {
+    const outage = { from: S + 20 * HOUR, to: S + 27 * HOUR };
+    const sandbox = await open({ seed: 26, faults: [{ ...outage, kind: 'outage', status: 503 }] });
+    const lostWindow = { from: S + 14 * HOUR + 20 * 60_000, to: S + 15 * HOUR + 40 * 60_000 };
+    await sandbox.replay(sandbox.world.start, lostWindow.from);
+    await sandbox.platform.advance(lostWindow.to - sandbox.clock.now());
+    await sandbox.replay(lostWindow.to, sandbox.world.end);
+    const all = expectedOfferedContacts(sandbox.world, { replyScope: 'customer' });
+    const lost = all.filter((c) => inside(c, lostWindow));
+    // injixo has been down since 20:00: contacts of the evening wait in the backlog.
+    expect((await status(sandbox)).backlog).toBeGreaterThan(0);
+
+    const window = { from: S + 13 * HOUR, to: S + 17 * HOUR };
+    await replay(sandbox, window.from, window.to);
+    let waited = false;
+    for (let i = 0; i < 18 && sandbox.clock.now() < outage.to; i += 1) {
+      await sandbox.platform.advance(10 * 60_000);
+      waited = waited || ((await status(sandbox)).replay as ReplayView).phase === 'waiting_for_delivery';
+    }
+    expect(waited).toBe(true);
+    const done = await untilReplayed(sandbox);
+    const before = countsOf(all.filter((c) => !inside(c, lostWindow)));
+    expect(total(injixoCounts(sandbox))).toBe(total(before) + (done.result?.sent ?? 0));
+    expect(done.result?.sent).toBeGreaterThan(0);
+    expect(extraCopies(sandbox)).toBe(0);
+    const afterReplay = injixoCounts(sandbox);
+
+    // The platform delivers the lost events after all, late: the replay claimed their contacts.
+    await sandbox.replay(lostWindow.from, lostWindow.to);
+    await sandbox.settle(30);
+    expect(injixoCounts(sandbox)).toEqual(afterReplay);
+    expect(extraCopies(sandbox)).toBe(0);
+    expect(lost.length).toBeGreaterThan(0);
+  }, 600_000);
+});
+
 describe('asking for a replay', () => {
   it('refuses a window in the future, reversed, beyond the ledger or too long, and one while the initial import runs', async () => {
     const sandbox = await open({ seed: 24, installAt: S + 6 * HOUR, iparams: { import_window_days: 7 } });
