@@ -4,7 +4,8 @@
  * Prints a readable report and writes the same numbers to .artifacts/bench.json.
  *
  * `tsx bench/run.ts --rate 120 [--in-process]` runs one load-test probe and prints only it;
- * `tsx bench/run.ts --import-only` runs only the history-import section (bench/run-import.ts).
+ * `tsx bench/run.ts --import-only` runs only the history-import section (bench/run-import.ts);
+ * `tsx bench/run.ts --in-app-import-only` only the in-app import's wall time (bench/run-in-app-import.ts).
  * Progress goes to stderr, the report to stdout.
  */
 import * as fs from 'node:fs';
@@ -17,6 +18,7 @@ import { analyzeCalls } from './analyze-calls';
 import { formatProbe, formatReport, type BenchResults, type BenchSettings } from './format-report';
 import { runAtRate, searchMaxRate, type LoadResult } from './run-at-rate';
 import { runDay, type DayResult } from './run-day';
+import { formatInAppImport, runInAppImport } from './run-in-app-import';
 import { formatImportBench, runImportBench } from './run-import';
 
 const SETTINGS: BenchSettings = {
@@ -29,6 +31,9 @@ const SETTINGS: BenchSettings = {
   limits: { requestsPerMinute: DEFAULT_LIMITS.requestsPerMinute, kvOpsPerMinute: DEFAULT_LIMITS.kvOpsPerMinute, oneTimeSchedules: MAX_ONE_TIME_SCHEDULES },
   targetCallsPerContact: 1.5,
 };
+
+/** The in-app import's wall time (issue 12 item 6): 30 days of the default world, capped at 40 simulated days. */
+const IN_APP_IMPORT = { days: 30, ticketsPerDay: 2000, capDays: 40 };
 
 const ARTIFACT = path.resolve(__dirname, '..', '.artifacts', 'bench.json');
 
@@ -106,11 +111,13 @@ async function main(): Promise<void> {
     calls: analyzeCalls(dayBuilt.profiles, dayBuilt.contacts.delivered),
   };
   const importBench = await runImportBench(progress);
+  progress('in-app import: 30 days of the default world (2,000 tickets a day), simulated clock…');
+  const inAppImport = await runInAppImport({ ...IN_APP_IMPORT, progress: () => undefined });
   results.wallSeconds = (performance.now() - started) / 1000;
-  const report = `${formatReport(results)}\n\n${formatImportBench(importBench)}`;
+  const report = `${formatReport(results)}\n\n${formatImportBench(importBench)}\n\n${formatInAppImport(inAppImport)}`;
   process.stdout.write(`${report}\n`);
   fs.mkdirSync(path.dirname(ARTIFACT), { recursive: true });
-  const json = { ...results, dayBuilt: withoutProfiles(dayBuilt), dayInProcess: withoutProfiles(dayInProcess), importBench, report };
+  const json = { ...results, dayBuilt: withoutProfiles(dayBuilt), dayInProcess: withoutProfiles(dayInProcess), importBench, inAppImport, report };
   fs.writeFileSync(ARTIFACT, `${JSON.stringify(json, null, 2)}\n`);
   progress(`wrote ${path.relative(process.cwd(), ARTIFACT)}`);
 }
@@ -124,6 +131,11 @@ async function runOneProbe(rate: number, mode: LoadResult['mode']): Promise<void
 function argument(name: string): string | undefined {
   const index = process.argv.indexOf(name);
   return index === -1 ? undefined : process.argv[index + 1];
+}
+
+async function runInAppImportOnly(): Promise<void> {
+  const result = await runInAppImport({ ...IN_APP_IMPORT, progress });
+  process.stdout.write(`${formatInAppImport(result)}\n`);
 }
 
 async function runImportOnly(): Promise<void> {
@@ -142,7 +154,7 @@ function numberArgument(name: string): number | undefined {
 const rateArgument = argument('--rate');
 const rate = rateArgument === undefined ? undefined : Number(rateArgument);
 if (rate !== undefined && !(rate > 0)) throw new Error(`bench: --rate needs a positive number of events per minute, got '${String(rateArgument)}'`);
-const job = process.argv.includes('--import-only') ? runImportOnly() : rate === undefined ? main() : runOneProbe(rate, process.argv.includes('--in-process') ? 'in-process' : 'built');
+const job = process.argv.includes('--in-app-import-only') ? runInAppImportOnly() : process.argv.includes('--import-only') ? runImportOnly() : rate === undefined ? main() : runOneProbe(rate, process.argv.includes('--in-process') ? 'in-process' : 'built');
 job.catch((error: unknown) => {
   process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exitCode = 1;

@@ -1,6 +1,7 @@
 import type { DeliveryReport } from '../delivery/run';
 import type { FlowState, HealthView } from '../delivery/health-view';
 import type { ImportView } from '../import/in-app';
+import type { ReplayRefusal, ReplayView } from '../import/replay';
 import { formatCount, formatDateTime, formatHour, resolveTimeZone } from './format';
 import { isMessageKey, type Locale, type Translate } from '../i18n/translate';
 
@@ -26,7 +27,7 @@ export interface StatusModel {
   recent: RecentModel;
   renamed: { identifier: string; kept: string; current: string }[];
   /** Periods the app knows or suspects it missed contacts in, with the CLI command that refills one. */
-  gaps: { when: string; reason: string; lost: string | null; command: string | null }[];
+  gaps: GapModel[];
   /** The one action drawn as primary: what an admin should do first in this state. */
   primaryAction: ActionId;
   /** The zone every time on the page is shown in. */
@@ -35,10 +36,40 @@ export interface StatusModel {
   import?: ImportModel;
   /** The CLI command for the history the app did not import. */
   history?: HistoryModel;
+  /** The "Replay a period" form and the last replay's progress or result. */
+  replay: ReplayModel;
+}
+
+/**
+ * A gap with, when it lies within the ledger's retention, the window a one-click replay asks
+ * for; else the CLI command that refills it (the app can no longer tell what it delivered).
+ */
+export interface GapModel {
+  when: string;
+  reason: string;
+  lost: string | null;
+  command: string | null;
+  replay: { from: string; to: string } | null;
+}
+
+export interface ReplayModel {
+  intro: string;
+  /** The last replay asked for, if any. */
+  last?: {
+    state: ReplayView['state'];
+    phase: ReplayView['phase'];
+    stateText: string;
+    lines: string[];
+    problems: string[];
+    /** Queues where something was sent or a surplus found. */
+    queues: { name: string; identifier: string; sent: string; surplus: string }[];
+  };
+  /** Why no replay can be asked for now (the import or a replay walks), or null. */
+  busy: string | null;
 }
 
 /** getStatus's answer: the health view plus the import's progress or the CLI command. */
-export type StatusAnswer = HealthView & { import?: ImportView; history?: { cliCommand: string }; gapCommands?: string[] };
+export type StatusAnswer = HealthView & { import?: ImportView; replay?: ReplayView; history?: { cliCommand: string }; gapCommands?: string[]; ledgerFrom?: string };
 
 export interface ImportModel {
   state: ImportView['state'];
@@ -149,55 +180,134 @@ function describeImport(view: ImportView, t: Translate, count: (n: number) => st
 
 /** The import section and the CLI command, for an answer that carries them. */
 function describeHistory(view: StatusAnswer, t: Translate, count: (n: number) => string, time: (iso: string) => string): Pick<StatusModel, 'import' | 'history'> {
-  const out: Pick<StatusModel, 'import' | 'history'> = {};
+  const history = historyOf(view, t, time);
+  const out: Pick<StatusModel, 'import' | 'history'> = history ? { history } : {};
   if (view.import) out.import = describeImport(view.import, t, count, time);
-  const command = view.import?.cliCommand ?? view.history?.cliCommand;
-  const before = view.import?.window.from ?? view.installedAt;
-  if (command) out.history = { title: t('history.title'), intro: t('history.intro', { to: time(before) }), command };
   return out;
+}
+
+function historyOf(view: StatusAnswer, t: Translate, time: (iso: string) => string): HistoryModel | undefined {
+  const command = view.import ? view.import.cliCommand : view.history?.cliCommand;
+  if (!command) return undefined;
+  const before = view.import ? view.import.window.from : view.installedAt;
+  return { title: t('history.title'), intro: t('history.intro', { to: time(before) }), command };
+}
+
+type Formatters = { t: Translate; count: (n: number) => string; time: (iso: string) => string };
+
+/** The replay's lines: its window, what the walk read, then the comparison's outcome. */
+function replayLines(view: ReplayView, { t, count, time }: Formatters): string[] {
+  const lines = [t('replay.window', { from: time(view.window.from), to: time(view.window.to) })];
+  lines.push(t('replay.counts', { tickets: count(view.tickets), contacts: count(view.contacts), requests: count(view.requests) }));
+  if (view.phase === 'walking' && view.etaMinutes !== undefined) lines.push(t('import.eta', { minutes: count(view.etaMinutes) }));
+  if (view.failure) lines.push(t('import.failure', { message: view.failure }));
+  return [...lines, ...resultLines(view.result, { t, count, time })];
+}
+
+function resultLines(result: ReplayView['result'], { t, count }: Formatters): string[] {
+  if (!result) return [];
+  const lines = [t('replay.result', { sent: count(result.sent), found: count(result.found), delivered: count(result.alreadyDelivered) })];
+  if (result.claimedElsewhere > 0) lines.push(t('replay.claimedElsewhere', { count: count(result.claimedElsewhere) }));
+  if (result.surplus > 0) lines.push(t('replay.surplus', { count: count(result.surplus) }));
+  if (result.uncertainHours) lines.push(t('replay.uncertain', { hours: result.uncertainHours.join(', ') }));
+  return lines;
+}
+
+/** The replay form's intro, whether it can be used now, and the last replay's progress or result. */
+function describeReplay(view: StatusAnswer, timeZone: string, f: Formatters): ReplayModel {
+  const { t, count } = f;
+  const intro = t('replay.intro', { zone: timeZone, from: view.ledgerFrom ? f.time(view.ledgerFrom) : '—', hours: 24 });
+  const model: ReplayModel = { intro, busy: replayBusy(view, t) };
+  const last = view.replay;
+  if (last) {
+    model.last = {
+      state: last.state,
+      phase: last.phase,
+      stateText: t(`replay.state.${last.phase}`),
+      lines: replayLines(last, f),
+      problems: last.problems,
+      queues: (last.result?.queues ?? []).map((q) => ({ name: q.queueName, identifier: q.queueIdentifier, sent: count(q.sent), surplus: count(q.surplus) })),
+    };
+  }
+  return model;
+}
+
+function replayBusy(view: StatusAnswer, t: Translate): string | null {
+  if (view.import?.state === 'running' || view.import?.state === 'paused') return t('replay.refused.import_running');
+  if (view.replay?.state === 'running') return t('replay.refused.replay_running');
+  return null;
+}
+
+/** A refused replay, in the admin's language (the server's English for a code this page does not know). */
+export function describeReplayRefusal(refusal: ReplayRefusal, t: Translate, time: (iso: string) => string, ledgerFrom: string | undefined): string {
+  const key = `replay.refused.${refusal.code}`;
+  if (!isMessageKey(key)) return refusal.message;
+  return t(key, { hours: refusal.maxHours ?? 24, from: ledgerFrom ? time(ledgerFrom) : '—', command: refusal.cliCommand ?? '' });
+}
+
+function describeGaps(view: StatusAnswer, { t, count, time }: Formatters): GapModel[] {
+  const ledgerFrom = view.ledgerFrom ? Date.parse(view.ledgerFrom) : Number.POSITIVE_INFINITY;
+  return (view.gaps ?? []).map((g, i) => {
+    const replayable = Date.parse(g.from) >= ledgerFrom;
+    return {
+      when: t('gaps.when', { from: time(g.from), to: time(g.to) }),
+      reason: t(`gaps.reason.${g.reason}`),
+      lost: g.contactsKnownLost === undefined ? null : t('gaps.lost', { count: count(g.contactsKnownLost) }),
+      command: replayable ? null : (view.gapCommands?.[i] ?? null),
+      replay: replayable ? { from: g.from, to: g.to } : null,
+    };
+  });
+}
+
+function describeState(view: StatusAnswer, t: Translate, time: (iso: string) => string): StatusModel['state'] {
+  return {
+    id: view.state,
+    text: t(`state.${view.state}`),
+    tone: STATE_TONE[view.state],
+    detail: view.state === 'key_rejected' && view.keyRejectedSince ? t('state.keyRejectedSince', { time: time(view.keyRejectedSince) }) : null,
+  };
+}
+
+function describeFacts(view: StatusAnswer, { t, count, time }: Formatters): Fact[] {
+  const countTone = (n: number, tone: Tone): Tone => (n > 0 ? tone : 'neutral');
+  return [
+    { id: 'lastSuccess', label: t('label.lastSuccess'), value: view.lastSuccessAt ? time(view.lastSuccessAt) : t('label.never'), tone: 'neutral' },
+    { id: 'backlog', label: t('label.backlog'), value: count(view.backlog), tone: countTone(view.backlog, 'warning') },
+    { id: 'parked', label: t('label.parked'), value: count(view.parked), tone: countTone(view.parked, 'warning') },
+    { id: 'dropped', label: t('label.dropped'), value: count(view.dropped), tone: countTone(view.dropped, 'error') },
+    { id: 'invalidPayloads', label: t('label.invalidPayloads'), value: count(view.invalidPayloads), tone: countTone(view.invalidPayloads, 'warning') },
+    { id: 'consecutiveFailures', label: t('label.consecutiveFailures'), value: count(view.consecutiveFailures), tone: countTone(view.consecutiveFailures, 'warning') },
+    { id: 'installedAt', label: t('label.installedAt'), value: time(view.installedAt), tone: 'neutral' },
+  ];
+}
+
+function describeFailure(view: StatusAnswer, t: Translate, time: (iso: string) => string): StatusModel['failure'] {
+  const failure = view.lastFailure;
+  if (!failure) return null;
+  return {
+    code: failure.code,
+    when: failure.status === null ? t('failure.whenNoStatus', { time: time(failure.at) }) : t('failure.when', { time: time(failure.at), status: failure.status }),
+    guidance: guidanceFor(failure.code, failure.guidance, t),
+    details: t('failure.details', { message: failure.message }),
+  };
 }
 
 export function describeHealth(view: StatusAnswer, { t, locale, timeZone: askedZone }: DescribeOptions): StatusModel {
   const timeZone = resolveTimeZone(askedZone);
   const time = (iso: string): string => formatDateTime(iso, locale, timeZone);
   const count = (n: number): string => formatCount(n, locale);
-  const countTone = (n: number, tone: Tone): Tone => (n > 0 ? tone : 'neutral');
-  const failure = view.lastFailure;
+  const formatters: Formatters = { t, count, time };
   return {
-    state: {
-      id: view.state,
-      text: t(`state.${view.state}`),
-      tone: STATE_TONE[view.state],
-      detail: view.state === 'key_rejected' && view.keyRejectedSince ? t('state.keyRejectedSince', { time: time(view.keyRejectedSince) }) : null,
-    },
-    facts: [
-      { id: 'lastSuccess', label: t('label.lastSuccess'), value: view.lastSuccessAt ? time(view.lastSuccessAt) : t('label.never'), tone: 'neutral' },
-      { id: 'backlog', label: t('label.backlog'), value: count(view.backlog), tone: countTone(view.backlog, 'warning') },
-      { id: 'parked', label: t('label.parked'), value: count(view.parked), tone: countTone(view.parked, 'warning') },
-      { id: 'dropped', label: t('label.dropped'), value: count(view.dropped), tone: countTone(view.dropped, 'error') },
-      { id: 'invalidPayloads', label: t('label.invalidPayloads'), value: count(view.invalidPayloads), tone: countTone(view.invalidPayloads, 'warning') },
-      { id: 'consecutiveFailures', label: t('label.consecutiveFailures'), value: count(view.consecutiveFailures), tone: countTone(view.consecutiveFailures, 'warning') },
-      { id: 'installedAt', label: t('label.installedAt'), value: time(view.installedAt), tone: 'neutral' },
-    ],
-    failure: failure
-      ? {
-          code: failure.code,
-          when: failure.status === null ? t('failure.whenNoStatus', { time: time(failure.at) }) : t('failure.when', { time: time(failure.at), status: failure.status }),
-          guidance: guidanceFor(failure.code, failure.guidance, t),
-          details: t('failure.details', { message: failure.message }),
-        }
-      : null,
+    state: describeState(view, t, time),
+    facts: describeFacts(view, formatters),
+    failure: describeFailure(view, t, time),
     recent: describeRecent(view, t, locale, timeZone),
     renamed: (view.renamedQueues ?? []).map((r) => ({ identifier: r.queueIdentifier, kept: r.keptName, current: r.currentName })),
-    gaps: (view.gaps ?? []).map((g, i) => ({
-      when: t('gaps.when', { from: time(g.from), to: time(g.to) }),
-      reason: t(`gaps.reason.${g.reason}`),
-      lost: g.contactsKnownLost === undefined ? null : t('gaps.lost', { count: count(g.contactsKnownLost) }),
-      command: view.gapCommands?.[i] ?? null,
-    })),
+    gaps: describeGaps(view, formatters),
     primaryAction: primaryActionFor(view),
     timeZone,
     ...describeHistory(view, t, count, time),
+    replay: describeReplay(view, timeZone, formatters),
   };
 }
 

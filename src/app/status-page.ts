@@ -7,8 +7,11 @@
 import { button, crayonsReady, el, setBusy } from './dom';
 import { callFunction, readUserLocale, type FdkApp, type FdkClient } from './fdk-client';
 import { createTranslator, type Locale, type Translate } from '../i18n/translate';
+import { formatDateTime, fromZonedInput, toZonedInput } from './format';
+import type { ReplayRefusal } from '../import/replay';
 import {
   describeConnection,
+  describeReplayRefusal,
   describeDelivery,
   describeHealth,
   isConnectionReport,
@@ -19,6 +22,7 @@ import {
   type ChartSeries,
   type Notice,
   type RecentModel,
+  type StatusAnswer,
   type StatusModel,
 } from './status-model';
 
@@ -35,6 +39,8 @@ interface Page {
   crayons: boolean;
   /** Which action is primary once the status is known; until then none is. */
   primary: ActionId | null;
+  /** The oldest time a replay may start at, as getStatus last said. */
+  ledgerFrom?: string | undefined;
 }
 
 const ACTIONS: readonly ActionId[] = ['refresh', 'test-connection', 'retry-now'];
@@ -118,47 +124,142 @@ function drawModel(model: StatusModel, page: Page): void {
     ]),
     el('dl', { id: 'facts', class: 'facts' }, model.facts.map((f) =>
       el('div', { class: 'fact', 'data-fact': f.id, 'data-tone': f.tone }, [el('dt', {}, [f.label]), el('dd', {}, [f.value])]))),
-    model.failure
-      ? el('section', { id: 'failure', class: 'failure' }, [
-          el('h2', {}, [t('failure.title')]),
-          el('p', { class: 'failure-when' }, [el('code', {}, [model.failure.code]), ' — ', model.failure.when]),
-          el('p', { class: 'failure-guidance' }, [model.failure.guidance]),
-          el('p', { class: 'failure-details' }, [model.failure.details]),
-        ])
-      : null,
+    drawFailure(model, t),
     drawRecent(model.recent, t),
     model.import ? drawImport(model.import, page) : null,
-    model.history
-      ? el('section', { id: 'history', class: 'panel' }, [
-          el('h2', {}, [model.history.title]),
-          el('p', {}, [model.history.intro]),
-          el('pre', { id: 'history-command' }, [el('code', {}, [model.history.command])]),
-        ])
-      : null,
-    model.gaps.length > 0
-      ? el('section', { id: 'gaps', class: 'panel' }, [
-          el('h2', {}, [t('gaps.title')]),
-          el('p', {}, [t('gaps.intro')]),
-          el('ul', { id: 'gap-list' }, model.gaps.map((g) =>
-            el('li', {}, [el('strong', {}, [g.reason]), ' — ', g.when, g.lost ? ` (${g.lost})` : '', g.command ? el('pre', { class: 'cli-command' }, [g.command]) : ''])),
-          ),
-        ])
-      : null,
-    model.renamed.length > 0
-      ? el('section', { id: 'renamed', class: 'panel' }, [
-          el('h2', {}, [t('renamed.title')]),
-          el('p', {}, [t('renamed.intro')]),
-          el('table', { id: 'renamed-table' }, [
-            el('thead', {}, [el('tr', {}, [el('th', { scope: 'col' }, [t('renamed.kept')]), el('th', { scope: 'col' }, [t('renamed.current')])])]),
-            el('tbody', {}, model.renamed.map((r) =>
-              el('tr', { 'data-queue': r.identifier }, [el('td', { title: r.identifier }, [r.kept]), el('td', {}, [r.current])]))),
-          ]),
-        ])
-      : null,
+    drawHistory(model),
+    drawGaps(model, page),
+    drawReplay(model, page),
+    drawRenamed(model, t),
   ];
   body.replaceChildren(...sections.filter((s): s is HTMLElement => s !== null));
   page.primary = model.primaryAction;
   markPrimary(model.primaryAction);
+}
+
+function drawFailure({ failure }: StatusModel, t: Translate): HTMLElement | null {
+  if (!failure) return null;
+  return el('section', { id: 'failure', class: 'failure' }, [
+    el('h2', {}, [t('failure.title')]),
+    el('p', { class: 'failure-when' }, [el('code', {}, [failure.code]), ' — ', failure.when]),
+    el('p', { class: 'failure-guidance' }, [failure.guidance]),
+    el('p', { class: 'failure-details' }, [failure.details]),
+  ]);
+}
+
+function drawHistory({ history }: StatusModel): HTMLElement | null {
+  if (!history) return null;
+  return el('section', { id: 'history', class: 'panel' }, [
+    el('h2', {}, [history.title]),
+    el('p', {}, [history.intro]),
+    el('pre', { id: 'history-command' }, [el('code', {}, [history.command])]),
+  ]);
+}
+
+/** Each gap with its one-click replay (within the ledger's retention) or the CLI command that refills it. */
+function drawGaps(model: StatusModel, page: Page): HTMLElement | null {
+  if (model.gaps.length === 0) return null;
+  const { t } = page;
+  return el('section', { id: 'gaps', class: 'panel' }, [
+    el('h2', {}, [t('gaps.title')]),
+    el('p', {}, [t('gaps.intro')]),
+    el('ul', { id: 'gap-list' }, model.gaps.map((g) =>
+      el('li', {}, [el('strong', {}, [g.reason]), ' — ', g.when, g.lost ? ` (${g.lost})` : '', g.command ? el('pre', { class: 'cli-command' }, [g.command]) : '', g.replay ? gapButton(g.replay, model, page) : ''])),
+    ),
+  ]);
+}
+
+/** Fills the replay form with the gap's window, in the admin's zone, and asks for the replay. */
+function gapButton(window: { from: string; to: string }, model: StatusModel, page: Page): HTMLElement {
+  const control = el('button', { type: 'button', class: 'btn btn-secondary gap-replay', 'data-from': window.from, 'data-to': window.to }, [page.t('replay.gapButton')]);
+  control.addEventListener('click', () => {
+    setInput('replay-from', toZonedInput(window.from, model.timeZone));
+    setInput('replay-to', toZonedInput(window.to, model.timeZone));
+    void runAction(page, () => askReplay(page, model));
+  });
+  return control;
+}
+
+function setInput(id: string, value: string): void {
+  const input = document.getElementById(id);
+  if (input instanceof HTMLInputElement) input.value = value;
+}
+
+function inputValue(id: string): string {
+  const input = document.getElementById(id);
+  return input instanceof HTMLInputElement ? input.value : '';
+}
+
+/** "Replay a period": the form (times in the admin's zone), then the last replay's progress or result. */
+function drawReplay(model: StatusModel, page: Page): HTMLElement {
+  const { t } = page;
+  const { replay } = model;
+  const last = replay.last;
+  return el('section', { id: 'replay', class: 'panel', 'data-state': last ? last.state : 'none', 'data-phase': last ? last.phase : 'none' }, [
+    el('h2', {}, [t('replay.title'), last ? ` — ${last.stateText}` : '']),
+    el('p', {}, [replay.intro]),
+    replay.busy ? el('p', { id: 'replay-busy', class: 'notice', 'data-tone': 'neutral' }, [replay.busy]) : null,
+    drawReplayForm(model, page),
+    last ? drawReplayProgress(last, t) : null,
+  ]);
+}
+
+/** From/to as datetime-local inputs; the submit button is disabled while the import or a replay walks. */
+function drawReplayForm(model: StatusModel, page: Page): HTMLElement {
+  const { t } = page;
+  const submit = el('button', { id: 'replay-submit', type: 'submit', class: 'btn btn-secondary' }, [t('replay.submit')]);
+  if (model.replay.busy) submit.setAttribute('disabled', '');
+  const form = el('form', { id: 'replay-form' }, [
+    el('label', { for: 'replay-from' }, [t('replay.from')]), ' ', el('input', { id: 'replay-from', type: 'datetime-local', required: '' }), ' ',
+    el('label', { for: 'replay-to' }, [t('replay.to')]), ' ', el('input', { id: 'replay-to', type: 'datetime-local', required: '' }), ' ',
+    submit,
+  ]);
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    void runAction(page, () => askReplay(page, model));
+  });
+  return form;
+}
+
+function drawReplayProgress(last: NonNullable<StatusModel['replay']['last']>, t: Translate): HTMLElement {
+  return el('div', { id: 'replay-progress' }, [
+    ...last.lines.map((line) => el('p', { class: 'replay-line' }, [line])),
+    last.problems.length > 0 ? el('ul', { id: 'replay-problems' }, last.problems.map((p) => el('li', {}, [p]))) : null,
+    last.queues.length === 0
+      ? null
+      : el('table', { id: 'replay-result' }, [
+          el('thead', {}, [el('tr', {}, [el('th', { scope: 'col' }, [t('replay.queue')]), el('th', { scope: 'col', class: 'num' }, [t('replay.sent')]), el('th', { scope: 'col', class: 'num' }, [t('replay.surplusColumn')])])]),
+          el('tbody', {}, last.queues.map((q) =>
+            el('tr', { 'data-queue': q.identifier }, [el('td', { title: q.identifier }, [q.name]), el('td', { class: 'num' }, [q.sent]), el('td', { class: 'num' }, [q.surplus])]))),
+        ]),
+  ]);
+}
+
+/** Sends the form's window (converted from the admin's zone to UTC) and says what the server answered. */
+async function askReplay(page: Page, model: StatusModel): Promise<Notice[]> {
+  const from = fromZonedInput(inputValue('replay-from'), model.timeZone);
+  const to = fromZonedInput(inputValue('replay-to'), model.timeZone);
+  if (!from || !to) return [{ text: page.t('replay.badInput'), tone: 'warning' }];
+  const answer = (await callFunction(page.client, 'replayPeriod', { from, to })) as { refused?: ReplayRefusal } | null;
+  if (answer?.refused) {
+    const time = (iso: string): string => formatDateTime(iso, page.locale, model.timeZone);
+    return [{ text: describeReplayRefusal(answer.refused, page.t, time, page.ledgerFrom), tone: 'warning' }];
+  }
+  await loadStatus(page);
+  return [{ text: page.t('replay.started'), tone: 'ok' }];
+}
+
+function drawRenamed(model: StatusModel, t: Translate): HTMLElement | null {
+  if (model.renamed.length === 0) return null;
+  return el('section', { id: 'renamed', class: 'panel' }, [
+    el('h2', {}, [t('renamed.title')]),
+    el('p', {}, [t('renamed.intro')]),
+    el('table', { id: 'renamed-table' }, [
+      el('thead', {}, [el('tr', {}, [el('th', { scope: 'col' }, [t('renamed.kept')]), el('th', { scope: 'col' }, [t('renamed.current')])])]),
+      el('tbody', {}, model.renamed.map((r) =>
+        el('tr', { 'data-queue': r.identifier }, [el('td', { title: r.identifier }, [r.kept]), el('td', {}, [r.current])]))),
+    ]),
+  ]);
 }
 
 /** Import progress with its one button: pause while running, resume when paused or stopped. */
@@ -187,6 +288,7 @@ async function loadStatus(page: Page): Promise<void> {
   try {
     const view = await callFunction(page.client, 'getStatus');
     if (!isHealthView(view)) throw new Error('unexpected answer from getStatus');
+    page.ledgerFrom = (view as StatusAnswer).ledgerFrom;
     drawModel(describeHealth(view, { t: page.t, locale: page.locale }), page);
   } catch (error) {
     body?.replaceChildren(el('p', { id: 'load-error', class: 'notice', 'data-tone': 'error' }, [page.t('status.loadFailed', { detail: errorText(error) })]));

@@ -40,6 +40,8 @@ export interface ReplayResult {
   queues: ReplayQueueResult[];
   /** Queues left out of `queues` to keep the record small (their counts are in the totals). */
   moreQueues: number;
+  /** Ledger hours in the window whose counts may be off (ledger.ts uncertainHours): the result may include copies. */
+  uncertainHours?: string[];
 }
 
 /** Ids and sizes of the chunks a replay's walk stored what it found in. */
@@ -170,6 +172,7 @@ const recordSchema = {
         surplus: int,
         claimedElsewhere: int,
         moreQueues: int,
+        uncertainHours: { type: 'array', nullable: true, items: str },
         queues: {
           type: 'array',
           items: {

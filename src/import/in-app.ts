@@ -371,7 +371,7 @@ async function handOver(platform: Platform, record: ImportRecord, walked: SliceW
       await writeState(db, state);
     }
     // After the state: a slice repeated from here skips what it had taken, so nothing is sent twice.
-    await db.set(IMPORT_TAKEN_KEY, { r: walked.taken.pairs() });
+    await saveTaken(platform, IMPORT_TAKEN_KEY, walked.taken, record);
     record.cursor = walked.step.cursor;
     record.contacts += walked.contacts.length;
     await saveWalkRecord(db, IMPORT_JOB, record);
@@ -379,6 +379,13 @@ async function handOver(platform: Platform, record: ImportRecord, walked: SliceW
     await db.delete(LEASE_KEY).catch(() => undefined);
   }
   return true;
+}
+
+/** Saves a job's taken tickets, trimmed to what one KV value holds (see TakenTickets.trim). */
+export async function saveTaken(platform: Platform, key: string, taken: TakenTickets, record: ImportRecord): Promise<void> {
+  const forgotten = taken.trim();
+  if (forgotten > 0) noteProblem(record, platform.now(), `the record of tickets already taken reached its size limit; ${forgotten} of the oldest were forgotten, so any of them updated again before the walk ends may count twice`);
+  await platform.db.set(key, { r: taken.pairs() });
 }
 
 export async function continueLater(platform: Platform, job: WalkJob, record: ImportRecord, atMs: number): Promise<void> {

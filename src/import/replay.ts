@@ -19,7 +19,7 @@
 import type { OfferedContact } from '../core/types';
 import { writeChunks } from '../delivery/chunks';
 import { takeLease } from '../delivery/lease';
-import { LEDGER_RETENTION_DAYS, readLedger } from '../delivery/ledger';
+import { LEDGER_RETENTION_DAYS, readLedger, uncertainHours } from '../delivery/ledger';
 import { slotOf } from '../delivery/outbox';
 import { applyPinnedNames } from '../delivery/queue-names';
 import { scheduleDeliverySoon } from '../delivery/schedule-runs';
@@ -34,7 +34,7 @@ import type { Settings } from '../schemas/iparams';
 import { BACKLOG_PREFIX, LEASE_KEY, REPLAY_KEY, REPLAY_TAKEN_KEY, replayFoundKey, replayScheduleName, SCHEDULE_KINDS } from '../storage/keys';
 import { readFoundChunk, writeFoundChunks } from './found-chunks';
 import type { FoundChunks, ImportRecord, ReplayResult } from './import-record';
-import { continueLater, gapCommand, IMPORT_JOB, isWalking, newWalkRecord, readWalkRecord, runWalkSlice, saveWalkRecord, walkView, type SliceWalk, type WalkJob, type WalkView } from './in-app';
+import { continueLater, gapCommand, saveTaken, IMPORT_JOB, isWalking, newWalkRecord, readWalkRecord, runWalkSlice, saveWalkRecord, walkView, type SliceWalk, type WalkJob, type WalkView } from './in-app';
 import { differenceOf, type FoundContact } from './replay-difference';
 
 /** The longest window one replay takes; longer periods are replayed in parts. */
@@ -143,7 +143,7 @@ async function keepFound(platform: Platform, record: ImportRecord, walked: Slice
   const list: FoundChunks = record.found ?? { chunks: [], next: 1 };
   // The chunks first: a slice repeated after a crash writes them again under the same ids.
   await writeFoundChunks(platform.db, list, found);
-  await platform.db.set(REPLAY_TAKEN_KEY, { r: walked.taken.pairs() });
+  await saveTaken(platform, REPLAY_TAKEN_KEY, walked.taken, record);
   record.found = list;
   record.cursor = walked.step.cursor;
   record.contacts += found.length;
@@ -212,6 +212,8 @@ async function compareAndSend(platform: Platform, record: ImportRecord): Promise
   }
   // A queue the walk did not meet has only its identifier; the pinned name is what injixo shows.
   for (const q of difference.result.queues) if (q.queueName === q.queueIdentifier) q.queueName = state.pins?.[q.queueIdentifier] ?? q.queueName;
+  const uncertain = uncertainHours(state, Date.parse(record.from), Date.parse(record.to));
+  if (uncertain.length > 0) difference.result.uncertainHours = uncertain;
   finishReplay(record, difference.result, nowMs);
   await saveWalkRecord(db, REPLAY_JOB, record);
   logResult(record, difference.result);
@@ -226,6 +228,9 @@ function finishReplay(record: ImportRecord, result: ReplayResult, nowMs: number)
 
 function logResult(record: ImportRecord, result: ReplayResult): void {
   log('info', 'REPLAY_DONE', `the replay of ${record.from} to ${record.to} found ${result.found} contacts, ${result.alreadyDelivered} already delivered: ${result.sent} handed to delivery`, { sent: result.sent });
+  if (result.uncertainHours) {
+    log('warn', 'LEDGER_UNCERTAIN', `the delivered ledger of ${result.uncertainHours.join(', ')} (UTC, six hours each) may be off: this replay may have sent contacts injixo already held`);
+  }
   if (result.surplus > 0) {
     const queues = result.queues.filter((q) => q.surplus > 0).map((q) => `${q.queueIdentifier} +${q.surplus}`);
     log('warn', 'REPLAY_SURPLUS', `injixo holds ${result.surplus} contacts more than Freshdesk shows for ${record.from} to ${record.to} (not taken back: injixo cannot delete): ${queues.join(', ')}`);

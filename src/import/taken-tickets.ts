@@ -4,6 +4,12 @@
  * whole set fits one small KV record. The walk asks it before taking a listed ticket (see
  * WalkDeps.takeOnce): a ticket updated during the walk is listed again and must count once.
  */
+/**
+ * Ranges kept at most. ~1,600 ranges of 11-digit ids reach the KV store's 40 KB value limit
+ * (a refused write would stop the walk's progress); 1,200 stay near 31 KB.
+ */
+export const MAX_TAKEN_RANGES = 1200;
+
 export class TakenTickets {
   /** [start0, end0, start1, end1, …], inclusive, sorted, never touching. */
   private readonly ranges: number[];
@@ -14,6 +20,21 @@ export class TakenTickets {
 
   pairs(): number[] {
     return [...this.ranges];
+  }
+
+  /**
+   * Keeps at most `maxRanges` ranges by forgetting those of the lowest ids — the oldest tickets,
+   * the least likely to be updated again while the walk goes on — and returns how many tickets
+   * were forgotten. A forgotten ticket listed again counts again: a possible duplicate, said
+   * in the log, never a loss (nothing is skipped that was not taken).
+   */
+  trim(maxRanges: number = MAX_TAKEN_RANGES): number {
+    const excess = this.ranges.length / 2 - maxRanges;
+    if (excess <= 0) return 0;
+    const dropped = this.ranges.splice(0, excess * 2);
+    let tickets = 0;
+    for (let i = 0; i < dropped.length; i += 2) tickets += (dropped[i + 1] ?? 0) - (dropped[i] ?? 0) + 1;
+    return tickets;
   }
 
   /** Index of the range holding `id`, or of the first range after it (×2). */

@@ -213,6 +213,7 @@ describe('gaps on the status page', () => {
         when: '21 Nov 2026, 10:00 (Europe/Berlin) to 21 Nov 2026, 10:15 (Europe/Berlin)',
         lost: '3 contacts known lost',
         command: 'npm run import -- --domain acme.freshdesk.com --from 2026-11-21T09:00:00Z --to 2026-11-21T09:15:00Z',
+        replay: null,
       },
     ]);
   });
