@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { systemClock, type Clock } from '../clock';
+import { AGENT_STATUSES_PATH, AgentStatusStore, validateAgentStatuses } from './agent-statuses';
 import { validateContactEvents } from './contact-events-schema';
 import { ContactStore } from './contact-store';
 import { assertFaultWindow, DEFAULT_OUTAGE_STATUS, findActiveFault, type FaultWindow } from './fault-window';
@@ -57,6 +58,8 @@ export interface LocalInjixo {
   /** From clock time `at` (default now) the old key gets 401 and `newKey` works. */
   regenerateKey(newKey: string, at?: number): void;
   store: ContactStore;
+  /** What `POST /external-systems/agent-statuses` accepted (agent-statuses.ts). */
+  agentStatuses: AgentStatusStore;
   /** One entry per request to the contact-events endpoint, in arrival order. */
   requestLog: RequestLogEntry[];
 }
@@ -124,7 +127,10 @@ export async function startLocalInjixo(options: LocalInjixoOptions): Promise<Loc
     return match !== null && current !== undefined && match[1] === current.key;
   };
 
-  const acceptContactEvents = (req: IncomingMessage, received: ReceivedBody, at: number): Reply & { stored: number } => {
+  const agentStatuses = new AgentStatusStore();
+
+  /** The checks every injixo endpoint makes before reading a body: key, size, content type, JSON. */
+  const readJson = (req: IncomingMessage, received: ReceivedBody, at: number): { parsed: unknown } | (Reply & { stored: number }) => {
     // SPEC §3: injixo answers an unknown or regenerated key with exactly this body.
     if (!isAuthorized(req.headers.authorization, at)) {
       return { ...message(401, 'Invalid token'), headers: { 'WWW-Authenticate': 'Bearer' }, stored: 0 };
@@ -135,12 +141,27 @@ export async function startLocalInjixo(options: LocalInjixoOptions): Promise<Loc
     if (!/^application\/json\s*(;|$)/i.test(req.headers['content-type'] ?? '')) {
       return { ...message(400, 'Content-Type must be application/json'), stored: 0 };
     }
-    let parsed: unknown;
     try {
-      parsed = JSON.parse(received.buffer.toString('utf8'));
+      return { parsed: JSON.parse(received.buffer.toString('utf8')) as unknown };
     } catch {
       return { ...message(400, 'body is not valid JSON'), stored: 0 };
     }
+  };
+
+  const acceptAgentStatuses = (req: IncomingMessage, received: ReceivedBody, at: number): Reply & { stored: number } => {
+    const read = readJson(req, received, at);
+    if (!('parsed' in read)) return read;
+    const validation = validateAgentStatuses(read.parsed);
+    if (!validation.ok) return { ...message(400, validation.message, { field: validation.field }), stored: 0 };
+    const requestId = randomUUID();
+    const stored = agentStatuses.add(requestId, validation.body);
+    return { status: ACCEPTED_STATUS, body: { accepted: stored, requestId }, stored };
+  };
+
+  const acceptContactEvents = (req: IncomingMessage, received: ReceivedBody, at: number): Reply & { stored: number } => {
+    const read = readJson(req, received, at);
+    if (!('parsed' in read)) return read;
+    const parsed = read.parsed;
     const validation = validateContactEvents(parsed);
     if (!validation.ok) return { ...message(400, validation.message, { field: validation.field }), stored: 0 };
     const requestId = randomUUID();
@@ -148,7 +169,7 @@ export async function startLocalInjixo(options: LocalInjixoOptions): Promise<Loc
     return { status: ACCEPTED_STATUS, body: { accepted: stored, requestId }, stored };
   };
 
-  const handleContactEvents = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+  const handleContactEvents = async (req: IncomingMessage, res: ServerResponse, accept = acceptContactEvents): Promise<void> => {
     const at = clock.now();
     const received = await readBody(req);
     const fault = findActiveFault(faults, at);
@@ -171,7 +192,7 @@ export async function startLocalInjixo(options: LocalInjixoOptions): Promise<Loc
       sendJson(res, { ...message(429, 'Too Many Requests'), headers: { 'Retry-After': String(fault.retryAfterSeconds) } });
       return;
     }
-    const reply = acceptContactEvents(req, received, at);
+    const reply = accept(req, received, at);
     log(reply.status, reply.stored);
     if (fault?.kind === 'contentType') {
       sendJson(res, { ...reply, headers: { ...reply.headers, 'Content-Type': fault.contentType } });
@@ -210,7 +231,7 @@ export async function startLocalInjixo(options: LocalInjixoOptions): Promise<Loc
 
   const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://local-injixo');
-    const allowed = url.pathname === CONTACT_EVENTS_PATH ? ['POST'] : url.pathname === '/' || url.pathname === '/api/summary' ? ['GET', 'HEAD'] : [];
+    const allowed = [CONTACT_EVENTS_PATH, AGENT_STATUSES_PATH].includes(url.pathname) ? ['POST'] : url.pathname === '/' || url.pathname === '/api/summary' ? ['GET', 'HEAD'] : [];
     if (allowed.length === 0) {
       sendJson(res, message(404, `no route for ${url.pathname}`));
       return;
@@ -220,6 +241,8 @@ export async function startLocalInjixo(options: LocalInjixoOptions): Promise<Loc
       return;
     }
     if (url.pathname === CONTACT_EVENTS_PATH) await handleContactEvents(req, res);
+    // Same key, faults and limits as contact events; the request log counts its intervals as `contacts`.
+    else if (url.pathname === AGENT_STATUSES_PATH) await handleContactEvents(req, res, acceptAgentStatuses);
     else handleSummary(req, res, url);
   };
 
@@ -280,6 +303,7 @@ export async function startLocalInjixo(options: LocalInjixoOptions): Promise<Loc
       keys.sort((a, b) => a.from - b.from);
     },
     store,
+    agentStatuses,
     requestLog,
   };
 }
