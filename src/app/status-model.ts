@@ -277,8 +277,17 @@ function describeFacts(view: StatusAnswer, { t, count, time }: Formatters): Fact
     { id: 'dropped', label: t('label.dropped'), value: count(view.dropped), tone: countTone(view.dropped, 'error') },
     { id: 'invalidPayloads', label: t('label.invalidPayloads'), value: count(view.invalidPayloads), tone: countTone(view.invalidPayloads, 'warning') },
     { id: 'consecutiveFailures', label: t('label.consecutiveFailures'), value: count(view.consecutiveFailures), tone: countTone(view.consecutiveFailures, 'warning') },
+    ...missingTicketsFact(view, { t, count }),
     { id: 'installedAt', label: t('label.installedAt'), value: time(view.installedAt), tone: 'neutral' },
   ];
+}
+
+/** Tickets whose creation event never came, found by their ids: shown once there are any. */
+function missingTicketsFact(view: StatusAnswer, { t, count }: Pick<Formatters, 't' | 'count'>): Fact[] {
+  const missing = view.missingTickets;
+  if (missing.repaired === 0 && missing.waiting === 0) return [];
+  const value = missing.waiting > 0 ? t('label.missingTicketsWaiting', { repaired: count(missing.repaired), waiting: count(missing.waiting) }) : count(missing.repaired);
+  return [{ id: 'missingTickets', label: t('label.missingTickets'), value, tone: missing.waiting > 0 ? 'warning' : 'neutral' }];
 }
 
 function describeFailure(view: StatusAnswer, t: Translate, time: (iso: string) => string): StatusModel['failure'] {
@@ -341,6 +350,7 @@ const HEALTH_VIEW_CHECKS: readonly ((v: Partial<HealthView>) => boolean)[] = [
   (v) => typeof v.recent === 'object' && v.recent !== null,
   (v) => Array.isArray(v.recent?.queues) && Array.isArray(v.recent?.totals) && Array.isArray(v.recent?.starts),
   (v) => v.renamedQueues === undefined || Array.isArray(v.renamedQueues),
+  (v) => typeof v.missingTickets?.repaired === 'number' && typeof v.missingTickets.waiting === 'number',
 ];
 
 export function isHealthView(value: unknown): value is HealthView {

@@ -62,11 +62,11 @@ export function applyChange(timeline: AgentTimeline | undefined, change: AgentSt
   if (timeline !== undefined && at <= timeline.since) {
     return { kind: at === timeline.since && activity === timeline.activity ? 'duplicate' : 'stale', timeline };
   }
+  // The first change after install opens the first interval (nothing is invented before it).
+  if (timeline === undefined) return { kind: 'closed', timeline: { agentIdentifier, activity, since: at } };
+  // A repeat of the same activity changes nothing.
+  if (timeline.activity === activity) return { kind: 'closed', timeline };
   const next: AgentTimeline = { agentIdentifier, activity, since: at };
-  if (timeline === undefined || timeline.activity === activity) {
-    // The first change after install opens the first interval; a repeat of the same activity changes nothing.
-    return { kind: 'closed', timeline: timeline === undefined ? next : timeline };
-  }
   return { kind: 'closed', timeline: next, interval: { agentIdentifier: timeline.agentIdentifier, activityIdentifier: timeline.activity, startTime: iso(timeline.since), endTime: iso(at) } };
 }
 

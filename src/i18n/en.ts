@@ -66,6 +66,8 @@ export const en = {
   'label.parked': 'Set aside (refused by injixo)',
   'label.dropped': 'Lost',
   'label.invalidPayloads': 'Unreadable events',
+  'label.missingTickets': 'Tickets found without their event (counted from Freshdesk)',
+  'label.missingTicketsWaiting': '{repaired}, {waiting} still looked for',
   'label.consecutiveFailures': 'Failed attempts in a row',
   'failure.title': 'Last failure',
   'failure.when': '{time}, HTTP {status}',

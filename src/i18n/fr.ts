@@ -61,6 +61,8 @@ export const fr: Catalogue = {
   'label.parked': 'Mis de côté (refusés par injixo)',
   'label.dropped': 'Perdus',
   'label.invalidPayloads': 'Événements illisibles',
+  'label.missingTickets': 'Tickets trouvés sans leur événement (comptés depuis Freshdesk)',
+  'label.missingTicketsWaiting': '{repaired}, encore {waiting} recherchés',
   'label.consecutiveFailures': 'Échecs consécutifs',
   'failure.title': 'Dernier échec',
   'failure.when': '{time}, HTTP {status}',

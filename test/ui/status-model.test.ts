@@ -33,6 +33,16 @@ function view(overrides: Partial<HealthView> = {}): HealthView {
 }
 
 describe('describeHealth', () => {
+  it('shows tickets found without their creation event once there are any, as a warning while some are still looked for', () => {
+    const facts = (missingTickets: HealthView['missingTickets']): [string, string, string][] =>
+      describeHealth(view({ missingTickets }), { t: en, locale: 'en', timeZone: 'UTC' }).facts.filter((f) => f.id === 'missingTickets').map((f) => [f.label, f.value, f.tone]);
+    expect(facts({ repaired: 0, waiting: 0 })).toEqual([]);
+    expect(facts({ repaired: 12, waiting: 0 })).toEqual([['Tickets found without their event (counted from Freshdesk)', '12', 'neutral']]);
+    expect(facts({ repaired: 1200, waiting: 3 })).toEqual([['Tickets found without their event (counted from Freshdesk)', '1,200, 3 still looked for', 'warning']]);
+    const french = describeHealth(view({ missingTickets: { repaired: 2, waiting: 1 } }), { t: fr, locale: 'fr', timeZone: 'UTC' }).facts.find((f) => f.id === 'missingTickets');
+    expect(french?.value).toBe('2, encore 1 recherchés');
+  });
+
   it('shows a flowing installation with neutral counters and the queue table', () => {
     const model = describeHealth(view(), { t: en, locale: 'en', timeZone: 'UTC' });
     expect(model.state).toEqual({ id: 'flowing', text: 'Contacts are flowing to injixo', tone: 'ok', detail: null });
