@@ -4,6 +4,7 @@
  * delivery run also sends the still-open interval up to "now" and keeps it open from there, so
  * injixo receives contiguous intervals within minutes. Pure: the shell keeps `AgentTimeline`s.
  */
+import { isoOf } from './time';
 
 export type AgentIdentifierChoice = 'email' | 'id';
 
@@ -45,10 +46,6 @@ export function agentIdentifierOf(change: Pick<AgentStatusChange, 'agentId' | 'e
   return choice === 'email' ? change.email.trim().toLowerCase() : String(change.agentId);
 }
 
-function iso(ms: number): string {
-  return new Date(ms).toISOString().replace('.000Z', 'Z');
-}
-
 /**
  * Applies a change to an agent's timeline. The open activity closes at the change (an interval
  * for injixo, unless it has no length); the new activity opens there. A change at or before the
@@ -67,7 +64,7 @@ export function applyChange(timeline: AgentTimeline | undefined, change: AgentSt
   // A repeat of the same activity changes nothing.
   if (timeline.activity === activity) return { kind: 'closed', timeline };
   const next: AgentTimeline = { agentIdentifier, activity, since: at };
-  return { kind: 'closed', timeline: next, interval: { agentIdentifier: timeline.agentIdentifier, activityIdentifier: timeline.activity, startTime: iso(timeline.since), endTime: iso(at) } };
+  return { kind: 'closed', timeline: next, interval: { agentIdentifier: timeline.agentIdentifier, activityIdentifier: timeline.activity, startTime: isoOf(timeline.since), endTime: isoOf(at) } };
 }
 
 /**
@@ -77,7 +74,7 @@ export function applyChange(timeline: AgentTimeline | undefined, change: AgentSt
 export function splitOpen(timeline: AgentTimeline, nowMs: number, minimumMs = 60_000): { interval?: AgentStatusInterval; timeline: AgentTimeline } {
   if (nowMs - timeline.since < minimumMs) return { timeline };
   return {
-    interval: { agentIdentifier: timeline.agentIdentifier, activityIdentifier: timeline.activity, startTime: iso(timeline.since), endTime: iso(nowMs) },
+    interval: { agentIdentifier: timeline.agentIdentifier, activityIdentifier: timeline.activity, startTime: isoOf(timeline.since), endTime: isoOf(nowMs) },
     timeline: { ...timeline, since: nowMs },
   };
 }

@@ -86,6 +86,14 @@ export function toUtcIso(freshdeskTime: string): string {
   return `${iso.slice(0, 19)}Z`;
 }
 
+/** injixo counts contacts per 15-minute interval (SPEC §9): gaps, the ledger and replays use the same one. */
+export const INTERVAL_MS = 15 * 60_000;
+
+/** An instant (ms) as ISO-8601 UTC, without `.000` when it falls on a whole second: the form stored and shown. */
+export function isoOf(ms: number): string {
+  return new Date(ms).toISOString().replace('.000Z', 'Z');
+}
+
 function daysInMonth(year: number, month: number): number {
   const date = new Date(0);
   date.setUTCFullYear(year, month, 0);

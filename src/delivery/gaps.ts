@@ -1,3 +1,4 @@
+import { INTERVAL_MS, isoOf } from '../core/time';
 import type { OfferedContact } from '../core/types';
 import { log } from '../platform/log';
 import type { KeyValueStore } from '../platform/types';
@@ -29,12 +30,6 @@ export const MAX_VIEW_GAPS = 50;
  * record, and a gap there would send the admin to replay a window that lost nothing.
  */
 export const SILENCE_GAP_MS = 2 * 60 * 60_000;
-/** injixo's interval: counters buckets and their gaps are whole intervals. */
-export const INTERVAL_MS = 15 * 60_000;
-
-function iso(ms: number): string {
-  return new Date(ms).toISOString().replace('.000Z', 'Z');
-}
 
 /** Whether two gaps say the same and overlap or touch. */
 function joins(a: Gap, b: Gap): boolean {
@@ -42,8 +37,8 @@ function joins(a: Gap, b: Gap): boolean {
 }
 
 function widen(into: Gap, gap: Gap): void {
-  into.from = iso(Math.min(Date.parse(into.from), Date.parse(gap.from)));
-  into.to = iso(Math.max(Date.parse(into.to), Date.parse(gap.to)));
+  into.from = isoOf(Math.min(Date.parse(into.from), Date.parse(gap.from)));
+  into.to = isoOf(Math.max(Date.parse(into.to), Date.parse(gap.to)));
   if (gap.contactsKnownLost !== undefined) into.contactsKnownLost = (into.contactsKnownLost ?? 0) + gap.contactsKnownLost;
 }
 
@@ -63,7 +58,7 @@ export function addGap(state: AppState, gap: Gap): void {
 export function gapOfContacts(contacts: readonly Pick<OfferedContact, 'timestamp'>[], reason: GapReason): Gap | undefined {
   const times = contacts.map((c) => Date.parse(c.timestamp)).filter((t) => !Number.isNaN(t));
   if (times.length === 0) return undefined;
-  return { from: iso(Math.min(...times)), to: iso(Math.max(...times)), reason, contactsKnownLost: contacts.length };
+  return { from: isoOf(Math.min(...times)), to: isoOf(Math.max(...times)), reason, contactsKnownLost: contacts.length };
 }
 
 /**
@@ -72,7 +67,7 @@ export function gapOfContacts(contacts: readonly Pick<OfferedContact, 'timestamp
  */
 export function noteRun(state: AppState, nowMs: number): void {
   if (state.lastRunAt !== undefined && nowMs - state.lastRunAt > SILENCE_GAP_MS) {
-    addGap(state, { from: iso(state.lastRunAt), to: iso(nowMs), reason: 'no_delivery_runs' });
+    addGap(state, { from: isoOf(state.lastRunAt), to: isoOf(nowMs), reason: 'no_delivery_runs' });
   }
   state.lastRunAt = nowMs;
 }
@@ -87,7 +82,7 @@ export async function noteDroppedChunks(db: KeyValueStore, state: AppState, trim
   if (dropped.length === 0) return;
   const count = dropped.reduce((sum, c) => sum + c.n, 0);
   const span = gapOfContacts(await timestampsOf(db, [...new Set([dropped[0], dropped[dropped.length - 1]])]), 'backlog_full');
-  addGap(state, { from: span?.from ?? state.installedAt, to: span?.to ?? iso(nowMs), reason: 'backlog_full', contactsKnownLost: count });
+  addGap(state, { from: span?.from ?? state.installedAt, to: span?.to ?? isoOf(nowMs), reason: 'backlog_full', contactsKnownLost: count });
 }
 
 /** The contacts' timestamps in these chunks; none at all when one cannot be read (the caller over-covers). */
@@ -149,7 +144,7 @@ function parseBucket(name: string, value: unknown): { interval: number; contacts
 }
 
 function intervalGap(interval: number, contacts: number): Gap {
-  return { from: iso(interval * INTERVAL_MS), to: iso((interval + 1) * INTERVAL_MS), reason: 'event_lost', ...(contacts > 0 ? { contactsKnownLost: contacts } : {}) };
+  return { from: isoOf(interval * INTERVAL_MS), to: isoOf((interval + 1) * INTERVAL_MS), reason: 'event_lost', ...(contacts > 0 ? { contactsKnownLost: contacts } : {}) };
 }
 
 /** Every gap the app knows of, newest first, at most MAX_VIEW_GAPS. */

@@ -19,6 +19,7 @@
  * ledger then still equals what injixo holds, which is what a replay must subtract. A refused
  * increment is kept in the state and retried by the next run, never dropped.
  */
+import { INTERVAL_MS, isoOf } from '../core/time';
 import type { OfferedContact } from '../core/types';
 import { log } from '../platform/log';
 import { isNotFound } from '../platform/refusals';
@@ -37,7 +38,6 @@ export const MAX_WRITES_PER_RUN = 2;
 
 const BUCKET_HOURS = 6;
 const HOUR_MS = BUCKET_HOURS * 60 * 60_000;
-const QUARTER_MS = 15 * 60_000;
 
 /** The bucket of a contact: `2026-11-21T10:34:22Z` → `2026-11-21T06`. */
 export function hourOf(timestamp: string): string {
@@ -48,7 +48,7 @@ export function hourOf(timestamp: string): string {
 export function ledgerAttribute(queueIdentifier: string, timestamp: string): string {
   const [, group, source, kind] = queueIdentifier.split('/');
   const ms = Date.parse(timestamp);
-  const quarter = Math.floor((ms - hourIndex(ms) * HOUR_MS) / QUARTER_MS);
+  const quarter = Math.floor((ms - hourIndex(ms) * HOUR_MS) / INTERVAL_MS);
   return `${group ?? '?'}/${source ?? '?'}/${(kind ?? '?').charAt(0)}|${quarter}`;
 }
 
@@ -235,14 +235,14 @@ function addCounts(counts: LedgerCounts, hour: string, attributes: Record<string
   for (const [attribute, value] of Object.entries(attributes)) {
     const parsed = parseLedgerAttribute(attribute);
     if (parsed === undefined || typeof value !== 'number') continue;
-    const start = Date.parse(`${hour}:00:00Z`) + parsed.quarter * QUARTER_MS;
+    const start = Date.parse(`${hour}:00:00Z`) + parsed.quarter * INTERVAL_MS;
     if (start >= fromMs && start < toMs) addCount(counts, parsed.queueIdentifier, start, value);
   }
 }
 
 function addCount(counts: LedgerCounts, queueIdentifier: string, start: number, value: number): void {
   const perInterval = counts.get(queueIdentifier) ?? new Map<string, number>();
-  const at = new Date(start).toISOString().replace('.000Z', 'Z');
+  const at = isoOf(start);
   perInterval.set(at, (perInterval.get(at) ?? 0) + value);
   counts.set(queueIdentifier, perInterval);
 }

@@ -1,3 +1,4 @@
+import { isoOf } from '../core/time';
 import type { Gap, MissingRange, MissingTickets } from './stored-data';
 
 /**
@@ -28,10 +29,6 @@ export const MISSING_GIVE_UP_MS = 24 * 60 * 60_000;
 interface CreationSeen {
   id: number;
   createdS: number;
-}
-
-function iso(seconds: number): string {
-  return new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
 }
 
 /** Notes the ticket creation records a run read; holes above the previous high become ranges. */
@@ -93,17 +90,16 @@ export function giveUp(book: MissingTickets | undefined, nowMs: number): Gap[] {
 
 /** The window in which a range's tickets were created, as a gap for a replay. */
 export function rangeAsGap([first, last, fromS, toS]: MissingRange): Gap {
-  return { from: iso(fromS), to: iso(toS), reason: 'ticket_events_missing', contactsKnownLost: last - first + 1 };
+  return { from: isoOf(fromS * 1000), to: isoOf(toS * 1000), reason: 'ticket_events_missing', contactsKnownLost: last - first + 1 };
 }
 
 /** Ranges (oldest first) as one gap spanning them all: none when there are none. */
 export function rangesAsGap(ranges: readonly MissingRange[]): Gap[] {
   if (ranges.length === 0) return [];
-  const gaps = ranges.map(rangeAsGap);
-  const count = gaps.reduce((sum, g) => sum + (g.contactsKnownLost ?? 0), 0);
-  const from = gaps.map((g) => g.from).sort()[0] as string;
-  const to = gaps.map((g) => g.to).sort()[gaps.length - 1] as string;
-  return [{ from, to, reason: 'ticket_events_missing', contactsKnownLost: count }];
+  const fromS = Math.min(...ranges.map((r) => r[2]));
+  const toS = Math.max(...ranges.map((r) => r[3]));
+  const count = ranges.reduce((sum, [first, last]) => sum + last - first + 1, 0);
+  return [{ from: isoOf(fromS * 1000), to: isoOf(toS * 1000), reason: 'ticket_events_missing', contactsKnownLost: count }];
 }
 
 export function waitingIds(book: MissingTickets | undefined): number {

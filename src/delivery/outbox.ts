@@ -1,3 +1,4 @@
+import { isoOf } from '../core/time';
 import type { ConversationFacts, TicketFacts } from '../core/types';
 import { log } from '../platform/log';
 import { isNotFound } from '../platform/refusals';
@@ -53,7 +54,7 @@ export function recordTime(record: OutboxRecord): number {
 
 export function unpackRecord(packed: PackedRecord): OutboxRecord {
   const [kind, id, ref, source, flags, seconds, updatedSeconds] = packed;
-  const createdAt = new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
+  const createdAt = isoOf(seconds * 1000);
   if (kind === 'c') {
     return { k: 'c', conversation: { id, ticket_id: ref, source, private: (flags & 1) !== 0, incoming: (flags & 2) !== 0, created_at: createdAt } };
   }

@@ -1,3 +1,4 @@
+import { isoOf } from '../core/time';
 import type { TicketFacts } from '../core/types';
 import type { KeyValueStore, RequestClient } from '../platform/types';
 import { getTicket } from '../remote/freshdesk-client';
@@ -190,7 +191,7 @@ function factsOf(id: number, history: History, version: Version): TicketFacts {
     source: version.source,
     spam: (version.flags & 1) !== 0,
     deleted: (version.flags & 2) !== 0,
-    created_at: new Date(history.createdS * 1000).toISOString().replace('.000Z', 'Z'),
+    created_at: isoOf(history.createdS * 1000),
   };
 }
 

@@ -35,7 +35,7 @@ import { TakenTickets } from './taken-tickets';
 import { TicketWitness } from './ticket-witness';
 import { DEFAULT_RATE_SHARE, RatePacer, ticketListLimitFor } from './rate-pacer';
 import { createTemplateTransport } from './template-transport';
-import type { FreshdeskAnswer, FreshdeskTransport } from './transport';
+import { headerOf, type FreshdeskAnswer, type FreshdeskTransport } from './transport';
 import { readDirectory, walkStep, type StepResult, type WalkDeps } from './walk';
 
 /** Freshdesk calls per slice: with one slice per ≥ 6 minutes, delivery keeps ≥ 30 of the platform's 50 a minute. */
@@ -222,8 +222,8 @@ function appPacing(transport: FreshdeskTransport, pacer: RatePacer, now: () => n
 }
 
 function nearlySpent(answer: FreshdeskAnswer): boolean {
-  const remaining = Number(Object.entries(answer.headers).find(([k]) => k.toLowerCase() === 'x-ratelimit-remaining')?.[1]);
-  const total = Number(Object.entries(answer.headers).find(([k]) => k.toLowerCase() === 'x-ratelimit-total')?.[1]);
+  const remaining = Number(headerOf(answer.headers, 'x-ratelimit-remaining'));
+  const total = Number(headerOf(answer.headers, 'x-ratelimit-total'));
   return Number.isFinite(remaining) && Number.isFinite(total) && total > 0 && remaining <= Math.max(1, total * 0.05);
 }
 

@@ -11,6 +11,7 @@
  * (SPEC §8) — so sending it would double it in injixo's totals; it is counted as
  * `claimedElsewhere` and not sent.
  */
+import { INTERVAL_MS, isoOf } from '../core/time';
 import type { OfferedContact, TicketFacts } from '../core/types';
 import type { ReplayQueueResult, ReplayResult } from './import-record';
 
@@ -28,12 +29,11 @@ export type DeliveredCounts = ReadonlyMap<string, ReadonlyMap<string, number>>;
 /** Queues listed in a result at most: the record holding it must stay small. */
 export const MAX_RESULT_QUEUES = 40;
 
-const QUARTER_MS = 15 * 60_000;
 
 /** The interval a contact belongs to, spelled as the ledger spells it. */
 export function intervalOf(timestamp: string): string {
-  const start = Math.floor(Date.parse(timestamp) / QUARTER_MS) * QUARTER_MS;
-  return new Date(start).toISOString().replace('.000Z', 'Z');
+  const start = Math.floor(Date.parse(timestamp) / INTERVAL_MS) * INTERVAL_MS;
+  return isoOf(start);
 }
 
 export interface Difference {

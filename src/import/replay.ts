@@ -16,6 +16,7 @@
  * comparison — one ledger read per six hours plus the found chunks — fits one invocation and
  * the KV budget shared with event intake.
  */
+import { INTERVAL_MS, isoOf } from '../core/time';
 import type { OfferedContact } from '../core/types';
 import { writeChunks } from '../delivery/chunks';
 import { takeLease } from '../delivery/lease';
@@ -42,8 +43,6 @@ export const MAX_REPLAY_HOURS = 24;
 /** How long a finished walk waits before it looks again whether delivery has caught up. */
 const COMPARE_RETRY_MS = 10 * 60_000;
 const HOUR_MS = 3_600_000;
-/** injixo's interval: a replay compares and walks whole intervals. */
-const INTERVAL_MS = 15 * 60_000;
 const DAY_MS = 24 * HOUR_MS;
 
 export type ReplayPhase = 'walking' | 'waiting_for_delivery' | 'done' | 'failed';
@@ -97,15 +96,11 @@ export function checkReplayWindow(fromText: unknown, toText: unknown, nowMs: num
 function windowLimits(from: number, to: number, nowMs: number, host: string): ReplayRefusal | undefined {
   if (from >= to) return { code: 'in_future', message: 'the window lies within the interval still under way; the events deliver it' };
   if (from < ledgerStart(nowMs)) {
-    const message = `the ledger keeps ${LEDGER_RETENTION_DAYS} days, so a replay cannot tell what was delivered before ${iso(ledgerStart(nowMs))}; use the CLI for a window the app did not deliver`;
-    return { code: 'beyond_ledger', message, cliCommand: gapCommand(host, iso(from), iso(to)) };
+    const message = `the ledger keeps ${LEDGER_RETENTION_DAYS} days, so a replay cannot tell what was delivered before ${isoOf(ledgerStart(nowMs))}; use the CLI for a window the app did not deliver`;
+    return { code: 'beyond_ledger', message, cliCommand: gapCommand(host, isoOf(from), isoOf(to)) };
   }
   if (to - from > MAX_REPLAY_HOURS * HOUR_MS) return { code: 'too_long', message: `one replay covers at most ${MAX_REPLAY_HOURS} hours; replay longer periods in parts`, maxHours: MAX_REPLAY_HOURS };
   return undefined;
-}
-
-function iso(ms: number): string {
-  return new Date(ms).toISOString().replace('.000Z', 'Z');
 }
 
 /**
@@ -122,7 +117,7 @@ export async function startReplay(platform: Platform, host: string, fromText: un
   const previous = await readWalkRecord(platform.db, REPLAY_KEY);
   await deleteFound(platform.db, previous?.found);
   await platform.db.delete(REPLAY_TAKEN_KEY).catch(() => undefined);
-  const record: ImportRecord = { ...newWalkRecord(host, iso(window.from), iso(window.to), nowMs), kind: 'replay', found: { chunks: [], next: 1 } };
+  const record: ImportRecord = { ...newWalkRecord(host, isoOf(window.from), isoOf(window.to), nowMs), kind: 'replay', found: { chunks: [], next: 1 } };
   await continueLater(platform, REPLAY_JOB, record, nowMs);
   log('info', 'REPLAY_STARTED', `replaying ${record.from} to ${record.to}: Freshdesk is read, then only what the ledger lacks is sent`);
   return { replay: replayView(record, nowMs) };

@@ -5,8 +5,7 @@
  * through JSON as a KV record would. The result must equal the independent oracle.
  */
 import { ManualClock } from '../../tools/clock';
-import { countPerQueueInterval, expectedOfferedContacts } from '../../tools/local-freshdesk/oracle';
-import { intervalStartOf } from '../../tools/local-injixo/contact-store';
+import { expectedOfferedContacts } from '../../tools/local-freshdesk/oracle';
 import { LocalPlatform } from '../../tools/local-platform';
 import { handlers } from '../../src/entry/handlers';
 import type { OfferedContact } from '../../src/core/types';
@@ -15,27 +14,13 @@ import { startCursor, walkProgress, type ImportCursor } from '../../src/import/c
 import { RatePacer } from '../../src/import/rate-pacer';
 import { createTemplateTransport } from '../../src/import/template-transport';
 import { readDirectory, walkStep, type WalkDeps } from '../../src/import/walk';
+import { perQueueInterval } from '../helpers/oracle-compare';
 import { KEYS, startStack, type Stack } from './cli-harness';
 
 // The local platform's default account domain: the groups templates use current_host.
 const HOST = 'acme.freshdesk.com';
 const SLICE_REQUESTS = 40;
 
-type Counts = Record<string, Record<string, number>>;
-
-function countsOf(contacts: readonly OfferedContact[]): Counts {
-  const out: Counts = {};
-  for (const c of contacts) {
-    const queue = (out[c.queueIdentifier] ??= {});
-    const interval = intervalStartOf(c.timestamp);
-    queue[interval] = (queue[interval] ?? 0) + 1;
-  }
-  return out;
-}
-
-function plain(map: Map<string, Map<string, number>>): Counts {
-  return Object.fromEntries([...map.entries()].map(([q, i]) => [q, Object.fromEntries(i.entries())]));
-}
 
 describe('the import walk in app-sized slices through request templates', () => {
   let stack: Stack;
@@ -92,8 +77,8 @@ describe('the import walk in app-sized slices through request templates', () => 
 
   it('equals the oracle per queue and interval, within the platform’s 50 requests a minute', async () => {
     const { contacts, slices, maxRequests, cursor } = await walkInSlices(stack.world.start, stack.world.end);
-    const expected = plain(countPerQueueInterval(expectedOfferedContacts(stack.world, { replyScope: 'customer', from: stack.world.start, to: stack.world.end, importAt: Date.now() })));
-    expect(countsOf(contacts)).toEqual(expected);
+    const expected = perQueueInterval(expectedOfferedContacts(stack.world, { replyScope: 'customer', from: stack.world.start, to: stack.world.end, importAt: Date.now() }));
+    expect(perQueueInterval(contacts)).toEqual(expected);
     expect(new Set(contacts.map((c) => c.contactId)).size).toBe(contacts.length);
     expect(slices).toBeGreaterThan(5);
     expect(maxRequests).toBeLessThanOrEqual(SLICE_REQUESTS);
@@ -110,8 +95,8 @@ describe('the import walk in app-sized slices through request templates', () => 
     const after = await walkInSlices(install, stack.world.end);
     const ids = [...before.contacts, ...after.contacts].map((c) => c.contactId);
     expect(new Set(ids).size).toBe(ids.length);
-    const expected = plain(countPerQueueInterval(expectedOfferedContacts(stack.world, { replyScope: 'customer', from: stack.world.start, to: stack.world.end, importAt: Date.now() })));
-    expect(countsOf([...before.contacts, ...after.contacts])).toEqual(expected);
+    const expected = perQueueInterval(expectedOfferedContacts(stack.world, { replyScope: 'customer', from: stack.world.start, to: stack.world.end, importAt: Date.now() }));
+    expect(perQueueInterval([...before.contacts, ...after.contacts])).toEqual(expected);
     expect(before.contacts.every((c) => Date.parse(c.timestamp) < install)).toBe(true);
   }, 300_000);
 

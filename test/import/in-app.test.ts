@@ -7,9 +7,8 @@
  */
 import type { ImportView } from '../../src/import/in-app';
 import { expectedOfferedContacts } from '../../tools/local-freshdesk/oracle';
-import { intervalStartOf } from '../../tools/local-injixo/contact-store';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../tools/sandbox';
-import { oracleCounts, total, type Counts } from '../helpers/oracle-compare';
+import { oracleCounts, perQueueInterval, total, type Counts } from '../helpers/oracle-compare';
 
 const DAY = 86_400_000;
 const START = '2026-11-02T00:00:00Z';
@@ -35,16 +34,6 @@ async function importStatus(sandbox: Sandbox): Promise<ImportStatus> {
   const answer = await sandbox.platform.callFunction('getStatus', {});
   if (!answer.ok) throw new Error(`getStatus failed: ${JSON.stringify(answer.error)}`);
   return (answer.data as { import: ImportStatus }).import;
-}
-
-function countsOf(contacts: readonly { queueIdentifier: string; timestamp: string }[]): Counts {
-  const out: Counts = {};
-  for (const c of contacts) {
-    const queue = (out[c.queueIdentifier] ??= {});
-    const interval = intervalStartOf(c.timestamp);
-    queue[interval] = (queue[interval] ?? 0) + 1;
-  }
-  return sorted(out);
 }
 
 /** Tickets whose group, source, spam or deleted flag changed in [from, to). */
@@ -95,9 +84,9 @@ function expectOracle(sandbox: Sandbox, install: number, done: ImportStatus, wit
   const importList = expectedOfferedContacts(sandbox.world, { replyScope: 'customer', from: install - 7 * DAY, to: install, importAt: importedAt });
   const movedSeconds = new Set(importList.filter((c) => moved.has(c.ticketId)).map((c) => c.timestamp));
   const events = withEvents ? oracleCounts(sandbox, install, sandbox.world.end) : {};
-  const expected = merge(countsOf(importList.filter((c) => !moved.has(c.ticketId))), events);
+  const expected = merge(perQueueInterval(importList.filter((c) => !moved.has(c.ticketId))), events);
   const received = sandbox.injixo.store.list();
-  expect(sorted(countsOf(received.filter((c) => !movedSeconds.has(c.timestamp))))).toEqual(expected);
+  expect(perQueueInterval(received.filter((c) => !movedSeconds.has(c.timestamp)))).toEqual(expected);
   expect(received.filter((c) => movedSeconds.has(c.timestamp))).toHaveLength(movedSeconds.size);
   expect(received).toHaveLength(importList.length + total(events));
   expect(done.contacts).toBe(importList.length);

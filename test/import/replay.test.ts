@@ -5,11 +5,11 @@
  * per queue and interval — what was missing sent once, nothing delivered twice.
  */
 import type { ReplayAnswer, ReplayView } from '../../src/import/replay';
-import { countPerQueueInterval, expectedOfferedContacts, type ExpectedContact } from '../../tools/local-freshdesk/oracle';
+import { expectedOfferedContacts, type ExpectedContact } from '../../tools/local-freshdesk/oracle';
 import { hourOf, ledgerAttribute } from '../../src/delivery/ledger';
 import { ledgerKey } from '../../src/storage/keys';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../tools/sandbox';
-import { extraCopies, injixoCounts, oracleCounts, total, type Counts } from '../helpers/oracle-compare';
+import { extraCopies, injixoCounts, oracleCounts, perQueueInterval, total, type Counts } from '../helpers/oracle-compare';
 
 const HOUR = 3_600_000;
 const QUARTER = 15 * 60_000;
@@ -63,12 +63,6 @@ function inside(c: ExpectedContact, w: Window): boolean {
   return at >= w.from && at < w.to;
 }
 
-function countsOf(list: readonly ExpectedContact[]): Counts {
-  const out: Counts = {};
-  for (const [queue, intervals] of countPerQueueInterval(list)) out[queue] = Object.fromEntries(intervals);
-  return out;
-}
-
 function at(counts: Counts, queue: string, interval: string): number {
   return counts[queue]?.[interval] ?? 0;
 }
@@ -84,8 +78,8 @@ function expectedAfterReplay(sandbox: Sandbox, delivered: Counts, lost: readonly
   const expected: Counts = JSON.parse(JSON.stringify(delivered)) as Counts;
   const walked = expectedOfferedContacts(sandbox.world, { replyScope: 'customer', ...window, importAt: walkedAt });
   const lostIds = new Set(lost.map(identity));
-  const walk = countsOf(walked);
-  const lostInWalk = countsOf(walked.filter((c) => lostIds.has(identity(c))));
+  const walk = perQueueInterval(walked);
+  const lostInWalk = perQueueInterval(walked.filter((c) => lostIds.has(identity(c))));
   for (const [queue, intervals] of Object.entries(walk)) {
     for (const [interval, n] of Object.entries(intervals)) {
       const missing = Math.min(Math.max(0, n - at(delivered, queue, interval)), at(lostInWalk, queue, interval));
@@ -101,8 +95,8 @@ function identity(c: ExpectedContact): string {
 
 /** (queue, interval) pairs of the window where the walk and the events' oracle agree: there injixo must equal the oracle. */
 function agreeing(sandbox: Sandbox, window: Window, walkedAt: number): { queue: string; interval: string }[] {
-  const events = countsOf(expectedOfferedContacts(sandbox.world, { replyScope: 'customer', ...window }));
-  const walk = countsOf(expectedOfferedContacts(sandbox.world, { replyScope: 'customer', ...window, importAt: walkedAt }));
+  const events = perQueueInterval(expectedOfferedContacts(sandbox.world, { replyScope: 'customer', ...window }));
+  const walk = perQueueInterval(expectedOfferedContacts(sandbox.world, { replyScope: 'customer', ...window, importAt: walkedAt }));
   const pairs = new Set<string>();
   for (const counts of [events, walk]) for (const [queue, intervals] of Object.entries(counts)) for (const interval of Object.keys(intervals)) pairs.add(`${queue} ${interval}`);
   return [...pairs].map((p) => p.split(' ') as [string, string]).filter(([q, i]) => at(events, q, i) === at(walk, q, i)).map(([queue, interval]) => ({ queue, interval }));
@@ -263,7 +257,7 @@ describe('a replay while injixo is down, and the lost events arriving after it',
     }
     expect(waited).toBe(true);
     const done = await untilReplayed(sandbox);
-    const before = countsOf(all.filter((c) => !inside(c, lostWindow)));
+    const before = perQueueInterval(all.filter((c) => !inside(c, lostWindow)));
     // Ticket creations lost in the window were found by their ids and counted by the delivery runs.
     const repaired = ((await status(sandbox)).missingTickets as { repaired: number }).repaired;
     expect(total(injixoCounts(sandbox))).toBe(total(before) + repaired + (done.result?.sent ?? 0));
