@@ -257,7 +257,9 @@ function withFewerGaps(commit: HandedOffCommit): HandedOffCommit {
  */
 function withoutNewPins(commit: HandedOffCommit): HandedOffCommit {
   const { pins, ...rest } = commit;
-  log('warn', 'PLATFORM_LIMIT', `${Object.keys(pins ?? {}).length} new queue names could not travel with a handed-off commit; the next run names those queues afresh`);
+  const count = Object.keys(pins ?? {}).length;
+  // Said only when names were actually left out, not for a run that pinned none.
+  if (count > 0) log('warn', 'PLATFORM_LIMIT', `${count} new queue names could not travel with a handed-off commit; the next run names those queues afresh`);
   return rest;
 }
 
