@@ -6,7 +6,8 @@
  */
 import { isoOf } from './time';
 
-export type AgentIdentifierChoice = 'email' | 'id';
+export const AGENT_IDENTIFIER_CHOICES = ['email', 'id'] as const;
+export type AgentIdentifierChoice = (typeof AGENT_IDENTIFIER_CHOICES)[number];
 
 /** One status change as the agent events tell it (`status_updated_at`, `available`, custom `status_id`). */
 export interface AgentStatusChange {

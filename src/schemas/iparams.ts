@@ -6,24 +6,37 @@
  * than failing every event.
  */
 import type { JSONSchemaType } from 'ajv';
+import { AGENT_IDENTIFIER_CHOICES, type AgentIdentifierChoice } from '../core/agent-status';
 import { REPLY_SCOPES, type ReplyScope } from '../core/types';
 import { createValidator } from './create-validator';
 
 export interface Settings {
   replyScope: ReplyScope;
   integrationId: number | undefined;
+  /** Issue 14, off by default: handled contacts and their duration from resolutions and time entries. */
+  handledContacts: boolean;
+  /** Issue 14, off by default: agent status intervals for injixo adherence. */
+  agentStatuses: boolean;
+  /** How agents are named to injixo: their email (default) or their Freshdesk id. */
+  agentIdentifier: AgentIdentifierChoice;
 }
 
 interface StoredSettings {
   reply_scope?: ReplyScope;
   /** A number from the install page; a digit string from older settings pages. */
   injixo_integration_id?: number | string;
+  handled_contacts?: boolean;
+  agent_statuses?: boolean;
+  agent_identifier?: AgentIdentifierChoice;
 }
 
 const settingsSchema = {
   type: 'object',
   properties: {
     reply_scope: { type: 'string', enum: [...REPLY_SCOPES] },
+    handled_contacts: { type: 'boolean' },
+    agent_statuses: { type: 'boolean' },
+    agent_identifier: { type: 'string', enum: [...AGENT_IDENTIFIER_CHOICES] },
     injixo_integration_id: {
       anyOf: [
         { type: 'integer', minimum: 1 },
@@ -35,15 +48,23 @@ const settingsSchema = {
 
 const checkSettings = createValidator(settingsSchema, 'iparams');
 
-const DEFAULTS: Settings = { replyScope: 'customer', integrationId: undefined };
+const DEFAULTS: Settings = { replyScope: 'customer', integrationId: undefined, handledContacts: false, agentStatuses: false, agentIdentifier: 'email' };
 
-/** Each field is read on its own, so one bad field does not discard the others. */
+/**
+ * Each field is read on its own, so one bad field does not discard the others. The two opt-in
+ * features are on only when the stored value is exactly `true`: anything unreadable keeps them
+ * off, because what they send to injixo can never be taken back.
+ */
 export function readSettings(iparams: Record<string, unknown> | undefined): Settings {
   const scope = checkSettings({ reply_scope: iparams?.reply_scope });
   const id = checkSettings({ injixo_integration_id: iparams?.injixo_integration_id });
+  const identifier = checkSettings({ agent_identifier: iparams?.agent_identifier });
   return {
     replyScope: scope.ok ? (scope.value.reply_scope ?? DEFAULTS.replyScope) : DEFAULTS.replyScope,
     integrationId: id.ok && id.value.injixo_integration_id !== undefined ? Number(id.value.injixo_integration_id) : DEFAULTS.integrationId,
+    handledContacts: iparams?.handled_contacts === true,
+    agentStatuses: iparams?.agent_statuses === true,
+    agentIdentifier: identifier.ok ? (identifier.value.agent_identifier ?? DEFAULTS.agentIdentifier) : DEFAULTS.agentIdentifier,
   };
 }
 

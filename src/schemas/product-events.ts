@@ -134,3 +134,103 @@ export function conversationFactsFrom(conversation: ConversationPayload): Conver
     created_at: conversation.created_at,
   };
 }
+
+/**
+ * A time entry as the onTimeEntryCreate/Update/Delete payloads carry it (FDK test data in
+ * server/test_data/support_ticket/): `time_spent` in whole seconds in events. A delete carries
+ * only `id` and `ticket_id`, so the app must remember each entry's seconds itself.
+ */
+export interface TimeEntryPayload {
+  id: number;
+  ticket_id: number;
+  time_spent?: number | null;
+}
+
+export interface TimeEntryData {
+  time_entry: TimeEntryPayload;
+}
+
+const timeEntryDataSchema: JSONSchemaType<TimeEntryData> = {
+  type: 'object',
+  required: ['time_entry'],
+  properties: {
+    time_entry: {
+      type: 'object',
+      required: ['id', 'ticket_id'],
+      properties: { id: { type: 'integer' }, ticket_id: { type: 'integer' }, time_spent: { type: 'integer', minimum: 0, nullable: true } },
+    },
+  },
+};
+
+const checkTimeEntryData = createValidator(timeEntryDataSchema, 'data');
+
+/** Create and update need the seconds; a delete needs only the ids. */
+export function validateTimeEntryData(input: unknown, needsSeconds: boolean): Validated<TimeEntryData> {
+  const checked = checkTimeEntryData(input);
+  if (checked.ok && needsSeconds && typeof checked.value.time_entry.time_spent !== 'number') {
+    return { ok: false, error: { field: 'data.time_entry.time_spent', message: 'data.time_entry.time_spent must be a whole number of seconds' } };
+  }
+  return checked;
+}
+
+/**
+ * An agent as `onAgentUpdate` / `onAgentAvailabilityUpdate` carry it (support_agent module).
+ * [assumption] Field names follow the issue text (`available`, `status_id`,
+ * `status_updated_at`) and Freshdesk's REST agent (`contact.email`, `available_since`,
+ * `updated_at`); no FDK sample payload exists for this module, so the time of the change is
+ * read from the first of these that is present.
+ */
+export interface AgentPayload {
+  id: number;
+  available: boolean;
+  status_id?: number | null;
+  status_updated_at?: string | null;
+  available_since?: string | null;
+  updated_at?: string | null;
+  email?: string | null;
+  contact?: { email?: string | null } | null;
+}
+
+export interface AgentUpdatedData {
+  agent: AgentPayload;
+}
+
+const nullableTime = { ...freshdeskTimeSchema, nullable: true } as const;
+const nullableEmail = { type: 'string', nullable: true, minLength: 3, maxLength: 254 } as const;
+
+const agentUpdatedDataSchema: JSONSchemaType<AgentUpdatedData> = {
+  type: 'object',
+  required: ['agent'],
+  properties: {
+    agent: {
+      type: 'object',
+      required: ['id', 'available'],
+      properties: {
+        id: { type: 'integer' },
+        available: { type: 'boolean' },
+        status_id: { type: 'integer', nullable: true },
+        status_updated_at: nullableTime,
+        available_since: nullableTime,
+        updated_at: nullableTime,
+        email: nullableEmail,
+        contact: { type: 'object', nullable: true, required: [], properties: { email: nullableEmail } },
+      },
+    },
+  },
+};
+
+const checkAgentUpdatedData = createValidator(agentUpdatedDataSchema, 'data');
+
+export function validateAgentUpdatedData(input: unknown): Validated<AgentUpdatedData> {
+  return checkAgentUpdatedData(input);
+}
+
+/** The agent's email as the payload spells it, or undefined. */
+export function agentEmailOf(agent: AgentPayload): string | undefined {
+  return agent.contact?.email ?? agent.email ?? undefined;
+}
+
+/** When the agent's status changed, on Freshdesk's clock, when the payload says. */
+export function agentChangedAt(agent: AgentPayload): string | undefined {
+  return agent.status_updated_at ?? agent.available_since ?? agent.updated_at ?? undefined;
+}

@@ -3,6 +3,7 @@
  * scripted stand-in for the remote APIs (the lightest double that can answer "400 for this
  * one contact" or "500 for the group list"). Real HTTP end to end is in faults.test.ts.
  */
+import { readSettings } from '../../src/schemas/iparams';
 import { trimOldest } from '../../src/delivery/chunks';
 import { MAX_BACKLOG_CHUNKS } from '../../src/delivery/backlog';
 import { readLedger, uncertainHours } from '../../src/delivery/ledger';
@@ -97,7 +98,7 @@ async function put(records: OutboxRecord[], atMs = T0 + 60_000): Promise<void> {
 }
 
 function deps(request: RequestClient, nowMs: number, kv: KeyValueStore = db): DeliveryDeps {
-  return { db: kv, request, schedule, nowMs, settings: { replyScope: 'customer', integrationId: undefined } };
+  return { db: kv, request, schedule, nowMs, settings: readSettings(undefined) };
 }
 
 const afterSlot = T0 + (SLOT_MINUTES + 1) * 60_000;

@@ -44,16 +44,21 @@ describe('outbox slots', () => {
 });
 
 describe('settings', () => {
-  it('defaults to customer replies and no integration id', () => {
-    expect(readSettings(undefined)).toEqual({ replyScope: 'customer', integrationId: undefined });
+  const OFF = { handledContacts: false, agentStatuses: false, agentIdentifier: 'email' };
+
+  it('defaults to customer replies, no integration id and both opt-in features off', () => {
+    expect(readSettings(undefined)).toEqual({ replyScope: 'customer', integrationId: undefined, ...OFF });
   });
 
   it.each([
-    [{ reply_scope: 'all_public', injixo_integration_id: 1234 }, { replyScope: 'all_public', integrationId: 1234 }],
-    [{ reply_scope: 'customer', injixo_integration_id: '77' }, { replyScope: 'customer', integrationId: 77 }],
-    [{ reply_scope: 'bogus', injixo_integration_id: '' }, { replyScope: 'customer', integrationId: undefined }],
-    [{ injixo_integration_id: '12.5' }, { replyScope: 'customer', integrationId: undefined }],
-    [{ injixo_integration_id: -3 }, { replyScope: 'customer', integrationId: undefined }],
+    [{ reply_scope: 'all_public', injixo_integration_id: 1234 }, { replyScope: 'all_public', integrationId: 1234, ...OFF }],
+    [{ reply_scope: 'customer', injixo_integration_id: '77' }, { replyScope: 'customer', integrationId: 77, ...OFF }],
+    [{ reply_scope: 'bogus', injixo_integration_id: '' }, { replyScope: 'customer', integrationId: undefined, ...OFF }],
+    [{ injixo_integration_id: '12.5' }, { replyScope: 'customer', integrationId: undefined, ...OFF }],
+    [{ injixo_integration_id: -3 }, { replyScope: 'customer', integrationId: undefined, ...OFF }],
+    [{ handled_contacts: true, agent_statuses: true, agent_identifier: 'id' }, { replyScope: 'customer', integrationId: undefined, handledContacts: true, agentStatuses: true, agentIdentifier: 'id' }],
+    // Anything but a real `true` keeps a feature off: what it sends can never be taken back.
+    [{ handled_contacts: 'true', agent_statuses: 1, agent_identifier: 'name' }, { replyScope: 'customer', integrationId: undefined, ...OFF }],
   ])('reads %j', (iparams, expected) => {
     expect(readSettings(iparams)).toEqual(expected);
   });
