@@ -47,6 +47,18 @@ export interface OfferedContact {
   queueIdentifier: string;
   timestamp: string;
   channel: 'cases';
+  /**
+   * Set only on a handled contact (issue 14, opt-in; src/core/handled.ts): it travels through the
+   * same backlog, retries and injixo client, but is never an offered contact (ledger, chart).
+   */
+  handled?: true;
+  /** A handled contact's logged time, whole seconds; absent without time entries. */
+  duration?: number;
+}
+
+/** Offered contacts only: what the ledger, the recent-volume chart and replays count. */
+export function isOffered(contact: Pick<OfferedContact, 'handled'>): boolean {
+  return contact.handled !== true;
 }
 
 export type SkipReason = 'private' | 'note' | 'survey_feedback' | 'agent_reply_out_of_scope';

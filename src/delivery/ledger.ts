@@ -20,7 +20,7 @@
  * increment is kept in the state and retried by the next run, never dropped.
  */
 import { INTERVAL_MS, isoOf } from '../core/time';
-import type { OfferedContact } from '../core/types';
+import { isOffered, type OfferedContact } from '../core/types';
 import { log } from '../platform/log';
 import { isNotFound } from '../platform/refusals';
 import type { KeyValueStore } from '../platform/types';
@@ -79,7 +79,8 @@ function hourName(index: number): string {
 
 /** Adds `contacts` to the counts waiting to be written, grouped by hour. */
 function addPending(ledger: LedgerState, contacts: readonly OfferedContact[]): void {
-  for (const contact of contacts) {
+  // The ledger is what a replay by difference compares Freshdesk's offered counts with.
+  for (const contact of contacts.filter(isOffered)) {
     const hour = hourOf(contact.timestamp);
     const counts = ledger.pending[hour] ?? {};
     ledger.pending[hour] = counts;

@@ -1,4 +1,4 @@
-import type { OfferedContact } from '../core/types';
+import { isOffered, type OfferedContact } from '../core/types';
 import type { KeyValueStore } from '../platform/types';
 import { log } from '../platform/log';
 import { isNotFound } from '../platform/refusals';
@@ -72,8 +72,11 @@ export async function writeState(db: KeyValueStore, state: AppState): Promise<vo
 
 /** Counts contacts sent into the rolling 24-hour record (recent-volume.ts). */
 export function countSent(health: Health, contacts: readonly OfferedContact[], nowMs: number): void {
-  health.recent = addContacts(health.recent ?? emptyVolume(nowMs), contacts, nowMs);
+  const offered = contacts.filter(isOffered);
+  health.recent = addContacts(health.recent ?? emptyVolume(nowMs), offered, nowMs);
   // Records written before the rolling record kept a per-UTC-day tally; it is dropped, not migrated.
   delete (health as Health & { today?: unknown }).today;
-  health.sentTotal += contacts.length;
+  health.sentTotal += offered.length;
+  const handled = contacts.length - offered.length;
+  if (handled > 0) health.handledTotal = (health.handledTotal ?? 0) + handled;
 }

@@ -59,6 +59,8 @@ export interface Health {
   /** Contacts sent per queue and hour over the last 24 hours, by their own timestamps. */
   recent?: RecentVolume;
   sentTotal: number;
+  /** Handled contacts sent (issue 14); not in sentTotal, which counts offered contacts. */
+  handledTotal?: number;
   dropped: number;
   parkedTotal: number;
 }
@@ -224,6 +226,7 @@ const stateSchema = {
           },
         },
         sentTotal: { type: 'integer' },
+        handledTotal: { type: 'integer', nullable: true },
         dropped: { type: 'integer' },
         parkedTotal: { type: 'integer' },
       },
@@ -268,6 +271,8 @@ const storedContactsSchema: JSONSchemaType<StoredContact[]> = {
       queueIdentifier: { type: 'string' },
       timestamp: { type: 'string' },
       channel: { type: 'string', const: 'cases' },
+      handled: { type: 'boolean', nullable: true, enum: [true] },
+      duration: { type: 'integer', minimum: 0, nullable: true },
       reason: { type: 'string', nullable: true },
     },
   },

@@ -161,6 +161,8 @@ const EXPLAIN: Readonly<Record<string, (f: Failing) => SchemaViolation>> = {
     const limit = Number(f.decisive.params['limit']);
     return { field: f.at, message: `${f.at} must have at least ${limit} ${limit === 1 ? 'item' : 'items'}.` };
   },
+  // A property a `false` schema forbids in this case (say `handled` on an offered contact).
+  'false schema': (f) => ({ field: f.at, message: `${f.at} is not allowed here.` }),
   pattern: expectedForm,
   format: expectedForm,
 };

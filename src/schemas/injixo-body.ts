@@ -10,8 +10,12 @@ import { createValidator } from './create-validator';
 import type { Validated } from './create-validator';
 
 export interface InjixoContactEvent {
-  /** `handled` and `duration` are left out: Freshdesk has no handling times (SPEC §3). */
-  properties: { offered: true };
+  /**
+   * An offered contact is `{offered: true}`. A handled contact (issue 14, opt-in) is its own event
+   * `{offered: false, handled: true, duration?}`: the ticket's offered contact was sent on its own,
+   * and `duration` (seconds) is left out when no time was logged.
+   */
+  properties: { offered: boolean; handled?: boolean; duration?: number };
   queueName: string;
   queueIdentifier: string;
   timestamp: string;
@@ -39,7 +43,15 @@ const contactEventSchema: JSONSchemaType<InjixoContactEvent> = {
       type: 'object',
       additionalProperties: false,
       required: ['offered'],
-      properties: { offered: { type: 'boolean', const: true } },
+      properties: {
+        offered: { type: 'boolean' },
+        handled: { type: 'boolean', nullable: true },
+        duration: { type: 'integer', minimum: 0, nullable: true },
+      },
+      // Either an offered contact, or a handled one (never both, never neither).
+      if: { properties: { offered: { const: true } } },
+      then: { properties: { handled: false, duration: false } },
+      else: { required: ['handled'], properties: { handled: { const: true } } },
     },
     queueName: {
       type: 'string',
@@ -88,12 +100,17 @@ export function validateInjixoBody(input: unknown): Validated<InjixoContactEvent
 /** One contact as injixo takes it. */
 export function injixoEventFrom(contact: OfferedContact): InjixoContactEvent {
   return {
-    properties: { offered: true },
+    properties: propertiesOf(contact),
     queueName: contact.queueName,
     queueIdentifier: contact.queueIdentifier,
     timestamp: contact.timestamp,
     channel: contact.channel,
   };
+}
+
+function propertiesOf(contact: OfferedContact): InjixoContactEvent['properties'] {
+  if (contact.handled !== true) return { offered: true };
+  return contact.duration === undefined ? { offered: false, handled: true } : { offered: false, handled: true, duration: contact.duration };
 }
 
 /** The request body for `contacts`; `integrationConfigurationId` only when the admin set one. */

@@ -70,6 +70,13 @@ describe('recording what was delivered', () => {
     expect(counts.get('freshdesk/42/1/tickets')?.get('2026-11-21T10:00:00Z')).toBe(1);
   });
 
+  it('counts offered contacts only: a handled contact (issue 14) in the same queue and interval is not in the ledger a replay compares with', async () => {
+    const offered = contact('freshdesk/42/1/tickets', '2026-11-21T10:01:00Z');
+    await recordDelivered(db, state, [offered, { ...offered, contactId: 'h:1', handled: true, duration: 300 }], T0);
+    expect(state.ledger?.pending).toEqual({ '2026-11-21T06': { '42/1/t|16': 1 } });
+    expect(ledgerCountsOf([{ ...offered, handled: true }])).toEqual({});
+  });
+
   it('writes a bucket early when its counts would crowd the state record', async () => {
     const many = Array.from({ length: MAX_PENDING_ATTRIBUTES }, (_, i) => contact(`freshdesk/${i}/1/tickets`, '2026-11-21T10:01:00Z', i));
     await recordDelivered(db, state, many, T0);

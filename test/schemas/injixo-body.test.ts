@@ -24,6 +24,10 @@ describe('validateInjixoBody', () => {
     expect(validateInjixoBody(specExample)).toEqual({ ok: true, value: specExample });
   });
 
+  it.each([[{ offered: false, handled: true, duration: 1260 }], [{ offered: false, handled: true }]])('accepts a handled contact %j (issue 14)', (properties) => {
+    expect(validateInjixoBody(withEvent({ properties }))).toMatchObject({ ok: true });
+  });
+
   it('accepts a body without meta', () => {
     expect(validateInjixoBody({ data: specExample.data })).toMatchObject({ ok: true });
   });
@@ -41,7 +45,11 @@ describe('validateInjixoBody', () => {
   it.each<[string, Record<string, unknown>, string, string]>([
     ['an extra field', { handled: true }, 'data.1.handled', 'data.1.handled is not allowed here.'],
     ['an extra property', { properties: { offered: true, handled: true } }, 'data.1.properties.handled', 'data.1.properties.handled is not allowed here.'],
-    ['offered false', { properties: { offered: false } }, 'data.1.properties.offered', 'data.1.properties.offered must be true.'],
+    ['offered false and not handled', { properties: { offered: false } }, 'data.1.properties.handled', 'data.1.properties.handled is required but missing.'],
+    ['a duration on an offered contact', { properties: { offered: true, duration: 60 } }, 'data.1.properties.duration', 'data.1.properties.duration is not allowed here.'],
+    ['handled false', { properties: { offered: false, handled: false } }, 'data.1.properties.handled', 'data.1.properties.handled must be true.'],
+    ['a negative duration', { properties: { offered: false, handled: true, duration: -5 } }, 'data.1.properties.duration', 'data.1.properties.duration must be >= 0.'],
+    ['a fractional duration', { properties: { offered: false, handled: true, duration: 1.5 } }, 'data.1.properties.duration', 'data.1.properties.duration must be an integer.'],
     ['no offered flag', { properties: {} }, 'data.1.properties.offered', 'data.1.properties.offered is required but missing.'],
     ['another channel', { channel: 'email' }, 'data.1.channel', 'data.1.channel must be "cases".'],
     ['no channel', { channel: undefined }, 'data.1.channel', 'data.1.channel is required but missing.'],
@@ -88,6 +96,16 @@ describe('injixoBodyFrom', () => {
   it('builds the SPEC §3 body, leaving out the contact ids', () => {
     const body = injixoBodyFrom(contacts.slice(0, 1), 1234);
     expect(body).toEqual(specExample);
+    expect(validateInjixoBody(body)).toMatchObject({ ok: true });
+  });
+
+  it('sends a handled contact as its own event, with its duration only when time was logged', () => {
+    const handled: OfferedContact[] = [
+      { ...contacts[0]!, contactId: 'h:165', handled: true, duration: 1260 },
+      { ...contacts[0]!, contactId: 'h:166', handled: true },
+    ];
+    const body = injixoBodyFrom([contacts[0]!, ...handled]);
+    expect(body.data.map((e) => e.properties)).toEqual([{ offered: true }, { offered: false, handled: true, duration: 1260 }, { offered: false, handled: true }]);
     expect(validateInjixoBody(body)).toMatchObject({ ok: true });
   });
 
