@@ -32,9 +32,10 @@ export const HOLD_AFTER_LATE_MS = 60 * 60_000;
 const SLOT_MS = DELIVERY_PERIOD_MINUTES * 60_000;
 
 /** Whether a ticket record (creation or update) in `slot` is that late. */
-export function isLateFact(recordTimeMs: number, kind: 't' | 'u' | 'c', slot: number): boolean {
+export function isLateFact(recordTimeMs: number, kind: 't' | 'u' | 'c' | 'e' | 'a', slot: number): boolean {
   const lateness = slot * SLOT_MS - recordTimeMs;
-  return kind !== 'c' && lateness > LATE_MARGIN_MS && lateness < MAX_OVERFLOW_LATENESS_MS;
+  // Only ticket facts decide how replies are attributed.
+  return (kind === 't' || kind === 'u') && lateness > LATE_MARGIN_MS && lateness < MAX_OVERFLOW_LATENESS_MS;
 }
 
 /**

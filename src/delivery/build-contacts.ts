@@ -9,7 +9,9 @@ import { type OutboxRecord, recordTime } from './outbox';
 import { dayOf } from './state';
 import type { AppState } from './stored-data';
 import { type CreationSeen, repairMissingTickets, repairsDue } from './repair-tickets';
+import { HandledStep } from './handled-contacts';
 import { TicketBook } from './ticket-book';
+import { TimeBook } from './time-book';
 
 export interface BuildDeps {
   db: KeyValueStore;
@@ -44,20 +46,57 @@ export interface Built {
  * remembered in the ticket book as they go by, so a reply is attributed as its ticket was when
  * the reply came in. Within the window a contact id counts once.
  */
-export async function buildContacts(deps: BuildDeps, state: AppState, records: readonly OutboxRecord[], holdRepliesAfterMs?: number): Promise<Built> {
+/**
+ * `factsUntilMs`: the end of the outbox slots read so far — every event before it has reached a
+ * run, so a resolution settled before it will learn of no more time logged in its settle time.
+ */
+export async function buildContacts(deps: BuildDeps, state: AppState, records: readonly OutboxRecord[], holdRepliesAfterMs?: number, factsUntilMs = deps.nowMs): Promise<Built> {
   const built: Built = { contacts: [], held: 0, carry: [], lookups: 0, directoryMissing: false, redelivered: 0, saveFacts: () => Promise.resolve() };
-  if (records.length === 0 && !repairsDue(state, deps.nowMs)) return built;
+  if (records.length === 0 && !repairsDue(state, deps.nowMs) && !handledDue(state)) return built;
   const refreshed = await refreshDirectory(state.directory, deps.request, deps.nowMs, groupIdsIn(records));
   if (refreshed.failure) built.failure = refreshed.failure;
   if (!refreshed.directory) return { ...built, directoryMissing: true };
   state.directory = refreshed.directory;
   const context: RecordContext = { deps, state, directory: asCoreDirectory(refreshed.directory), book: new TicketBook(deps.db, deps.request, deps.nowMs), holdRepliesAfterMs };
-  const seen = new Set<string>();
-  for (const record of records) addContact(context, built, seen, await decide(context, record, built));
-  built.contacts.push(...(await repairMissingTickets({ ...context, nowMs: deps.nowMs }, creationsIn(records))));
+  const times = new TimeBook(deps.db);
+  await countRecords(context, built, records, handledStepFor(context, times, factsUntilMs));
   built.lookups = context.book.lookups;
-  built.saveFacts = () => context.book.save();
+  built.saveFacts = async () => {
+    await context.book.save();
+    await times.save();
+  };
   return built;
+}
+
+/** The records in order, then the missing tickets found, then the handled contacts due. */
+async function countRecords(context: RecordContext, built: Built, records: readonly OutboxRecord[], handled: HandledStep | undefined): Promise<void> {
+  const seen = new Set<string>();
+  for (const record of records) {
+    if (handled && (await handled.take(record))) continue;
+    addContact(context, built, seen, await decide(context, record, built));
+  }
+  built.contacts.push(...(await repairMissingTickets({ ...context, nowMs: context.deps.nowMs }, creationsIn(records))));
+  if (handled) built.contacts.push(...(await handled.due()));
+}
+
+/**
+ * The handled-contact step while the feature is on. Switched off, resolutions still waiting are
+ * dropped (said once): the admin chose not to send them any more.
+ */
+function handledStepFor(context: RecordContext, times: TimeBook, factsUntilMs: number): HandledStep | undefined {
+  const { state, deps } = context;
+  if (deps.settings.handledContacts) return new HandledStep({ state, book: context.book, times, directory: context.directory, factsUntilMs });
+  const waiting = (state.handled?.waiting.length ?? 0) / 3;
+  if (state.handled && waiting > 0) {
+    log('info', 'HANDLED_CONTACTS_OFF', `handled contacts were switched off; ${waiting} resolved tickets waiting for their settle time are not sent`);
+    state.handled.waiting = [];
+  }
+  return undefined;
+}
+
+/** Whether resolutions wait in the state (they fall due with time alone, or are dropped when switched off). */
+function handledDue(state: AppState): boolean {
+  return (state.handled?.waiting.length ?? 0) > 0;
 }
 
 /** The ticket creations among the records: their ids tell which tickets never came (missing-tickets.ts). */
@@ -68,7 +107,7 @@ function creationsIn(records: readonly OutboxRecord[]): CreationSeen[] {
 
 /** Group ids the records name, so the directory can be refreshed early for a new group. */
 function groupIdsIn(records: readonly OutboxRecord[]): number[] {
-  return records.flatMap((r) => (r.k === 'c' || r.ticket.group_id === null ? [] : [r.ticket.group_id]));
+  return records.flatMap((r) => ((r.k === 't' || r.k === 'u') && r.ticket.group_id !== null ? [r.ticket.group_id] : []));
 }
 
 function addContact(context: RecordContext, built: Built, seen: Set<string>, decided: Decided | undefined): void {
@@ -104,6 +143,8 @@ interface Decided {
 /** The counting rules' decision for one record, or undefined when it counts nothing now. */
 async function decide(context: RecordContext, record: OutboxRecord, built: Built): Promise<Decided | undefined> {
   if (record.k === 'c') return decideReply(context, record.conversation, recordTime(record), built);
+  // Time entries and agent changes are not contacts of the counting rules (their own steps take them).
+  if (record.k === 'e' || record.k === 'a') return undefined;
   await context.book.remember(record.ticket, recordTime(record));
   const counts = record.k === 't' && !countsInImport(record.ticket.created_at, context.state.installedAt);
   return counts ? { decision: mapTicketCreated(record.ticket, context.directory), claim: { ticketId: record.ticket.id } } : undefined;

@@ -102,7 +102,7 @@ function timestampItems(items: unknown): { timestamp: string }[] {
 }
 
 /** The counters attribute a lost event of this time is counted in (one per 15-minute interval). */
-export function lostBucketOf(kind: 't' | 'u' | 'c', timeMs: number): string {
+export function lostBucketOf(kind: 't' | 'u' | 'c' | 'e' | 'a', timeMs: number): string {
   return `${kind === 'u' ? LOST_UPDATES_BUCKET_PREFIX : LOST_EVENTS_BUCKET_PREFIX}${Math.floor(timeMs / INTERVAL_MS)}`;
 }
 

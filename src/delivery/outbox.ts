@@ -1,4 +1,5 @@
 import { isoOf } from '../core/time';
+import type { AgentStatusChange } from '../core/agent-status';
 import type { ConversationFacts, TicketFacts } from '../core/types';
 import { log } from '../platform/log';
 import { isNotFound } from '../platform/refusals';
@@ -21,9 +22,26 @@ import { SCHEDULE_LEAD_MS } from '../platform/schedule-lead';
  */
 export type OutboxRecord =
   | { k: 't'; ticket: TicketFacts }
-  /** A ticket's facts after an update; `at` is when the update happened (ms). */
-  | { k: 'u'; ticket: TicketFacts; at: number }
-  | { k: 'c'; conversation: ConversationFacts };
+  /**
+   * A ticket's facts after an update; `at` is when the update happened (ms). `resolved`: the
+   * update is the ticket's first resolution, kept only while handled contacts are on (issue 14).
+   */
+  | { k: 'u'; ticket: TicketFacts; at: number; resolved?: true }
+  | { k: 'c'; conversation: ConversationFacts }
+  /** A time entry created or updated (its seconds now) or deleted (no seconds); `at`: the event (ms). */
+  | { k: 'e'; entry: TimeEntryRecord; at: number }
+  /** An agent's status change (issue 14, agent statuses on). */
+  | { k: 'a'; change: AgentStatusChange };
+
+export interface TimeEntryRecord {
+  id: number;
+  ticketId: number;
+  /** Undefined for a deleted entry. */
+  seconds?: number;
+}
+
+/** Bit of an update record's flags: the update resolves the ticket for the first time. */
+const RESOLVED_BIT = 4;
 
 /** Booleans as bit flags: the first is 1, the second 2. */
 function flags(first: boolean, second: boolean): number {
@@ -31,13 +49,27 @@ function flags(first: boolean, second: boolean): number {
 }
 
 export function packRecord(record: OutboxRecord): PackedRecord {
+  if (record.k === 'e') return ['e', record.entry.id, record.entry.ticketId, record.entry.seconds ?? -1, 0, Math.floor(record.at / 1000)];
+  if (record.k === 'a') return packAgentChange(record.change);
   if (record.k === 'c') {
     const c = record.conversation;
     return ['c', c.id, c.ticket_id, c.source, flags(c.private, c.incoming), toSeconds(c.created_at)];
   }
+  return packTicket(record);
+}
+
+function packTicket(record: Extract<OutboxRecord, { k: 't' | 'u' }>): PackedRecord {
   const t = record.ticket;
-  const packed: PackedRecord = [record.k, t.id, t.group_id ?? -1, t.source, flags(t.spam, t.deleted), toSeconds(t.created_at)];
+  const resolved = record.k === 'u' && record.resolved === true ? RESOLVED_BIT : 0;
+  const packed: PackedRecord = [record.k, t.id, t.group_id ?? -1, t.source, flags(t.spam, t.deleted) | resolved, toSeconds(t.created_at)];
   if (record.k === 'u') packed.push(Math.floor(record.at / 1000));
+  return packed;
+}
+
+function packAgentChange(change: AgentStatusChange): PackedRecord {
+  const packed: PackedRecord = ['a', change.agentId, change.statusId ?? -1, Number(change.available), 0, toSeconds(change.at)];
+  // An email is kept only when agents are identified by it (the handler leaves it empty otherwise).
+  if (change.email !== '') packed.push(change.email);
   return packed;
 }
 
@@ -48,18 +80,35 @@ export function packRecord(record: OutboxRecord): PackedRecord {
  * one-time schedule re-appends what the KV limit refused).
  */
 export function recordTime(record: OutboxRecord): number {
-  if (record.k === 'u') return record.at;
+  if (record.k === 'u' || record.k === 'e') return record.at;
+  if (record.k === 'a') return Date.parse(record.change.at);
   return Date.parse(record.k === 'c' ? record.conversation.created_at : record.ticket.created_at);
 }
 
 export function unpackRecord(packed: PackedRecord): OutboxRecord {
-  const [kind, id, ref, source, flags, seconds, updatedSeconds] = packed;
-  const createdAt = isoOf(seconds * 1000);
+  const [kind, id, ref, source, flags, seconds] = packed;
+  if (kind === 'e') return { k: 'e', entry: source < 0 ? { id, ticketId: ref } : { id, ticketId: ref, seconds: source }, at: seconds * 1000 };
+  if (kind === 'a') return { k: 'a', change: unpackAgentChange(packed) };
   if (kind === 'c') {
-    return { k: 'c', conversation: { id, ticket_id: ref, source, private: (flags & 1) !== 0, incoming: (flags & 2) !== 0, created_at: createdAt } };
+    return { k: 'c', conversation: { id, ticket_id: ref, source, private: (flags & 1) !== 0, incoming: (flags & 2) !== 0, created_at: isoOf(seconds * 1000) } };
   }
+  return unpackTicket(packed);
+}
+
+function unpackTicket(packed: PackedRecord): OutboxRecord {
+  const [kind, id, ref, source, flags, seconds, last] = packed;
+  const createdAt = isoOf(seconds * 1000);
+  const updatedSeconds = typeof last === 'number' ? last : undefined;
   const ticket = { id, group_id: ref === -1 ? null : ref, source, spam: (flags & 1) !== 0, deleted: (flags & 2) !== 0, created_at: createdAt };
-  return kind === 'u' ? { k: 'u', ticket, at: (updatedSeconds ?? seconds) * 1000 } : { k: 't', ticket };
+  if (kind !== 'u') return { k: 't', ticket };
+  const update: OutboxRecord = { k: 'u', ticket, at: (updatedSeconds ?? seconds) * 1000 };
+  return (flags & RESOLVED_BIT) !== 0 ? { ...update, resolved: true } : update;
+}
+
+function unpackAgentChange(packed: PackedRecord): AgentStatusChange {
+  const [, agentId, statusId, flags, , seconds, email] = packed;
+  const change: AgentStatusChange = { agentId, email: typeof email === 'string' ? email : '', at: isoOf(seconds * 1000), available: (flags & 1) !== 0 };
+  return statusId >= 0 ? { ...change, statusId } : change;
 }
 
 function toSeconds(isoTime: string): number {
@@ -141,6 +190,10 @@ export function recordId(record: OutboxRecord): string {
       return `u${record.ticket.id}`;
     case 'c':
       return `c${record.conversation.id}`;
+    case 'e':
+      return `e${record.entry.id}`;
+    case 'a':
+      return `a${record.change.agentId}`;
   }
 }
 

@@ -55,6 +55,12 @@ interface HandedOffCommit {
   ledger?: LedgerChanges;
   /** Queue names this run pinned (rule 4): a later run must not pin another name for the same queue. */
   pins?: Record<string, string>;
+  /**
+   * Resolutions still waiting (issue 14): without it the next run would find the ones this run
+   * sent still waiting in the stored state and, the time book's claims not being stored either,
+   * send them again.
+   */
+  handled?: AppState['handled'];
   /** KV keys the committed state no longer refers to: deleted once the commit is stored. */
   deletes: string[];
 }
@@ -127,7 +133,13 @@ function carriedChanges(state: AppState, commit: Partial<HandedOffCommit> & { id
     missing: commit.missing ?? state.missing,
     ledger: commit.ledger ? applyLedgerChanges(state.ledger ?? emptyLedgerState(commit.id), commit.ledger) : state.ledger,
     pins: { ...(state.pins ?? {}), ...(commit.pins ?? {}) },
+    ...handledOf(state, commit),
   };
+}
+
+function handledOf(state: AppState, commit: Partial<HandedOffCommit>): { handled?: AppState['handled'] } {
+  const handled = commit.handled ?? state.handled;
+  return handled === undefined ? {} : { handled };
 }
 
 /**
@@ -230,6 +242,7 @@ function fitCommit(state: AppState, commit: { deletes: string[]; nowMs: number; 
     ...(state.lastRunAt !== undefined ? { lastRunAt: state.lastRunAt } : {}),
     gaps: state.gaps ?? [],
     ...(state.missing !== undefined ? { missing: state.missing } : {}),
+    ...(state.handled !== undefined ? { handled: state.handled } : {}),
     ledger: commit.changes.ledger,
     pins: commit.changes.pins,
     deletes: commit.deletes,
@@ -241,8 +254,20 @@ function fitCommit(state: AppState, commit: { deletes: string[]; nowMs: number; 
 function shrunk(commit: HandedOffCommit): HandedOffCommit {
   // In order of what matters least; the chunk lists and the cursor, which prevent a second
   // post, always stay. Garbage keys are only storage.
-  const steps = [withoutAwaitedRanges, withFewerGaps, withLedgerHoursOnly, withoutNewPins, (c: HandedOffCommit): HandedOffCommit => ({ ...c, deletes: [] })];
+  const steps = [withoutAwaitedRanges, withoutHandled, withFewerGaps, withLedgerHoursOnly, withoutNewPins, (c: HandedOffCommit): HandedOffCommit => ({ ...c, deletes: [] })];
   return steps.reduce((current, step) => (fits(current) ? current : step(current)), commit);
+}
+
+/**
+ * Hundreds of waiting resolutions may not fit the schedule's 4 KB. Left out, the handled
+ * contacts this run sent may go out once more: said, with how many, since injixo keeps them.
+ */
+function withoutHandled(commit: HandedOffCommit): HandedOffCommit {
+  const { handled, ...rest } = commit;
+  if (handled !== undefined && handled.sent > 0) {
+    log('warn', 'HANDLED_UNCERTAIN', 'the waiting handled contacts could not travel with a handed-off commit; handled contacts this run sent may be sent once more');
+  }
+  return rest;
 }
 
 function withFewerGaps(commit: HandedOffCommit): HandedOffCommit {

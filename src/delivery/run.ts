@@ -2,7 +2,7 @@ import { log } from '../platform/log';
 import type { KeyValueStore, RequestClient, Scheduler } from '../platform/types';
 import type { AppError } from '../remote/errors';
 import type { Settings } from '../schemas/iparams';
-import { BACKLOG_PREFIX, chunkKey, outboxKey, PARKED_PREFIX } from '../storage/keys';
+import { BACKLOG_PREFIX, chunkKey, DELIVERY_PERIOD_MINUTES, outboxKey, PARKED_PREFIX } from '../storage/keys';
 import { holdRepliesAfter } from './attribution-hold';
 import { type BacklogHead, loadBacklogHead, MAX_BACKLOG_CHUNKS, MAX_PARKED_CHUNKS } from './backlog';
 import { type Built, buildContacts } from './build-contacts';
@@ -56,13 +56,18 @@ export async function runDelivery(deps: DeliveryDeps): Promise<DeliveryReport> {
   const handedOff = await applyHandedOffCommit(deps.schedule, state, deps.recurringScheduleData);
   const pinnedBefore = { ...(state.pins ?? {}) };
   const window = await readSettledOutbox(db, state.cursor, nowMs);
-  const built = await buildContacts(deps, state, window.records, holdRepliesAfter(state, window, nowMs));
+  const built = await buildContacts(deps, state, window.records, holdRepliesAfter(state, window, nowMs), slotEndMs(state.cursor, window));
   if (built.directoryMissing) return waitForDirectory(deps, state, window, built);
   built.contacts = applyPinnedNames(state, built.contacts);
   const { backlog, result, waiting } = await sendDue(deps, state, built);
   const dropped = await commit(deps, state, { window, built, backlog, result, handedOff, pinnedBefore });
   const moreToDo = await askForMore(deps, state, result, waiting);
   return reportOf(state, { window, built, result, dropped, moreToDo });
+}
+
+/** The end of the last outbox slot read (this run's, or the cursor's when it read none). */
+function slotEndMs(cursor: number, window: OutboxWindow): number {
+  return ((window.slots[window.slots.length - 1] ?? cursor) + 1) * DELIVERY_PERIOD_MINUTES * 60_000;
 }
 
 /** Whether settled outbox slots or sendable backlog remain; if so a follow-up run is scheduled. */

@@ -23,8 +23,12 @@ import type { RecentVolume } from './recent-volume';
  *   ticket:       ['t', id, group_id (-1 = none), source, flags (1 spam, 2 deleted), created_at seconds]
  *   update:       ['u', …same…, update time seconds]
  *   conversation: ['c', id, ticket_id, source, flags (1 private, 2 incoming), created_at seconds]
+ *   update flags also carry 4: the update is the ticket's first resolution (issue 14).
+ *   time entry:   ['e', entry id, ticket_id, seconds (-1 = deleted), 0, event time seconds]
+ *   agent status: ['a', agent id, custom status id (-1 = none), flags (1 available), 0,
+ *                  changed-at seconds, email (only when agents are identified by email)]
  */
-export type PackedRecord = [string, number, number, number, number, number, number?];
+export type PackedRecord = [string, number, number, number, number, number, (number | string)?];
 
 export interface StoredContact extends OfferedContact {
   /** Why injixo refused it (parked chunks only). */
@@ -138,14 +142,31 @@ export interface AppState {
   gaps?: Gap[];
   /** Ticket ids whose creation record has not arrived (missing-tickets.ts). */
   missing?: MissingTickets;
+  /** Handled contacts (issue 14, opt-in; handled-contacts.ts). */
+  handled?: HandledState;
 }
 
-const packedPrefix = [{ type: 'string', enum: ['t', 'u', 'c'] }, { type: 'integer' }, { type: 'integer' }, { type: 'integer' }, { type: 'integer' }, { type: 'integer' }];
+export interface HandledState {
+  /** Resolutions waiting for their settle time: flat triples [ticket id, resolved-at seconds, flags (1 spam, 2 deleted)]. */
+  waiting: number[];
+  /** Time-entry changes after their ticket's handled contact was sent, and the seconds they logged. */
+  late: { changes: number; seconds: number };
+  /** Handled contacts sent before their settle time because too many waited. */
+  early: number;
+  /** Resolutions of spam or deleted tickets, or of tickets gone from Freshdesk: no handled contact. */
+  skipped: number;
+  /** Handled contacts built for sending (they then go through the backlog like any contact). */
+  sent: number;
+}
+
+const packedNumbers = [{ type: 'integer' }, { type: 'integer' }, { type: 'integer' }, { type: 'integer' }, { type: 'integer' }];
+const packedPrefix = [{ type: 'string', enum: ['t', 'u', 'c', 'e', 'a'] }, ...packedNumbers];
 const packedRecordSchema = {
-  // An update record carries its update time as a seventh number.
+  // An update record carries its update time as a seventh number; an agent record may carry an email.
   anyOf: [
     { type: 'array', items: packedPrefix, minItems: 6, maxItems: 6 },
     { type: 'array', items: [...packedPrefix, { type: 'integer' }], minItems: 7, maxItems: 7 },
+    { type: 'array', items: [{ const: 'a' }, ...packedNumbers, { type: 'string', maxLength: 254 }], minItems: 7, maxItems: 7 },
   ],
 } as unknown as JSONSchemaType<PackedRecord>;
 
@@ -247,6 +268,17 @@ const stateSchema = {
     lastRunAt: { type: 'number' },
     lateFactsSeenAt: { type: 'number' },
     gaps: { type: 'array', items: gapSchema },
+    handled: {
+      type: 'object',
+      required: ['waiting', 'late', 'early', 'skipped', 'sent'],
+      properties: {
+        waiting: { type: 'array', items: { type: 'integer' } },
+        late: { type: 'object', required: ['changes', 'seconds'], properties: { changes: { type: 'integer' }, seconds: { type: 'integer' } } },
+        early: { type: 'integer' },
+        skipped: { type: 'integer' },
+        sent: { type: 'integer' },
+      },
+    },
     missing: {
       type: 'object',
       required: ['high', 'highS', 'ranges', 'repaired'],

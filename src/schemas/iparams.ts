@@ -56,16 +56,23 @@ const DEFAULTS: Settings = { replyScope: 'customer', integrationId: undefined, h
  * off, because what they send to injixo can never be taken back.
  */
 export function readSettings(iparams: Record<string, unknown> | undefined): Settings {
-  const scope = checkSettings({ reply_scope: iparams?.reply_scope });
-  const id = checkSettings({ injixo_integration_id: iparams?.injixo_integration_id });
-  const identifier = checkSettings({ agent_identifier: iparams?.agent_identifier });
   return {
-    replyScope: scope.ok ? (scope.value.reply_scope ?? DEFAULTS.replyScope) : DEFAULTS.replyScope,
-    integrationId: id.ok && id.value.injixo_integration_id !== undefined ? Number(id.value.injixo_integration_id) : DEFAULTS.integrationId,
+    replyScope: readField(iparams, 'reply_scope') ?? DEFAULTS.replyScope,
+    integrationId: integrationIdOf(readField(iparams, 'injixo_integration_id')),
     handledContacts: iparams?.handled_contacts === true,
     agentStatuses: iparams?.agent_statuses === true,
-    agentIdentifier: identifier.ok ? (identifier.value.agent_identifier ?? DEFAULTS.agentIdentifier) : DEFAULTS.agentIdentifier,
+    agentIdentifier: readField(iparams, 'agent_identifier') ?? DEFAULTS.agentIdentifier,
   };
+}
+
+/** One stored field when it fits its schema, else undefined (the caller's default). */
+function readField<K extends keyof StoredSettings>(iparams: Record<string, unknown> | undefined, name: K): StoredSettings[K] | undefined {
+  const checked = checkSettings({ [name]: iparams?.[name] });
+  return checked.ok ? checked.value[name] : undefined;
+}
+
+function integrationIdOf(stored: number | string | undefined): number | undefined {
+  return stored === undefined ? DEFAULTS.integrationId : Number(stored);
 }
 
 /** The install page's "Import past tickets" choices, in days (0: no import). */

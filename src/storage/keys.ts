@@ -48,6 +48,10 @@ export const BACKLOG_PREFIX = 'backlog:';
 export const PARKED_PREFIX = 'parked:';
 /** What the app knows of each ticket, in shards of consecutive ids (src/delivery/ticket-book.ts). */
 export const TICKET_SHARD_PREFIX = 'tickets:';
+/** Each ticket's logged time until its handled contact is sent (issue 14; src/delivery/time-book.ts). */
+export const TIME_SHARD_PREFIX = 'time:';
+/** Agents' open statuses and the intervals injixo has not taken yet (issue 14; src/delivery/agent-statuses.ts). */
+export const AGENTS_KEY = 'agents';
 
 /**
  * What was delivered to injixo, counted per queue and 15-minute interval, one key per six UTC
@@ -72,6 +76,10 @@ export function ledgerKey(hour: string): string {
 
 export function ticketShardKey(shard: number): string {
   return `${TICKET_SHARD_PREFIX}${shard}`;
+}
+
+export function timeShardKey(shard: number): string {
+  return `${TIME_SHARD_PREFIX}${shard}`;
 }
 
 /**

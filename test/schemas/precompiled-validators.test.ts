@@ -101,7 +101,11 @@ function validSamples(): unknown[] {
     { kind: 'overflow', record: ['c', 8, 7, 0, 2, 1763721262] },
     newState(Date.UTC(2026, 10, 21)),
     [{ contactId: 't:7', queueName: 'Billing email Tickets', queueIdentifier: 'freshdesk/4/1/tickets', timestamp: '2026-11-21T10:34:22Z', channel: 'cases', reason: 'x' }],
-    { reply_scope: 'all_public', injixo_integration_id: '12' },
+    { reply_scope: 'all_public', injixo_integration_id: '12', agent_identifier: 'id' },
+    { time_entry: { id: 2, ticket_id: 171, time_spent: 43920 } },
+    { agent: { id: 5, available: true, status_id: 3, status_updated_at: '2026-11-21T10:00:00Z', contact: { email: 'ana@example.com' } } },
+    ['a', 5, -1, 1, 0, 1763721262, 'ana@example.com'],
+    { ...newState(Date.UTC(2026, 10, 21)), handled: { waiting: [7, 1763721262, 0], late: { changes: 1, seconds: 60 }, early: 0, skipped: 0, sent: 3 } },
     { import_window_days: 30 },
     { kind: 'import', token: 'import-1763721262000' },
     { kind: 'replay', token: 'replay-1763721262000' },
@@ -178,7 +182,7 @@ describe('precompiled and runtime-compiled validators', () => {
     }
     expect(differences).toEqual([]);
     expect(compared).toBeGreaterThan(3000);
-    expect([...keywords].sort()).toEqual(['additionalProperties', 'anyOf', 'const', 'enum', 'format', 'maxItems', 'minItems', 'minimum', 'oneOf', 'pattern', 'required', 'type']);
+    expect([...keywords].sort()).toEqual(['additionalProperties', 'anyOf', 'const', 'enum', 'format', 'maxItems', 'minItems', 'minLength', 'minimum', 'oneOf', 'pattern', 'required', 'type']);
   });
 
   it('carry the failing schema (verbose) so a pattern is described in words', () => {

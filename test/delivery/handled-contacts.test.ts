@@ -1,0 +1,170 @@
+/**
+ * Handled contacts in the delivery run (issue 14; docs/design/handled-and-agent-statuses.md §1),
+ * with the local platform's KV store and a scripted Freshdesk/injixo (as in deliver.test.ts).
+ * The world-level check against the local Freshdesk's oracle is in test/e2e.
+ */
+import { readLedger } from '../../src/delivery/ledger';
+import { type OutboxRecord, packRecord, slotOf } from '../../src/delivery/outbox';
+import { runDelivery } from '../../src/delivery/run';
+import { MAX_WAITING, SETTLE_MS } from '../../src/delivery/handled-contacts';
+import { newState, readState, writeState } from '../../src/delivery/state';
+import { handlers } from '../../src/entry/handlers';
+import type { InvokeOptions, KeyValueStore, RequestClient, Scheduler, TemplateResponse } from '../../src/platform/types';
+import { readSettings } from '../../src/schemas/iparams';
+import { DELIVERY_PERIOD_MINUTES, LEASE_KEY, outboxKey } from '../../src/storage/keys';
+import { ManualClock } from '../../tools/clock';
+import { LocalPlatform } from '../../tools/local-platform';
+
+const T0 = Date.parse('2026-11-02T09:00:00Z');
+const MIN = 60_000;
+const iso = (ms: number): string => new Date(ms).toISOString().replace('.000Z', 'Z');
+
+interface Event {
+  properties: { offered: boolean; handled?: boolean; duration?: number };
+  queueName: string;
+  queueIdentifier: string;
+  timestamp: string;
+}
+
+/** Freshdesk's groups and sources, injixo accepting everything; keeps what injixo received. */
+class Remote implements RequestClient {
+  readonly received: Event[] = [];
+  lookups = 0;
+  invokeTemplate(name: string, options?: InvokeOptions): Promise<TemplateResponse> {
+    if (name === 'freshdeskListGroups') return ok(JSON.stringify([{ id: 1, name: 'Billing' }, { id: 2, name: 'Sales' }]));
+    if (name === 'freshdeskSourceField') return ok(JSON.stringify([{ id: 9, name: 'source', label: 'Source', type: 'default_source', choices: { Email: 1, Phone: 3 } }]));
+    if (name === 'freshdeskGetTicket') {
+      this.lookups += 1;
+      return ok(JSON.stringify({ id: 77, group_id: 2, source: 3, spam: false, deleted: false, created_at: iso(T0 - 86_400_000) }));
+    }
+    this.received.push(...(JSON.parse(options?.body ?? '{}') as { data: Event[] }).data);
+    return Promise.resolve({ status: 202, headers: {}, response: '{}' });
+  }
+  handled(): Event[] {
+    return this.received.filter((e) => e.properties.handled === true);
+  }
+}
+
+function ok(response: string): Promise<TemplateResponse> {
+  return Promise.resolve({ status: 200, headers: {}, response });
+}
+
+let platform: LocalPlatform;
+let db: KeyValueStore;
+let schedule: Scheduler;
+let remote: Remote;
+
+beforeEach(async () => {
+  jest.spyOn(console, 'info').mockImplementation(() => undefined);
+  jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+  platform = await LocalPlatform.load({ iparams: {}, clock: new ManualClock(T0), inProcessHandlers: handlers, limits: { kvOpsPerMinute: 100_000, requestsPerMinute: 100_000 } });
+  db = platform.globals().db as unknown as KeyValueStore;
+  schedule = platform.globals().schedule as unknown as Scheduler;
+  remote = new Remote();
+  await writeState(db, newState(T0));
+});
+
+afterEach(async () => {
+  jest.restoreAllMocks();
+  await platform.close();
+});
+
+const facts = (id: number, group: number, createdMs: number, extra: { spam?: boolean } = {}) => ({ id, group_id: group, source: 1, spam: extra.spam ?? false, deleted: false, created_at: iso(createdMs) });
+const created = (id: number, group: number, atMs: number): OutboxRecord => ({ k: 't', ticket: facts(id, group, atMs) });
+const moved = (id: number, group: number, createdMs: number, atMs: number): OutboxRecord => ({ k: 'u', ticket: facts(id, group, createdMs), at: atMs });
+const resolved = (id: number, group: number, createdMs: number, atMs: number, extra: { spam?: boolean } = {}): OutboxRecord => ({ k: 'u', ticket: facts(id, group, createdMs, extra), at: atMs, resolved: true });
+const entry = (id: number, ticketId: number, seconds: number | undefined, atMs: number): OutboxRecord => ({ k: 'e', entry: seconds === undefined ? { id, ticketId } : { id, ticketId, seconds }, at: atMs });
+
+async function put(records: OutboxRecord[], atMs: number): Promise<void> {
+  await db.update(outboxKey(slotOf(atMs)), 'append', { items: records.map(packRecord) });
+}
+
+async function deliverAt(nowMs: number, on = true): Promise<void> {
+  await db.delete(LEASE_KEY).catch(() => undefined);
+  await runDelivery({ db, request: remote, schedule, nowMs, settings: { ...readSettings(undefined), handledContacts: on } });
+}
+
+/** Runs every delivery period from T0 to `untilMs`, as the recurring schedule does. */
+async function deliverUntil(untilMs: number, on = true): Promise<void> {
+  for (let t = T0 + DELIVERY_PERIOD_MINUTES * MIN; t <= untilMs; t += DELIVERY_PERIOD_MINUTES * MIN) await deliverAt(t, on);
+}
+
+describe('a resolved ticket', () => {
+  it('waits its settle time, then goes once to the queue of its offered contact, at the resolution, with the time logged by then', async () => {
+    const resolvedAt = T0 + 20 * MIN;
+    await put([created(101, 1, T0 + MIN), entry(9001, 101, 600, T0 + 5 * MIN)], T0 + 5 * MIN);
+    // It moved to Sales before it was resolved: offered and handled still share the Billing queue.
+    await put([moved(101, 2, T0 + MIN, T0 + 15 * MIN), entry(9002, 101, 300, T0 + 16 * MIN), entry(9001, 101, 900, T0 + 18 * MIN), resolved(101, 2, T0 + MIN, resolvedAt)], resolvedAt);
+    await deliverUntil(resolvedAt + SETTLE_MS - MIN);
+    expect(remote.handled()).toEqual([]);
+    // Logged within the settle time (their events reach the outbox just before it ends): part of
+    // the duration. Deleted: not.
+    await put([entry(9003, 101, 120, resolvedAt + 25 * MIN), entry(9002, 101, undefined, resolvedAt + 29 * MIN)], resolvedAt + SETTLE_MS - 30_000);
+    await deliverUntil(resolvedAt + SETTLE_MS + 2 * DELIVERY_PERIOD_MINUTES * MIN);
+    expect(remote.handled()).toEqual([
+      { properties: { offered: false, handled: true, duration: 900 + 120 }, queueName: 'Billing email Tickets', queueIdentifier: 'freshdesk/1/1/tickets', timestamp: iso(resolvedAt), channel: 'cases' },
+    ]);
+    expect(remote.received.filter((e) => e.properties.offered)).toHaveLength(1);
+    // The ledger a replay compares with counts the offered contact only.
+    const ledger = await readLedger(db, await readState(db, T0), T0, T0 + 3_600_000);
+    expect([...(ledger.get('freshdesk/1/1/tickets')?.values() ?? [])]).toEqual([1]);
+  });
+
+  it('without any time entry still counts as handled, with no duration (0 would pull the average down)', async () => {
+    await put([created(102, 1, T0 + MIN), resolved(102, 1, T0 + MIN, T0 + 3 * MIN)], T0 + 3 * MIN);
+    await deliverUntil(T0 + 3 * MIN + SETTLE_MS + 2 * DELIVERY_PERIOD_MINUTES * MIN);
+    expect(remote.handled().map((e) => e.properties)).toEqual([{ offered: false, handled: true }]);
+  });
+
+  it('counts once when its resolution is delivered twice, or it is reopened and resolved again; later time is counted, not sent', async () => {
+    await put([created(103, 1, T0 + MIN), entry(9101, 103, 60, T0 + 2 * MIN), resolved(103, 1, T0 + MIN, T0 + 4 * MIN), resolved(103, 1, T0 + MIN, T0 + 4 * MIN)], T0 + 4 * MIN);
+    await deliverUntil(T0 + 4 * MIN + SETTLE_MS + 2 * DELIVERY_PERIOD_MINUTES * MIN);
+    const later = T0 + 90 * MIN;
+    await put([entry(9102, 103, 1800, later), resolved(103, 1, T0 + MIN, later + MIN)], later + MIN);
+    await deliverUntil(later + MIN + SETTLE_MS + 2 * DELIVERY_PERIOD_MINUTES * MIN);
+    expect(remote.handled().map((e) => e.properties)).toEqual([{ offered: false, handled: true, duration: 60 }]);
+    const state = await readState(db, later);
+    expect(state.handled).toMatchObject({ late: { changes: 1, seconds: 1800 }, waiting: [] });
+  });
+
+  it('is not handled when it was spam at its resolution', async () => {
+    await put([created(104, 1, T0 + MIN), resolved(104, 1, T0 + MIN, T0 + 3 * MIN, { spam: true })], T0 + 3 * MIN);
+    await deliverUntil(T0 + 3 * MIN + SETTLE_MS + 2 * DELIVERY_PERIOD_MINUTES * MIN);
+    expect(remote.handled()).toEqual([]);
+    expect((await readState(db, T0)).handled?.skipped).toBe(1);
+  });
+
+  it('created before the app knew it takes the queue its resolving update shows, without a look-up', async () => {
+    await put([resolved(77, 2, T0 - 86_400_000, T0 + 3 * MIN)], T0 + 3 * MIN);
+    await deliverUntil(T0 + 3 * MIN + SETTLE_MS + 2 * DELIVERY_PERIOD_MINUTES * MIN);
+    expect(remote.handled().map((e) => e.queueIdentifier)).toEqual(['freshdesk/2/1/tickets']);
+    expect(remote.lookups).toBe(0);
+  });
+});
+
+describe('many resolutions at once', () => {
+  it(`keeps at most ${MAX_WAITING} waiting; the oldest beyond go out early with the time logged so far, none lost or doubled`, async () => {
+    const n = MAX_WAITING + 25;
+    const records: OutboxRecord[] = [];
+    for (let i = 0; i < n; i += 1) records.push(created(1000 + i, 1, T0 + MIN), resolved(1000 + i, 1, T0 + MIN, T0 + 2 * MIN + i * 100));
+    await put(records, T0 + 5 * MIN);
+    await deliverAt(T0 + 11 * MIN);
+    expect(remote.handled()).toHaveLength(25);
+    expect((await readState(db, T0)).handled).toMatchObject({ early: 25 });
+    await deliverUntil(T0 + 5 * MIN + SETTLE_MS + 2 * DELIVERY_PERIOD_MINUTES * MIN);
+    const ids = remote.handled().map((e) => e.timestamp);
+    expect(ids).toHaveLength(n);
+  });
+});
+
+describe('switched off', () => {
+  it('sends no handled contact and forgets the resolutions that were waiting', async () => {
+    await put([created(105, 1, T0 + MIN), resolved(105, 1, T0 + MIN, T0 + 3 * MIN)], T0 + 3 * MIN);
+    await deliverAt(T0 + 11 * MIN, true);
+    expect((await readState(db, T0)).handled?.waiting).toHaveLength(3);
+    await deliverAt(T0 + 60 * MIN, false);
+    expect(remote.handled()).toEqual([]);
+    expect((await readState(db, T0)).handled?.waiting).toEqual([]);
+    expect(remote.received.filter((e) => e.properties.offered)).toHaveLength(1);
+  });
+});
