@@ -5,6 +5,7 @@ import type { Settings } from '../schemas/iparams';
 import { BACKLOG_PREFIX, chunkKey, DELIVERY_PERIOD_MINUTES, outboxKey, PARKED_PREFIX } from '../storage/keys';
 import { holdRepliesAfter } from './attribution-hold';
 import { type BacklogHead, loadBacklogHead, MAX_BACKLOG_CHUNKS, MAX_PARKED_CHUNKS } from './backlog';
+import { deliverAgentStatuses } from './agent-statuses';
 import { type Built, buildContacts } from './build-contacts';
 import { trimOldest } from './chunks';
 import { noteDroppedChunks, noteRun } from './gaps';
@@ -60,6 +61,8 @@ export async function runDelivery(deps: DeliveryDeps): Promise<DeliveryReport> {
   if (built.directoryMissing) return waitForDirectory(deps, state, window, built);
   built.contacts = applyPinnedNames(state, built.contacts);
   const { backlog, result, waiting } = await sendDue(deps, state, built);
+  const agents = await deliverAgentStatuses({ ...deps, mayPost: !waiting && result.failure?.code !== 'INJIXO_KEY_REJECTED' }, window.records);
+  built.carry.push(...agents.carry);
   const dropped = await commit(deps, state, { window, built, backlog, result, handedOff, pinnedBefore });
   const moreToDo = await askForMore(deps, state, result, waiting);
   return reportOf(state, { window, built, result, dropped, moreToDo });

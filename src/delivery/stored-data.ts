@@ -330,3 +330,38 @@ export function validateState(input: unknown): Validated<AppState> {
 export function validateStoredContacts(input: unknown): Validated<StoredContact[]> {
   return checkStoredContacts(input);
 }
+
+/**
+ * Agent statuses (issue 14; agent-statuses.ts), one KV record: per agent id its open status
+ * `[identifier, activity, since seconds]`, and the intervals injixo has not taken yet
+ * `[identifier, activity, start seconds, end seconds]`, oldest first.
+ */
+export interface AgentsRecord {
+  v: 1;
+  open: Record<string, [string, string, number]>;
+  pending: Array<[string, string, number, number]>;
+  sent: number;
+  stale: number;
+  duplicates: number;
+  dropped: number;
+}
+
+const agentsRecordSchema = {
+  type: 'object',
+  required: ['v', 'open', 'pending', 'sent', 'stale', 'duplicates', 'dropped'],
+  properties: {
+    v: { const: 1 },
+    open: { type: 'object', additionalProperties: { type: 'array', items: [{ type: 'string' }, { type: 'string' }, { type: 'integer' }], minItems: 3, maxItems: 3 } },
+    pending: { type: 'array', items: { type: 'array', items: [{ type: 'string' }, { type: 'string' }, { type: 'integer' }, { type: 'integer' }], minItems: 4, maxItems: 4 } },
+    sent: { type: 'integer' },
+    stale: { type: 'integer' },
+    duplicates: { type: 'integer' },
+    dropped: { type: 'integer' },
+  },
+} as unknown as JSONSchemaType<AgentsRecord>;
+
+const checkAgentsRecord = createValidator(agentsRecordSchema, 'agents');
+
+export function validateAgentsRecord(input: unknown): Validated<AgentsRecord> {
+  return checkAgentsRecord(input);
+}

@@ -1,5 +1,13 @@
 import type { OfferedContact } from '../core/types';
-import { type InjixoContactEvent, type InjixoContactEventsBody, injixoEventFrom, validateInjixoBody } from '../schemas/injixo-body';
+import {
+  agentStatusesBodyFrom,
+  type InjixoAgentStatus,
+  type InjixoContactEvent,
+  type InjixoContactEventsBody,
+  injixoEventFrom,
+  validateAgentStatusesBody,
+  validateInjixoBody,
+} from '../schemas/injixo-body';
 import type { RequestClient } from '../platform/types';
 import { type ClassifiedFailure, classifyTemplateFailure } from './classify';
 import { AppError, type AppErrorOptions } from './errors';
@@ -108,6 +116,21 @@ export async function postBatch(request: RequestClient, batch: InjixoBatch): Pro
   }
   try {
     await request.invokeTemplate(INJIXO_TEMPLATE, { body: batch.json });
+  } catch (error) {
+    throw injixoError(error);
+  }
+}
+
+/** The template for agent statuses (issue 14); maxAttempts 1 for the same reason as contacts. */
+export const INJIXO_AGENT_STATUSES_TEMPLATE = 'injixoPostAgentStatuses';
+
+/** Posts one batch of agent status intervals; resolves on any 2xx, otherwise throws one AppError. */
+export async function postAgentStatuses(request: RequestClient, intervals: readonly InjixoAgentStatus[], integrationId: number | undefined): Promise<void> {
+  const body = agentStatusesBodyFrom(intervals, integrationId);
+  const checked = validateAgentStatusesBody(body);
+  if (!checked.ok) throw new AppError('INJIXO_BAD_REQUEST', `not sent: the agent statuses fail the app's own injixo schema (${checked.error.message})`);
+  try {
+    await request.invokeTemplate(INJIXO_AGENT_STATUSES_TEMPLATE, { body: JSON.stringify(body) });
   } catch (error) {
     throw injixoError(error);
   }

@@ -118,3 +118,65 @@ export function injixoBodyFrom(contacts: readonly OfferedContact[], integrationC
   const data = contacts.map(injixoEventFrom);
   return integrationConfigurationId === undefined ? { data } : { data, meta: { integrationConfigurationId } };
 }
+
+/**
+ * The body of `POST /external-systems/agent-statuses` (issue 14; injixo help center, "Import data
+ * with injixo API"): closed status intervals per agent. `externalSystem` names us; the
+ * integration id goes along when the admin set one. [assumption] injixo takes seconds-precision
+ * UTC times as on contact events.
+ */
+export interface InjixoAgentStatus {
+  agentIdentifier: string;
+  activityIdentifier: string;
+  startTime: string;
+  endTime: string;
+}
+
+export interface InjixoAgentStatusesBody {
+  data: InjixoAgentStatus[];
+  meta: { externalSystem: string; integrationConfigurationId?: number };
+}
+
+export const EXTERNAL_SYSTEM = 'freshdesk';
+
+const utcTime = { type: 'string', pattern: UTC_TIMESTAMP_PATTERN, description: 'a UTC time like 2026-11-21T10:34:22Z' } as const;
+
+const agentStatusesSchema: JSONSchemaType<InjixoAgentStatusesBody> = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['data', 'meta'],
+  properties: {
+    data: {
+      type: 'array',
+      minItems: 1,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['agentIdentifier', 'activityIdentifier', 'startTime', 'endTime'],
+        properties: {
+          agentIdentifier: { type: 'string', minLength: 1, maxLength: 254 },
+          activityIdentifier: { type: 'string', pattern: '^(available|unavailable|status-[0-9]+)$', description: 'available, unavailable or status-<custom status id>' },
+          startTime: utcTime,
+          endTime: utcTime,
+        },
+      },
+    },
+    meta: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['externalSystem'],
+      properties: { externalSystem: { type: 'string', const: EXTERNAL_SYSTEM }, integrationConfigurationId: { type: 'integer', minimum: 1, nullable: true } },
+    },
+  },
+};
+
+const checkAgentStatuses = createValidator(agentStatusesSchema, 'body');
+
+export function validateAgentStatusesBody(input: unknown): Validated<InjixoAgentStatusesBody> {
+  return checkAgentStatuses(input);
+}
+
+export function agentStatusesBodyFrom(intervals: readonly InjixoAgentStatus[], integrationConfigurationId?: number): InjixoAgentStatusesBody {
+  const meta = integrationConfigurationId === undefined ? { externalSystem: EXTERNAL_SYSTEM } : { externalSystem: EXTERNAL_SYSTEM, integrationConfigurationId };
+  return { data: intervals.map((i) => ({ agentIdentifier: i.agentIdentifier, activityIdentifier: i.activityIdentifier, startTime: i.startTime, endTime: i.endTime })), meta };
+}

@@ -105,6 +105,8 @@ function validSamples(): unknown[] {
     { time_entry: { id: 2, ticket_id: 171, time_spent: 43920 } },
     { agent: { id: 5, available: true, status_id: 3, status_updated_at: '2026-11-21T10:00:00Z', contact: { email: 'ana@example.com' } } },
     ['a', 5, -1, 1, 0, 1763721262, 'ana@example.com'],
+    { v: 1, open: { '5': ['ana@example.com', 'available', 1763721262] }, pending: [['ana@example.com', 'status-7', 1763721262, 1763721862]], sent: 1, stale: 0, duplicates: 0, dropped: 0 },
+    { data: [{ agentIdentifier: 'ana@example.com', activityIdentifier: 'status-7', startTime: '2026-11-21T10:34:22Z', endTime: '2026-11-21T10:44:22Z' }], meta: { externalSystem: 'freshdesk', integrationConfigurationId: 3 } },
     { ...newState(Date.UTC(2026, 10, 21)), handled: { waiting: [7, 1763721262, 0], late: { changes: 1, seconds: 60 }, early: 0, skipped: 0, sent: 3 } },
     { import_window_days: 30 },
     { kind: 'import', token: 'import-1763721262000' },

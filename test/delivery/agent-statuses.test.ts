@@ -1,0 +1,141 @@
+/**
+ * Agent statuses in the delivery run (issue 14; docs/design/handled-and-agent-statuses.md §2):
+ * the local platform's KV store, and the local injixo over real HTTP (its validation, its
+ * outage faults). The world-level day is in test/e2e.
+ */
+import { deliverAgentStatuses, MAX_PENDING_INTERVALS } from '../../src/delivery/agent-statuses';
+import type { OutboxRecord } from '../../src/delivery/outbox';
+import type { AgentStatusChange } from '../../src/core/agent-status';
+import type { InvokeOptions, KeyValueStore, RequestClient, TemplateResponse } from '../../src/platform/types';
+import { readSettings, type Settings } from '../../src/schemas/iparams';
+import { handlers } from '../../src/entry/handlers';
+import { ManualClock } from '../../tools/clock';
+import { LocalPlatform } from '../../tools/local-platform';
+import { AGENT_STATUSES_PATH } from '../../tools/local-injixo/agent-statuses';
+import { startLocalInjixo, type LocalInjixo } from '../../tools/local-injixo/server';
+
+const KEY = 'agents-test-key';
+const T0 = Date.parse('2026-11-02T09:00:00Z');
+const MIN = 60_000;
+const iso = (ms: number): string => new Date(ms).toISOString().replace('.000Z', 'Z');
+
+/** The request template's job, over real HTTP to the local injixo (the platform rejects non-2xx). */
+class InjixoOverHttp implements RequestClient {
+  posts = 0;
+  constructor(private readonly injixo: LocalInjixo) {}
+  async invokeTemplate(name: string, options?: InvokeOptions): Promise<TemplateResponse> {
+    if (name !== 'injixoPostAgentStatuses') throw new Error(`unexpected template ${name}`);
+    this.posts += 1;
+    const answer = await fetch(`${this.injixo.url}${AGENT_STATUSES_PATH}`, { method: 'POST', headers: { Authorization: `Bearer ${KEY}`, 'Content-Type': 'application/json' }, body: options?.body ?? '' });
+    const response = await answer.text();
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the platform rejects with plain objects
+    if (answer.status >= 300) return Promise.reject({ status: answer.status, headers: {}, response, errorSource: 'APP' });
+    return { status: answer.status, headers: {}, response };
+  }
+}
+
+let platform: LocalPlatform;
+let db: KeyValueStore;
+let injixo: LocalInjixo;
+let request: InjixoOverHttp;
+let clock: ManualClock;
+
+beforeEach(async () => {
+  clock = new ManualClock(T0);
+  jest.spyOn(console, 'info').mockImplementation(() => undefined);
+  jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+  platform = await LocalPlatform.load({ iparams: {}, clock, inProcessHandlers: handlers, limits: { kvOpsPerMinute: 100_000, requestsPerMinute: 100_000 } });
+  db = platform.globals().db as unknown as KeyValueStore;
+  injixo = await startLocalInjixo({ apiKey: KEY, clock });
+  request = new InjixoOverHttp(injixo);
+});
+
+afterEach(async () => {
+  jest.restoreAllMocks();
+  await injixo.close();
+  await platform.close();
+});
+
+const ON: Settings = { ...readSettings(undefined), agentStatuses: true };
+
+function change(agentId: number, atMs: number, available: boolean, extra: Partial<AgentStatusChange> = {}): OutboxRecord {
+  return { k: 'a', change: { agentId, email: `Agent${agentId}@Example.com`, at: iso(atMs), available, ...extra } };
+}
+
+async function run(nowMs: number, records: OutboxRecord[], settings: Settings = ON): Promise<Awaited<ReturnType<typeof deliverAgentStatuses>>> {
+  return deliverAgentStatuses({ db, request, nowMs, settings, mayPost: true }, records);
+}
+
+/** Seconds per (agent, activity) that injixo received. */
+function totals(): Record<string, number> {
+  const sums: Record<string, number> = {};
+  for (const s of injixo.agentStatuses.list()) {
+    const key = `${s.agentIdentifier} ${s.activityIdentifier}`;
+    sums[key] = (sums[key] ?? 0) + (Date.parse(s.endTime) - Date.parse(s.startTime)) / 1000;
+  }
+  return sums;
+}
+
+describe('status changes become closed intervals', () => {
+  it('closes an interval at each change, splits open ones at every run, and injixo gets contiguous, non-overlapping time', async () => {
+    await run(T0 + 10 * MIN, [change(1, T0 + MIN, true), change(2, T0 + 2 * MIN, true, { statusId: 7 }), change(1, T0 + 6 * MIN, false)]);
+    await run(T0 + 20 * MIN, [change(1, T0 + 14 * MIN, true)]);
+    await run(T0 + 30 * MIN, []);
+    const received = injixo.agentStatuses.list();
+    expect(injixo.agentStatuses.overlaps()).toEqual([]);
+    // Agent 1: available 1→6, unavailable 6→14, available 14→30 (split at the runs at 20 and 30).
+    expect(totals()).toEqual({ 'agent1@example.com available': 5 * 60 + 16 * 60, 'agent1@example.com unavailable': 8 * 60, 'agent2@example.com status-7': 28 * 60 });
+    expect(received.filter((s) => s.agentIdentifier === 'agent1@example.com').map((s) => [s.startTime, s.endTime])).toEqual([
+      [iso(T0 + MIN), iso(T0 + 6 * MIN)],
+      [iso(T0 + 6 * MIN), iso(T0 + 10 * MIN)],
+      [iso(T0 + 10 * MIN), iso(T0 + 14 * MIN)],
+      [iso(T0 + 14 * MIN), iso(T0 + 20 * MIN)],
+      [iso(T0 + 20 * MIN), iso(T0 + 30 * MIN)],
+    ]);
+  });
+
+  it('names agents by id where the admin prefers, storing no email', async () => {
+    await run(T0 + 10 * MIN, [{ k: 'a', change: { agentId: 5, email: '', at: iso(T0 + MIN), available: true } }], { ...ON, agentIdentifier: 'id' });
+    expect(injixo.agentStatuses.list().map((s) => s.agentIdentifier)).toEqual(['5']);
+    expect(JSON.stringify(await db.get('agents'))).not.toContain('@');
+  });
+
+  it('leaves out a change older than what was sent, and a change delivered twice, counting both', async () => {
+    await run(T0 + 10 * MIN, [change(1, T0 + MIN, true), change(1, T0 + MIN, true)]);
+    await run(T0 + 20 * MIN, [change(1, T0 + 5 * MIN, false)]);
+    expect(await db.get('agents')).toMatchObject({ stale: 1, duplicates: 1 });
+    expect(totals()).toEqual({ 'agent1@example.com available': 19 * 60 });
+    expect(injixo.agentStatuses.overlaps()).toEqual([]);
+  });
+});
+
+describe('an injixo outage', () => {
+  it('keeps the intervals, rejoins the unsent pieces of one status, and sends them once injixo is back', async () => {
+    injixo.addFault({ from: T0, to: T0 + 60 * MIN, kind: 'outage', status: 503 });
+    await run(T0 + 10 * MIN, [change(1, T0 + MIN, true)]);
+    clock.advanceTo(T0 + 20 * MIN);
+    const during = await run(T0 + 20 * MIN, []);
+    expect(during).toMatchObject({ sent: 0, pending: 1, failure: { code: 'INJIXO_UNAVAILABLE' } });
+    clock.advanceTo(T0 + 70 * MIN);
+    const after = await run(T0 + 70 * MIN, [change(1, T0 + 65 * MIN, false)]);
+    expect(after).toMatchObject({ sent: 2, pending: 0 });
+    expect(totals()).toEqual({ 'agent1@example.com available': 64 * 60, 'agent1@example.com unavailable': 5 * 60 });
+  });
+
+  it(`keeps at most ${MAX_PENDING_INTERVALS} intervals, dropping the oldest and counting them`, async () => {
+    injixo.addFault({ from: T0, to: T0 + 10_000 * MIN, kind: 'outage', status: 503 });
+    const records = Array.from({ length: MAX_PENDING_INTERVALS + 11 }, (_, i) => change(1, T0 + i * 1000, i % 2 === 0));
+    await run(T0 + 10_000 * MIN - 1, records);
+    expect(await db.get('agents')).toMatchObject({ dropped: 11 });
+  });
+});
+
+describe('switched off', () => {
+  it('costs no KV operation and no request, whatever the outbox holds', async () => {
+    const before = platform.counts();
+    const report = await run(T0 + 10 * MIN, [change(1, T0 + MIN, true)], readSettings(undefined));
+    expect(report).toEqual({ sent: 0, pending: 0, carry: [] });
+    expect(platform.counts()).toEqual(before);
+    expect(request.posts).toBe(0);
+  });
+});
