@@ -278,6 +278,8 @@ function describeFacts(view: StatusAnswer, { t, count, time }: Formatters): Fact
     { id: 'invalidPayloads', label: t('label.invalidPayloads'), value: count(view.invalidPayloads), tone: countTone(view.invalidPayloads, 'warning') },
     { id: 'consecutiveFailures', label: t('label.consecutiveFailures'), value: count(view.consecutiveFailures), tone: countTone(view.consecutiveFailures, 'warning') },
     ...missingTicketsFact(view, { t, count }),
+    ...handledFacts(view, { t, count }),
+    ...agentFacts(view, { t, count }),
     { id: 'installedAt', label: t('label.installedAt'), value: time(view.installedAt), tone: 'neutral' },
   ];
 }
@@ -288,6 +290,31 @@ function missingTicketsFact(view: StatusAnswer, { t, count }: Pick<Formatters, '
   if (missing.repaired === 0 && missing.waiting === 0) return [];
   const value = missing.waiting > 0 ? t('label.missingTicketsWaiting', { repaired: count(missing.repaired), waiting: count(missing.waiting) }) : count(missing.repaired);
   return [{ id: 'missingTickets', label: t('label.missingTickets'), value, tone: missing.waiting > 0 ? 'warning' : 'neutral' }];
+}
+
+/** Handled contacts (issue 14), while the feature is on. */
+function handledFacts(view: StatusAnswer, { t, count }: Pick<Formatters, 't' | 'count'>): Fact[] {
+  const h = view.handled;
+  if (!h) return [];
+  const facts: Fact[] = [{ id: 'handledSent', label: t('label.handledSent'), value: t('label.handledSentValue', { sent: count(h.sent), waiting: count(h.waiting) }), tone: 'neutral' }];
+  if (h.lateChanges > 0) {
+    facts.push({ id: 'handledLate', label: t('label.handledLate'), value: t('label.handledLateValue', { changes: count(h.lateChanges), minutes: count(Math.round(h.lateSeconds / 60)) }), tone: 'warning' });
+  }
+  if (h.early > 0) facts.push({ id: 'handledEarly', label: t('label.handledEarly'), value: count(h.early), tone: 'warning' });
+  return facts;
+}
+
+/** Agent statuses (issue 14), while the feature is on: what injixo received and whom to map there. */
+function agentFacts(view: StatusAnswer, { t, count }: Pick<Formatters, 't' | 'count'>): Fact[] {
+  const a = view.agents;
+  if (!a) return [];
+  const listed = a.identifiers.join(', ') + (a.moreIdentifiers > 0 ? t('label.agentsMore', { more: count(a.moreIdentifiers) }) : '');
+  const facts: Fact[] = [
+    { id: 'agentsSent', label: t('label.agentsSent'), value: t('label.agentsSentValue', { sent: count(a.sent), pending: count(a.pending) }), tone: a.pending > 0 ? 'warning' : 'neutral' },
+    { id: 'agentsMapped', label: t('label.agentsMapped'), value: listed === '' ? t('label.agentsNone') : listed, tone: 'neutral' },
+  ];
+  if (a.stale + a.dropped > 0) facts.push({ id: 'agentsLeftOut', label: t('label.agentsLeftOut'), value: count(a.stale + a.dropped), tone: 'warning' });
+  return facts;
 }
 
 function describeFailure(view: StatusAnswer, t: Translate, time: (iso: string) => string): StatusModel['failure'] {

@@ -8,11 +8,14 @@ import { GUIDANCE } from './messages';
 import { renamedQueues } from './queue-names';
 import { type RecentVolumeView, volumeView } from './recent-volume';
 import { chunkListSize, readState } from './state';
-import type { AppState, Gap } from './stored-data';
+import type { Settings } from '../schemas/iparams';
+import { emptyAgents, readAgents } from './agent-statuses';
+import { emptyHandledState } from './handled-contacts';
+import type { AgentsRecord, AppState, Gap } from './stored-data';
 
 export type FlowState = 'flowing' | 'key_rejected' | 'injixo_unavailable' | 'backlog_draining' | 'waiting_for_first_delivery';
 
-/** What the status page shows. Built only from the state record: no settings, no keys. */
+/** What the status page shows. Built from the state record (and the agents record): no keys. */
 export interface HealthView {
   state: FlowState;
   installedAt: string;
@@ -32,7 +35,37 @@ export interface HealthView {
   gaps: Gap[];
   /** Tickets whose creation event never came, found by their ids and counted (missing-tickets.ts), and those still awaited. */
   missingTickets: { repaired: number; waiting: number };
+  /** Handled contacts (issue 14): present while the feature is on. */
+  handled?: HandledView;
+  /** Agent statuses (issue 14): present while the feature is on. */
+  agents?: AgentsView;
 }
+
+export interface HandledView {
+  sent: number;
+  /** Resolved tickets waiting for their settle time. */
+  waiting: number;
+  /** Sent before their settle time because too many waited. */
+  early: number;
+  /** Time-entry changes after the handled contact was sent (injixo cannot correct them), and their seconds. */
+  lateChanges: number;
+  lateSeconds: number;
+}
+
+export interface AgentsView {
+  sent: number;
+  pending: number;
+  /** The identifiers injixo receives, so the admin can map each to a person in injixo. */
+  identifiers: string[];
+  /** How many more identifiers there are than the list shows. */
+  moreIdentifiers: number;
+  /** Changes left out: older than a status already sent. */
+  stale: number;
+  dropped: number;
+}
+
+/** Identifiers listed on the page at most. */
+export const MAX_LISTED_AGENTS = 30;
 
 export interface RenamedQueue {
   queueIdentifier: string;
@@ -76,7 +109,8 @@ function numberOr0(value: unknown): number {
   return typeof value === 'number' && Number.isFinite(value) ? value : 0;
 }
 
-export async function readHealthView(db: KeyValueStore, nowMs: number): Promise<HealthView> {
+/** The health view; each opt-in feature's part only while it is on (the agents part costs one KV read). */
+export async function readHealthView(db: KeyValueStore, nowMs: number, settings: Pick<Settings, 'handledContacts' | 'agentStatuses'> = { handledContacts: false, agentStatuses: false }): Promise<HealthView> {
   const state = await readState(db, nowMs);
   let counters: Record<string, unknown> = {};
   try {
@@ -84,5 +118,19 @@ export async function readHealthView(db: KeyValueStore, nowMs: number): Promise<
   } catch (error) {
     if (!isNotFound(error)) throw error;
   }
-  return toHealthView(state, counters, nowMs);
+  const view = toHealthView(state, counters, nowMs);
+  if (settings.handledContacts) view.handled = handledView(state.handled);
+  if (settings.agentStatuses) view.agents = agentsView(await readAgents(db));
+  return view;
+}
+
+function handledView(handled: AppState['handled']): HandledView {
+  const h = handled ?? emptyHandledState();
+  return { sent: h.sent, waiting: h.waiting.length / 3, early: h.early, lateChanges: h.late.changes, lateSeconds: h.late.seconds };
+}
+
+function agentsView(agents: AgentsRecord | undefined): AgentsView {
+  const a = agents ?? emptyAgents();
+  const identifiers = [...new Set(Object.values(a.open).map(([identifier]) => identifier))].sort();
+  return { sent: a.sent, pending: a.pending.length, identifiers: identifiers.slice(0, MAX_LISTED_AGENTS), moreIdentifiers: Math.max(0, identifiers.length - MAX_LISTED_AGENTS), stale: a.stale, dropped: a.dropped };
 }

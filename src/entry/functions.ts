@@ -9,24 +9,24 @@ import { ledgerStart, readReplayView, startReplay } from '../import/replay';
 import { FRESHDESK_HOST_KEY } from '../storage/keys';
 import type { HandlerArgs, Platform } from '../platform/types';
 import { checkConnection } from '../remote/connection-check';
-import { readSettings } from '../schemas/iparams';
+import { readSettings, type Settings } from '../schemas/iparams';
 
 function messageOf(error: unknown): string {
   return (error as { message?: string } | undefined)?.message ?? 'unknown error';
 }
 
-export async function getStatus(_args: HandlerArgs, platform: Platform): Promise<void> {
+export async function getStatus(args: HandlerArgs, platform: Platform): Promise<void> {
   try {
-    platform.renderData(null, await statusAnswer(platform));
+    platform.renderData(null, await statusAnswer(platform, readSettings(args.iparams)));
   } catch (error) {
     platform.renderData({ message: `Status unavailable: ${messageOf(error)}`, status: 503 });
   }
 }
 
 /** The health view plus what the page shows of the import, the replay, and the CLI commands. */
-async function statusAnswer(platform: Platform): Promise<Record<string, unknown>> {
+async function statusAnswer(platform: Platform, settings: Settings): Promise<Record<string, unknown>> {
   const nowMs = platform.now();
-  const view = await readHealthView(platform.db, nowMs);
+  const view = await readHealthView(platform.db, nowMs, settings);
   const importView = await readImportView(platform.db, nowMs);
   const replayView = await readReplayView(platform.db, nowMs);
   const host = await rememberedHost(platform.db);

@@ -43,6 +43,29 @@ describe('describeHealth', () => {
     expect(french?.value).toBe('2, encore 1 recherchés');
   });
 
+  it('shows handled contacts and agent statuses only while their feature is on, with what needs the admin as warnings, in English and French', () => {
+    const factsOf = (overrides: Partial<HealthView>, t = en, locale = 'en'): [string, string, string, string][] =>
+      describeHealth(view(overrides), { t, locale, timeZone: 'UTC' })
+        .facts.filter((f) => f.id.startsWith('handled') || f.id.startsWith('agents'))
+        .map((f) => [f.id, f.label, f.value, f.tone]);
+    expect(factsOf({})).toEqual([]);
+    const handled = { sent: 1234, waiting: 7, early: 0, lateChanges: 3, lateSeconds: 1500 };
+    const agents = { sent: 88, pending: 2, identifiers: ['ada@example.com', 'bo@example.com'], moreIdentifiers: 4, stale: 1, dropped: 0 };
+    expect(factsOf({ handled, agents })).toEqual([
+      ['handledSent', 'Handled contacts sent (resolved tickets)', '1,234, 7 waiting 30 minutes for their logged time', 'neutral'],
+      ['handledLate', 'Time logged after the handled contact was sent (not in injixo)', '3 time entries, 25 min', 'warning'],
+      ['agentsSent', 'Agent status intervals sent', '88, 2 waiting for injixo', 'warning'],
+      ['agentsMapped', 'Agents injixo receives (map each to a person in injixo)', 'ada@example.com, bo@example.com and 4 more', 'neutral'],
+      ['agentsLeftOut', 'Agent status changes left out (late or refused)', '1', 'warning'],
+    ]);
+    expect(factsOf({ handled: { ...handled, lateChanges: 0, early: 2 }, agents: { ...agents, pending: 0, identifiers: [], moreIdentifiers: 0, stale: 0 } }, fr, 'fr').map((f) => f[2])).toEqual([
+      '1\u202f234, 7 attendent 30 minutes leur temps saisi',
+      '2',
+      '88, 0 en attente d’injixo',
+      'aucun pour l’instant',
+    ]);
+  });
+
   it('shows a flowing installation with neutral counters and the queue table', () => {
     const model = describeHealth(view(), { t: en, locale: 'en', timeZone: 'UTC' });
     expect(model.state).toEqual({ id: 'flowing', text: 'Contacts are flowing to injixo', tone: 'ok', detail: null });
