@@ -9,14 +9,19 @@ describe('outbox records', () => {
     { k: 'u', ticket: { id: 205, group_id: 351, source: 101, spam: true, deleted: true, created_at: '2021-11-05T12:45:13Z' }, at: Date.parse('2021-11-07T08:00:01Z') },
     { k: 'c', conversation: { id: 5, ticket_id: 452, source: 0, private: false, incoming: true, created_at: '2021-11-10T09:50:59Z' } },
     { k: 'c', conversation: { id: 6, ticket_id: 452, source: 2, private: true, incoming: false, created_at: '2021-11-10T09:51:00Z' } },
+    { k: 'u', ticket: { id: 206, group_id: 351, source: 1, spam: false, deleted: false, created_at: '2021-11-05T12:45:13Z' }, at: Date.parse('2021-11-07T08:00:01Z'), resolved: true },
+    { k: 'e', entry: { id: 223162, ticketId: 171, seconds: 43920 }, at: Date.parse('2021-11-08T16:20:48Z') },
+    { k: 'e', entry: { id: 223162, ticketId: 171 }, at: Date.parse('2021-11-08T16:30:48Z') },
+    { k: 'a', change: { agentId: 48, email: 'jason@freshdesk.com', at: '2021-11-08T12:17:26Z', available: true } },
+    { k: 'a', change: { agentId: 48, email: '', at: '2021-11-08T12:17:26Z', available: false, statusId: 12 } },
   ];
 
   it.each(records.map((r) => [r.k, r]))('round-trips a %s record through its packed form', (_kind, record) => {
     expect(unpackRecord(packRecord(record))).toEqual(record);
   });
 
-  it('packs a record into well under 60 bytes of JSON', () => {
-    for (const r of records) expect(JSON.stringify(packRecord(r)).length).toBeLessThan(60);
+  it('packs a record into well under 60 bytes of JSON (an agent record identified by email: its email more)', () => {
+    for (const r of records) expect(JSON.stringify(packRecord(r)).length - (r.k === 'a' ? r.change.email.length : 0)).toBeLessThan(60);
   });
 
   it('normalises offsets to UTC when packing', () => {
