@@ -30,16 +30,33 @@ export async function keepRecord(platform: Pick<Platform, 'db' | 'schedule' | 'n
  * re-sending the same bad payload would not help.
  */
 export async function reportInvalidPayload(db: KeyValueStore, event: unknown, data: unknown, error: SchemaViolation): Promise<void> {
-  const payload = (typeof data === 'object' && data !== null ? data : {}) as {
-    ticket?: { id?: unknown };
-    conversation?: { id?: unknown; ticket_id?: unknown };
-  };
-  const ids = {
-    ticket: idOf(payload.ticket?.id ?? payload.conversation?.ticket_id),
-    conversation: idOf(payload.conversation?.id),
-  };
-  log('error', 'INVALID_PAYLOAD', `${String(event)} payload rejected: ${error.message}`, { field: error.field, ...ids });
+  log('error', 'INVALID_PAYLOAD', `${String(event)} payload rejected: ${error.message}`, { field: error.field, ...idsIn(data) });
   await db.update(COUNTERS_KEY, 'increment', { invalid_payloads: 1 }).catch(() => undefined);
+}
+
+/** Where each id may sit in a payload, first match wins, whatever its event. */
+const ID_PATHS: Readonly<Record<string, ReadonlyArray<readonly [string, string]>>> = {
+  ticket: [['ticket', 'id'], ['conversation', 'ticket_id'], ['time_entry', 'ticket_id']],
+  conversation: [['conversation', 'id']],
+  time_entry: [['time_entry', 'id']],
+  agent: [['agent', 'id']],
+};
+
+/** The ids a payload names, to find it again in Freshdesk. */
+function idsIn(data: unknown): Record<string, string | undefined> {
+  return Object.fromEntries(Object.entries(ID_PATHS).map(([name, paths]) => [name, firstId(data, paths)]));
+}
+
+function firstId(data: unknown, paths: ReadonlyArray<readonly [string, string]>): string | undefined {
+  for (const [object, key] of paths) {
+    const id = idOf(fieldOf(fieldOf(data, object), key));
+    if (id !== undefined) return id;
+  }
+  return undefined;
+}
+
+function fieldOf(value: unknown, key: string): unknown {
+  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
 }
 
 function idOf(value: unknown): string | undefined {

@@ -112,7 +112,7 @@ async function keepAgentChange(args: HandlerArgs, platform: Platform): Promise<v
   if (!parsed.ok) return reportInvalidPayload(platform.db, args.event, args.data, parsed.error);
   const change = agentChangeFrom(parsed.value.agent, settings.agentIdentifier, args.timestamp);
   if (change === undefined) {
-    return reportInvalidPayload(platform.db, args.event, args.data, { field: 'data.agent.contact.email', message: 'data.agent.contact.email is required to identify agents by email' });
+    return reportInvalidPayload(platform.db, args.event, args.data, { field: 'agent.contact.email', message: 'agent.contact.email is required to identify agents by email.' });
   }
   await keepRecord(platform, args.event, { k: 'a', change });
 }

@@ -168,7 +168,7 @@ const checkTimeEntryData = createValidator(timeEntryDataSchema, 'data');
 export function validateTimeEntryData(input: unknown, needsSeconds: boolean): Validated<TimeEntryData> {
   const checked = checkTimeEntryData(input);
   if (checked.ok && needsSeconds && typeof checked.value.time_entry.time_spent !== 'number') {
-    return { ok: false, error: { field: 'data.time_entry.time_spent', message: 'data.time_entry.time_spent must be a whole number of seconds' } };
+    return { ok: false, error: { field: 'time_entry.time_spent', message: 'time_entry.time_spent must be a whole number of seconds.' } };
   }
   return checked;
 }

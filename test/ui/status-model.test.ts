@@ -44,7 +44,7 @@ describe('describeHealth', () => {
   });
 
   it('shows handled contacts and agent statuses only while their feature is on, with what needs the admin as warnings, in English and French', () => {
-    const factsOf = (overrides: Partial<HealthView>, t = en, locale = 'en'): [string, string, string, string][] =>
+    const factsOf = (overrides: Partial<HealthView>, t = en, locale: 'en' | 'fr' = 'en'): [string, string, string, string][] =>
       describeHealth(view(overrides), { t, locale, timeZone: 'UTC' })
         .facts.filter((f) => f.id.startsWith('handled') || f.id.startsWith('agents'))
         .map((f) => [f.id, f.label, f.value, f.tone]);
