@@ -12,8 +12,8 @@ import { type AgentsRecord, validateAgentsRecord } from './stored-data';
 /**
  * Agent statuses for injixo adherence (issue 14, opt-in; docs/design/handled-and-agent-statuses.md
  * §2). Each delivery run applies the agents' status changes from the outbox in time order, closes
- * intervals, splits every still-open interval at "now" (so injixo is at most a delivery period
- * behind), and posts what is due in batches. One KV record holds the open statuses and the
+ * intervals, splits every still-open interval where the outbox was read up to (so injixo is about
+ * two delivery periods behind), and posts what is due in batches. One KV record holds the open statuses and the
  * intervals injixo has not taken yet: two KV operations a run while the feature is on.
  */
 
@@ -31,7 +31,12 @@ export const MAX_PENDING_INTERVALS = 500;
 export interface AgentStatusesDeps {
   db: KeyValueStore;
   request: RequestClient;
-  nowMs: number;
+  /**
+   * The end of the outbox slots read: every change before it has been applied, so open statuses
+   * are split here, not at the clock — a change between the two, not read yet, would otherwise
+   * fall inside an interval already sent.
+   */
+  factsUntilMs: number;
   settings: Settings;
   /** False while injixo asked to wait (429) or refused the key: intervals then only accumulate. */
   mayPost: boolean;
@@ -58,7 +63,7 @@ export async function deliverAgentStatuses(deps: AgentStatusesDeps, records: rea
   if (stored === undefined && changes.length === 0) return { sent: 0, pending: 0, carry: [] };
   const agents = stored ?? emptyAgents();
   applyChanges(agents, changes, deps.settings);
-  splitAll(agents, deps.nowMs);
+  splitAll(agents, deps.factsUntilMs);
   const posted = deps.mayPost ? await postPending(deps, agents) : { sent: 0, pending: agents.pending.length };
   return { ...posted, ...(await saveAgents(deps.db, agents, changes, posted.sent)) };
 }

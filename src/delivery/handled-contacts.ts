@@ -58,7 +58,9 @@ export interface HandledDeps {
  */
 export class HandledStep {
   private readonly handled: HandledState;
-  private readonly waiting: Waiting[];
+  private waiting: Waiting[];
+  /** Handled contacts decided while reading records (see settleBefore). */
+  private readonly decided: OfferedContact[] = [];
 
   constructor(private readonly deps: HandledDeps) {
     this.handled = deps.state.handled ?? emptyHandledState();
@@ -69,11 +71,26 @@ export class HandledStep {
   /** Takes a record if it is handled-contact work; true when it was. */
   async take(record: OutboxRecord): Promise<boolean> {
     if (record.k === 'e') {
+      await this.settleBefore(record.entry.ticketId, record.at);
       await this.applyEntry(record.entry);
       return true;
     }
     if (record.k === 'u' && record.resolved === true) this.noteResolution(record.ticket, record.at);
     return false;
+  }
+
+  /**
+   * A time entry logged after its ticket's settle time ended is not part of the duration: the
+   * resolution is decided first, with the time logged until then. Without this, the duration
+   * would depend on where delivery runs happen to cut the outbox.
+   */
+  private async settleBefore(ticketId: number, atMs: number): Promise<void> {
+    const waiting = this.waiting.find((w) => w.ticketId === ticketId);
+    if (!waiting || waiting.resolvedS * 1000 + SETTLE_MS >= atMs) return;
+    const outcome = await this.decide(waiting);
+    if (outcome === 'wait') return;
+    this.waiting = this.waiting.filter((w) => w !== waiting);
+    if (outcome !== 'skip') this.decided.push(outcome);
   }
 
   private async applyEntry(entry: TimeEntryRecord): Promise<void> {
@@ -94,7 +111,7 @@ export class HandledStep {
   async due(): Promise<OfferedContact[]> {
     this.waiting.sort((a, b) => a.resolvedS - b.resolvedS);
     const overflow = Math.max(0, this.waiting.length - MAX_WAITING);
-    const contacts: OfferedContact[] = [];
+    const contacts: OfferedContact[] = [...this.decided];
     const still: Waiting[] = [];
     for (const [index, waiting] of this.waiting.entries()) {
       const outcome = await this.decideDue(waiting, index < overflow);

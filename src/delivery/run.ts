@@ -57,11 +57,12 @@ export async function runDelivery(deps: DeliveryDeps): Promise<DeliveryReport> {
   const handedOff = await applyHandedOffCommit(deps.schedule, state, deps.recurringScheduleData);
   const pinnedBefore = { ...(state.pins ?? {}) };
   const window = await readSettledOutbox(db, state.cursor, nowMs);
-  const built = await buildContacts(deps, state, window.records, holdRepliesAfter(state, window, nowMs), slotEndMs(state.cursor, window));
+  const factsUntilMs = slotEndMs(state.cursor, window);
+  const built = await buildContacts(deps, state, window.records, holdRepliesAfter(state, window, nowMs), factsUntilMs);
   if (built.directoryMissing) return waitForDirectory(deps, state, window, built);
   built.contacts = applyPinnedNames(state, built.contacts);
   const { backlog, result, waiting } = await sendDue(deps, state, built);
-  const agents = await deliverAgentStatuses({ ...deps, mayPost: !waiting && result.failure?.code !== 'INJIXO_KEY_REJECTED' }, window.records);
+  const agents = await deliverAgentStatuses({ ...deps, factsUntilMs, mayPost: !waiting && result.failure?.code !== 'INJIXO_KEY_REJECTED' }, window.records);
   built.carry.push(...agents.carry);
   const dropped = await commit(deps, state, { window, built, backlog, result, handedOff, pinnedBefore });
   const moreToDo = await askForMore(deps, state, result, waiting);

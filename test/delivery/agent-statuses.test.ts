@@ -63,7 +63,7 @@ function change(agentId: number, atMs: number, available: boolean, extra: Partia
 }
 
 async function run(nowMs: number, records: OutboxRecord[], settings: Settings = ON): Promise<Awaited<ReturnType<typeof deliverAgentStatuses>>> {
-  return deliverAgentStatuses({ db, request, nowMs, settings, mayPost: true }, records);
+  return deliverAgentStatuses({ db, request, factsUntilMs: nowMs, settings, mayPost: true }, records);
 }
 
 /** Seconds per (agent, activity) that injixo received. */

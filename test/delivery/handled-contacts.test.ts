@@ -110,6 +110,16 @@ describe('a resolved ticket', () => {
     expect([...(ledger.get('freshdesk/1/1/tickets')?.values() ?? [])]).toEqual([1]);
   });
 
+  it('leaves out time logged after the settle time even when a run reads it before the handled contact is due', async () => {
+    // Both entries reach the same run: one a minute before the settle time ends, one a minute after.
+    await put([created(106, 1, T0 + MIN), resolved(106, 1, T0 + MIN, T0 + 2 * MIN)], T0 + 2 * MIN);
+    await deliverAt(T0 + 11 * MIN);
+    await put([entry(9201, 106, 300, T0 + 31 * MIN), entry(9202, 106, 600, T0 + 33 * MIN)], T0 + 33 * MIN);
+    await deliverUntil(T0 + 2 * MIN + SETTLE_MS + 2 * DELIVERY_PERIOD_MINUTES * MIN);
+    expect(remote.handled().map((e) => e.properties)).toEqual([{ offered: false, handled: true, duration: 300 }]);
+    expect((await readState(db, T0)).handled?.late).toEqual({ changes: 1, seconds: 600 });
+  });
+
   it('without any time entry still counts as handled, with no duration (0 would pull the average down)', async () => {
     await put([created(102, 1, T0 + MIN), resolved(102, 1, T0 + MIN, T0 + 3 * MIN)], T0 + 3 * MIN);
     await deliverUntil(T0 + 3 * MIN + SETTLE_MS + 2 * DELIVERY_PERIOD_MINUTES * MIN);

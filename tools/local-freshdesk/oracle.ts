@@ -59,8 +59,10 @@ function toTimestamp(at: number): string {
   return new Date(at).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-/** Every offered contact the app should send for the world's events in [from, to). */
-export function expectedOfferedContacts(world: World, options: OracleOptions): ExpectedContact[] {
+type QueueFor = (ticket: FreshdeskTicket | undefined, ticketSource: number, kind: 'tickets' | 'replies', at: number) => { queueIdentifier: string; queueName: string };
+
+/** Rules 4, 5, 7 and 10: a contact's queue from its ticket's facts, named as of `at`. */
+function queueNaming(world: World): QueueFor {
   const sourceNames = new Map<number, string>();
   for (const [label, id] of Object.entries(world.sourceChoices())) sourceNames.set(id, label.toLowerCase());
   // Rule 7: the account's label, else the fallback name (ids 1–12), else `source <id>`. A reply's
@@ -89,11 +91,16 @@ export function expectedOfferedContacts(world: World, options: OracleOptions): E
       queueName: `${groupName(ticket.group_id, at)} ${sourceName(ticketSource)} ${suffix}`,
     };
   };
+  return queueFor;
+}
 
+/** Every offered contact the app should send for the world's events in [from, to). */
+export function expectedOfferedContacts(world: World, options: OracleOptions): ExpectedContact[] {
+  const queueFor = queueNaming(world);
   const contacts: ExpectedContact[] = [];
   for (const event of world.timeline(options.from, options.to)) {
-    // Rule 3: updates never count.
-    if (event.kind === 'ticketUpdated') continue;
+    // Rule 3: updates never count; nor do time entries and agents' changes (issue 14).
+    if (event.kind !== 'ticketCreated' && event.kind !== 'conversationCreated') continue;
     const asOf = options.importAt ?? event.at;
     const ticket = world.ticketAsOf(event.ticketId, asOf);
     if (options.importAt !== undefined && !ticket) continue;
@@ -133,4 +140,80 @@ export function countPerQueueInterval(contacts: readonly ExpectedContact[]): Map
     perInterval.set(interval, (perInterval.get(interval) ?? 0) + 1);
   }
   return counts;
+}
+
+/** A handled contact (issue 14): its offered contact's queue, the resolution time, the logged seconds. */
+export interface ExpectedHandled {
+  queueIdentifier: string;
+  queueName: string;
+  timestamp: string;
+  ticketId: number;
+  /** Undefined when no time entry stood at the settle time. */
+  duration?: number;
+}
+
+/**
+ * The design note's settle time (docs/design/handled-and-agent-statuses.md §1), written here
+ * again on purpose: the oracle shares no code with the app.
+ */
+export const HANDLED_SETTLE_SECONDS = 30 * 60;
+
+/**
+ * Every handled contact the app should send for resolutions in [from, to): one per ticket, at
+ * its first resolution (status from open to 4 or 5); none when the ticket is spam or deleted at
+ * its creation or its resolution; in the Tickets queue of the ticket as created; with the sum
+ * of its time entries as they stand 30 minutes after the resolution.
+ */
+export function expectedHandledContacts(world: World, options: { from?: number; to?: number } = {}): ExpectedHandled[] {
+  const queueFor = queueNaming(world);
+  const handled: ExpectedHandled[] = [];
+  const resolvedBefore = new Set<number>();
+  for (const event of world.timeline(world.start, options.to)) {
+    if (event.kind !== 'ticketUpdated' || !isFirstResolutionChange(event.changes) || resolvedBefore.has(event.ticketId)) continue;
+    resolvedBefore.add(event.ticketId);
+    if (event.at < (options.from ?? world.start)) continue;
+    const createdAt = world.ticketCreatedAt(event.ticketId) ?? event.at;
+    const asCreated = world.ticketAsOf(event.ticketId, createdAt);
+    const atResolution = world.ticketAsOf(event.ticketId, event.at);
+    if (!asCreated || !atResolution || asCreated.spam || asCreated.deleted || atResolution.spam || atResolution.deleted) continue;
+    const entries = world.timeEntriesAsOf(event.ticketId, event.at + HANDLED_SETTLE_SECONDS * 1000);
+    const contact: ExpectedHandled = { ...queueFor(asCreated, asCreated.source, 'tickets', createdAt), timestamp: toTimestamp(event.at), ticketId: event.ticketId };
+    handled.push(entries.length === 0 ? contact : { ...contact, duration: entries.reduce((sum, e) => sum + e.time_spent, 0) });
+  }
+  return handled;
+}
+
+function isFirstResolutionChange(changes: Record<string, [unknown, unknown]> | undefined): boolean {
+  const status = changes?.['status'];
+  const resolved = (value: unknown): boolean => value === 4 || value === 5;
+  return status !== undefined && resolved(status[1]) && !resolved(status[0]);
+}
+
+/** An agent's status between two of its changes, as injixo should hold it. */
+export interface ExpectedStatusInterval {
+  agentIdentifier: string;
+  activityIdentifier: string;
+  /** ms */
+  start: number;
+  end: number;
+}
+
+/**
+ * The agents' closed status intervals for changes in [world start, to): from each change to the
+ * agent's next one with another activity (`status-<id>` with custom statuses, else available /
+ * unavailable), agents named by email (lower case) or id. The status still open at `to` is
+ * returned separately: the app splits it at every delivery run.
+ */
+export function expectedAgentStatuses(world: World, identifyBy: 'email' | 'id', to: number = world.end): { closed: ExpectedStatusInterval[]; open: ExpectedStatusInterval[] } {
+  const closed: ExpectedStatusInterval[] = [];
+  const open = new Map<number, ExpectedStatusInterval>();
+  for (const change of world.agentChanges(world.start, to)) {
+    const activityIdentifier = change.statusId !== null ? `status-${change.statusId}` : change.available ? 'available' : 'unavailable';
+    const current = open.get(change.agentId);
+    if (current && current.activityIdentifier === activityIdentifier) continue;
+    if (current) closed.push({ ...current, end: change.at });
+    const agentIdentifier = identifyBy === 'email' ? `agent${change.agentId % 1000}@example.com` : String(change.agentId);
+    open.set(change.agentId, { agentIdentifier, activityIdentifier, start: change.at, end: to });
+  }
+  return { closed, open: [...open.values()] };
 }

@@ -7,7 +7,15 @@
  */
 import type { ConversationKind, FreshdeskTicket, World, WorldEvent } from './world';
 
-export type ProductEventName = 'onTicketCreate' | 'onConversationCreate' | 'onTicketUpdate';
+export type ProductEventName =
+  | 'onTicketCreate'
+  | 'onConversationCreate'
+  | 'onTicketUpdate'
+  | 'onTimeEntryCreate'
+  | 'onTimeEntryUpdate'
+  | 'onTimeEntryDelete'
+  | 'onAgentUpdate'
+  | 'onAgentAvailabilityUpdate';
 
 export interface ProductEvent {
   event: ProductEventName;
@@ -27,6 +35,10 @@ const EVENT_NAMES: Record<WorldEvent['kind'], ProductEventName> = {
   ticketCreated: 'onTicketCreate',
   conversationCreated: 'onConversationCreate',
   ticketUpdated: 'onTicketUpdate',
+  timeEntryCreated: 'onTimeEntryCreate',
+  timeEntryUpdated: 'onTimeEntryUpdate',
+  timeEntryDeleted: 'onTimeEntryDelete',
+  agentUpdated: 'onAgentUpdate',
 };
 
 /**
@@ -242,10 +254,27 @@ function requireTicket(world: World, event: WorldEvent): FreshdeskTicket {
   return ticket;
 }
 
+/**
+ * Every product event a world event fires: one, except an agent's change where custom statuses
+ * are on, which fires `onAgentUpdate` and `onAgentAvailabilityUpdate` with the same agent
+ * ([assumption]: both; the app must take the pair as one change).
+ */
+export function toProductEvents(world: World, event: WorldEvent): ProductEvent[] {
+  const first = toProductEvent(world, event);
+  if (event.kind !== 'agentUpdated' || !world.customStatuses) return [first];
+  return [first, { event: 'onAgentAvailabilityUpdate', data: first.data }];
+}
+
 /** The `{event, data}` the platform hands to the product-event handler for a world event. */
 export function toProductEvent(world: World, event: WorldEvent): ProductEvent {
   const name = EVENT_NAMES[event.kind];
   switch (event.kind) {
+    case 'timeEntryCreated':
+    case 'timeEntryUpdated':
+    case 'timeEntryDeleted':
+      return { event: name, data: timeEntryData(world, event) };
+    case 'agentUpdated':
+      return { event: name, data: agentData(world, event) };
     case 'ticketCreated': {
       const ticket = requireTicket(world, event);
       const byAgent = AGENT_CREATED_SOURCES.has(ticket.source);
@@ -317,4 +346,44 @@ export function toProductEventArgs(world: World, event: WorldEvent): ProductEven
     domain: world.account.domain,
     timestamp: event.at / 1000,
   };
+}
+
+/**
+ * A time entry event's data, shaped like the FDK samples (onTimeEntry*.json): the entry with
+ * `time_spent` in seconds, `changes.time_spent` on an update, only `{id, ticket_id}` on a delete.
+ */
+function timeEntryData(world: World, event: WorldEvent): Record<string, unknown> {
+  const id = event.timeEntryId ?? -1;
+  if (event.kind === 'timeEntryDeleted') return { time_entry: { id, ticket_id: event.ticketId }, actor: describeUser(world.agentIds[0] ?? 0, true, world, event.at) };
+  const entry = world.timeEntryAsOf(event.ticketId, id, event.at);
+  if (!entry) throw new Error(`toProductEvent: time entry ${id} of ticket ${event.ticketId} does not exist at ${iso(event.at)}`);
+  const before = world.timeEntryAsOf(event.ticketId, id, event.at - 1000);
+  const changes = event.kind === 'timeEntryUpdated' && before ? { changes: { time_spent: [before.time_spent, entry.time_spent] } } : {};
+  return { time_entry: { ...entry, ...changes }, actor: describeUser(entry.agent_id, true, world, event.at) };
+}
+
+/** An agent event's data ([assumption] shape, see src/schemas/product-events.ts and server/test_data/support_agent). */
+function agentData(world: World, event: WorldEvent): Record<string, unknown> {
+  const agentId = event.agentId ?? -1;
+  const changes = world.agentChanges(world.start, event.at + 1000).filter((c) => c.agentId === agentId);
+  const change = changes[changes.length - 1];
+  if (!change || change.at !== event.at) throw new Error(`toProductEvent: agent ${agentId} has no change at ${iso(event.at)}`);
+  const before = changes[changes.length - 2];
+  const handle = `agent${agentId % 1000}`;
+  const agent = {
+    id: agentId,
+    available: change.available,
+    occasional: false,
+    ticket_scope: 1,
+    status_id: change.statusId,
+    status_updated_at: iso(change.at),
+    available_since: change.available ? iso(change.at) : null,
+    created_at: iso(world.start - 90 * 86_400_000),
+    updated_at: iso(change.at),
+    contact: { name: `Agent ${agentId % 1000}`, email: `${handle}@example.com`, active: true },
+  };
+  const modelChanges = change.statusId !== null || before?.statusId !== undefined && before.statusId !== null
+    ? { status_id: [before?.statusId ?? null, change.statusId], available: [before?.available ?? !change.available, change.available] }
+    : { available: [before?.available ?? !change.available, change.available] };
+  return { agent, changes: { model_changes: modelChanges }, actor: describeUser(agentId, true, world, event.at) };
 }

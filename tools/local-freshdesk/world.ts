@@ -22,9 +22,19 @@
  * A ticket's story needs the demands of the gaps up to `reach` tickets after it; stories are
  * built per block of ids at once so that scanning gaps is shared.
  */
+import { type AgentChange, agentChangesIn } from './agents';
 import { createRandom, drawPoisson, pickWeighted, unitFor, type Random } from './random';
 
-export type WorldEventKind = 'ticketCreated' | 'conversationCreated' | 'ticketUpdated';
+export type WorldEventKind =
+  | 'ticketCreated'
+  | 'conversationCreated'
+  | 'ticketUpdated'
+  /** Issue 14, with `timeTracking`: agents log, edit and delete time on tickets. */
+  | 'timeEntryCreated'
+  | 'timeEntryUpdated'
+  | 'timeEntryDeleted'
+  /** Issue 14, with `agents`: an agent's availability (or custom status) changes. */
+  | 'agentUpdated';
 
 export interface WorldEvent {
   /** Milliseconds since the epoch (always a whole second). */
@@ -34,7 +44,28 @@ export interface WorldEvent {
   conversationId?: number;
   /** For ticketUpdated: `{ attribute: [old, new] }`, as Freshdesk's `ticket.changes`. */
   changes?: Record<string, [unknown, unknown]>;
+  /** For time-entry events. */
+  timeEntryId?: number;
+  /** For agentUpdated (ticketId is 0 then). */
+  agentId?: number;
 }
+
+/** A time entry as Freshdesk's events carry it (`time_spent` in seconds; the REST API says "hh:mm"). */
+export interface FreshdeskTimeEntry {
+  id: number;
+  ticket_id: number;
+  agent_id: number;
+  billable: boolean;
+  note: string;
+  timer_running: boolean;
+  time_spent: number;
+  start_time: string;
+  executed_at: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export type { AgentChange } from './agents';
 
 export interface WorldAccount {
   /** Freshdesk domain, e.g. `localdesk.freshdesk.com`. */
@@ -54,6 +85,13 @@ export interface WorldOptions {
   /** Average new tickets per day (the total is days × ticketsPerDay). */
   ticketsPerDay: number;
   account?: Partial<WorldAccount>;
+  /**
+   * Issue 14 (off by default, so existing worlds are unchanged): agents log time entries on the
+   * tickets they work on, and edit or delete some later. Drawn from their own random stream.
+   */
+  timeTracking?: boolean;
+  /** Issue 14 (off by default): agents' shifts and breaks as availability changes. */
+  agents?: { customStatuses: boolean };
 }
 
 /** Ticket JSON as the Freshdesk API v2 returns it from `GET /api/v2/tickets/{id}`. */
@@ -180,6 +218,14 @@ export interface World {
   latestTicketIdAt(at: number): number;
   /** The lowest ticket id that can have any activity at or after `at` (stories are bounded). */
   earliestTicketActiveAt(at: number): number;
+  /** The ticket's time entries as they stand at `at` (deleted ones gone), oldest first. */
+  timeEntriesAsOf(ticketId: number, at: number): FreshdeskTimeEntry[];
+  /** One time entry as it stands at `at`, undefined once deleted or before it exists. */
+  timeEntryAsOf(ticketId: number, entryId: number, at: number): FreshdeskTimeEntry | undefined;
+  /** The agents' status changes in [from, to), in time order (empty without the `agents` option). */
+  agentChanges(from?: number, to?: number): AgentChange[];
+  /** Whether agents have custom statuses (then onAgentAvailabilityUpdate fires too). */
+  readonly customStatuses: boolean;
 }
 
 const HOUR = 3600;
@@ -201,6 +247,9 @@ const TAG_DAY_NOISE = 1;
 const TAG_TICKET_JITTER = 2;
 const TAG_GAP = 3;
 const TAG_STORY = 4;
+const TAG_TIME = 5;
+/** Time entries get ids of their own range (entries of one ticket at distinct seconds). */
+const TIME_ENTRY_ID_BASE = 70_000_000_000;
 
 /** UTC hour-of-day profile: quiet nights, busy business hours. */
 const HOUR_WEIGHTS = [
@@ -289,8 +338,21 @@ interface StoryStep {
   changes?: Record<string, [unknown, unknown]>;
 }
 
+/** One time-entry event of a ticket: the entry as it stands after it (deleted: as it was). */
+interface TimeEntryStep {
+  second: number;
+  op: 'create' | 'update' | 'delete';
+  id: number;
+  seconds: number;
+  agentId: number;
+  timerRunning: boolean;
+  createdSecond: number;
+}
+
 interface Story {
   id: number;
+  /** Issue 14, with timeTracking: the ticket's time-entry events in time order. */
+  timeEntries: TimeEntryStep[];
   createdSecond: number;
   source: number;
   priority: number;
@@ -356,6 +418,8 @@ class GeneratedWorld implements World {
   private readonly sourceWeights: number[];
   private readonly blocks = new Map<number, Story[]>();
   private readonly maxBlocks: number;
+  private readonly timeTracking: boolean;
+  private readonly agentOptions: { customStatuses: boolean } | undefined;
 
   constructor(options: WorldOptions) {
     assertWorldOptions(options);
@@ -379,6 +443,17 @@ class GeneratedWorld implements World {
     this.agentIds = Array.from({ length: AGENT_COUNT }, (_, index) => AGENT_ID_BASE + index + 1);
     this.ticketsBeforeHour = this.spreadTicketsOverHours();
     this.groups = this.defineGroups();
+    this.timeTracking = options.timeTracking === true;
+    this.agentOptions = options.agents;
+  }
+
+  get customStatuses(): boolean {
+    return this.agentOptions?.customStatuses === true;
+  }
+
+  agentChanges(from: number = this.start, to: number = this.end): AgentChange[] {
+    if (!this.agentOptions) return [];
+    return agentChangesIn({ seed: this.seed, agentIds: this.agentIds, start: this.start, end: this.end, customStatuses: this.agentOptions.customStatuses }, from, to);
   }
 
   private spreadTicketsOverHours(): Float64Array {
@@ -563,7 +638,7 @@ class GeneratedWorld implements World {
       deleted: false,
       responderId: unassigned ? null : responderId,
     };
-    const story: Story = { id, createdSecond, source, priority, subject, type, requesterId, initial, steps: [], hardDeletedSecond: undefined };
+    const story: Story = { id, createdSecond, source, priority, subject, type, requesterId, initial, steps: [], timeEntries: [], hardDeletedSecond: undefined };
     let state = initial;
     for (const demand of demands) {
       if (story.hardDeletedSecond !== undefined) break;
@@ -575,7 +650,45 @@ class GeneratedWorld implements World {
         state = step.state;
       }
     }
+    if (this.timeTracking) story.timeEntries = this.timeEntriesOf(story);
     return story;
+  }
+
+  /**
+   * Agents log time when they work a ticket (a reply, a note, a forward, a resolution): about
+   * half the time, 2–40 minutes, a few with the timer still running. At a later step an earlier
+   * entry is sometimes corrected or deleted — also long after the ticket was resolved.
+   */
+  private timeEntriesOf(story: Story): TimeEntryStep[] {
+    const random = createRandom(this.seed, TAG_TIME, story.id);
+    const steps: TimeEntryStep[] = [];
+    const live: TimeEntryStep[] = [];
+    for (const step of story.steps) {
+      const roll = random();
+      const earlier = live[Math.floor(random() * live.length)];
+      if (earlier && roll < 0.1) {
+        const updated = { ...earlier, second: step.second, op: 'update' as const, seconds: 60 * (1 + Math.floor(random() * 45)), timerRunning: false };
+        live.splice(live.indexOf(earlier), 1, updated);
+        steps.push(updated);
+      } else if (earlier && roll < 0.15) {
+        live.splice(live.indexOf(earlier), 1);
+        steps.push({ ...earlier, second: step.second, op: 'delete' });
+      }
+      if (isAgentWork(step) && random() < 0.55) {
+        const entry: TimeEntryStep = {
+          second: step.second,
+          op: 'create',
+          id: TIME_ENTRY_ID_BASE + step.second,
+          seconds: 60 * (2 + Math.floor(random() * 38)) + Math.floor(random() * 60),
+          agentId: step.conversation?.userId ?? this.pickAgent(random),
+          timerRunning: random() < 0.05,
+          createdSecond: step.second,
+        };
+        live.push(entry);
+        steps.push(entry);
+      }
+    }
+    return steps;
   }
 
   private conversationStep(random: Random, story: Story, state: TicketState, demand: Demand, kind: ConversationKind): StoryStep {
@@ -659,7 +772,18 @@ class GeneratedWorld implements World {
 
   // ---- public views ----
 
+  /** Ticket events and agent changes merged in time order (agents first within a second). */
   *timeline(from: number = this.start, to: number = this.end): Iterable<WorldEvent> {
+    const agents = this.agentChanges(from, to);
+    let next = 0;
+    for (const event of this.ticketTimeline(from, to)) {
+      for (; next < agents.length && (agents[next]?.at ?? Infinity) <= event.at; next += 1) yield agentEvent(agents[next] as AgentChange);
+      yield event;
+    }
+    for (; next < agents.length; next += 1) yield agentEvent(agents[next] as AgentChange);
+  }
+
+  private *ticketTimeline(from: number, to: number): Iterable<WorldEvent> {
     const fromSecond = Math.ceil(from / 1000);
     const toSecond = Math.ceil(to / 1000);
     const firstGap = Math.max(1, this.latestTicketIdAtSecond(fromSecond));
@@ -673,12 +797,16 @@ class GeneratedWorld implements World {
       for (const demand of demands) {
         if (demand.second >= toSecond) return;
         if (demand.second < fromSecond) continue;
-        const step = this.story(demand.owner).steps.find((candidate) => candidate.second === demand.second);
+        const story = this.story(demand.owner);
+        const step = story.steps.find((candidate) => candidate.second === demand.second);
         if (!step) continue;
         if (step.conversation) {
           yield { at: step.second * 1000, kind: 'conversationCreated', ticketId: demand.owner, conversationId: step.conversation.id };
         } else {
           yield { at: step.second * 1000, kind: 'ticketUpdated', ticketId: demand.owner, changes: { ...step.changes } };
+        }
+        for (const entry of story.timeEntries) {
+          if (entry.second === step.second) yield { at: step.second * 1000, kind: TIME_ENTRY_KINDS[entry.op], ticketId: demand.owner, timeEntryId: entry.id };
         }
       }
     }
@@ -800,6 +928,22 @@ class GeneratedWorld implements World {
     return { json: this.conversationJson(story, step, step.conversation), kind: step.conversation.kind };
   }
 
+  timeEntriesAsOf(ticketId: number, at: number): FreshdeskTimeEntry[] {
+    if (!this.isTicketId(ticketId)) return [];
+    const second = Math.floor(at / 1000);
+    const standing = new Map<number, TimeEntryStep>();
+    for (const entry of this.story(ticketId).timeEntries) {
+      if (entry.second > second) break;
+      if (entry.op === 'delete') standing.delete(entry.id);
+      else standing.set(entry.id, entry);
+    }
+    return [...standing.values()].map((entry) => timeEntryJson(ticketId, entry));
+  }
+
+  timeEntryAsOf(ticketId: number, entryId: number, at: number): FreshdeskTimeEntry | undefined {
+    return this.timeEntriesAsOf(ticketId, at).find((entry) => entry.id === entryId);
+  }
+
   hardDeletedAt(id: number): number | undefined {
     if (!this.isTicketId(id)) return undefined;
     const second = this.story(id).hardDeletedSecond;
@@ -830,6 +974,35 @@ class GeneratedWorld implements World {
   sourceChoices(): Record<string, number> {
     return { ...this.account.sourceChoices };
   }
+}
+
+const TIME_ENTRY_KINDS: Record<TimeEntryStep['op'], WorldEventKind> = { create: 'timeEntryCreated', update: 'timeEntryUpdated', delete: 'timeEntryDeleted' };
+
+/** A reply, note or forward by an agent, or a resolution: work an agent may log time for. */
+function isAgentWork(step: StoryStep): boolean {
+  if (step.conversation) return !step.conversation.incoming;
+  const status = step.changes?.['status'];
+  return status !== undefined && (status[1] === 4 || status[1] === 5);
+}
+
+function agentEvent(change: AgentChange): WorldEvent {
+  return { at: change.at, kind: 'agentUpdated', ticketId: 0, agentId: change.agentId };
+}
+
+function timeEntryJson(ticketId: number, entry: TimeEntryStep): FreshdeskTimeEntry {
+  return {
+    id: entry.id,
+    ticket_id: ticketId,
+    agent_id: entry.agentId,
+    billable: entry.id % 3 === 0,
+    note: 'Synthetic work log',
+    timer_running: entry.timerRunning,
+    time_spent: entry.seconds,
+    start_time: isoFromSecond(entry.createdSecond),
+    executed_at: isoFromSecond(entry.createdSecond),
+    created_at: isoFromSecond(entry.createdSecond),
+    updated_at: isoFromSecond(entry.second),
+  };
 }
 
 /** Builds the world for a seed; cheap (O(days)) — tickets are derived when asked for. */

@@ -8,9 +8,9 @@ import { SECURE_IPARAMS } from '../../src/app/settings-fields';
 import { handlers } from '../../src/entry/handlers';
 import { ManualClock } from '../clock';
 import { LocalPlatform, type LogLine, type PlatformLimits } from '../local-platform';
-import { toProductEvent } from '../local-freshdesk/product-events';
+import { toProductEvents } from '../local-freshdesk/product-events';
 import { startLocalFreshdesk, type LocalFreshdesk } from '../local-freshdesk/server';
-import { generateWorld, type World, type WorldEvent } from '../local-freshdesk/world';
+import { generateWorld, type World, type WorldEvent, type WorldOptions } from '../local-freshdesk/world';
 import { startLocalInjixo, type FaultWindow, type LocalInjixo } from '../local-injixo/server';
 
 export const SANDBOX_KEYS = {
@@ -36,6 +36,8 @@ export interface SandboxOptions {
   inProcess?: boolean;
   /** ms the app is installed at; default one minute before the world starts (an install mid-history for the import tests). */
   installAt?: number;
+  /** Issue 14's world facts: time entries, and agents' status changes (both off by default). */
+  world?: Pick<WorldOptions, 'timeTracking' | 'agents'>;
 }
 
 export interface ReplayStats {
@@ -69,7 +71,7 @@ export interface Sandbox {
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const start = options.start ?? '2026-11-02T00:00:00Z';
-  const world = generateWorld({ seed: options.seed ?? 7, start, days: options.days ?? 1, ticketsPerDay: options.ticketsPerDay ?? 2000 });
+  const world = generateWorld({ seed: options.seed ?? 7, start, days: options.days ?? 1, ticketsPerDay: options.ticketsPerDay ?? 2000, ...options.world });
   const installedAt = options.installAt ?? world.start - 60_000;
   const clock = new ManualClock(installedAt);
   const freshdesk = await startLocalFreshdesk({
@@ -113,11 +115,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         stats.lost += 1;
         continue;
       }
-      const productEvent = toProductEvent(world, event);
-      const result = await platform.trigger(productEvent.event, productEvent.data);
-      stats.events += 1;
-      stats.byEvent[productEvent.event] = (stats.byEvent[productEvent.event] ?? 0) + 1;
-      if (!result.ok) stats.failedInvocations += 1;
+      for (const productEvent of toProductEvents(world, event)) {
+        const result = await platform.trigger(productEvent.event, productEvent.data);
+        stats.events += 1;
+        stats.byEvent[productEvent.event] = (stats.byEvent[productEvent.event] ?? 0) + 1;
+        if (!result.ok) stats.failedInvocations += 1;
+      }
     }
     return stats;
   }
