@@ -62,6 +62,8 @@ interface Options {
   injixoUrl: string;
   json: boolean;
   perPage: number;
+  /** Also handled contacts and their logged time (issue 14); the install page's switch for the app. */
+  handled: boolean;
 }
 
 const USAGE = `usage: npm run import -- --domain DOMAIN --from DATE --to DATE [options]
@@ -73,6 +75,8 @@ const USAGE = `usage: npm run import -- --domain DOMAIN --from DATE --to DATE [o
   --freshdesk-url URL         default https://DOMAIN
   --injixo-url URL            default https://api.injixo.com
   --json                      machine-readable summary on stdout
+  --handled                   also send handled contacts (resolved tickets, with their logged
+                              time); injixo keeps them for good: only with the app's switch on
 keys from the environment only: FRESHDESK_API_KEY, INJIXO_API_KEY`;
 
 /** `2025-01-01` is midnight UTC; a full ISO instant with a zone is taken as it is. */
@@ -103,6 +107,7 @@ export function parseOptions(argv: readonly string[], nowMs: number): Options {
         'freshdesk-url': { type: 'string' },
         'injixo-url': { type: 'string' },
         json: { type: 'boolean' },
+        handled: { type: 'boolean' },
         // For tests of the page-300 restart on small worlds; Freshdesk's maximum is the default.
         'per-page': { type: 'string' },
       },
@@ -147,6 +152,7 @@ export function parseOptions(argv: readonly string[], nowMs: number): Options {
     injixoUrl: parsed['injixo-url'] ?? 'https://api.injixo.com',
     json: parsed.json === true,
     perPage,
+    handled: parsed.handled === true,
   };
 }
 
@@ -365,7 +371,7 @@ export async function runImport(argv: readonly string[], env: NodeJS.ProcessEnv)
     save();
     let status: 'more' | 'paused' | 'done' = 'more';
     while (status !== 'done' && !stopping) {
-      const step = await walkStep(state.cursor, { ...deps, directory, replyScope: options.replyScope }, STEP_REQUESTS);
+      const step = await walkStep(state.cursor, { ...deps, directory, replyScope: options.replyScope, handled: options.handled }, STEP_REQUESTS);
       requests += step.requests;
       status = step.status;
       for (const problem of step.problems) {

@@ -12,8 +12,15 @@ export type ListPhase = (typeof LIST_PHASES)[number];
 
 /** A listed ticket whose conversations are still to be read, with the facts its replies need. */
 export interface PendingTicket extends TicketFacts {
-  /** The conversations page to read next. */
+  /** The conversations page to read next (the time entries page, at stage `time`). */
   page: number;
+  /** Handled contacts on (issue 14): the ticket's resolution in the window (`stats.resolved_at`). */
+  resolvedAt?: string;
+  /** `time` once the conversations are read: its time entries are read next. */
+  stage?: 'time';
+  /** Seconds logged on the time entries pages read so far, and how many entries. */
+  seconds?: number;
+  entries?: number;
 }
 
 export interface ImportCounters {
@@ -28,6 +35,9 @@ export interface ImportCounters {
   unreadable: number;
   /** Listed tickets that were gone (404) when their conversations were read. */
   vanished: number;
+  /** Handled contacts on (issue 14): time entries pages read, handled contacts found. */
+  timeEntryCalls?: number;
+  handledContacts?: number;
 }
 
 export interface ImportCursor {

@@ -124,10 +124,14 @@ const cursorSchema = {
           deleted: { type: 'boolean' },
           created_at: str,
           page: int,
+          resolvedAt: { type: 'string', nullable: true },
+          stage: { type: 'string', enum: ['time'], nullable: true },
+          seconds: { type: 'integer', nullable: true },
+          entries: { type: 'integer', nullable: true },
         },
       },
     },
-    counters: { type: 'object', required: counters, properties: Object.fromEntries(counters.map((c) => [c, int])) },
+    counters: { type: 'object', required: counters, properties: { ...Object.fromEntries(counters.map((c) => [c, int])), timeEntryCalls: int, handledContacts: int } },
   },
 };
 

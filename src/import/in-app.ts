@@ -252,7 +252,10 @@ export interface SliceWalk {
 function sliceDeps(platform: Platform, settings: Settings, record: ImportRecord, directory: WalkDeps['directory'], taken: TakenTickets, witness: TicketWitness | undefined): WalkDeps {
   const transport = createTemplateTransport(platform.request, record.host);
   const base = appPacing(witness ? witness.watch(transport) : transport, new RatePacer(DEFAULT_RATE_SHARE), () => platform.now());
-  return { ...base, directory, replyScope: settings.replyScope, takeOnce: (id) => taken.take(id), restartEveryPage: true };
+  // Handled contacts come with the initial import only: a replay refills offered contacts by
+  // difference with the ledger, which counts offered contacts only.
+  const handled = settings.handledContacts && record.kind !== 'replay';
+  return { ...base, directory, replyScope: settings.replyScope, takeOnce: (id) => taken.take(id), restartEveryPage: true, handled };
 }
 
 /** Walks sub-steps until the request budget, the time budget, a pause or the end. */

@@ -12,21 +12,26 @@ export const IMPORT_TEMPLATES = {
   tickets: 'freshdeskImportTickets',
   /** A separate template: an empty `filter=` would be refused, and templates have no conditionals. */
   filteredTickets: 'freshdeskImportFilteredTickets',
+  /** The same two listings with `include=stats` (handled contacts, issue 14). */
+  ticketsWithStats: 'freshdeskImportTicketsWithStats',
+  filteredTicketsWithStats: 'freshdeskImportFilteredTicketsWithStats',
   conversations: 'freshdeskImportConversations',
+  timeEntries: 'freshdeskImportTimeEntries',
   groups: 'freshdeskListGroups',
   sourceField: 'freshdeskSourceField',
 } as const;
 
 const CONVERSATIONS_PATH = /^\/api\/v2\/tickets\/(\d+)\/conversations$/;
+const TIME_ENTRIES_PATH = /^\/api\/v2\/tickets\/(\d+)\/time_entries$/;
 
 type Call = { template: string; context: Record<string, string | number> };
 
 function ticketListCall(query: Readonly<Record<string, QueryValue>>): Call {
-  const { filter, updated_since, per_page, page } = query;
+  const { filter, updated_since, per_page, page, include } = query;
   const context = { updated_since: String(updated_since), per_page: Number(per_page), page: Number(page) };
-  return filter === undefined
-    ? { template: IMPORT_TEMPLATES.tickets, context }
-    : { template: IMPORT_TEMPLATES.filteredTickets, context: { ...context, filter: String(filter) } };
+  const stats = include === 'stats';
+  if (filter === undefined) return { template: stats ? IMPORT_TEMPLATES.ticketsWithStats : IMPORT_TEMPLATES.tickets, context };
+  return { template: stats ? IMPORT_TEMPLATES.filteredTicketsWithStats : IMPORT_TEMPLATES.filteredTickets, context: { ...context, filter: String(filter) } };
 }
 
 function callFor(path: string, query: Readonly<Record<string, QueryValue>>): Call {
@@ -34,6 +39,8 @@ function callFor(path: string, query: Readonly<Record<string, QueryValue>>): Cal
   const page = Number(query['page'] ?? 1);
   const conversations = CONVERSATIONS_PATH.exec(path);
   if (conversations) return { template: IMPORT_TEMPLATES.conversations, context: { ticket_id: Number(conversations[1]), page } };
+  const timeEntries = TIME_ENTRIES_PATH.exec(path);
+  if (timeEntries) return { template: IMPORT_TEMPLATES.timeEntries, context: { ticket_id: Number(timeEntries[1]), page } };
   if (path === '/api/v2/groups') return { template: IMPORT_TEMPLATES.groups, context: { page } };
   if (path === '/api/v2/ticket_fields') return { template: IMPORT_TEMPLATES.sourceField, context: {} };
   throw new Error(`template transport: no request template reads ${path}`);

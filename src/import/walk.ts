@@ -12,10 +12,19 @@
  * app can run the walk in ≤ 20 s slices and the CLI can journal every step.
  */
 import { countsInImport, mapConversationCreated, mapTicketCreated } from '../core/counting';
-import { parseFreshdeskTime } from '../core/time';
+import { mapTicketResolved, RESOLVED_STATUSES, timeSpentSeconds } from '../core/handled';
+import { parseFreshdeskTime, toUtcIso } from '../core/time';
 import type { ConversationFacts, Directory, Notice, OfferedContact, ReplyScope, TicketFacts } from '../core/types';
 import { AppError } from '../remote/errors';
-import { type FreshdeskConversation, type FreshdeskListedTicket, validateFreshdeskConversations, validateFreshdeskGroups, validateFreshdeskListedTicket, validateSourceChoices } from '../schemas/freshdesk-api';
+import {
+  type FreshdeskConversation,
+  type FreshdeskListedTicket,
+  validateFreshdeskConversations,
+  validateFreshdeskGroups,
+  validateFreshdeskListedTicket,
+  validateFreshdeskTimeEntries,
+  validateSourceChoices,
+} from '../schemas/freshdesk-api';
 import { conversationFactsFrom, ticketFactsFrom } from '../schemas/product-events';
 import { nextPhase, zeroCounters, type ImportCursor, type PendingTicket } from './cursor';
 import type { CallKind, RatePacer } from './rate-pacer';
@@ -57,11 +66,17 @@ export interface WalkDeps {
    * hours (the app's) needs this, with `takeOnce` for the tickets that come again.
    */
   restartEveryPage?: boolean;
+  /**
+   * Handled contacts (issue 14, opt-in): the listing asks `include=stats`, and a ticket resolved
+   * now whose `stats.resolved_at` falls in the window gets one handled contact, with its time
+   * entries (read after its conversations, one call per 100 entries) as the duration.
+   */
+  handled?: boolean;
 }
 
 /** Something that could not be read: reported with its id; the walk went on without it. */
 export interface WalkProblem {
-  kind: 'page' | 'ticket' | 'conversations';
+  kind: 'page' | 'ticket' | 'conversations' | 'time_entries';
   /** The ticket id, when there is one. */
   id?: number;
   phase: string;
@@ -201,10 +216,56 @@ export class Step {
     }
   }
 
-  /** The conversations of the next pending ticket, else the next page of the listing. */
+  /** The conversations (or time entries) of the next pending ticket, else the next page of the listing. */
   readNext(): Promise<CallOutcome | undefined> {
     const next = this.cursor.pending[0];
-    return next !== undefined ? this.readConversations(next) : this.readListPage();
+    if (next === undefined) return this.readListPage();
+    return next.stage === 'time' ? this.readTimeEntries(next) : this.readConversations(next);
+  }
+
+  /** One page of a resolved ticket's time entries; after the last, its handled contact. */
+  async readTimeEntries(ticket: PendingTicket): Promise<CallOutcome | undefined> {
+    const outcome = await this.call('other', `/api/v2/tickets/${ticket.id}/time_entries`, { per_page: 100, page: ticket.page });
+    if (!('answer' in outcome)) return outcome;
+    const { answer } = outcome;
+    const counters = this.cursor.counters;
+    counters.timeEntryCalls = (counters.timeEntryCalls ?? 0) + 1;
+    this.refuseKey(answer, `the time entries of ticket ${ticket.id}`);
+    const rest = this.cursor.pending.slice(1);
+    const entries = this.timeEntriesIn(answer, ticket);
+    if (entries === undefined) {
+      this.cursor.pending = rest;
+      return undefined;
+    }
+    const read = { ...ticket, page: ticket.page + 1, seconds: (ticket.seconds ?? 0) + entries.seconds, entries: (ticket.entries ?? 0) + entries.count };
+    if (hasNextPage(answer)) this.cursor.pending = [read, ...rest];
+    else {
+      this.cursor.pending = rest;
+      this.countHandled(read);
+    }
+    return undefined;
+  }
+
+  /** Seconds and count of a time entries page; undefined when there is nothing to read (gone, or unreadable: reported). */
+  private timeEntriesIn(answer: FreshdeskAnswer, ticket: PendingTicket): { seconds: number; count: number } | undefined {
+    if (answer.status === 404) {
+      this.cursor.counters.vanished += 1;
+      return undefined;
+    }
+    const parsed = isSuccess(answer) ? validateFreshdeskTimeEntries(parseJsonBody(answer.body)) : undefined;
+    if (parsed?.ok === true) return { seconds: parsed.value.reduce((sum, e) => sum + (timeSpentSeconds(e.time_spent) ?? 0), 0), count: parsed.value.length };
+    this.problem('time_entries', `the time entries of ticket ${ticket.id} (page ${ticket.page}) could not be read: ${parsed === undefined ? `HTTP ${answer.status}` : parsed.error.message}`, ticket.id, ticket.page);
+    return undefined;
+  }
+
+  /** The handled contact of a ticket resolved in the window, as the API tells it now. */
+  private countHandled(ticket: PendingTicket): void {
+    if (ticket.resolvedAt === undefined) return;
+    const facts: TicketFacts = { id: ticket.id, group_id: ticket.group_id, source: ticket.source, spam: ticket.spam, deleted: ticket.deleted, created_at: ticket.created_at };
+    const decision = mapTicketResolved(facts, facts, ticket.resolvedAt, this.deps.directory, (ticket.entries ?? 0) > 0 ? ticket.seconds : undefined);
+    if (decision.kind !== 'handled') return;
+    this.cursor.counters.handledContacts = (this.cursor.counters.handledContacts ?? 0) + 1;
+    this.emit(decision.contact, []);
   }
 
   async readConversations(ticket: PendingTicket): Promise<CallOutcome | undefined> {
@@ -216,8 +277,14 @@ export class Step {
     const rest = this.cursor.pending.slice(1);
     const conversations = this.conversationsIn(answer, ticket);
     if (conversations !== undefined) this.countReplies(ticket, conversations);
-    this.cursor.pending = conversations !== undefined && hasNextPage(answer) ? [{ ...ticket, page: ticket.page + 1 }, ...rest] : rest;
+    const more = conversations !== undefined && hasNextPage(answer);
+    this.cursor.pending = more ? [{ ...ticket, page: ticket.page + 1 }, ...rest] : [...this.timeEntriesNext(ticket, conversations !== undefined), ...rest];
     return undefined;
+  }
+
+  /** A resolved ticket's time entries come after its conversations (not for a ticket gone meanwhile). */
+  private timeEntriesNext(ticket: PendingTicket, found: boolean): PendingTicket[] {
+    return found && ticket.resolvedAt !== undefined ? [{ ...ticket, stage: 'time', page: 1 }] : [];
   }
 
   /** The conversations an answer holds; undefined when there are none to read (gone, or unreadable: reported). */
@@ -254,9 +321,7 @@ export class Step {
 
   async readListPage(): Promise<CallOutcome | undefined> {
     const c = this.cursor;
-    const query: Record<string, QueryValue> = { updated_since: c.since, order_by: 'updated_at', order_type: 'asc', per_page: c.perPage, page: c.page };
-    if (c.phase === 'spam' || c.phase === 'deleted') query['filter'] = c.phase;
-    const outcome = await this.call('list', '/api/v2/tickets', query);
+    const outcome = await this.call('list', '/api/v2/tickets', this.listQuery());
     if (!('answer' in outcome)) return outcome;
     const { answer } = outcome;
     c.counters.listCalls += 1;
@@ -270,6 +335,14 @@ export class Step {
     for (const item of items) this.takeListedTicket(item);
     this.advancePage(hasNextPage(answer));
     return undefined;
+  }
+
+  private listQuery(): Record<string, QueryValue> {
+    const c = this.cursor;
+    const query: Record<string, QueryValue> = { updated_since: c.since, order_by: 'updated_at', order_type: 'asc', per_page: c.perPage, page: c.page };
+    if (c.phase === 'spam' || c.phase === 'deleted') query['filter'] = c.phase;
+    if (this.deps.handled === true) query['include'] = 'stats';
+    return query;
   }
 
   /** 401/403 (the key), 404 (the address) and any other 4xx (the query, refused again on every page) stop the walk. */
@@ -295,7 +368,23 @@ export class Step {
     if (this.deps.takeOnce && !this.deps.takeOnce(listed.id)) return;
     if (this.inWindow(facts.created_at)) this.countTicket(facts);
     // Only tickets created before the window end can hold a reply inside it (see above).
-    c.pending.push({ ...facts, page: 1 });
+    c.pending.push(this.pendingOf(listed, facts));
+  }
+
+  private pendingOf(listed: FreshdeskListedTicket, facts: TicketFacts): PendingTicket {
+    const resolvedAt = this.resolutionInWindow(listed);
+    return resolvedAt === undefined ? { ...facts, page: 1 } : { ...facts, page: 1, resolvedAt };
+  }
+
+  /**
+   * With handled contacts on: the ticket's resolution when it is resolved now (4, 5) and its
+   * `stats.resolved_at` lies in the window. The API tells the latest resolution only, so a
+   * ticket reopened and resolved again counts at its last resolution (events: at its first).
+   */
+  private resolutionInWindow(listed: FreshdeskListedTicket): string | undefined {
+    const resolvedAt = listed.stats?.resolved_at;
+    if (this.deps.handled !== true || typeof resolvedAt !== 'string' || !RESOLVED_STATUSES.includes(listed.status ?? 0)) return undefined;
+    return this.inWindow(resolvedAt) ? toUtcIso(resolvedAt) : undefined;
   }
 
   /** A list item as a ticket, or undefined when it cannot be read (reported with its id, the walk goes on). */

@@ -14,6 +14,17 @@ export type FreshdeskTicket = TicketPayload;
 /** An item of GET /api/v2/tickets: the import restarts its window from the last `updated_at`. */
 export interface FreshdeskListedTicket extends TicketPayload {
   updated_at: string;
+  /** Read only with handled contacts on (issue 14): Resolved 4, Closed 5. */
+  status?: number;
+  /** With `include=stats`: `resolved_at` is the latest resolution (Freshdesk API v2, List All Tickets). */
+  stats?: { resolved_at?: string | null } | null;
+}
+
+/** An item of GET /api/v2/tickets/{id}/time_entries: `time_spent` as "hh:mm". */
+export interface FreshdeskTimeEntry {
+  id: number;
+  ticket_id?: number;
+  time_spent: string | number;
 }
 
 /** An item of GET /api/v2/groups. */
@@ -40,8 +51,22 @@ export const SOURCE_FIELD_TYPE = 'default_source';
 const listedTicketSchema: JSONSchemaType<FreshdeskListedTicket> = {
   type: 'object',
   required: [...ticketRequired, 'updated_at'],
-  properties: { ...ticketProperties, updated_at: freshdeskTimeSchema },
+  properties: {
+    ...ticketProperties,
+    updated_at: freshdeskTimeSchema,
+    status: { type: 'integer', nullable: true },
+    stats: { type: 'object', nullable: true, required: [], properties: { resolved_at: { ...freshdeskTimeSchema, nullable: true } } },
+  },
 };
+
+const timeEntriesSchema = {
+  type: 'array',
+  items: {
+    type: 'object',
+    required: ['id', 'time_spent'],
+    properties: { id: { type: 'integer' }, ticket_id: { type: 'integer' }, time_spent: { anyOf: [{ type: 'string', pattern: '^[0-9]+:[0-5][0-9]$' }, { type: 'integer', minimum: 0 }] } },
+  },
+} as unknown as JSONSchemaType<FreshdeskTimeEntry[]>;
 
 const groupsSchema: JSONSchemaType<FreshdeskGroup[]> = {
   type: 'array',
@@ -69,6 +94,11 @@ const checkListedTicket = createValidator(listedTicketSchema, 'ticket');
 const checkGroups = createValidator(groupsSchema, 'response');
 const checkConversations = createValidator<FreshdeskConversation[]>({ type: 'array', items: conversationPayloadSchema }, 'response');
 const checkTicketFields = createValidator(ticketFieldsSchema, 'response');
+const checkTimeEntries = createValidator(timeEntriesSchema, 'response');
+
+export function validateFreshdeskTimeEntries(input: unknown): Validated<FreshdeskTimeEntry[]> {
+  return checkTimeEntries(input);
+}
 const checkSourceFieldChoices = createValidator(sourceFieldChoicesSchema, 'response');
 
 export function validateFreshdeskTicket(input: unknown): Validated<FreshdeskTicket> {

@@ -21,10 +21,10 @@ export interface Stack {
 }
 
 /** A 30-day world that ended before now, so the local Freshdesk (on the real clock) is settled. */
-export async function startStack(options: { days?: number; ticketsPerDay?: number; seed?: number } = {}): Promise<Stack> {
+export async function startStack(options: { days?: number; ticketsPerDay?: number; seed?: number; timeTracking?: boolean } = {}): Promise<Stack> {
   const days = options.days ?? 30;
   const start = Date.UTC(2026, 9, 1);
-  const world = generateWorld({ seed: options.seed ?? 12, start: new Date(start).toISOString(), days, ticketsPerDay: options.ticketsPerDay ?? 40 });
+  const world = generateWorld({ seed: options.seed ?? 12, start: new Date(start).toISOString(), days, ticketsPerDay: options.ticketsPerDay ?? 40, timeTracking: options.timeTracking === true });
   // Limits far above any plan: the walk's pacing still follows the headers, at test speed.
   const freshdesk = await startLocalFreshdesk({ world, adminApiKey: KEYS.admin, agentApiKey: KEYS.agent, limits: { total: 60_000, ticketList: 17_000 } });
   const injixo = await startLocalInjixo({ apiKey: KEYS.injixo });

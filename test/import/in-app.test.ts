@@ -6,7 +6,7 @@
  * the events tell it (rule 13: the install time splits the two).
  */
 import type { ImportView } from '../../src/import/in-app';
-import { expectedOfferedContacts } from '../../tools/local-freshdesk/oracle';
+import { expectedHandledContacts, expectedOfferedContacts } from '../../tools/local-freshdesk/oracle';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../tools/sandbox';
 import { oracleCounts, perQueueInterval, total, type Counts } from '../helpers/oracle-compare';
 
@@ -158,5 +158,21 @@ describe('a Freshdesk 429 storm during the import', () => {
     expect(limited.length).toBeGreaterThan(0);
     expect(limited.length).toBeLessThanOrEqual(12);
     expect(scheduleRefusals(sandbox)).toEqual([]);
+  }, 600_000);
+});
+
+describe('the initial import with handled contacts on (issue 14)', () => {
+  it('sends each ticket resolved in the window once as a handled contact with its logged minutes, through the app’s own templates', async () => {
+    const install = S + 7 * DAY + 9 * 3_600_000;
+    const sandbox = await open({ seed: 14, days: 8, ticketsPerDay: 60, installAt: install, world: { timeTracking: true }, iparams: { import_window_days: 7, handled_contacts: true } });
+    const done = await untilImport(sandbox, 'done');
+    await sandbox.settle(30);
+    expect(done).toMatchObject({ state: 'done', problems: [] });
+    const expected = expectedHandledContacts(sandbox.world, { from: install - 7 * DAY, to: install, importAt: Date.parse(done.finishedAt ?? '') });
+    const received = sandbox.injixo.store.list().filter((c) => c.handled === true);
+    expect(expected.length).toBeGreaterThan(20);
+    const key = (c: { queueIdentifier: string; timestamp: string; duration?: number | null }): string => `${c.queueIdentifier} ${c.timestamp} ${c.duration ?? '-'}`;
+    expect(received.map(key).sort()).toEqual(expected.map(key).sort());
+    expect(sandbox.platform.ledger.filter((e) => e.kind === 'request' && e.name === 'freshdeskImportTimeEntries').length).toBeGreaterThanOrEqual(expected.length);
   }, 600_000);
 });

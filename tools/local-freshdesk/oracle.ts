@@ -164,7 +164,8 @@ export const HANDLED_SETTLE_SECONDS = 30 * 60;
  * its creation or its resolution; in the Tickets queue of the ticket as created; with the sum
  * of its time entries as they stand 30 minutes after the resolution.
  */
-export function expectedHandledContacts(world: World, options: { from?: number; to?: number } = {}): ExpectedHandled[] {
+export function expectedHandledContacts(world: World, options: { from?: number; to?: number; importAt?: number } = {}): ExpectedHandled[] {
+  if (options.importAt !== undefined) return expectedImportedHandled(world, { from: options.from ?? world.start, to: options.to ?? world.end, importAt: options.importAt });
   const queueFor = queueNaming(world);
   const handled: ExpectedHandled[] = [];
   const resolvedBefore = new Set<number>();
@@ -179,6 +180,27 @@ export function expectedHandledContacts(world: World, options: { from?: number; 
     const entries = world.timeEntriesAsOf(event.ticketId, event.at + HANDLED_SETTLE_SECONDS * 1000);
     const contact: ExpectedHandled = { ...queueFor(asCreated, asCreated.source, 'tickets', createdAt), timestamp: toTimestamp(event.at), ticketId: event.ticketId };
     handled.push(entries.length === 0 ? contact : { ...contact, duration: entries.reduce((sum, e) => sum + e.time_spent, 0) });
+  }
+  return handled;
+}
+
+/**
+ * Import mode: what a walk at `importAt` can know. A ticket resolved then (status 4 or 5), not
+ * spam or deleted, whose latest resolution (`stats.resolved_at`) lies in [from, to), in its
+ * Tickets queue as it is then, with its time entries as they stand then — in whole minutes, as
+ * the REST API gives them ("hh:mm").
+ */
+function expectedImportedHandled(world: World, window: { from: number; to: number; importAt: number }): ExpectedHandled[] {
+  const queueFor = queueNaming(world);
+  const handled: ExpectedHandled[] = [];
+  for (let id = 1; id <= world.latestTicketIdAt(window.to); id += 1) {
+    const ticket = world.ticketAsOf(id, window.importAt);
+    const resolvedAt = world.resolvedAtAsOf(id, window.importAt);
+    if (!ticket || ticket.spam || ticket.deleted || (ticket.status !== 4 && ticket.status !== 5) || resolvedAt === undefined) continue;
+    if (resolvedAt < window.from || resolvedAt >= window.to) continue;
+    const entries = world.timeEntriesAsOf(id, window.importAt);
+    const contact: ExpectedHandled = { ...queueFor(ticket, ticket.source, 'tickets', window.importAt), timestamp: toTimestamp(resolvedAt), ticketId: id };
+    handled.push(entries.length === 0 ? contact : { ...contact, duration: entries.reduce((sum, e) => sum + Math.floor(e.time_spent / 60) * 60, 0) });
   }
   return handled;
 }

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { systemClock, type Clock } from '../clock';
 import { MinuteRateLimiter, type FreshdeskPlan, type PlanLimits } from './rate-limiter';
 import { listTickets, TICKET_ORDER_FIELDS, type TicketListQuery, type TicketOrderField } from './ticket-listing';
-import type { World } from './world';
+import type { FreshdeskTimeEntry, World } from './world';
 
 export type { FreshdeskPlan } from './rate-limiter';
 
@@ -152,6 +152,25 @@ function readTicketListQuery(query: URLSearchParams, errors: FieldError[]): Tick
   };
 }
 
+/**
+ * `include=stats` adds the ticket's `stats` (Freshdesk API v2, View a Ticket / List All Tickets:
+ * "stats" embeds resolved_at, closed_at, first_responded_at, …). Only `resolved_at` is derived
+ * from the world (the latest resolution); the other fields are null here.
+ */
+function withIncludes<T extends { id: number; status: number }>(world: World, ticket: T, query: URLSearchParams, now: number): T | (T & { stats: Record<string, string | null> }) {
+  if (!(query.get('include') ?? '').split(',').includes('stats')) return ticket;
+  const resolvedAt = world.resolvedAtAsOf(ticket.id, now);
+  const iso = (ms: number | undefined): string | null => (ms === undefined ? null : new Date(ms).toISOString().replace('.000Z', 'Z'));
+  return { ...ticket, stats: { agent_responded_at: null, requester_responded_at: null, first_responded_at: null, status_updated_at: null, reopened_at: null, resolved_at: iso(resolvedAt), closed_at: null, pending_since: null } };
+}
+
+/** The REST API gives `time_spent` as "hh:mm" (Freshdesk API v2, Time Entries), unlike the events' seconds. */
+function asRestTimeEntry(entry: FreshdeskTimeEntry): Record<string, unknown> {
+  const minutes = Math.floor(entry.time_spent / 60);
+  const hhmm = `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+  return { ...entry, time_spent: hhmm };
+}
+
 function readApiKey(request: IncomingMessage): string | undefined {
   const header = request.headers.authorization;
   if (!header?.startsWith('Basic ')) return undefined;
@@ -166,7 +185,8 @@ type Route =
   | { name: 'ticketFields' }
   | { name: 'tickets' }
   | { name: 'ticket'; id: number }
-  | { name: 'conversations'; id: number };
+  | { name: 'conversations'; id: number }
+  | { name: 'timeEntries'; id: number };
 
 function matchRoute(pathname: string): Route | undefined {
   if (pathname === '/api/v2/groups') return { name: 'groups' };
@@ -176,6 +196,8 @@ function matchRoute(pathname: string): Route | undefined {
   if (ticket) return { name: 'ticket', id: Number(ticket[1]) };
   const conversations = /^\/api\/v2\/tickets\/(\d+)\/conversations$/.exec(pathname);
   if (conversations) return { name: 'conversations', id: Number(conversations[1]) };
+  const timeEntries = /^\/api\/v2\/tickets\/(\d+)\/time_entries$/.exec(pathname);
+  if (timeEntries) return { name: 'timeEntries', id: Number(timeEntries[1]) };
   return undefined;
 }
 
@@ -314,7 +336,15 @@ export async function startLocalFreshdesk(options: LocalFreshdeskOptions): Promi
       case 'ticket': {
         const ticket = world.ticketAsOf(route.id, now);
         if (!ticket) return send(404, NOT_FOUND_BODY);
-        send(200, ticket);
+        send(200, withIncludes(world, ticket, url.searchParams, now));
+        return;
+      }
+      case 'timeEntries': {
+        const { perPage, page } = readPagination(url.searchParams, errors, undefined);
+        if (errors.length > 0) return sendValidation(errors);
+        if (!world.ticketAsOf(route.id, now)) return send(404, NOT_FOUND_BODY);
+        const entries = world.timeEntriesAsOf(route.id, now).map(asRestTimeEntry);
+        sendPage(entries.slice((page - 1) * perPage, page * perPage), entries.length > page * perPage);
         return;
       }
       case 'conversations': {
@@ -330,7 +360,7 @@ export async function startLocalFreshdesk(options: LocalFreshdeskOptions): Promi
         if (errors.length > 0) return sendValidation(errors);
         const { tickets, hasMore } = listTickets(world, now, query);
         // The list leaves out the description unless include=description is asked for (reference, November 2018).
-        const listed = tickets.map(({ description: _description, description_text: _text, ...rest }) => rest);
+        const listed = tickets.map(({ description: _description, description_text: _text, ...rest }) => withIncludes(world, rest, url.searchParams, now));
         sendPage(listed, hasMore);
         return;
       }

@@ -4,7 +4,7 @@
  * candidates of a query are an id range (or a slice of the timeline) walked lazily.
  * Semantics from the Freshdesk API v2 reference, "List All Tickets".
  */
-import type { FreshdeskTicket, TicketFacts, World } from './world';
+import type { FreshdeskTicket, TicketFacts, World, WorldEventKind } from './world';
 
 export const TICKET_ORDER_FIELDS = ['created_at', 'due_by', 'updated_at', 'status'] as const;
 export type TicketOrderField = (typeof TICKET_ORDER_FIELDS)[number];
@@ -40,6 +40,8 @@ function* idsBetween(low: number, high: number, ascending: boolean): Generator<n
   else for (let id = high; id >= low; id -= 1) yield id;
 }
 
+const TICKET_STEP_KINDS: ReadonlySet<WorldEventKind> = new Set(['ticketCreated', 'conversationCreated', 'ticketUpdated']);
+
 /** The ids of the tickets the query selects, in the query's order, lazily. */
 function* selectTicketIds(world: World, now: number, query: TicketListQuery): Generator<number> {
   const { updatedSince } = query;
@@ -62,6 +64,8 @@ function* selectTicketIds(world: World, now: number, query: TicketListQuery): Ge
     // A ticket's updated_at is its last event up to now: walking the timeline from
     // updated_since yields each ticket exactly once, at that event, already in order.
     for (const event of world.timeline(updatedSince, now + 1)) {
+      // Time entries share their step's second and agents have no ticket: one event per ticket step.
+      if (!TICKET_STEP_KINDS.has(event.kind)) continue;
       const ticket = world.ticketFactsAsOf(event.ticketId, now);
       if (matches(ticket) && ticket.updatedAt === event.at) yield ticket.id;
     }

@@ -218,6 +218,11 @@ export interface World {
   latestTicketIdAt(at: number): number;
   /** The lowest ticket id that can have any activity at or after `at` (stories are bounded). */
   earliestTicketActiveAt(at: number): number;
+  /**
+   * Freshdesk's `stats.resolved_at` as of `at`: the time of the ticket's latest change into
+   * Resolved or Closed (ms), undefined when it was never resolved.
+   */
+  resolvedAtAsOf(ticketId: number, at: number): number | undefined;
   /** The ticket's time entries as they stand at `at` (deleted ones gone), oldest first. */
   timeEntriesAsOf(ticketId: number, at: number): FreshdeskTimeEntry[];
   /** One time entry as it stands at `at`, undefined once deleted or before it exists. */
@@ -928,6 +933,18 @@ class GeneratedWorld implements World {
     return { json: this.conversationJson(story, step, step.conversation), kind: step.conversation.kind };
   }
 
+  resolvedAtAsOf(ticketId: number, at: number): number | undefined {
+    const found = this.storyAsOf(ticketId, Math.floor(at / 1000));
+    if (!found) return undefined;
+    let resolvedSecond: number | undefined;
+    for (const step of found.story.steps) {
+      if (step.second > Math.floor(at / 1000)) break;
+      const status = step.changes?.['status'];
+      if (status !== undefined && isResolvedStatus(status[1]) && !isResolvedStatus(status[0])) resolvedSecond = step.second;
+    }
+    return resolvedSecond === undefined ? undefined : resolvedSecond * 1000;
+  }
+
   timeEntriesAsOf(ticketId: number, at: number): FreshdeskTimeEntry[] {
     if (!this.isTicketId(ticketId)) return [];
     const second = Math.floor(at / 1000);
@@ -977,6 +994,10 @@ class GeneratedWorld implements World {
 }
 
 const TIME_ENTRY_KINDS: Record<TimeEntryStep['op'], WorldEventKind> = { create: 'timeEntryCreated', update: 'timeEntryUpdated', delete: 'timeEntryDeleted' };
+
+function isResolvedStatus(status: unknown): boolean {
+  return status === 4 || status === 5;
+}
 
 /** A reply, note or forward by an agent, or a resolution: work an agent may log time for. */
 function isAgentWork(step: StoryStep): boolean {
