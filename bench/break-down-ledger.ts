@@ -120,7 +120,7 @@ export interface InvocationProfile {
   missingOutboxReads: number;
 }
 
-const PRODUCT_EVENTS = new Set(['onTicketCreate', 'onConversationCreate', 'onTicketUpdate']);
+const PRODUCT_EVENTS = new Set(['onTicketCreate', 'onConversationCreate', 'onTicketUpdate', 'onTimeEntryCreate', 'onTimeEntryUpdate', 'onTimeEntryDelete', 'onAgentUpdate', 'onAgentAvailabilityUpdate']);
 
 function isOutboxAppend(e: LedgerEntry): boolean {
   return e.kind === 'kv' && e.op === 'update' && keyFamilyOf(e.key) === 'outbox' && e.outcome === 'ok';

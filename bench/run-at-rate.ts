@@ -11,7 +11,8 @@
  * the world's own, that means the clock first idles forward (only empty delivery runs fire).
  */
 import { performance } from 'node:perf_hooks';
-import { toProductEvent } from '../tools/local-freshdesk/product-events';
+import { expectedHandledContacts } from '../tools/local-freshdesk/oracle';
+import { toProductEvents } from '../tools/local-freshdesk/product-events';
 import type { WorldEvent } from '../tools/local-freshdesk/world';
 import { startSandbox, type Sandbox } from '../tools/sandbox';
 import { injixoCounts, oracleCounts, total, type Counts } from '../test/helpers/oracle-compare';
@@ -27,6 +28,24 @@ export interface LoadOptions {
   ticketsPerDay: number;
   feedMinutes: number;
   drainMinutes: number;
+  /**
+   * Issue 14: both opt-in features on, in a world with time tracking and agents' status changes
+   * (custom statuses, so each change fires two events). Zero loss then also needs injixo to hold
+   * the oracle's handled contacts (per queue, interval and duration) and contiguous agent statuses.
+   */
+  optIn?: boolean;
+}
+
+/** What the opt-in features delivered against the oracle (optIn probes only). */
+export interface OptInCheck {
+  handledExpected: number;
+  handledDelivered: number;
+  /** Handled contacts whose (queue, time, duration) the oracle does not have, or lacks. */
+  handledMismatches: number;
+  agentIntervals: number;
+  agentOverlaps: number;
+  agentStale: number;
+  agentPending: number;
 }
 
 export interface QueueMismatch {
@@ -100,6 +119,7 @@ export interface LoadResult {
   breakdown: LedgerBreakdown;
   zeroLoss: boolean;
   verdict: string[];
+  optIn?: OptInCheck;
 }
 
 function takeEvents(sandbox: Sandbox, count: number): WorldEvent[] {
@@ -182,7 +202,13 @@ function iso(ms: number): string {
 
 export async function runAtRate(options: LoadOptions): Promise<LoadResult> {
   const started = performance.now();
-  const sandbox = await startSandbox({ seed: options.seed, ticketsPerDay: options.ticketsPerDay, inProcess: options.mode === 'in-process' });
+  const optIn = options.optIn === true;
+  const sandbox = await startSandbox({
+    seed: options.seed,
+    ticketsPerDay: options.ticketsPerDay,
+    inProcess: options.mode === 'in-process',
+    ...(optIn ? { world: { timeTracking: true, agents: { customStatuses: true } }, iparams: { handled_contacts: true, agent_statuses: true } } : {}),
+  });
   try {
     const { platform, clock, world } = sandbox;
     const events = takeEvents(sandbox, Math.round(options.rate * options.feedMinutes));
@@ -219,10 +245,11 @@ export async function runAtRate(options: LoadOptions): Promise<LoadResult> {
         sample();
         nextSample += 60_000;
       }
-      const productEvent = toProductEvent(world, event);
-      const result = await platform.trigger(productEvent.event, productEvent.data);
-      byEvent[productEvent.event] = (byEvent[productEvent.event] ?? 0) + 1;
-      if (!result.ok) failed += 1;
+      for (const productEvent of toProductEvents(world, event)) {
+        const result = await platform.trigger(productEvent.event, productEvent.data);
+        byEvent[productEvent.event] = (byEvent[productEvent.event] ?? 0) + 1;
+        if (!result.ok) failed += 1;
+      }
     }
     const feedEnd = clock.now();
     const feedLedger = platform.ledger.slice(ledgerAtFeed);
@@ -268,7 +295,7 @@ export async function runAtRate(options: LoadOptions): Promise<LoadResult> {
       rejectionsByCall[`${entry.handler}: ${what}`] = (rejectionsByCall[`${entry.handler}: ${what}`] ?? 0) + 1;
     }
     const feedProfiles = profileInvocations(feedLedger);
-    const writing = feedProfiles.filter((p) => ['onTicketCreate', 'onConversationCreate', 'onTicketUpdate'].includes(p.event) && p.activity !== 'no platform call').length;
+    const writing = feedProfiles.filter((p) => PRODUCT_EVENTS.includes(p.event) && p.activity !== 'no platform call').length;
     const allProfiles = profileInvocations(platform.ledger);
     const failedRuns = allProfiles.filter((p) => p.activity.startsWith('delivery run') && !p.ok);
     const failedDeliveryCauses: Record<string, number> = {};
@@ -295,6 +322,8 @@ export async function runAtRate(options: LoadOptions): Promise<LoadResult> {
     if (statusDropped !== 0) verdict.push(`status reports dropped ${String(statusDropped)}`);
     if (lost.length > 0) verdict.push(`${lost.length} EVENT_LOST log lines`);
     if (failed > 0) verdict.push(`${failed} handler runs failed`);
+    const optInCheck = optIn ? await checkOptIn(sandbox, last.at) : undefined;
+    if (optInCheck) verdict.push(...optInVerdict(optInCheck));
 
     return {
       rate: options.rate,
@@ -344,10 +373,49 @@ export async function runAtRate(options: LoadOptions): Promise<LoadResult> {
       breakdown,
       zeroLoss: verdict.length === 0,
       verdict,
+      ...(optInCheck ? { optIn: optInCheck } : {}),
     };
   } finally {
     await sandbox.close();
   }
+}
+
+const PRODUCT_EVENTS = ['onTicketCreate', 'onConversationCreate', 'onTicketUpdate', 'onTimeEntryCreate', 'onTimeEntryUpdate', 'onTimeEntryDelete', 'onAgentUpdate', 'onAgentAvailabilityUpdate'];
+
+/** Handled contacts against the oracle (facts up to the last fed event), and the agents' intervals. */
+async function checkOptIn(sandbox: Sandbox, lastFedAt: number): Promise<OptInCheck> {
+  const expected = expectedHandledContacts(sandbox.world, { to: lastFedAt + 1, factsUntil: lastFedAt });
+  const received = sandbox.injixo.store.list().filter((c) => c.handled === true);
+  const key = (c: { queueIdentifier: string; timestamp: string; duration?: number | null }): string => `${c.queueIdentifier} ${c.timestamp} ${c.duration ?? '-'}`;
+  const want = new Map<string, number>();
+  for (const c of expected) want.set(key(c), (want.get(key(c)) ?? 0) + 1);
+  let mismatches = 0;
+  for (const c of received) {
+    const left = want.get(key(c)) ?? 0;
+    if (left > 0) want.set(key(c), left - 1);
+    else mismatches += 1;
+  }
+  mismatches += [...want.values()].reduce((a, b) => a + b, 0);
+  const status = await sandbox.platform.callFunction('getStatus', {});
+  const agents = status.ok ? (status.data as { agents?: { stale: number; pending: number } }).agents : undefined;
+  return {
+    handledExpected: expected.length,
+    handledDelivered: received.length,
+    handledMismatches: mismatches,
+    agentIntervals: sandbox.injixo.agentStatuses.list().length,
+    agentOverlaps: sandbox.injixo.agentStatuses.overlaps().length,
+    agentStale: agents?.stale ?? -1,
+    agentPending: agents?.pending ?? -1,
+  };
+}
+
+function optInVerdict(check: OptInCheck): string[] {
+  const verdict: string[] = [];
+  if (check.handledMismatches > 0) verdict.push(`${check.handledMismatches} handled contacts differ from the oracle (${check.handledDelivered} delivered, ${check.handledExpected} expected)`);
+  if (check.agentOverlaps > 0) verdict.push(`${check.agentOverlaps} overlapping agent status intervals`);
+  if (check.agentStale !== 0) verdict.push(`${check.agentStale} agent status changes left out as stale`);
+  if (check.agentPending !== 0) verdict.push(`${check.agentPending} agent status intervals still waiting`);
+  return verdict;
 }
 
 export interface RateSearch {

@@ -20,6 +20,7 @@ import { runAtRate, searchMaxRate, type LoadResult } from './run-at-rate';
 import { runDay, type DayResult } from './run-day';
 import { formatInAppImport, runInAppImport } from './run-in-app-import';
 import { formatImportBench, runImportBench } from './run-import';
+import { formatOptInCost, runOptInCost } from './run-opt-in';
 
 const SETTINGS: BenchSettings = {
   day: { seed: 11, ticketsPerDay: 2000, settleMinutes: 30 },
@@ -41,9 +42,32 @@ function progress(message: string): void {
   process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
 }
 
+/** `--opt-in`: probes with both issue-14 features on (bench/run-at-rate.ts LoadOptions.optIn). */
+const OPT_IN = process.argv.includes('--opt-in');
+
 function probe(rate: number, mode: LoadResult['mode']): Promise<LoadResult> {
   const { seed, ticketsPerDay, feedMinutes, drainMinutes } = SETTINGS.load;
-  return runAtRate({ rate, mode, seed, ticketsPerDay, feedMinutes, drainMinutes });
+  return runAtRate({ rate, mode, seed, ticketsPerDay, feedMinutes, drainMinutes, optIn: OPT_IN });
+}
+
+/**
+ * `--opt-in-only`: issue 14's section: calls per event with the features off and on, then the
+ * highest zero-loss rate with both on (search from 20/min, to 5 events/min).
+ */
+async function runOptInOnly(): Promise<void> {
+  const cost = await runOptInCost({ seed: 11, ticketsPerDay: 2000, hours: 12, progress });
+  process.stdout.write(`${formatOptInCost(cost)}\n`);
+  const search = await searchMaxRate(
+    (rate) => runAtRate({ rate, mode: 'built', seed: SETTINGS.load.seed, ticketsPerDay: SETTINGS.load.ticketsPerDay, feedMinutes: SETTINGS.load.feedMinutes, drainMinutes: SETTINGS.load.drainMinutes, optIn: true }),
+    { low: 20, high: 400, tolerance: 5 },
+    (p) => progress(`  opt-in ${describeProbe(p)}${p.optIn ? `, handled ${p.optIn.handledDelivered}/${p.optIn.handledExpected}, agent intervals ${p.optIn.agentIntervals}` : ''}`),
+  );
+  const failing = search.probes.find((p) => p.rate === search.firstFailing);
+  process.stdout.write(
+    `zero-loss rate with both features on: ${String(search.maxZeroLoss)} events/min (first failing ${String(search.firstFailing)}: ${failing ? failing.verdict.join('; ') : 'none'})\n` +
+      search.probes.map((p) => `  ${describeProbe(p)}; events ${JSON.stringify(p.byEvent)}; rejected ${JSON.stringify(p.rejections)}`).join('\n') +
+      '\n',
+  );
 }
 
 function describeProbe(p: LoadResult): string {
@@ -154,7 +178,7 @@ function numberArgument(name: string): number | undefined {
 const rateArgument = argument('--rate');
 const rate = rateArgument === undefined ? undefined : Number(rateArgument);
 if (rate !== undefined && !(rate > 0)) throw new Error(`bench: --rate needs a positive number of events per minute, got '${String(rateArgument)}'`);
-const job = process.argv.includes('--in-app-import-only') ? runInAppImportOnly() : process.argv.includes('--import-only') ? runImportOnly() : rate === undefined ? main() : runOneProbe(rate, process.argv.includes('--in-process') ? 'in-process' : 'built');
+const job = process.argv.includes('--opt-in-only') ? runOptInOnly() : process.argv.includes('--in-app-import-only') ? runInAppImportOnly() : process.argv.includes('--import-only') ? runImportOnly() : rate === undefined ? main() : runOneProbe(rate, process.argv.includes('--in-process') ? 'in-process' : 'built');
 job.catch((error: unknown) => {
   process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exitCode = 1;
