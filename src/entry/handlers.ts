@@ -2,7 +2,16 @@ import type { Handler } from '../platform/types';
 import { withFreshdeskHost } from '../remote/with-freshdesk-host';
 import { deliverNow, getStatus, pauseImportFn, replayPeriod, resumeImportFn, testConnection } from './functions';
 import { afterAppUpdate, onAppInstall, onAppUninstall } from './lifecycle';
-import { onConversationCreate, onTicketCreate, onTicketUpdate } from './product-events';
+import {
+  onAgentAvailabilityUpdate,
+  onAgentUpdate,
+  onConversationCreate,
+  onTicketCreate,
+  onTicketUpdate,
+  onTimeEntryCreate,
+  onTimeEntryDelete,
+  onTimeEntryUpdate,
+} from './product-events';
 import { onScheduledEvent } from './schedules';
 
 /**
@@ -13,6 +22,11 @@ export const handlers: Record<string, Handler> = withFreshdeskHost({
   onTicketCreateHandler: onTicketCreate,
   onConversationCreateHandler: onConversationCreate,
   onTicketUpdateHandler: onTicketUpdate,
+  onTimeEntryCreateHandler: onTimeEntryCreate,
+  onTimeEntryUpdateHandler: onTimeEntryUpdate,
+  onTimeEntryDeleteHandler: onTimeEntryDelete,
+  onAgentUpdateHandler: onAgentUpdate,
+  onAgentAvailabilityUpdateHandler: onAgentAvailabilityUpdate,
   onScheduledEventHandler: onScheduledEvent,
   onAppInstallHandler: onAppInstall,
   onAppUninstallHandler: onAppUninstall,

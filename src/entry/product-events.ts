@@ -46,3 +46,28 @@ export async function onTicketUpdate(args: HandlerArgs, platform: Platform): Pro
   const at = updatedAt ? Date.parse(updatedAt) : eventTime(args.timestamp);
   await keepRecord(platform, args.event, { k: 'u', ticket: ticketFactsFrom(parsed.value.ticket), at });
 }
+
+/*
+ * Issue 14's opt-in events (docs/design/handled-and-agent-statuses.md). Placeholders so the
+ * manifest's handlers exist; their bodies are written with the outbox records that carry them.
+ */
+
+export function onTimeEntryCreate(_args: HandlerArgs, _platform: Platform): void {
+  return;
+}
+
+export function onTimeEntryUpdate(_args: HandlerArgs, _platform: Platform): void {
+  return;
+}
+
+export function onTimeEntryDelete(_args: HandlerArgs, _platform: Platform): void {
+  return;
+}
+
+export function onAgentUpdate(_args: HandlerArgs, _platform: Platform): void {
+  return;
+}
+
+export function onAgentAvailabilityUpdate(_args: HandlerArgs, _platform: Platform): void {
+  return;
+}
