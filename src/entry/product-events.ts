@@ -49,7 +49,9 @@ export async function onTicketUpdate(args: HandlerArgs, platform: Platform): Pro
 
 /*
  * Issue 14's opt-in events (docs/design/handled-and-agent-statuses.md). Placeholders so the
- * manifest's handlers exist; their bodies are written with the outbox records that carry them.
+ * manifest's handlers exist on the platform branch; the real functions are written with the
+ * outbox records that carry them. Merging with those: delete this whole block (git merges the
+ * two without a conflict, and the duplicate declarations then fail tsc).
  */
 
 export function onTimeEntryCreate(_args: HandlerArgs, _platform: Platform): void {
