@@ -12,11 +12,13 @@ import { readFreshdeskHost, readUserLocale } from './fdk-client';
 import { createTranslator, type MessageKey, type Translate } from '../i18n/translate';
 import { checkFreshdeskKey, checkInjixoKey, keyCheckMessages } from './key-checks';
 import {
+  AGENT_IDENTIFIER_CHOICES,
   buildConfigs,
   checkFormLocally,
   effectiveKeys,
   emptyForm,
   IMPORT_WINDOWS,
+  isAgentIdentifier,
   isImportWindow,
   isReplyScope,
   readConfigs,
@@ -49,9 +51,16 @@ const FIELD_IDS: Record<FieldName, string> = {
   replyScope: 'reply_scope',
   importWindow: 'import_window_days',
   integrationId: 'injixo_integration_id',
+  handledContacts: 'handled_contacts',
+  agentStatuses: 'agent_statuses',
+  agentIdentifier: 'agent_identifier',
 };
 const SECRET_FIELDS: Record<'injixoKey' | 'freshdeskKey', SecureIparam> = { injixoKey: 'injixo_api_key', freshdeskKey: 'freshdesk_api_key' };
-const CRAYONS_TAGS = ['fw-button', 'fw-input', 'fw-select', 'fw-select-option'] as const;
+/** Issue 14's opt-in features: a switch each (fw-toggle with Crayons, a native checkbox without). */
+type SwitchField = 'handledContacts' | 'agentStatuses';
+type ChoiceField = 'replyScope' | 'importWindow' | 'agentIdentifier';
+const SWITCH_FIELDS: readonly SwitchField[] = ['handledContacts', 'agentStatuses'];
+const CRAYONS_TAGS = ['fw-button', 'fw-input', 'fw-select', 'fw-select-option', 'fw-toggle'] as const;
 /** How long the page waits for the Crayons CDN before staying with plain controls for good. */
 const CRAYONS_WAIT_MS = 10_000;
 
@@ -77,11 +86,27 @@ function control(field: FieldName): HTMLInputElement | undefined {
 }
 
 /** Native inputs and Crayons components both expose `.value`. */
-function syncValuesFromForm(): void {
-  const text = (field: FieldName): string | undefined => {
-    const value: unknown = control(field)?.value;
-    return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
+function text(field: FieldName): string | undefined {
+  const value: unknown = control(field)?.value;
+  return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
+}
+
+/** A native checkbox and fw-toggle both expose `.checked` (ui/crayons-docs/toggle.md). */
+function switchedOn(field: SwitchField): boolean {
+  const value: unknown = control(field)?.checked;
+  return typeof value === 'boolean' ? value : state.values[field];
+}
+
+function optInValues(): Pick<FormValues, SwitchField | 'agentIdentifier'> {
+  const identifier = text('agentIdentifier');
+  return {
+    handledContacts: switchedOn('handledContacts'),
+    agentStatuses: switchedOn('agentStatuses'),
+    agentIdentifier: isAgentIdentifier(identifier) ? identifier : state.values.agentIdentifier,
   };
+}
+
+function syncValuesFromForm(): void {
   const scope = text('replyScope');
   const window_ = text('importWindow');
   state.values = {
@@ -90,25 +115,27 @@ function syncValuesFromForm(): void {
     replyScope: isReplyScope(scope) ? scope : state.values.replyScope,
     importWindow: isImportWindow(window_) ? window_ : state.values.importWindow,
     integrationId: text('integrationId') ?? state.values.integrationId,
+    ...optInValues(),
   };
 }
 
+const HINTS: Record<FieldName, MessageKey> = {
+  injixoKey: 'field.injixoKey.hint',
+  freshdeskKey: 'field.freshdeskKey.hint',
+  replyScope: 'field.replyScope.hint',
+  importWindow: 'field.importWindow.hint',
+  integrationId: 'field.integrationId.hint',
+  handledContacts: 'field.handledContacts.hint',
+  agentStatuses: 'field.agentStatuses.hint',
+  agentIdentifier: 'field.agentIdentifier.hint',
+};
+
 function hintFor(field: FieldName, t: Translate): string[] {
-  switch (field) {
-    case 'injixoKey':
-    case 'freshdeskKey': {
-      const hints = [t(field === 'injixoKey' ? 'field.injixoKey.hint' : 'field.freshdeskKey.hint')];
-      if (state.saved[SECRET_FIELDS[field]] !== undefined) hints.push(t('field.secret.saved'));
-      else if (state.editing) hints.push(t('field.secret.reenter'));
-      return hints;
-    }
-    case 'replyScope':
-      return [t('field.replyScope.hint')];
-    case 'importWindow':
-      return [t('field.importWindow.hint')];
-    case 'integrationId':
-      return [t('field.integrationId.hint')];
-  }
+  const hints = [t(HINTS[field])];
+  if (field !== 'injixoKey' && field !== 'freshdeskKey') return hints;
+  if (state.saved[SECRET_FIELDS[field]] !== undefined) hints.push(t('field.secret.saved'));
+  else if (state.editing) hints.push(t('field.secret.reenter'));
+  return hints;
 }
 
 /**
@@ -121,11 +148,15 @@ function secretInput(field: 'injixoKey' | 'freshdeskKey'): HTMLInputElement {
   return input;
 }
 
-function choiceControl(field: 'replyScope' | 'importWindow', label: string, t: Translate): HTMLElement {
-  const choices: { value: string; text: string }[] =
-    field === 'replyScope'
-      ? REPLY_SCOPES.map((scope) => ({ value: scope, text: t(`field.replyScope.${scope}`) }))
-      : IMPORT_WINDOWS.map((w) => ({ value: w, text: w === 'none' ? t('field.importWindow.none') : t('field.importWindow.days', { days: w }) }));
+const CHOICES: Record<ChoiceField, (t: Translate) => { value: string; text: string }[]> = {
+  replyScope: (t) => REPLY_SCOPES.map((scope) => ({ value: scope, text: t(`field.replyScope.${scope}`) })),
+  importWindow: (t) =>
+    IMPORT_WINDOWS.map((w) => ({ value: w, text: w === 'none' ? t('field.importWindow.none') : t('field.importWindow.days', { days: w }) })),
+  agentIdentifier: (t) => AGENT_IDENTIFIER_CHOICES.map((c) => ({ value: c, text: t(`field.agentIdentifier.${c}`) })),
+};
+
+function choiceControl(field: ChoiceField, label: string, t: Translate): HTMLElement {
+  const choices = CHOICES[field](t);
   const value = state.values[field];
   if (state.crayons) {
     return custom('fw-select', { id: FIELD_IDS[field], name: FIELD_IDS[field], label, value, required: '' },
@@ -145,21 +176,53 @@ function integrationIdControl(label: string): HTMLElement {
   return input;
 }
 
+/**
+ * A switch, off unless the admin turns it on. fw-toggle draws no visible label (its `label` is
+ * for screen readers), so both kinds get the page's own <label>.
+ */
+function switchControl(field: SwitchField, label: string): HTMLElement {
+  const on = state.values[field];
+  if (state.crayons) {
+    return custom('fw-toggle', { id: FIELD_IDS[field], name: FIELD_IDS[field], label, size: 'medium', checked: on ? '' : undefined });
+  }
+  const input = el('input', { id: FIELD_IDS[field], name: FIELD_IDS[field], type: 'checkbox', role: 'switch' });
+  input.checked = on;
+  return input;
+}
+
+function isSwitch(field: FieldName): field is SwitchField {
+  return (SWITCH_FIELDS as readonly FieldName[]).includes(field);
+}
+
+function controlFor(field: Exclude<FieldName, 'injixoKey' | 'freshdeskKey'>, label: string, t: Translate): HTMLElement {
+  if (field === 'integrationId') return integrationIdControl(label);
+  return isSwitch(field) ? switchControl(field, label) : choiceControl(field, label, t);
+}
+
+/** The agent identifier only matters, and is only shown, while agent statuses are on. */
+function showOptInChoices(): void {
+  const block = document.querySelector<HTMLElement>('[data-field="agentIdentifier"]');
+  if (block) block.hidden = !state.values.agentStatuses;
+}
+
 const LABELS: Record<FieldName, MessageKey> = {
   injixoKey: 'field.injixoKey.label',
   freshdeskKey: 'field.freshdeskKey.label',
   replyScope: 'field.replyScope.label',
   importWindow: 'field.importWindow.label',
   integrationId: 'field.integrationId.label',
+  handledContacts: 'field.handledContacts.label',
+  agentStatuses: 'field.agentStatuses.label',
+  agentIdentifier: 'field.agentIdentifier.label',
 };
 
 function fieldBlock(field: FieldName, t: Translate): HTMLElement {
   const id = FIELD_IDS[field];
   const label = t(LABELS[field]);
   const isSecret = field === 'injixoKey' || field === 'freshdeskKey';
-  const input = isSecret ? secretInput(field) : field === 'integrationId' ? integrationIdControl(label) : choiceControl(field, label, t);
-  // Crayons components draw their own label; a native control gets a <label for>.
-  const ownLabel = isSecret || !state.crayons;
+  const input = isSecret ? secretInput(field) : controlFor(field, label, t);
+  // Crayons components draw their own label (fw-toggle only for screen readers); a native control gets a <label for>.
+  const ownLabel = isSecret || isSwitch(field) || !state.crayons;
   input.setAttribute('aria-describedby', `${id}-hint ${id}-message`);
   if (isSecret) input.setAttribute('required', '');
   return el('div', { class: 'field', 'data-field': field }, [
@@ -177,6 +240,7 @@ function render(): void {
   document.title = t('install.title');
   const form = el('form', { id: 'settings', novalidate: '' }, [
     ...(['injixoKey', 'freshdeskKey', 'replyScope', 'importWindow', 'integrationId'] as const).map((f) => fieldBlock(f, t)),
+    ...(['handledContacts', 'agentStatuses', 'agentIdentifier'] as const).map((f) => fieldBlock(f, t)),
     el('div', { class: 'actions' }, [button('check-keys', t('install.checkButton'), state.crayons)]),
   ]);
   form.addEventListener('submit', (event) => event.preventDefault());
@@ -193,6 +257,7 @@ function render(): void {
   document.getElementById('check-keys')?.addEventListener('click', () => {
     void validate();
   });
+  showOptInChoices();
   showMessages();
 }
 
@@ -203,6 +268,7 @@ function onEdit(event: Event): void {
   if (!field) return;
   syncValuesFromForm();
   state.messages = state.messages.filter((m) => m.field !== field);
+  showOptInChoices();
   showMessages();
 }
 

@@ -1,3 +1,4 @@
+import type { AgentIdentifierChoice } from '../core/agent-status';
 import { REPLY_SCOPES, type ReplyScope } from '../core/types';
 import type { MessageKey, Params } from '../i18n/translate';
 
@@ -10,16 +11,29 @@ export const SECURE_IPARAMS = ['injixo_api_key', 'freshdesk_api_key'] as const;
 export type SecureIparam = (typeof SECURE_IPARAMS)[number];
 
 /** The only iparams a browser may ever see (the local harness refuses every other name). */
-export const PUBLIC_IPARAMS = ['reply_scope', 'injixo_integration_id', 'import_window_days'] as const;
+export const PUBLIC_IPARAMS = [
+  'reply_scope', 'injixo_integration_id', 'import_window_days',
+  // Issue 14's opt-in switches and the agent identifier choice: settings, not secrets.
+  'handled_contacts', 'agent_statuses', 'agent_identifier',
+] as const;
 
 export { REPLY_SCOPES, type ReplyScope } from '../core/types';
+export type { AgentIdentifierChoice } from '../core/agent-status';
+
+/*
+ * core/agent-status's AGENT_IDENTIFIER_CHOICES, keyed so the compiler finds a choice added there.
+ * Its value is not imported: the bundler would carry core/time's constants into the browser code,
+ * where the FDK's no-unused-vars refuses them (test/ui/settings-fields.test.ts compares the two).
+ */
+const AGENT_IDENTIFIERS: Record<AgentIdentifierChoice, true> = { email: true, id: true };
+export const AGENT_IDENTIFIER_CHOICES = Object.keys(AGENT_IDENTIFIERS) as AgentIdentifierChoice[];
 
 /** Choices of the import window; stored as a number of days, 0 meaning "no import". */
 export const IMPORT_WINDOWS = ['none', '7', '30', '90', '180', '365'] as const;
 export type ImportWindow = (typeof IMPORT_WINDOWS)[number];
 export const DEFAULT_IMPORT_WINDOW: ImportWindow = '30';
 
-export type FieldName = 'injixoKey' | 'freshdeskKey' | 'replyScope' | 'importWindow' | 'integrationId';
+export type FieldName = 'injixoKey' | 'freshdeskKey' | 'replyScope' | 'importWindow' | 'integrationId' | 'handledContacts' | 'agentStatuses' | 'agentIdentifier';
 
 /** What the form shows. Secret fields hold only what the admin typed in this visit. */
 export interface FormValues {
@@ -28,6 +42,10 @@ export interface FormValues {
   replyScope: ReplyScope;
   importWindow: ImportWindow;
   integrationId: string;
+  /** Issue 14's opt-in features: off unless the admin switches them on. */
+  handledContacts: boolean;
+  agentStatuses: boolean;
+  agentIdentifier: AgentIdentifierChoice;
 }
 
 /** Keys saved earlier, when the platform handed them to getConfigs; kept in memory, never in the DOM. */
@@ -40,6 +58,9 @@ export interface StoredConfigs {
   reply_scope: ReplyScope;
   import_window_days: number;
   injixo_integration_id?: number;
+  handled_contacts: boolean;
+  agent_statuses: boolean;
+  agent_identifier: AgentIdentifierChoice;
 }
 
 export interface FieldMessage {
@@ -50,7 +71,10 @@ export interface FieldMessage {
 }
 
 export function emptyForm(): FormValues {
-  return { injixoKey: '', freshdeskKey: '', replyScope: 'customer', importWindow: DEFAULT_IMPORT_WINDOW, integrationId: '' };
+  return {
+    injixoKey: '', freshdeskKey: '', replyScope: 'customer', importWindow: DEFAULT_IMPORT_WINDOW, integrationId: '',
+    handledContacts: false, agentStatuses: false, agentIdentifier: 'email',
+  };
 }
 
 export function isReplyScope(value: unknown): value is ReplyScope {
@@ -59,6 +83,10 @@ export function isReplyScope(value: unknown): value is ReplyScope {
 
 export function isImportWindow(value: unknown): value is ImportWindow {
   return typeof value === 'string' && (IMPORT_WINDOWS as readonly string[]).includes(value);
+}
+
+export function isAgentIdentifier(value: unknown): value is AgentIdentifierChoice {
+  return typeof value === 'string' && (AGENT_IDENTIFIER_CHOICES as readonly string[]).includes(value);
 }
 
 export function importWindowDays(choice: ImportWindow): number {
@@ -93,6 +121,10 @@ export function readConfigs(configs: unknown): { values: FormValues; saved: Save
       replyScope: isReplyScope(c.reply_scope) ? c.reply_scope : 'customer',
       importWindow: importWindowOf(c.import_window_days),
       integrationId: typeof id === 'number' || (typeof id === 'string' && id.trim() !== '') ? String(id) : '',
+      // As the server reads them (src/schemas/iparams.ts): on only when stored exactly `true`.
+      handledContacts: c.handled_contacts === true,
+      agentStatuses: c.agent_statuses === true,
+      agentIdentifier: isAgentIdentifier(c.agent_identifier) ? c.agent_identifier : 'email',
     },
     saved,
   };
@@ -133,5 +165,9 @@ export function buildConfigs(values: FormValues, saved: SavedSecrets): StoredCon
     reply_scope: values.replyScope,
     import_window_days: importWindowDays(values.importWindow),
     ...(typeof id === 'number' ? { injixo_integration_id: id } : {}),
+    handled_contacts: values.handledContacts,
+    agent_statuses: values.agentStatuses,
+    // Kept while agent statuses are off, so switching them on again finds the admin's choice.
+    agent_identifier: values.agentIdentifier,
   };
 }

@@ -36,6 +36,16 @@ export const en = {
     'Tickets and replies created in these days before the installation are sent to injixo in the background, 20 Freshdesk requests every 6 minutes (about 200 tickets an hour), alongside new activity. The status page shows the progress, can pause it, and gives the command for older history.',
   'field.integrationId.label': 'injixo integration configuration id (optional)',
   'field.integrationId.hint': 'Leave empty unless injixo support asked you to set it.',
+  'field.handledContacts.label': 'Send handled contacts and handle time',
+  'field.handledContacts.hint':
+    'Off by default because what it sends to injixo can never be deleted: each resolved ticket becomes one handled contact in its ticket’s queue, with the time entries logged on it as handle time.',
+  'field.agentStatuses.label': 'Send agent statuses',
+  'field.agentStatuses.hint':
+    'Off by default because what it sends to injixo can never be deleted: agents’ availability changes become status intervals, and each agent must first be mapped to a person in injixo.',
+  'field.agentIdentifier.label': 'Identify agents by',
+  'field.agentIdentifier.email': 'Email (default)',
+  'field.agentIdentifier.id': 'Freshdesk agent id',
+  'field.agentIdentifier.hint': 'This is the identifier injixo shows for each agent when you map agents to people.',
 
   'error.required': 'This field is required.',
   'error.integrationId': 'Enter a whole number greater than 0, or leave the field empty.',

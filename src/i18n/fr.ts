@@ -31,6 +31,16 @@ export const fr: Catalogue = {
     'Les tickets et réponses créés pendant ces jours avant l’installation sont envoyés à injixo en arrière-plan, 20 requêtes Freshdesk toutes les 6 minutes (environ 200 tickets par heure), en plus de l’activité nouvelle. La page d’état montre l’avancement, permet la pause et donne la commande pour un historique plus ancien.',
   'field.integrationId.label': 'Identifiant de configuration d’intégration injixo (facultatif)',
   'field.integrationId.hint': 'Laissez vide, sauf si le support injixo vous a demandé de le renseigner.',
+  'field.handledContacts.label': 'Envoyer les contacts traités et la durée de traitement',
+  'field.handledContacts.hint':
+    'Désactivé par défaut, car ce qui est envoyé à injixo ne peut jamais être supprimé : chaque ticket résolu devient un contact traité dans la file de son ticket, avec le temps saisi sur le ticket comme durée de traitement.',
+  'field.agentStatuses.label': 'Envoyer les statuts des agents',
+  'field.agentStatuses.hint':
+    'Désactivé par défaut, car ce qui est envoyé à injixo ne peut jamais être supprimé : les changements de disponibilité des agents deviennent des intervalles de statut, et chaque agent doit d’abord être associé à une personne dans injixo.',
+  'field.agentIdentifier.label': 'Identifier les agents par',
+  'field.agentIdentifier.email': 'E-mail (par défaut)',
+  'field.agentIdentifier.id': 'Identifiant d’agent Freshdesk',
+  'field.agentIdentifier.hint': 'C’est l’identifiant qu’injixo affiche pour chaque agent lorsque vous associez les agents aux personnes.',
 
   'error.required': 'Ce champ est obligatoire.',
   'error.integrationId': 'Saisissez un nombre entier supérieur à 0, ou laissez le champ vide.',

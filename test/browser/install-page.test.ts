@@ -56,6 +56,9 @@ describe('install page', () => {
       reply_scope: 'all_public',
       import_window_days: 90,
       injixo_integration_id: 1234,
+      handled_contacts: false,
+      agent_statuses: false,
+      agent_identifier: 'email',
     });
     await screenshot(page, 'install-keys-ok');
     await page.context().close();
@@ -226,6 +229,104 @@ describe('install page', () => {
     expect(await page.evaluate(() => customElements.get('fw-select') === undefined)).toBe(true);
     expect(await page.evaluate(() => validate())).toBe(true);
     expect(await page.evaluate(() => postConfigs())).toMatchObject({ import_window_days: 180 });
+    await page.context().close();
+  });
+});
+
+describe('install page: the opt-in features (issue 14)', () => {
+  const isChecked = (page: Page, id: string): Promise<boolean> => page.locator(`#${id}`).evaluate((node) => (node as HTMLInputElement).checked);
+
+  it('shows both switches off, each with its one sentence, and the identifier choice only once agent statuses are on', async () => {
+    const page = await openInstall();
+
+    expect(await page.locator('label[for="handled_contacts"]').innerText()).toBe('Send handled contacts and handle time');
+    expect(await page.locator('#handled_contacts-hint').innerText()).toBe(
+      'Off by default because what it sends to injixo can never be deleted: each resolved ticket becomes one handled contact in its ticket’s queue, with the time entries logged on it as handle time.',
+    );
+    expect(await page.locator('label[for="agent_statuses"]').innerText()).toBe('Send agent statuses');
+    expect(await page.locator('#agent_statuses-hint').innerText()).toBe(
+      'Off by default because what it sends to injixo can never be deleted: agents’ availability changes become status intervals, and each agent must first be mapped to a person in injixo.',
+    );
+    expect(await page.getAttribute('#handled_contacts', 'role')).toBe('switch');
+    expect(await isChecked(page, 'handled_contacts')).toBe(false);
+    expect(await isChecked(page, 'agent_statuses')).toBe(false);
+    expect(await page.locator('#agent_identifier').isVisible()).toBe(false);
+
+    await page.click('label[for="agent_statuses"]');
+    expect(await isChecked(page, 'agent_statuses')).toBe(true);
+    expect(await page.locator('#agent_identifier').isVisible()).toBe(true);
+    expect(await page.locator('label[for="agent_identifier"]').innerText()).toBe('Identify agents by');
+    expect(await page.locator('#agent_identifier option').allInnerTexts()).toEqual(['Email (default)', 'Freshdesk agent id']);
+    expect(await page.inputValue('#agent_identifier')).toBe('email');
+    await screenshot(page, 'install-opt-in-agent-statuses');
+
+    await page.click('#agent_statuses');
+    expect(await page.locator('#agent_identifier').isVisible()).toBe(false);
+    await page.context().close();
+  });
+
+  it('stores what the admin switched on, with the chosen identifier, and stores them off when untouched', async () => {
+    const page = await openInstall();
+    await fill(page, { injixo: INJIXO_KEY, freshdesk: ADMIN_KEY });
+    expect(await page.evaluate(() => postConfigs())).toMatchObject({ handled_contacts: false, agent_statuses: false, agent_identifier: 'email' });
+
+    await page.check('#handled_contacts');
+    await page.check('#agent_statuses');
+    await page.selectOption('#agent_identifier', 'id');
+
+    expect(await page.evaluate(() => validate())).toBe(true);
+    expect(await page.evaluate(() => postConfigs())).toMatchObject({ handled_contacts: true, agent_statuses: true, agent_identifier: 'id' });
+    await page.context().close();
+  });
+
+  it('loads saved switches and the identifier back on Edit Settings, through the settings a browser may see', async () => {
+    const saved = await startStack({
+      iparams: {
+        injixo_api_key: INJIXO_KEY, freshdesk_api_key: ADMIN_KEY, reply_scope: 'customer', import_window_days: 0,
+        handled_contacts: true, agent_statuses: true, agent_identifier: 'id',
+      },
+    });
+    try {
+      const page = await openPage(browser, saved.harness.editUrl, { crayons: 'offline' });
+      await page.waitForFunction(() => (document.getElementById('agent_statuses') as HTMLInputElement | null)?.checked === true);
+
+      expect(await isChecked(page, 'handled_contacts')).toBe(true);
+      expect(await page.locator('#agent_identifier').isVisible()).toBe(true);
+      expect(await page.inputValue('#agent_identifier')).toBe('id');
+      expect(saved.harness.violations).toEqual([]);
+      await page.context().close();
+    } finally {
+      await saved.close();
+    }
+  });
+
+  it('explains both switches in French', async () => {
+    const page = await openInstall({ browserLocale: 'fr-FR' });
+    await page.check('#agent_statuses');
+
+    expect(await page.locator('label[for="handled_contacts"]').innerText()).toBe('Envoyer les contacts traités et la durée de traitement');
+    expect(await page.locator('#handled_contacts-hint').innerText()).toContain('ne peut jamais être supprimé');
+    expect(await page.locator('label[for="agent_statuses"]').innerText()).toBe('Envoyer les statuts des agents');
+    expect(await page.locator('#agent_statuses-hint').innerText()).toContain('associé à une personne dans injixo');
+    expect(await page.locator('label[for="agent_identifier"]').innerText()).toBe('Identifier les agents par');
+    expect(await page.locator('#agent_identifier option').allInnerTexts()).toEqual(['E-mail (par défaut)', 'Identifiant d’agent Freshdesk']);
+    await screenshot(page, 'install-opt-in-fr');
+    await page.context().close();
+  });
+
+  it('uses Crayons toggles when Crayons loads, and they store what they show', async () => {
+    const page = await openInstall({ crayons: 'real' });
+    await page.waitForSelector('fw-toggle#agent_statuses.hydrated');
+    await fill(page, { injixo: INJIXO_KEY, freshdesk: ADMIN_KEY });
+
+    expect(await crayonsUpgraded(page, 'fw-toggle#handled_contacts')).toBe(true);
+    expect(await page.locator('[data-field="agentIdentifier"]').isVisible()).toBe(false);
+    await page.locator('fw-toggle#agent_statuses').click();
+    await page.waitForFunction(() => (document.getElementById('agent_statuses') as HTMLElement & { checked: boolean }).checked);
+    await page.waitForSelector('[data-field="agentIdentifier"]', { state: 'visible' });
+
+    expect(await page.evaluate(() => postConfigs())).toMatchObject({ handled_contacts: false, agent_statuses: true, agent_identifier: 'email' });
+    await screenshot(page, 'install-opt-in-crayons');
     await page.context().close();
   });
 });

@@ -1,13 +1,18 @@
+import { AGENT_IDENTIFIER_CHOICES as CORE_AGENT_IDENTIFIER_CHOICES } from '../../src/core/agent-status';
 import {
+  AGENT_IDENTIFIER_CHOICES,
   buildConfigs,
   checkFormLocally,
   effectiveKeys,
   emptyForm,
   IMPORT_WINDOWS,
   importWindowDays,
+  isAgentIdentifier,
   isImportWindow,
   isReplyScope,
+  PUBLIC_IPARAMS,
   readConfigs,
+  SECURE_IPARAMS,
   type FormValues,
 } from '../../src/app/settings-fields';
 
@@ -22,7 +27,10 @@ describe('readConfigs', () => {
       import_window_days: 7,
       injixo_integration_id: 1234,
     });
-    expect(values).toEqual({ injixoKey: '', freshdeskKey: '', replyScope: 'all_public', importWindow: '7', integrationId: '1234' });
+    expect(values).toEqual({
+      injixoKey: '', freshdeskKey: '', replyScope: 'all_public', importWindow: '7', integrationId: '1234',
+      handledContacts: false, agentStatuses: false, agentIdentifier: 'email',
+    });
     expect(saved).toEqual({ injixo_api_key: 'inj-secret', freshdesk_api_key: 'fd-secret' });
   });
 
@@ -44,6 +52,46 @@ describe('readConfigs', () => {
     expect(readConfigs(null)).toEqual({ values: emptyForm(), saved: {} });
     expect(readConfigs({ reply_scope: 'everyone', injixo_integration_id: '  ', injixo_api_key: '  ', freshdesk_api_key: 7 })).toEqual({ values: emptyForm(), saved: {} });
     expect(readConfigs({ injixo_integration_id: '77' }).values.integrationId).toBe('77');
+  });
+});
+
+describe('the opt-in features (issue 14)', () => {
+  it('are off on a first install, with agents identified by email', () => {
+    expect(emptyForm()).toMatchObject({ handledContacts: false, agentStatuses: false, agentIdentifier: 'email' });
+    expect(buildConfigs(form({ injixoKey: 'a', freshdeskKey: 'b' }), {})).toMatchObject({
+      handled_contacts: false, agent_statuses: false, agent_identifier: 'email',
+    });
+  });
+
+  it('load back as saved', () => {
+    const { values } = readConfigs({ handled_contacts: true, agent_statuses: true, agent_identifier: 'id' });
+    expect(values).toMatchObject({ handledContacts: true, agentStatuses: true, agentIdentifier: 'id' });
+    expect(buildConfigs({ ...values, injixoKey: 'a', freshdeskKey: 'b' }, {})).toMatchObject({
+      handled_contacts: true, agent_statuses: true, agent_identifier: 'id',
+    });
+  });
+
+  it.each([['true'], [1], ['on'], [null], [{}]])('stay off when stored as %p, as the server reads them', (stored) => {
+    expect(readConfigs({ handled_contacts: stored, agent_statuses: stored }).values).toMatchObject({ handledContacts: false, agentStatuses: false });
+  });
+
+  it.each([['ID'], ['name'], [7], [undefined]])('identify agents by email when the identifier is stored as %p', (stored) => {
+    expect(readConfigs({ agent_identifier: stored }).values.agentIdentifier).toBe('email');
+  });
+
+  it('keeps the identifier choice while agent statuses are off, so switching them on again finds it', () => {
+    expect(buildConfigs(form({ injixoKey: 'a', freshdeskKey: 'b', agentStatuses: false, agentIdentifier: 'id' }), {})).toMatchObject({
+      agent_statuses: false, agent_identifier: 'id',
+    });
+  });
+
+  it('are settings a browser may see, not secrets', () => {
+    expect(PUBLIC_IPARAMS).toEqual(expect.arrayContaining(['handled_contacts', 'agent_statuses', 'agent_identifier']));
+    for (const name of ['handled_contacts', 'agent_statuses', 'agent_identifier']) expect(SECURE_IPARAMS).not.toContain(name);
+    expect(isAgentIdentifier('id')).toBe(true);
+    expect(isAgentIdentifier('email')).toBe(true);
+    expect(isAgentIdentifier('name')).toBe(false);
+    expect(AGENT_IDENTIFIER_CHOICES).toEqual(CORE_AGENT_IDENTIFIER_CHOICES);
   });
 });
 
@@ -80,6 +128,9 @@ describe('buildConfigs', () => {
       reply_scope: 'customer',
       import_window_days: 0,
       injixo_integration_id: 42,
+      handled_contacts: false,
+      agent_statuses: false,
+      agent_identifier: 'email',
     });
   });
 

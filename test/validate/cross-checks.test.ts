@@ -29,6 +29,7 @@ describe('manifest handlers against server/server.js', () => {
         m['modules']['common']['events'] = { onAppInstall: { handler: 'onAppInstallHandler' } };
         delete m['modules']['common']['functions'];
         m['modules']['support_ticket']['events'] = { onTicketCreate: { handler: 'onTicketCreateHandler' } };
+        delete m['modules']['support_agent'];
       });
     });
     expect(report.errors.filter((f) => f.rule === 'server-exports')).toEqual([]);

@@ -94,6 +94,36 @@ describe('manifest.json checks', () => {
     expect(report.errors).toContainEqual({ file: FILE, rule: 'manifest-events', message: "Invalid event: 'onScheduledSync' for module: common" });
   });
 
+  it('accepts the time-entry events in support_ticket and the availability events in support_agent', async () => {
+    const report = await validateBroken((dir) => editJson(dir, FILE, (m) => {
+      m['modules']['support_ticket']['events'] = {
+        onTimeEntryCreate: { handler: 'onTicketCreateHandler' },
+        onTimeEntryUpdate: { handler: 'onTicketCreateHandler' },
+        onTimeEntryDelete: { handler: 'onTicketCreateHandler' },
+      };
+      m['modules']['support_agent'] = {
+        events: {
+          onAgentUpdate: { handler: 'onTicketCreateHandler' },
+          onAgentAvailabilityUpdate: { handler: 'onTicketCreateHandler' },
+        },
+      };
+    }));
+    expect(report.errors).toEqual([]);
+  });
+
+  it.each([
+    ['support_agent', 'onAgentLogin'],
+    ['support_agent', 'onTicketCreate'],
+    ['support_ticket', 'onAgentUpdate'],
+    ['support_contact', 'onCompanyCreate'],
+    ['support_email', 'onTicketCreate'],
+  ])('rejects an event that the Freshdesk module %s does not raise: %s', async (moduleName, event) => {
+    const report = await validateBroken((dir) => editJson(dir, FILE, (m) => {
+      m['modules'][moduleName] = { ...(m['modules'][moduleName] ?? {}), events: { [event]: { handler: 'onTicketCreateHandler' } } };
+    }));
+    expect(report.errors).toContainEqual({ file: FILE, rule: 'manifest-events', message: `Invalid event: '${event}' for module: ${moduleName}` });
+  });
+
   it('rejects a product placeholder in the common module', async () => {
     const report = await validateBroken((dir) => editJson(dir, FILE, (m) => {
       m['modules']['common']['location']['ticket_sidebar'] = { url: 'index.html', icon: 'styles/images/icon.svg' };

@@ -378,14 +378,19 @@ export class LocalPlatform {
     };
   }
 
-  counts(): { requests: number; kvOps: number; schedules: number; invocations: number; rejected: number } {
-    const of = (kind: LedgerKind): number => this.ledger.filter((e) => e.kind === kind).length;
+  /**
+   * Platform calls by kind: in total, or of one invocation (`InvocationResult.invocationId`), so a
+   * test can say "this handler made no platform call" without diffing totals.
+   */
+  counts(invocationId?: number): { requests: number; kvOps: number; schedules: number; invocations: number; rejected: number } {
+    const entries = invocationId === undefined ? this.ledger : this.ledger.filter((e) => e.invocationId === invocationId);
+    const of = (kind: LedgerKind): number => entries.filter((e) => e.kind === kind).length;
     return {
       requests: of('request'),
       kvOps: of('kv'),
       schedules: of('schedule'),
       invocations: of('invocation'),
-      rejected: this.ledger.filter((e) => e.outcome === 'rejected').length,
+      rejected: entries.filter((e) => e.outcome === 'rejected').length,
     };
   }
 
