@@ -60,7 +60,7 @@ async function runOptInOnly(): Promise<void> {
   const search = await searchMaxRate(
     (rate) => runAtRate({ rate, mode: 'built', seed: SETTINGS.load.seed, ticketsPerDay: SETTINGS.load.ticketsPerDay, feedMinutes: SETTINGS.load.feedMinutes, drainMinutes: SETTINGS.load.drainMinutes, optIn: true }),
     { low: 20, high: 400, tolerance: 5 },
-    (p) => progress(`  opt-in ${describeProbe(p)}${p.optIn ? `, handled ${p.optIn.handledDelivered}/${p.optIn.handledExpected}, agent intervals ${p.optIn.agentIntervals}` : ''}`),
+    (p) => progress(`  opt-in ${describeProbe(p)}${p.optIn ? `, handled ${p.optIn.handledDelivered}/${p.optIn.handledExpected} (${p.optIn.durationsDiffer} durations differ), agent intervals ${p.optIn.agentIntervals}` : ''}`),
   );
   const failing = search.probes.find((p) => p.rate === search.firstFailing);
   process.stdout.write(

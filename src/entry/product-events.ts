@@ -88,9 +88,10 @@ async function keepTimeEntry(args: HandlerArgs, platform: Platform, hasSeconds: 
   if (!readSettings(args.iparams).handledContacts) return;
   const parsed = validateTimeEntryData(args.data, hasSeconds);
   if (!parsed.ok) return reportInvalidPayload(platform.db, args.event, args.data, parsed.error);
-  const { id, ticket_id: ticketId, time_spent: seconds } = parsed.value.time_entry;
+  const { id, ticket_id: ticketId, time_spent: seconds, updated_at: updatedAt } = parsed.value.time_entry;
   const entry = hasSeconds && typeof seconds === 'number' ? { id, ticketId, seconds } : { id, ticketId };
-  await keepRecord(platform, args.event, { k: 'e', entry, at: eventTime(args.timestamp) });
+  // On Freshdesk's clock, like the resolution it is compared with; a delete has only the event's time.
+  await keepRecord(platform, args.event, { k: 'e', entry, at: updateTime(updatedAt, args.timestamp) });
 }
 
 /**

@@ -144,6 +144,8 @@ export interface TimeEntryPayload {
   id: number;
   ticket_id: number;
   time_spent?: number | null;
+  /** When the entry was last changed, on Freshdesk's clock (absent from a delete). */
+  updated_at?: string | null;
 }
 
 export interface TimeEntryData {
@@ -157,7 +159,12 @@ const timeEntryDataSchema: JSONSchemaType<TimeEntryData> = {
     time_entry: {
       type: 'object',
       required: ['id', 'ticket_id'],
-      properties: { id: { type: 'integer' }, ticket_id: { type: 'integer' }, time_spent: { type: 'integer', minimum: 0, nullable: true } },
+      properties: {
+        id: { type: 'integer' },
+        ticket_id: { type: 'integer' },
+        time_spent: { type: 'integer', minimum: 0, nullable: true },
+        updated_at: { ...freshdeskTimeSchema, nullable: true },
+      },
     },
   },
 };

@@ -78,8 +78,8 @@ describe('with both features on', () => {
     for (const [event, data] of OPT_IN_EVENTS) await p.trigger(event, data());
     const records = await readOutboxSlot(p.globals().db as unknown as KeyValueStore, slotOf(T0));
     expect(records).toEqual([
-      { k: 'e', entry: { id: 2, ticketId: 171, seconds: 43920 }, at: T0 },
-      { k: 'e', entry: { id: 2, ticketId: 171, seconds: 45000 }, at: T0 },
+      { k: 'e', entry: { id: 2, ticketId: 171, seconds: 43920 }, at: Date.parse('2021-11-08T16:20:48Z') },
+      { k: 'e', entry: { id: 2, ticketId: 171, seconds: 45000 }, at: Date.parse('2021-11-08T16:20:59Z') },
       { k: 'e', entry: { id: 223162, ticketId: 171 }, at: T0 },
       { k: 'a', change: { agentId: 54, email: 'ana.lopez@example.com', at: '2021-11-08T16:20:48Z', available: false } },
       { k: 'a', change: { agentId: 54, email: 'ana.lopez@example.com', at: '2021-11-08T16:20:48Z', available: false, statusId: 7 } },
