@@ -25,6 +25,8 @@ const LEGACY_KEYS: Record<string, string> = {
  * freshdesk_support_ticket.md, freshdesk_support_agent.md, freshdesk_support_contact.md,
  * freshdesk_support_company.md (whose list has typos; events/event-reference.md spells the names),
  * freshdesk_support_portal.md, freshdesk_support_email.md; errors/error-catalog.md ("Invalid event for module").
+ * support_agent also per developers.freshworks.com/docs/app-sdk/v3.0/support_agent/serverless-apps/product-events/
+ * (onAgent/: onAgentCreate/Update/Delete; onagentavailability/: onAgentAvailabilityUpdate).
  */
 const MODULE_EVENTS: Record<string, readonly string[]> = {
   common: ['onAppInstall', 'afterAppUpdate', 'onAppUninstall', 'onScheduledEvent', 'onExternalEvent'],
