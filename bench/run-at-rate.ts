@@ -128,11 +128,13 @@ export interface LoadResult {
   optIn?: OptInCheck;
 }
 
+/** The first `count` events, and the rest of the last one's second (a time entry shares its step's second). */
 function takeEvents(sandbox: Sandbox, count: number): WorldEvent[] {
   const events: WorldEvent[] = [];
   for (const event of sandbox.world.timeline()) {
+    const last = events[events.length - 1];
+    if (events.length >= count && last !== undefined && event.at !== last.at) break;
     events.push(event);
-    if (events.length >= count) break;
   }
   if (events.length < count) throw new Error(`bench: the world has only ${events.length} events, ${count} needed; raise ticketsPerDay or days`);
   return events;
