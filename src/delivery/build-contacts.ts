@@ -9,7 +9,7 @@ import { type OutboxRecord, recordTime } from './outbox';
 import { dayOf } from './state';
 import type { AppState } from './stored-data';
 import { type CreationSeen, repairMissingTickets, repairsDue } from './repair-tickets';
-import { HandledStep } from './handled-contacts';
+import { type HandledChange, HandledStep } from './handled-contacts';
 import { TicketBook } from './ticket-book';
 import { TimeBook } from './time-book';
 
@@ -39,6 +39,8 @@ export interface Built {
    */
   saveFacts: () => Promise<void>;
   failure?: AppError;
+  /** How the run changed the waiting resolutions (handled contacts on): travels with a handed-off commit. */
+  handledChange?: () => HandledChange;
 }
 
 /**
@@ -59,12 +61,19 @@ export async function buildContacts(deps: BuildDeps, state: AppState, records: r
   state.directory = refreshed.directory;
   const context: RecordContext = { deps, state, directory: asCoreDirectory(refreshed.directory), book: new TicketBook(deps.db, deps.request, deps.nowMs), holdRepliesAfterMs };
   const times = new TimeBook(deps.db);
-  await countRecords(context, built, records, handledStepFor(context, times, factsUntilMs));
-  built.lookups = context.book.lookups;
+  const handled = handledStepFor(context, times, factsUntilMs);
+  await countRecords(context, built, records, handled);
+  return withFacts(built, context.book, times, handled);
+}
+
+/** What the run learned, for after its commit: tickets, logged time, and its change of the waiting resolutions. */
+function withFacts(built: Built, book: TicketBook, times: TimeBook, handled: HandledStep | undefined): Built {
+  built.lookups = book.lookups;
   built.saveFacts = async () => {
-    await context.book.save();
+    await book.save();
     await times.save();
   };
+  if (handled) built.handledChange = () => handled.change();
   return built;
 }
 

@@ -27,6 +27,23 @@ interface Waiting {
   flags: number;
 }
 
+/** A run's change of the waiting list: resolutions it added (triples) and tickets it took out. */
+export interface HandledChange {
+  added: number[];
+  removed: number[];
+}
+
+/** Onto a stored list: what the run took out goes, what it added comes (once per ticket). */
+export function applyHandledChange(handled: HandledState, change: HandledChange): HandledState {
+  const removed = new Set(change.removed);
+  const kept = waitingOf(handled).filter((w) => !removed.has(w.ticketId));
+  const known = new Set(kept.map((w) => w.ticketId));
+  const added = waitingOf({ ...handled, waiting: change.added }).filter((w) => !known.has(w.ticketId) && !removed.has(w.ticketId));
+  const next = { ...handled };
+  storeWaiting(next, [...kept, ...added]);
+  return next;
+}
+
 export function emptyHandledState(): HandledState {
   return { waiting: [], late: { changes: 0, seconds: 0 }, early: 0, skipped: 0, sent: 0 };
 }
@@ -59,6 +76,7 @@ export interface HandledDeps {
 export class HandledStep {
   private readonly handled: HandledState;
   private waiting: Waiting[];
+  private readonly before: Set<number>;
   /** Handled contacts decided while reading records (see settleBefore). */
   private readonly decided: OfferedContact[] = [];
 
@@ -66,6 +84,17 @@ export class HandledStep {
     this.handled = deps.state.handled ?? emptyHandledState();
     deps.state.handled = this.handled;
     this.waiting = waitingOf(this.handled);
+    this.before = new Set(this.waiting.map((w) => w.ticketId));
+  }
+
+  /** This run's change of the waiting list, for a handed-off commit (pending-commit.ts). */
+  change(): HandledChange {
+    const now = waitingOf(this.handled);
+    const still = new Set(now.map((w) => w.ticketId));
+    return {
+      added: now.filter((w) => !this.before.has(w.ticketId)).flatMap((w) => [w.ticketId, w.resolvedS, w.flags]),
+      removed: [...this.before].filter((id) => !still.has(id)),
+    };
   }
 
   /** Takes a record if it is handled-contact work; true when it was. */

@@ -7,6 +7,7 @@ import { addGap, gapOfContacts } from './gaps';
 import { applyLedgerChanges, emptyLedgerState, type LedgerChanges } from './ledger';
 import { rangesAsGap } from './missing-tickets';
 import { type OutboxRecord, packRecord, recordTime } from './outbox';
+import { applyHandledChange, emptyHandledState, type HandledChange } from './handled-contacts';
 import { writeState } from './state';
 import { type AppState, type MissingRange, type MissingTickets, type StoredContact, validateState } from './stored-data';
 
@@ -58,9 +59,11 @@ interface HandedOffCommit {
   /**
    * Resolutions still waiting (issue 14): without it the next run would find the ones this run
    * sent still waiting in the stored state and, the time book's claims not being stored either,
-   * send them again.
+   * send them again — and the resolutions this run read would be lost with their outbox slots.
+   * When the whole list does not fit, only this run's change of it travels (`handledChange`).
    */
   handled?: AppState['handled'];
+  handledChange?: HandledChange;
   /** KV keys the committed state no longer refers to: deleted once the commit is stored. */
   deletes: string[];
 }
@@ -69,6 +72,8 @@ interface HandedOffCommit {
 export interface RunChanges {
   ledger: LedgerChanges;
   pins: Record<string, string>;
+  /** How the run changed the waiting resolutions (issue 14), when handled contacts are on. */
+  handled?: HandledChange;
 }
 
 /** A handed-off commit this run applied: cleared once this run's own state write succeeds. */
@@ -138,8 +143,11 @@ function carriedChanges(state: AppState, commit: Partial<HandedOffCommit> & { id
 }
 
 function handledOf(state: AppState, commit: Partial<HandedOffCommit>): { handled?: AppState['handled'] } {
-  const handled = commit.handled ?? state.handled;
-  return handled === undefined ? {} : { handled };
+  if (commit.handled) return { handled: commit.handled };
+  const change = commit.handledChange;
+  // Read defensively like any stored value: a malformed change is ignored (validateState then checks the result).
+  if (change && Array.isArray(change.added) && Array.isArray(change.removed)) return { handled: applyHandledChange(state.handled ?? emptyHandledState(), change) };
+  return state.handled === undefined ? {} : { handled: state.handled };
 }
 
 /**
@@ -242,12 +250,17 @@ function fitCommit(state: AppState, commit: { deletes: string[]; nowMs: number; 
     ...(state.lastRunAt !== undefined ? { lastRunAt: state.lastRunAt } : {}),
     gaps: state.gaps ?? [],
     ...(state.missing !== undefined ? { missing: state.missing } : {}),
-    ...(state.handled !== undefined ? { handled: state.handled } : {}),
+    ...handledParts(state, commit.changes),
     ledger: commit.changes.ledger,
     pins: commit.changes.pins,
     deletes: commit.deletes,
   };
   return fits(full) ? full : shrunk({ ...full, health });
+}
+
+/** The waiting resolutions whole, and this run's change of them for when the whole does not fit. */
+function handledParts(state: AppState, changes: RunChanges): Pick<HandedOffCommit, 'handled' | 'handledChange'> {
+  return { ...(state.handled !== undefined ? { handled: state.handled } : {}), ...(changes.handled !== undefined ? { handledChange: changes.handled } : {}) };
 }
 
 /** Without today's tally already; then awaited ticket ranges (as gaps), the oldest gaps, the garbage keys. */
@@ -259,15 +272,19 @@ function shrunk(commit: HandedOffCommit): HandedOffCommit {
 }
 
 /**
- * Hundreds of waiting resolutions may not fit the schedule's 4 KB. Left out, the handled
- * contacts this run sent may go out once more: said, with how many, since injixo keeps them.
+ * Hundreds of waiting resolutions may not fit the schedule's 4 KB: then only this run's change
+ * of the list travels (tens of entries), applied onto the stored list. Only when even that does
+ * not fit is it left out — said as a loss, since those resolutions' records are gone.
  */
 function withoutHandled(commit: HandedOffCommit): HandedOffCommit {
-  const { handled, ...rest } = commit;
-  if (handled !== undefined && handled.sent > 0) {
-    log('warn', 'HANDLED_UNCERTAIN', 'the waiting handled contacts could not travel with a handed-off commit; handled contacts this run sent may be sent once more');
-  }
-  return rest;
+  const rest = { ...commit };
+  delete rest.handled;
+  if (fits(rest) || rest.handledChange === undefined) return rest;
+  const { handledChange, ...bare } = rest;
+  const lost = handledChange.added.length / 3;
+  if (lost > 0) log('error', 'HANDLED_LOST', `${lost} resolved tickets read by this run could not travel with a handed-off commit; their handled contacts are not sent`, { lost });
+  if (handledChange.removed.length > 0) log('warn', 'HANDLED_UNCERTAIN', `${handledChange.removed.length} handled contacts this run sent may be sent once more`);
+  return bare;
 }
 
 function withFewerGaps(commit: HandedOffCommit): HandedOffCommit {

@@ -7,6 +7,7 @@ import { holdRepliesAfter } from './attribution-hold';
 import { type BacklogHead, loadBacklogHead, MAX_BACKLOG_CHUNKS, MAX_PARKED_CHUNKS } from './backlog';
 import { deliverAgentStatuses } from './agent-statuses';
 import { type Built, buildContacts } from './build-contacts';
+import type { HandledChange } from './handled-contacts';
 import { trimOldest } from './chunks';
 import { noteDroppedChunks, noteRun } from './gaps';
 import { takeLease } from './lease';
@@ -145,7 +146,7 @@ async function commit(deps: DeliveryDeps, state: AppState, run: RunOutcome): Pro
   await noteDroppedChunks(db, state, trimmed, nowMs);
   noteRun(state, nowMs);
   const garbage = [...backlog.chunkIds.map((id) => chunkKey(BACKLOG_PREFIX, id)), ...trimmed.map((c) => c.key), ...window.filledSlots.map(outboxKey), ...(run.handedOff?.deletes ?? [])];
-  const changes = { ledger: { added: ledgerCountsOf(result.sent), written }, pins: newPins(state, run.pinnedBefore) };
+  const changes = { ledger: { added: ledgerCountsOf(result.sent), written }, pins: newPins(state, run.pinnedBefore), ...handledChangeOf(built) };
   if ((await saveState(db, deps.schedule, state, { posted, deletes: garbage, nowMs, changes })) === 'stored') {
     for (const key of garbage) await db.delete(key).catch(() => undefined);
     await finishHandedOffCommit(deps.schedule, run.handedOff, nowMs);
@@ -154,6 +155,10 @@ async function commit(deps: DeliveryDeps, state: AppState, run: RunOutcome): Pro
     await saveFacts(built);
   }
   return overflow + backlog.unreadable + unkept;
+}
+
+function handledChangeOf(built: Built): { handled?: HandledChange } {
+  return built.handledChange ? { handled: built.handledChange() } : {};
 }
 
 function newPins(state: AppState, before: Record<string, string>): Record<string, string> {

@@ -8,6 +8,7 @@ import { type OutboxRecord, packRecord, slotOf } from '../../src/delivery/outbox
 import { runDelivery } from '../../src/delivery/run';
 import { MAX_WAITING, SETTLE_MS } from '../../src/delivery/handled-contacts';
 import { newState, readState, writeState } from '../../src/delivery/state';
+import { scheduleRecurringDelivery } from '../../src/delivery/schedule-runs';
 import { handlers } from '../../src/entry/handlers';
 import type { InvokeOptions, KeyValueStore, RequestClient, Scheduler, TemplateResponse } from '../../src/platform/types';
 import { readSettings } from '../../src/schemas/iparams';
@@ -164,6 +165,33 @@ describe('many resolutions at once', () => {
     await deliverUntil(T0 + 5 * MIN + SETTLE_MS + 2 * DELIVERY_PERIOD_MINUTES * MIN);
     const ids = remote.handled().map((e) => e.timestamp);
     expect(ids).toHaveLength(n);
+  });
+});
+
+describe('a run whose bookkeeping the KV store refuses after its post', () => {
+  it('hands this run’s change of the waiting resolutions to the schedule when the whole list is too big: none is lost, none sent twice', async () => {
+    await scheduleRecurringDelivery(schedule, T0);
+    jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    // 300 resolutions already waiting (far more than the schedule's 4 KB takes), not due yet.
+    const state = await readState(db, T0);
+    state.handled = { waiting: Array.from({ length: 300 }, (_, i) => [900_000 + i, Math.floor((T0 + 60 * MIN) / 1000), 0]).flat(), late: { changes: 0, seconds: 0 }, early: 0, skipped: 0, sent: 0 };
+    await writeState(db, state);
+    await put([created(107, 1, T0 + MIN), resolved(107, 1, T0 + MIN, T0 + 2 * MIN)], T0 + 2 * MIN);
+    const refusing: KeyValueStore = {
+      get: (key) => db.get(key),
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the platform rejects with plain objects
+      set: (key, value, options) => (remote.received.length > 0 ? Promise.reject({ status: 429, message: 'limit' }) : db.set(key, value, options)),
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the platform rejects with plain objects
+      update: (key, action, attributes, options) => (remote.received.length > 0 ? Promise.reject({ status: 429, message: 'limit' }) : db.update(key, action, attributes, options)),
+      delete: (key) => db.delete(key),
+    };
+    await runDelivery({ db: refusing, request: remote, schedule, nowMs: T0 + 11 * MIN, settings: { ...readSettings(undefined), handledContacts: true } });
+    const handedOff = (await schedule.fetch({ name: 'deliver' })).data as { commit: { handled?: unknown; handledChange?: { added: number[]; removed: number[] } } };
+    expect(handedOff.commit.handled).toBeUndefined();
+    expect(handedOff.commit.handledChange).toEqual({ added: [107, Math.floor((T0 + 2 * MIN) / 1000), 0], removed: [] });
+    await deliverUntil(T0 + 2 * MIN + SETTLE_MS + 3 * DELIVERY_PERIOD_MINUTES * MIN);
+    expect(remote.handled().map((e) => e.timestamp)).toEqual([iso(T0 + 2 * MIN)]);
+    expect((await readState(db, T0)).handled?.waiting.length).toBe(300 * 3);
   });
 });
 
