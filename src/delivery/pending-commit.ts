@@ -267,20 +267,25 @@ function handledParts(state: AppState, changes: RunChanges): Pick<HandedOffCommi
 function shrunk(commit: HandedOffCommit): HandedOffCommit {
   // In order of what matters least; the chunk lists and the cursor, which prevent a second
   // post, always stay. Garbage keys are only storage.
-  const steps = [withoutAwaitedRanges, withoutHandled, withFewerGaps, withLedgerHoursOnly, withoutNewPins, (c: HandedOffCommit): HandedOffCommit => ({ ...c, deletes: [] })];
+  // The run's change of the waiting resolutions goes last: without it, contacts are lost.
+  const steps = [withoutAwaitedRanges, withoutWholeHandled, withFewerGaps, withLedgerHoursOnly, withoutNewPins, (c: HandedOffCommit): HandedOffCommit => ({ ...c, deletes: [] }), withoutHandledChange];
   return steps.reduce((current, step) => (fits(current) ? current : step(current)), commit);
 }
 
 /**
  * Hundreds of waiting resolutions may not fit the schedule's 4 KB: then only this run's change
- * of the list travels (tens of entries), applied onto the stored list. Only when even that does
- * not fit is it left out — said as a loss, since those resolutions' records are gone.
+ * of the list travels (tens of entries), applied onto the stored list.
  */
-function withoutHandled(commit: HandedOffCommit): HandedOffCommit {
+function withoutWholeHandled(commit: HandedOffCommit): HandedOffCommit {
   const rest = { ...commit };
   delete rest.handled;
-  if (fits(rest) || rest.handledChange === undefined) return rest;
-  const { handledChange, ...bare } = rest;
+  return rest;
+}
+
+/** The last resort: said as a loss, since the resolutions' outbox records are gone with the run. */
+function withoutHandledChange(commit: HandedOffCommit): HandedOffCommit {
+  if (commit.handledChange === undefined) return commit;
+  const { handledChange, ...bare } = commit;
   const lost = handledChange.added.length / 3;
   if (lost > 0) log('error', 'HANDLED_LOST', `${lost} resolved tickets read by this run could not travel with a handed-off commit; their handled contacts are not sent`, { lost });
   if (handledChange.removed.length > 0) log('warn', 'HANDLED_UNCERTAIN', `${handledChange.removed.length} handled contacts this run sent may be sent once more`);
