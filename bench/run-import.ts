@@ -25,6 +25,7 @@ export interface ImportRun {
   summary: {
     requests: number;
     contacts: number;
+    handled?: { contacts: number; timeEntryCalls: number };
     sent: number;
     ticketsRead: number;
     rateLimited: number;
@@ -42,6 +43,10 @@ interface RunOptions {
   label: string;
   days: number;
   ticketsPerDay: number;
+  /** Issue 14: a world with resolutions and time entries. */
+  facts?: boolean;
+  /** Issue 14: walk with --handled. */
+  handled?: boolean;
   plan?: FreshdeskPlan;
   limits?: { total: number; ticketList: number };
   rateShare: number;
@@ -50,7 +55,8 @@ interface RunOptions {
 
 async function runCliFor(options: RunOptions): Promise<ImportRun> {
   const start = Date.UTC(2025, 0, 6);
-  const world = generateWorld({ seed: 7, start: new Date(start).toISOString(), days: options.days, ticketsPerDay: options.ticketsPerDay });
+  const facts = options.facts === true ? { resolutions: true, timeTracking: true } : {};
+  const world = generateWorld({ seed: 7, start: new Date(start).toISOString(), days: options.days, ticketsPerDay: options.ticketsPerDay, ...facts });
   const freshdesk = await startLocalFreshdesk({ world, adminApiKey: KEYS.admin, plan: options.plan ?? 'enterprise', ...(options.limits ? { limits: options.limits } : {}) });
   const injixo = await startLocalInjixo({ apiKey: KEYS.injixo });
   try {
@@ -63,6 +69,7 @@ async function runCliFor(options: RunOptions): Promise<ImportRun> {
       '--injixo-url', injixo.url,
       '--rate-share', String(options.rateShare),
       '--json',
+      ...(options.handled === true ? ['--handled'] : []),
     ];
     const child = spawn(path.join(root, 'node_modules', '.bin', 'tsx'), args, {
       env: { PATH: process.env['PATH'] ?? '', FRESHDESK_API_KEY: KEYS.admin, INJIXO_API_KEY: KEYS.injixo },
@@ -114,7 +121,36 @@ export function formatImportBench(bench: ImportBench): string {
   ].join('\n');
 }
 
-if (require.main === module) {
+/**
+ * Issue 14: what --handled adds to an import. The same world (resolutions and time entries on)
+ * walked to the end without and with --handled: calls per contact, the time-entry pages, and
+ * the handled contacts per extra call.
+ */
+export async function runHandledBench(progress: (message: string) => void): Promise<string> {
+  const base = { days: 14, ticketsPerDay: 300, facts: true, limits: { total: 600_000, ticketList: 170_000 }, rateShare: 1, seconds: 600 };
+  progress('import with --handled: 14 days × 300 tickets, walked to the end without and with it…');
+  const without = await runCliFor({ ...base, label: 'offered only', handled: false });
+  const withHandled = await runCliFor({ ...base, label: 'with --handled', handled: true });
+  const a = without.summary;
+  const b = withHandled.summary;
+  const handled = b.handled ?? { contacts: 0, timeEntryCalls: 0 };
+  return [
+    'History import with handled contacts (CLI child process, local Freshdesk + local injixo over HTTP)',
+    `  offered only        ${a.requests} calls for ${a.contacts} contacts = ${(a.requests / Math.max(1, a.contacts)).toFixed(3)} calls/contact (${a.status})`,
+    `  with --handled      ${b.requests} calls for ${b.contacts} offered + ${handled.contacts} handled contacts = ${(b.requests / Math.max(1, b.contacts + handled.contacts)).toFixed(3)} calls/contact (${b.status})`,
+    `  extra calls         ${b.requests - a.requests} (time-entry pages ${handled.timeEntryCalls}; include=stats costs 2 more credits per list page, not more calls)`,
+  ].join('\n');
+}
+
+if (require.main === module && process.argv.includes('--handled')) {
+  runHandledBench((message) => process.stderr.write(`[bench] ${message}\n`)).then(
+    (text) => process.stdout.write(`${text}\n`),
+    (error: unknown) => {
+      process.stderr.write(`bench failed: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exitCode = 1;
+    },
+  );
+} else if (require.main === module) {
   runImportBench((message) => process.stderr.write(`[bench] ${message}\n`)).then(
     (bench) => process.stdout.write(`${formatImportBench(bench)}\n`),
     (error: unknown) => {

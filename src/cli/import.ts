@@ -192,6 +192,8 @@ interface Summary {
   dryRun: boolean;
   ticketsRead: number;
   contacts: number;
+  /** Issue 14, with --handled: handled contacts found and time-entry pages read (in `requests` too). */
+  handled?: { contacts: number; timeEntryCalls: number };
   sent: number;
   requests: number;
   rateLimited: number;
@@ -353,7 +355,9 @@ export async function runImport(argv: readonly string[], env: NodeJS.ProcessEnv)
       allowedCallsPerMinute: pacer.callsPerMinute(),
       peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
     };
-    return message === undefined ? base : { ...base, message };
+    const { handledContacts, timeEntryCalls } = state.cursor.counters;
+    const withHandled = options.handled ? { ...base, handled: { contacts: handledContacts ?? 0, timeEntryCalls: timeEntryCalls ?? 0 } } : base;
+    return message === undefined ? withHandled : { ...withHandled, message };
   };
 
   let result: Summary;

@@ -1,6 +1,7 @@
 // Runs the local Freshdesk until Ctrl+C:
 //   npx tsx tools/local-freshdesk/cli.ts --port 0 --seed 7 --days 1 --tickets-per-day 2000
 //     [--start 2026-11-02T00:00:00Z] [--plan growth|pro|enterprise] [--admin-key K] [--agent-key K]
+//     [--resolutions] [--time-tracking] [--agents] [--custom-statuses]   (issue 14's facts, off by default)
 // The clock is the system clock, so "now" is the real time: choose --start so the world
 // overlaps it, or drive a ManualClock from code instead.
 import { randomBytes } from 'node:crypto';
@@ -28,6 +29,10 @@ async function main(): Promise<void> {
       plan: { type: 'string', default: 'growth' },
       'admin-key': { type: 'string' },
       'agent-key': { type: 'string' },
+      resolutions: { type: 'boolean', default: false },
+      'time-tracking': { type: 'boolean', default: false },
+      agents: { type: 'boolean', default: false },
+      'custom-statuses': { type: 'boolean', default: false },
     },
   });
   const plan = PLANS.find((candidate) => candidate === values.plan);
@@ -35,7 +40,15 @@ async function main(): Promise<void> {
   const days = readNumber('days', values.days);
   // By default the world ends now, so the API shows all of it.
   const start = values.start ?? new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000 - days * 86_400_000).toISOString();
-  const world = generateWorld({ seed: readNumber('seed', values.seed), start, days, ticketsPerDay: readNumber('tickets-per-day', values['tickets-per-day']) });
+  const world = generateWorld({
+    seed: readNumber('seed', values.seed),
+    start,
+    days,
+    ticketsPerDay: readNumber('tickets-per-day', values['tickets-per-day']),
+    resolutions: values.resolutions,
+    timeTracking: values['time-tracking'],
+    ...(values.agents ? { agents: { customStatuses: values['custom-statuses'] } } : {}),
+  });
   // Local, throw-away keys: printed so a developer can paste them into the app's settings.
   const adminApiKey = values['admin-key'] ?? randomBytes(10).toString('hex');
   const agentApiKey = values['agent-key'] ?? randomBytes(10).toString('hex');

@@ -127,7 +127,7 @@ export function expectedOfferedContacts(world: World, options: OracleOptions): E
 }
 
 /** queueIdentifier → 15-minute UTC interval start (ISO) → count. */
-export function countPerQueueInterval(contacts: readonly ExpectedContact[]): Map<string, Map<string, number>> {
+export function countPerQueueInterval(contacts: readonly Pick<ExpectedContact, 'queueIdentifier' | 'timestamp'>[]): Map<string, Map<string, number>> {
   const counts = new Map<string, Map<string, number>>();
   const quarter = 15 * 60 * 1000;
   for (const contact of contacts) {

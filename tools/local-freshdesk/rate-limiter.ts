@@ -46,8 +46,8 @@ export class MinuteRateLimiter {
     this.custom = { ...limits };
   }
 
-  /** Charges one call at clock time `now`, or refuses it. */
-  take(now: number, isTicketList: boolean): RateDecision {
+  /** Charges one call of `cost` credits (embeds cost more) at clock time `now`, or refuses it. */
+  take(now: number, isTicketList: boolean, cost = 1): RateDecision {
     const window = Math.floor(now / MINUTE);
     if (window !== this.window) {
       this.window = window;
@@ -55,13 +55,13 @@ export class MinuteRateLimiter {
       this.ticketListUsed = 0;
     }
     const limits = this.custom ?? PLAN_LIMITS[this.plan];
-    const refused = this.used >= limits.total || (isTicketList && this.ticketListUsed >= limits.ticketList);
+    const refused = this.used + cost > limits.total || (isTicketList && this.ticketListUsed >= limits.ticketList);
     if (refused) {
       const retryAfterSeconds = Math.max(1, Math.ceil(((window + 1) * MINUTE - now) / 1000));
       return { allowed: false, total: limits.total, remaining: Math.max(0, limits.total - this.used), usedByThisRequest: 0, retryAfterSeconds };
     }
-    this.used += 1;
+    this.used += cost;
     if (isTicketList) this.ticketListUsed += 1;
-    return { allowed: true, total: limits.total, remaining: limits.total - this.used, usedByThisRequest: 1 };
+    return { allowed: true, total: limits.total, remaining: limits.total - this.used, usedByThisRequest: cost };
   }
 }

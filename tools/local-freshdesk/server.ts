@@ -8,6 +8,7 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { systemClock, type Clock } from '../clock';
 import { MinuteRateLimiter, type FreshdeskPlan, type PlanLimits } from './rate-limiter';
+import { agentJson, CREDITS_PER_INCLUDE, LIST_INCLUDES, readIncludes, ticketStats, VIEW_INCLUDES } from './activity-api';
 import { listTickets, TICKET_ORDER_FIELDS, type TicketListQuery, type TicketOrderField } from './ticket-listing';
 import type { FreshdeskTimeEntry, World } from './world';
 
@@ -154,14 +155,21 @@ function readTicketListQuery(query: URLSearchParams, errors: FieldError[]): Tick
 
 /**
  * `include=stats` adds the ticket's `stats` (Freshdesk API v2, View a Ticket / List All Tickets:
- * "stats" embeds resolved_at, closed_at, first_responded_at, …). Only `resolved_at` is derived
- * from the world (the latest resolution); the other fields are null here.
+ * "stats" embeds resolved_at, closed_at, first_responded_at, …), all derived from the world as
+ * of `now` (activity-api.ts ticketStats: resolved_at is the latest resolution).
  */
-function withIncludes<T extends { id: number; status: number }>(world: World, ticket: T, query: URLSearchParams, now: number): T | (T & { stats: Record<string, string | null> }) {
+function withIncludes<T extends { id: number; status: number }>(world: World, ticket: T, query: URLSearchParams, now: number): T | (T & { stats: ReturnType<typeof ticketStats> }) {
   if (!(query.get('include') ?? '').split(',').includes('stats')) return ticket;
-  const resolvedAt = world.resolvedAtAsOf(ticket.id, now);
-  const iso = (ms: number | undefined): string | null => (ms === undefined ? null : new Date(ms).toISOString().replace('.000Z', 'Z'));
-  return { ...ticket, stats: { agent_responded_at: null, requester_responded_at: null, first_responded_at: null, status_updated_at: null, reopened_at: null, resolved_at: iso(resolvedAt), closed_at: null, pending_since: null } };
+  return { ...ticket, stats: ticketStats(world, ticket.id, now) };
+}
+
+/** An optional date query parameter (ms), with the reference's validation error when malformed. */
+function readDateParameter(query: URLSearchParams, field: string, errors: FieldError[]): number | undefined {
+  const value = query.get(field);
+  if (value === null) return undefined;
+  const parsed = parseDateInput(value);
+  if (parsed === undefined) errors.push({ field, message: "It should be in the 'valid date time' format", code: 'invalid_value' });
+  return parsed;
 }
 
 /** The REST API gives `time_spent` as "hh:mm" (Freshdesk API v2, Time Entries), unlike the events' seconds. */
@@ -186,7 +194,9 @@ type Route =
   | { name: 'tickets' }
   | { name: 'ticket'; id: number }
   | { name: 'conversations'; id: number }
-  | { name: 'timeEntries'; id: number };
+  | { name: 'timeEntries'; id: number }
+  | { name: 'accountTimeEntries' }
+  | { name: 'agents' };
 
 function matchRoute(pathname: string): Route | undefined {
   if (pathname === '/api/v2/groups') return { name: 'groups' };
@@ -198,6 +208,8 @@ function matchRoute(pathname: string): Route | undefined {
   if (conversations) return { name: 'conversations', id: Number(conversations[1]) };
   const timeEntries = /^\/api\/v2\/tickets\/(\d+)\/time_entries$/.exec(pathname);
   if (timeEntries) return { name: 'timeEntries', id: Number(timeEntries[1]) };
+  if (pathname === '/api/v2/time_entries') return { name: 'accountTimeEntries' };
+  if (pathname === '/api/v2/agents') return { name: 'agents' };
   return undefined;
 }
 
@@ -286,7 +298,9 @@ export async function startLocalFreshdesk(options: LocalFreshdeskOptions): Promi
       send(429, RATE_LIMITED_BODY);
       return;
     }
-    const decision = limiter.take(now, route?.name === 'tickets');
+    const includeAllowed = route?.name === 'tickets' ? LIST_INCLUDES : route?.name === 'ticket' ? VIEW_INCLUDES : [];
+    const include = readIncludes(url.searchParams.get('include'), includeAllowed);
+    const decision = limiter.take(now, route?.name === 'tickets', 1 + CREDITS_PER_INCLUDE * (include.invalid === undefined ? include.includes.length : 0));
     headers['X-RateLimit-Total'] = String(decision.total);
     headers['X-RateLimit-Remaining'] = String(decision.remaining);
     headers['X-RateLimit-Used-CurrentRequest'] = String(decision.usedByThisRequest);
@@ -315,7 +329,26 @@ export async function startLocalFreshdesk(options: LocalFreshdeskOptions): Promi
     }
 
     const errors: FieldError[] = [];
+    if (include.invalid !== undefined) {
+      return sendValidation([{ field: 'include', message: `It should be one of these values: '${includeAllowed.join(',')}'`, code: 'invalid_value' }]);
+    }
     switch (route.name) {
+      case 'accountTimeEntries': {
+        const { perPage, page } = readPagination(url.searchParams, errors, undefined);
+        const after = readDateParameter(url.searchParams, 'executed_after', errors);
+        const before = readDateParameter(url.searchParams, 'executed_before', errors);
+        if (errors.length > 0) return sendValidation(errors);
+        const entries = world.accountTimeEntriesAsOf(now, after, before).map(asRestTimeEntry);
+        sendPage(entries.slice((page - 1) * perPage, page * perPage), entries.length > page * perPage);
+        return;
+      }
+      case 'agents': {
+        const { perPage, page } = readPagination(url.searchParams, errors, undefined);
+        if (errors.length > 0) return sendValidation(errors);
+        const agents = world.agentIds.slice((page - 1) * perPage, page * perPage).map((id) => agentJson(world, id, now));
+        sendPage(agents, world.agentIds.length > page * perPage);
+        return;
+      }
       case 'groups': {
         if (!isAdmin) {
           send(403, ACCESS_DENIED_BODY);

@@ -90,6 +90,12 @@ export interface WorldOptions {
    * tickets they work on, and edit or delete some later. Drawn from their own random stream.
    */
   timeTracking?: boolean;
+  /**
+   * Issue 14 (off by default): tickets get resolved (2 → 4) a while after creation, some are
+   * then closed (4 → 5), a few reopened (→ 2) and resolved again; spam and trashed tickets too.
+   * Extra status changes on seconds of their own, drawn from their own random streams.
+   */
+  resolutions?: boolean;
   /** Issue 14 (off by default): agents' shifts and breaks as availability changes. */
   agents?: { customStatuses: boolean };
 }
@@ -231,6 +237,13 @@ export interface World {
   agentChanges(from?: number, to?: number): AgentChange[];
   /** Whether agents have custom statuses (then onAgentAvailabilityUpdate fires too). */
   readonly customStatuses: boolean;
+  /** The ticket's status changes in time order (ms), for the API's `stats`; empty for an unknown id. */
+  statusChangesOf(ticketId: number): { at: number; from: number; to: number }[];
+  /**
+   * Every time entry as it stands at `at` whose executed_at is in [after, before] (ms, either
+   * bound optional), of tickets that exist then, by id: `GET /api/v2/time_entries`.
+   */
+  accountTimeEntriesAsOf(at: number, after?: number, before?: number): FreshdeskTimeEntry[];
 }
 
 const HOUR = 3600;
@@ -253,6 +266,11 @@ const TAG_TICKET_JITTER = 2;
 const TAG_GAP = 3;
 const TAG_STORY = 4;
 const TAG_TIME = 5;
+// 6 is the agents' stream (agents.ts).
+const TAG_RESOLUTION_GAP = 8;
+const TAG_RESOLUTION_STORY = 9;
+/** `resolutions` demands per gap: each ticket gets about this many chances to be resolved, closed or reopened. */
+const MEAN_RESOLUTION_DEMANDS_PER_GAP = 4;
 /** Time entries get ids of their own range (entries of one ticket at distinct seconds). */
 const TIME_ENTRY_ID_BASE = 70_000_000_000;
 
@@ -324,6 +342,8 @@ interface Demand {
   second: number;
   gap: number;
   slot: number;
+  /** A `resolutions` demand: only ever a status change (extraStep), never a base step. */
+  extra?: true;
 }
 
 interface StoryConversation {
@@ -424,6 +444,7 @@ class GeneratedWorld implements World {
   private readonly blocks = new Map<number, Story[]>();
   private readonly maxBlocks: number;
   private readonly timeTracking: boolean;
+  private readonly resolutions: boolean;
   private readonly agentOptions: { customStatuses: boolean } | undefined;
 
   constructor(options: WorldOptions) {
@@ -449,6 +470,7 @@ class GeneratedWorld implements World {
     this.ticketsBeforeHour = this.spreadTicketsOverHours();
     this.groups = this.defineGroups();
     this.timeTracking = options.timeTracking === true;
+    this.resolutions = options.resolutions === true;
     this.agentOptions = options.agents;
   }
 
@@ -573,6 +595,46 @@ class GeneratedWorld implements World {
     return demands;
   }
 
+  /**
+   * The `resolutions` demands of a gap: a stream of their own (TAG_RESOLUTION_GAP), on seconds
+   * the base demands leave free, so every ticket event keeps its own second and the base
+   * demands are exactly those of a world without the option.
+   */
+  private gapExtraDemands(gap: number, from: number, to: number, base: readonly Demand[]): Demand[] {
+    const taken = new Set(base.map((demand) => demand.second));
+    const span = to - from - 1;
+    const random = createRandom(this.seed, TAG_RESOLUTION_GAP, gap);
+    const count = Math.min(drawPoisson(random, MEAN_RESOLUTION_DEMANDS_PER_GAP), span - taken.size, MAX_DEMANDS_PER_GAP);
+    const demands: Demand[] = [];
+    const logReach = Math.log(this.reach + 1);
+    for (let slot = 0; slot < count; slot += 1) {
+      const owner = gap - (Math.floor(Math.exp(random() * logReach)) - 1);
+      const second = freeSecondNear(taken, from + 1 + Math.floor(((slot + 0.5) * span) / count), from, to);
+      taken.add(second);
+      if (owner >= 1) demands.push({ owner, gap, slot, second, extra: true });
+    }
+    return demands;
+  }
+
+  /** Base demands, and with `resolutions` the extra ones, in time order. */
+  private allGapDemands(gap: number, from: number, to: number): Demand[] {
+    const base = this.gapDemands(gap, from, to);
+    if (!this.resolutions) return base;
+    return [...base, ...this.gapExtraDemands(gap, from, to, base)].sort((left, right) => left.second - right.second);
+  }
+
+  /**
+   * A `resolutions` step: resolve an open ticket (spam and trashed ones too: agents resolve
+   * them), close or reopen a resolved one. Status only: what the base story counts is untouched.
+   */
+  private extraStep(random: Random, state: TicketState, demand: Demand): StoryStep | undefined {
+    const roll = random();
+    if ((state.status === 2 || state.status === 3) && roll < 0.3) return this.updateStep(demand, state, { status: 4 });
+    if (state.status === 4 && roll < 0.25) return this.updateStep(demand, state, { status: 5 });
+    if (state.status === 4 && roll < 0.31) return this.updateStep(demand, state, { status: 2 });
+    return undefined;
+  }
+
   // ---- stories ----
 
   private story(id: number): Story {
@@ -601,7 +663,7 @@ class GeneratedWorld implements World {
     let from = this.ticketSecond(first);
     for (let gap = first; gap <= lastGap; gap += 1) {
       const to = this.gapEnd(gap);
-      const demands = this.gapDemands(gap, from, to);
+      const demands = this.allGapDemands(gap, from, to);
       from = to;
       for (const demand of demands) {
         if (demand.owner >= first && demand.owner <= last) demandsByTicket[demand.owner - first]?.push(demand);
@@ -644,10 +706,12 @@ class GeneratedWorld implements World {
       responderId: unassigned ? null : responderId,
     };
     const story: Story = { id, createdSecond, source, priority, subject, type, requesterId, initial, steps: [], timeEntries: [], hardDeletedSecond: undefined };
+    // Created only with the option: a stream of its own, so the base draws stay in place.
+    const extraRandom = this.resolutions ? createRandom(this.seed, TAG_RESOLUTION_STORY, id) : random;
     let state = initial;
     for (const demand of demands) {
       if (story.hardDeletedSecond !== undefined) break;
-      const step = this.nextStep(random, story, state, demand);
+      const step = demand.extra ? this.extraStep(extraRandom, state, demand) : this.nextStep(random, story, state, demand);
       if (step === 'hardDelete') {
         story.hardDeletedSecond = demand.second;
       } else if (step) {
@@ -797,7 +861,7 @@ class GeneratedWorld implements World {
       if (createdSecond >= toSecond) return;
       if (createdSecond >= fromSecond) yield { at: createdSecond * 1000, kind: 'ticketCreated', ticketId: gap };
       const nextSecond = this.gapEnd(gap);
-      const demands = this.gapDemands(gap, createdSecond, nextSecond);
+      const demands = this.allGapDemands(gap, createdSecond, nextSecond);
       createdSecond = nextSecond;
       for (const demand of demands) {
         if (demand.second >= toSecond) return;
@@ -957,6 +1021,33 @@ class GeneratedWorld implements World {
     return [...standing.values()].map((entry) => timeEntryJson(ticketId, entry));
   }
 
+  statusChangesOf(ticketId: number): { at: number; from: number; to: number }[] {
+    if (!this.isTicketId(ticketId)) return [];
+    const changes: { at: number; from: number; to: number }[] = [];
+    for (const step of this.story(ticketId).steps) {
+      const status = step.changes?.['status'];
+      if (status) changes.push({ at: step.second * 1000, from: status[0] as number, to: status[1] as number });
+    }
+    return changes;
+  }
+
+  accountTimeEntriesAsOf(at: number, after?: number, before?: number): FreshdeskTimeEntry[] {
+    if (!this.timeTracking) return [];
+    // Entries are executed when created, within their ticket's bounded story: only tickets
+    // active from `after` on and created by the earlier of `before` and `at` can hold one.
+    const first = after === undefined ? 1 : this.earliestTicketActiveAt(after);
+    const last = this.latestTicketIdAt(Math.min(at, before ?? at));
+    const entries: FreshdeskTimeEntry[] = [];
+    for (let id = first; id <= last; id += 1) {
+      if (!this.ticketFactsAsOf(id, at)) continue;
+      for (const entry of this.timeEntriesAsOf(id, at)) {
+        const executed = Date.parse(entry.executed_at);
+        if ((after === undefined || executed >= after) && (before === undefined || executed <= before)) entries.push(entry);
+      }
+    }
+    return entries.sort((left, right) => left.id - right.id);
+  }
+
   timeEntryAsOf(ticketId: number, entryId: number, at: number): FreshdeskTimeEntry | undefined {
     return this.timeEntriesAsOf(ticketId, at).find((entry) => entry.id === entryId);
   }
@@ -1024,6 +1115,13 @@ function timeEntryJson(ticketId: number, entry: TimeEntryStep): FreshdeskTimeEnt
     created_at: isoFromSecond(entry.createdSecond),
     updated_at: isoFromSecond(entry.second),
   };
+}
+
+/** The free second of (from, to) nearest above `wanted` (else below): one exists while count ≤ free. */
+function freeSecondNear(taken: ReadonlySet<number>, wanted: number, from: number, to: number): number {
+  for (let second = wanted; second < to; second += 1) if (!taken.has(second)) return second;
+  for (let second = wanted - 1; second > from; second -= 1) if (!taken.has(second)) return second;
+  throw new Error(`local Freshdesk world: no free second between ${from} and ${to}`);
 }
 
 /** Builds the world for a seed; cheap (O(days)) — tickets are derived when asked for. */

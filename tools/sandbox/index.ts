@@ -36,8 +36,8 @@ export interface SandboxOptions {
   inProcess?: boolean;
   /** ms the app is installed at; default one minute before the world starts (an install mid-history for the import tests). */
   installAt?: number;
-  /** Issue 14's world facts: time entries, and agents' status changes (both off by default). */
-  world?: Pick<WorldOptions, 'timeTracking' | 'agents'>;
+  /** Issue 14's world facts: time entries, agents' status changes, more resolutions (all off by default). */
+  world?: Pick<WorldOptions, 'timeTracking' | 'agents' | 'resolutions'>;
 }
 
 export interface ReplayStats {
