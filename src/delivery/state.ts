@@ -70,13 +70,11 @@ export async function writeState(db: KeyValueStore, state: AppState): Promise<vo
   await db.set(STATE_KEY, state as unknown as Record<string, unknown>);
 }
 
-/** Counts contacts sent into the rolling 24-hour record (recent-volume.ts). */
+/** Counts the offered contacts sent into the rolling 24-hour record (recent-volume.ts); handled ones are counted by handled-contacts.ts. */
 export function countSent(health: Health, contacts: readonly OfferedContact[], nowMs: number): void {
   const offered = contacts.filter(isOffered);
   health.recent = addContacts(health.recent ?? emptyVolume(nowMs), offered, nowMs);
   // Records written before the rolling record kept a per-UTC-day tally; it is dropped, not migrated.
   delete (health as Health & { today?: unknown }).today;
   health.sentTotal += offered.length;
-  const handled = contacts.length - offered.length;
-  if (handled > 0) health.handledTotal = (health.handledTotal ?? 0) + handled;
 }

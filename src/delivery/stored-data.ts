@@ -63,8 +63,6 @@ export interface Health {
   /** Contacts sent per queue and hour over the last 24 hours, by their own timestamps. */
   recent?: RecentVolume;
   sentTotal: number;
-  /** Handled contacts sent (issue 14); not in sentTotal, which counts offered contacts. */
-  handledTotal?: number;
   dropped: number;
   parkedTotal: number;
 }
@@ -247,7 +245,6 @@ const stateSchema = {
           },
         },
         sentTotal: { type: 'integer' },
-        handledTotal: { type: 'integer', nullable: true },
         dropped: { type: 'integer' },
         parkedTotal: { type: 'integer' },
       },
