@@ -74,17 +74,22 @@ export function timeSpentSeconds(value: number | string): number | undefined {
 
 export type TimeEntryChange = { kind: 'upsert'; entry: TimeEntryFacts } | { kind: 'delete'; id: number };
 
-/**
- * A ticket's logged time after a sequence of time-entry events, oldest first: an update replaces
- * its entry, a delete removes it. Undefined when no entry is left (no time tracking): the
- * handled contact then carries no duration.
- */
+/** A ticket's entries as `[entry id, seconds]`, in the order they were first logged. */
+export type LoggedEntries = ReadonlyArray<readonly [number, number]>;
+
+/** One time-entry event applied: an update replaces its entry's seconds, a delete removes it. */
+export function applyTimeEntryChange(entries: LoggedEntries, change: TimeEntryChange): Array<[number, number]> {
+  const id = change.kind === 'delete' ? change.id : change.entry.id;
+  const others = entries.filter(([entryId]) => entryId !== id).map(([entryId, seconds]): [number, number] => [entryId, seconds]);
+  return change.kind === 'delete' ? others : [...others, [id, timeSpentSeconds(change.entry.time_spent) ?? 0]];
+}
+
+/** The logged seconds, or undefined when no entry is left (no time tracking: no duration, not 0). */
+export function durationOf(entries: LoggedEntries): number | undefined {
+  return entries.length === 0 ? undefined : entries.reduce((sum, [, seconds]) => sum + seconds, 0);
+}
+
+/** A ticket's logged time after a sequence of time-entry events, oldest first. */
 export function ticketDuration(changes: readonly TimeEntryChange[]): number | undefined {
-  const entries = new Map<number, number>();
-  for (const change of changes) {
-    if (change.kind === 'delete') entries.delete(change.id);
-    else entries.set(change.entry.id, timeSpentSeconds(change.entry.time_spent) ?? 0);
-  }
-  if (entries.size === 0) return undefined;
-  return [...entries.values()].reduce((sum, seconds) => sum + seconds, 0);
+  return durationOf(changes.reduce<LoggedEntries>(applyTimeEntryChange, []));
 }

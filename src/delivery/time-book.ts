@@ -1,3 +1,4 @@
+import { applyTimeEntryChange, durationOf, type TimeEntryChange } from '../core/handled';
 import type { KeyValueStore } from '../platform/types';
 import { isNotFound } from '../platform/refusals';
 import { log } from '../platform/log';
@@ -45,9 +46,8 @@ export class TimeBook {
     const id = String(entry.ticketId);
     const kept = shard.tickets[id] ?? [0];
     if (kept[0] === 1) return { kind: 'after_sent', seconds: entry.seconds ?? 0 };
-    const entries = pairsOf(kept).filter(([entryId]) => entryId !== entry.id);
-    if (entry.seconds !== undefined) entries.push([entry.id, entry.seconds]);
-    shard.tickets[id] = [0, ...entries.flat()];
+    const change: TimeEntryChange = entry.seconds === undefined ? { kind: 'delete', id: entry.id } : { kind: 'upsert', entry: { id: entry.id, ticket_id: entry.ticketId, time_spent: entry.seconds } };
+    shard.tickets[id] = [0, ...applyTimeEntryChange(pairsOf(kept), change).flat()];
     shard.dirty = true;
     return { kind: 'kept' };
   }
@@ -61,10 +61,9 @@ export class TimeBook {
     const id = String(ticketId);
     const kept = shard.tickets[id] ?? [0];
     if (kept[0] === 1) return { kind: 'sent' };
-    const entries = pairsOf(kept);
     shard.tickets[id] = [1];
     shard.dirty = true;
-    return { kind: 'new', duration: entries.length === 0 ? undefined : entries.reduce((sum, [, seconds]) => sum + seconds, 0) };
+    return { kind: 'new', duration: durationOf(pairsOf(kept)) };
   }
 
   /** Writes the changed shards, one `set` each; a shard over budget sheds its oldest tickets first. */
