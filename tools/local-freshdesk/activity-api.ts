@@ -4,6 +4,7 @@
  * "List All Tickets" with include=stats, "List All Agents"); choices the reference does not
  * settle are marked [assumption].
  */
+import { agentEmail } from './agents';
 import type { World } from './world';
 
 /** `include` values per endpoint (reference: list takes stats, requester, description; view also conversations, company). */
@@ -75,7 +76,7 @@ export function ticketStats(world: World, ticketId: number, now: number): Ticket
  * change up to then; unavailable before any, and always without the agents option).
  */
 export function agentJson(world: World, agentId: number, now: number): Record<string, unknown> {
-  const changes = world.agentChanges(world.start, now + 1).filter((change) => change.agentId === agentId);
+  const changes = world.agentChanges(world.start, now + 1, agentId);
   const last = changes[changes.length - 1];
   const available = last?.available === true;
   const created = isoOrNull(world.start - 90 * 86_400_000);
@@ -91,8 +92,7 @@ export function agentJson(world: World, agentId: number, now: number): Record<st
     updated_at: isoOrNull(last?.at ?? world.start - 90 * 86_400_000),
     contact: {
       active: true,
-      // The address the agent events carry (product-events.ts agentData).
-      email: `agent${agentId % 1000}@example.com`,
+      email: agentEmail(agentId),
       job_title: null,
       language: 'en',
       last_login_at: null,

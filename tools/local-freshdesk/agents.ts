@@ -31,13 +31,22 @@ const TAG_AGENT = 6;
 const DAY_MS = 86_400_000;
 const MIN_MS = 60_000;
 
-/** The changes of every agent in [from, to), in time order (ties: agent id). */
-export function agentChangesIn(options: AgentDayOptions, from: number, to: number): AgentChange[] {
+/**
+ * An agent's email in the local Freshdesk: the one spelling every payload, endpoint and the
+ * oracle use (agents are named after the last digits of their id).
+ */
+export function agentEmail(agentId: number): string {
+  return `agent${agentId % 1000}@example.com`;
+}
+
+/** The changes in [from, to) of every agent (or of `agentId` only), in time order (ties: agent id). */
+export function agentChangesIn(options: AgentDayOptions, from: number, to: number, agentId?: number): AgentChange[] {
   const changes: AgentChange[] = [];
   const firstDay = Math.floor(options.start / DAY_MS);
   const lastDay = Math.floor((options.end - 1) / DAY_MS);
+  const agents = agentId === undefined ? options.agentIds : options.agentIds.filter((id) => id === agentId);
   for (let day = firstDay; day <= lastDay; day += 1) {
-    for (const agentId of options.agentIds) changes.push(...agentDay(options, agentId, day));
+    for (const id of agents) changes.push(...agentDay(options, id, day));
   }
   return changes.filter((c) => c.at >= from && c.at < to && c.at >= options.start && c.at < options.end).sort((a, b) => a.at - b.at || a.agentId - b.agentId);
 }

@@ -3,6 +3,7 @@
  * SPEC §2 and deliberately independent of the app's own mapping code (src/ is never imported),
  * so a test comparing the two catches a bug in either.
  */
+import { agentEmail } from './agents';
 import type { FreshdeskTicket, World } from './world';
 
 export type ReplyScope = 'customer' | 'all_public';
@@ -235,7 +236,7 @@ export function expectedAgentStatuses(world: World, identifyBy: 'email' | 'id', 
     const current = open.get(change.agentId);
     if (current && current.activityIdentifier === activityIdentifier) continue;
     if (current) closed.push({ ...current, end: change.at });
-    const agentIdentifier = identifyBy === 'email' ? `agent${change.agentId % 1000}@example.com` : String(change.agentId);
+    const agentIdentifier = identifyBy === 'email' ? agentEmail(change.agentId) : String(change.agentId);
     open.set(change.agentId, { agentIdentifier, activityIdentifier, start: change.at, end: to });
   }
   return { closed, open: [...open.values()] };

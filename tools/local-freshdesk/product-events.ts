@@ -5,6 +5,7 @@
  * `data.conversation` + `actor` — no ticket — for conversations, and `ticket.changes` as
  * `{attribute: [old, new]}` on updates. Names and emails are synthetic (example.com).
  */
+import { agentEmail } from './agents';
 import type { ConversationKind, FreshdeskTicket, World, WorldEvent } from './world';
 
 export type ProductEventName =
@@ -63,7 +64,6 @@ function iso(at: number): string {
 }
 
 function describeUser(id: number, isAgent: boolean, world: World, at: number): Record<string, unknown> {
-  const handle = isAgent ? `agent${id % 1000}` : `requester${id % 100_000}`;
   const name = isAgent ? `Agent ${id % 1000}` : `Requester ${id % 100_000}`;
   return {
     sanitized_phone: null,
@@ -77,7 +77,7 @@ function describeUser(id: number, isAgent: boolean, world: World, at: number): R
     failed_login_count: 0,
     blocked_at: null,
     customer_id: null,
-    email: `${handle}@example.com`,
+    email: isAgent ? agentEmail(id) : `requester${id % 100_000}@example.com`,
     state: null,
     parent_id: 0,
     description: null,
@@ -365,11 +365,10 @@ function timeEntryData(world: World, event: WorldEvent): Record<string, unknown>
 /** An agent event's data ([assumption] shape, see src/schemas/product-events.ts and server/test_data/support_agent). */
 function agentData(world: World, event: WorldEvent): Record<string, unknown> {
   const agentId = event.agentId ?? -1;
-  const changes = world.agentChanges(world.start, event.at + 1000).filter((c) => c.agentId === agentId);
+  const changes = world.agentChanges(world.start, event.at + 1000, agentId);
   const change = changes[changes.length - 1];
   if (!change || change.at !== event.at) throw new Error(`toProductEvent: agent ${agentId} has no change at ${iso(event.at)}`);
   const before = changes[changes.length - 2];
-  const handle = `agent${agentId % 1000}`;
   const agent = {
     id: agentId,
     available: change.available,
@@ -380,7 +379,7 @@ function agentData(world: World, event: WorldEvent): Record<string, unknown> {
     available_since: change.available ? iso(change.at) : null,
     created_at: iso(world.start - 90 * 86_400_000),
     updated_at: iso(change.at),
-    contact: { name: `Agent ${agentId % 1000}`, email: `${handle}@example.com`, active: true },
+    contact: { name: `Agent ${agentId % 1000}`, email: agentEmail(agentId), active: true },
   };
   const modelChanges = change.statusId !== null || before?.statusId !== undefined && before.statusId !== null
     ? { status_id: [before?.statusId ?? null, change.statusId], available: [before?.available ?? !change.available, change.available] }

@@ -22,7 +22,7 @@
  * A ticket's story needs the demands of the gaps up to `reach` tickets after it; stories are
  * built per block of ids at once so that scanning gaps is shared.
  */
-import { type AgentChange, agentChangesIn } from './agents';
+import { type AgentChange, agentChangesIn, agentEmail } from './agents';
 import { createRandom, drawPoisson, pickWeighted, unitFor, type Random } from './random';
 
 export type WorldEventKind =
@@ -233,8 +233,8 @@ export interface World {
   timeEntriesAsOf(ticketId: number, at: number): FreshdeskTimeEntry[];
   /** One time entry as it stands at `at`, undefined once deleted or before it exists. */
   timeEntryAsOf(ticketId: number, entryId: number, at: number): FreshdeskTimeEntry | undefined;
-  /** The agents' status changes in [from, to), in time order (empty without the `agents` option). */
-  agentChanges(from?: number, to?: number): AgentChange[];
+  /** The agents' (or one agent's) status changes in [from, to), in time order (empty without the `agents` option). */
+  agentChanges(from?: number, to?: number, agentId?: number): AgentChange[];
   /** Whether agents have custom statuses (then onAgentAvailabilityUpdate fires too). */
   readonly customStatuses: boolean;
   /** The ticket's status changes in time order (ms), for the API's `stats`; empty for an unknown id. */
@@ -478,9 +478,9 @@ class GeneratedWorld implements World {
     return this.agentOptions?.customStatuses === true;
   }
 
-  agentChanges(from: number = this.start, to: number = this.end): AgentChange[] {
+  agentChanges(from: number = this.start, to: number = this.end, agentId?: number): AgentChange[] {
     if (!this.agentOptions) return [];
-    return agentChangesIn({ seed: this.seed, agentIds: this.agentIds, start: this.start, end: this.end, customStatuses: this.agentOptions.customStatuses }, from, to);
+    return agentChangesIn({ seed: this.seed, agentIds: this.agentIds, start: this.start, end: this.end, customStatuses: this.agentOptions.customStatuses }, from, to, agentId);
   }
 
   private spreadTicketsOverHours(): Float64Array {
@@ -952,7 +952,7 @@ class GeneratedWorld implements World {
   private conversationJson(story: Story, step: StoryStep, conversation: StoryConversation): FreshdeskConversation {
     const supportEmail = `support@${this.account.domain}`;
     const customerEmail = `requester${story.requesterId % 100_000}@example.com`;
-    const agentEmail = `agent${conversation.userId % 1000}@example.com`;
+    const agentAddress = agentEmail(conversation.userId);
     const text = `Synthetic ${conversation.kind.replace('_', ' ')} ${conversation.id} on ticket ${story.id}.`;
     return {
       id: conversation.id,
@@ -964,7 +964,7 @@ class GeneratedWorld implements World {
       source: conversation.source,
       user_id: conversation.userId,
       support_email: conversation.source === 0 ? supportEmail : null,
-      from_email: conversation.source === 0 ? (conversation.incoming ? customerEmail : agentEmail) : null,
+      from_email: conversation.source === 0 ? (conversation.incoming ? customerEmail : agentAddress) : null,
       to_emails: conversation.source === 0 ? [conversation.incoming ? supportEmail : customerEmail] : [],
       cc_emails: [],
       bcc_emails: [],
