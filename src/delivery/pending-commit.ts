@@ -250,17 +250,17 @@ function fitCommit(state: AppState, commit: { deletes: string[]; nowMs: number; 
     ...(state.lastRunAt !== undefined ? { lastRunAt: state.lastRunAt } : {}),
     gaps: state.gaps ?? [],
     ...(state.missing !== undefined ? { missing: state.missing } : {}),
-    ...handledParts(state, commit.changes),
+    ...(state.handled !== undefined ? { handled: state.handled } : {}),
     ledger: commit.changes.ledger,
     pins: commit.changes.pins,
     deletes: commit.deletes,
   };
-  return fits(full) ? full : shrunk({ ...full, health });
+  return fits(full) ? full : shrunk({ ...full, health, ...handledChangeOf(commit.changes) });
 }
 
-/** The waiting resolutions whole, and this run's change of them for when the whole does not fit. */
-function handledParts(state: AppState, changes: RunChanges): Pick<HandedOffCommit, 'handled' | 'handledChange'> {
-  return { ...(state.handled !== undefined ? { handled: state.handled } : {}), ...(changes.handled !== undefined ? { handledChange: changes.handled } : {}) };
+/** This run's change of the waiting resolutions: it stands in for the whole list once that must go. */
+function handledChangeOf(changes: RunChanges): Pick<HandedOffCommit, 'handledChange'> {
+  return changes.handled !== undefined ? { handledChange: changes.handled } : {};
 }
 
 /** Without today's tally already; then awaited ticket ranges (as gaps), the oldest gaps, the garbage keys. */
