@@ -1,5 +1,5 @@
 import Ajv from 'ajv';
-import { isUtcTimestamp } from './contact-events-schema';
+import { injixoEnvelope, isUtcTimestamp } from './contact-events-schema';
 
 /**
  * `POST /external-systems/agent-statuses` (injixo help center, "Import data with injixo API"):
@@ -22,28 +22,17 @@ export interface AgentStatusesBody {
 }
 
 const nonEmpty = { type: 'string', minLength: 1, maxLength: 255 } as const;
-const validate = new Ajv({ allErrors: false }).compile<AgentStatusesBody>({
-  type: 'object',
-  required: ['data'],
-  additionalProperties: false,
-  properties: {
-    data: {
-      type: 'array',
-      minItems: 1,
-      items: {
-        type: 'object',
-        required: ['agentIdentifier', 'activityIdentifier', 'startTime', 'endTime'],
-        additionalProperties: false,
-        properties: { agentIdentifier: nonEmpty, activityIdentifier: nonEmpty, startTime: { type: 'string' }, endTime: { type: 'string' } },
-      },
-    },
-    meta: {
+const validate = new Ajv({ allErrors: false }).compile<AgentStatusesBody>(
+  injixoEnvelope(
+    {
       type: 'object',
+      required: ['agentIdentifier', 'activityIdentifier', 'startTime', 'endTime'],
       additionalProperties: false,
-      properties: { integrationConfigurationId: { type: 'integer' }, externalSystem: { type: 'string' } },
+      properties: { agentIdentifier: nonEmpty, activityIdentifier: nonEmpty, startTime: { type: 'string' }, endTime: { type: 'string' } },
     },
-  },
-});
+    { type: 'object', additionalProperties: false, properties: { integrationConfigurationId: { type: 'integer' }, externalSystem: { type: 'string' } } },
+  ),
+);
 
 export type StatusesValidation = { ok: true; body: AgentStatusesBody } | { ok: false; message: string; field: string };
 

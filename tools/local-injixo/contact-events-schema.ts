@@ -46,44 +46,40 @@ export function isUtcTimestamp(value: string): boolean {
   );
 }
 
-const contactEventsSchema = {
-  type: 'object',
-  required: ['data'],
-  additionalProperties: false,
-  properties: {
-    data: {
-      type: 'array',
-      minItems: 1,
-      items: {
+/** injixo's envelope for every import endpoint: a non-empty `data` list of `item`, and `meta`. */
+export function injixoEnvelope(item: Record<string, unknown>, meta: Record<string, unknown>): Record<string, unknown> {
+  return { type: 'object', required: ['data'], additionalProperties: false, properties: { data: { type: 'array', minItems: 1, items: item }, meta } };
+}
+
+const contactEventsSchema = injixoEnvelope(
+  {
+    type: 'object',
+    required: ['properties', 'queueName', 'queueIdentifier', 'timestamp', 'channel'],
+    additionalProperties: false,
+    properties: {
+      properties: {
         type: 'object',
-        required: ['properties', 'queueName', 'queueIdentifier', 'timestamp', 'channel'],
+        required: ['offered'],
         additionalProperties: false,
         properties: {
-          properties: {
-            type: 'object',
-            required: ['offered'],
-            additionalProperties: false,
-            properties: {
-              offered: { type: 'boolean' },
-              handled: { type: 'boolean' },
-              duration: { type: 'number', minimum: 0 },
-            },
-          },
-          queueName: { type: 'string', minLength: 1 },
-          queueIdentifier: { type: 'string', minLength: 1 },
-          timestamp: { type: 'string', format: 'utc-timestamp' },
-          channel: { type: 'string', enum: [...INJIXO_CHANNELS] },
+          offered: { type: 'boolean' },
+          handled: { type: 'boolean' },
+          duration: { type: 'number', minimum: 0 },
         },
       },
-    },
-    meta: {
-      type: 'object',
-      required: ['integrationConfigurationId'],
-      additionalProperties: false,
-      properties: { integrationConfigurationId: { type: 'integer' } },
+      queueName: { type: 'string', minLength: 1 },
+      queueIdentifier: { type: 'string', minLength: 1 },
+      timestamp: { type: 'string', format: 'utc-timestamp' },
+      channel: { type: 'string', enum: [...INJIXO_CHANNELS] },
     },
   },
-} as const;
+  {
+    type: 'object',
+    required: ['integrationConfigurationId'],
+    additionalProperties: false,
+    properties: { integrationConfigurationId: { type: 'integer' } },
+  },
+);
 
 const ajv = new Ajv({ strict: true });
 ajv.addFormat('utc-timestamp', { type: 'string', validate: isUtcTimestamp });
