@@ -261,7 +261,7 @@ export class Step {
   /** The handled contact of a ticket resolved in the window, as the API tells it now. */
   private countHandled(ticket: PendingTicket): void {
     if (ticket.resolvedAt === undefined) return;
-    const facts: TicketFacts = { id: ticket.id, group_id: ticket.group_id, source: ticket.source, spam: ticket.spam, deleted: ticket.deleted, created_at: ticket.created_at };
+    const facts = ticketOf(ticket);
     const decision = mapTicketResolved(facts, facts, ticket.resolvedAt, this.deps.directory, (ticket.entries ?? 0) > 0 ? ticket.seconds : undefined);
     if (decision.kind !== 'handled') return;
     this.cursor.counters.handledContacts = (this.cursor.counters.handledContacts ?? 0) + 1;
@@ -303,7 +303,7 @@ export class Step {
 
   /** Rules 2 and 8 for the replies in the window, attributed to the ticket as the API tells it now. */
   private countReplies(ticket: PendingTicket, conversations: readonly FreshdeskConversation[]): void {
-    const facts: TicketFacts = { id: ticket.id, group_id: ticket.group_id, source: ticket.source, spam: ticket.spam, deleted: ticket.deleted, created_at: ticket.created_at };
+    const facts = ticketOf(ticket);
     for (const payload of conversations) {
       const conversation: ConversationFacts = conversationFactsFrom(payload);
       if (!this.inWindow(conversation.created_at)) continue;
@@ -454,6 +454,11 @@ export class Step {
  * for what no retry can fix (401, 403, 404 on the list) and when Freshdesk stays unavailable;
  * the caller keeps its previous cursor then, nothing of the failed step having been sent.
  */
+/** A pending ticket's facts alone, as the counting rules take them (its walk bookkeeping left out). */
+function ticketOf(ticket: PendingTicket): TicketFacts {
+  return { id: ticket.id, group_id: ticket.group_id, source: ticket.source, spam: ticket.spam, deleted: ticket.deleted, created_at: ticket.created_at };
+}
+
 export async function walkStep(cursor: ImportCursor, deps: WalkDeps, maxRequests: number): Promise<StepResult> {
   const step = new Step(cursor, deps);
   const finish = (status: StepStatus, resumeAt?: number): StepResult => {
