@@ -35,7 +35,7 @@ export function keyFamilyOf(key: string | undefined): string {
   return colon === -1 ? key : key.slice(0, colon);
 }
 
-/** One-time overflow schedules carry the record id and time in their names (src/delivery/outbox.ts). */
+/** One-time overflow schedules carry the record id and time in their names (src/delivery/intake/outbox.ts). */
 export function scheduleFamilyOf(name: string | undefined): string {
   if (name === undefined) return '?';
   return name.startsWith('overflow-') ? 'overflow' : name;
@@ -130,7 +130,7 @@ function isOverflowCreate(e: LedgerEntry): boolean {
   return e.kind === 'schedule' && e.op === 'create' && scheduleFamilyOf(e.key) === 'overflow' && e.outcome === 'ok';
 }
 
-/** How an event handler's (or an overflow retry's) one write ended, per src/delivery/outbox.ts. */
+/** How an event handler's (or an overflow retry's) one write ended, per src/delivery/intake/outbox.ts. */
 function recordingActivity(calls: readonly LedgerEntry[]): string {
   if (calls.length === 0) return 'no platform call';
   if (calls.some(isOutboxAppend)) return 'outbox append';

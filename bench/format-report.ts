@@ -1,5 +1,5 @@
 /** The benchmark's printed report, section by section, from the measured results only. */
-import { OVERFLOW_DELAY_MS } from '../src/delivery/outbox';
+import { OVERFLOW_DELAY_MS } from '../src/delivery/intake/outbox';
 import type { CallAnalysis } from './analyze-calls';
 import type { CpuRow, LedgerBreakdown } from './break-down-ledger';
 import { formatNumber, formatTable } from './format-table';

@@ -1,5 +1,5 @@
-import type { DeliveryReport } from '../delivery/run';
-import type { FlowState, HealthView } from '../delivery/health-view';
+import type { DeliveryReport } from '../delivery/run/run';
+import type { FlowState, HealthView } from '../delivery/status/health-view';
 import type { ImportView } from '../import/in-app';
 import type { ReplayRefusal, ReplayView } from '../import/replay';
 import { formatCount, formatDateTime, formatHour, resolveTimeZone } from './format';

@@ -2,8 +2,8 @@
  * Server method invocations (SMI) the status page calls. Each answers with renderData, never a
  * secret: the health view is built from the state record only.
  */
-import { readHealthView, type HealthView } from '../delivery/health-view';
-import { runDelivery } from '../delivery/run';
+import { readHealthView, type HealthView } from '../delivery/status/health-view';
+import { runDelivery } from '../delivery/run/run';
 import { gapCommand, historyCommand, pauseImport, readImportView, resumeImport, type ImportView } from '../import/in-app';
 import { ledgerStart, readReplayView, startReplay } from '../import/replay';
 import { FRESHDESK_HOST_KEY } from '../storage/keys';

@@ -1,8 +1,8 @@
 /**
  * Entry points for the app's own life: install, uninstall, and settings saved (afterAppUpdate).
  */
-import { cancelDeliverySchedules, scheduleDeliverySoon, scheduleRecurringDelivery } from '../delivery/schedule-runs';
-import { newState, writeState } from '../delivery/state';
+import { cancelDeliverySchedules, scheduleDeliverySoon, scheduleRecurringDelivery } from '../delivery/run/schedule-runs';
+import { newState, writeState } from '../delivery/commit/state';
 import { en } from '../i18n/en';
 import { log } from '../platform/log';
 import type { HandlerArgs, Platform } from '../platform/types';

@@ -6,7 +6,7 @@
 import { isReplyInScope } from '../core/counting';
 import type { AgentIdentifierChoice, AgentStatusChange } from '../core/agent-status';
 import { isResolution } from '../core/handled';
-import { keepRecord, reportInvalidPayload } from '../delivery/keep-record';
+import { keepRecord, reportInvalidPayload } from '../delivery/intake/keep-record';
 import { eventTime } from '../platform/event-time';
 import type { HandlerArgs, Platform } from '../platform/types';
 import { readSettings } from '../schemas/iparams';

@@ -3,10 +3,10 @@
  * onScheduledEvent handler): delivery runs, import slices, and records the KV limit refused at
  * event time.
  */
-import { keepRecord } from '../delivery/keep-record';
-import { unpackRecord } from '../delivery/outbox';
-import { runDelivery } from '../delivery/run';
-import { validateScheduleData } from '../delivery/stored-data';
+import { keepRecord } from '../delivery/intake/keep-record';
+import { unpackRecord } from '../delivery/intake/outbox';
+import { runDelivery } from '../delivery/run/run';
+import { validateScheduleData } from '../delivery/stored/stored-data';
 import { runImportSlice } from '../import/in-app';
 import { runReplaySlice } from '../import/replay';
 import { log } from '../platform/log';

@@ -1,7 +1,7 @@
 /**
  * Every string an admin reads on the install page and the status page, in English.
  * `{name}` marks a placeholder; fr.ts must use the same placeholders (test/ui checks it).
- * The `guidance.*` texts are also the server's log guidance (src/delivery/messages.ts), so the
+ * The `guidance.*` texts are also the server's log guidance (src/delivery/status/messages.ts), so the
  * logs and the status page (in the admin's language, by failure code) say the same thing.
  * `install.blocked.*` are what onAppInstall shows when it refuses an install: the platform
  * allows 60 characters and tells the server no locale, so they are bilingual (test/ui checks).

@@ -16,12 +16,12 @@
  * repeated, nothing is sent twice.
  */
 import type { OfferedContact } from '../core/types';
-import { MAX_BACKLOG_CHUNKS } from '../delivery/backlog';
-import { CHUNK_CONTACTS, writeChunks } from '../delivery/chunks';
-import { takeLease } from '../delivery/lease';
-import { applyPinnedNames } from '../delivery/queue-names';
-import { scheduleDeliverySoon } from '../delivery/schedule-runs';
-import { readState, writeState } from '../delivery/state';
+import { MAX_BACKLOG_CHUNKS } from '../delivery/commit/backlog';
+import { CHUNK_CONTACTS, writeChunks } from '../delivery/commit/chunks';
+import { takeLease } from '../delivery/run/lease';
+import { applyPinnedNames } from '../delivery/accounting/queue-names';
+import { scheduleDeliverySoon } from '../delivery/run/schedule-runs';
+import { readState, writeState } from '../delivery/commit/state';
 import { log } from '../platform/log';
 import { isNotFound } from '../platform/refusals';
 import { SCHEDULE_LEAD_MS } from '../platform/schedule-lead';

@@ -18,15 +18,15 @@
  */
 import { INTERVAL_MS, isoOf } from '../core/time';
 import type { OfferedContact } from '../core/types';
-import { writeChunks } from '../delivery/chunks';
-import { takeLease } from '../delivery/lease';
-import { LEDGER_RETENTION_DAYS, readLedger, uncertainHours } from '../delivery/ledger';
-import { slotOf } from '../delivery/outbox';
-import { applyPinnedNames } from '../delivery/queue-names';
-import { scheduleDeliverySoon } from '../delivery/schedule-runs';
-import { readState, writeState } from '../delivery/state';
-import type { AppState } from '../delivery/stored-data';
-import { TicketBook } from '../delivery/ticket-book';
+import { writeChunks } from '../delivery/commit/chunks';
+import { takeLease } from '../delivery/run/lease';
+import { LEDGER_RETENTION_DAYS, readLedger, uncertainHours } from '../delivery/accounting/ledger';
+import { slotOf } from '../delivery/intake/outbox';
+import { applyPinnedNames } from '../delivery/accounting/queue-names';
+import { scheduleDeliverySoon } from '../delivery/run/schedule-runs';
+import { readState, writeState } from '../delivery/commit/state';
+import type { AppState } from '../delivery/stored/stored-data';
+import { TicketBook } from '../delivery/memory/ticket-book';
 import { log } from '../platform/log';
 import type { KeyValueStore, Platform } from '../platform/types';
 import { isNotFound } from '../platform/refusals';

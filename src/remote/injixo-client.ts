@@ -96,7 +96,7 @@ export function buildBatches(contacts: readonly OfferedContact[], integrationId:
   return batches;
 }
 
-/** The two halves of a batch injixo refused, to find the contact it refused (see delivery/send.ts). */
+/** The two halves of a batch injixo refused, to find the contact it refused (see delivery/run/send.ts). */
 export function halveBatch(batch: InjixoBatch, integrationId: number | undefined): [InjixoBatch, InjixoBatch] {
   const items = itemsOf(batch.contacts);
   const half = Math.ceil(items.length / 2);

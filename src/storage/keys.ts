@@ -15,7 +15,7 @@
  */
 export const DELIVERY_PERIOD_MINUTES = 10;
 
-/** The delivery run's state: cursor, chunk lists, health, group directory (src/delivery/state.ts). */
+/** The delivery run's state: cursor, chunk lists, health, group directory (src/delivery/commit/state.ts). */
 export const STATE_KEY = 'state';
 /** Counters event handlers bump with one atomic `increment` (invalid payloads, lost events). */
 export const COUNTERS_KEY = 'counters';
@@ -40,22 +40,22 @@ export const REPLAY_FOUND_PREFIX = 'replay-found:';
 /** Held by a delivery run while it works, so two runs never send the same outbox twice. */
 export const LEASE_KEY = 'delivery-lease';
 
-/** One key per delivery period, appended to by event handlers (src/delivery/outbox.ts). */
+/** One key per delivery period, appended to by event handlers (src/delivery/intake/outbox.ts). */
 export const OUTBOX_PREFIX = 'outbox:';
-/** Contacts waiting for injixo, in numbered chunks (src/delivery/chunks.ts). */
+/** Contacts waiting for injixo, in numbered chunks (src/delivery/commit/chunks.ts). */
 export const BACKLOG_PREFIX = 'backlog:';
-/** Contacts injixo refused as invalid, kept with the reason (src/delivery/chunks.ts). */
+/** Contacts injixo refused as invalid, kept with the reason (src/delivery/commit/chunks.ts). */
 export const PARKED_PREFIX = 'parked:';
-/** What the app knows of each ticket, in shards of consecutive ids (src/delivery/ticket-book.ts). */
+/** What the app knows of each ticket, in shards of consecutive ids (src/delivery/memory/ticket-book.ts). */
 export const TICKET_SHARD_PREFIX = 'tickets:';
-/** Each ticket's logged time until its handled contact is sent (issue 14; src/delivery/time-book.ts). */
+/** Each ticket's logged time until its handled contact is sent (issue 14; src/delivery/memory/time-book.ts). */
 export const TIME_SHARD_PREFIX = 'time:';
-/** Agents' open statuses and the intervals injixo has not taken yet (issue 14; src/delivery/agent-statuses.ts). */
+/** Agents' open statuses and the intervals injixo has not taken yet (issue 14; src/delivery/opt-in/agent-statuses.ts). */
 export const AGENTS_KEY = 'agents';
 
 /**
  * What was delivered to injixo, counted per queue and 15-minute interval, one key per six UTC
- * hours (src/delivery/ledger.ts): `ledger:2026-11-21T06`.
+ * hours (src/delivery/accounting/ledger.ts): `ledger:2026-11-21T06`.
  */
 export const LEDGER_PREFIX = 'ledger:';
 
@@ -85,7 +85,7 @@ export function timeShardKey(shard: number): string {
 /**
  * The recurring delivery run (an installation may have exactly one recurring schedule). Its
  * `data.commit` carries a delivery run's bookkeeping when the KV store refused it after a
- * successful post (src/delivery/pending-commit.ts).
+ * successful post (src/delivery/commit/hand-off.ts).
  */
 export const DELIVERY_SCHEDULE = 'deliver';
 /** A one-time extra delivery run when work remains; at most one is pending (names are unique). */
@@ -115,5 +115,5 @@ export function replayFoundKey(id: number): string {
   return `${REPLAY_FOUND_PREFIX}${id}`;
 }
 
-/** What a schedule's `data.kind` says it is for; src/delivery/stored-data.ts narrows the rest. */
+/** What a schedule's `data.kind` says it is for; src/delivery/stored/stored-data.ts narrows the rest. */
 export const SCHEDULE_KINDS = { deliver: 'deliver', overflow: 'overflow', import: 'import', replay: 'replay' } as const;

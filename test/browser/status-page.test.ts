@@ -1,8 +1,8 @@
 import type { Browser, Page } from 'playwright-core';
-import type { FlowState } from '../../src/delivery/health-view';
-import { toHealthView } from '../../src/delivery/health-view';
-import { newState } from '../../src/delivery/state';
-import type { AppState } from '../../src/delivery/stored-data';
+import type { FlowState } from '../../src/delivery/status/health-view';
+import { toHealthView } from '../../src/delivery/status/health-view';
+import { newState } from '../../src/delivery/commit/state';
+import type { AppState } from '../../src/delivery/stored/stored-data';
 import { COUNTERS_KEY, STATE_KEY } from '../../src/storage/keys';
 import { ADMIN_KEY, crayonsUpgraded, INJIXO_KEY, launchChromium, NOW, openPage, screenshot, startStack, type OpenOptions, type Stack } from './stack';
 
@@ -16,7 +16,7 @@ afterAll(async () => {
   await browser?.close();
 });
 
-/** A state record (src/delivery/state.ts) that makes getStatus report `flow`. */
+/** A state record (src/delivery/commit/state.ts) that makes getStatus report `flow`. */
 function stateFor(flow: FlowState): AppState {
   const state = newState(Date.parse('2026-11-20T08:00:00Z'));
   // The last 24 hours as of NOW (10:40 UTC): tickets busy in the last two hours, 7 chat replies at 21:00 yesterday.

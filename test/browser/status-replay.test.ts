@@ -4,8 +4,8 @@
  * admin types in their own zone reaches the server as the right UTC window.
  */
 import type { Browser, Page } from 'playwright-core';
-import { newState } from '../../src/delivery/state';
-import type { AppState } from '../../src/delivery/stored-data';
+import { newState } from '../../src/delivery/commit/state';
+import type { AppState } from '../../src/delivery/stored/stored-data';
 import { startCursor } from '../../src/import/cursor';
 import type { ImportRecord } from '../../src/import/import-record';
 import { FRESHDESK_HOST_KEY, IMPORT_KEY, REPLAY_KEY, STATE_KEY } from '../../src/storage/keys';

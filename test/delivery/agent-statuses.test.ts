@@ -3,8 +3,8 @@
  * the local platform's KV store, and the local injixo over real HTTP (its validation, its
  * outage faults). The world-level day is in test/e2e.
  */
-import { deliverAgentStatuses, MAX_PENDING_INTERVALS } from '../../src/delivery/agent-statuses';
-import type { OutboxRecord } from '../../src/delivery/outbox';
+import { deliverAgentStatuses, MAX_PENDING_INTERVALS } from '../../src/delivery/opt-in/agent-statuses';
+import type { OutboxRecord } from '../../src/delivery/intake/outbox';
 import type { AgentStatusChange } from '../../src/core/agent-status';
 import type { InvokeOptions, KeyValueStore, RequestClient, TemplateResponse } from '../../src/platform/types';
 import { readSettings, type Settings } from '../../src/schemas/iparams';

@@ -4,19 +4,19 @@
  * one contact" or "500 for the group list"). Real HTTP end to end is in faults.test.ts.
  */
 import { readSettings } from '../../src/schemas/iparams';
-import { trimOldest } from '../../src/delivery/chunks';
-import { MAX_BACKLOG_CHUNKS } from '../../src/delivery/backlog';
-import { readLedger, uncertainHours } from '../../src/delivery/ledger';
-import { addGap, MAX_STATE_GAPS } from '../../src/delivery/gaps';
-import { readHealthView } from '../../src/delivery/health-view';
-import { keepRecord } from '../../src/delivery/keep-record';
-import { scheduleRecurringDelivery } from '../../src/delivery/schedule-runs';
-import { runDelivery, type DeliveryDeps } from '../../src/delivery/run';
+import { trimOldest } from '../../src/delivery/commit/chunks';
+import { MAX_BACKLOG_CHUNKS } from '../../src/delivery/commit/backlog';
+import { readLedger, uncertainHours } from '../../src/delivery/accounting/ledger';
+import { addGap, MAX_STATE_GAPS } from '../../src/delivery/accounting/gaps';
+import { readHealthView } from '../../src/delivery/status/health-view';
+import { keepRecord } from '../../src/delivery/intake/keep-record';
+import { scheduleRecurringDelivery } from '../../src/delivery/run/schedule-runs';
+import { runDelivery, type DeliveryDeps } from '../../src/delivery/run/run';
 import { DELIVERY_PERIOD_MINUTES as SLOT_MINUTES, LEASE_KEY, outboxKey } from '../../src/storage/keys';
-import { type OutboxRecord, packRecord, slotOf } from '../../src/delivery/outbox';
-import { MAX_SLOTS_PER_RUN } from '../../src/delivery/read-outbox';
-import { newState, readState, RECOVERY_SLOTS, writeState } from '../../src/delivery/state';
-import { MAX_LOOKUPS_PER_RUN } from '../../src/delivery/ticket-book';
+import { type OutboxRecord, packRecord, slotOf } from '../../src/delivery/intake/outbox';
+import { MAX_SLOTS_PER_RUN } from '../../src/delivery/run/read-outbox';
+import { newState, readState, RECOVERY_SLOTS, writeState } from '../../src/delivery/commit/state';
+import { MAX_LOOKUPS_PER_RUN } from '../../src/delivery/memory/ticket-book';
 import { handlers } from '../../src/entry/handlers';
 import type { InvokeOptions, KeyValueStore, RequestClient, Scheduler, TemplateResponse } from '../../src/platform/types';
 import { ManualClock } from '../../tools/clock';

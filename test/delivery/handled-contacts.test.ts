@@ -3,12 +3,12 @@
  * with the local platform's KV store and a scripted Freshdesk/injixo (as in deliver.test.ts).
  * The world-level check against the local Freshdesk's oracle is in test/e2e.
  */
-import { readLedger } from '../../src/delivery/ledger';
-import { type OutboxRecord, packRecord, slotOf } from '../../src/delivery/outbox';
-import { runDelivery } from '../../src/delivery/run';
-import { MAX_WAITING, SETTLE_MS } from '../../src/delivery/handled-contacts';
-import { newState, readState, writeState } from '../../src/delivery/state';
-import { scheduleRecurringDelivery } from '../../src/delivery/schedule-runs';
+import { readLedger } from '../../src/delivery/accounting/ledger';
+import { type OutboxRecord, packRecord, slotOf } from '../../src/delivery/intake/outbox';
+import { runDelivery } from '../../src/delivery/run/run';
+import { MAX_WAITING, SETTLE_MS } from '../../src/delivery/opt-in/handled-contacts';
+import { newState, readState, writeState } from '../../src/delivery/commit/state';
+import { scheduleRecurringDelivery } from '../../src/delivery/run/schedule-runs';
 import { handlers } from '../../src/entry/handlers';
 import type { InvokeOptions, KeyValueStore, RequestClient, Scheduler, TemplateResponse } from '../../src/platform/types';
 import { readSettings } from '../../src/schemas/iparams';

@@ -13,10 +13,10 @@ import {
   readLedger,
   recordDelivered,
   uncertainHours,
-} from '../../src/delivery/ledger';
-import { newState } from '../../src/delivery/state';
+} from '../../src/delivery/accounting/ledger';
+import { newState } from '../../src/delivery/commit/state';
 import { handlers } from '../../src/entry/handlers';
-import type { AppState } from '../../src/delivery/stored-data';
+import type { AppState } from '../../src/delivery/stored/stored-data';
 import type { KeyValueStore } from '../../src/platform/types';
 import { ManualClock } from '../../tools/clock';
 import { LocalPlatform } from '../../tools/local-platform';

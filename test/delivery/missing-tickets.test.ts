@@ -1,5 +1,5 @@
-import { dueIds, giveUp, MAX_MISSING_IDS, MISSING_GIVE_UP_MS, noteCreations, settle, waitingIds } from '../../src/delivery/missing-tickets';
-import type { MissingTickets } from '../../src/delivery/stored-data';
+import { dueIds, giveUp, MAX_MISSING_IDS, MISSING_GIVE_UP_MS, noteCreations, settle, waitingIds } from '../../src/delivery/accounting/missing-tickets';
+import type { MissingTickets } from '../../src/delivery/stored/stored-data';
 
 const NOW = Date.parse('2026-11-21T10:00:00Z');
 const S = NOW / 1000;

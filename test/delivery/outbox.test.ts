@@ -1,4 +1,4 @@
-import { lastSettledSlot, type OutboxRecord, packRecord, slotOf, unpackRecord } from '../../src/delivery/outbox';
+import { lastSettledSlot, type OutboxRecord, packRecord, slotOf, unpackRecord } from '../../src/delivery/intake/outbox';
 import { eventTime } from '../../src/platform/event-time';
 import { readSettings } from '../../src/schemas/iparams';
 import { DELIVERY_PERIOD_MINUTES as SLOT_MINUTES } from '../../src/storage/keys';

@@ -1,6 +1,6 @@
 import type { OfferedContact } from '../../src/core/types';
-import { addContacts, BUCKETS, emptyVolume, pruneVolume, volumeView, type RecentVolume } from '../../src/delivery/recent-volume';
-import { countSent, newState } from '../../src/delivery/state';
+import { addContacts, BUCKETS, emptyVolume, pruneVolume, volumeView, type RecentVolume } from '../../src/delivery/accounting/recent-volume';
+import { countSent, newState } from '../../src/delivery/commit/state';
 
 const HOUR = 3_600_000;
 const NOW = Date.parse('2026-11-21T10:40:00Z');

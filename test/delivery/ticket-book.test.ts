@@ -12,7 +12,7 @@ import {
   SHARD_SIZE,
   shardKey,
   TicketBook,
-} from '../../src/delivery/ticket-book';
+} from '../../src/delivery/memory/ticket-book';
 import { handlers } from '../../src/entry/handlers';
 import type { InvokeOptions, KeyValueStore, RequestClient, TemplateResponse } from '../../src/platform/types';
 import { ManualClock } from '../../tools/clock';

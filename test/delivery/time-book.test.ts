@@ -1,5 +1,5 @@
 /** The time book (issue 14): each ticket's logged time until its handled contact is sent. */
-import { TIME_SHARD_BYTES_BUDGET, TimeBook, timeBookKey } from '../../src/delivery/time-book';
+import { TIME_SHARD_BYTES_BUDGET, TimeBook, timeBookKey } from '../../src/delivery/memory/time-book';
 import { handlers } from '../../src/entry/handlers';
 import type { KeyValueStore } from '../../src/platform/types';
 import { ManualClock } from '../../tools/clock';

@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { readOutboxSlot, slotOf } from '../../src/delivery/outbox';
+import { readOutboxSlot, slotOf } from '../../src/delivery/intake/outbox';
 import { handlers } from '../../src/entry/handlers';
 import type { KeyValueStore } from '../../src/platform/types';
 import { COUNTERS_KEY } from '../../src/storage/keys';

@@ -1,4 +1,4 @@
-import type { HealthView } from '../../src/delivery/health-view';
+import type { HealthView } from '../../src/delivery/status/health-view';
 
 /**
  * A quiet, healthy status answer for page tests, one place for its shape: tests override only

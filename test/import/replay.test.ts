@@ -6,7 +6,7 @@
  */
 import type { ReplayAnswer, ReplayView } from '../../src/import/replay';
 import { expectedOfferedContacts, type ExpectedContact } from '../../tools/local-freshdesk/oracle';
-import { hourOf, ledgerAttribute } from '../../src/delivery/ledger';
+import { hourOf, ledgerAttribute } from '../../src/delivery/accounting/ledger';
 import { ledgerKey } from '../../src/storage/keys';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../tools/sandbox';
 import { extraCopies, injixoCounts, oracleCounts, perQueueInterval, total, type Counts } from '../helpers/oracle-compare';

@@ -1,4 +1,4 @@
-import { newState } from '../../src/delivery/state';
+import { newState } from '../../src/delivery/commit/state';
 /**
  * The BUILT validators (npm run build): server/lib carries ajv standalone code, create-validator
  * runs it instead of compiling, and it says exactly what the runtime-compiled schema says.
@@ -96,7 +96,7 @@ function validSamples(): unknown[] {
       data: [{ properties: { offered: true }, queueName: 'Billing Email Tickets', queueIdentifier: 'freshdesk/4/1/tickets', timestamp: '2026-11-21T10:34:22Z', channel: 'cases' }],
       meta: { integrationConfigurationId: 12 },
     },
-    // Stored data and schedule payloads (src/delivery/stored-data.ts), settings (src/schemas/iparams.ts).
+    // Stored data and schedule payloads (src/delivery/stored/stored-data.ts), settings (src/schemas/iparams.ts).
     ['u', 7, 4, 1, 0, 1763721262, 1763721300],
     { kind: 'overflow', record: ['c', 8, 7, 0, 2, 1763721262] },
     newState(Date.UTC(2026, 10, 21)),
@@ -149,7 +149,7 @@ function* badInputs(value: unknown): Generator<unknown> {
 
 describe('precompiled and runtime-compiled validators', () => {
   const cv = requireBuilt<BuiltCreateValidator>('schemas-create-validator');
-  // Schemas live beside what they narrow (src/schemas, src/delivery/stored-data.ts, …): load every module.
+  // Schemas live beside what they narrow (src/schemas, src/delivery/stored/stored-data.ts, …): load every module.
   for (const file of fs.readdirSync(libDir)) requireBuilt(file.replace(/\.js$/, ''));
   const standalone = requireBuilt<Record<string, ValidateFunction>>('schemas-standalone');
   const schemas = cv.validatorSchemas();

@@ -1,4 +1,4 @@
-import { GUIDANCE } from '../../src/delivery/messages';
+import { GUIDANCE } from '../../src/delivery/status/messages';
 import { en } from '../../src/i18n/en';
 import { fr } from '../../src/i18n/fr';
 import { CATALOGUES, createTranslator, formatMessage, isMessageKey, pickLocale, placeholdersOf } from '../../src/i18n/translate';

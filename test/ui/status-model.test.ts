@@ -1,8 +1,8 @@
 import { healthView } from '../helpers/health-view';
-import type { DeliveryReport } from '../../src/delivery/run';
-import type { HealthView } from '../../src/delivery/health-view';
-import { volumeView } from '../../src/delivery/recent-volume';
-import { GUIDANCE } from '../../src/delivery/messages';
+import type { DeliveryReport } from '../../src/delivery/run/run';
+import type { HealthView } from '../../src/delivery/status/health-view';
+import { volumeView } from '../../src/delivery/accounting/recent-volume';
+import { GUIDANCE } from '../../src/delivery/status/messages';
 import { createTranslator } from '../../src/i18n/translate';
 import {
   describeConnection,

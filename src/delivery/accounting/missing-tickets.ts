@@ -1,0 +1,107 @@
+import { isoOf } from '../../core/time';
+import type { Gap, MissingRange, MissingTickets } from '../stored/stored-data';
+
+/**
+ * Tickets whose creation event never reached a delivery run, found by their ids.
+ *
+ * Freshdesk numbers an account's tickets one after another (the `id` of API v2 is the
+ * account's ticket number). So when the creation record of ticket 1005 arrives and the newest
+ * one before was 1001, tickets 1002–1004 were created in between, and their events are late or
+ * lost. The app waits for them as long as a record may be late (LATE_RECORD_WAIT_MS: records
+ * the KV limit refused come back through one-time schedules) and then asks the ticket book or
+ * Freshdesk for each one still uncounted, and counts it (build-contacts.ts). A loss the event
+ * path cannot even see (an event the platform never delivered, an app disabled for an hour) is
+ * thus repaired for the tickets' own contacts; replies have no such numbering, so the window
+ * stays a gap to replay. [assumption] Ticket ids have no holes other than hard-deleted tickets
+ * (Freshdesk answers 404 for those, and they count nothing here): a hole would only cost a
+ * look-up. The ranges live in the state record (no extra KV call; see MissingTickets).
+ */
+
+/**
+ * Missing ids the state record holds at most (~12 bytes a range, but a long outage of a busy
+ * account is one range per surviving ticket at worst). Beyond it the oldest ranges become gaps.
+ */
+export const MAX_MISSING_IDS = 2000;
+export const MAX_MISSING_RANGES = 200;
+/** After this long without an answer (Freshdesk down, look-ups always over budget), a range becomes a gap. */
+export const MISSING_GIVE_UP_MS = 24 * 60 * 60_000;
+
+interface CreationSeen {
+  id: number;
+  createdS: number;
+}
+
+/** Notes the ticket creation records a run read; holes above the previous high become ranges. */
+export function noteCreations(missing: MissingTickets | undefined, seen: readonly CreationSeen[], nowMs: number): MissingTickets | undefined {
+  if (seen.length === 0) return missing;
+  const sorted = [...seen].sort((a, b) => a.id - b.id);
+  const first = sorted[0] as CreationSeen;
+  // The first creation ever seen starts the count: older ids belong to tickets from before the install.
+  const book: MissingTickets = missing ?? { high: first.id, highS: first.createdS, ranges: [], repaired: 0 };
+  for (const ticket of sorted) noteOne(book, ticket, Math.floor(nowMs / 1000));
+  return book;
+}
+
+function noteOne(book: MissingTickets, ticket: CreationSeen, nowS: number): void {
+  if (ticket.id > book.high) {
+    if (ticket.id > book.high + 1) book.ranges.push([book.high + 1, ticket.id - 1, book.highS, ticket.createdS, nowS]);
+    book.high = ticket.id;
+    book.highS = ticket.createdS;
+    return;
+  }
+  settle(book, ticket.id);
+}
+
+/** Removes an id from the ranges (its record came late, or it has been dealt with). */
+export function settle(book: MissingTickets, id: number): void {
+  const at = book.ranges.findIndex(([first, last]) => id >= first && id <= last);
+  if (at === -1) return;
+  const [first, last, fromS, toS, noticedS] = book.ranges[at] as MissingRange;
+  const parts: MissingRange[] = [];
+  if (first < id) parts.push([first, id - 1, fromS, toS, noticedS]);
+  if (id < last) parts.push([id + 1, last, fromS, toS, noticedS]);
+  book.ranges.splice(at, 1, ...parts);
+}
+
+/** Ids that have waited long enough for a late record, oldest first, at most `limit`. */
+export function dueIds(book: MissingTickets | undefined, nowMs: number, waitMs: number, limit: number): number[] {
+  const ids: number[] = [];
+  const waited = (book?.ranges ?? []).filter(([, , , , noticedS]) => noticedS * 1000 <= nowMs - waitMs);
+  for (const [first, last] of waited) {
+    for (let id = first; id <= last && ids.length < limit; id += 1) ids.push(id);
+  }
+  return ids;
+}
+
+/**
+ * Ranges the app stops waiting for — beyond the size bounds, or unanswered for a day — leave
+ * the record as gaps (the window in which those tickets were created), for a replay to repair.
+ */
+export function giveUp(book: MissingTickets | undefined, nowMs: number): Gap[] {
+  if (book === undefined) return [];
+  const gaps: Gap[] = [];
+  const abandon = (range: MissingRange): void => {
+    gaps.push(rangeAsGap(range));
+  };
+  while (book.ranges.length > MAX_MISSING_RANGES || waitingIds(book) > MAX_MISSING_IDS) abandon(book.ranges.shift() as MissingRange);
+  while (book.ranges.length > 0 && (book.ranges[0] as MissingRange)[4] * 1000 < nowMs - MISSING_GIVE_UP_MS) abandon(book.ranges.shift() as MissingRange);
+  return gaps;
+}
+
+/** The window in which a range's tickets were created, as a gap for a replay. */
+export function rangeAsGap([first, last, fromS, toS]: MissingRange): Gap {
+  return { from: isoOf(fromS * 1000), to: isoOf(toS * 1000), reason: 'ticket_events_missing', contactsKnownLost: last - first + 1 };
+}
+
+/** Ranges (oldest first) as one gap spanning them all: none when there are none. */
+export function rangesAsGap(ranges: readonly MissingRange[]): Gap[] {
+  if (ranges.length === 0) return [];
+  const fromS = Math.min(...ranges.map((r) => r[2]));
+  const toS = Math.max(...ranges.map((r) => r[3]));
+  const count = ranges.reduce((sum, [first, last]) => sum + last - first + 1, 0);
+  return [{ from: isoOf(fromS * 1000), to: isoOf(toS * 1000), reason: 'ticket_events_missing', contactsKnownLost: count }];
+}
+
+export function waitingIds(book: MissingTickets | undefined): number {
+  return (book?.ranges ?? []).reduce((sum, [first, last]) => sum + last - first + 1, 0);
+}

@@ -1,0 +1,217 @@
+import { isoOf } from '../../core/time';
+import type { AgentStatusChange } from '../../core/agent-status';
+import type { ConversationFacts, TicketFacts } from '../../core/types';
+import { log } from '../../platform/log';
+import { isNotFound } from '../../platform/refusals';
+import { type PackedRecord, validatePackedRecord } from '../stored/stored-data';
+import { DELIVERY_PERIOD_MINUTES, outboxKey, overflowScheduleName, SCHEDULE_KINDS } from '../../storage/keys';
+import type { KeyValueStore, Scheduler } from '../../platform/types';
+import { SCHEDULE_LEAD_MS } from '../../platform/schedule-lead';
+
+/**
+ * The outbox: what event handlers write, what the delivery run reads.
+ *
+ * Why not send from the handler? The platform allows 50 requests and 50 KV operations per
+ * minute per installation (SPEC §5). Sending one contact per event would need the group
+ * directory (a KV read) and a request per event — about 2–3 calls a contact, and a busy
+ * minute would exceed the limits. Instead each handler makes exactly ONE call, an `append`
+ * to the current time slot's outbox key (append creates the key when missing, per the KV docs),
+ * and the delivery run turns a whole window of raw facts into contacts and sends them in
+ * batches of hundreds. Keys are per time slot so a delivery run never reads a key that a
+ * handler may still append to (see `lastSettledSlot`).
+ */
+export type OutboxRecord =
+  | { k: 't'; ticket: TicketFacts }
+  /**
+   * A ticket's facts after an update; `at` is when the update happened (ms). `resolved`: the
+   * update is the ticket's first resolution, kept only while handled contacts are on (issue 14).
+   */
+  | { k: 'u'; ticket: TicketFacts; at: number; resolved?: true }
+  | { k: 'c'; conversation: ConversationFacts }
+  /** A time entry created or updated (its seconds now) or deleted (no seconds); `at`: the event (ms). */
+  | { k: 'e'; entry: TimeEntryRecord; at: number }
+  /** An agent's status change (issue 14, agent statuses on). */
+  | { k: 'a'; change: AgentStatusChange };
+
+export interface TimeEntryRecord {
+  id: number;
+  ticketId: number;
+  /** Undefined for a deleted entry. */
+  seconds?: number;
+}
+
+/** Bit of an update record's flags: the update resolves the ticket for the first time. */
+const RESOLVED_BIT = 4;
+
+/** Booleans as bit flags: the first is 1, the second 2. */
+function flags(first: boolean, second: boolean): number {
+  return Number(first) | (Number(second) << 1);
+}
+
+export function packRecord(record: OutboxRecord): PackedRecord {
+  if (record.k === 'e') return ['e', record.entry.id, record.entry.ticketId, record.entry.seconds ?? -1, 0, Math.floor(record.at / 1000)];
+  if (record.k === 'a') return packAgentChange(record.change);
+  if (record.k === 'c') {
+    const c = record.conversation;
+    return ['c', c.id, c.ticket_id, c.source, flags(c.private, c.incoming), toSeconds(c.created_at)];
+  }
+  return packTicket(record);
+}
+
+function packTicket(record: Extract<OutboxRecord, { k: 't' | 'u' }>): PackedRecord {
+  const t = record.ticket;
+  const resolved = record.k === 'u' && record.resolved === true ? RESOLVED_BIT : 0;
+  const packed: PackedRecord = [record.k, t.id, t.group_id ?? -1, t.source, flags(t.spam, t.deleted) | resolved, toSeconds(t.created_at)];
+  if (record.k === 'u') packed.push(Math.floor(record.at / 1000));
+  return packed;
+}
+
+function packAgentChange(change: AgentStatusChange): PackedRecord {
+  const packed: PackedRecord = ['a', change.agentId, change.statusId ?? -1, Number(change.available), 0, toSeconds(change.at)];
+  // An email is kept only when agents are identified by it (the handler leaves it empty otherwise).
+  if (change.email !== '') packed.push(change.email);
+  return packed;
+}
+
+/**
+ * When the fact a record carries became true: creation for tickets and replies, the update
+ * itself for updates. Records are processed in this order, so a reply is attributed to its
+ * ticket as it was when the reply came in, even when a record reached the outbox late (a
+ * one-time schedule re-appends what the KV limit refused).
+ */
+export function recordTime(record: OutboxRecord): number {
+  if (record.k === 'u' || record.k === 'e') return record.at;
+  if (record.k === 'a') return Date.parse(record.change.at);
+  return Date.parse(record.k === 'c' ? record.conversation.created_at : record.ticket.created_at);
+}
+
+export function unpackRecord(packed: PackedRecord): OutboxRecord {
+  const [kind, id, ref, source, flags, seconds] = packed;
+  if (kind === 'e') return { k: 'e', entry: source < 0 ? { id, ticketId: ref } : { id, ticketId: ref, seconds: source }, at: seconds * 1000 };
+  if (kind === 'a') return { k: 'a', change: unpackAgentChange(packed) };
+  if (kind === 'c') {
+    return { k: 'c', conversation: { id, ticket_id: ref, source, private: (flags & 1) !== 0, incoming: (flags & 2) !== 0, created_at: isoOf(seconds * 1000) } };
+  }
+  return unpackTicket(packed);
+}
+
+function unpackTicket(packed: PackedRecord): OutboxRecord {
+  const [kind, id, ref, source, flags, seconds, last] = packed;
+  const createdAt = isoOf(seconds * 1000);
+  const updatedSeconds = typeof last === 'number' ? last : undefined;
+  const ticket = { id, group_id: ref === -1 ? null : ref, source, spam: (flags & 1) !== 0, deleted: (flags & 2) !== 0, created_at: createdAt };
+  if (kind !== 'u') return { k: 't', ticket };
+  const update: OutboxRecord = { k: 'u', ticket, at: (updatedSeconds ?? seconds) * 1000 };
+  return (flags & RESOLVED_BIT) !== 0 ? { ...update, resolved: true } : update;
+}
+
+function unpackAgentChange(packed: PackedRecord): AgentStatusChange {
+  const [, agentId, statusId, flags, , seconds, email] = packed;
+  const change: AgentStatusChange = { agentId, email: typeof email === 'string' ? email : '', at: isoOf(seconds * 1000), available: (flags & 1) !== 0 };
+  return statusId >= 0 ? { ...change, statusId } : change;
+}
+
+function toSeconds(isoTime: string): number {
+  const ms = Date.parse(isoTime);
+  if (Number.isNaN(ms)) throw new Error(`not a timestamp: ${isoTime}`);
+  return Math.floor(ms / 1000);
+}
+
+/** Handlers run at most 20 s (SPEC §5): a slot is complete this long after it ends. */
+export const SLOT_SETTLE_MS = 30_000;
+/**
+ * Re-try an overflowed record after this long: the KV limit window is one minute, but the
+ * platform accepts no schedule sooner than 5 minutes (see SCHEDULE_LEAD_MS).
+ */
+export const OVERFLOW_DELAY_MS = SCHEDULE_LEAD_MS;
+
+/** Slot number of a time: consecutive integers, one per delivery period. */
+export function slotOf(timeMs: number): number {
+  return Math.floor(timeMs / (DELIVERY_PERIOD_MINUTES * 60_000));
+}
+
+/** The last slot that no handler can still be appending to at `nowMs`. */
+export function lastSettledSlot(nowMs: number): number {
+  return slotOf(nowMs - SLOT_SETTLE_MS) - 1;
+}
+
+/**
+ * Appends a record to the outbox slot of `nowMs`. When the KV store refuses (its limit, or
+ * an outage), the record is parked in a one-time schedule instead, which fires later and tries
+ * again — so a burst above the KV limit is delayed, not lost. Only when both refuse does this
+ * throw, and the handler logs it as lost with the ids.
+ */
+export async function recordInOutbox(
+  db: KeyValueStore,
+  schedule: Scheduler,
+  record: OutboxRecord,
+  nowMs: number,
+): Promise<'outbox' | 'overflow'> {
+  try {
+    await db.update(outboxKey(slotOf(nowMs)), 'append', { items: [packRecord(record)] });
+    return 'outbox';
+  } catch (kvError) {
+    try {
+      await schedule.create({
+        name: overflowScheduleName(recordId(record), nowMs),
+        data: { kind: SCHEDULE_KINDS.overflow, record: packRecord(record) },
+        schedule_at: new Date(nowMs + OVERFLOW_DELAY_MS).toISOString(),
+      });
+      return 'overflow';
+    } catch (scheduleError) {
+      throw new OutboxUnavailable(kvError, scheduleError);
+    }
+  }
+}
+
+export class OutboxUnavailable extends Error {
+  override readonly name = 'OutboxUnavailable';
+  constructor(
+    readonly kvError: unknown,
+    readonly scheduleError: unknown,
+  ) {
+    super(`neither the KV store (${describe(kvError)}) nor the scheduler (${describe(scheduleError)}) accepted the record`);
+  }
+}
+
+function describe(error: unknown): string {
+  if (typeof error === 'object' && error !== null) {
+    const e = error as { status?: unknown; message?: unknown };
+    return [e.status, e.message].filter((x) => x !== undefined).map(String).join(' ');
+  }
+  return String(error);
+}
+
+export function recordId(record: OutboxRecord): string {
+  switch (record.k) {
+    case 't':
+      return `t${record.ticket.id}`;
+    case 'u':
+      return `u${record.ticket.id}`;
+    case 'c':
+      return `c${record.conversation.id}`;
+    case 'e':
+      return `e${record.entry.id}`;
+    case 'a':
+      return `a${record.change.agentId}`;
+  }
+}
+
+/** Reads one slot's records; a missing key (404) is an empty slot. */
+export async function readOutboxSlot(db: KeyValueStore, slot: number): Promise<OutboxRecord[]> {
+  try {
+    const value = await db.get(outboxKey(slot));
+    const items: unknown[] = Array.isArray(value.items) ? (value.items as unknown[]) : [];
+    const records: OutboxRecord[] = [];
+    for (const item of items) {
+      const packed = validatePackedRecord(item);
+      // One unreadable record (a corrupt write, a newer version's format) must not hold back the rest.
+      if (packed.ok) records.push(unpackRecord(packed.value));
+      else log('error', 'STORED_RECORD_UNREADABLE', `outbox slot ${slot} holds a record this version cannot read (${packed.error.message}); it is skipped`, { slot });
+    }
+    return records;
+  } catch (error) {
+    if (isNotFound(error)) return [];
+    throw error;
+  }
+}

@@ -1,0 +1,197 @@
+import { mapTicketResolved } from '../../core/handled';
+import type { Directory, OfferedContact, TicketFacts } from '../../core/types';
+import { log } from '../../platform/log';
+import type { OutboxRecord, TimeEntryRecord } from '../intake/outbox';
+import type { AppState, HandledState } from '../stored/stored-data';
+import type { TicketBook } from '../memory/ticket-book';
+import type { TimeBook } from '../memory/time-book';
+
+/**
+ * Handled contacts (issue 14, opt-in; docs/design/handled-and-agent-statuses.md §1). A ticket's
+ * first resolution waits SETTLE_MS in the state (agents stop timers and log time right after
+ * resolving; injixo cannot correct a duration once sent), then goes out once, in its offered
+ * contact's Tickets queue, with the time logged by then.
+ */
+export const SETTLE_MS = 30 * 60_000;
+/**
+ * Resolutions waiting in the state record at most (~25 bytes each beside the rest of the state).
+ * Beyond it the oldest go out before their settle time, with the time logged so far.
+ */
+export const MAX_WAITING = 400;
+
+/** A resolution waiting for its settle time. */
+interface Waiting {
+  ticketId: number;
+  resolvedS: number;
+  /** 1 spam, 2 deleted, at the resolution. */
+  flags: number;
+}
+
+/** A run's change of the waiting list: resolutions it added (triples) and tickets it took out. */
+export interface HandledChange {
+  added: number[];
+  removed: number[];
+}
+
+/** Onto a stored list: what the run took out goes, what it added comes (once per ticket). */
+export function applyHandledChange(handled: HandledState, change: HandledChange): HandledState {
+  const removed = new Set(change.removed);
+  const kept = waitingOf(handled).filter((w) => !removed.has(w.ticketId));
+  const known = new Set(kept.map((w) => w.ticketId));
+  const added = waitingOf({ ...handled, waiting: change.added }).filter((w) => !known.has(w.ticketId) && !removed.has(w.ticketId));
+  const next = { ...handled };
+  storeWaiting(next, [...kept, ...added]);
+  return next;
+}
+
+export function emptyHandledState(): HandledState {
+  return { waiting: [], late: { changes: 0, seconds: 0 }, early: 0, skipped: 0, sent: 0 };
+}
+
+function waitingOf(handled: HandledState): Waiting[] {
+  const list: Waiting[] = [];
+  for (let i = 0; i + 2 < handled.waiting.length; i += 3) {
+    list.push({ ticketId: handled.waiting[i] as number, resolvedS: handled.waiting[i + 1] as number, flags: handled.waiting[i + 2] as number });
+  }
+  return list;
+}
+
+function storeWaiting(handled: HandledState, list: readonly Waiting[]): void {
+  handled.waiting = list.flatMap((w) => [w.ticketId, w.resolvedS, w.flags]);
+}
+
+export interface HandledDeps {
+  state: AppState;
+  book: TicketBook;
+  times: TimeBook;
+  directory: Directory;
+  /** Every event before this time has been read from the outbox (see buildContacts). */
+  factsUntilMs: number;
+}
+
+/**
+ * One run's handled-contact work: time entries into the time book, resolutions into the waiting
+ * list (both in record order), then the settled resolutions out as contacts.
+ */
+export class HandledStep {
+  private readonly handled: HandledState;
+  private waiting: Waiting[];
+  private readonly before: Set<number>;
+  /** Handled contacts decided while reading records (see settleBefore). */
+  private readonly decided: OfferedContact[] = [];
+
+  constructor(private readonly deps: HandledDeps) {
+    this.handled = deps.state.handled ?? emptyHandledState();
+    deps.state.handled = this.handled;
+    this.waiting = waitingOf(this.handled);
+    this.before = new Set(this.waiting.map((w) => w.ticketId));
+  }
+
+  /** This run's change of the waiting list, for a handed-off commit (pending-commit.ts). */
+  change(): HandledChange {
+    const now = waitingOf(this.handled);
+    const still = new Set(now.map((w) => w.ticketId));
+    return {
+      added: now.filter((w) => !this.before.has(w.ticketId)).flatMap((w) => [w.ticketId, w.resolvedS, w.flags]),
+      removed: [...this.before].filter((id) => !still.has(id)),
+    };
+  }
+
+  /** Takes a record if it is handled-contact work; true when it was. */
+  async take(record: OutboxRecord): Promise<boolean> {
+    if (record.k === 'e') {
+      await this.settleBefore(record.entry.ticketId, record.at);
+      await this.applyEntry(record.entry);
+      return true;
+    }
+    if (record.k === 'u' && record.resolved === true) this.noteResolution(record.ticket, record.at);
+    return false;
+  }
+
+  /**
+   * A time entry logged after its ticket's settle time ended is not part of the duration: the
+   * resolution is decided first, with the time logged until then. Without this, the duration
+   * would depend on where delivery runs happen to cut the outbox.
+   */
+  private async settleBefore(ticketId: number, atMs: number): Promise<void> {
+    const waiting = this.waiting.find((w) => w.ticketId === ticketId);
+    if (!waiting || waiting.resolvedS * 1000 + SETTLE_MS >= atMs) return;
+    const outcome = await this.decide(waiting);
+    if (outcome === 'wait') return;
+    this.waiting = this.waiting.filter((w) => w !== waiting);
+    if (outcome !== 'skip') this.decided.push(outcome);
+  }
+
+  private async applyEntry(entry: TimeEntryRecord): Promise<void> {
+    const outcome = await this.deps.times.apply(entry);
+    if (outcome.kind === 'kept') return;
+    this.handled.late.changes += 1;
+    this.handled.late.seconds += outcome.seconds;
+    log('info', 'TIME_LOGGED_AFTER_HANDLED', `time entry ${entry.id} of ticket ${entry.ticketId} changed after the ticket's handled contact was sent; injixo cannot correct it`, { ticket: entry.ticketId });
+  }
+
+  private noteResolution(ticket: TicketFacts, atMs: number): void {
+    // The same resolution delivered twice waits once.
+    if (this.waiting.some((w) => w.ticketId === ticket.id)) return;
+    this.waiting.push({ ticketId: ticket.id, resolvedS: Math.floor(atMs / 1000), flags: (ticket.spam ? 1 : 0) | (ticket.deleted ? 2 : 0) });
+  }
+
+  /** The handled contacts due now; what cannot be decided yet keeps waiting. */
+  async due(): Promise<OfferedContact[]> {
+    this.waiting.sort((a, b) => a.resolvedS - b.resolvedS);
+    const overflow = Math.max(0, this.waiting.length - MAX_WAITING);
+    const contacts: OfferedContact[] = [...this.decided];
+    const still: Waiting[] = [];
+    for (const [index, waiting] of this.waiting.entries()) {
+      const outcome = await this.decideDue(waiting, index < overflow);
+      if (outcome === 'wait') still.push(waiting);
+      else if (outcome !== 'skip') contacts.push(outcome);
+    }
+    storeWaiting(this.handled, still);
+    this.handled.sent += contacts.length;
+    return contacts;
+  }
+
+  /** A resolution past its settle time, or one pushed out early by the list's bound. */
+  private async decideDue(waiting: Waiting, pushedOut: boolean): Promise<OfferedContact | 'wait' | 'skip'> {
+    // Settled by the facts read, not the clock: a time entry logged within the settle time may
+    // still sit in an outbox slot this run has not read.
+    const settled = waiting.resolvedS * 1000 + SETTLE_MS <= this.deps.factsUntilMs;
+    if (!settled && !pushedOut) return 'wait';
+    const outcome = await this.decide(waiting);
+    if (!settled && typeof outcome === 'object') this.handled.early += 1;
+    return outcome;
+  }
+
+  private async decide(waiting: Waiting): Promise<OfferedContact | 'wait' | 'skip'> {
+    const asCreated = await this.creationFacts(waiting.ticketId);
+    if (asCreated === 'wait') return 'wait';
+    if (asCreated === 'gone') return this.skip();
+    const claim = await this.deps.times.claim(waiting.ticketId);
+    if (claim.kind === 'sent') return 'skip';
+    const now = { spam: (waiting.flags & 1) !== 0, deleted: (waiting.flags & 2) !== 0 };
+    const decision = mapTicketResolved(asCreated, now, new Date(waiting.resolvedS * 1000).toISOString(), this.deps.directory, claim.duration);
+    return decision.kind === 'handled' ? decision.contact : this.skip();
+  }
+
+  private skip(): 'skip' {
+    this.handled.skipped += 1;
+    return 'skip';
+  }
+
+  /**
+   * The ticket as created (the queue of its offered contact), from the ticket book; for a ticket
+   * the book does not know (created before install, or forgotten), Freshdesk's facts now.
+   */
+  private async creationFacts(ticketId: number): Promise<TicketFacts | 'wait' | 'gone'> {
+    const known = await this.deps.book.creation(ticketId);
+    if (known.facts) return known.facts;
+    try {
+      const fetched = await this.deps.book.fetchNow(ticketId);
+      return fetched === 'deferred' ? 'wait' : fetched;
+    } catch {
+      // Freshdesk refused the look-up: the run reports it through its other look-ups; try next run.
+      return 'wait';
+    }
+  }
+}

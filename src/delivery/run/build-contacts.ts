@@ -1,0 +1,190 @@
+import { countsInImport, mapConversationCreated, mapTicketCreated } from '../../core/counting';
+import type { ConversationFacts, Decision, Directory, OfferedContact } from '../../core/types';
+import { log } from '../../platform/log';
+import type { KeyValueStore, RequestClient } from '../../platform/types';
+import { AppError, isAppError } from '../../remote/errors';
+import type { Settings } from '../../schemas/iparams';
+import { asCoreDirectory, refreshDirectory } from './directory';
+import { type OutboxRecord, recordTime } from '../intake/outbox';
+import { dayOf } from '../commit/state';
+import type { AppState } from '../stored/stored-data';
+import { type CreationSeen, repairMissingTickets, repairsDue } from './repair-tickets';
+import { type HandledChange, HandledStep } from '../opt-in/handled-contacts';
+import { TicketBook } from '../memory/ticket-book';
+import { TimeBook } from '../memory/time-book';
+
+export interface BuildDeps {
+  db: KeyValueStore;
+  request: RequestClient;
+  nowMs: number;
+  settings: Settings;
+}
+
+export interface Built {
+  contacts: OfferedContact[];
+  /** Replies held for the next run while ticket records arrive late (attribution-hold.ts). */
+  held: number;
+  /** Records that could not be processed now (Freshdesk unavailable); they go back in the outbox. */
+  carry: OutboxRecord[];
+  /** Freshdesk requests spent on ticket look-ups (they share the run's request budget). */
+  lookups: number;
+  /** No group names at all: nothing may be named, so the outbox stays as it is. */
+  directoryMissing: boolean;
+  /** Records of contacts counted before (rule 12: a redelivered event), left out. */
+  redelivered: number;
+  /**
+   * Writes what the run learned about tickets, including which contacts are now counted. The
+   * run calls it only after committing its state: claims saved before a commit that then
+   * failed would make the re-run skip contacts it never delivered.
+   */
+  saveFacts: () => Promise<void>;
+  failure?: AppError;
+  /** How the run changed the waiting resolutions (handled contacts on): travels with a handed-off commit. */
+  handledChange?: () => HandledChange;
+}
+
+/**
+ * Turns a window of outbox records into contacts with the counting rules. Ticket facts are
+ * remembered in the ticket book as they go by, so a reply is attributed as its ticket was when
+ * the reply came in. Within the window a contact id counts once.
+ */
+/**
+ * `factsUntilMs`: the end of the outbox slots read so far — every event before it has reached a
+ * run, so a resolution settled before it will learn of no more time logged in its settle time.
+ */
+export async function buildContacts(deps: BuildDeps, state: AppState, records: readonly OutboxRecord[], holdRepliesAfterMs?: number, factsUntilMs = deps.nowMs): Promise<Built> {
+  const built: Built = { contacts: [], held: 0, carry: [], lookups: 0, directoryMissing: false, redelivered: 0, saveFacts: () => Promise.resolve() };
+  if (records.length === 0 && !repairsDue(state, deps.nowMs) && !handledDue(state)) return built;
+  const refreshed = await refreshDirectory(state.directory, deps.request, deps.nowMs, groupIdsIn(records));
+  if (refreshed.failure) built.failure = refreshed.failure;
+  if (!refreshed.directory) return { ...built, directoryMissing: true };
+  state.directory = refreshed.directory;
+  const context: RecordContext = { deps, state, directory: asCoreDirectory(refreshed.directory), book: new TicketBook(deps.db, deps.request, deps.nowMs), holdRepliesAfterMs };
+  const times = new TimeBook(deps.db);
+  const handled = handledStepFor(context, times, factsUntilMs);
+  await countRecords(context, built, records, handled);
+  return withFacts(built, context.book, times, handled);
+}
+
+/** What the run learned, for after its commit: tickets, logged time, and its change of the waiting resolutions. */
+function withFacts(built: Built, book: TicketBook, times: TimeBook, handled: HandledStep | undefined): Built {
+  built.lookups = book.lookups;
+  built.saveFacts = async () => {
+    await book.save();
+    await times.save();
+  };
+  if (handled) built.handledChange = () => handled.change();
+  return built;
+}
+
+/** The records in order, then the missing tickets found, then the handled contacts due. */
+async function countRecords(context: RecordContext, built: Built, records: readonly OutboxRecord[], handled: HandledStep | undefined): Promise<void> {
+  const seen = new Set<string>();
+  for (const record of records) {
+    if (handled && (await handled.take(record))) continue;
+    addContact(context, built, seen, await decide(context, record, built));
+  }
+  built.contacts.push(...(await repairMissingTickets({ ...context, nowMs: context.deps.nowMs }, creationsIn(records))));
+  if (handled) built.contacts.push(...(await handled.due()));
+}
+
+/**
+ * The handled-contact step while the feature is on. Switched off, resolutions still waiting are
+ * dropped (said once): the admin chose not to send them any more.
+ */
+function handledStepFor(context: RecordContext, times: TimeBook, factsUntilMs: number): HandledStep | undefined {
+  const { state, deps } = context;
+  if (deps.settings.handledContacts) return new HandledStep({ state, book: context.book, times, directory: context.directory, factsUntilMs });
+  const waiting = (state.handled?.waiting.length ?? 0) / 3;
+  if (state.handled && waiting > 0) {
+    log('info', 'HANDLED_CONTACTS_OFF', `handled contacts were switched off; ${waiting} resolved tickets waiting for their settle time are not sent`);
+    state.handled.waiting = [];
+  }
+  return undefined;
+}
+
+/** Whether resolutions wait in the state (they fall due with time alone, or are dropped when switched off). */
+function handledDue(state: AppState): boolean {
+  return (state.handled?.waiting.length ?? 0) > 0;
+}
+
+/** The ticket creations among the records: their ids tell which tickets never came (missing-tickets.ts). */
+function creationsIn(records: readonly OutboxRecord[]): CreationSeen[] {
+  const creations = records.flatMap((r) => (r.k === 't' ? [{ id: r.ticket.id, createdS: Math.floor(Date.parse(r.ticket.created_at) / 1000) }] : []));
+  return creations.filter((c) => Number.isFinite(c.createdS));
+}
+
+/** Group ids the records name, so the directory can be refreshed early for a new group. */
+function groupIdsIn(records: readonly OutboxRecord[]): number[] {
+  return records.flatMap((r) => ((r.k === 't' || r.k === 'u') && r.ticket.group_id !== null ? [r.ticket.group_id] : []));
+}
+
+function addContact(context: RecordContext, built: Built, seen: Set<string>, decided: Decided | undefined): void {
+  const decision = decided?.decision;
+  if (decision?.kind !== 'contact' || seen.has(decision.contact.contactId)) return;
+  seen.add(decision.contact.contactId);
+  if (isRedelivered(context, built, decided)) return;
+  built.contacts.push(decision.contact);
+  for (const notice of decision.notices) warnUnknownGroup(context.state, notice.groupId, context.deps.nowMs);
+}
+
+/** Rule 12: a contact the ticket book has counted before is a redelivered event's, left out. */
+function isRedelivered(context: RecordContext, built: Built, decided: Decided | undefined): boolean {
+  if (decided === undefined || context.book.claim(decided.claim) !== 'counted') return false;
+  built.redelivered += 1;
+  return true;
+}
+
+interface RecordContext {
+  deps: BuildDeps;
+  state: AppState;
+  directory: Directory;
+  book: TicketBook;
+  holdRepliesAfterMs: number | undefined;
+}
+
+/** A decision and the contact it would claim in the ticket book (rule 12). */
+interface Decided {
+  decision: Decision;
+  claim: { ticketId: number; conversationId?: number };
+}
+
+/** The counting rules' decision for one record, or undefined when it counts nothing now. */
+async function decide(context: RecordContext, record: OutboxRecord, built: Built): Promise<Decided | undefined> {
+  if (record.k === 'c') return decideReply(context, record.conversation, recordTime(record), built);
+  // Time entries and agent changes are not contacts of the counting rules (their own steps take them).
+  if (record.k === 'e' || record.k === 'a') return undefined;
+  await context.book.remember(record.ticket, recordTime(record));
+  const counts = record.k === 't' && !countsInImport(record.ticket.created_at, context.state.installedAt);
+  return counts ? { decision: mapTicketCreated(record.ticket, context.directory), claim: { ticketId: record.ticket.id } } : undefined;
+}
+
+/** A reply, attributed as its ticket was when the reply came in; kept for later when that is not known yet. */
+async function decideReply(context: RecordContext, conversation: ConversationFacts, atMs: number, built: Built): Promise<Decided | undefined> {
+  if (countsInImport(conversation.created_at, context.state.installedAt)) return undefined;
+  if (context.holdRepliesAfterMs !== undefined && atMs > context.holdRepliesAfterMs) {
+    built.held += 1;
+    built.carry.push({ k: 'c', conversation });
+    return undefined;
+  }
+  try {
+    // As of the reply, not as of now: its record may come after later changes of the ticket.
+    const ticket = await context.book.lookup(conversation.ticket_id, atMs);
+    if (ticket !== 'deferred') {
+      const decision = mapConversationCreated(conversation, ticket, context.directory, context.deps.settings.replyScope);
+      return { decision, claim: { ticketId: conversation.ticket_id, conversationId: conversation.id } };
+    }
+  } catch (error) {
+    built.failure = isAppError(error) ? error : new AppError('FRESHDESK_UNAVAILABLE', String(error), { cause: error });
+  }
+  built.carry.push({ k: 'c', conversation });
+  return undefined;
+}
+
+/** Rule 6: one warning per unknown group id per day, not one per event. */
+function warnUnknownGroup(state: AppState, groupId: number, nowMs: number): void {
+  const day = dayOf(nowMs);
+  if (state.warnedGroups[String(groupId)] === day) return;
+  state.warnedGroups[String(groupId)] = day;
+  log('warn', 'UNKNOWN_GROUP', `Freshdesk does not know group ${groupId} (deleted?); its contacts go to queues named "Group ${groupId}"`, { group: groupId });
+}

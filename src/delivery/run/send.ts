@@ -1,0 +1,61 @@
+import type { OfferedContact } from '../../core/types';
+import { log } from '../../platform/log';
+import type { RequestClient } from '../../platform/types';
+import { AppError, isAppError } from '../../remote/errors';
+import { buildBatches, halveBatch, type InjixoBatch, postBatch } from '../../remote/injixo-client';
+import type { StoredContact } from '../stored/stored-data';
+
+/** injixo requests per run, leaving most of the 50/min for handlers and Freshdesk look-ups. */
+export const MAX_REQUESTS_PER_RUN = 15;
+
+export interface SendResult {
+  sent: OfferedContact[];
+  unsent: OfferedContact[];
+  parked: StoredContact[];
+  failure?: AppError;
+}
+
+/**
+ * Sends in bodies under 100 KB. A body injixo calls invalid (400/413/422) is halved until the
+ * offending contacts are alone, and those are parked with injixo's reason, so one bad contact
+ * never holds back the rest. Anything transient or a key problem stops the run: the rest waits.
+ */
+export async function sendAll(
+  request: RequestClient,
+  contacts: readonly OfferedContact[],
+  integrationId: number | undefined,
+  requestBudget: number,
+): Promise<SendResult> {
+  const result: SendResult = { sent: [], unsent: [], parked: [] };
+  const pending = buildBatches(contacts, integrationId);
+  let budget = requestBudget;
+  for (let batch = pending.shift(); batch !== undefined; batch = pending.shift()) {
+    if (budget <= 0 || result.failure) {
+      result.unsent.push(...batch.contacts);
+      continue;
+    }
+    budget -= 1;
+    const failure = await tryPost(request, batch);
+    if (failure === undefined) result.sent.push(...batch.contacts);
+    else if (failure.code !== 'INJIXO_BAD_REQUEST') {
+      result.failure = failure;
+      result.unsent.push(...batch.contacts);
+    } else if (batch.contacts.length > 1) pending.unshift(...halveBatch(batch, integrationId));
+    else park(result, batch, failure);
+  }
+  return result;
+}
+
+async function tryPost(request: RequestClient, batch: InjixoBatch): Promise<AppError | undefined> {
+  try {
+    await postBatch(request, batch);
+    return undefined;
+  } catch (error) {
+    return isAppError(error) ? error : new AppError('INJIXO_UNAVAILABLE', String(error), { cause: error });
+  }
+}
+
+function park(result: SendResult, batch: InjixoBatch, failure: AppError): void {
+  result.parked.push(...batch.contacts.map((c) => ({ ...c, reason: failure.message })));
+  log('error', failure.code, `injixo refused contact ${batch.contacts[0]?.contactId ?? '?'}; it is set aside and not retried`, { status: failure.status, reason: failure.message });
+}

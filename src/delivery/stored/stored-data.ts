@@ -1,0 +1,370 @@
+/**
+ * Schemas for what the app reads back from the platform: its own KV records and the `data` of
+ * its schedules. They were written by this app, but perhaps by an older version, by a run that
+ * died half-way, or edited by support: like any other input they are `unknown` until a schema
+ * narrows them (STYLE habit 12), and a value that does not fit is logged and handled, never
+ * cast and trusted.
+ *
+ * ajv's JSONSchemaType cannot express a tuple with an optional last item or a union keyed by a
+ * const, so those two schemas are typed by hand; the tests run corrupt values through each.
+ */
+import type { JSONSchemaType } from 'ajv';
+import { createValidator, type Validated } from '../../schemas/create-validator';
+import { SCHEDULE_KINDS } from '../../storage/keys';
+import type { OfferedContact } from '../../core/types';
+import type { FailureCode } from '../../remote/errors';
+
+// The shapes the app stores, beside the schemas that read them back.
+
+/**
+ * Records are stored as short tuples: a 10-minute key may hold hundreds of them and the KV
+ * store caps key+value at 40 KB, so ~45 bytes a record instead of ~130 matters.
+ *   ticket:       ['t', id, group_id (-1 = none), source, flags (1 spam, 2 deleted), created_at seconds]
+ *   update:       ['u', …same…, update time seconds]
+ *   conversation: ['c', id, ticket_id, source, flags (1 private, 2 incoming), created_at seconds]
+ *   update flags also carry 4: the update is the ticket's first resolution (issue 14).
+ *   time entry:   ['e', entry id, ticket_id, seconds (-1 = deleted), 0, event time seconds]
+ *   agent status: ['a', agent id, custom status id (-1 = none), flags (1 available), 0,
+ *                  changed-at seconds, email (only when agents are identified by email)]
+ */
+export type PackedRecord = [string, number, number, number, number, number, (number | string)?];
+
+export interface StoredContact extends OfferedContact {
+  /** Why injixo refused it (parked chunks only). */
+  reason?: string;
+}
+
+export interface CachedDirectory {
+  groups: Record<string, string>;
+  sourceChoices?: Record<string, number>;
+  /** ms when groups / sources were last read from Freshdesk. */
+  groupsAt: number;
+  sourcesAt: number;
+}
+
+export interface FailureRecord {
+  code: FailureCode;
+  message: string;
+  status?: number;
+  at: string;
+}
+
+export interface Health {
+  lastSuccessAt?: string;
+  lastFailure?: FailureRecord;
+  consecutiveFailures: number;
+  /** Set while injixo refuses the key; cleared by the first success. */
+  keyRejectedSince?: string;
+  /** Last time the "key rejected" line was logged: once an hour, not once an event. */
+  keyAlertLoggedAt?: string;
+  /** Do not call injixo before this time (it answered 429 with Retry-After). */
+  retryAfterUntil?: string;
+  /** Contacts sent per queue and hour over the last 24 hours, by their own timestamps. */
+  recent?: RecentVolume;
+  sentTotal: number;
+  dropped: number;
+  parkedTotal: number;
+}
+
+/** Offered contacts per queue and hour over the last 24 hours (accounting/recent-volume.ts). */
+export interface RecentVolume {
+  /** Index (ms / BUCKET_MS) of the newest bucket; `counts[i]` belongs to bucket `hour - BUCKETS + 1 + i`. */
+  hour: number;
+  queues: Record<string, { name: string; counts: number[] }>;
+}
+
+/** Ids and sizes of stored chunks, oldest first; `next` is the id the next chunk gets. */
+export interface ChunkList {
+  chunks: { id: number; n: number }[];
+  next: number;
+}
+
+/** Ledger counts not yet written (hour → attribute → count) and the first hour still kept. */
+export interface LedgerState {
+  pending: Record<string, Record<string, number>>;
+  /** Six-hour buckets since the epoch: keys before this one have been deleted. */
+  keptFrom: number;
+  /** Buckets (`2026-11-21T06`) whose counts may be off: a replay there warns (ledger.ts uncertainHours). */
+  uncertain?: string[];
+}
+
+/**
+ * A period in which the app knows or suspects it missed contacts (issue 11): the import's
+ * replay of that window by difference repairs it. Times are ISO-8601 UTC.
+ */
+export type GapReason = 'event_lost' | 'backlog_full' | 'commit_refused' | 'no_delivery_runs' | 'ticket_events_missing';
+export interface Gap {
+  from: string;
+  to: string;
+  reason: GapReason;
+  /** Contacts the app knows it let go in that period; absent when it only suspects a loss. */
+  contactsKnownLost?: number;
+}
+
+/**
+ * Ticket ids whose creation record has not arrived (missing-tickets.ts), as ranges of
+ * consecutive ids `[firstId, lastId, fromS, toS, noticedS]`: the creation times (s) of the known
+ * tickets on either side bound when the missing ones were created; `noticedS` is when a run saw
+ * the hole.
+ */
+export type MissingRange = [number, number, number, number, number];
+
+export interface MissingTickets {
+  /** The highest ticket id whose creation record a run has seen, and its creation time (s). */
+  high: number;
+  highS: number;
+  /** Oldest first. */
+  ranges: MissingRange[];
+  /** Tickets found and counted this way since install (shown on the status page). */
+  repaired: number;
+}
+
+export interface AppState {
+  v: 1;
+  installedAt: string;
+  /** Last outbox slot fully processed (see outbox.ts). */
+  cursor: number;
+  directory?: CachedDirectory;
+  backlog: ChunkList;
+  parked: ChunkList;
+  health: Health;
+  /** groupId → UTC day it was last warned about as unknown (one warning per id per day). */
+  warnedGroups: Record<string, string>;
+  /** Rule 4: queue identifier → the name it was first delivered with (src/delivery/queue-names.ts). */
+  pins?: Record<string, string>;
+  /** Queue identifier → the name Freshdesk spells now, where it differs from the pin. */
+  renamed?: Record<string, string>;
+  /** The delivered ledger's bookkeeping (src/delivery/ledger.ts). */
+  ledger?: LedgerState;
+  /** Id (run time, ms) of the last commit this state includes: a handed-off commit older than it is stale (pending-commit.ts). */
+  commitId?: number;
+  /** When a delivery run last committed (ms): a long silence is recorded as a gap (gaps.ts). */
+  lastRunAt?: number;
+  /** When a run last saw ticket records arrive late through one-time schedules (attribution-hold.ts). */
+  lateFactsSeenAt?: number;
+  /** Newest last, at most MAX_STATE_GAPS (gaps.ts). */
+  gaps?: Gap[];
+  /** Ticket ids whose creation record has not arrived (missing-tickets.ts). */
+  missing?: MissingTickets;
+  /** Handled contacts (issue 14, opt-in; handled-contacts.ts). */
+  handled?: HandledState;
+}
+
+export interface HandledState {
+  /** Resolutions waiting for their settle time: flat triples [ticket id, resolved-at seconds, flags (1 spam, 2 deleted)]. */
+  waiting: number[];
+  /** Time-entry changes after their ticket's handled contact was sent, and the seconds they logged. */
+  late: { changes: number; seconds: number };
+  /** Handled contacts sent before their settle time because too many waited. */
+  early: number;
+  /** Resolutions of spam or deleted tickets, or of tickets gone from Freshdesk: no handled contact. */
+  skipped: number;
+  /** Handled contacts built for sending (they then go through the backlog like any contact). */
+  sent: number;
+}
+
+const packedNumbers = [{ type: 'integer' }, { type: 'integer' }, { type: 'integer' }, { type: 'integer' }, { type: 'integer' }];
+const packedPrefix = [{ type: 'string', enum: ['t', 'u', 'c', 'e', 'a'] }, ...packedNumbers];
+const packedRecordSchema = {
+  // An update record carries its update time as a seventh number; an agent record may carry an email.
+  anyOf: [
+    { type: 'array', items: packedPrefix, minItems: 6, maxItems: 6 },
+    { type: 'array', items: [...packedPrefix, { type: 'integer' }], minItems: 7, maxItems: 7 },
+    { type: 'array', items: [{ const: 'a' }, ...packedNumbers, { type: 'string', maxLength: 254 }], minItems: 7, maxItems: 7 },
+  ],
+} as unknown as JSONSchemaType<PackedRecord>;
+
+/**
+ * An import slice carries the token of the chain it belongs to: only the slice the import record
+ * expects runs, so a pause followed by a resume never leaves two chains walking at once.
+ */
+export type ScheduleData =
+  | { kind: typeof SCHEDULE_KINDS.deliver }
+  | { kind: typeof SCHEDULE_KINDS.overflow; record: PackedRecord }
+  | { kind: typeof SCHEDULE_KINDS.import; token: string }
+  | { kind: typeof SCHEDULE_KINDS.replay; token: string };
+
+const scheduleDataSchema = {
+  type: 'object',
+  required: ['kind'],
+  oneOf: [
+    { type: 'object', required: ['kind'], properties: { kind: { const: SCHEDULE_KINDS.deliver } } },
+    { type: 'object', required: ['kind', 'record'], properties: { kind: { const: SCHEDULE_KINDS.overflow }, record: packedRecordSchema } },
+    { type: 'object', required: ['kind', 'token'], properties: { kind: { const: SCHEDULE_KINDS.import }, token: { type: 'string', maxLength: 40 } } },
+    { type: 'object', required: ['kind', 'token'], properties: { kind: { const: SCHEDULE_KINDS.replay }, token: { type: 'string', maxLength: 40 } } },
+  ],
+} as unknown as JSONSchemaType<ScheduleData>;
+
+const chunkListSchema = {
+  type: 'object',
+  required: ['chunks', 'next'],
+  properties: {
+    chunks: { type: 'array', items: { type: 'object', required: ['id', 'n'], properties: { id: { type: 'integer' }, n: { type: 'integer', minimum: 0 } } } },
+    next: { type: 'integer' },
+  },
+} as const;
+
+const gapSchema = {
+  type: 'object',
+  required: ['from', 'to', 'reason'],
+  properties: {
+    from: { type: 'string' },
+    to: { type: 'string' },
+    reason: { type: 'string', enum: ['event_lost', 'backlog_full', 'commit_refused', 'no_delivery_runs', 'ticket_events_missing'] },
+    contactsKnownLost: { type: 'integer', minimum: 0 },
+  },
+} as const;
+
+const stateSchema = {
+  type: 'object',
+  required: ['v', 'installedAt', 'cursor', 'backlog', 'parked', 'health', 'warnedGroups'],
+  properties: {
+    v: { const: 1 },
+    installedAt: { type: 'string' },
+    cursor: { type: 'integer' },
+    directory: {
+      type: 'object',
+      required: ['groups', 'groupsAt', 'sourcesAt'],
+      properties: {
+        groups: { type: 'object', additionalProperties: { type: 'string' } },
+        sourceChoices: { type: 'object', additionalProperties: { type: 'integer' } },
+        groupsAt: { type: 'number' },
+        sourcesAt: { type: 'number' },
+      },
+    },
+    backlog: chunkListSchema,
+    parked: chunkListSchema,
+    health: {
+      type: 'object',
+      required: ['consecutiveFailures', 'sentTotal', 'dropped', 'parkedTotal'],
+      properties: {
+        consecutiveFailures: { type: 'integer' },
+        recent: {
+          type: 'object',
+          required: ['hour', 'queues'],
+          properties: {
+            hour: { type: 'integer' },
+            queues: {
+              type: 'object',
+              additionalProperties: { type: 'object', required: ['name', 'counts'], properties: { name: { type: 'string' }, counts: { type: 'array', items: { type: 'integer' } } } },
+            },
+          },
+        },
+        sentTotal: { type: 'integer' },
+        dropped: { type: 'integer' },
+        parkedTotal: { type: 'integer' },
+      },
+    },
+    warnedGroups: { type: 'object', additionalProperties: { type: 'string' } },
+    pins: { type: 'object', additionalProperties: { type: 'string' } },
+    renamed: { type: 'object', additionalProperties: { type: 'string' } },
+    ledger: {
+      type: 'object',
+      required: ['pending', 'keptFrom'],
+      properties: {
+        pending: { type: 'object', additionalProperties: { type: 'object', additionalProperties: { type: 'integer' } } },
+        keptFrom: { type: 'integer' },
+        uncertain: { type: 'array', items: { type: 'string' } },
+      },
+    },
+    commitId: { type: 'number' },
+    lastRunAt: { type: 'number' },
+    lateFactsSeenAt: { type: 'number' },
+    gaps: { type: 'array', items: gapSchema },
+    handled: {
+      type: 'object',
+      required: ['waiting', 'late', 'early', 'skipped', 'sent'],
+      properties: {
+        waiting: { type: 'array', items: { type: 'integer' } },
+        late: { type: 'object', required: ['changes', 'seconds'], properties: { changes: { type: 'integer' }, seconds: { type: 'integer' } } },
+        early: { type: 'integer' },
+        skipped: { type: 'integer' },
+        sent: { type: 'integer' },
+      },
+    },
+    missing: {
+      type: 'object',
+      required: ['high', 'highS', 'ranges', 'repaired'],
+      properties: {
+        high: { type: 'integer' },
+        highS: { type: 'integer' },
+        ranges: { type: 'array', items: { type: 'array', items: { type: 'integer' }, minItems: 5, maxItems: 5 } },
+        repaired: { type: 'integer', minimum: 0 },
+      },
+    },
+  },
+} as unknown as JSONSchemaType<AppState>;
+
+const storedContactsSchema: JSONSchemaType<StoredContact[]> = {
+  type: 'array',
+  items: {
+    type: 'object',
+    required: ['contactId', 'queueName', 'queueIdentifier', 'timestamp', 'channel'],
+    properties: {
+      contactId: { type: 'string' },
+      queueName: { type: 'string' },
+      queueIdentifier: { type: 'string' },
+      timestamp: { type: 'string' },
+      channel: { type: 'string', const: 'cases' },
+      handled: { type: 'boolean', nullable: true, enum: [true] },
+      duration: { type: 'integer', minimum: 0, nullable: true },
+      reason: { type: 'string', nullable: true },
+    },
+  },
+};
+
+const checkPackedRecord = createValidator(packedRecordSchema, 'record');
+const checkScheduleData = createValidator(scheduleDataSchema, 'data');
+const checkState = createValidator(stateSchema, 'state');
+const checkStoredContacts = createValidator(storedContactsSchema, 'items');
+
+export function validatePackedRecord(input: unknown): Validated<PackedRecord> {
+  return checkPackedRecord(input);
+}
+
+export function validateScheduleData(input: unknown): Validated<ScheduleData> {
+  return checkScheduleData(input);
+}
+
+export function validateState(input: unknown): Validated<AppState> {
+  return checkState(input);
+}
+
+export function validateStoredContacts(input: unknown): Validated<StoredContact[]> {
+  return checkStoredContacts(input);
+}
+
+/**
+ * Agent statuses (issue 14; agent-statuses.ts), one KV record: per agent id its open status
+ * `[identifier, activity, since seconds]`, and the intervals injixo has not taken yet
+ * `[identifier, activity, start seconds, end seconds]`, oldest first.
+ */
+export interface AgentsRecord {
+  v: 1;
+  open: Record<string, [string, string, number]>;
+  pending: Array<[string, string, number, number]>;
+  sent: number;
+  stale: number;
+  duplicates: number;
+  dropped: number;
+}
+
+const agentsRecordSchema = {
+  type: 'object',
+  required: ['v', 'open', 'pending', 'sent', 'stale', 'duplicates', 'dropped'],
+  properties: {
+    v: { const: 1 },
+    open: { type: 'object', additionalProperties: { type: 'array', items: [{ type: 'string' }, { type: 'string' }, { type: 'integer' }], minItems: 3, maxItems: 3 } },
+    pending: { type: 'array', items: { type: 'array', items: [{ type: 'string' }, { type: 'string' }, { type: 'integer' }, { type: 'integer' }], minItems: 4, maxItems: 4 } },
+    sent: { type: 'integer' },
+    stale: { type: 'integer' },
+    duplicates: { type: 'integer' },
+    dropped: { type: 'integer' },
+  },
+} as unknown as JSONSchemaType<AgentsRecord>;
+
+const checkAgentsRecord = createValidator(agentsRecordSchema, 'agents');
+
+export function validateAgentsRecord(input: unknown): Validated<AgentsRecord> {
+  return checkAgentsRecord(input);
+}
