@@ -65,10 +65,14 @@ function timeProblem({ hour, minute, second, zone, offsetHours, offsetMinutes }:
   return undefined;
 }
 
-/** Whether `value` is an instant `parseFreshdeskTime` accepts. */
+/**
+ * Whether `value` is an instant the counting rules can turn into a contact: one `toUtcIso`
+ * accepts. Validating less at the edge let `9999-12-31T23:30:00-05:00` (valid ISO, but year
+ * 10000 in UTC) into the outbox, where it then stopped every delivery run (issue 19, item 8).
+ */
 export function isFreshdeskTime(value: string): boolean {
   try {
-    parseFreshdeskTime(value);
+    toUtcIso(value);
     return true;
   } catch {
     return false;

@@ -65,6 +65,9 @@ describe('isFreshdeskTime', () => {
     ['2021-11-05T18:15:13+05:30', true],
     ['2021-02-30T00:00:00Z', false],
     ['not a time', false],
+    // Valid ISO, but year 10000 in UTC: injixo cannot take it (issue 19, item 8).
+    ['9999-12-31T23:30:00-05:00', false],
+    ['9999-12-31T23:30:00Z', true],
   ])('says %j is a time: %s', (input, expected) => {
     expect(isFreshdeskTime(input)).toBe(expected);
   });

@@ -707,3 +707,16 @@ describe('replies while ticket records arrive late through one-time schedules (K
     await expect(db.get(outboxKey(slotOf(afterSlot)))).rejects.toMatchObject({ status: 404 });
   });
 });
+
+describe('a record whose time injixo cannot take (issue 19, item 8)', () => {
+  it('is said and skipped, and the records after it are delivered and the cursor moves', async () => {
+    // An older version validated less: year 10000 in UTC reached the outbox as seconds.
+    const poison = ['t', 9, 1, 1, 0, Math.floor(Date.parse('+010000-01-01T04:30:00Z') / 1000)];
+    await db.update(outboxKey(slotOf(T0 + 60_000)), 'append', { items: [poison, packRecord(ticket(10, 1, T0 + 2000))] });
+    const errors = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    const report = await runDelivery(deps(freshdeskAndInjixo(), afterSlot));
+    expect(report).toMatchObject({ outcome: 'delivered', sent: 1 });
+    expect(errors.mock.calls.map((c) => String(c[0]))).toEqual([expect.stringMatching(/^\[injixo-connect\] STORED_RECORD_UNREADABLE: the outbox record t9 cannot be counted \(Invalid timestamp/)]);
+    expect((await readState(db, afterSlot)).cursor).toBe(slotOf(T0 + 60_000));
+  });
+});

@@ -56,3 +56,29 @@ describe('finding tickets whose creation record never came, by their consecutive
     expect(giveUp(undefined, NOW)).toEqual([]);
   });
 });
+
+describe('an id that does not belong to the account’s sequence (issue 19, item 9)', () => {
+  it('takes no tickets as missing below a poison id of 1e15, and still notices the next real hole', () => {
+    let book = noteCreations(undefined, seen(100, 101), NOW) as MissingTickets;
+    book = noteCreations(book, [{ id: 1e15, createdS: S }], NOW) as MissingTickets;
+    expect(book.ranges).toEqual([]);
+    expect(book.high).toBe(101);
+    expect(giveUp(book, NOW)).toEqual([]);
+    book = noteCreations(book, [{ id: 102, createdS: S + 10 }, { id: 105, createdS: S + 20 }], NOW + 60_000) as MissingTickets;
+    expect(book.ranges.map(([first, last]) => [first, last])).toEqual([[103, 104]]);
+    expect(book.outlier).toBeUndefined();
+  });
+
+  it('follows a sequence that really moved: the ids after the jump continue from it, with no hole', () => {
+    let book = noteCreations(undefined, seen(100), NOW) as MissingTickets;
+    book = noteCreations(book, [{ id: 5_000_000, createdS: S }], NOW) as MissingTickets;
+    book = noteCreations(book, [{ id: 5_000_002, createdS: S + 30 }], NOW) as MissingTickets;
+    expect(book.high).toBe(5_000_002);
+    expect(book.ranges).toEqual([]);
+  });
+
+  it('still records a real outage: thousands of tickets missing over a day are plausible', () => {
+    const book = noteCreations(noteCreations(undefined, seen(100), NOW) as MissingTickets, [{ id: 20_100, createdS: S - 1000 + 100 + 86_400 }], NOW) as MissingTickets;
+    expect(waitingIds(book)).toBe(19_999);
+  });
+});

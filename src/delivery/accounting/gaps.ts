@@ -101,9 +101,15 @@ function timestampItems(items: unknown): { timestamp: string }[] {
   return (items as { timestamp?: unknown }[]).flatMap((item) => (typeof item.timestamp === 'string' ? [{ timestamp: item.timestamp }] : []));
 }
 
-/** The counters attribute a lost event of this time is counted in (one per 15-minute interval). */
+/**
+ * The counters attribute a lost event of this time is counted in (one per 15-minute interval).
+ * Only ticket creations and replies are contacts; a lost update, time entry or agent change is
+ * a fact that may make other contacts wrong, so it marks the interval without a count (before,
+ * a lost time entry or agent change was counted as a lost contact: issue 19).
+ */
 export function lostBucketOf(kind: 't' | 'u' | 'c' | 'e' | 'a', timeMs: number): string {
-  return `${kind === 'u' ? LOST_UPDATES_BUCKET_PREFIX : LOST_EVENTS_BUCKET_PREFIX}${Math.floor(timeMs / INTERVAL_MS)}`;
+  const contact = kind === 't' || kind === 'c';
+  return `${contact ? LOST_EVENTS_BUCKET_PREFIX : LOST_UPDATES_BUCKET_PREFIX}${Math.floor(timeMs / INTERVAL_MS)}`;
 }
 
 /**

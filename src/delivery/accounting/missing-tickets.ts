@@ -1,4 +1,5 @@
 import { isoOf } from '../../core/time';
+import { log } from '../../platform/log';
 import type { Gap, MissingRange, MissingTickets } from '../stored/stored-data';
 
 /**
@@ -43,13 +44,55 @@ export function noteCreations(missing: MissingTickets | undefined, seen: readonl
 }
 
 function noteOne(book: MissingTickets, ticket: CreationSeen, nowS: number): void {
-  if (ticket.id > book.high) {
-    if (ticket.id > book.high + 1) book.ranges.push([book.high + 1, ticket.id - 1, book.highS, ticket.createdS, nowS]);
-    book.high = ticket.id;
-    book.highS = ticket.createdS;
+  if (ticket.id <= book.high) {
+    settle(book, ticket.id);
     return;
   }
-  settle(book, ticket.id);
+  if (!isPlausibleNext(book, ticket) && !continuesOutlier(book, ticket)) {
+    noteOutlier(book, ticket);
+    return;
+  }
+  delete book.outlier;
+  if (ticket.id > book.high + 1 && isPlausibleNext(book, ticket)) book.ranges.push([book.high + 1, ticket.id - 1, book.highS, ticket.createdS, nowS]);
+  book.high = ticket.id;
+  book.highS = ticket.createdS;
+}
+
+/**
+ * The most tickets an account creates per second, with room to spare (the largest Freshdesk
+ * accounts create a few hundred thousand a day, a few a second). A creation record whose id lies
+ * further above the highest id than this rate allows since that ticket was created is not the
+ * sign of missing tickets but an id that does not belong to the sequence (a poison payload such
+ * as 1e15, or a sandbox ticket): recording a hole for it would declare a quadrillion tickets lost
+ * and move the highest id out of reach, so no later hole would ever be noticed (issue 19, item 9).
+ */
+export const MAX_TICKETS_PER_SECOND = 10;
+/** …plus this many ids whatever the time: clocks of two records may disagree by a little. */
+export const ID_JUMP_SLACK = 1000;
+
+function plausibleJump(fromS: number, toS: number): number {
+  return ID_JUMP_SLACK + Math.max(0, toS - fromS) * MAX_TICKETS_PER_SECOND;
+}
+
+function isPlausibleNext(book: MissingTickets, ticket: CreationSeen): boolean {
+  return ticket.id - book.high <= plausibleJump(book.highS, ticket.createdS);
+}
+
+/**
+ * The sequence itself moved (an account migrated to a new id range): the next creation after an
+ * outlier lies just above it, so the outlier becomes the highest id, with no hole recorded.
+ */
+function continuesOutlier(book: MissingTickets, ticket: CreationSeen): boolean {
+  const outlier = book.outlier;
+  return outlier !== undefined && ticket.id > outlier[0] && ticket.id - outlier[0] <= plausibleJump(outlier[1], ticket.createdS);
+}
+
+/** Remembers the implausible id (said once) without moving the highest id. */
+function noteOutlier(book: MissingTickets, ticket: CreationSeen): void {
+  if (book.outlier?.[0] !== ticket.id) {
+    log('warn', 'TICKET_ID_OUT_OF_SEQUENCE', `ticket ${ticket.id} lies far above the account's ticket numbers (highest ${book.high}); it is counted, but no tickets are taken as missing below it`, { ticket: ticket.id, high: book.high });
+  }
+  book.outlier = [ticket.id, ticket.createdS];
 }
 
 /** Removes an id from the ranges (its record came late, or it has been dealt with). */

@@ -5,7 +5,8 @@ import type { KeyValueStore, RequestClient } from '../../platform/types';
 import { AppError, isAppError } from '../../remote/errors';
 import type { Settings } from '../../schemas/iparams';
 import { asCoreDirectory, refreshDirectory } from './directory';
-import { type OutboxRecord, recordTime } from '../intake/outbox';
+import { type OutboxRecord, recordId, recordTime } from '../intake/outbox';
+import { InvalidTimestamp } from '../../core/invalid-timestamp';
 import { dayOf } from '../commit/state';
 import type { AppState } from '../stored/stored-data';
 import { type CreationSeen, repairMissingTickets, repairsDue } from './repair-tickets';
@@ -82,7 +83,7 @@ async function countRecords(context: RecordContext, built: Built, records: reado
   const seen = new Set<string>();
   for (const record of records) {
     if (handled && (await handled.take(record))) continue;
-    addContact(context, built, seen, await decide(context, record, built));
+    addContact(context, built, seen, await decideSafely(context, record, built));
   }
   built.contacts.push(...(await repairMissingTickets({ ...context, nowMs: context.deps.nowMs }, creationsIn(records))));
   if (handled) built.contacts.push(...(await handled.due()));
@@ -147,6 +148,21 @@ interface RecordContext {
 interface Decided {
   decision: Decision;
   claim: { ticketId: number; conversationId?: number };
+}
+
+/**
+ * One record whose facts no contact can be made of (a time injixo cannot take, written by an
+ * older version that validated less) is said and skipped: before, it threw in every run, so the
+ * cursor never moved and nothing after it was ever sent (issue 19, item 8).
+ */
+async function decideSafely(context: RecordContext, record: OutboxRecord, built: Built): Promise<Decided | undefined> {
+  try {
+    return await decide(context, record, built);
+  } catch (error) {
+    if (!(error instanceof InvalidTimestamp)) throw error;
+    log('error', 'STORED_RECORD_UNREADABLE', `the outbox record ${recordId(record)} cannot be counted (${error.message}); it is skipped`);
+    return undefined;
+  }
 }
 
 /** The counting rules' decision for one record, or undefined when it counts nothing now. */

@@ -117,6 +117,8 @@ export interface MissingTickets {
   ranges: MissingRange[];
   /** Tickets found and counted this way since install (shown on the status page). */
   repaired: number;
+  /** An id far above the sequence, and its creation time (s): the highest id moves to it only if the next ids follow it. */
+  outlier?: [number, number];
 }
 
 export interface AppState {
@@ -290,6 +292,7 @@ const stateSchema = {
         highS: { type: 'integer' },
         ranges: { type: 'array', items: { type: 'array', items: { type: 'integer' }, minItems: 5, maxItems: 5 } },
         repaired: { type: 'integer', minimum: 0 },
+        outlier: { type: 'array', items: { type: 'integer' }, minItems: 2, maxItems: 2 },
       },
     },
   },
