@@ -18,17 +18,17 @@
 import type { OfferedContact } from '../core/types';
 import { MAX_BACKLOG_CHUNKS } from '../delivery/commit/backlog';
 import { CHUNK_CONTACTS, writeChunks } from '../delivery/commit/chunks';
-import { takeLease } from '../delivery/run/lease';
+import { updateState } from '../delivery/commit/commit';
 import { applyPinnedNames } from '../delivery/accounting/queue-names';
 import { scheduleDeliverySoon } from '../delivery/run/schedule-runs';
-import { readState, writeState } from '../delivery/commit/state';
+import { readState } from '../delivery/commit/state';
 import { log } from '../platform/log';
 import { isNotFound } from '../platform/refusals';
 import { SCHEDULE_LEAD_MS } from '../platform/schedule-lead';
 import type { KeyValueStore, Platform } from '../platform/types';
 import { isAppError } from '../remote/errors';
 import type { Settings } from '../schemas/iparams';
-import { BACKLOG_PREFIX, IMPORT_KEY, IMPORT_TAKEN_KEY, importScheduleName, LEASE_KEY, REPLAY_KEY, SCHEDULE_KINDS } from '../storage/keys';
+import { BACKLOG_PREFIX, IMPORT_KEY, IMPORT_TAKEN_KEY, importScheduleName, REPLAY_KEY, SCHEDULE_KINDS } from '../storage/keys';
 import { startCursor, walkProgress, type ImportCursor } from './cursor';
 import { validateImportRecord, validateTakenRanges, type ImportRecord, type ImportRunState } from './import-record';
 import { TakenTickets } from './taken-tickets';
@@ -357,30 +357,27 @@ export function runImportSlice(platform: Platform, settings: Settings, token: st
 }
 
 /**
- * Under the delivery lease: names the contacts (rule 4 pins), appends them to the backlog and
- * commits the state, then saves the cursor. Returns false when a delivery run holds the lease.
- * A failure between the state write and the cursor write repeats the slice, which sends its
- * contacts twice (never loses them); the lease makes that a crash-only case.
+ * Through the commit protocol (delivery/commit/commit.ts: under the delivery lease, after any
+ * pending hand-off): names the contacts (rule 4 pins), appends them to the backlog and commits
+ * the state, then saves the cursor. Returns false when a delivery run holds the lease. A failure
+ * between the state write and the cursor write repeats the slice, whose taken tickets then skip
+ * what it handed over: nothing is sent twice.
  */
 async function handOver(platform: Platform, record: ImportRecord, walked: SliceWalk): Promise<boolean> {
   const { db } = platform;
   const nowMs = platform.now();
-  if ((await takeLease(db, nowMs)) !== 'taken') return false;
-  try {
-    if (walked.contacts.length > 0) {
-      const state = await readState(db, nowMs);
-      const named = applyPinnedNames(state, walked.contacts);
-      await writeChunks(db, BACKLOG_PREFIX, state.backlog, named);
-      await writeState(db, state);
-    }
-    // After the state: a slice repeated from here skips what it had taken, so nothing is sent twice.
-    await saveTaken(platform, IMPORT_TAKEN_KEY, walked.taken, record);
-    record.cursor = walked.step.cursor;
-    record.contacts += walked.contacts.length;
-    await saveWalkRecord(db, IMPORT_JOB, record);
-  } finally {
-    await db.delete(LEASE_KEY).catch(() => undefined);
+  if (walked.contacts.length > 0) {
+    const outcome = await updateState(platform, nowMs, async (opened) => {
+      const named = applyPinnedNames(opened.state, walked.contacts);
+      await writeChunks(db, BACKLOG_PREFIX, opened.state.backlog, named);
+    });
+    if (outcome === 'busy') return false;
   }
+  // After the state: a slice repeated from here skips what it had taken, so nothing is sent twice.
+  await saveTaken(platform, IMPORT_TAKEN_KEY, walked.taken, record);
+  record.cursor = walked.step.cursor;
+  record.contacts += walked.contacts.length;
+  await saveWalkRecord(db, IMPORT_JOB, record);
   return true;
 }
 

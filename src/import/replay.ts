@@ -19,12 +19,12 @@
 import { INTERVAL_MS, isoOf } from '../core/time';
 import type { OfferedContact } from '../core/types';
 import { writeChunks } from '../delivery/commit/chunks';
-import { takeLease } from '../delivery/run/lease';
+import { type OpenState, updateState } from '../delivery/commit/commit';
 import { LEDGER_RETENTION_DAYS, readLedger, uncertainHours } from '../delivery/accounting/ledger';
 import { slotOf } from '../delivery/intake/outbox';
 import { applyPinnedNames } from '../delivery/accounting/queue-names';
 import { scheduleDeliverySoon } from '../delivery/run/schedule-runs';
-import { readState, writeState } from '../delivery/commit/state';
+import { readState } from '../delivery/commit/state';
 import type { AppState } from '../delivery/stored/stored-data';
 import { TicketBook } from '../delivery/memory/ticket-book';
 import { log } from '../platform/log';
@@ -32,7 +32,7 @@ import type { KeyValueStore, Platform } from '../platform/types';
 import { isNotFound } from '../platform/refusals';
 import { SCHEDULE_LEAD_MS } from '../platform/schedule-lead';
 import type { Settings } from '../schemas/iparams';
-import { BACKLOG_PREFIX, LEASE_KEY, REPLAY_KEY, REPLAY_TAKEN_KEY, replayFoundKey, replayScheduleName, SCHEDULE_KINDS } from '../storage/keys';
+import { BACKLOG_PREFIX, REPLAY_KEY, REPLAY_TAKEN_KEY, replayFoundKey, replayScheduleName, SCHEDULE_KINDS } from '../storage/keys';
 import { readFoundChunk, writeFoundChunks } from './found-chunks';
 import type { FoundChunks, ImportRecord, ReplayResult } from './import-record';
 import { continueLater, gapCommand, saveTaken, IMPORT_JOB, isWalking, newWalkRecord, readWalkRecord, runWalkSlice, saveWalkRecord, walkView, type SliceWalk, type WalkJob, type WalkView } from './in-app';
@@ -167,33 +167,51 @@ function deliveryCaughtUp(state: AppState, walkedAtMs: number): boolean {
 async function compareWhenReady(platform: Platform, record: ImportRecord): Promise<boolean> {
   if (record.walkedAtMs === undefined) return false;
   const nowMs = platform.now();
-  if (!deliveryCaughtUp(await readState(platform.db, nowMs), record.walkedAtMs) || (await takeLease(platform.db, nowMs)) !== 'taken') {
+  if (!deliveryCaughtUp(await readState(platform.db, nowMs), record.walkedAtMs)) {
     await continueLater(platform, REPLAY_JOB, record, nowMs + COMPARE_RETRY_MS);
     return true;
   }
+  let outcome: 'done' | 'busy';
+  let compared: Compared | undefined;
   try {
-    await compareAndSend(platform, record);
+    outcome = await updateState(platform, nowMs, async (opened) => {
+      compared = await compareAndSend(platform, opened, record);
+    });
+    // Claims once the state holds what they claim (a refused commit must not leave them behind).
+    if (outcome === 'done') await compared?.book.save();
   } catch (error) {
     // The KV limit refused a read or write: nothing was committed that a repeat would double.
     log('warn', 'REPLAY_COMPARE_LATER', `the replay's comparison is tried again later: ${(error as Error).message}`);
     await continueLater(platform, REPLAY_JOB, record, nowMs + COMPARE_RETRY_MS);
     return true;
-  } finally {
-    await platform.db.delete(LEASE_KEY).catch(() => undefined);
   }
+  if (outcome === 'busy') {
+    await continueLater(platform, REPLAY_JOB, record, nowMs + COMPARE_RETRY_MS);
+    return true;
+  }
+  if (!compared) return true;
+  finishReplay(record, compared.result, platform.now());
+  await saveWalkRecord(platform.db, REPLAY_JOB, record);
+  logResult(record, compared.result);
   await deleteFound(platform.db, record.found);
   await scheduleDeliverySoon(platform.schedule, platform.now());
   return true;
 }
 
 /**
- * Under the delivery lease: the difference per (queue, interval), its contacts claimed in the
- * ticket book, named with the pins and appended to the backlog in one state commit.
+ * Inside the commit protocol (under the lease, after any pending hand-off): the difference per
+ * (queue, interval), its contacts claimed in the ticket book, named with the pins and appended to
+ * the backlog; the state is committed by the caller.
  */
-async function compareAndSend(platform: Platform, record: ImportRecord): Promise<void> {
+interface Compared {
+  book: TicketBook;
+  result: ReplayResult;
+}
+
+async function compareAndSend(platform: Platform, opened: OpenState, record: ImportRecord): Promise<Compared> {
   const { db } = platform;
   const nowMs = platform.now();
-  const state = await readState(db, nowMs);
+  const state = opened.state;
   const found = await readAllFound(db, record.found);
   const delivered = await readLedger(db, state, Date.parse(record.from), Date.parse(record.to));
   const book = new TicketBook(db, platform.request, nowMs);
@@ -202,16 +220,12 @@ async function compareAndSend(platform: Platform, record: ImportRecord): Promise
   if (difference.send.length > 0) {
     await claimAll(book, difference.send, claims, nowMs);
     await writeChunks(db, BACKLOG_PREFIX, state.backlog, applyPinnedNames(state, difference.send.map((f) => f.contact)));
-    await writeState(db, state);
-    await book.save();
   }
   // A queue the walk did not meet has only its identifier; the pinned name is what injixo shows.
   for (const q of difference.result.queues) if (q.queueName === q.queueIdentifier) q.queueName = state.pins?.[q.queueIdentifier] ?? q.queueName;
   const uncertain = uncertainHours(state, Date.parse(record.from), Date.parse(record.to));
   if (uncertain.length > 0) difference.result.uncertainHours = uncertain;
-  finishReplay(record, difference.result, nowMs);
-  await saveWalkRecord(db, REPLAY_JOB, record);
-  logResult(record, difference.result);
+  return { book, result: difference.result };
 }
 
 function finishReplay(record: ImportRecord, result: ReplayResult, nowMs: number): void {

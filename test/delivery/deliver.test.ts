@@ -373,7 +373,8 @@ describe('an event delivered again in a later delivery window (rule 12)', () => 
     const remote = freshdeskAndInjixo();
     await put([ticket(1, 1, T0 + 1000)]);
     const dying: KeyValueStore = { ...db, set: (key, value, options) => (key === 'state' ? Promise.reject(new Error('process died')) : db.set(key, value, options)) };
-    await expect(runDelivery(deps(remote, afterSlot, dying))).rejects.toThrow('process died');
+    expect(await runDelivery(deps(remote, afterSlot, dying))).toMatchObject({ outcome: 'busy', moreToDo: true });
+    expect((console.warn as jest.Mock).mock.calls.map((c) => String(c[0]))).toContainEqual(expect.stringContaining('DELIVERY_DEFERRED: the delivery run stopped before committing (process died)'));
     await db.delete(LEASE_KEY);
     expect(await runDelivery(deps(remote, afterSlot))).toMatchObject({ sent: 1 });
   });
@@ -521,8 +522,9 @@ describe('a run whose bookkeeping the KV store refuses after a successful post',
     await put(Array.from({ length: 300 }, (_, i) => ticket(i + 1, 1000 + i, T0 + 1000 + i)));
     const remote = freshdeskAndInjixo();
     await runDelivery(deps(remote, afterSlot, refusingAfterPost(remote)));
-    const data = (await schedule.fetch({ name: 'deliver' })).data as { commit: { ledger: unknown } };
-    expect(data.commit.ledger).toEqual({ uncertain: ['2026-11-02T06'] });
+    const data = (await schedule.fetch({ name: 'deliver' })).data as { commit: { ledger?: unknown; uncertain?: unknown } };
+    expect(data.commit.ledger).toBeUndefined();
+    expect(data.commit.uncertain).toEqual(['2026-11-02T06']);
     const warnings = (console.warn as jest.Mock).mock.calls.map((c) => String(c[0]));
     expect(warnings).toContainEqual(expect.stringContaining('LEDGER_UNCERTAIN'));
     expect(warnings).toContainEqual(expect.stringContaining('new queue names could not travel'));
@@ -592,11 +594,11 @@ describe('a run whose bookkeeping the KV store refuses after a successful post',
     expect(view.dropped).toBe(1200 - sentFirst);
   });
 
-  it('says so when the scheduler refuses the commit too, and fails the run (the next one may post the batch again)', async () => {
+  it('says so when the scheduler refuses the commit too, and defers (the next run may post the batch again)', async () => {
     await put([ticket(1, 1, T0 + 1000)]);
     const remote = freshdeskAndInjixo();
     const refusing: Scheduler = { ...schedule, fetch: schedule.fetch.bind(schedule), update: () => Promise.reject(new Error('Schedule data must not exceed 4 KB')) };
-    await expect(runDelivery({ ...deps(remote, afterSlot, refusingAfterPost(remote)), schedule: refusing })).rejects.toMatchObject({ status: 429 });
+    expect(await runDelivery({ ...deps(remote, afterSlot, refusingAfterPost(remote)), schedule: refusing })).toMatchObject({ outcome: 'busy', moreToDo: true });
     expect((console.error as jest.Mock).mock.calls.map((c) => String(c[0]))).toContainEqual(
       expect.stringContaining('COMMIT_LOST: neither the KV store nor the scheduler kept the bookkeeping of a delivery run that posted'),
     );
@@ -616,8 +618,9 @@ describe('a run whose bookkeeping the KV store refuses after a successful post',
     // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the platform rejects with plain objects
     const outboxRefused: KeyValueStore = { ...db, get: (key) => (key.startsWith('outbox:') ? Promise.reject({ status: 429 }) : db.get(key)) };
     const remote = freshdeskAndInjixo();
-    await expect(runDelivery(deps(remote, afterSlot, outboxRefused))).rejects.toMatchObject({ status: 429 });
+    expect(await runDelivery(deps(remote, afterSlot, outboxRefused))).toMatchObject({ outcome: 'busy', moreToDo: true });
     expect(remote.posted()).toEqual([]);
+    expect((await readState(db, afterSlot)).cursor).toBe(slotOf(T0) - 1);
     expect((await schedule.fetch({ name: 'deliver' })).data).toEqual({ kind: 'deliver' });
   });
 });

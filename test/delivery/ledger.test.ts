@@ -1,22 +1,30 @@
 import type { OfferedContact } from '../../src/core/types';
 import {
-  applyLedgerChanges,
+  addPending,
+  dropFlushes,
   emptyLedgerState,
   hourOf,
   LEDGER_RETENTION_DAYS,
   ledgerAttribute,
   ledgerCountsOf,
-  MAX_PENDING_ATTRIBUTES,
-  MAX_WRITES_PER_RUN,
+  markUncertain,
+  MAX_SHARD_WRITES_PER_RUN,
   parseLedgerAttribute,
+  PENDING_BYTES,
+  pendingBytes,
+  planFlushes,
   pruneLedger,
   readLedger,
-  recordDelivered,
+  shardKey,
+  shardOf,
+  shardsFor,
   uncertainHours,
+  writeFlushes,
 } from '../../src/delivery/accounting/ledger';
+import { compactCounts, expandCounts } from '../../src/delivery/commit/hand-off';
 import { newState } from '../../src/delivery/commit/state';
 import { handlers } from '../../src/entry/handlers';
-import type { AppState } from '../../src/delivery/stored/stored-data';
+import type { AppState, LedgerState } from '../../src/delivery/stored/stored-data';
 import type { KeyValueStore } from '../../src/platform/types';
 import { ManualClock } from '../../tools/clock';
 import { LocalPlatform } from '../../tools/local-platform';
@@ -58,108 +66,184 @@ describe('ledger keys and attributes', () => {
   });
 });
 
+describe('shards', () => {
+  it('keeps shard 0 under the bucket’s plain key and numbers the others after a dot', () => {
+    expect(shardKey('2026-11-21T06', 0)).toBe('ledger:2026-11-21T06');
+    expect(shardKey('2026-11-21T06', 5)).toBe('ledger:2026-11-21T06.5');
+  });
+
+  it.each([
+    [1, 1],
+    [32, 1],
+    [33, 2],
+    [120, 4],
+    [500, 16],
+  ])('uses %i queue(s) → %i shard(s), a power of two', (queues, shards) => {
+    expect(shardsFor(queues)).toBe(shards);
+  });
+
+  it('puts every quarter of a queue in the same shard, and a doubled count only splits shards (n or n + half)', () => {
+    const attributes = Array.from({ length: 200 }, (_, i) => `${48_000_000_100 + i}/1/t|${i % 24}`);
+    for (const attribute of attributes) {
+      const queue = attribute.split('|')[0] as string;
+      expect(shardOf(`${queue}|0`, 16)).toBe(shardOf(attribute, 16));
+      expect([shardOf(attribute, 8), shardOf(attribute, 8) + 8]).toContain(shardOf(attribute, 16));
+    }
+  });
+});
+
 describe('recording what was delivered', () => {
   const bucketEnd = Date.parse('2026-11-21T12:00:00Z');
+  const ledger = (): LedgerState => state.ledger as LedgerState;
+
+  beforeEach(() => {
+    state.ledger = emptyLedgerState(T0);
+  });
 
   it('keeps a running bucket in the state (no KV call) and reads it back from there', async () => {
+    addPending(ledger(), ledgerCountsOf([contact('freshdesk/42/1/tickets', '2026-11-21T10:01:00Z')]));
     const before = platform.counts().kvOps;
-    await recordDelivered(db, state, [contact('freshdesk/42/1/tickets', '2026-11-21T10:01:00Z')], T0);
+    expect(planFlushes(ledger(), T0, 1)).toEqual([]);
     expect(platform.counts().kvOps).toBe(before);
-    expect(state.ledger?.pending).toEqual({ '2026-11-21T06': { '42/1/t|16': 1 } });
+    expect(ledger().pending).toEqual({ '2026-11-21T06': { '42/1/t|16': 1 } });
     const counts = await readLedger(db, state, Date.parse('2026-11-21T10:00:00Z'), Date.parse('2026-11-21T11:00:00Z'));
     expect(counts.get('freshdesk/42/1/tickets')?.get('2026-11-21T10:00:00Z')).toBe(1);
   });
 
-  it('counts offered contacts only: a handled contact (issue 14) in the same queue and interval is not in the ledger a replay compares with', async () => {
+  it('counts offered contacts only: a handled contact (issue 14) in the same queue and interval is not in the ledger a replay compares with', () => {
     const offered = contact('freshdesk/42/1/tickets', '2026-11-21T10:01:00Z');
-    await recordDelivered(db, state, [offered, { ...offered, contactId: 'h:1', handled: true, duration: 300 }], T0);
-    expect(state.ledger?.pending).toEqual({ '2026-11-21T06': { '42/1/t|16': 1 } });
+    expect(ledgerCountsOf([offered, { ...offered, contactId: 'h:1', handled: true, duration: 300 }])).toEqual({ '2026-11-21T06': { '42/1/t|16': 1 } });
     expect(ledgerCountsOf([{ ...offered, handled: true }])).toEqual({});
   });
 
-  it('writes a bucket early when its counts would crowd the state record', async () => {
-    const many = Array.from({ length: MAX_PENDING_ATTRIBUTES }, (_, i) => contact(`freshdesk/${i}/1/tickets`, '2026-11-21T10:01:00Z', i));
-    await recordDelivered(db, state, many, T0);
-    expect(state.ledger?.pending).toEqual({});
-    expect(Object.keys(await db.get('ledger:2026-11-21T06'))).toHaveLength(MAX_PENDING_ATTRIBUTES);
-  });
-
-  it('counts per queue and 15-minute interval, with one KV increment per six-hour bucket once it ended, and reads it back', async () => {
-    const delivered = [
-      contact('freshdesk/42/1/tickets', '2026-11-21T10:01:00Z', 1),
-      contact('freshdesk/42/1/tickets', '2026-11-21T10:14:59Z', 2),
-      contact('freshdesk/42/1/tickets', '2026-11-21T10:15:00Z', 3),
-      contact('freshdesk/7/3/replies', '2026-11-21T11:59:00Z', 4),
-    ];
+  it('freezes an ended bucket under the commit id and writes it once stored: one increment with its marker, read back exactly', async () => {
+    addPending(
+      ledger(),
+      ledgerCountsOf([
+        contact('freshdesk/42/1/tickets', '2026-11-21T10:01:00Z', 1),
+        contact('freshdesk/42/1/tickets', '2026-11-21T10:14:59Z', 2),
+        contact('freshdesk/42/1/tickets', '2026-11-21T10:15:00Z', 3),
+        contact('freshdesk/7/3/replies', '2026-11-21T11:59:00Z', 4),
+      ]),
+    );
+    const planned = planFlushes(ledger(), bucketEnd, 777);
+    expect(planned).toEqual([[777, '2026-11-21T06', 0, { '42/1/t|16': 2, '42/1/t|17': 1, '7/3/r|23': 1 }]]);
+    expect(ledger().pending).toEqual({});
+    const window = [Date.parse('2026-11-21T10:00:00Z'), Date.parse('2026-11-21T12:00:00Z')] as const;
+    const expected = { 'freshdesk/42/1/tickets': { '2026-11-21T10:00:00Z': 2, '2026-11-21T10:15:00Z': 1 }, 'freshdesk/7/3/replies': { '2026-11-21T11:45:00Z': 1 } };
+    // Frozen, not written yet: read from the state.
+    expect(plain(await readLedger(db, state, ...window))).toEqual(expected);
     const before = platform.counts().kvOps;
-    await recordDelivered(db, state, delivered, bucketEnd);
+    expect(await writeFlushes(db, planned, false)).toEqual(planned);
     expect(platform.counts().kvOps - before).toBe(1);
-    await recordDelivered(db, state, [contact('freshdesk/42/1/tickets', '2026-11-21T10:05:00Z', 5)], bucketEnd);
-    const counts = await readLedger(db, state, Date.parse('2026-11-21T10:00:00Z'), Date.parse('2026-11-21T12:00:00Z'));
-    expect(Object.fromEntries([...counts].map(([q, m]) => [q, Object.fromEntries(m)]))).toEqual({
-      'freshdesk/42/1/tickets': { '2026-11-21T10:00:00Z': 3, '2026-11-21T10:15:00Z': 1 },
-      'freshdesk/7/3/replies': { '2026-11-21T11:45:00Z': 1 },
-    });
-    expect(state.ledger?.pending).toEqual({});
+    expect(await db.get('ledger:2026-11-21T06')).toEqual({ '42/1/t|16': 2, '42/1/t|17': 1, '7/3/r|23': 1, '~777': 1 });
+    // Written AND still in the state (the next commit drops it): its marker says so, counted once.
+    expect(plain(await readLedger(db, state, ...window))).toEqual(expected);
+    dropFlushes(ledger(), planned);
+    expect(ledger().flushing).toBeUndefined();
+    expect(plain(await readLedger(db, state, ...window))).toEqual(expected);
   });
 
-  it('keeps counts the store refuses in the state, counts them when read, and writes them next run', async () => {
+  it('never counts a frozen entry twice when a run writes it and its commit is then lost (issue 19, item 5)', async () => {
+    addPending(ledger(), ledgerCountsOf([contact('freshdesk/42/1/tickets', '2026-11-21T10:01:00Z')]));
+    const planned = planFlushes(ledger(), bucketEnd, 900);
+    await writeFlushes(db, planned, false);
+    // The next runs still find the entry (their state was not stored): they check the marker first.
+    for (let run = 0; run < 3; run += 1) expect(await writeFlushes(db, planned, true)).toEqual(planned);
+    expect(await db.get('ledger:2026-11-21T06')).toEqual({ '42/1/t|16': 1, '~900': 1 });
+  });
+
+  it('writes an entry a run froze but could not write: the marker is missing, so the next run increments', async () => {
+    addPending(ledger(), ledgerCountsOf([contact('freshdesk/42/1/tickets', '2026-11-21T10:01:00Z')]));
+    const planned = planFlushes(ledger(), bucketEnd, 901);
+    expect(await writeFlushes(db, planned, true)).toEqual(planned);
+    expect(await db.get('ledger:2026-11-21T06')).toEqual({ '42/1/t|16': 1, '~901': 1 });
+  });
+
+  it('keeps an entry the store refuses in the state, said once, and counts it when read', async () => {
+    addPending(ledger(), ledgerCountsOf([contact('freshdesk/42/1/tickets', '2026-11-21T10:01:00Z')]));
+    const planned = planFlushes(ledger(), bucketEnd, 902);
     const refusing: KeyValueStore = { ...db, update: () => Promise.reject(Object.assign(new Error('limit'), { status: 429 })) };
-    await recordDelivered(refusing, state, [contact('freshdesk/42/1/tickets', '2026-11-21T10:01:00Z')], bucketEnd);
-    expect(state.ledger?.pending).toEqual({ '2026-11-21T06': { '42/1/t|16': 1 } });
-    const window = [Date.parse('2026-11-21T10:00:00Z'), Date.parse('2026-11-21T11:00:00Z')] as const;
-    expect((await readLedger(db, state, ...window)).get('freshdesk/42/1/tickets')?.get('2026-11-21T10:00:00Z')).toBe(1);
-    await recordDelivered(db, state, [], bucketEnd);
-    expect(state.ledger?.pending).toEqual({});
-    expect(await db.get('ledger:2026-11-21T06')).toEqual({ '42/1/t|16': 1 });
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    expect(await writeFlushes(refusing, planned, false)).toEqual([]);
+    expect(warn.mock.calls.map((c) => String(c[0]))).toEqual([expect.stringContaining('LEDGER_WRITE_LATER: the delivered ledger ledger:2026-11-21T06 could not be written now (429 limit)')]);
+    expect(ledger().flushing).toEqual(planned);
+    expect((await readLedger(db, state, Date.parse('2026-11-21T10:00:00Z'), Date.parse('2026-11-21T11:00:00Z'))).get('freshdesk/42/1/tickets')?.get('2026-11-21T10:00:00Z')).toBe(1);
   });
 
-  it(`writes at most ${MAX_WRITES_PER_RUN} buckets a run when draining days of backlog, the rest in later runs`, async () => {
-    const days = Array.from({ length: 12 }, (_, i) => contact('freshdesk/42/1/tickets', new Date(T0 - i * 6 * 3600_000).toISOString().replace('.000Z', 'Z'), i));
-    await recordDelivered(db, state, days, T0);
-    expect(Object.keys(state.ledger?.pending ?? {})).toHaveLength(12 - MAX_WRITES_PER_RUN);
-    for (let run = 0; run < 6; run += 1) await recordDelivered(db, state, [], T0);
-    // Only the bucket still running (06:00–12:00 on the day of T0) waits.
-    expect(Object.keys(state.ledger?.pending ?? {})).toEqual(['2026-11-21T06']);
+  it(`freezes the fullest running hours early when the counts would crowd the state record past ${PENDING_BYTES} bytes`, () => {
+    const many = Array.from({ length: 400 }, (_, i) => contact(`freshdesk/${48_000_000_100 + i}/1/tickets`, '2026-11-21T10:01:00Z', i));
+    addPending(ledger(), ledgerCountsOf(many));
+    addPending(ledger(), ledgerCountsOf([contact('freshdesk/42/1/tickets', '2026-11-21T12:01:00Z')]));
+    expect(pendingBytes(ledger())).toBeGreaterThan(PENDING_BYTES);
+    const planned = planFlushes(ledger(), T0, 5);
+    expect(planned.map(([, hour]) => hour)).toEqual(['2026-11-21T06']);
+    expect(Object.keys(ledger().pending)).toEqual(['2026-11-21T12']);
+  });
+
+  it(`writes at most ${MAX_SHARD_WRITES_PER_RUN} shards a run when draining days of backlog, the rest in later runs`, () => {
+    const days = Array.from({ length: 12 }, (_, i) => contact('freshdesk/42/1/tickets', new Date(T0 - (i + 1) * 6 * 3600_000).toISOString().replace('.000Z', 'Z'), i));
+    addPending(ledger(), ledgerCountsOf(days));
+    expect(planFlushes(ledger(), T0, 1)).toHaveLength(MAX_SHARD_WRITES_PER_RUN);
+    expect(planFlushes(ledger(), T0, 2)).toEqual([]);
+    dropFlushes(ledger(), ledger().flushing ?? []);
+    expect(planFlushes(ledger(), T0, 3)).toHaveLength(12 - MAX_SHARD_WRITES_PER_RUN);
+  });
+
+  it('splits a bucket by queue over the shards the queue count asks for, and reads every shard back', async () => {
+    ledger().shards = 4;
+    const queues = Array.from({ length: 40 }, (_, i) => contact(`freshdesk/${48_000_000_100 + i}/1/tickets`, '2026-11-21T10:01:00Z', i));
+    addPending(ledger(), ledgerCountsOf(queues));
+    const planned = planFlushes(ledger(), bucketEnd, 42);
+    expect(new Set(planned.map(([, , shard]) => shard))).toEqual(new Set([0, 1, 2, 3]));
+    await writeFlushes(db, planned, false);
+    dropFlushes(ledger(), planned);
+    const counts = await readLedger(db, state, Date.parse('2026-11-21T10:00:00Z'), Date.parse('2026-11-21T11:00:00Z'));
+    expect(counts.size).toBe(40);
   });
 });
 
 describe('retention', () => {
-  it(`drops buckets older than ${LEDGER_RETENTION_DAYS} days, one a run, says so once a day, and ignores late counts for them`, async () => {
-    state.ledger = emptyLedgerState(T0 - 5 * 86_400_000);
+  it(`drops buckets older than ${LEDGER_RETENTION_DAYS} days with every shard, one a run, says so once a day, and ignores late counts for them`, async () => {
+    state.ledger = { ...emptyLedgerState(T0 - 5 * 86_400_000), shards: 2 };
     await db.set('ledger:2026-10-12T06', { '42/1/t|0': 4 });
+    await db.set('ledger:2026-10-12T06.1', { '43/1/t|0': 4 });
     const info = jest.spyOn(console, 'info').mockImplementation(() => undefined);
     let pruned = 0;
     for (let run = 0; run < 40; run += 1) pruned += await pruneLedger(db, state, T0);
     expect(pruned).toBe(5 * 4);
     await expect(db.get('ledger:2026-10-12T06')).rejects.toMatchObject({ status: 404 });
+    await expect(db.get('ledger:2026-10-12T06.1')).rejects.toMatchObject({ status: 404 });
     expect(info.mock.calls.map((c) => String(c[0])).filter((l) => l.includes('LEDGER_PRUNED'))).toHaveLength(5);
-    await recordDelivered(db, state, [contact('freshdesk/42/1/tickets', '2026-10-12T07:00:00Z')], T0);
-    expect(state.ledger?.pending).toEqual({});
-    await expect(db.get('ledger:2026-10-12T06')).rejects.toMatchObject({ status: 404 });
+    addPending(state.ledger, ledgerCountsOf([contact('freshdesk/42/1/tickets', '2026-10-12T07:00:00Z')]));
+    expect(state.ledger.pending).toEqual({});
   });
 });
 
-describe('a run’s ledger changes carried by a handed-off commit', () => {
-  const added = ledgerCountsOf([contact('freshdesk/42/1/tickets', '2026-11-21T10:05:00Z'), contact('freshdesk/42/1/tickets', '2026-11-21T04:05:00Z', 2)]);
-
-  it('joins the counts the run added to what is pending, except in hours the run wrote (their stored counts went with them)', () => {
-    const ledger = { pending: { '2026-11-21T00': { '42/1/t|16': 3 }, '2026-11-21T06': { '42/1/t|16': 1 } }, keptFrom: 0 };
-    expect(applyLedgerChanges(ledger, { added, written: ['2026-11-21T00'] })).toEqual({ pending: { '2026-11-21T06': { '42/1/t|16': 2 } }, keptFrom: 0 });
-    expect(ledger.pending['2026-11-21T06']).toEqual({ '42/1/t|16': 1 });
+describe('ledger counts carried by a handed-off commit', () => {
+  it('travel grouped by queue and come back the same', () => {
+    const counts = ledgerCountsOf([contact('freshdesk/42/1/tickets', '2026-11-21T10:05:00Z'), contact('freshdesk/42/1/tickets', '2026-11-21T10:20:00Z', 2), contact('freshdesk/42/1/tickets', '2026-11-21T04:05:00Z', 3)]);
+    expect(compactCounts(counts)).toEqual({ '2026-11-21T06': { '42/1/t': [16, 1, 17, 1] }, '2026-11-21T00': { '42/1/t': [16, 1] } });
+    expect(expandCounts(compactCounts(counts))).toEqual(counts);
   });
 
   it('marks the hours it could not carry as uncertain, once each, and a replay window finds them until they expire', async () => {
-    const ledger = applyLedgerChanges(applyLedgerChanges(emptyLedgerState(T0), { uncertain: ['2026-11-21T06'] }), { uncertain: ['2026-11-21T06', '2026-11-20T18'] });
+    const ledger = emptyLedgerState(T0);
+    markUncertain(ledger, ['2026-11-21T06']);
+    markUncertain(ledger, ['2026-11-21T06', '2026-11-20T18']);
     expect(ledger.uncertain).toEqual(['2026-11-20T18', '2026-11-21T06']);
     state.ledger = ledger;
     expect(uncertainHours(state, Date.parse('2026-11-21T11:00:00Z'), Date.parse('2026-11-21T13:00:00Z'))).toEqual(['2026-11-21T06']);
     expect(uncertainHours(state, Date.parse('2026-11-21T12:00:00Z'), Date.parse('2026-11-21T13:00:00Z'))).toEqual([]);
     // Pruning goes one bucket a run: 35 days later the older hour has left, then the other.
     const later = T0 + LEDGER_RETENTION_DAYS * 86_400_000;
-    while (state.ledger.keptFrom * 6 * 3_600_000 <= Date.parse('2026-11-20T18:00:00Z')) await pruneLedger(db, state, later);
-    expect(state.ledger.uncertain).toEqual(['2026-11-21T06']);
-    while (state.ledger.keptFrom * 6 * 3_600_000 <= Date.parse('2026-11-21T06:00:00Z')) await pruneLedger(db, state, later + 86_400_000);
-    expect(state.ledger.uncertain).toBeUndefined();
+    while (ledger.keptFrom * 6 * 3_600_000 <= Date.parse('2026-11-20T18:00:00Z')) await pruneLedger(db, state, later);
+    expect(ledger.uncertain).toEqual(['2026-11-21T06']);
+    while (ledger.keptFrom * 6 * 3_600_000 <= Date.parse('2026-11-21T06:00:00Z')) await pruneLedger(db, state, later + 86_400_000);
+    expect(ledger.uncertain).toBeUndefined();
   });
 });
+
+function plain(counts: Map<string, Map<string, number>>): Record<string, Record<string, number>> {
+  return Object.fromEntries([...counts].map(([q, m]) => [q, Object.fromEntries(m)]));
+}

@@ -78,7 +78,7 @@ describe('an id that does not belong to the account’s sequence (issue 19, item
   });
 
   it('still records a real outage: thousands of tickets missing over a day are plausible', () => {
-    const book = noteCreations(noteCreations(undefined, seen(100), NOW) as MissingTickets, [{ id: 20_100, createdS: S - 1000 + 100 + 86_400 }], NOW) as MissingTickets;
+    const book = noteCreations(noteCreations(undefined, seen(100), NOW), [{ id: 20_100, createdS: S - 1000 + 100 + 86_400 }], NOW) as MissingTickets;
     expect(waitingIds(book)).toBe(19_999);
   });
 });

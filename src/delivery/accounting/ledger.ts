@@ -4,20 +4,25 @@
  * cannot delete, so this is what makes "exactly once" checkable and a replay possible by
  * difference: Freshdesk's count for a (queue, interval) minus the ledger's is what is missing.
  *
- * Storage: one KV key per six UTC hours of the contacts' own timestamps (a *bucket*), with one
- * top-level attribute per (queue, quarter of an hour in the bucket): `{"42/1/t|9": 17}`. A run
- * adds its counts with ONE atomic `update … increment` per bucket it touched (usually one), so
- * the ledger costs one KV operation per six hours (see isDue); a run draining days of backlog
- * writes at most MAX_WRITES_PER_RUN buckets and leaves the rest pending for the next runs, so
- * the ledger never crowds out the run's own bookkeeping under the 50 KV operations a minute.
- * Attribute names are the identifier without its constant `freshdesk/` and with the kind as
- * one letter (~12 bytes with the count), so a bucket of 130 busy queues × 24 quarters stays
- * under the 40 KB value limit.
+ * Storage. One *bucket* per six UTC hours of the contacts' own timestamps, split into *shards*
+ * by queue: `ledger:2026-11-21T06` is shard 0, `ledger:2026-11-21T06.3` shard 3. An attribute
+ * counts one (queue, quarter of an hour in the bucket): `{"48000000101/1/t|9": 17}`. A queue's
+ * shard is a hash of its identifier modulo the shard count, a power of two that grows with the
+ * number of queues (LedgerState.shards, QUEUES_PER_SHARD): an account with a few dozen queues
+ * writes one key per bucket, 500 queues sixteen, and no shard outgrows the 40 KB value limit
+ * (test/delivery/budgets.test.ts proves it at 500 queues with 11-digit group ids). Doubling the
+ * count only splits a shard (hash mod 2n is hash mod n or that plus n), so readers read shards
+ * 0 … shards − 1 and add them up.
  *
- * Order: a run increments the ledger after injixo accepted the batch and before it commits its
- * state. A run that dies in between posts the batch again next time and counts it again: the
- * ledger then still equals what injixo holds, which is what a replay must subtract. A refused
- * increment is kept in the state and retried by the next run, never dropped.
+ * Exactly once with the commit (SPEC §9 bookkeeping rules; docs/delivery-lifecycle.md): counts
+ * of what injixo accepted wait in the state record (`pending`), which every run writes anyway,
+ * until their bucket has ended (or they would crowd the record). Then the run that decides to
+ * write a bucket *freezes* those counts into a `flushing` entry tagged with its commit id, and
+ * writes them only after that commit is stored, with ONE atomic `increment` per shard that also
+ * sets a marker attribute `~<commit id>`. A later run finding the entry still in the state reads
+ * the shard first and skips the increment when the marker is there. So a refusal or a death at
+ * any step neither loses nor doubles a count: before the commit nothing was written, after it
+ * the marker says whether the increment took effect.
  */
 import { INTERVAL_MS, isoOf } from '../../core/time';
 import { isOffered, type OfferedContact } from '../../core/types';
@@ -25,30 +30,41 @@ import { log } from '../../platform/log';
 import { isNotFound } from '../../platform/refusals';
 import type { KeyValueStore } from '../../platform/types';
 import { ledgerKey } from '../../storage/keys';
-import type { AppState, LedgerState } from '../stored/stored-data';
+import type { AppState, LedgerFlush, LedgerState } from '../stored/stored-data';
 
 /** Days of history the ledger keeps (SPEC §9's retention window). */
 export const LEDGER_RETENTION_DAYS = 35;
-/** Expired bucket keys deleted per run at most (a day has four). */
+/** Expired buckets deleted per run at most (a day has four). */
 export const MAX_PRUNES_PER_RUN = 1;
-/** A pending bucket with this many (queue, quarter) counts (~5 KB of the state record) is written early. */
-export const MAX_PENDING_ATTRIBUTES = 400;
-/** Bucket keys incremented per run at most; the rest wait in the state for the next run. */
-export const MAX_WRITES_PER_RUN = 2;
+/**
+ * Counts waiting in the state record at most (bytes as stored); beyond, the fullest hours are
+ * written early. ~240 (queue, quarter) counts with 11-digit group ids.
+ */
+export const PENDING_BYTES = 6 * 1024;
+/** Shard writes a run makes at most; the rest wait for the next run (never crowd out the run's own bookkeeping). */
+export const MAX_SHARD_WRITES_PER_RUN = 8;
+/**
+ * Queues per shard the shard count aims at. The worst shard of 500 queues at this aim holds
+ * ~45 queues (hashing is uneven) × 24 quarters × ~25 bytes ≈ 27 KB, under the 40 KB limit.
+ */
+export const QUEUES_PER_SHARD = 32;
+/** Hours in a bucket: one bucket is one write for a small account, four a day. */
+export const BUCKET_HOURS = 6;
 
-const BUCKET_HOURS = 6;
-const HOUR_MS = BUCKET_HOURS * 60 * 60_000;
+const BUCKET_MS = BUCKET_HOURS * 60 * 60_000;
+/** Marker attributes start with this: `~1796000000000`; no count attribute does. */
+const MARKER = '~';
 
 /** The bucket of a contact: `2026-11-21T10:34:22Z` → `2026-11-21T06`. */
 export function hourOf(timestamp: string): string {
-  return hourName(hourIndex(Date.parse(timestamp)));
+  return hourName(bucketIndex(Date.parse(timestamp)));
 }
 
 /** `freshdesk/42/1/tickets` + 10:34 → `42/1/t|18` (the 18th quarter since 06:00). */
 export function ledgerAttribute(queueIdentifier: string, timestamp: string): string {
   const [, group, source, kind] = queueIdentifier.split('/');
   const ms = Date.parse(timestamp);
-  const quarter = Math.floor((ms - hourIndex(ms) * HOUR_MS) / INTERVAL_MS);
+  const quarter = Math.floor((ms - bucketIndex(ms) * BUCKET_MS) / INTERVAL_MS);
   return `${group ?? '?'}/${source ?? '?'}/${(kind ?? '?').charAt(0)}|${quarter}`;
 }
 
@@ -66,93 +82,166 @@ export function emptyLedgerState(nowMs: number): LedgerState {
 
 /** The oldest bucket inside the retention window at `nowMs`. */
 function firstKeptBucket(nowMs: number): number {
-  return hourIndex(nowMs) - (LEDGER_RETENTION_DAYS * 24) / BUCKET_HOURS;
+  return bucketIndex(nowMs) - (LEDGER_RETENTION_DAYS * 24) / BUCKET_HOURS;
 }
 
-function hourIndex(ms: number): number {
-  return Math.floor(ms / HOUR_MS);
+function bucketIndex(ms: number): number {
+  return Math.floor(ms / BUCKET_MS);
 }
 
 function hourName(index: number): string {
-  return new Date(index * HOUR_MS).toISOString().slice(0, 13);
+  return new Date(index * BUCKET_MS).toISOString().slice(0, 13);
 }
 
-/** Adds `contacts` to the counts waiting to be written, grouped by hour. */
-function addPending(ledger: LedgerState, contacts: readonly OfferedContact[]): void {
-  // The ledger is what a replay by difference compares Freshdesk's offered counts with.
+function hourStart(hour: string): number {
+  return Date.parse(`${hour}:00:00Z`);
+}
+
+/** The KV key of one shard of a bucket: shard 0 keeps the bucket's plain key. */
+export function shardKey(hour: string, shard: number): string {
+  return shard === 0 ? ledgerKey(hour) : `${ledgerKey(hour)}.${shard}`;
+}
+
+/** The shard count for this many queues: a power of two, so growing only splits shards. */
+export function shardsFor(queues: number): number {
+  let shards = 1;
+  while (shards * QUEUES_PER_SHARD < queues) shards *= 2;
+  return shards;
+}
+
+/** FNV-1a of the queue part of an attribute: the same queue always lands in the same shard for a given count. */
+export function shardOf(attribute: string, shards: number): number {
+  const queue = attribute.slice(0, attribute.indexOf('|'));
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < queue.length; i += 1) hash = Math.imul(hash ^ queue.charCodeAt(i), 0x01000193) >>> 0;
+  return hash % shards;
+}
+
+/** Delivered contacts as ledger counts: hour → attribute → count. Only offered contacts count (the ledger is what a replay compares Freshdesk's offered counts with). */
+export function ledgerCountsOf(contacts: readonly OfferedContact[]): Record<string, Record<string, number>> {
+  const counts: Record<string, Record<string, number>> = {};
   for (const contact of contacts.filter(isOffered)) {
     const hour = hourOf(contact.timestamp);
-    const counts = ledger.pending[hour] ?? {};
-    ledger.pending[hour] = counts;
+    const inHour = (counts[hour] ??= {});
     const attribute = ledgerAttribute(contact.queueIdentifier, contact.timestamp);
-    counts[attribute] = (counts[attribute] ?? 0) + 1;
+    inHour[attribute] = (inHour[attribute] ?? 0) + 1;
+  }
+  return counts;
+}
+
+/** Adds counts (a run's, or a handed-off commit's) to what waits in the state; hours already pruned are dropped. */
+export function addPending(ledger: LedgerState, counts: Readonly<Record<string, Readonly<Record<string, number>>>>): void {
+  for (const [hour, attributes] of Object.entries(counts)) {
+    if (hourStart(hour) < ledger.keptFrom * BUCKET_MS) continue;
+    const inHour = (ledger.pending[hour] ??= {});
+    for (const [attribute, count] of Object.entries(attributes)) inHour[attribute] = (inHour[attribute] ?? 0) + count;
   }
 }
 
+/** Bytes of the pending counts as stored (JSON). */
+export function pendingBytes(ledger: LedgerState): number {
+  return JSON.stringify(ledger.pending).length;
+}
+
 /**
- * Counts what injixo accepted in this run and writes every pending hour, this run's and what
- * earlier runs could not write. What the store refuses stays pending in the state.
+ * Freezes the counts this run will write into flushing entries tagged `commitId`: every hour
+ * whose bucket has ended, and (fullest first) hours that crowd the state record. At most
+ * MAX_SHARD_WRITES_PER_RUN shards, beside the entries earlier runs left. Returns the new entries;
+ * write them with `writeFlushes` once the commit that holds them is stored.
  */
-export async function recordDelivered(db: KeyValueStore, state: AppState, delivered: readonly OfferedContact[], nowMs: number): Promise<string[]> {
-  const ledger = state.ledger ?? emptyLedgerState(nowMs);
-  state.ledger = ledger;
-  addPending(ledger, delivered);
-  const written: string[] = [];
-  for (const [hour, counts] of Object.entries(ledger.pending)) {
-    // An hour already outside the retention window would only be pruned again.
-    if (Date.parse(`${hour}:00:00Z`) < ledger.keptFrom * HOUR_MS) {
-      delete ledger.pending[hour];
-      continue;
-    }
-    if (!isDue(hour, counts, nowMs)) continue;
-    if (written.length >= MAX_WRITES_PER_RUN) break;
+export function planFlushes(ledger: LedgerState, nowMs: number, commitId: number): LedgerFlush[] {
+  const shards = ledger.shards ?? 1;
+  const planned: LedgerFlush[] = [];
+  let budget = MAX_SHARD_WRITES_PER_RUN - (ledger.flushing?.length ?? 0);
+  for (const hour of hoursToWrite(ledger, nowMs)) {
+    const byShard = splitByShard(ledger.pending[hour] ?? {}, shards);
+    if (byShard.size > budget) break;
+    budget -= byShard.size;
+    for (const [shard, counts] of byShard) planned.push([commitId, hour, shard, counts]);
+    delete ledger.pending[hour];
+  }
+  if (planned.length > 0) ledger.flushing = [...(ledger.flushing ?? []), ...planned];
+  return planned;
+}
+
+/** Ended hours oldest first, then (while the counts crowd the record) the fullest running ones. */
+function hoursToWrite(ledger: LedgerState, nowMs: number): string[] {
+  const hours = Object.keys(ledger.pending).sort();
+  const ended = hours.filter((hour) => hourStart(hour) + BUCKET_MS <= nowMs);
+  const running = hours.filter((hour) => !ended.includes(hour)).sort((a, b) => Object.keys(ledger.pending[b] ?? {}).length - Object.keys(ledger.pending[a] ?? {}).length);
+  let bytes = pendingBytes(ledger) - ended.reduce((sum, hour) => sum + JSON.stringify(ledger.pending[hour]).length, 0);
+  const crowding: string[] = [];
+  for (const hour of running) {
+    if (bytes <= PENDING_BYTES) break;
+    crowding.push(hour);
+    bytes -= JSON.stringify(ledger.pending[hour]).length;
+  }
+  return [...ended, ...crowding];
+}
+
+function splitByShard(counts: Readonly<Record<string, number>>, shards: number): Map<number, Record<string, number>> {
+  const byShard = new Map<number, Record<string, number>>();
+  for (const [attribute, count] of Object.entries(counts)) {
+    const shard = shardOf(attribute, shards);
+    const into = byShard.get(shard) ?? {};
+    into[attribute] = count;
+    byShard.set(shard, into);
+  }
+  return byShard;
+}
+
+/**
+ * Writes flushing entries, each with one increment that carries its marker. `verify`: the entry
+ * was committed by an earlier run, which may have written it already — the shard is read first
+ * and the increment skipped when its marker is there. Returns the entries that are now in the
+ * ledger; a refused call stops the writing (the store is saturated), the rest stay for later.
+ */
+export async function writeFlushes(db: KeyValueStore, entries: readonly LedgerFlush[], verify: boolean): Promise<LedgerFlush[]> {
+  const done: LedgerFlush[] = [];
+  for (const entry of entries) {
+    const [commitId, hour, shard, counts] = entry;
+    const key = shardKey(hour, shard);
     try {
-      await db.update(ledgerKey(hour), 'increment', counts);
-      delete ledger.pending[hour];
-      written.push(hour);
-    } catch {
-      // Kept in the state; the next run tries again. Nothing else in this run depends on it.
+      if (!(verify && (await hasMarker(db, key, commitId)))) await db.update(key, 'increment', { ...counts, [`${MARKER}${commitId}`]: 1 });
+      done.push(entry);
+    } catch (error) {
+      // The KV limit (it passes within a minute) or a value past the 40 KB limit (more queues than
+      // the shard count was sized for): either way the counts stay in the state, said once a run.
+      log('warn', 'LEDGER_WRITE_LATER', `the delivered ledger ${key} could not be written now (${describe(error)}); its counts wait in the state record`, { key });
+      break;
     }
   }
-  return written;
+  return done;
 }
 
-/** Delivered contacts as ledger counts: hour → attribute → count (what a run adds to `pending`). */
-export function ledgerCountsOf(contacts: readonly OfferedContact[]): Record<string, Record<string, number>> {
-  const ledger: LedgerState = { pending: {}, keptFrom: 0 };
-  addPending(ledger, contacts);
-  return ledger.pending;
-}
-
-/**
- * A run's ledger changes carried by a handed-off commit (pending-commit.ts) onto the stored
- * state: hours the run wrote leave `pending` (their stored counts were written with them), and
- * its other counts join it. Hours whose changes could not be carried become `uncertain`.
- */
-export function applyLedgerChanges(ledger: LedgerState, changes: LedgerChanges): LedgerState {
-  const uncertain = [...new Set([...(ledger.uncertain ?? []), ...(changes.uncertain ?? [])])].sort();
-  return { ...ledger, pending: pendingWith(ledger.pending, changes.added ?? {}, changes.written ?? []), ...(uncertain.length > 0 ? { uncertain } : {}) };
-}
-
-function pendingWith(stored: LedgerState['pending'], added: LedgerState['pending'], written: readonly string[]): LedgerState['pending'] {
-  const pending = JSON.parse(JSON.stringify(stored)) as LedgerState['pending'];
-  for (const hour of written) delete pending[hour];
-  for (const [hour, counts] of Object.entries(added)) {
-    if (!written.includes(hour)) pending[hour] = sumCounts(pending[hour] ?? {}, counts);
+async function hasMarker(db: KeyValueStore, key: string, commitId: number): Promise<boolean> {
+  try {
+    return (await db.get(key))[`${MARKER}${commitId}`] !== undefined;
+  } catch (error) {
+    if (isNotFound(error)) return false;
+    throw error;
   }
-  return pending;
 }
 
-/** What a run changed in the ledger: counts it added, hours it wrote, or (when those could not travel) the hours touched. */
-export interface LedgerChanges {
-  added?: Record<string, Record<string, number>>;
-  written?: string[];
-  uncertain?: string[];
+/** Takes written entries out of the state. */
+export function dropFlushes(ledger: LedgerState, written: readonly LedgerFlush[]): void {
+  if (!ledger.flushing) return;
+  const done = new Set(written.map(([commitId, hour, shard]) => `${commitId}|${hour}|${shard}`));
+  const left = ledger.flushing.filter(([commitId, hour, shard]) => !done.has(`${commitId}|${hour}|${shard}`));
+  if (left.length > 0) ledger.flushing = left;
+  else delete ledger.flushing;
 }
 
-function sumCounts(into: Record<string, number>, counts: Record<string, number>): Record<string, number> {
-  for (const [attribute, count] of Object.entries(counts)) into[attribute] = (into[attribute] ?? 0) + count;
-  return into;
+/** Grows the shard count with the number of queues; never shrinks it (readers read every shard up to it). */
+export function sizeShards(ledger: LedgerState, queues: number): void {
+  const wanted = shardsFor(queues);
+  if (wanted > (ledger.shards ?? 1)) ledger.shards = wanted;
+}
+
+/** Marks six-hour buckets whose counts the app could not keep exactly (see uncertainHours). */
+export function markUncertain(ledger: LedgerState, hours: readonly string[]): void {
+  const uncertain = [...new Set([...(ledger.uncertain ?? []), ...hours])].sort();
+  if (uncertain.length > 0) ledger.uncertain = uncertain;
 }
 
 /**
@@ -161,24 +250,14 @@ function sumCounts(into: Record<string, number>, counts: Record<string, number>)
  */
 export function uncertainHours(state: AppState, fromMs: number, toMs: number): string[] {
   return (state.ledger?.uncertain ?? []).filter((hour) => {
-    const start = Date.parse(`${hour}:00:00Z`);
-    return start < toMs && start + HOUR_MS > fromMs;
+    const start = hourStart(hour);
+    return start < toMs && start + BUCKET_MS > fromMs;
   });
 }
 
 /**
- * Whether a pending bucket is written now. Counts wait in the state record, which every run
- * writes anyway, so they are as safe there as in their own key: a bucket is written once it has
- * ended (one increment per six hours instead of one per run), or earlier when its counts would
- * make the state record too big.
- */
-function isDue(hour: string, counts: Record<string, number>, nowMs: number): boolean {
-  return Date.parse(`${hour}:00:00Z`) + HOUR_MS <= nowMs || Object.keys(counts).length >= MAX_PENDING_ATTRIBUTES;
-}
-
-/**
- * Deletes hour keys that fell out of the retention window, a few per run, and says so once a
- * day. Returns how many were deleted.
+ * Deletes buckets that fell out of the retention window (every shard), one bucket a run, and
+ * says so once a day. Returns how many buckets were deleted.
  */
 export async function pruneLedger(db: KeyValueStore, state: AppState, nowMs: number): Promise<number> {
   const ledger = state.ledger ?? emptyLedgerState(nowMs);
@@ -186,14 +265,10 @@ export async function pruneLedger(db: KeyValueStore, state: AppState, nowMs: num
   const firstKept = firstKeptBucket(nowMs);
   let pruned = 0;
   while (ledger.keptFrom < firstKept && pruned < MAX_PRUNES_PER_RUN) {
-    try {
-      await db.delete(ledgerKey(hourName(ledger.keptFrom)));
-    } catch (error) {
-      if (!isNotFound(error)) return pruned;
-    }
+    if (!(await deleteBucket(db, hourName(ledger.keptFrom), ledger.shards ?? 1))) return pruned;
     ledger.keptFrom += 1;
     pruned += 1;
-    dropExpiredUncertain(ledger);
+    dropExpired(ledger);
     if (ledger.keptFrom % (24 / BUCKET_HOURS) === 0) {
       log('info', 'LEDGER_PRUNED', `the delivered ledger now starts at ${hourName(ledger.keptFrom)}:00Z (${LEDGER_RETENTION_DAYS} days are kept)`);
     }
@@ -201,10 +276,24 @@ export async function pruneLedger(db: KeyValueStore, state: AppState, nowMs: num
   return pruned;
 }
 
-function dropExpiredUncertain(ledger: LedgerState): void {
+async function deleteBucket(db: KeyValueStore, hour: string, shards: number): Promise<boolean> {
+  for (let shard = 0; shard < shards; shard += 1) {
+    try {
+      await db.delete(shardKey(hour, shard));
+    } catch (error) {
+      if (!isNotFound(error)) return false;
+    }
+  }
+  return true;
+}
+
+/** Uncertain marks and pending counts of pruned buckets go with them. */
+function dropExpired(ledger: LedgerState): void {
+  const kept = (hour: string): boolean => hourStart(hour) >= ledger.keptFrom * BUCKET_MS;
+  for (const hour of Object.keys(ledger.pending)) if (!kept(hour)) delete ledger.pending[hour];
   if (!ledger.uncertain) return;
-  const kept = ledger.uncertain.filter((hour) => Date.parse(`${hour}:00:00Z`) >= ledger.keptFrom * HOUR_MS);
-  if (kept.length > 0) ledger.uncertain = kept;
+  const uncertain = ledger.uncertain.filter(kept);
+  if (uncertain.length > 0) ledger.uncertain = uncertain;
   else delete ledger.uncertain;
 }
 
@@ -212,31 +301,44 @@ function dropExpiredUncertain(ledger: LedgerState): void {
 export type LedgerCounts = Map<string, Map<string, number>>;
 
 /**
- * Reads the ledger for a window, one KV read per bucket (a replay reads what it compares, hour by
- * hour, within the KV budget). Missing hours are empty. Counts still pending in the state are
- * included, since they were delivered too.
+ * Reads the ledger for a window, one KV read per shard of each bucket. Missing keys are empty.
+ * Counts still pending or flushing in the state are included, since they were delivered too;
+ * an entry already written is in its shard AND may still be in the state (the run that wrote it
+ * could not drop it yet): its marker in the shard tells, so it is counted once.
  */
 export async function readLedger(db: KeyValueStore, state: AppState, fromMs: number, toMs: number): Promise<LedgerCounts> {
   const counts: LedgerCounts = new Map();
-  for (let index = hourIndex(fromMs); index * HOUR_MS < toMs; index += 1) {
+  const ledger = state.ledger;
+  for (let index = bucketIndex(fromMs); index * BUCKET_MS < toMs; index += 1) {
     const hour = hourName(index);
-    let stored: Record<string, unknown> = {};
-    try {
-      stored = await db.get(ledgerKey(hour));
-    } catch (error) {
-      if (!isNotFound(error)) throw error;
+    const markers = new Set<string>();
+    for (let shard = 0; shard < (ledger?.shards ?? 1); shard += 1) {
+      const stored = await readShard(db, shardKey(hour, shard));
+      for (const name of Object.keys(stored)) if (name.startsWith(MARKER)) markers.add(`${name.slice(1)}|${shard}`);
+      addCounts(counts, hour, stored, fromMs, toMs);
     }
-    addCounts(counts, hour, stored, fromMs, toMs);
-    addCounts(counts, hour, state.ledger?.pending[hour] ?? {}, fromMs, toMs);
+    addCounts(counts, hour, ledger?.pending[hour] ?? {}, fromMs, toMs);
+    for (const [commitId, entryHour, shard, entry] of ledger?.flushing ?? []) {
+      if (entryHour === hour && !markers.has(`${commitId}|${shard}`)) addCounts(counts, hour, entry, fromMs, toMs);
+    }
   }
   return counts;
+}
+
+async function readShard(db: KeyValueStore, key: string): Promise<Record<string, unknown>> {
+  try {
+    return await db.get(key);
+  } catch (error) {
+    if (isNotFound(error)) return {};
+    throw error;
+  }
 }
 
 function addCounts(counts: LedgerCounts, hour: string, attributes: Record<string, unknown>, fromMs: number, toMs: number): void {
   for (const [attribute, value] of Object.entries(attributes)) {
     const parsed = parseLedgerAttribute(attribute);
     if (parsed === undefined || typeof value !== 'number') continue;
-    const start = Date.parse(`${hour}:00:00Z`) + parsed.quarter * INTERVAL_MS;
+    const start = hourStart(hour) + parsed.quarter * INTERVAL_MS;
     if (start >= fromMs && start < toMs) addCount(counts, parsed.queueIdentifier, start, value);
   }
 }
@@ -246,4 +348,9 @@ function addCount(counts: LedgerCounts, queueIdentifier: string, start: number, 
   const at = isoOf(start);
   perInterval.set(at, (perInterval.get(at) ?? 0) + value);
   counts.set(queueIdentifier, perInterval);
+}
+
+function describe(error: unknown): string {
+  const e = (typeof error === 'object' && error !== null ? error : {}) as { status?: unknown; message?: unknown };
+  return [e.status, e.message].filter((x) => x !== undefined).map(String).join(' ') || String(error);
 }

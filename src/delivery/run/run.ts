@@ -3,30 +3,32 @@ import type { KeyValueStore, RequestClient, Scheduler } from '../../platform/typ
 import type { AppError } from '../../remote/errors';
 import type { Settings } from '../../schemas/iparams';
 import { BACKLOG_PREFIX, chunkKey, DELIVERY_PERIOD_MINUTES, outboxKey, PARKED_PREFIX } from '../../storage/keys';
-import { holdRepliesAfter } from './attribution-hold';
-import { type BacklogHead, loadBacklogHead, MAX_BACKLOG_CHUNKS, MAX_PARKED_CHUNKS } from '../commit/backlog';
-import { deliverAgentStatuses } from '../opt-in/agent-statuses';
-import { type Built, buildContacts } from './build-contacts';
-import type { HandledChange } from '../opt-in/handled-contacts';
-import { trimOldest } from '../commit/chunks';
 import { noteDroppedChunks, noteRun } from '../accounting/gaps';
-import { takeLease } from './lease';
-import { ledgerCountsOf, pruneLedger, recordDelivered } from '../accounting/ledger';
-import { lastSettledSlot, slotOf } from '../intake/outbox';
-import { type AppliedCommit, applyHandedOffCommit, finishHandedOffCommit, keepUnsent, saveState } from '../commit/hand-off';
+import { dropFlushes, planFlushes, pruneLedger, sizeShards, writeFlushes } from '../accounting/ledger';
 import { applyPinnedNames } from '../accounting/queue-names';
+import { type BacklogHead, loadBacklogHead, MAX_BACKLOG_CHUNKS, MAX_PARKED_CHUNKS } from '../commit/backlog';
+import { trimOldest } from '../commit/chunks';
+import { OpenState } from '../commit/commit';
+import { HandOffUnknown } from '../commit/hand-off';
+import { keepUnsent } from '../commit/keep-unsent';
+import { takeLease } from '../commit/lease';
+import { chunkListSize } from '../commit/state';
+import { lastSettledSlot, slotOf } from '../intake/outbox';
+import { deliverAgentStatuses } from '../opt-in/agent-statuses';
+import type { LedgerFlush } from '../stored/stored-data';
+import { holdRepliesAfter } from './attribution-hold';
+import { type Built, buildContacts } from './build-contacts';
 import { type OutboxWindow, readSettledOutbox } from './read-outbox';
 import { recordFailure, recordRun } from './record-health';
 import { scheduleDeliverySoon } from './schedule-runs';
 import { MAX_REQUESTS_PER_RUN, type SendResult, sendAll } from './send';
-import { chunkListSize, readState, writeState } from '../commit/state';
-import type { AppState } from '../stored/stored-data';
 
 /**
  * The delivery run: outbox → contacts (counting rules) → injixo, with the backlog for what
  * could not be sent. It runs from the recurring schedule, after settings change, and on demand
  * from the status page. Every bound of its steps keeps one run inside the platform's limits
  * (20 s, 50 requests/min, 50 KV operations/min — SPEC §5) with room left for event handlers.
+ * Its bookkeeping follows the one commit protocol (commit/commit.ts, docs/delivery-lifecycle.md).
  */
 export interface DeliveryDeps {
   db: KeyValueStore;
@@ -50,24 +52,44 @@ export interface DeliveryReport {
   moreToDo: boolean;
 }
 
+/** Never throws: a run the platform cut short is said in the log and tried again shortly. */
 export async function runDelivery(deps: DeliveryDeps): Promise<DeliveryReport> {
-  const { db, nowMs } = deps;
   const refusal = await leaseRefusal(deps);
   if (refusal) return refusal;
-  const state = await readState(db, nowMs);
-  const handedOff = await applyHandedOffCommit(deps.schedule, state, deps.recurringScheduleData);
-  const pinnedBefore = { ...(state.pins ?? {}) };
+  try {
+    return await deliver(deps, await OpenState.open(deps.db, deps.schedule, deps.nowMs, deps.recurringScheduleData));
+  } catch (error) {
+    return await deferred(deps, error);
+  }
+}
+
+async function deliver(deps: DeliveryDeps, opened: OpenState): Promise<DeliveryReport> {
+  const { db, nowMs } = deps;
+  const state = opened.state;
+  // Ledger counts an earlier run froze: written (or found written) before this commit drops them.
+  dropFlushes(state.ledger ?? { pending: {}, keptFrom: 0 }, await writeFlushes(db, state.ledger?.flushing ?? [], true));
   const window = await readSettledOutbox(db, state.cursor, nowMs);
   const factsUntilMs = slotEndMs(state.cursor, window);
   const built = await buildContacts(deps, state, window.records, holdRepliesAfter(state, window, nowMs), factsUntilMs);
-  if (built.directoryMissing) return waitForDirectory(deps, state, window, built);
+  if (built.directoryMissing) return waitForDirectory(deps, opened, window, built);
   built.contacts = applyPinnedNames(state, built.contacts);
   const { backlog, result, waiting } = await sendDue(deps, state, built);
   const agents = await deliverAgentStatuses({ ...deps, factsUntilMs, mayPost: !waiting && result.failure?.code !== 'INJIXO_KEY_REJECTED' }, window.records);
   built.carry.push(...agents.carry);
-  const dropped = await commit(deps, state, { window, built, backlog, result, handedOff, pinnedBefore });
-  const moreToDo = await askForMore(deps, state, result, waiting);
-  return reportOf(state, { window, built, result, dropped, moreToDo });
+  const dropped = await commit(deps, opened, { window, built, backlog, result });
+  const moreToDo = await askForMore(deps, opened, result, waiting);
+  return reportOf(opened, { window, built, result, dropped, moreToDo });
+}
+
+/**
+ * A run that could not go on (a refused KV read, a scheduler that could not say whether a
+ * hand-off is pending): nothing was committed, so the next run redoes it; said once here.
+ */
+async function deferred(deps: DeliveryDeps, error: unknown): Promise<DeliveryReport> {
+  const reason = error instanceof HandOffUnknown ? error.message : describe(error);
+  log('warn', 'DELIVERY_DEFERRED', `the delivery run stopped before committing (${reason}); the next run, in a few minutes, does its work`);
+  await scheduleDeliverySoon(deps.schedule, deps.nowMs);
+  return { ...emptyReport('busy'), moreToDo: true };
 }
 
 /** The end of the last outbox slot read (this run's, or the cursor's when it read none). */
@@ -76,7 +98,8 @@ function slotEndMs(cursor: number, window: OutboxWindow): number {
 }
 
 /** Whether settled outbox slots or sendable backlog remain; if so a follow-up run is scheduled. */
-async function askForMore(deps: DeliveryDeps, state: AppState, result: SendResult, waiting: boolean): Promise<boolean> {
+async function askForMore(deps: DeliveryDeps, opened: OpenState, result: SendResult, waiting: boolean): Promise<boolean> {
+  const state = opened.state;
   const moreToDo = lastSettledSlot(deps.nowMs) > state.cursor || (state.backlog.chunks.length > 0 && result.failure === undefined && !waiting);
   if (moreToDo) await scheduleDeliverySoon(deps.schedule, deps.nowMs);
   return moreToDo;
@@ -88,19 +111,20 @@ async function leaseRefusal(deps: DeliveryDeps): Promise<DeliveryReport | undefi
   if (lease === 'taken') return undefined;
   if (lease === 'busy') return emptyReport('busy');
   // Refused: no run may be under way at all, so ask for one rather than wait a whole period.
+  log('info', 'DELIVERY_DEFERRED', 'the KV limit refused the delivery lease; a run follows in a few minutes');
   await scheduleDeliverySoon(deps.schedule, deps.nowMs);
   return { ...emptyReport('busy'), moreToDo: true };
 }
 
 /** Keeps the outbox as it is (cursor unchanged) until group names can be read. */
-async function waitForDirectory(deps: DeliveryDeps, state: AppState, window: OutboxWindow, built: Built): Promise<DeliveryReport> {
-  recordFailure(state, built.failure, deps.nowMs);
-  await writeState(deps.db, state);
-  return { ...emptyReport('waiting_for_directory'), records: window.records.length, backlog: chunkListSize(state.backlog), moreToDo: true, ...failureOf(built.failure) };
+async function waitForDirectory(deps: DeliveryDeps, opened: OpenState, window: OutboxWindow, built: Built): Promise<DeliveryReport> {
+  recordFailure(opened.state, built.failure, deps.nowMs);
+  if ((await opened.commit(deps.db, deps.schedule, false)) === 'stored') await opened.finish(deps.db, deps.schedule);
+  return { ...emptyReport('waiting_for_directory'), records: window.records.length, backlog: chunkListSize(opened.state.backlog), moreToDo: true, ...failureOf(built.failure) };
 }
 
 /** Sends the oldest waiting contacts, then this run's; nothing while injixo asked us to wait. */
-async function sendDue(deps: DeliveryDeps, state: AppState, built: Built): Promise<{ backlog: BacklogHead; result: SendResult; waiting: boolean }> {
+async function sendDue(deps: DeliveryDeps, state: OpenState['state'], built: Built): Promise<{ backlog: BacklogHead; result: SendResult; waiting: boolean }> {
   // After a 429 with Retry-After, injixo is not called at all until that time has passed.
   const retryAfter = state.health.retryAfterUntil;
   if (retryAfter !== undefined && Date.parse(retryAfter) > deps.nowMs) {
@@ -117,22 +141,17 @@ interface RunOutcome {
   built: Built;
   backlog: BacklogHead;
   result: SendResult;
-  handedOff: AppliedCommit | undefined;
-  /** The pins the run started with: the ones it added travel with a handed-off commit. */
-  pinnedBefore: Record<string, string>;
 }
 
 /**
- * Bookkeeping, in an order that never loses a contact when a KV call is refused or the run
- * dies: first store what is still unsent, then commit the state (cursor and chunk lists) in
- * one write, and only then delete what the committed state no longer refers to. Before a post,
- * a failure leaves the previous state intact and the next run redoes this one. After a post,
- * refusals are handed to the scheduler (pending-commit.ts) so nothing posted is posted again;
- * only a run that dies outright between its post and its state write still repeats its batch
- * (measured in the crash test). Returns how many contacts were dropped.
+ * Steps 3 and 4 of the commit protocol for a delivery run: keep what is unsent (chunks the new
+ * state will list), then the one state write that holds the cursor, the chunk lists and the
+ * ledger counts of what was posted; once stored, delete what it no longer refers to and write
+ * the ledger counts it froze. Returns how many contacts were dropped.
  */
-async function commit(deps: DeliveryDeps, state: AppState, run: RunOutcome): Promise<number> {
+async function commit(deps: DeliveryDeps, opened: OpenState, run: RunOutcome): Promise<number> {
   const { db, nowMs } = deps;
+  const state = opened.state;
   const { window, built, backlog, result } = run;
   const posted = result.sent.length > 0;
   state.backlog.chunks = state.backlog.chunks.filter((c) => !backlog.chunkIds.includes(c.id));
@@ -141,15 +160,15 @@ async function commit(deps: DeliveryDeps, state: AppState, run: RunOutcome): Pro
   const overflow = trimmed.reduce((sum, c) => sum + c.n, 0);
   state.cursor = window.slots[window.slots.length - 1] ?? state.cursor;
   recordRun(state, result, { overflow, unreadable: backlog.unreadable }, built.failure, nowMs);
-  const written = await recordDelivered(db, state, result.sent, nowMs);
+  opened.countDelivered(result.sent);
+  const flushes = freezeLedger(opened, nowMs);
   await pruneLedger(db, state, nowMs);
   await noteDroppedChunks(db, state, trimmed, nowMs);
   noteRun(state, nowMs);
-  const garbage = [...backlog.chunkIds.map((id) => chunkKey(BACKLOG_PREFIX, id)), ...trimmed.map((c) => c.key), ...window.filledSlots.map(outboxKey), ...(run.handedOff?.deletes ?? [])];
-  const changes = { ledger: { added: ledgerCountsOf(result.sent), written }, pins: newPins(state, run.pinnedBefore), ...handledChangeOf(built) };
-  if ((await saveState(db, deps.schedule, state, { posted, deletes: garbage, nowMs, changes })) === 'stored') {
-    for (const key of garbage) await db.delete(key).catch(() => undefined);
-    await finishHandedOffCommit(deps.schedule, run.handedOff, nowMs);
+  opened.discard([...backlog.chunkIds.map((id) => chunkKey(BACKLOG_PREFIX, id)), ...trimmed.map((c) => c.key), ...window.filledSlots.map(outboxKey)]);
+  if ((await opened.commit(db, deps.schedule, posted)) === 'stored') {
+    await opened.finish(db, deps.schedule);
+    await writeFlushes(db, flushes, false);
     // Claims only once the state is stored: a handed-off commit could still be lost, and then
     // the re-run must not skip what it never delivered.
     await saveFacts(built);
@@ -157,12 +176,12 @@ async function commit(deps: DeliveryDeps, state: AppState, run: RunOutcome): Pro
   return overflow + backlog.unreadable + unkept;
 }
 
-function handledChangeOf(built: Built): { handled?: HandledChange } {
-  return built.handledChange ? { handled: built.handledChange() } : {};
-}
-
-function newPins(state: AppState, before: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(state.pins ?? {}).filter(([queue]) => before[queue] === undefined));
+/** The ledger counts this commit will write once stored (accounting/ledger.ts), the shard count sized to the queues. */
+function freezeLedger(opened: OpenState, nowMs: number): LedgerFlush[] {
+  const ledger = opened.state.ledger;
+  if (!ledger) return [];
+  sizeShards(ledger, Object.keys(opened.state.pins ?? {}).length);
+  return planFlushes(ledger, nowMs, opened.id);
 }
 
 /**
@@ -174,17 +193,17 @@ async function saveFacts(built: Built): Promise<void> {
   try {
     await built.saveFacts();
   } catch (error) {
-    log('warn', 'PLATFORM_LIMIT', `ticket facts of this run could not be saved (${(error as { message?: string }).message ?? String(error)}); replies to these tickets will be looked up in Freshdesk`);
+    log('warn', 'PLATFORM_LIMIT', `ticket facts of this run could not be saved (${describe(error)}); replies to these tickets will be looked up in Freshdesk`);
   }
 }
 
-function reportOf(state: AppState, run: { window: OutboxWindow; built: Built; result: SendResult; dropped: number; moreToDo: boolean }): DeliveryReport {
+function reportOf(opened: OpenState, run: { window: OutboxWindow; built: Built; result: SendResult; dropped: number; moreToDo: boolean }): DeliveryReport {
   const report: DeliveryReport = {
     outcome: 'delivered',
     records: run.window.records.length,
     newContacts: run.built.contacts.length,
     sent: run.result.sent.length,
-    backlog: chunkListSize(state.backlog),
+    backlog: chunkListSize(opened.state.backlog),
     parked: run.result.parked.length,
     dropped: run.dropped,
     moreToDo: run.moreToDo,
@@ -202,4 +221,9 @@ function emptyReport(outcome: DeliveryReport['outcome']): DeliveryReport {
 
 function failureOf(error: AppError | undefined): { failure?: { code: string; message: string } } {
   return error ? { failure: { code: error.code, message: error.message } } : {};
+}
+
+function describe(error: unknown): string {
+  const e = (typeof error === 'object' && error !== null ? error : {}) as { status?: unknown; message?: unknown };
+  return [e.status, e.message].filter((x) => x !== undefined).map(String).join(' ') || String(error);
 }

@@ -79,13 +79,23 @@ export interface ChunkList {
   next: number;
 }
 
+/**
+ * Counts frozen for one ledger shard by the run with this commit id, written after that commit
+ * is stored (accounting/ledger.ts): `[commit id, bucket hour, shard, attribute → count]`.
+ */
+export type LedgerFlush = [number, string, number, Record<string, number>];
+
 /** Ledger counts not yet written (hour → attribute → count) and the first hour still kept. */
 export interface LedgerState {
   pending: Record<string, Record<string, number>>;
+  /** Counts a committed run froze for writing; a later run finding one still here checks the shard's marker first. */
+  flushing?: LedgerFlush[];
   /** Six-hour buckets since the epoch: keys before this one have been deleted. */
   keptFrom: number;
   /** Buckets (`2026-11-21T06`) whose counts may be off: a replay there warns (ledger.ts uncertainHours). */
   uncertain?: string[];
+  /** Shards per bucket (a power of two, growing with the queues; absent: 1). */
+  shards?: number;
 }
 
 /**
@@ -138,8 +148,10 @@ export interface AppState {
   renamed?: Record<string, string>;
   /** The delivered ledger's bookkeeping (src/delivery/ledger.ts). */
   ledger?: LedgerState;
-  /** Id (run time, ms) of the last commit this state includes: a handed-off commit older than it is stale (pending-commit.ts). */
+  /** Id (run time, ms) of the last commit this state includes: a handed-off commit older than it is stale (commit/hand-off.ts). */
   commitId?: number;
+  /** The ids of the last commits that took effect, as stored by commit/commit-ring.ts (first id, then differences). */
+  commits?: number[];
   /** When a delivery run last committed (ms): a long silence is recorded as a gap (gaps.ts). */
   lastRunAt?: number;
   /** When a run last saw ticket records arrive late through one-time schedules (attribution-hold.ts). */
@@ -265,11 +277,17 @@ const stateSchema = {
       required: ['pending', 'keptFrom'],
       properties: {
         pending: { type: 'object', additionalProperties: { type: 'object', additionalProperties: { type: 'integer' } } },
+        flushing: {
+          type: 'array',
+          items: { type: 'array', items: [{ type: 'integer' }, { type: 'string' }, { type: 'integer', minimum: 0 }, { type: 'object', additionalProperties: { type: 'integer' } }], minItems: 4, maxItems: 4 },
+        },
         keptFrom: { type: 'integer' },
         uncertain: { type: 'array', items: { type: 'string' } },
+        shards: { type: 'integer', minimum: 1 },
       },
     },
     commitId: { type: 'number' },
+    commits: { type: 'array', items: { type: 'integer' } },
     lastRunAt: { type: 'number' },
     lateFactsSeenAt: { type: 'number' },
     gaps: { type: 'array', items: gapSchema },

@@ -21,3 +21,8 @@ export async function takeLease(db: KeyValueStore, nowMs: number): Promise<Lease
     return isTooManyRequests(error) ? 'refused' : 'busy';
   }
 }
+
+/** Gives the lease back early (a writer that is done); its TTL frees it anyway. */
+export async function releaseLease(db: KeyValueStore): Promise<void> {
+  await db.delete(LEASE_KEY).catch(() => undefined);
+}

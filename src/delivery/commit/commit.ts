@@ -1,0 +1,205 @@
+/**
+ * The commit protocol (SPEC §9 bookkeeping rules; drawn in docs/delivery-lifecycle.md). The state
+ * record is the one commit point of everything a writer does:
+ *
+ *   1. open     take the lease; read the state; apply a pending hand-off (hand-off.ts). A writer
+ *               that cannot tell whether one is pending does not write at all.
+ *   2. prepare  write what the new state will refer to — claims in the books, tagged with this
+ *               commit's id (memory/), new pins — and, for a delivery run, post to injixo.
+ *   3. commit   ONE write of the state record: cursor, chunk lists, the ledger counts of what
+ *               was posted, the commit's id in the ring of commits that took effect.
+ *               Refused before a post: nothing happened (the next writer redoes the work; the
+ *               claims of step 2 are void, their id never reaches the ring). Refused after a
+ *               post: the commit is handed to the scheduler and takes effect when the next writer
+ *               applies it (step 1), together with everything it carried.
+ *   4. finish   only once stored: delete what the state no longer refers to, clear an applied
+ *               hand-off, write ledger counts frozen in this commit (accounting/ledger.ts).
+ *
+ * A death at any step leaves the store as one of these states, so it neither loses nor doubles a
+ * contact or a ledger count — except the one case nothing can settle: a run that posted and then
+ * died, or was refused by both the KV store and the scheduler, posts that batch again (logged
+ * COMMIT_LOST; README "Known duplicates").
+ */
+import type { OfferedContact } from '../../core/types';
+import { log } from '../../platform/log';
+import type { KeyValueStore, Scheduler } from '../../platform/types';
+import { addPending, emptyLedgerState, ledgerCountsOf } from '../accounting/ledger';
+import type { HandledChange } from '../opt-in/handled-contacts';
+import type { AppState } from '../stored/stored-data';
+import { commitViewOf, withCommits } from './commit-ring';
+import type { CommitView } from '../memory/commit-view';
+import { type AppliedHandOff, applyHandOff, clearHandOff, compactCounts, type HandOff, storeHandOff } from './hand-off';
+import { releaseLease, takeLease } from './lease';
+import { readState, writeState } from './state';
+
+/** What the working state holds beyond the stored one, other than whole values: a hand-off must carry it. */
+interface Carried {
+  /** Ledger counts of contacts posted under uncommitted ids (this writer's and an applied hand-off's). */
+  ledger: Record<string, Record<string, number>>;
+  /** Hours whose counts an applied hand-off could not carry. */
+  uncertain: string[];
+  /** Commit ids of applied hand-offs. */
+  ids: number[];
+  /** Keys the committed state will no longer refer to. */
+  deletes: string[];
+}
+
+export type CommitOutcome = 'stored' | 'handed_off';
+
+/** The state as one writer opened it: read, with any pending hand-off applied. */
+export class OpenState {
+  /** This writer's commit id: its time, strictly after the last commit's (ids are unique and increasing). */
+  readonly id: number;
+  private base: AppState;
+  private carried: Carried;
+
+  private constructor(
+    readonly state: AppState,
+    readonly handedOff: AppliedHandOff | undefined,
+    base: AppState,
+    nowMs: number,
+  ) {
+    this.base = base;
+    this.id = Math.max(nowMs, (state.commitId ?? 0) + 1);
+    this.carried = { ledger: handedOff?.ledger ?? {}, uncertain: handedOff?.uncertain ?? [], ids: handedOff?.ids ?? [], deletes: [...(handedOff?.deletes ?? [])] };
+  }
+
+  /** Reads the state and applies a pending hand-off; throws HandOffUnknown when the scheduler cannot say. */
+  static async open(db: KeyValueStore, schedule: Scheduler, nowMs: number, recurringData?: Record<string, unknown>): Promise<OpenState> {
+    const state = await readState(db, nowMs);
+    const base = clone(state);
+    const handedOff = await applyHandOff(schedule, state, recurringData);
+    return new OpenState(state, handedOff, base, nowMs);
+  }
+
+  /** Which commits took effect, for the books' claims (memory/commit-view.ts). */
+  commitView(): CommitView {
+    return commitViewOf(withCommits(this.state.commits, this.carried.ids), this.id);
+  }
+
+  /** Counts contacts injixo accepted into the ledger (offered ones only). */
+  countDelivered(contacts: readonly OfferedContact[]): void {
+    const counts = ledgerCountsOf(contacts);
+    const ledger = (this.state.ledger ??= emptyLedgerState(this.id));
+    addPending(ledger, counts);
+    for (const [hour, attributes] of Object.entries(counts)) {
+      const into = (this.carried.ledger[hour] ??= {});
+      for (const [attribute, n] of Object.entries(attributes)) into[attribute] = (into[attribute] ?? 0) + n;
+    }
+  }
+
+  /** Keys the committed state will no longer refer to: deleted once it is stored. */
+  discard(keys: readonly string[]): void {
+    this.carried.deletes.push(...keys);
+  }
+
+  /**
+   * Step 3. 'stored': the state is in the KV store. 'handed_off': it is in the delivery
+   * schedule and the next writer applies it. Throws when nothing was posted (the next writer
+   * redoes this one) or when even the scheduler refused (then the batch may be posted again:
+   * logged).
+   */
+  async commit(db: KeyValueStore, schedule: Scheduler, posted: boolean): Promise<CommitOutcome> {
+    this.state.commitId = this.id;
+    this.state.commits = withCommits(this.state.commits, [...this.carried.ids, this.id]);
+    try {
+      await writeState(db, this.state);
+    } catch (kvError) {
+      if (!posted) throw kvError;
+      return await this.handOff(schedule, kvError);
+    }
+    this.base = clone(this.state);
+    this.carried = { ledger: {}, uncertain: [], ids: [], deletes: this.carried.deletes };
+    return 'stored';
+  }
+
+  private async handOff(schedule: Scheduler, kvError: unknown): Promise<CommitOutcome> {
+    try {
+      await storeHandOff(schedule, this.handOffData(), this.id);
+    } catch (scheduleError) {
+      log('error', 'COMMIT_LOST', 'neither the KV store nor the scheduler kept the bookkeeping of a delivery run that posted; its contacts may be sent again', { cause: describe(scheduleError) });
+      throw kvError;
+    }
+    log('warn', 'PLATFORM_LIMIT', "KV limit reached after a successful post; the run's bookkeeping waits in the delivery schedule and is applied by the next run", { cursor: this.state.cursor });
+    return 'handed_off';
+  }
+
+  /** Whole values of the small parts, and what the stored state lacks beyond them. */
+  private handOffData(): HandOff {
+    const { recent: _recent, ...health } = this.state.health;
+    const pins = newPins(this.base, this.state);
+    const handledChange = handledChangeOf(this.base, this.state);
+    return {
+      id: this.id,
+      ids: [...this.carried.ids, this.id],
+      cursor: this.state.cursor,
+      backlog: this.state.backlog,
+      parked: this.state.parked,
+      health,
+      ...(this.state.lastRunAt !== undefined ? { lastRunAt: this.state.lastRunAt } : {}),
+      gaps: this.state.gaps ?? [],
+      ...(this.state.missing !== undefined ? { missing: this.state.missing } : {}),
+      ...(this.state.handled !== undefined ? { handled: this.state.handled } : {}),
+      ...(handledChange !== undefined ? { handledChange } : {}),
+      ...(Object.keys(this.carried.ledger).length > 0 ? { ledger: compactCounts(this.carried.ledger) } : {}),
+      ...(this.carried.uncertain.length > 0 ? { uncertain: this.carried.uncertain } : {}),
+      ...(Object.keys(pins).length > 0 ? { pins } : {}),
+      deletes: this.carried.deletes,
+    };
+  }
+
+  /** Step 4, once stored: garbage keys go, an applied hand-off is cleared from the schedule. */
+  async finish(db: KeyValueStore, schedule: Scheduler): Promise<void> {
+    for (const key of this.carried.deletes) await db.delete(key).catch(() => undefined);
+    this.carried.deletes = [];
+    if (this.handedOff) await clearHandOff(schedule, this.id);
+  }
+}
+
+/**
+ * Any writer of the state other than a delivery run (an import slice, a replay's comparison):
+ * under the lease, open, change, commit, finish. Nothing is posted, so a refusal throws and the
+ * caller tries again later. 'busy': a delivery run holds the lease.
+ */
+export async function updateState(deps: { db: KeyValueStore; schedule: Scheduler }, nowMs: number, change: (opened: OpenState) => Promise<void>): Promise<'done' | 'busy'> {
+  if ((await takeLease(deps.db, nowMs)) !== 'taken') return 'busy';
+  try {
+    const opened = await OpenState.open(deps.db, deps.schedule, nowMs);
+    await change(opened);
+    await opened.commit(deps.db, deps.schedule, false);
+    await opened.finish(deps.db, deps.schedule);
+    return 'done';
+  } finally {
+    await releaseLease(deps.db);
+  }
+}
+
+/** The waiting resolutions' change from the stored state, for a hand-off whose whole list does not fit. */
+function handledChangeOf(base: AppState, state: AppState): HandledChange | undefined {
+  if (state.handled === undefined) return undefined;
+  const triples = (waiting: readonly number[]): Map<number, number[]> => {
+    const byTicket = new Map<number, number[]>();
+    for (let i = 0; i + 2 < waiting.length; i += 3) byTicket.set(waiting[i] as number, waiting.slice(i, i + 3));
+    return byTicket;
+  };
+  const before = triples(base.handled?.waiting ?? []);
+  const after = triples(state.handled.waiting);
+  return {
+    added: [...after.entries()].filter(([id]) => !before.has(id)).flatMap(([, triple]) => triple),
+    removed: [...before.keys()].filter((id) => !after.has(id)),
+  };
+}
+
+function newPins(base: AppState, state: AppState): Record<string, string> {
+  const before = base.pins ?? {};
+  return Object.fromEntries(Object.entries(state.pins ?? {}).filter(([queue]) => before[queue] === undefined));
+}
+
+function clone<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}
+
+function describe(error: unknown): string {
+  const e = (typeof error === 'object' && error !== null ? error : {}) as { status?: unknown; message?: unknown };
+  return [e.status, e.message].filter((x) => x !== undefined).map(String).join(' ') || String(error);
+}

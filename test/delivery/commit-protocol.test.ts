@@ -1,0 +1,301 @@
+/**
+ * The one commit protocol (issue 19 item 4; src/delivery/commit/commit.ts): a refusal or a death
+ * at ANY step of a delivery run neither loses nor doubles a contact or a ledger count, hand-offs
+ * compose, and every other writer of the state applies a pending hand-off first.
+ *
+ * Each case runs a short scripted day through the real delivery code on the local platform's KV
+ * store and scheduler, with a fault injected at one platform call (every call, one case each),
+ * then lets clean runs finish, and compares what "injixo" received (the scripted remote records
+ * every posted body) with what should have arrived and with the delivered ledger.
+ */
+import type { OfferedContact } from '../../src/core/types';
+import { readLedger } from '../../src/delivery/accounting/ledger';
+import { readState, writeState, newState } from '../../src/delivery/commit/state';
+import { type OutboxRecord, packRecord, slotOf } from '../../src/delivery/intake/outbox';
+import { scheduleRecurringDelivery } from '../../src/delivery/run/schedule-runs';
+import { runDelivery } from '../../src/delivery/run/run';
+import { IMPORT_JOB, newWalkRecord, type SliceWalk } from '../../src/import/in-app';
+import { handlers } from '../../src/entry/handlers';
+import type { InvokeOptions, KeyValueStore, Platform, RequestClient, Scheduler, TemplateResponse } from '../../src/platform/types';
+import { readSettings } from '../../src/schemas/iparams';
+import { DELIVERY_PERIOD_MINUTES, outboxKey } from '../../src/storage/keys';
+import { ManualClock } from '../../tools/clock';
+import { LocalPlatform } from '../../tools/local-platform';
+
+const T0 = Date.parse('2026-11-02T09:00:00Z');
+const SLOT = DELIVERY_PERIOD_MINUTES * 60_000;
+const iso = (ms: number): string => new Date(ms).toISOString().replace('.000Z', 'Z');
+
+const GROUPS = JSON.stringify([
+  { id: 48_000_000_101, name: 'Billing' },
+  { id: 48_000_000_102, name: 'Technical Support L2 Americas 117' },
+]);
+const SOURCES = JSON.stringify([{ id: 9, name: 'source', label: 'Source', type: 'default_source', choices: { Email: 1, Phone: 3 } }]);
+
+type Counts = Record<string, number>;
+
+/** Where a call is refused or the process dies: the n-th platform call of the faulty run (1-based). */
+interface Fault {
+  at: number;
+  kind: 'crash' | 'refuse';
+}
+
+/** Every platform call the delivery code makes, numbered, with a fault at one of them. */
+class Calls {
+  count = 0;
+  crashed = false;
+  postAt: number | undefined;
+  stateWrittenAt: number | undefined;
+  constructor(private readonly fault: Fault | undefined) {}
+
+  async call<T>(label: string, run: () => Promise<T>): Promise<T> {
+    if (this.crashed) throw new Error('process died');
+    this.count += 1;
+    const n = this.count;
+    if (this.fault?.kind === 'refuse' && this.fault.at === n) {
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the platform rejects with plain objects
+      return Promise.reject({ status: 429, message: 'You have exceeded the limit of 50 requests per minute' });
+    }
+    const value = await run();
+    if (label === 'post' && this.postAt === undefined) this.postAt = n;
+    if (label === 'state' && this.stateWrittenAt === undefined) this.stateWrittenAt = n;
+    if (this.fault?.kind === 'crash' && this.fault.at === n) this.crashed = true;
+    return value;
+  }
+}
+
+class Remote implements RequestClient {
+  readonly received: OfferedContact[] = [];
+  invokeTemplate(name: string, options?: InvokeOptions): Promise<TemplateResponse> {
+    if (name === 'freshdeskListGroups') return Promise.resolve({ status: 200, headers: {}, response: GROUPS });
+    if (name === 'freshdeskSourceField') return Promise.resolve({ status: 200, headers: {}, response: SOURCES });
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the platform rejects with plain objects
+    if (name === 'freshdeskGetTicket') return Promise.reject({ status: 404, headers: {}, response: '', errorSource: 'APP' });
+    this.received.push(...(JSON.parse(options?.body ?? '{"data":[]}') as { data: OfferedContact[] }).data);
+    return Promise.resolve({ status: 202, headers: {}, response: '{}' });
+  }
+}
+
+class Day {
+  platform!: LocalPlatform;
+  db!: KeyValueStore;
+  schedule!: Scheduler;
+  readonly remote = new Remote();
+  readonly clock = new ManualClock(T0);
+
+  async start(): Promise<void> {
+    this.platform = await LocalPlatform.load({ iparams: {}, clock: this.clock, inProcessHandlers: handlers, limits: { kvOpsPerMinute: 100_000, requestsPerMinute: 100_000 } });
+    const g = this.platform.globals();
+    this.db = g.db as unknown as KeyValueStore;
+    this.schedule = g.schedule as unknown as Scheduler;
+    await writeState(this.db, newState(T0));
+    await scheduleRecurringDelivery(this.schedule, T0);
+  }
+
+  async put(records: OutboxRecord[], atMs: number): Promise<void> {
+    await this.db.update(outboxKey(slotOf(atMs)), 'append', { items: records.map(packRecord) });
+  }
+
+  /** One delivery run at `atMs` through numbered calls. */
+  async run(atMs: number, calls = new Calls(undefined)): Promise<Calls> {
+    this.clock.advanceTo(atMs);
+    const db: KeyValueStore = {
+      get: (k) => calls.call('get', () => this.db.get(k)),
+      set: (k, v, o) => calls.call(k === 'state' ? 'state' : 'set', () => this.db.set(k, v, o)),
+      update: (k, a, v, o) => calls.call('update', () => this.db.update(k, a, v, o)),
+      delete: (k) => calls.call('delete', () => this.db.delete(k)),
+    };
+    const schedule: Scheduler = {
+      create: (s) => calls.call('schedule', () => this.schedule.create(s)),
+      fetch: (s) => calls.call('schedule', () => this.schedule.fetch(s)),
+      update: (s) => calls.call('schedule', () => this.schedule.update(s)),
+      delete: (s) => calls.call('schedule', () => this.schedule.delete(s)),
+    };
+    const request: RequestClient = { invokeTemplate: (n, o) => calls.call(n === 'injixoPostContacts' ? 'post' : 'request', () => this.remote.invokeTemplate(n, o)) };
+    await runDelivery({ db, schedule, request, nowMs: atMs, settings: readSettings(undefined) }).catch(() => undefined);
+    return calls;
+  }
+
+  injixo(): Counts {
+    return countsOf(this.remote.received);
+  }
+
+  async ledger(): Promise<Counts> {
+    const state = await readState(this.db, this.clock.now());
+    const counts: Counts = {};
+    for (const [queue, intervals] of await readLedger(this.db, state, T0 - 86_400_000, T0 + 86_400_000)) {
+      for (const [interval, n] of intervals) counts[`${queue}@${interval}`] = n;
+    }
+    return counts;
+  }
+
+  async close(): Promise<void> {
+    await this.platform.close();
+  }
+}
+
+function countsOf(contacts: readonly Pick<OfferedContact, 'queueIdentifier' | 'timestamp'>[]): Counts {
+  const counts: Counts = {};
+  for (const c of contacts) {
+    const interval = iso(Math.floor(Date.parse(c.timestamp) / 900_000) * 900_000);
+    const key = `${c.queueIdentifier}@${interval}`;
+    counts[key] = (counts[key] ?? 0) + 1;
+  }
+  return counts;
+}
+
+function ticket(id: number, group: number, atMs: number): OutboxRecord {
+  return { k: 't', ticket: { id, group_id: group, source: 1, spam: false, deleted: false, created_at: iso(atMs) } };
+}
+
+function reply(id: number, ticketId: number, atMs: number): OutboxRecord {
+  return { k: 'c', conversation: { id, ticket_id: ticketId, source: 0, private: false, incoming: true, created_at: iso(atMs) } };
+}
+
+/** Two slots of tickets and replies in two groups; what injixo must end with. */
+async function feed(day: Day): Promise<Counts> {
+  const first = [ticket(1001, 48_000_000_101, T0 + 1000), ticket(1002, 48_000_000_102, T0 + 2000), reply(40_000_000_001, 1001, T0 + 3000)];
+  const second = [ticket(1003, 48_000_000_101, T0 + SLOT + 1000), reply(40_000_000_002, 1002, T0 + SLOT + 2000), reply(40_000_000_003, 1003, T0 + SLOT + 3000)];
+  await day.put(first, T0 + 60_000);
+  await day.put(second, T0 + SLOT + 60_000);
+  return {
+    'freshdesk/48000000101/1/tickets@2026-11-02T09:00:00Z': 2,
+    'freshdesk/48000000102/1/tickets@2026-11-02T09:00:00Z': 1,
+    'freshdesk/48000000101/1/replies@2026-11-02T09:00:00Z': 2,
+    'freshdesk/48000000102/1/replies@2026-11-02T09:00:00Z': 1,
+  };
+}
+
+/** Runs the faulty run at the first slot's end, then clean runs until the ledger's bucket ended. */
+async function dayWith(fault: Fault | undefined): Promise<{ day: Day; calls: Calls; expected: Counts }> {
+  const day = new Day();
+  await day.start();
+  const expected = await feed(day);
+  const calls = await day.run(T0 + 2 * SLOT + 60_000, new Calls(fault));
+  for (let i = 3; i < 6 * 6 + 4; i += 1) await day.run(T0 + i * SLOT + 60_000);
+  return { day, calls, expected };
+}
+
+describe('the commit protocol under a fault at every platform call of a delivery run', () => {
+  let clean: Calls;
+
+  beforeAll(async () => {
+    jest.spyOn(console, 'info').mockImplementation(() => undefined);
+    jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    const run = await dayWith(undefined);
+    clean = run.calls;
+    expect(run.day.injixo()).toEqual(run.expected);
+    expect(await run.day.ledger()).toEqual(run.expected);
+    await run.day.close();
+  });
+
+  afterAll(() => {
+    jest.restoreAllMocks();
+  });
+
+  it('has a post and a state write to fault around (the clean run makes more than ten calls)', () => {
+    expect(clean.count).toBeGreaterThan(10);
+    expect(clean.postAt).toBeDefined();
+    expect(clean.stateWrittenAt).toBeGreaterThan(clean.postAt as number);
+  });
+
+  it('a refusal at any call loses nothing, doubles nothing, and the ledger equals what injixo received', async () => {
+    for (let at = 1; at <= clean.count; at += 1) {
+      const { day, expected } = await dayWith({ at, kind: 'refuse' });
+      expect({ at, injixo: day.injixo() }).toEqual({ at, injixo: expected });
+      expect({ at, ledger: await day.ledger() }).toEqual({ at, ledger: expected });
+      await day.close();
+    }
+  });
+
+  it('a death after any call loses nothing; only a death between the post and the state write posts that batch again', async () => {
+    for (let at = 1; at <= clean.count; at += 1) {
+      const { day, calls, expected } = await dayWith({ at, kind: 'crash' });
+      const betweenPostAndCommit = calls.postAt !== undefined && at >= calls.postAt && at < (clean.stateWrittenAt as number);
+      const received = day.injixo();
+      if (betweenPostAndCommit) {
+        for (const [key, n] of Object.entries(expected)) expect({ at, key, n: received[key] }).toEqual({ at, key, n: n * 2 });
+        // Nothing durable says the dead run posted: the ledger counts what the committed run sent.
+        expect({ at, ledger: await day.ledger() }).toEqual({ at, ledger: expected });
+      } else {
+        expect({ at, injixo: received }).toEqual({ at, injixo: expected });
+        expect({ at, ledger: await day.ledger() }).toEqual({ at, ledger: received });
+      }
+      await day.close();
+    }
+  });
+});
+
+describe('hand-offs in a row and other writers (issue 19, items 1 and 2)', () => {
+  let day: Day;
+
+  beforeEach(async () => {
+    jest.spyOn(console, 'info').mockImplementation(() => undefined);
+    jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    day = new Day();
+    await day.start();
+  });
+
+  afterEach(async () => {
+    jest.restoreAllMocks();
+    await day.close();
+  });
+
+  /** The KV store refuses every write after the run's first post, as under sustained overload. */
+  function refusingAfterPost(): Calls {
+    const calls = new Calls(undefined);
+    const inner = calls.call.bind(calls);
+    calls.call = <T>(label: string, run: () => Promise<T>): Promise<T> => {
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the platform rejects with plain objects
+      if (calls.postAt !== undefined && label !== 'get' && label !== 'schedule' && label !== 'post') return Promise.reject({ status: 429, message: 'You have exceeded the limit of 50 requests per minute' });
+      return inner(label, run);
+    };
+    return calls;
+  }
+
+  it('two hand-offs in a row carry both runs’ ledger counts and new pins: the ledger equals injixo, every queue keeps one name', async () => {
+    await day.put([ticket(1001, 48_000_000_101, T0 + 1000)], T0 + 60_000);
+    await day.run(T0 + SLOT + 60_000, refusingAfterPost());
+    await day.put([ticket(1002, 48_000_000_102, T0 + SLOT + 1000)], T0 + SLOT + 60_000);
+    await day.run(T0 + 2 * SLOT + 60_000, refusingAfterPost());
+    for (let i = 3; i < 40; i += 1) await day.run(T0 + i * SLOT + 60_000);
+    const expected = { 'freshdesk/48000000101/1/tickets@2026-11-02T09:00:00Z': 1, 'freshdesk/48000000102/1/tickets@2026-11-02T09:00:00Z': 1 };
+    expect(day.injixo()).toEqual(expected);
+    expect(await day.ledger()).toEqual(expected);
+    const state = await readState(day.db, day.clock.now());
+    expect(state.pins).toEqual({ 'freshdesk/48000000101/1/tickets': 'Billing email Tickets', 'freshdesk/48000000102/1/tickets': 'Technical Support L2 Americas 117 email Tickets' });
+  });
+
+  it('a state write refused in the run that writes an ended ledger bucket does not count the bucket twice (issue 19, item 5)', async () => {
+    const expected = await feed(day);
+    await day.run(T0 + 2 * SLOT + 60_000);
+    // 12:01, the 06:00 bucket has ended: this run writes it, then the KV store refuses its state write.
+    const refuseState = new Calls(undefined);
+    const inner = refuseState.call.bind(refuseState);
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the platform rejects with plain objects
+    refuseState.call = <T>(label: string, run: () => Promise<T>): Promise<T> => (label === 'state' ? Promise.reject({ status: 429, message: 'limit' }) : inner(label, run));
+    for (const at of [Date.parse('2026-11-02T12:01:00Z'), Date.parse('2026-11-02T12:11:00Z')]) await day.run(at, refuseState);
+    for (let i = 0; i < 5; i += 1) await day.run(Date.parse('2026-11-02T12:21:00Z') + i * SLOT);
+    expect(day.injixo()).toEqual(expected);
+    expect(await day.ledger()).toEqual(expected);
+  });
+
+  it('an import slice during a pending hand-off applies it first: no chunk id is reused and nothing is lost or sent twice', async () => {
+    await day.put([ticket(1001, 48_000_000_101, T0 + 1000)], T0 + 60_000);
+    // A post, then the KV store refuses: the run's bookkeeping waits in the schedule, its unsent
+    // contacts (an injixo outage for the second half) were written as backlog:1 before the refusal.
+    await day.run(T0 + SLOT + 60_000, refusingAfterPost());
+    const platform: Platform = { db: day.db, schedule: day.schedule, request: day.remote, renderData: () => undefined, now: () => day.clock.now() };
+    const record = newWalkRecord('acme.freshdesk.com', iso(T0 - 86_400_000), iso(T0), T0);
+    const imported: OfferedContact[] = Array.from({ length: 200 }, (_, i) => ({ contactId: `t:${i + 1}`, queueName: 'Billing email Tickets', queueIdentifier: 'freshdesk/48000000101/1/tickets', timestamp: iso(T0 - 3_600_000 + i * 1000), channel: 'cases' }));
+    const walked = { contacts: imported, taken: { take: () => true, trim: () => 0, pairs: () => [] }, requests: 1, step: { status: 'more', cursor: record.cursor, requests: 1, contacts: imported, problems: [] } } as unknown as SliceWalk;
+    day.clock.advanceTo(T0 + SLOT + 120_000);
+    expect(await IMPORT_JOB.keep(platform, record, walked)).toBe(true);
+    for (let i = 2; i < 40; i += 1) await day.run(T0 + i * SLOT + 60_000);
+    const received = day.injixo();
+    expect(received['freshdesk/48000000101/1/tickets@2026-11-02T09:00:00Z']).toBe(1);
+    expect(Object.values(received).reduce((a, b) => a + b, 0)).toBe(201);
+    expect(await day.ledger()).toEqual(received);
+  });
+});
