@@ -171,25 +171,11 @@ async function compareWhenReady(platform: Platform, record: ImportRecord): Promi
     await continueLater(platform, REPLAY_JOB, record, nowMs + COMPARE_RETRY_MS);
     return true;
   }
-  let outcome: 'done' | 'busy';
-  let compared: Compared | undefined;
-  try {
-    outcome = await updateState(platform, nowMs, async (opened) => {
-      compared = await compareAndSend(platform, opened, record);
-    });
-    // Claims once the state holds what they claim (a refused commit must not leave them behind).
-    if (outcome === 'done') await compared?.book.save();
-  } catch (error) {
-    // The KV limit refused a read or write: nothing was committed that a repeat would double.
-    log('warn', 'REPLAY_COMPARE_LATER', `the replay's comparison is tried again later: ${(error as Error).message}`);
+  const compared = await compareUnderLease(platform, record, nowMs);
+  if (compared === undefined) {
     await continueLater(platform, REPLAY_JOB, record, nowMs + COMPARE_RETRY_MS);
     return true;
   }
-  if (outcome === 'busy') {
-    await continueLater(platform, REPLAY_JOB, record, nowMs + COMPARE_RETRY_MS);
-    return true;
-  }
-  if (!compared) return true;
   finishReplay(record, compared.result, platform.now());
   await saveWalkRecord(platform.db, REPLAY_JOB, record);
   logResult(record, compared.result);
@@ -203,6 +189,24 @@ async function compareWhenReady(platform: Platform, record: ImportRecord): Promi
  * (queue, interval), its contacts claimed in the ticket book, named with the pins and appended to
  * the backlog; the state is committed by the caller.
  */
+/** The comparison committed through the protocol, or undefined when it must be tried again later. */
+async function compareUnderLease(platform: Platform, record: ImportRecord, nowMs: number): Promise<Compared | undefined> {
+  let compared: Compared | undefined;
+  try {
+    const outcome = await updateState(platform, nowMs, async (opened) => {
+      compared = await compareAndSend(platform, opened, record);
+    });
+    if (outcome === 'busy') return undefined;
+    // Claims once the state holds what they claim (a refused commit must not leave them behind).
+    await compared?.book.save();
+    return compared;
+  } catch (error) {
+    // The KV limit refused a read or write: nothing was committed that a repeat would double.
+    log('warn', 'REPLAY_COMPARE_LATER', `the replay's comparison is tried again later: ${(error as Error).message}`);
+    return undefined;
+  }
+}
+
 interface Compared {
   book: TicketBook;
   result: ReplayResult;

@@ -150,18 +150,20 @@ export function pendingBytes(ledger: LedgerState): number {
  * write them with `writeFlushes` once the commit that holds them is stored.
  */
 export function planFlushes(ledger: LedgerState, nowMs: number, commitId: number): LedgerFlush[] {
-  const shards = ledger.shards ?? 1;
+  const frozen = ledger.flushing ?? [];
   const planned: LedgerFlush[] = [];
-  let budget = MAX_SHARD_WRITES_PER_RUN - (ledger.flushing?.length ?? 0);
   for (const hour of hoursToWrite(ledger, nowMs)) {
-    const byShard = splitByShard(ledger.pending[hour] ?? {}, shards);
-    if (byShard.size > budget) break;
-    budget -= byShard.size;
-    for (const [shard, counts] of byShard) planned.push([commitId, hour, shard, counts]);
+    const entries = freezeHour(ledger, hour, commitId);
+    if (frozen.length + planned.length + entries.length > MAX_SHARD_WRITES_PER_RUN) break;
+    planned.push(...entries);
     delete ledger.pending[hour];
   }
-  if (planned.length > 0) ledger.flushing = [...(ledger.flushing ?? []), ...planned];
+  if (planned.length > 0) ledger.flushing = [...frozen, ...planned];
   return planned;
+}
+
+function freezeHour(ledger: LedgerState, hour: string, commitId: number): LedgerFlush[] {
+  return [...splitByShard(ledger.pending[hour] ?? {}, ledger.shards ?? 1)].map(([shard, counts]): LedgerFlush => [commitId, hour, shard, counts]);
 }
 
 /** Ended hours oldest first, then (while the counts crowd the record) the fullest running ones. */
@@ -308,21 +310,28 @@ export type LedgerCounts = Map<string, Map<string, number>>;
  */
 export async function readLedger(db: KeyValueStore, state: AppState, fromMs: number, toMs: number): Promise<LedgerCounts> {
   const counts: LedgerCounts = new Map();
-  const ledger = state.ledger;
-  for (let index = bucketIndex(fromMs); index * BUCKET_MS < toMs; index += 1) {
-    const hour = hourName(index);
-    const markers = new Set<string>();
-    for (let shard = 0; shard < (ledger?.shards ?? 1); shard += 1) {
-      const stored = await readShard(db, shardKey(hour, shard));
-      for (const name of Object.keys(stored)) if (name.startsWith(MARKER)) markers.add(`${name.slice(1)}|${shard}`);
-      addCounts(counts, hour, stored, fromMs, toMs);
-    }
-    addCounts(counts, hour, ledger?.pending[hour] ?? {}, fromMs, toMs);
-    for (const [commitId, entryHour, shard, entry] of ledger?.flushing ?? []) {
-      if (entryHour === hour && !markers.has(`${commitId}|${shard}`)) addCounts(counts, hour, entry, fromMs, toMs);
-    }
-  }
+  const ledger = state.ledger ?? emptyLedgerState(fromMs);
+  const window = { fromMs, toMs };
+  for (let index = bucketIndex(fromMs); index * BUCKET_MS < toMs; index += 1) await readBucket(db, ledger, hourName(index), counts, window);
   return counts;
+}
+
+/** One bucket: every shard, then what waits in the state (frozen entries not yet in their shard). */
+async function readBucket(db: KeyValueStore, ledger: LedgerState, hour: string, counts: LedgerCounts, window: { fromMs: number; toMs: number }): Promise<void> {
+  const markers = new Set<string>();
+  for (let shard = 0; shard < (ledger.shards ?? 1); shard += 1) {
+    const stored = await readShard(db, shardKey(hour, shard));
+    for (const id of markersIn(stored)) markers.add(`${id}|${shard}`);
+    addCounts(counts, hour, stored, window);
+  }
+  addCounts(counts, hour, ledger.pending[hour] ?? {}, window);
+  const unwritten = (ledger.flushing ?? []).filter(([commitId, entryHour, shard]) => entryHour === hour && !markers.has(`${commitId}|${shard}`));
+  for (const [, , , entry] of unwritten) addCounts(counts, hour, entry, window);
+}
+
+/** The commit ids whose counts a shard holds (its marker attributes). */
+function markersIn(stored: Record<string, unknown>): string[] {
+  return Object.keys(stored).filter((name) => name.startsWith(MARKER)).map((name) => name.slice(MARKER.length));
 }
 
 async function readShard(db: KeyValueStore, key: string): Promise<Record<string, unknown>> {
@@ -334,12 +343,12 @@ async function readShard(db: KeyValueStore, key: string): Promise<Record<string,
   }
 }
 
-function addCounts(counts: LedgerCounts, hour: string, attributes: Record<string, unknown>, fromMs: number, toMs: number): void {
+function addCounts(counts: LedgerCounts, hour: string, attributes: Record<string, unknown>, window: { fromMs: number; toMs: number }): void {
   for (const [attribute, value] of Object.entries(attributes)) {
     const parsed = parseLedgerAttribute(attribute);
     if (parsed === undefined || typeof value !== 'number') continue;
     const start = hourStart(hour) + parsed.quarter * INTERVAL_MS;
-    if (start >= fromMs && start < toMs) addCount(counts, parsed.queueIdentifier, start, value);
+    if (start >= window.fromMs && start < window.toMs) addCount(counts, parsed.queueIdentifier, start, value);
   }
 }
 

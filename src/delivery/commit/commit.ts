@@ -61,7 +61,7 @@ export class OpenState {
   ) {
     this.base = base;
     this.id = Math.max(nowMs, (state.commitId ?? 0) + 1);
-    this.carried = { ledger: handedOff?.ledger ?? {}, uncertain: handedOff?.uncertain ?? [], ids: handedOff?.ids ?? [], deletes: [...(handedOff?.deletes ?? [])] };
+    this.carried = handedOff ? { ledger: handedOff.ledger, uncertain: handedOff.uncertain, ids: handedOff.ids, deletes: [...handedOff.deletes] } : { ledger: {}, uncertain: [], ids: [], deletes: [] };
   }
 
   /** Reads the state and applies a pending hand-off; throws HandOffUnknown when the scheduler cannot say. */
@@ -127,25 +127,17 @@ export class OpenState {
   /** Whole values of the small parts, and what the stored state lacks beyond them. */
   private handOffData(): HandOff {
     const { recent: _recent, ...health } = this.state.health;
-    const pins = newPins(this.base, this.state);
-    const handledChange = handledChangeOf(this.base, this.state);
-    return {
-      id: this.id,
-      ids: [...this.carried.ids, this.id],
-      cursor: this.state.cursor,
-      backlog: this.state.backlog,
-      parked: this.state.parked,
-      health,
-      ...(this.state.lastRunAt !== undefined ? { lastRunAt: this.state.lastRunAt } : {}),
-      gaps: this.state.gaps ?? [],
-      ...(this.state.missing !== undefined ? { missing: this.state.missing } : {}),
-      ...(this.state.handled !== undefined ? { handled: this.state.handled } : {}),
-      ...(handledChange !== undefined ? { handledChange } : {}),
-      ...(Object.keys(this.carried.ledger).length > 0 ? { ledger: compactCounts(this.carried.ledger) } : {}),
-      ...(this.carried.uncertain.length > 0 ? { uncertain: this.carried.uncertain } : {}),
-      ...(Object.keys(pins).length > 0 ? { pins } : {}),
-      deletes: this.carried.deletes,
+    const optional: { [K in keyof HandOff]?: HandOff[K] | undefined } = {
+      lastRunAt: this.state.lastRunAt,
+      missing: this.state.missing,
+      handled: this.state.handled,
+      handledChange: handledChangeOf(this.base, this.state),
+      ledger: Object.keys(this.carried.ledger).length > 0 ? compactCounts(this.carried.ledger) : undefined,
+      uncertain: this.carried.uncertain.length > 0 ? this.carried.uncertain : undefined,
+      pins: newPins(this.base, this.state),
     };
+    const present = Object.fromEntries(Object.entries(optional).filter(([, value]) => value !== undefined && !(typeof value === 'object' && Object.keys(value).length === 0)));
+    return { id: this.id, ids: [...this.carried.ids, this.id], cursor: this.state.cursor, backlog: this.state.backlog, parked: this.state.parked, health, gaps: this.state.gaps ?? [], ...present, deletes: this.carried.deletes };
   }
 
   /** Step 4, once stored: garbage keys go, an applied hand-off is cleared from the schedule. */

@@ -109,19 +109,27 @@ export function expandCounts(compact: CompactCounts): Record<string, Record<stri
 export async function applyHandOff(schedule: Scheduler, state: AppState, recurringData?: Record<string, unknown>): Promise<AppliedHandOff | undefined> {
   const handOff = await readHandOff(schedule, recurringData);
   if (!handOff) return undefined;
-  const deletes = Array.isArray(handOff.deletes) ? handOff.deletes.filter((k): k is string => typeof k === 'string') : [];
-  const ids = idsOf(handOff);
+  const deletes = stringsOf(handOff.deletes);
   if (isIncluded(state, handOff.id)) return { id: handOff.id, deletes, ids: [], ledger: {}, uncertain: [] };
-  const ledger = handOff.ledger && typeof handOff.ledger === 'object' ? expandCounts(handOff.ledger) : {};
-  const uncertain = Array.isArray(handOff.uncertain) ? handOff.uncertain.filter((h): h is string => typeof h === 'string') : [];
-  const checked = validateState(JSON.parse(JSON.stringify(withHandOff(state, handOff, { ids, ledger, uncertain }))));
+  const carried = carriedOf(handOff);
+  const checked = validateState(JSON.parse(JSON.stringify(withHandOff(state, handOff, carried))));
   if (!checked.ok) {
     log('error', 'STORED_RECORD_UNREADABLE', `a handed-off delivery commit cannot be read (${checked.error.message}); the next run may send its contacts again`, { field: checked.error.field });
     return undefined;
   }
   Object.assign(state, checked.value);
   log('info', 'COMMIT_APPLIED', 'applied the bookkeeping of a delivery run the KV store had refused', { commit: handOff.id, cursor: state.cursor });
-  return { id: handOff.id, deletes, ids, ledger, uncertain };
+  return { id: handOff.id, deletes, ...carried };
+}
+
+/** What a hand-off carries beyond whole values, read defensively like any stored value. */
+function carriedOf(handOff: Partial<HandOff> & { id: number }): { ids: number[]; ledger: Record<string, Record<string, number>>; uncertain: string[] } {
+  const ledger = handOff.ledger && typeof handOff.ledger === 'object' ? expandCounts(handOff.ledger) : {};
+  return { ids: idsOf(handOff), ledger, uncertain: stringsOf(handOff.uncertain) };
+}
+
+function stringsOf(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((k): k is string => typeof k === 'string') : [];
 }
 
 /**
