@@ -553,6 +553,8 @@ export class LocalPlatform {
     const kvCall = (op: string, key: unknown, run: () => unknown, value?: unknown, attributes?: unknown): Promise<unknown> =>
       this.platformCall(scope, 'kv', { op, ...(typeof key === 'string' ? { key } : {}) }, realm, () => {
         const writes = op === 'set' || op === 'update';
+        // An update names its action (`update:append`): an append cannot know the key's size.
+        const writeOp = op === 'update' ? `update:${String(value)}` : op;
         try {
           refuse('kv', op, typeof key === 'string' ? key : undefined);
           // errors/request-method-errors.md words the request limit; the KV one is worded alike. [assumption]
@@ -561,14 +563,14 @@ export class LocalPlatform {
           this.limited(this.kvLimiter, { message });
         } catch (refusal) {
           // Refused before the store saw it: what would it have written?
-          if (writes && hooks?.onWriteAttempt) attempted('kv', op, String(key), this.kv.measure(op, key, value, attributes));
+          if (writes && hooks?.onWriteAttempt) attempted('kv', writeOp, String(key), this.kv.measure(op, key, value, attributes));
           throw refusal;
         }
         if (!writes || !hooks?.onWriteAttempt) return run();
         try {
           return run();
         } finally {
-          attempted('kv', op, String(key), this.kv.lastEntryBytes);
+          attempted('kv', writeOp, String(key), this.kv.lastEntryBytes);
         }
       });
     const scheduleCall = (op: string, spec: unknown, run: () => unknown): Promise<unknown> => {

@@ -164,6 +164,7 @@ export interface PlatformCallInfo {
 /** A KV value or schedule data the app tried to store, with its size, whether or not it was stored. */
 export interface WriteAttempt {
   kind: 'kv' | 'schedule';
+  /** `set`, `update:<action>` (`update:append`, …); schedule `create` / `update`. */
   op: string;
   key: string;
   /** KV: key + value bytes of what would be stored; schedule: bytes of `data`. */
