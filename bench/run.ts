@@ -5,7 +5,8 @@
  *
  * `tsx bench/run.ts --rate 120 [--in-process]` runs one load-test probe and prints only it;
  * `tsx bench/run.ts --import-only` runs only the history-import section (bench/run-import.ts);
- * `tsx bench/run.ts --in-app-import-only` only the in-app import's wall time (bench/run-in-app-import.ts).
+ * `tsx bench/run.ts --in-app-import-only` only the in-app import's wall time (bench/run-in-app-import.ts);
+ * `tsx bench/run.ts --simulate-only [--simulate-seeds N]` only the fault simulator (default 1,000 seeds, bench/run-simulator.ts).
  * Progress goes to stderr, the report to stdout.
  */
 import * as fs from 'node:fs';
@@ -21,6 +22,10 @@ import { runDay, type DayResult } from './run-day';
 import { formatInAppImport, runInAppImport } from './run-in-app-import';
 import { formatImportBench, runImportBench } from './run-import';
 import { formatOptInCost, runOptInCost } from './run-opt-in';
+import { formatSimulatorBench, runSimulatorBench } from './run-simulator';
+
+/** Issue 19: seeds of the fault simulator the bench runs (`--simulate-seeds N` to change). */
+const SIMULATOR_SEEDS = 1000;
 
 const SETTINGS: BenchSettings = {
   day: { seed: 11, ticketsPerDay: 2000, settleMinutes: 30 },
@@ -137,11 +142,14 @@ async function main(): Promise<void> {
   const importBench = await runImportBench(progress);
   progress('in-app import: 30 days of the default world (2,000 tickets a day), simulated clock…');
   const inAppImport = await runInAppImport({ ...IN_APP_IMPORT, progress: () => undefined });
+  const simulatorSeeds = numberArgument('--simulate-seeds') ?? SIMULATOR_SEEDS;
+  progress(`fault simulator: ${simulatorSeeds} seeds…`);
+  const simulator = await runSimulatorBench(simulatorSeeds, progress);
   results.wallSeconds = (performance.now() - started) / 1000;
-  const report = `${formatReport(results)}\n\n${formatImportBench(importBench)}\n\n${formatInAppImport(inAppImport)}`;
+  const report = `${formatReport(results)}\n\n${formatImportBench(importBench)}\n\n${formatInAppImport(inAppImport)}\n\n${formatSimulatorBench(simulator)}`;
   process.stdout.write(`${report}\n`);
   fs.mkdirSync(path.dirname(ARTIFACT), { recursive: true });
-  const json = { ...results, dayBuilt: withoutProfiles(dayBuilt), dayInProcess: withoutProfiles(dayInProcess), importBench, inAppImport, report };
+  const json = { ...results, dayBuilt: withoutProfiles(dayBuilt), dayInProcess: withoutProfiles(dayInProcess), importBench, inAppImport, simulator, report };
   fs.writeFileSync(ARTIFACT, `${JSON.stringify(json, null, 2)}\n`);
   progress(`wrote ${path.relative(process.cwd(), ARTIFACT)}`);
 }
@@ -162,6 +170,11 @@ async function runInAppImportOnly(): Promise<void> {
   process.stdout.write(`${formatInAppImport(result)}\n`);
 }
 
+async function runSimulateOnly(): Promise<void> {
+  const bench = await runSimulatorBench(numberArgument('--simulate-seeds') ?? SIMULATOR_SEEDS, progress);
+  process.stdout.write(`${formatSimulatorBench(bench)}\n`);
+}
+
 async function runImportOnly(): Promise<void> {
   const bench = await runImportBench(progress);
   process.stdout.write(`${formatImportBench(bench)}\n`);
@@ -178,7 +191,7 @@ function numberArgument(name: string): number | undefined {
 const rateArgument = argument('--rate');
 const rate = rateArgument === undefined ? undefined : Number(rateArgument);
 if (rate !== undefined && !(rate > 0)) throw new Error(`bench: --rate needs a positive number of events per minute, got '${String(rateArgument)}'`);
-const job = process.argv.includes('--opt-in-only') ? runOptInOnly() : process.argv.includes('--in-app-import-only') ? runInAppImportOnly() : process.argv.includes('--import-only') ? runImportOnly() : rate === undefined ? main() : runOneProbe(rate, process.argv.includes('--in-process') ? 'in-process' : 'built');
+const job = process.argv.includes('--simulate-only') ? runSimulateOnly() : process.argv.includes('--opt-in-only') ? runOptInOnly() : process.argv.includes('--in-app-import-only') ? runInAppImportOnly() : process.argv.includes('--import-only') ? runImportOnly() : rate === undefined ? main() : runOneProbe(rate, process.argv.includes('--in-process') ? 'in-process' : 'built');
 job.catch((error: unknown) => {
   process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exitCode = 1;

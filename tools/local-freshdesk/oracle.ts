@@ -60,6 +60,21 @@ function toTimestamp(at: number): string {
   return new Date(at).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
+/**
+ * Rule 10: a contact's queue identifier from its ticket's facts (undefined: the ticket is gone);
+ * spam, deleted or gone tickets count as unknown (rule 5).
+ */
+export function queueIdentifierOf(ticket: Pick<FreshdeskTicket, 'group_id' | 'spam' | 'deleted'> | undefined, ticketSource: number, kind: 'tickets' | 'replies'): string {
+  if (!ticket || ticket.spam || ticket.deleted) return `freshdesk/unknown/unknown/${kind}`;
+  return `freshdesk/${ticket.group_id === null ? 'none' : String(ticket.group_id)}/${ticketSource}/${kind}`;
+}
+
+/** Rule 8: the ticket source a reply of this conversation source counts under. */
+export function replyTicketSource(conversationSource: number, ticketSource: number): number {
+  const pair = CHANNEL_PAIRS.find(([source]) => source === conversationSource);
+  return pair ? pair[1] : ticketSource;
+}
+
 type QueueFor = (ticket: FreshdeskTicket | undefined, ticketSource: number, kind: 'tickets' | 'replies', at: number) => { queueIdentifier: string; queueName: string };
 
 /** Rules 4, 5, 7 and 10: a contact's queue from its ticket's facts, named as of `at`. */
@@ -86,9 +101,8 @@ function queueNaming(world: World): QueueFor {
     if (!ticket || ticket.spam || ticket.deleted) {
       return { queueIdentifier: `freshdesk/unknown/unknown/${kind}`, queueName: `${UNKNOWN_NAME} ${suffix}` };
     }
-    const groupPart = ticket.group_id === null ? 'none' : String(ticket.group_id);
     return {
-      queueIdentifier: `freshdesk/${groupPart}/${ticketSource}/${kind}`,
+      queueIdentifier: queueIdentifierOf(ticket, ticketSource, kind),
       queueName: `${groupName(ticket.group_id, at)} ${sourceName(ticketSource)} ${suffix}`,
     };
   };

@@ -98,6 +98,30 @@ export interface WorldOptions {
   resolutions?: boolean;
   /** Issue 14 (off by default): agents' shifts and breaks as availability changes. */
   agents?: { customStatuses: boolean };
+  /**
+   * Issue 19 (off by default: the six fixed groups): `count` groups (1–500) drawn from the seed,
+   * with ids of up to 11 digits and names of up to 100 characters, `renames` of them renamed and
+   * `deletions` deleted at seconds within the first `changeHours` hours (default: the world).
+   */
+  groups?: GroupsOption;
+  /**
+   * Issue 19 (off by default): each ticket draws a cap of 0…max replies (customer, agent and
+   * channel replies, forwards); the story's replies beyond it do not happen. Its own stream.
+   */
+  maxRepliesPerTicket?: number;
+  /**
+   * Issue 19: `flat` spreads tickets evenly over every hour of every weekday, so 20,000 tickets
+   * a day fit the 1,200 an hour that keep distinct seconds. Default `business` (quiet nights
+   * and weekends).
+   */
+  hourlyProfile?: 'business' | 'flat';
+}
+
+export interface GroupsOption {
+  count: number;
+  renames?: number;
+  deletions?: number;
+  changeHours?: number;
 }
 
 /** Ticket JSON as the Freshdesk API v2 returns it from `GET /api/v2/tickets/{id}`. */
@@ -269,6 +293,13 @@ const TAG_TIME = 5;
 // 6 is the agents' stream (agents.ts).
 const TAG_RESOLUTION_GAP = 8;
 const TAG_RESOLUTION_STORY = 9;
+const TAG_GROUPS = 11;
+const TAG_REPLY_CAP = 12;
+/** Issue 19's drawn groups: at most this many, names at most this long. */
+export const MAX_GROUPS = 500;
+export const MAX_GROUP_NAME_LENGTH = 100;
+/** Conversation kinds `maxRepliesPerTicket` caps (notes and survey feedback are not replies). */
+const CAPPED_REPLY_KINDS: ReadonlySet<ConversationKind> = new Set(['customer_reply', 'agent_reply', 'channel_reply', 'forward']);
 /** `resolutions` demands per gap: each ticket gets about this many chances to be resolved, closed or reopened. */
 const MEAN_RESOLUTION_DEMANDS_PER_GAP = 4;
 /** Time entries get ids of their own range (entries of one ticket at distinct seconds). */
@@ -423,6 +454,13 @@ export function assertWorldOptions(options: WorldOptions): void {
   if (Number.isNaN(Date.parse(options.start))) throw new Error(`generateWorld: start is not an ISO date: ${options.start}`);
   if (!Number.isInteger(options.days) || options.days < 1) throw new Error(`generateWorld: days must be a whole number ≥ 1, got ${options.days}`);
   if (!(options.ticketsPerDay > 0)) throw new Error(`generateWorld: ticketsPerDay must be > 0, got ${options.ticketsPerDay}`);
+  const groups = options.groups;
+  if (groups && (!Number.isInteger(groups.count) || groups.count < 1 || groups.count > MAX_GROUPS)) {
+    throw new Error(`generateWorld: groups.count must be a whole number from 1 to ${MAX_GROUPS}, got ${groups.count}`);
+  }
+  if (groups && (groups.deletions ?? 0) >= groups.count) throw new Error('generateWorld: groups.deletions must leave at least one group');
+  const cap = options.maxRepliesPerTicket;
+  if (cap !== undefined && (!Number.isInteger(cap) || cap < 0)) throw new Error(`generateWorld: maxRepliesPerTicket must be a whole number ≥ 0, got ${cap}`);
 }
 
 class GeneratedWorld implements World {
@@ -446,8 +484,10 @@ class GeneratedWorld implements World {
   private readonly timeTracking: boolean;
   private readonly resolutions: boolean;
   private readonly agentOptions: { customStatuses: boolean } | undefined;
+  private readonly options: WorldOptions;
 
   constructor(options: WorldOptions) {
+    this.options = options;
     assertWorldOptions(options);
     this.seed = options.seed;
     this.startSecond = Math.floor(Date.parse(options.start) / 1000);
@@ -490,7 +530,8 @@ class GeneratedWorld implements World {
       const date = new Date((this.startSecond + hour * HOUR) * 1000);
       const day = Math.floor(hour / 24);
       const noise = 0.9 + 0.2 * unitFor(this.seed, TAG_DAY_NOISE, day);
-      const weight = (HOUR_WEIGHTS[date.getUTCHours()] ?? 1) * (WEEKDAY_WEIGHTS[date.getUTCDay()] ?? 1) * noise;
+      const profile = this.options.hourlyProfile === 'flat' ? 1 : (HOUR_WEIGHTS[date.getUTCHours()] ?? 1) * (WEEKDAY_WEIGHTS[date.getUTCDay()] ?? 1);
+      const weight = profile * noise;
       weights[hour] = weight;
       total += weight;
     }
@@ -510,6 +551,7 @@ class GeneratedWorld implements World {
   }
 
   private defineGroups(): GroupDefinition[] {
+    if (this.options.groups) return drawGroups(this.seed, this.options.groups, this.startSecond, this.endSecond);
     const span = this.endSecond - this.startSecond;
     return GROUP_NAMES.map((name, index) => ({
       id: GROUP_ID_BASE + index + 1,
@@ -708,10 +750,17 @@ class GeneratedWorld implements World {
     const story: Story = { id, createdSecond, source, priority, subject, type, requesterId, initial, steps: [], timeEntries: [], hardDeletedSecond: undefined };
     // Created only with the option: a stream of its own, so the base draws stay in place.
     const extraRandom = this.resolutions ? createRandom(this.seed, TAG_RESOLUTION_STORY, id) : random;
+    // Drawn only with the option, from a stream of its own: a world without it is unchanged.
+    const maxReplies = this.options.maxRepliesPerTicket;
+    let repliesLeft = maxReplies === undefined ? Infinity : Math.floor(unitFor(this.seed, TAG_REPLY_CAP, id) * (maxReplies + 1));
     let state = initial;
     for (const demand of demands) {
       if (story.hardDeletedSecond !== undefined) break;
       const step = demand.extra ? this.extraStep(extraRandom, state, demand) : this.nextStep(random, story, state, demand);
+      if (step && step !== 'hardDelete' && step.conversation && CAPPED_REPLY_KINDS.has(step.conversation.kind)) {
+        if (repliesLeft <= 0) continue;
+        repliesLeft -= 1;
+      }
       if (step === 'hardDelete') {
         story.hardDeletedSecond = demand.second;
       } else if (step) {
@@ -1122,6 +1171,59 @@ function freeSecondNear(taken: ReadonlySet<number>, wanted: number, from: number
   for (let second = wanted; second < to; second += 1) if (!taken.has(second)) return second;
   for (let second = wanted - 1; second > from; second -= 1) if (!taken.has(second)) return second;
   throw new Error(`local Freshdesk world: no free second between ${from} and ${to}`);
+}
+
+const GROUP_BASES = ['Customer Service', 'Billing', 'Technical Support', 'Sales', 'Returns', 'Partner Desk', 'Onboarding', 'Escalations', 'Logistics', 'Key Accounts', 'Warranty Claims', 'Retail Stores'];
+const GROUP_LEVELS = ['', ' L1', ' L2', ' L3', ' Tier 2'];
+const GROUP_REGIONS = ['', ' Americas', ' EMEA', ' APAC', ' DACH', ' Nordics', ' LATAM'];
+const LONG_NAME_TAIL = ' – escalation desk for enterprise customers with premium support contracts, weekdays and weekends';
+
+/** An id of 1 to 11 digits, most of them 11 (Freshdesk's ids are opaque integers; SPEC §9 says never assume short). */
+function drawGroupId(random: Random): number {
+  const digits = random() < 0.7 ? 11 : 1 + Math.floor(random() * 10);
+  const low = digits === 1 ? 1 : 10 ** (digits - 1);
+  return low + Math.floor(random() * (10 ** digits - low));
+}
+
+/** A name like `Technical Support L2 Americas 117`; about one in ten is exactly 100 characters long. */
+function drawGroupName(random: Random, index: number): string {
+  const base = `${GROUP_BASES[Math.floor(random() * GROUP_BASES.length)] ?? 'Support'}${GROUP_LEVELS[Math.floor(random() * GROUP_LEVELS.length)] ?? ''}${GROUP_REGIONS[Math.floor(random() * GROUP_REGIONS.length)] ?? ''} ${index + 1}`;
+  return random() < 0.1 ? `${base}${LONG_NAME_TAIL}`.slice(0, MAX_GROUP_NAME_LENGTH) : base;
+}
+
+/**
+ * Issue 19's groups: `count` of them with distinct ids, weights falling off like a real account's
+ * (a few busy groups, a long tail), `renames` renamed and `deletions` deleted at seconds inside
+ * the change window. All from the seed's own stream (TAG_GROUPS).
+ */
+function drawGroups(seed: number, option: GroupsOption, startSecond: number, endSecond: number): GroupDefinition[] {
+  const random = createRandom(seed, TAG_GROUPS);
+  const ids = new Set<number>();
+  const groups: GroupDefinition[] = [];
+  for (let index = 0; index < option.count; index += 1) {
+    let id = drawGroupId(random);
+    while (ids.has(id)) id = drawGroupId(random);
+    ids.add(id);
+    groups.push({
+      id,
+      names: [{ fromSecond: -Infinity, name: drawGroupName(random, index) }],
+      createdSecond: startSecond - 90 * DAY,
+      deletedSecond: undefined,
+      weight: (0.5 + random()) / (index + 1) ** 0.8,
+    });
+  }
+  const changeEnd = Math.min(endSecond, startSecond + Math.round((option.changeHours ?? (endSecond - startSecond) / HOUR) * HOUR));
+  const changeSecond = (): number => startSecond + 1 + Math.floor(random() * Math.max(1, changeEnd - startSecond - 1));
+  const order = groups.map((_, index) => ({ index, key: random() })).sort((left, right) => left.key - right.key);
+  for (const { index } of order.slice(0, Math.min(option.renames ?? 0, groups.length))) {
+    const group = groups[index] as GroupDefinition;
+    const name = `${group.names[0]?.name ?? 'Group'} (renamed)`;
+    group.names.push({ fromSecond: changeSecond(), name: name.length <= MAX_GROUP_NAME_LENGTH ? name : `Renamed ${name}`.slice(0, MAX_GROUP_NAME_LENGTH) });
+  }
+  // Deleted groups come from the other end of the shuffled order (a group may be renamed and later deleted, too).
+  const deletions = Math.min(option.deletions ?? 0, groups.length - 1);
+  for (const { index } of order.slice(order.length - deletions)) (groups[index] as GroupDefinition).deletedSecond = changeSecond();
+  return groups;
 }
 
 /** Builds the world for a seed; cheap (O(days)) — tickets are derived when asked for. */

@@ -10,6 +10,8 @@
  * - `reset`: reads the request, then destroys the socket without answering; nothing is stored.
  * - `contentType`: handles the request normally — contacts ARE stored — but answers with this
  *   Content-Type; the platform refuses such an answer with 415 (SPEC §5) after injixo stored it.
+ * - `refuse`: answers `status` (401 `Invalid token`, 413, …) before storing anything, as a gateway
+ *   or a key check in front of injixo would; nothing is stored.
  */
 export type FaultWindow = { from: number; to: number } & (
   | { kind: 'outage'; status?: OutageStatus }
@@ -17,7 +19,10 @@ export type FaultWindow = { from: number; to: number } & (
   | { kind: 'rateLimited'; retryAfterSeconds: number }
   | { kind: 'reset' }
   | { kind: 'contentType'; contentType: string }
+  | { kind: 'refuse'; status: RefusalStatus }
 );
+
+export type RefusalStatus = 400 | 401 | 403 | 413 | 422;
 
 export type OutageStatus = 500 | 502 | 503 | 504;
 
@@ -46,6 +51,9 @@ export function assertFaultWindow(fault: FaultWindow): void {
       return;
     case 'contentType':
       if (fault.contentType.trim() === '') throw new Error('FaultWindow contentType: contentType must not be empty');
+      return;
+    case 'refuse':
+      if (![400, 401, 403, 413, 422].includes(fault.status)) throw new Error(`FaultWindow refuse: status must be 400, 401, 403, 413 or 422, got ${String(fault.status)}`);
       return;
   }
 }

@@ -187,6 +187,12 @@ export async function startLocalInjixo(options: LocalInjixoOptions): Promise<Loc
       sendJson(res, message(status, http.STATUS_CODES[status] ?? 'Service unavailable'));
       return;
     }
+    if (fault?.kind === 'refuse') {
+      log(fault.status, 0);
+      const text = fault.status === 401 ? 'Invalid token' : (http.STATUS_CODES[fault.status] ?? 'Refused');
+      sendJson(res, { ...message(fault.status, text), ...(fault.status === 401 ? { headers: { 'WWW-Authenticate': 'Bearer' } } : {}) });
+      return;
+    }
     if (fault?.kind === 'rateLimited') {
       log(429, 0);
       sendJson(res, { ...message(429, 'Too Many Requests'), headers: { 'Retry-After': String(fault.retryAfterSeconds) } });

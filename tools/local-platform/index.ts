@@ -10,11 +10,11 @@ import { performance } from 'node:perf_hooks';
 import { format } from 'node:util';
 import { ManualClock, type Clock } from '../clock';
 import { readAppConfig, type AppConfig } from './app-config';
-import { KvStore } from './kv-store';
+import { KV_MAX_ENTRY_BYTES, KvStore } from './kv-store';
 import { SlidingWindowLimiter } from './rate-limiter';
 import { sendRequest } from './request-client';
-import { AppSandbox } from './sandbox';
-import { Scheduler, type ScheduleRecord } from './scheduler';
+import { AppSandbox, type SandboxInstance } from './sandbox';
+import { MAX_SCHEDULE_DATA_BYTES, Scheduler, type ScheduleRecord } from './scheduler';
 import { renderTemplate } from './template-renderer';
 import {
   DEFAULT_FIDELITY,
@@ -26,6 +26,7 @@ import {
   type LedgerEntry,
   type LedgerKind,
   type LogLine,
+  type PlatformFaultHooks,
   type PlatformFidelity,
   type PlatformLimits,
   type RenderedData,
@@ -64,6 +65,15 @@ export interface LocalPlatformOptions {
    * ledger, but the code is the one jest measures for coverage. Fidelity tests leave it unset.
    */
   inProcessHandlers?: Record<string, (args: never, platform: never) => unknown>;
+  /**
+   * Opt-in warm starts (the fault simulator): when this answers true, the invocation runs in the
+   * context the previous invocation loaded (its modules and their module state kept), as a
+   * serverless platform reuses a warm container; otherwise, and by default, in a fresh one.
+   * Only the platform globals are new. Ignored for in-process handlers.
+   */
+  warmStart?: (invocation: { event: string; handler: string; invocationId: number }) => boolean;
+  /** Opt-in fault injection (the fault simulator): refusals, crash points, write sizes. */
+  faults?: PlatformFaultHooks;
 }
 
 /** How the platform delivers one product event (see trigger()). */
@@ -125,6 +135,8 @@ interface Scope {
   crashed: boolean;
   /** The invocation ended by timeout or crash; its stray async work may not reach the platform. */
   dead: boolean;
+  /** Platform calls made so far (the fault hooks' crash point counts them). */
+  calls?: number;
   rendered?: RenderedData;
   onRender?: () => void;
   onCrash?: (entry: LedgerEntry) => void;
@@ -176,6 +188,8 @@ export class LocalPlatform {
   private kvRefusal: ((op: string, key: string | undefined) => boolean) | undefined;
   private installed = false;
   private closed = false;
+  /** The context warm starts reuse (options.warmStart): the one the last fresh invocation loaded. */
+  private warm: SandboxInstance | undefined;
 
   private constructor(
     private readonly config: AppConfig,
@@ -511,8 +525,11 @@ export class LocalPlatform {
   }
 
   private crashAfter(scope: Scope, entry: LedgerEntry): boolean {
-    if (!this.crashMatcher || scope === this.hostScope || !this.crashMatcher(entry)) return false;
-    this.crashMatcher = undefined;
+    if (scope === this.hostScope) return false;
+    scope.calls = (scope.calls ?? 0) + 1;
+    const hooked = this.options.faults?.crashAfter?.(entry, scope.calls) === true;
+    if (!hooked && (!this.crashMatcher || !this.crashMatcher(entry))) return false;
+    if (!hooked) this.crashMatcher = undefined;
     scope.crashed = true;
     scope.onCrash?.(entry);
     return true;
@@ -523,28 +540,60 @@ export class LocalPlatform {
   }
 
   private services(scope: Scope, realm: (v: unknown) => unknown): { $request: PlatformGlobals['request']; $db: PlatformGlobals['db']; $schedule: PlatformGlobals['schedule'] } {
-    const kvCall = (op: string, key: unknown, run: () => unknown): Promise<unknown> =>
+    const hooks = this.options.faults;
+    const refuse = (kind: 'kv' | 'request' | 'schedule', op: string, key: string | undefined): void => {
+      const refusal = hooks?.refuse?.({ kind, op, ...(key === undefined ? {} : { key }), invocationId: scope.invocationId, handler: scope.handler });
+      if (refusal) throw new PlatformCallError(refusal, 'rejected');
+    };
+    const attempted = (kind: 'kv' | 'schedule', op: string, key: string, bytes: number | undefined): void => {
+      if (bytes === undefined || !hooks?.onWriteAttempt) return;
+      const limit = kind === 'kv' ? KV_MAX_ENTRY_BYTES : MAX_SCHEDULE_DATA_BYTES;
+      hooks.onWriteAttempt({ kind, op, key, bytes, limit, invocationId: scope.invocationId, handler: scope.handler, at: this.clock.now() });
+    };
+    const kvCall = (op: string, key: unknown, run: () => unknown, value?: unknown, attributes?: unknown): Promise<unknown> =>
       this.platformCall(scope, 'kv', { op, ...(typeof key === 'string' ? { key } : {}) }, realm, () => {
-        // errors/request-method-errors.md words the request limit; the KV one is worded alike. [assumption]
-        const message = `You have exceeded the limit of ${this.limits.kvOpsPerMinute} requests per minute`;
-        if (this.kvRefusal?.(op, typeof key === 'string' ? key : undefined)) throw new PlatformCallError({ status: 429, message }, 'rejected');
-        this.limited(this.kvLimiter, { message });
-        return run();
+        const writes = op === 'set' || op === 'update';
+        // An update names its action (`update:append`): an append cannot know the key's size.
+        const writeOp = op === 'update' ? `update:${String(value)}` : op;
+        try {
+          refuse('kv', op, typeof key === 'string' ? key : undefined);
+          // errors/request-method-errors.md words the request limit; the KV one is worded alike. [assumption]
+          const message = `You have exceeded the limit of ${this.limits.kvOpsPerMinute} requests per minute`;
+          if (this.kvRefusal?.(op, typeof key === 'string' ? key : undefined)) throw new PlatformCallError({ status: 429, message }, 'rejected');
+          this.limited(this.kvLimiter, { message });
+        } catch (refusal) {
+          // Refused before the store saw it: what would it have written?
+          if (writes && hooks?.onWriteAttempt) attempted('kv', writeOp, String(key), this.kv.measure(op, key, value, attributes));
+          throw refusal;
+        }
+        if (!writes || !hooks?.onWriteAttempt) return run();
+        try {
+          return run();
+        } finally {
+          attempted('kv', writeOp, String(key), this.kv.lastEntryBytes);
+        }
       });
     const scheduleCall = (op: string, spec: unknown, run: () => unknown): Promise<unknown> => {
-      const name = isPlainObject(spec) && typeof spec.name === 'string' ? { key: spec.name } : {};
-      return this.platformCall(scope, 'schedule', { op, ...name }, realm, run);
+      const name = isPlainObject(spec) && typeof spec.name === 'string' ? spec.name : undefined;
+      return this.platformCall(scope, 'schedule', { op, ...(name === undefined ? {} : { key: name }) }, realm, () => {
+        if ((op === 'create' || op === 'update') && isPlainObject(spec) && isPlainObject(spec.data)) attempted('schedule', op, name ?? '', jsonBytes(spec.data));
+        refuse('schedule', op, name);
+        return run();
+      });
     };
     return {
       $request: {
         invokeTemplate: (name: string, options?: unknown) =>
-          this.platformCall(scope, 'request', { name: String(name) }, realm, () => this.invokeTemplate(name, options)),
+          this.platformCall(scope, 'request', { name: String(name) }, realm, () => {
+            refuse('request', String(name), undefined);
+            return this.invokeTemplate(name, options);
+          }),
       },
       $db: {
-        set: (key, value, options) => kvCall('set', key, () => this.kv.set(key, value, options)),
+        set: (key, value, options) => kvCall('set', key, () => this.kv.set(key, value, options), value),
         get: (key) => kvCall('get', key, () => this.kv.get(key)),
         delete: (key) => kvCall('delete', key, () => this.kv.delete(key)),
-        update: (key, action, attributes) => kvCall('update', key, () => this.kv.update(key, action, attributes)),
+        update: (key, action, attributes) => kvCall('update', key, () => this.kv.update(key, action, attributes), action, attributes),
       },
       $schedule: {
         create: (spec) => scheduleCall('create', spec, () => this.scheduler.create(spec)),
@@ -607,6 +656,18 @@ export class LocalPlatform {
     return { exports, clone: <T>(value: T): T => (value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T)) };
   }
 
+  /** A fresh context, or with options.warmStart the warm one with this invocation's globals. */
+  private instanceFor(event: string, handler: string, invocationId: number, globals: Record<string, unknown>): { exports: Record<string, unknown>; clone<T>(value: T): T } {
+    const warmStart = this.options.warmStart;
+    if (!warmStart || this.options.inProcessHandlers) return this.instantiate(globals);
+    if (this.warm && warmStart({ event, handler, invocationId })) {
+      this.warm.rebind(globals);
+      return this.warm;
+    }
+    this.warm = this.sandbox.instantiate(globals, () => this.clock.now());
+    return this.warm;
+  }
+
   private sandboxGlobals(scope: Scope, realm: (v: unknown) => unknown = toHost): Record<string, unknown> {
     const s = this.services(scope, (v) => realm(v));
     const log = (level: LogLine['level']) => (...args: unknown[]): void => {
@@ -632,7 +693,7 @@ export class LocalPlatform {
     if (this.closed) throw new Error('local platform: closed');
     const scope: Scope = { invocationId: ++this.nextInvocationId, handler, crashed: false, dead: false };
     let cloneIn: (v: unknown) => unknown = toHost;
-    const instance = this.instantiate(this.sandboxGlobals(scope, (v) => cloneIn(v)));
+    const instance = this.instanceFor(event, handler, scope.invocationId, this.sandboxGlobals(scope, (v) => cloneIn(v)));
     cloneIn = (v) => instance.clone(v);
     const fn = instance.exports[handler];
 

@@ -42,10 +42,12 @@ function checkKey(key: unknown): string {
   return key;
 }
 
-function checkSize(key: string, value: Record<string, unknown>): void {
-  if (Buffer.byteLength(key, 'utf8') + jsonBytes(value) > KV_MAX_ENTRY_BYTES) {
-    rejectWith(400, 'The combined size of the key and value should not exceed 40KB');
-  }
+function entryBytes(key: string, value: Record<string, unknown>): number {
+  return Buffer.byteLength(key, 'utf8') + jsonBytes(value);
+}
+
+function checkSize(bytes: number): void {
+  if (bytes > KV_MAX_ENTRY_BYTES) rejectWith(400, 'The combined size of the key and value should not exceed 40KB');
 }
 
 function parseTtl(ttl: unknown, now: number): number | undefined {
@@ -83,6 +85,11 @@ function removePath(target: Record<string, unknown>, parts: string[]): void {
 
 export class KvStore {
   private readonly entries = new Map<string, Entry>();
+  /**
+   * Key + value bytes of the last set or update that got as far as the size check, accepted or
+   * refused (undefined when it failed earlier): what the write attempted (the fault simulator).
+   */
+  lastEntryBytes: number | undefined;
 
   constructor(private readonly clock: Clock, private readonly fdkUpdateSemantics: boolean = true) {}
 
@@ -96,6 +103,7 @@ export class KvStore {
   }
 
   set(key: unknown, value: unknown, options: unknown = {}): { Created: true } {
+    this.lastEntryBytes = undefined;
     const k = checkKey(key);
     if (!isPlainObject(value) || Object.keys(value).length === 0) {
       rejectWith(400, 'The value cannot be blank and should be of type JSON');
@@ -107,7 +115,8 @@ export class KvStore {
     }
     const expiresAt = parseTtl(opts.ttl, this.clock.now());
     const normalized = normalizeValue(value) as Record<string, unknown>;
-    checkSize(k, normalized);
+    this.lastEntryBytes = entryBytes(k, normalized);
+    checkSize(this.lastEntryBytes);
     const exists = this.live(k) !== undefined;
     // The platform's message for a failed setIf is not documented. [assumption]
     if ((setIf === 'exist' && !exists) || (setIf === 'not_exist' && exists)) {
@@ -130,10 +139,12 @@ export class KvStore {
   }
 
   update(key: unknown, action: unknown, attributes: unknown): { Updated: true } {
+    this.lastEntryBytes = undefined;
     const k = checkKey(key);
     const entry = this.live(k);
     const next = this.applyUpdate(entry ? copy(entry.value) : undefined, action, attributes);
-    checkSize(k, next);
+    this.lastEntryBytes = entryBytes(k, next);
+    checkSize(this.lastEntryBytes);
     this.entries.set(k, { value: next, expiresAt: entry?.expiresAt });
     return { Updated: true };
   }
@@ -177,6 +188,22 @@ export class KvStore {
       }
       default:
         return rejectWith(400, `Invalid update action '${String(action)}': use increment, append, set or remove`);
+    }
+  }
+
+  /**
+   * The key + value bytes a `set` or `update` would store, without storing it (undefined when
+   * the call is invalid anyway): what a write refused before the store saw it had attempted.
+   */
+  measure(op: string, key: unknown, valueOrAction: unknown, attributes?: unknown): number | undefined {
+    try {
+      const k = checkKey(key);
+      if (op === 'set') return isPlainObject(valueOrAction) ? entryBytes(k, normalizeValue(valueOrAction) as Record<string, unknown>) : undefined;
+      if (op !== 'update') return undefined;
+      const entry = this.live(k);
+      return entryBytes(k, this.applyUpdate(entry ? copy(entry.value) : undefined, valueOrAction, attributes));
+    } catch {
+      return undefined;
     }
   }
 

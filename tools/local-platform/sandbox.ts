@@ -6,8 +6,9 @@
  * npm packages only when manifest.json lists them under "dependencies" (loaded by the host,
  * as the FDK installs them), and nothing else.
  *
- * Every invocation gets a fresh context: the platform keeps no memory between invocations, so
- * an app that caches in module state must not rely on it, and this makes such reliance fail.
+ * Every invocation gets a fresh context by default: an app that caches in module state must not
+ * rely on it, and this makes such reliance fail. `rebind` lets the local platform reuse a loaded
+ * context for a warm start when asked to (LocalPlatformOptions.warmStart, the fault simulator).
  */
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -19,6 +20,11 @@ export interface SandboxInstance {
   exports: Record<string, unknown>;
   /** Copies a JSON value into the sandbox's realm, so app code sees its own Object/Array. */
   clone<T>(value: T): T;
+  /**
+   * Replaces the platform globals of this context (a warm start: the same loaded modules serve
+   * another invocation, as a serverless platform reuses a warm container).
+   */
+  rebind(globals: Record<string, unknown>): void;
 }
 
 /** Replaces the context's Date with one whose "now" is the given clock; explicit dates work as usual. */
@@ -115,6 +121,9 @@ export class AppSandbox {
     return {
       exports: exported as Record<string, unknown>,
       clone: <T>(value: T): T => (value === undefined ? value : (SandboxJSON.parse(JSON.stringify(value)) as T)),
+      rebind: (next) => {
+        Object.assign(context, next);
+      },
     };
   }
 }

@@ -149,3 +149,43 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 export function jsonBytes(value: unknown): number {
   return Buffer.byteLength(JSON.stringify(value) ?? '', 'utf8');
 }
+
+/** A platform call about to run, as the fault hooks see it (LocalPlatformOptions.faults). */
+export interface PlatformCallInfo {
+  kind: 'kv' | 'request' | 'schedule';
+  /** kv: set/get/update/delete; schedule: create/fetch/update/delete; request: the template name. */
+  op: string;
+  /** KV key or schedule name. */
+  key?: string;
+  invocationId: number;
+  handler: string;
+}
+
+/** A KV value or schedule data the app tried to store, with its size, whether or not it was stored. */
+export interface WriteAttempt {
+  kind: 'kv' | 'schedule';
+  /** `set`, `update:<action>` (`update:append`, …); schedule `create` / `update`. */
+  op: string;
+  key: string;
+  /** KV: key + value bytes of what would be stored; schedule: bytes of `data`. */
+  bytes: number;
+  /** The platform's limit for it (40 KB, 4 KB). */
+  limit: number;
+  invocationId: number;
+  handler: string;
+  /** Clock ms. */
+  at: number;
+}
+
+/**
+ * Opt-in fault injection for the deterministic fault simulator (tools/simulator). Every hook is
+ * called synchronously in call order, so a hook drawing from a seeded stream stays deterministic.
+ */
+export interface PlatformFaultHooks {
+  /** Before the call has any effect: a payload returned refuses it with that rejection (outcome `rejected`). */
+  refuse?(call: PlatformCallInfo): PlatformRejection | undefined;
+  /** After the `callNumber`-th platform call of an invocation completed: true = the invocation dies there. */
+  crashAfter?(entry: LedgerEntry, callNumber: number): boolean;
+  /** Every KV set/update and schedule create/update with data, before any limit decides on it. */
+  onWriteAttempt?(attempt: WriteAttempt): void;
+}
