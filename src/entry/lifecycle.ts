@@ -37,7 +37,7 @@ export async function onAppInstall(args: HandlerArgs, platform: Platform): Promi
     return;
   }
   try {
-    await writeState(platform.db, newState(nowMs));
+    await writeState(platform.db, newState(nowMs), nowMs);
     await scheduleRecurringDelivery(platform.schedule, nowMs);
     await startImportIfChosen(args, platform, nowMs);
   } catch (error) {

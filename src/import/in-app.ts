@@ -309,7 +309,7 @@ export async function runWalkSlice(platform: Platform, settings: Settings, job: 
   // A slice of an older chain (pause, then resume) or of a finished walk does nothing.
   if (!isExpected(record, token) || (await job.instead?.(platform, record)) === true) return;
   const nowMs = platform.now();
-  const before = await readState(platform.db, nowMs);
+  const before = await readState(platform.db, nowMs, { withSpilled: true });
   if (before.backlog.chunks.length > IMPORT_BACKLOG_LIMIT) return await waitForBacklog(platform, job, record, before.backlog.chunks.length);
   let walked: SliceWalk;
   try {

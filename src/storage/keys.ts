@@ -59,7 +59,23 @@ export const AGENTS_KEY = 'agents';
  */
 export const LEDGER_PREFIX = 'ledger:';
 
+/**
+ * Ledger counts a commit froze that were too many to wait inside the state record
+ * (src/delivery/accounting/ledger.ts): `ledger-out:<commit id>.<part>`.
+ */
+export const LEDGER_OUT_PREFIX = 'ledger-out:';
+/** Maps that outgrew the state record, in shards (src/delivery/commit/spill.ts): `state-pins.0`, `state-groups.1`. */
+export const SPILL_PREFIX = 'state-';
+
 export type ChunkPrefix = typeof BACKLOG_PREFIX | typeof PARKED_PREFIX;
+
+export function ledgerOutKey(commitId: number, part: number): string {
+  return `${LEDGER_OUT_PREFIX}${commitId}.${part}`;
+}
+
+export function spillKey(section: 'pins' | 'groups', shard: number): string {
+  return `${SPILL_PREFIX}${section}.${shard}`;
+}
 
 export function outboxKey(slot: number): string {
   return `${OUTBOX_PREFIX}${slot}`;

@@ -172,9 +172,9 @@ describe('a run whose bookkeeping the KV store refuses after its post', () => {
   it('hands this run’s change of the waiting resolutions to the schedule when the whole list is too big: none is lost, none sent twice', async () => {
     await scheduleRecurringDelivery(schedule, T0);
     jest.spyOn(console, 'error').mockImplementation(() => undefined);
-    // 300 resolutions already waiting (far more than the schedule's 4 KB takes), not due yet.
+    // 200 resolutions already waiting (more than the schedule's 4 KB takes), not due yet.
     const state = await readState(db, T0);
-    state.handled = { waiting: Array.from({ length: 300 }, (_, i) => [900_000 + i, Math.floor((T0 + 60 * MIN) / 1000), 0]).flat(), late: { changes: 0, seconds: 0 }, early: 0, skipped: 0, sent: 0 };
+    state.handled = { waiting: Array.from({ length: 200 }, (_, i) => [900_000 + i, Math.floor((T0 + 60 * MIN) / 1000), 0]).flat(), late: { changes: 0, seconds: 0 }, early: 0, skipped: 0, sent: 0 };
     await writeState(db, state);
     await put([created(107, 1, T0 + MIN), resolved(107, 1, T0 + MIN, T0 + 2 * MIN)], T0 + 2 * MIN);
     const refusing: KeyValueStore = {
@@ -191,7 +191,7 @@ describe('a run whose bookkeeping the KV store refuses after its post', () => {
     expect(handedOff.commit.handledChange).toEqual({ added: [107, Math.floor((T0 + 2 * MIN) / 1000), 0], removed: [] });
     await deliverUntil(T0 + 2 * MIN + SETTLE_MS + 3 * DELIVERY_PERIOD_MINUTES * MIN);
     expect(remote.handled().map((e) => e.timestamp)).toEqual([iso(T0 + 2 * MIN)]);
-    expect((await readState(db, T0)).handled?.waiting.length).toBe(300 * 3);
+    expect((await readState(db, T0)).handled?.waiting.length).toBe(200 * 3);
   });
 });
 

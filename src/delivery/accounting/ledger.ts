@@ -29,7 +29,7 @@ import { isOffered, type OfferedContact } from '../../core/types';
 import { log } from '../../platform/log';
 import { isNotFound } from '../../platform/refusals';
 import type { KeyValueStore } from '../../platform/types';
-import { ledgerKey } from '../../storage/keys';
+import { ledgerKey, ledgerOutKey } from '../../storage/keys';
 import type { AppState, LedgerFlush, LedgerState } from '../stored/stored-data';
 
 /** Days of history the ledger keeps (SPEC §9's retention window). */
@@ -43,6 +43,14 @@ export const MAX_PRUNES_PER_RUN = 1;
 export const PENDING_BYTES = 6 * 1024;
 /** Shard writes a run makes at most; the rest wait for the next run (never crowd out the run's own bookkeeping). */
 export const MAX_SHARD_WRITES_PER_RUN = 8;
+/**
+ * Frozen counts kept inside the state record at most. A run that drains a backlog can freeze tens
+ * of kilobytes (one count per queue and quarter it delivered): beyond this, its entries wait in
+ * keys of their own (`ledger-out:<commit id>.<part>`, written before the commit like any other
+ * part of it), each at most FROZEN_PART_BYTES.
+ */
+export const FROZEN_INLINE_BYTES = 4 * 1024;
+export const FROZEN_PART_BYTES = 30 * 1024;
 /**
  * Queues per shard the shard count aims at. The worst shard of 500 queues at this aim holds
  * ~45 queues (hashing is uneven) × 24 quarters × ~25 bytes ≈ 27 KB, under the 40 KB limit.
@@ -122,7 +130,8 @@ export function ledgerCountsOf(contacts: readonly OfferedContact[]): Record<stri
   const counts: Record<string, Record<string, number>> = {};
   for (const contact of contacts.filter(isOffered)) {
     const hour = hourOf(contact.timestamp);
-    const inHour = (counts[hour] ??= {});
+    const inHour = counts[hour] ?? {};
+    counts[hour] = inHour;
     const attribute = ledgerAttribute(contact.queueIdentifier, contact.timestamp);
     inHour[attribute] = (inHour[attribute] ?? 0) + 1;
   }
@@ -133,7 +142,8 @@ export function ledgerCountsOf(contacts: readonly OfferedContact[]): Record<stri
 export function addPending(ledger: LedgerState, counts: Readonly<Record<string, Readonly<Record<string, number>>>>): void {
   for (const [hour, attributes] of Object.entries(counts)) {
     if (hourStart(hour) < ledger.keptFrom * BUCKET_MS) continue;
-    const inHour = (ledger.pending[hour] ??= {});
+    const inHour = ledger.pending[hour] ?? {};
+    ledger.pending[hour] = inHour;
     for (const [attribute, count] of Object.entries(attributes)) inHour[attribute] = (inHour[attribute] ?? 0) + count;
   }
 }
@@ -150,16 +160,77 @@ export function pendingBytes(ledger: LedgerState): number {
  * write them with `writeFlushes` once the commit that holds them is stored.
  */
 export function planFlushes(ledger: LedgerState, nowMs: number, commitId: number): LedgerFlush[] {
-  const frozen = ledger.flushing ?? [];
   const planned: LedgerFlush[] = [];
   for (const hour of hoursToWrite(ledger, nowMs)) {
-    const entries = freezeHour(ledger, hour, commitId);
-    if (frozen.length + planned.length + entries.length > MAX_SHARD_WRITES_PER_RUN) break;
-    planned.push(...entries);
+    planned.push(...freezeHour(ledger, hour, commitId));
     delete ledger.pending[hour];
   }
-  if (planned.length > 0) ledger.flushing = [...frozen, ...planned];
+  if (planned.length > 0) ledger.flushing = [...(ledger.flushing ?? []), ...planned];
   return planned;
+}
+
+/**
+ * Before the commit: when the frozen entries would crowd the state record, this commit's go to
+ * keys of their own, listed in `frozenOut`. A commit that is then refused leaves those keys
+ * unreferenced (unique names: nothing reads them).
+ */
+export async function spillFrozen(db: KeyValueStore, ledger: LedgerState, commitId: number): Promise<void> {
+  const flushing = ledger.flushing ?? [];
+  const mine = flushing.filter(([id]) => id === commitId);
+  if (mine.length === 0 || JSON.stringify(flushing).length <= FROZEN_INLINE_BYTES) return;
+  const parts = inParts(mine);
+  for (const [part, entries] of parts.entries()) await db.set(ledgerOutKey(commitId, part), { e: entries });
+  const left = flushing.filter(([id]) => id !== commitId);
+  if (left.length > 0) ledger.flushing = left;
+  else delete ledger.flushing;
+  ledger.frozenOut = [...(ledger.frozenOut ?? []), [commitId, parts.length]];
+}
+
+function inParts(entries: readonly LedgerFlush[]): LedgerFlush[][] {
+  const parts: LedgerFlush[][] = [[]];
+  for (const entry of entries) {
+    const current = parts[parts.length - 1] as LedgerFlush[];
+    if (current.length > 0 && JSON.stringify([...current, entry]).length > FROZEN_PART_BYTES) parts.push([entry]);
+    else current.push(entry);
+  }
+  return parts;
+}
+
+/**
+ * Before the commit: writes (or finds written) what earlier commits froze, within the run's
+ * shard budget. Returns the `ledger-out` keys no longer needed (the commit discards them).
+ */
+export async function settleFrozen(db: KeyValueStore, ledger: LedgerState): Promise<string[]> {
+  const budget = { left: MAX_SHARD_WRITES_PER_RUN };
+  dropFlushes(ledger, await writeFlushes(db, ledger.flushing ?? [], true, budget));
+  const out = ledger.frozenOut ?? [];
+  let settled = 0;
+  while (settled < out.length && (await settleFrozenOut(db, out[settled] as [number, number], budget))) settled += 1;
+  const left = out.slice(settled);
+  if (left.length > 0) ledger.frozenOut = left;
+  else delete ledger.frozenOut;
+  return out.slice(0, settled).flatMap(([commitId, parts]) => Array.from({ length: parts }, (_, part) => ledgerOutKey(commitId, part)));
+}
+
+/** Whether every entry of one commit's `ledger-out` keys is now in its shard. */
+async function settleFrozenOut(db: KeyValueStore, [commitId, parts]: [number, number], budget: { left: number }): Promise<boolean> {
+  if (budget.left <= 0) return false;
+  const entries = await readFrozenOut(db, commitId, parts);
+  return (await writeFlushes(db, entries, true, budget)).length === entries.length;
+}
+
+async function readFrozenOut(db: KeyValueStore, commitId: number, parts: number): Promise<LedgerFlush[]> {
+  const entries: LedgerFlush[] = [];
+  for (let part = 0; part < parts; part += 1) {
+    const stored = await readShard(db, ledgerOutKey(commitId, part));
+    if (Array.isArray(stored.e)) entries.push(...(stored.e as LedgerFlush[]).filter(isFlush));
+  }
+  return entries;
+}
+
+/** Read back defensively like any stored value. */
+function isFlush(value: unknown): value is LedgerFlush {
+  return Array.isArray(value) && value.length === 4 && Number.isInteger(value[0]) && typeof value[1] === 'string' && Number.isInteger(value[2]) && typeof value[3] === 'object' && value[3] !== null;
 }
 
 function freezeHour(ledger: LedgerState, hour: string, commitId: number): LedgerFlush[] {
@@ -198,9 +269,11 @@ function splitByShard(counts: Readonly<Record<string, number>>, shards: number):
  * and the increment skipped when its marker is there. Returns the entries that are now in the
  * ledger; a refused call stops the writing (the store is saturated), the rest stay for later.
  */
-export async function writeFlushes(db: KeyValueStore, entries: readonly LedgerFlush[], verify: boolean): Promise<LedgerFlush[]> {
+export async function writeFlushes(db: KeyValueStore, entries: readonly LedgerFlush[], verify: boolean, budget = { left: MAX_SHARD_WRITES_PER_RUN }): Promise<LedgerFlush[]> {
   const done: LedgerFlush[] = [];
   for (const entry of entries) {
+    if (budget.left <= 0) break;
+    budget.left -= 1;
     const [commitId, hour, shard, counts] = entry;
     const key = shardKey(hour, shard);
     try {
@@ -310,7 +383,9 @@ export type LedgerCounts = Map<string, Map<string, number>>;
  */
 export async function readLedger(db: KeyValueStore, state: AppState, fromMs: number, toMs: number): Promise<LedgerCounts> {
   const counts: LedgerCounts = new Map();
-  const ledger = state.ledger ?? emptyLedgerState(fromMs);
+  const stored = state.ledger ?? emptyLedgerState(fromMs);
+  const out = await Promise.all((stored.frozenOut ?? []).map(([commitId, parts]) => readFrozenOut(db, commitId, parts)));
+  const ledger: LedgerState = { ...stored, flushing: [...(stored.flushing ?? []), ...out.flat()] };
   const window = { fromMs, toMs };
   for (let index = bucketIndex(fromMs); index * BUCKET_MS < toMs; index += 1) await readBucket(db, ledger, hourName(index), counts, window);
   return counts;

@@ -19,11 +19,12 @@ import type { Gap, MissingRange, MissingTickets } from '../stored/stored-data';
  */
 
 /**
- * Missing ids the state record holds at most (~12 bytes a range, but a long outage of a busy
- * account is one range per surviving ticket at worst). Beyond it the oldest ranges become gaps.
+ * Missing ids and ranges the state record holds at most: a range takes ~46 bytes with 11-digit
+ * ids, so 80 of them stay within ~3.7 KB (commit/budgets.ts); a long outage of a busy account is
+ * one range per surviving ticket at worst. Beyond either bound the oldest ranges become gaps.
  */
 export const MAX_MISSING_IDS = 2000;
-export const MAX_MISSING_RANGES = 200;
+export const MAX_MISSING_RANGES = 80;
 /** After this long without an answer (Freshdesk down, look-ups always over budget), a range becomes a gap. */
 export const MISSING_GIVE_UP_MS = 24 * 60 * 60_000;
 

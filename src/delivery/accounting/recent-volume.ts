@@ -18,6 +18,8 @@ export const BUCKETS = 24;
 
 
 export interface RecentVolumeView {
+  /** The quieter queues beyond the chart's budget, summed per bucket (absent when every queue is drawn). */
+  others?: number[];
   bucketMinutes: number;
   /** ISO start of each bucket, oldest first. */
   starts: string[];
@@ -35,12 +37,34 @@ export function pruneVolume(volume: RecentVolume, nowMs: number): RecentVolume {
   const hour = Math.floor(nowMs / BUCKET_MS);
   const shift = hour - volume.hour;
   if (shift <= 0) return volume;
+  const shifted = (counts: readonly number[]): number[] => {
+    const kept = counts.slice(Math.min(shift, BUCKETS));
+    return [...kept, ...new Array<number>(BUCKETS - kept.length).fill(0)];
+  };
   const queues: RecentVolume['queues'] = {};
   for (const [id, q] of Object.entries(volume.queues)) {
-    const counts = q.counts.slice(Math.min(shift, BUCKETS));
-    if (counts.some((n) => n > 0)) queues[id] = { name: q.name, counts: [...counts, ...new Array<number>(BUCKETS - counts.length).fill(0)] };
+    const counts = shifted(q.counts);
+    if (counts.some((n) => n > 0)) queues[id] = { name: q.name, counts };
   }
-  return { hour, queues };
+  const others = volume.others ? shifted(volume.others) : undefined;
+  return others?.some((n) => n > 0) ? { hour, queues, others } : { hour, queues };
+}
+
+/**
+ * The chart within its budget (commit/budgets.ts): the `max` busiest queues of the last 24 hours
+ * one by one, the rest summed per hour as "other queues". At 500 queues with 100-character names
+ * the per-queue chart alone would outgrow the state record.
+ */
+export function boundVolume(volume: RecentVolume, max: number): RecentVolume {
+  const ranked = Object.entries(volume.queues).sort(([, a], [, b]) => sum(b.counts) - sum(a.counts));
+  if (ranked.length <= max) return volume;
+  const others = [...(volume.others ?? new Array<number>(BUCKETS).fill(0))];
+  for (const [, q] of ranked.slice(max)) q.counts.forEach((n, i) => (others[i] = (others[i] ?? 0) + n));
+  return { hour: volume.hour, queues: Object.fromEntries(ranked.slice(0, max)), others };
+}
+
+function sum(counts: readonly number[]): number {
+  return counts.reduce((a, b) => a + b, 0);
 }
 
 /**
@@ -50,20 +74,21 @@ export function pruneVolume(volume: RecentVolume, nowMs: number): RecentVolume {
 export function addContacts(volume: RecentVolume, contacts: readonly OfferedContact[], nowMs: number): RecentVolume {
   const pruned = pruneVolume(volume, nowMs);
   // A copy, so the caller's record is never changed behind its back.
-  const next: RecentVolume = { hour: pruned.hour, queues: {} };
+  const next: RecentVolume = { hour: pruned.hour, queues: {}, ...(pruned.others ? { others: [...pruned.others] } : {}) };
   for (const [id, q] of Object.entries(pruned.queues)) next.queues[id] = { name: q.name, counts: [...q.counts] };
-  const oldest = next.hour - BUCKETS + 1;
-  for (const c of contacts) {
-    const at = Date.parse(c.timestamp);
-    if (Number.isNaN(at)) continue;
-    const bucket = Math.min(Math.floor(at / BUCKET_MS), next.hour);
-    if (bucket < oldest) continue;
-    const queue = next.queues[c.queueIdentifier] ?? { name: c.queueName, counts: new Array<number>(BUCKETS).fill(0) };
-    queue.name = c.queueName;
-    queue.counts[bucket - oldest] = (queue.counts[bucket - oldest] ?? 0) + 1;
-    next.queues[c.queueIdentifier] = queue;
-  }
+  for (const c of contacts) addOne(next, c);
   return next;
+}
+
+function addOne(volume: RecentVolume, c: OfferedContact): void {
+  const oldest = volume.hour - BUCKETS + 1;
+  const at = Date.parse(c.timestamp);
+  const bucket = Math.min(Math.floor(at / BUCKET_MS), volume.hour);
+  if (Number.isNaN(at) || bucket < oldest) return;
+  const queue = volume.queues[c.queueIdentifier] ?? { name: c.queueName, counts: new Array<number>(BUCKETS).fill(0) };
+  queue.name = c.queueName;
+  queue.counts[bucket - oldest] = (queue.counts[bucket - oldest] ?? 0) + 1;
+  volume.queues[c.queueIdentifier] = queue;
 }
 
 /** What the status page draws: the window as of `nowMs`, queues by name. */
@@ -74,6 +99,7 @@ export function volumeView(volume: RecentVolume | undefined, nowMs: number): Rec
   const queues = Object.entries(current.queues)
     .map(([queueIdentifier, q]) => ({ queueIdentifier, queueName: q.name, counts: [...q.counts], total: q.counts.reduce((a, b) => a + b, 0) }))
     .sort((a, b) => a.queueName.localeCompare(b.queueName));
-  const totals = starts.map((_, i) => queues.reduce((sum, q) => sum + (q.counts[i] ?? 0), 0));
-  return { bucketMinutes: BUCKET_MS / 60_000, starts, totals, queues };
+  const others = current.others ?? new Array<number>(BUCKETS).fill(0);
+  const totals = starts.map((_, i) => queues.reduce((total, q) => total + (q.counts[i] ?? 0), others[i] ?? 0));
+  return { bucketMinutes: BUCKET_MS / 60_000, starts, totals, queues, ...(current.others ? { others: [...current.others] } : {}) };
 }

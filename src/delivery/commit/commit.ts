@@ -66,7 +66,7 @@ export class OpenState {
 
   /** Reads the state and applies a pending hand-off; throws HandOffUnknown when the scheduler cannot say. */
   static async open(db: KeyValueStore, schedule: Scheduler, nowMs: number, recurringData?: Record<string, unknown>): Promise<OpenState> {
-    const state = await readState(db, nowMs);
+    const state = await readState(db, nowMs, { withSpilled: true });
     const base = clone(state);
     const handedOff = await applyHandOff(schedule, state, recurringData);
     return new OpenState(state, handedOff, base, nowMs);
@@ -80,10 +80,12 @@ export class OpenState {
   /** Counts contacts injixo accepted into the ledger (offered ones only). */
   countDelivered(contacts: readonly OfferedContact[]): void {
     const counts = ledgerCountsOf(contacts);
-    const ledger = (this.state.ledger ??= emptyLedgerState(this.id));
+    const ledger = this.state.ledger ?? emptyLedgerState(this.id);
+    this.state.ledger = ledger;
     addPending(ledger, counts);
     for (const [hour, attributes] of Object.entries(counts)) {
-      const into = (this.carried.ledger[hour] ??= {});
+      const into = this.carried.ledger[hour] ?? {};
+      this.carried.ledger[hour] = into;
       for (const [attribute, n] of Object.entries(attributes)) into[attribute] = (into[attribute] ?? 0) + n;
     }
   }
@@ -103,7 +105,7 @@ export class OpenState {
     this.state.commitId = this.id;
     this.state.commits = withCommits(this.state.commits, [...this.carried.ids, this.id]);
     try {
-      await writeState(db, this.state);
+      await writeState(db, this.state, this.id);
     } catch (kvError) {
       if (!posted) throw kvError;
       return await this.handOff(schedule, kvError);
@@ -126,7 +128,9 @@ export class OpenState {
 
   /** Whole values of the small parts, and what the stored state lacks beyond them. */
   private handOffData(): HandOff {
-    const { recent: _recent, ...health } = this.state.health;
+    const health: Partial<AppState['health']> = { ...this.state.health };
+    // The 24-hour chart is the status page's, rebuilt by the next runs: not worth the 4 KB.
+    delete health.recent;
     const optional: { [K in keyof HandOff]?: HandOff[K] | undefined } = {
       lastRunAt: this.state.lastRunAt,
       missing: this.state.missing,

@@ -78,7 +78,9 @@ export function compactCounts(counts: Readonly<Record<string, Readonly<Record<st
     for (const [attribute, count] of Object.entries(attributes)) {
       const [queue, quarter] = attribute.split('|');
       if (queue === undefined || quarter === undefined) continue;
-      (byQueue[queue] ??= []).push(Number(quarter), count);
+      const pairs = byQueue[queue] ?? [];
+      pairs.push(Number(quarter), count);
+      byQueue[queue] = pairs;
     }
     compact[hour] = byQueue;
   }

@@ -6,12 +6,17 @@ import { DELIVERY_PERIOD_MINUTES, STATE_KEY } from '../../storage/keys';
 import { slotOf } from '../intake/outbox';
 import { addContacts, emptyVolume } from '../accounting/recent-volume';
 import { type AppState, type ChunkList, type Health, validateState } from '../stored/stored-data';
+import { trimToBudgets } from './budgets';
+import { withCommits } from './commit-ring';
+import { loadSpilled, spillToFit, STATE_BUDGET_BYTES, stateBytes } from './spill';
 
 /**
  * Everything the delivery run needs between runs, in ONE KV record (STATE_KEY): reading and
- * writing it costs two operations a run, whatever happens. Its size stays far below the 40 KB
- * limit: group names (a few KB), the last 24 hours' per-queue counts (recent-volume.ts), queue
- * name pins, and chunk ids — never contacts.
+ * writing it costs two operations a run, whatever happens, and it is the one commit point of the
+ * commit protocol (commit.ts). It stays within its byte budget at any account size: every part
+ * has a rule (budgets.ts), and the maps that grow with the account spill to keys of their own
+ * (spill.ts). Chunk lists are stored as the first id and the sizes (ids are consecutive: chunks
+ * leave from the head and join at the tail), a fifth of the bytes of one object per chunk.
  */
 
 export function chunkListSize(list: ChunkList): number {
@@ -31,15 +36,25 @@ export function newState(nowMs: number): AppState {
     parked: { chunks: [], next: 1 },
     health: { consecutiveFailures: 0, sentTotal: 0, dropped: 0, parkedTotal: 0 },
     warnedGroups: {},
+    // The install is the first commit: claims of any later run that never committed are void (commit-ring.ts).
+    commitId: nowMs,
+    commits: withCommits(undefined, [nowMs]),
   };
 }
 
-/** The state, or a fresh one when the app has none yet (e.g. installed before this version). */
-export async function readState(db: KeyValueStore, nowMs: number): Promise<AppState> {
+/**
+ * The state, or a fresh one when the app has none yet (e.g. installed before this version).
+ * `withSpilled`: also load the maps kept beside the record (writers need them; the status page
+ * reads the record alone).
+ */
+export async function readState(db: KeyValueStore, nowMs: number, options: { withSpilled?: boolean } = {}): Promise<AppState> {
   try {
     const value = await db.get(STATE_KEY);
-    const state = validateState(value);
-    if (state.ok) return state.value;
+    const state = validateState(expandChunkLists(value));
+    if (state.ok) {
+      if (options.withSpilled) await loadSpilled(db, state.value);
+      return state.value;
+    }
     log('error', 'STORED_RECORD_UNREADABLE', `the delivery state cannot be read (${state.error.message}); delivery restarts from a state that re-reads the last day of outbox keys`, {
       field: state.error.field,
     });
@@ -66,8 +81,48 @@ function recoveredState(value: Record<string, unknown>, nowMs: number): AppState
   return { ...fresh, installedAt, cursor: fresh.cursor - RECOVERY_SLOTS };
 }
 
-export async function writeState(db: KeyValueStore, state: AppState): Promise<void> {
-  await db.set(STATE_KEY, state as unknown as Record<string, unknown>);
+/**
+ * Writes the record within its budget: every part's rule, then spilled maps. Never attempts a
+ * value over the KV limit (it would be refused, and refused again on every later write): a record
+ * still over budget after every rule is a defect, said as STATE_OVER_BUDGET and refused here.
+ */
+export async function writeState(db: KeyValueStore, state: AppState, nowMs = state.commitId ?? Date.parse(state.installedAt)): Promise<void> {
+  trimToBudgets(state, nowMs);
+  const stored = await spillToFit(db, state);
+  const bytes = stateBytes(stored);
+  if (bytes > STATE_BUDGET_BYTES) {
+    log('error', 'STATE_OVER_BUDGET', `the delivery state would take ${bytes} bytes, over its budget of ${STATE_BUDGET_BYTES}; it is not written (report this)`, { bytes });
+    throw new Error(`the delivery state would take ${bytes} bytes, over its budget of ${STATE_BUDGET_BYTES}`);
+  }
+  await db.set(STATE_KEY, compactChunkLists(stored) as unknown as Record<string, unknown>);
+  if (stored.spilled) state.spilled = stored.spilled;
+}
+
+/** A chunk list as stored: first id, sizes, next id (ids are consecutive). */
+interface CompactChunkList {
+  f: number;
+  s: number[];
+  next: number;
+}
+
+function compactChunkLists(state: AppState): Record<string, unknown> {
+  return { ...state, backlog: compactList(state.backlog), parked: compactList(state.parked) };
+}
+
+function compactList(list: ChunkList): ChunkList | CompactChunkList {
+  const first = list.chunks[0]?.id ?? list.next;
+  const consecutive = list.chunks.every((c, i) => c.id === first + i);
+  return consecutive ? { f: first, s: list.chunks.map((c) => c.n), next: list.next } : list;
+}
+
+/** Reads both forms: compact lists back to one entry per chunk, anything else left to the schema. */
+function expandChunkLists(value: Record<string, unknown>): Record<string, unknown> {
+  const expand = (list: unknown): unknown => {
+    const l = list as Partial<CompactChunkList> | undefined;
+    if (!l || typeof l.f !== 'number' || !Array.isArray(l.s)) return list;
+    return { chunks: l.s.map((n, i) => ({ id: (l.f as number) + i, n })), next: l.next };
+  };
+  return { ...value, backlog: expand(value.backlog), parked: expand(value.parked) };
 }
 
 /** Counts the offered contacts sent into the rolling 24-hour record (recent-volume.ts); handled ones are counted by handled-contacts.ts. */

@@ -14,10 +14,11 @@ import type { TimeBook } from '../memory/time-book';
  */
 export const SETTLE_MS = 30 * 60_000;
 /**
- * Resolutions waiting in the state record at most (~25 bytes each beside the rest of the state).
- * Beyond it the oldest go out before their settle time, with the time logged so far.
+ * Resolutions waiting in the state record at most (~26 bytes each with 11-digit ticket ids: ~6.3 KB,
+ * commit/budgets.ts). Beyond it the oldest go out before their settle time, with the time logged
+ * so far, counted as "sent early".
  */
-export const MAX_WAITING = 400;
+export const MAX_WAITING = 240;
 
 /** A resolution waiting for its settle time. */
 interface Waiting {

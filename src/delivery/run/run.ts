@@ -4,7 +4,7 @@ import type { AppError } from '../../remote/errors';
 import type { Settings } from '../../schemas/iparams';
 import { BACKLOG_PREFIX, chunkKey, DELIVERY_PERIOD_MINUTES, outboxKey, PARKED_PREFIX } from '../../storage/keys';
 import { noteDroppedChunks, noteRun } from '../accounting/gaps';
-import { dropFlushes, planFlushes, pruneLedger, sizeShards, writeFlushes } from '../accounting/ledger';
+import { planFlushes, pruneLedger, settleFrozen, sizeShards, spillFrozen, writeFlushes } from '../accounting/ledger';
 import { applyPinnedNames } from '../accounting/queue-names';
 import { type BacklogHead, loadBacklogHead, MAX_BACKLOG_CHUNKS, MAX_PARKED_CHUNKS } from '../commit/backlog';
 import { trimOldest } from '../commit/chunks';
@@ -66,8 +66,8 @@ export async function runDelivery(deps: DeliveryDeps): Promise<DeliveryReport> {
 async function deliver(deps: DeliveryDeps, opened: OpenState): Promise<DeliveryReport> {
   const { db, nowMs } = deps;
   const state = opened.state;
-  // Ledger counts an earlier run froze: written (or found written) before this commit drops them.
-  dropFlushes(state.ledger ?? { pending: {}, keptFrom: 0 }, await writeFlushes(db, state.ledger?.flushing ?? [], true));
+  // Ledger counts earlier commits froze: written (or found written) before this commit drops them.
+  if (state.ledger) opened.discard(await settleFrozen(db, state.ledger));
   const window = await readSettledOutbox(db, state.cursor, nowMs);
   const factsUntilMs = slotEndMs(state.cursor, window);
   const built = await buildContacts(deps, state, window.records, holdRepliesAfter(state, window, nowMs), factsUntilMs);
@@ -161,7 +161,7 @@ async function commit(deps: DeliveryDeps, opened: OpenState, run: RunOutcome): P
   state.cursor = window.slots[window.slots.length - 1] ?? state.cursor;
   recordRun(state, result, { overflow, unreadable: backlog.unreadable }, built.failure, nowMs);
   opened.countDelivered(result.sent);
-  const flushes = freezeLedger(opened, nowMs);
+  const flushes = await freezeLedger(db, opened, nowMs);
   await pruneLedger(db, state, nowMs);
   await noteDroppedChunks(db, state, trimmed, nowMs);
   noteRun(state, nowMs);
@@ -177,11 +177,13 @@ async function commit(deps: DeliveryDeps, opened: OpenState, run: RunOutcome): P
 }
 
 /** The ledger counts this commit will write once stored (accounting/ledger.ts), the shard count sized to the queues. */
-function freezeLedger(opened: OpenState, nowMs: number): LedgerFlush[] {
+async function freezeLedger(db: KeyValueStore, opened: OpenState, nowMs: number): Promise<LedgerFlush[]> {
   const ledger = opened.state.ledger;
   if (!ledger) return [];
   sizeShards(ledger, Object.keys(opened.state.pins ?? {}).length);
-  return planFlushes(ledger, nowMs, opened.id);
+  const frozen = planFlushes(ledger, nowMs, opened.id);
+  await spillFrozen(db, ledger, opened.id);
+  return frozen;
 }
 
 /**

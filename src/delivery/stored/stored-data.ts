@@ -71,6 +71,8 @@ export interface RecentVolume {
   /** Index (ms / BUCKET_MS) of the newest bucket; `counts[i]` belongs to bucket `hour - BUCKETS + 1 + i`. */
   hour: number;
   queues: Record<string, { name: string; counts: number[] }>;
+  /** The quieter queues beyond the chart's budget, summed per hour (commit/budgets.ts CHART_QUEUES). */
+  others?: number[];
 }
 
 /** Ids and sizes of stored chunks, oldest first; `next` is the id the next chunk gets. */
@@ -96,6 +98,14 @@ export interface LedgerState {
   uncertain?: string[];
   /** Shards per bucket (a power of two, growing with the queues; absent: 1). */
   shards?: number;
+  /** Frozen counts too many for this record, kept in keys of their own: `[commit id, parts]` (ledger.ts). */
+  frozenOut?: [number, number][];
+}
+
+/** A map kept beside the state record (commit/spill.ts): its shard count and a digest of what was written. */
+export interface SpilledMap {
+  n: number;
+  h: string;
 }
 
 /**
@@ -162,6 +172,8 @@ export interface AppState {
   missing?: MissingTickets;
   /** Handled contacts (issue 14, opt-in; handled-contacts.ts). */
   handled?: HandledState;
+  /** Maps kept beside the record because they outgrew it (commit/spill.ts); absent while everything fits inside. */
+  spilled?: { pins?: SpilledMap; groups?: SpilledMap };
 }
 
 export interface HandledState {
@@ -262,6 +274,7 @@ const stateSchema = {
               type: 'object',
               additionalProperties: { type: 'object', required: ['name', 'counts'], properties: { name: { type: 'string' }, counts: { type: 'array', items: { type: 'integer' } } } },
             },
+            others: { type: 'array', items: { type: 'integer' } },
           },
         },
         sentTotal: { type: 'integer' },
@@ -284,6 +297,7 @@ const stateSchema = {
         keptFrom: { type: 'integer' },
         uncertain: { type: 'array', items: { type: 'string' } },
         shards: { type: 'integer', minimum: 1 },
+        frozenOut: { type: 'array', items: { type: 'array', items: { type: 'integer' }, minItems: 2, maxItems: 2 } },
       },
     },
     commitId: { type: 'number' },
@@ -300,6 +314,13 @@ const stateSchema = {
         early: { type: 'integer' },
         skipped: { type: 'integer' },
         sent: { type: 'integer' },
+      },
+    },
+    spilled: {
+      type: 'object',
+      properties: {
+        pins: { type: 'object', required: ['n', 'h'], properties: { n: { type: 'integer', minimum: 1 }, h: { type: 'string' } } },
+        groups: { type: 'object', required: ['n', 'h'], properties: { n: { type: 'integer', minimum: 1 }, h: { type: 'string' } } },
       },
     },
     missing: {

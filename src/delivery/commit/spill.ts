@@ -1,0 +1,135 @@
+/**
+ * The state record within its byte budget at any account size (issue 19 item 3; SPEC §9). The
+ * KV store refuses a key + value over 40 KB, and a state record that grew past it was refused on
+ * every write from then on (56 KB was seen at 120 groups). Two maps grow with the account — queue
+ * name pins (one per queue ever delivered, rule 4) and the group directory (one name per group) —
+ * so they stay inside the record while it fits and *spill* to their own keys beyond: the record
+ * keeps, per spilled map, how many shards it has and a digest of what was written, so a writer
+ * rewrites the shards only when the map changed, and the status page (which needs neither map)
+ * still reads one key. Everything else in the record is bounded by its own rule (budgets.ts).
+ *
+ * Spilled shards are written BEFORE the state record that refers to them (the commit protocol's
+ * step 2): a refused commit leaves shards that hold a little more than the stored record knows
+ * (pins and names only ever grow or get fresher), never less.
+ */
+import { log } from '../../platform/log';
+import { isNotFound } from '../../platform/refusals';
+import type { KeyValueStore } from '../../platform/types';
+import { spillKey, STATE_KEY } from '../../storage/keys';
+import type { AppState, SpilledMap } from '../stored/stored-data';
+
+/** What the state record may take, key included, with a margin under the 40 KB limit for the platform's own counting. */
+export const STATE_BUDGET_BYTES = 38 * 1024;
+/** A spill shard's budget (key + value). */
+export const SPILL_SHARD_BYTES = 30 * 1024;
+/** Bytes a map may take inside the record before it spills, whatever else the record holds. */
+export const INLINE_MAP_BYTES = 8 * 1024;
+
+export type SpillableSection = 'pins' | 'groups';
+
+/** The size of the state record as stored: key plus JSON value. */
+export function stateBytes(state: AppState): number {
+  return STATE_KEY.length + JSON.stringify(state).length;
+}
+
+/** The map a section holds in the working state (groups live inside the cached directory). */
+function mapOf(state: AppState, section: SpillableSection): Record<string, string> | undefined {
+  return section === 'pins' ? state.pins : state.directory?.groups;
+}
+
+function setMap(state: AppState, section: SpillableSection, map: Record<string, string>): void {
+  if (section === 'pins') state.pins = map;
+  else if (state.directory) state.directory.groups = map;
+}
+
+/** The record as it will be stored: spilled maps left out, their shards' keys and digests in `spilled`. */
+export function storedForm(state: AppState, spilled: Partial<Record<SpillableSection, SpilledMap>>): AppState {
+  const stored: AppState = { ...state, spilled };
+  if (spilled.pins) delete stored.pins;
+  if (spilled.groups && state.directory) stored.directory = { ...state.directory, groups: {} };
+  if (Object.keys(spilled).length === 0) delete stored.spilled;
+  return stored;
+}
+
+/**
+ * Decides which maps spill, writes their shards when they changed, and returns the record to
+ * store. A map spills when it is big on its own (INLINE_MAP_BYTES) or when the record would not
+ * fit otherwise; a spilled map stays spilled (moving it back would save nothing).
+ */
+export async function spillToFit(db: KeyValueStore, state: AppState): Promise<AppState> {
+  const spilled: Partial<Record<SpillableSection, SpilledMap>> = { ...(state.spilled ?? {}) };
+  for (const section of ['pins', 'groups'] as const) {
+    const map = mapOf(state, section) ?? {};
+    if (mustSpill(state, spilled, section, map)) spilled[section] = await writeShards(db, section, map, spilled[section]);
+  }
+  return storedForm(state, spilled);
+}
+
+function mustSpill(state: AppState, spilled: Partial<Record<SpillableSection, SpilledMap>>, section: SpillableSection, map: Record<string, string>): boolean {
+  if (Object.keys(map).length === 0) return false;
+  return spilled[section] !== undefined || JSON.stringify(map).length > INLINE_MAP_BYTES || stateBytes(storedForm(state, spilled)) > STATE_BUDGET_BYTES;
+}
+
+/** Writes a map's shards when its digest changed; the shard count grows (a power of two) with the bytes. */
+async function writeShards(db: KeyValueStore, section: SpillableSection, map: Record<string, string>, before: SpilledMap | undefined): Promise<SpilledMap> {
+  const digest = digestOf(map);
+  if (before?.h === digest) return before;
+  const was = before?.n ?? 0;
+  const shards = shardsFor(section, map, Math.max(1, was));
+  if (shards > was) log('info', 'STATE_SPILLED', `the ${section} kept beside the state record now take ${shards} keys (${Object.keys(map).length} entries)`);
+  for (const [index, part] of split(map, shards).entries()) await db.set(spillKey(section, index), { m: part });
+  return { n: shards, h: digest };
+}
+
+/** The fewest shards (a power of two, never fewer than before) that each fit their budget. */
+function shardsFor(section: SpillableSection, map: Record<string, string>, atLeast: number): number {
+  let shards = atLeast;
+  while (!fitsShards(section, map, shards)) shards *= 2;
+  return shards;
+}
+
+function fitsShards(section: SpillableSection, map: Record<string, string>, shards: number): boolean {
+  return split(map, shards).every((part, index) => spillKey(section, index).length + JSON.stringify({ m: part }).length <= SPILL_SHARD_BYTES);
+}
+
+function split(map: Record<string, string>, shards: number): Record<string, string>[] {
+  const parts = Array.from({ length: shards }, (): Record<string, string> => ({}));
+  for (const [key, value] of Object.entries(map)) (parts[hashOf(key) % shards] as Record<string, string>)[key] = value;
+  return parts;
+}
+
+/** Loads spilled maps into the working state (writers need them; the status page does not). */
+export async function loadSpilled(db: KeyValueStore, state: AppState): Promise<void> {
+  for (const section of ['pins', 'groups'] as const) {
+    const spilled = state.spilled?.[section];
+    if (!spilled) continue;
+    const map: Record<string, string> = {};
+    for (let index = 0; index < spilled.n; index += 1) Object.assign(map, await readShard(db, spillKey(section, index)));
+    setMap(state, section, map);
+  }
+}
+
+async function readShard(db: KeyValueStore, key: string): Promise<Record<string, string>> {
+  try {
+    const value = await db.get(key);
+    const m = value.m;
+    if (typeof m !== 'object' || m === null) return {};
+    return Object.fromEntries(Object.entries(m as Record<string, unknown>).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+  } catch (error) {
+    // A shard never written (a refused first spill): the next write fills it.
+    if (isNotFound(error)) return {};
+    throw error;
+  }
+}
+
+/** FNV-1a: spreads keys over shards, and digests a map's content to tell whether it changed. */
+function hashOf(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i += 1) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return hash;
+}
+
+function digestOf(map: Record<string, string>): string {
+  const entries = Object.entries(map).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `${entries.length}.${hashOf(JSON.stringify(entries)).toString(36)}`;
+}
