@@ -94,7 +94,7 @@ export async function writeState(db: KeyValueStore, state: AppState, nowMs = sta
     log('error', 'STATE_OVER_BUDGET', `the delivery state would take ${bytes} bytes, over its budget of ${STATE_BUDGET_BYTES}; it is not written (report this)`, { bytes });
     throw new Error(`the delivery state would take ${bytes} bytes, over its budget of ${STATE_BUDGET_BYTES}`);
   }
-  await db.set(STATE_KEY, compactChunkLists(stored) as unknown as Record<string, unknown>);
+  await db.set(STATE_KEY, compactChunkLists(stored));
   if (stored.spilled) state.spilled = stored.spilled;
 }
 
