@@ -81,7 +81,7 @@ export function formatInAppImport(r: InAppImportResult): string {
   const days = r.wallMs / (24 * HOUR);
   return [
     `In-app import (built server.js in the local platform, simulated clock; ${r.days} days × ${r.ticketsPerDay} tickets = ${r.tickets.toLocaleString('en')} tickets)`,
-    `  wall time           ${days.toFixed(2)} days of platform time${r.finished ? '' : ' (NOT finished: capped)'} in ${r.slices.toLocaleString('en')} slices (≤ 20 Freshdesk calls each, one per ≥ 6 min)`,
+    `  wall time           ${days.toFixed(2)} days of platform time${r.finished ? '' : ' (NOT finished: capped)'} in ${r.slices.toLocaleString('en')} slices (≤ 24 Freshdesk calls each, six lanes: one slice a minute)`,
     `  requests            ${r.requests.toLocaleString('en')} Freshdesk calls, ${r.contacts > 0 ? (r.requests / r.contacts).toFixed(3) : 'n/a'} per contact; ${r.contacts.toLocaleString('en')} contacts handed to delivery, ${r.received.toLocaleString('en')} received by injixo`,
     `  simulation          ${r.realSeconds.toFixed(0)} s real time`,
   ].join('\n');

@@ -54,12 +54,13 @@ const FIELD_IDS: Record<FieldName, string> = {
   handledContacts: 'handled_contacts',
   agentStatuses: 'agent_statuses',
   agentIdentifier: 'agent_identifier',
+  dailyCheck: 'daily_check',
 };
 const SECRET_FIELDS: Record<'injixoKey' | 'freshdeskKey', SecureIparam> = { injixoKey: 'injixo_api_key', freshdeskKey: 'freshdesk_api_key' };
 /** Issue 14's opt-in features: a switch each (fw-toggle with Crayons, a native checkbox without). */
-type SwitchField = 'handledContacts' | 'agentStatuses';
+type SwitchField = 'handledContacts' | 'agentStatuses' | 'dailyCheck';
 type ChoiceField = 'replyScope' | 'importWindow' | 'agentIdentifier';
-const SWITCH_FIELDS: readonly SwitchField[] = ['handledContacts', 'agentStatuses'];
+const SWITCH_FIELDS: readonly SwitchField[] = ['handledContacts', 'agentStatuses', 'dailyCheck'];
 const CRAYONS_TAGS = ['fw-button', 'fw-input', 'fw-select', 'fw-select-option', 'fw-toggle'] as const;
 /** How long the page waits for the Crayons CDN before staying with plain controls for good. */
 const CRAYONS_WAIT_MS = 10_000;
@@ -103,6 +104,7 @@ function optInValues(): Pick<FormValues, SwitchField | 'agentIdentifier'> {
     handledContacts: switchedOn('handledContacts'),
     agentStatuses: switchedOn('agentStatuses'),
     agentIdentifier: isAgentIdentifier(identifier) ? identifier : state.values.agentIdentifier,
+    dailyCheck: switchedOn('dailyCheck'),
   };
 }
 
@@ -128,6 +130,7 @@ const HINTS: Record<FieldName, MessageKey> = {
   handledContacts: 'field.handledContacts.hint',
   agentStatuses: 'field.agentStatuses.hint',
   agentIdentifier: 'field.agentIdentifier.hint',
+  dailyCheck: 'field.dailyCheck.hint',
 };
 
 function hintFor(field: FieldName, t: Translate): string[] {
@@ -214,6 +217,7 @@ const LABELS: Record<FieldName, MessageKey> = {
   handledContacts: 'field.handledContacts.label',
   agentStatuses: 'field.agentStatuses.label',
   agentIdentifier: 'field.agentIdentifier.label',
+  dailyCheck: 'field.dailyCheck.label',
 };
 
 function fieldBlock(field: FieldName, t: Translate): HTMLElement {
@@ -240,7 +244,7 @@ function render(): void {
   document.title = t('install.title');
   const form = el('form', { id: 'settings', novalidate: '' }, [
     ...(['injixoKey', 'freshdeskKey', 'replyScope', 'importWindow', 'integrationId'] as const).map((f) => fieldBlock(f, t)),
-    ...(['handledContacts', 'agentStatuses', 'agentIdentifier'] as const).map((f) => fieldBlock(f, t)),
+    ...(['handledContacts', 'agentStatuses', 'agentIdentifier', 'dailyCheck'] as const).map((f) => fieldBlock(f, t)),
     el('div', { class: 'actions' }, [button('check-keys', t('install.checkButton'), state.crayons)]),
   ]);
   form.addEventListener('submit', (event) => event.preventDefault());

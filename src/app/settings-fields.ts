@@ -15,6 +15,8 @@ export const PUBLIC_IPARAMS = [
   'reply_scope', 'injixo_integration_id', 'import_window_days',
   // Issue 14's opt-in switches and the agent identifier choice: settings, not secrets.
   'handled_contacts', 'agent_statuses', 'agent_identifier',
+  // Issue 20: the daily check, on unless switched off.
+  'daily_check',
 ] as const;
 
 export { REPLY_SCOPES, type ReplyScope } from '../core/types';
@@ -33,7 +35,7 @@ export const IMPORT_WINDOWS = ['none', '7', '30', '90', '180', '365'] as const;
 export type ImportWindow = (typeof IMPORT_WINDOWS)[number];
 export const DEFAULT_IMPORT_WINDOW: ImportWindow = '30';
 
-export type FieldName = 'injixoKey' | 'freshdeskKey' | 'replyScope' | 'importWindow' | 'integrationId' | 'handledContacts' | 'agentStatuses' | 'agentIdentifier';
+export type FieldName = 'injixoKey' | 'freshdeskKey' | 'replyScope' | 'importWindow' | 'integrationId' | 'handledContacts' | 'agentStatuses' | 'agentIdentifier' | 'dailyCheck';
 
 /** What the form shows. Secret fields hold only what the admin typed in this visit. */
 export interface FormValues {
@@ -46,6 +48,8 @@ export interface FormValues {
   handledContacts: boolean;
   agentStatuses: boolean;
   agentIdentifier: AgentIdentifierChoice;
+  /** Issue 20: the daily check against Freshdesk, on unless the admin switches it off. */
+  dailyCheck: boolean;
 }
 
 /** Keys saved earlier, when the platform handed them to getConfigs; kept in memory, never in the DOM. */
@@ -61,6 +65,7 @@ export interface StoredConfigs {
   handled_contacts: boolean;
   agent_statuses: boolean;
   agent_identifier: AgentIdentifierChoice;
+  daily_check: boolean;
 }
 
 export interface FieldMessage {
@@ -73,7 +78,7 @@ export interface FieldMessage {
 export function emptyForm(): FormValues {
   return {
     injixoKey: '', freshdeskKey: '', replyScope: 'customer', importWindow: DEFAULT_IMPORT_WINDOW, integrationId: '',
-    handledContacts: false, agentStatuses: false, agentIdentifier: 'email',
+    handledContacts: false, agentStatuses: false, agentIdentifier: 'email', dailyCheck: true,
   };
 }
 
@@ -125,6 +130,8 @@ export function readConfigs(configs: unknown): { values: FormValues; saved: Save
       handledContacts: c.handled_contacts === true,
       agentStatuses: c.agent_statuses === true,
       agentIdentifier: isAgentIdentifier(c.agent_identifier) ? c.agent_identifier : 'email',
+      // As the server reads it (src/schemas/iparams.ts): off only when stored exactly `false`.
+      dailyCheck: c.daily_check !== false,
     },
     saved,
   };
@@ -169,5 +176,6 @@ export function buildConfigs(values: FormValues, saved: SavedSecrets): StoredCon
     agent_statuses: values.agentStatuses,
     // Kept while agent statuses are off, so switching them on again finds the admin's choice.
     agent_identifier: values.agentIdentifier,
+    daily_check: values.dailyCheck,
   };
 }

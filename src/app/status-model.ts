@@ -1,4 +1,5 @@
 import type { DeliveryReport } from '../delivery/run/run';
+import type { CheckDayView, CheckView } from '../import/check-view';
 import type { FlowState, HealthView } from '../delivery/status/health-view';
 import type { ImportView } from '../import/in-app';
 import type { ReplayRefusal, ReplayView } from '../import/replay';
@@ -38,6 +39,33 @@ export interface StatusModel {
   history?: HistoryModel;
   /** The "Replay a period" form and the last replay's progress or result. */
   replay: ReplayModel;
+  /** The daily check's last 14 days (issue 20), when the server sent them. */
+  check?: CheckModel;
+}
+
+/** The daily check: its 14 days, the running check, what it costs. */
+export interface CheckModel {
+  intro: string;
+  enabled: boolean;
+  /** Why nothing is checked (switched off), or null. */
+  off: string | null;
+  cost: string | null;
+  running: string | null;
+  refusal: string | null;
+  rows: CheckRow[];
+  surplusNote: string | null;
+}
+
+export interface CheckRow {
+  day: string;
+  status: CheckDayView['status'];
+  freshdesk: string;
+  delivered: string;
+  sent: string;
+  surplus: string;
+  text: string;
+  notes: string[];
+  tone: Tone;
 }
 
 /**
@@ -50,6 +78,8 @@ export interface GapModel {
   lost: string | null;
   command: string | null;
   replay: { from: string; to: string } | null;
+  /** The daily check repaired it (issue 20): no button then. */
+  repaired: string | null;
 }
 
 export interface ReplayModel {
@@ -69,7 +99,7 @@ export interface ReplayModel {
 }
 
 /** getStatus's answer: the health view plus the import's progress or the CLI command. */
-export type StatusAnswer = HealthView & { import?: ImportView; replay?: ReplayView; history?: { cliCommand: string }; gapCommands?: string[]; ledgerFrom?: string };
+export type StatusAnswer = HealthView & { import?: ImportView; replay?: ReplayView; check?: CheckView; history?: { cliCommand: string }; gapCommands?: string[]; ledgerFrom?: string };
 
 export interface ImportModel {
   state: ImportView['state'];
@@ -168,6 +198,7 @@ function describeImport(view: ImportView, t: Translate, count: (n: number) => st
   lines.push(t('import.counts', { tickets: count(view.tickets), contacts: count(view.contacts), requests: count(view.requests) }));
   if (view.state === 'running' && view.etaMinutes !== undefined) lines.push(t('import.eta', { minutes: count(view.etaMinutes) }));
   if (view.failure) lines.push(t('import.failure', { message: view.failure }));
+  lines.push(...walkLines(view, t, count, time));
   return {
     state: view.state,
     stateText: t(`import.state.${view.state}`),
@@ -176,6 +207,17 @@ function describeImport(view: ImportView, t: Translate, count: (n: number) => st
     canPause: view.state === 'running',
     canResume: view.state === 'paused' || view.state === 'failed',
   };
+}
+
+/** A walk's refusal, as a sentence with the time it tries again, and lanes it lost and got back. */
+export function walkLines(view: Pick<ImportView, 'refusal' | 'resumed'>, t: Translate, count: (n: number) => string, time: (iso: string) => string): string[] {
+  const lines: string[] = [];
+  if (view.refusal) {
+    const params = { at: time(view.refusal.at), retryAt: time(view.refusal.retryAt) };
+    lines.push(view.refusal.past ? t('walk.recovered', params) : t(`walk.refused.${view.refusal.what}`, params));
+  }
+  if (view.resumed !== undefined && view.resumed > 0) lines.push(t('walk.resumed', { count: count(view.resumed) }));
+  return lines;
 }
 
 /** The import section and the CLI command, for an answer that carries them. */
@@ -201,6 +243,7 @@ function replayLines(view: ReplayView, { t, count, time }: Formatters): string[]
   lines.push(t('replay.counts', { tickets: count(view.tickets), contacts: count(view.contacts), requests: count(view.requests) }));
   if (view.phase === 'walking' && view.etaMinutes !== undefined) lines.push(t('import.eta', { minutes: count(view.etaMinutes) }));
   if (view.failure) lines.push(t('import.failure', { message: view.failure }));
+  lines.push(...walkLines(view, t, count, time));
   return [...lines, ...resultLines(view.result, { t, count, time })];
 }
 
@@ -217,7 +260,7 @@ function resultLines(result: ReplayView['result'], { t, count }: Formatters): st
 function describeReplay(view: StatusAnswer, timeZone: string, f: Formatters): ReplayModel {
   const { t, count } = f;
   const intro = t('replay.intro', { zone: timeZone, from: view.ledgerFrom ? f.time(view.ledgerFrom) : '—', hours: 24 });
-  const model: ReplayModel = { intro, busy: replayBusy(view, t) };
+  const model: ReplayModel = { intro, busy: replayBusy(view, t, f.time) };
   const last = view.replay;
   if (last) {
     model.last = {
@@ -232,31 +275,98 @@ function describeReplay(view: StatusAnswer, timeZone: string, f: Formatters): Re
   return model;
 }
 
-function replayBusy(view: StatusAnswer, t: Translate): string | null {
-  if (view.import?.state === 'running' || view.import?.state === 'paused') return t('replay.refused.import_running');
-  if (view.replay?.state === 'running') return t('replay.refused.replay_running');
-  return null;
+function replayBusy(view: StatusAnswer, t: Translate, time: (iso: string) => string): string | null {
+  const importState = view.import ? view.import.state : 'none';
+  if (importState === 'running' || importState === 'paused') return t('replay.refused.import_running');
+  if (view.replay && view.replay.state === 'running') return t('replay.refused.replay_running');
+  return view.check ? checkBusy(view.check.running, t, time) : null;
+}
+
+/** While the daily check walks, a replay waits for it: said with the time it is expected to end. */
+function checkBusy(running: CheckView['running'], t: Translate, time: (iso: string) => string): string | null {
+  if (running?.state !== 'running') return null;
+  // The server's clock, not the browser's: its next slice, plus the time the check still needs.
+  const next = running.nextAt === undefined ? Number.NaN : Date.parse(running.nextAt);
+  const until = Number.isNaN(next) ? '—' : time(new Date(next + (running.etaMinutes ?? 0) * 60_000).toISOString());
+  return t('replay.refused.check_running', { until });
 }
 
 /** A refused replay, in the admin's language (the server's English for a code this page does not know). */
 export function describeReplayRefusal(refusal: ReplayRefusal, t: Translate, time: (iso: string) => string, ledgerFrom: string | undefined): string {
   const key = `replay.refused.${refusal.code}`;
   if (!isMessageKey(key)) return refusal.message;
-  return t(key, { hours: refusal.maxHours ?? 24, from: ledgerFrom ? time(ledgerFrom) : '—', command: refusal.cliCommand ?? '' });
+  return t(key, { hours: refusal.maxHours ?? 24, from: ledgerFrom ? time(ledgerFrom) : '—', command: refusal.cliCommand ?? '', until: refusal.until ? time(refusal.until) : '—', retryAt: refusal.retryAt ? time(refusal.retryAt) : '—' });
+}
+
+const DAY_TONE: Record<CheckDayView['status'], Tone> = { checked: 'ok', not_checked: 'warning', pending: 'neutral', running: 'neutral', today: 'neutral' };
+
+/** The daily check's section: intro, cost, the running check, and one row per day (newest first). */
+function describeCheck(view: CheckView, f: Formatters): CheckModel {
+  const { t, count, time } = f;
+  const running = view.running;
+  const rows = view.days.map((d) => checkRow(d, f));
+  return {
+    intro: t('check.intro'),
+    enabled: view.enabled,
+    off: view.enabled ? null : t('check.off'),
+    cost: view.cost ? t('check.cost', { requests: count(view.cost.requestsPerDay), perContact: view.cost.perContact.toFixed(2) }) : null,
+    running: running ? t('check.running', { from: time(running.window.from), to: time(running.window.to), phase: t(`check.phase.${running.phase}`), progress: count(Math.round(running.progress * 100)) }) : null,
+    refusal: running ? (walkLines(running, t, count, time)[0] ?? null) : null,
+    rows,
+    surplusNote: view.days.some((d) => (d.surplus ?? 0) > 0) ? t('check.surplusNote') : null,
+  };
+}
+
+function checkRow(d: CheckDayView, { t, count, time }: Formatters): CheckRow {
+  const n = (value: number | undefined): string => (value === undefined ? '—' : count(value));
+  return {
+    day: d.day,
+    status: d.status,
+    freshdesk: n(d.found),
+    delivered: n(d.delivered),
+    sent: n(d.sent),
+    surplus: n(d.surplus),
+    text: checkStatusText(d, t, time),
+    notes: checkNotes(d, t, count),
+    tone: d.status === 'checked' && d.uncertain ? 'warning' : DAY_TONE[d.status],
+  };
+}
+
+function checkNotes(d: CheckDayView, t: Translate, count: (n: number) => string): string[] {
+  const notes: string[] = [];
+  if (d.formerGroup) notes.push(t('check.status.formerGroup', { count: count(d.formerGroup) }));
+  if (d.repaired) notes.push(t('check.status.repaired', { count: count(d.repaired) }));
+  if (d.heldBack) notes.push(t('check.status.heldBack', { count: count(d.heldBack) }));
+  return notes;
+}
+
+function checkStatusText(d: CheckDayView, t: Translate, time: (iso: string) => string): string {
+  const at = (iso: string | undefined): string => (iso ? time(iso) : '—');
+  const texts: Record<CheckDayView['status'], () => string> = {
+    checked: () => (d.uncertain ? t('check.status.uncertain', { time: at(d.checkedAt), hours: d.uncertain.join(', ') }) : t('check.status.checked', { time: at(d.checkedAt) })),
+    not_checked: () => t(`check.status.not_checked.${d.why ?? 'failed'}`),
+    pending: () => t('check.status.pending', { time: at(d.dueAt) }),
+    today: () => t('check.status.today', { time: at(d.dueAt) }),
+    running: () => t('check.status.running'),
+  };
+  return texts[d.status]();
 }
 
 function describeGaps(view: StatusAnswer, { t, count, time }: Formatters): GapModel[] {
   const ledgerFrom = view.ledgerFrom ? Date.parse(view.ledgerFrom) : Number.POSITIVE_INFINITY;
-  return (view.gaps ?? []).map((g, i) => {
-    const replayable = Date.parse(g.from) >= ledgerFrom;
-    return {
-      when: t('gaps.when', { from: time(g.from), to: time(g.to) }),
-      reason: t(`gaps.reason.${g.reason}`),
-      lost: g.contactsKnownLost === undefined ? null : t('gaps.lost', { count: count(g.contactsKnownLost) }),
-      command: replayable ? null : (view.gapCommands?.[i] ?? null),
-      replay: replayable ? { from: g.from, to: g.to } : null,
-    };
-  });
+  const healed = new Set(view.check ? view.check.healed : []);
+  return (view.gaps ?? []).map((g, i) => gapModel(g, healed.has(`${g.reason}|${g.from}|${g.to}`), Date.parse(g.from) >= ledgerFrom, view.gapCommands?.[i] ?? null, { t, count, time }));
+}
+
+function gapModel(g: StatusAnswer['gaps'][number], repaired: boolean, replayable: boolean, command: string | null, { t, count, time }: Formatters): GapModel {
+  return {
+    when: t('gaps.when', { from: time(g.from), to: time(g.to) }),
+    reason: t(`gaps.reason.${g.reason}`),
+    lost: g.contactsKnownLost === undefined ? null : t('gaps.lost', { count: count(g.contactsKnownLost) }),
+    command: replayable ? null : command,
+    replay: replayable && !repaired ? { from: g.from, to: g.to } : null,
+    repaired: repaired ? t('gaps.repaired') : null,
+  };
 }
 
 function describeState(view: StatusAnswer, t: Translate, time: (iso: string) => string): StatusModel['state'] {
@@ -344,6 +454,7 @@ export function describeHealth(view: StatusAnswer, { t, locale, timeZone: askedZ
     timeZone,
     ...describeHistory(view, t, count, time),
     replay: describeReplay(view, timeZone, formatters),
+    ...(view.check ? { check: describeCheck(view.check, formatters) } : {}),
   };
 }
 

@@ -128,6 +128,7 @@ function drawModel(model: StatusModel, page: Page): void {
     drawRecent(model.recent, t),
     model.import ? drawImport(model.import, page) : null,
     drawHistory(model),
+    drawCheck(model, page.t),
     drawGaps(model, page),
     drawReplay(model, page),
     drawRenamed(model, t),
@@ -164,7 +165,7 @@ function drawGaps(model: StatusModel, page: Page): HTMLElement | null {
     el('h2', {}, [t('gaps.title')]),
     el('p', {}, [t('gaps.intro')]),
     el('ul', { id: 'gap-list' }, model.gaps.map((g) =>
-      el('li', {}, [el('strong', {}, [g.reason]), ' — ', g.when, g.lost ? ` (${g.lost})` : '', g.command ? el('pre', { class: 'cli-command' }, [g.command]) : '', g.replay ? gapButton(g.replay, model, page) : ''])),
+      el('li', {}, [el('strong', {}, [g.reason]), ' — ', g.when, g.lost ? ` (${g.lost})` : '', g.repaired ? el('span', { class: 'gap-repaired' }, [` — ${g.repaired}`]) : '', g.command ? el('pre', { class: 'cli-command' }, [g.command]) : '', g.replay ? gapButton(g.replay, model, page) : ''])),
     ),
   ]);
 }
@@ -247,6 +248,34 @@ async function askReplay(page: Page, model: StatusModel): Promise<Notice[]> {
   }
   await loadStatus(page);
   return [{ text: page.t('replay.started'), tone: 'ok' }];
+}
+
+/** The daily check: what it does and costs, the running check, and the last 14 days (issue 20). */
+function drawCheck({ check }: StatusModel, t: Translate): HTMLElement | null {
+  if (!check) return null;
+  const line = (id: string, text: string | null): HTMLElement | null => (text ? el('p', { id, class: 'check-line' }, [text]) : null);
+  const head = ['check.day', 'check.freshdesk', 'check.delivered', 'check.sent', 'check.surplus', 'check.status'] as const;
+  return el('section', { id: 'check', class: 'panel', 'data-enabled': String(check.enabled) }, [
+    el('h2', {}, [t('check.title')]),
+    el('p', {}, [check.intro]),
+    line('check-off', check.off),
+    line('check-cost', check.cost),
+    line('check-running', check.running),
+    line('check-refusal', check.refusal),
+    el('table', { id: 'check-days' }, [
+      el('thead', {}, [el('tr', {}, head.map((key, i) => el('th', { scope: 'col', class: i > 0 && i < 5 ? 'num' : '' }, [t(key)])))]),
+      el('tbody', {}, check.rows.map((r) =>
+        el('tr', { 'data-day': r.day, 'data-status': r.status, 'data-tone': r.tone }, [
+          el('th', { scope: 'row' }, [r.day]),
+          el('td', { class: 'num' }, [r.freshdesk]),
+          el('td', { class: 'num' }, [r.delivered]),
+          el('td', { class: 'num' }, [r.sent]),
+          el('td', { class: 'num' }, [r.surplus]),
+          el('td', { class: 'check-status' }, [r.text, ...r.notes.flatMap((n) => [el('br'), n])]),
+        ]))),
+    ]),
+    line('check-surplus-note', check.surplusNote),
+  ]);
 }
 
 function drawRenamed(model: StatusModel, t: Translate): HTMLElement | null {

@@ -4,7 +4,8 @@
  */
 import { readHealthView, type HealthView } from '../delivery/status/health-view';
 import { runDelivery } from '../delivery/run/run';
-import { gapCommand, historyCommand, pauseImport, readImportView, resumeImport, type ImportView } from '../import/in-app';
+import { gapCommand, historyCommand, pauseImport, readImportView, readRefusalAside, resumeImport, withRefusalAside, type ImportView } from '../import/in-app';
+import { readCheckView } from '../import/check-view';
 import { ledgerStart, readReplayView, startReplay } from '../import/replay';
 import { FRESHDESK_HOST_KEY } from '../storage/keys';
 import type { HandlerArgs, Platform } from '../platform/types';
@@ -27,10 +28,22 @@ export async function getStatus(args: HandlerArgs, platform: Platform): Promise<
 async function statusAnswer(platform: Platform, settings: Settings): Promise<Record<string, unknown>> {
   const nowMs = platform.now();
   const view = await readHealthView(platform.db, nowMs, settings);
-  const importView = await readImportView(platform.db, nowMs);
-  const replayView = await readReplayView(platform.db, nowMs);
+  const walks = { import: await readImportView(platform.db, nowMs), replay: await readReplayView(platform.db, nowMs) };
+  const check = await readCheckView(platform.db, {
+    nowMs,
+    installedAt: view.installedAt,
+    settings,
+    importWalks: walks.import?.state === 'running' || walks.import?.state === 'paused',
+    replayWalks: walks.replay?.state === 'running',
+  });
+  // The refusal a walk could not record itself: read only while a walk runs.
+  const aside = [walks.import, walks.replay, check.running].some((w) => w?.state === 'running') ? await readRefusalAside(platform.db) : undefined;
+  const importView = withRefusalAside(walks.import, aside, 'import', nowMs);
+  const replayView = withRefusalAside(walks.replay, aside, 'replay', nowMs);
+  const running = withRefusalAside(check.running, aside, 'check', nowMs);
+  if (running) check.running = running;
   const host = await rememberedHost(platform.db);
-  return { ...view, ...optional('import', importView), ...optional('replay', replayView), ...commandsFor(host, view, importView), ledgerFrom: new Date(ledgerStart(nowMs)).toISOString() };
+  return { ...view, ...optional('import', importView), ...optional('replay', replayView), check, ...commandsFor(host, view, importView), ledgerFrom: new Date(ledgerStart(nowMs)).toISOString() };
 }
 
 function optional<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {
@@ -96,6 +109,7 @@ export async function replayPeriod(args: HandlerArgs, platform: Platform): Promi
     // An SMI receives the page's payload at the top level of its arguments.
     platform.renderData(null, await startReplay(platform, host, args.from, args.to));
   } catch (error) {
-    platform.renderData({ message: `Replay failed: ${messageOf(error)}`, status: 503 });
+    // A refusal of the platform is a sentence with the time to try again, never its own message.
+    platform.renderData(null, { refused: { code: 'busy_platform', message: `the platform refused a call (${messageOf(error)}); ask again in a minute`, retryAt: new Date(platform.now() + 60_000).toISOString() } });
   }
 }

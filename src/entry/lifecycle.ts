@@ -11,7 +11,7 @@ import { checkConnection } from '../remote/connection-check';
 import { freshdeskHostFrom } from '../remote/freshdesk-host';
 import { readImportWindowDays } from '../schemas/iparams';
 import type { ConnectionCheck } from '../remote/key-check';
-import { IMPORT_KEY, IMPORT_TAKEN_KEY, REPLAY_KEY, REPLAY_TAKEN_KEY, STATE_KEY } from '../storage/keys';
+import { CHECK_DAYS_KEY, CHECK_KEY, CHECK_TAKEN_KEY, IMPORT_KEY, IMPORT_STEP_KEY, IMPORT_TAKEN_KEY, REPLAY_KEY, REPLAY_TAKEN_KEY, STATE_KEY } from '../storage/keys';
 
 /**
  * The install page checks both keys live before saving; the server checks again, because a
@@ -73,6 +73,7 @@ export async function onAppUninstall(_args: HandlerArgs, platform: Platform): Pr
   await platform.db.delete(IMPORT_TAKEN_KEY).catch(() => undefined);
   await platform.db.delete(REPLAY_KEY).catch(() => undefined);
   await platform.db.delete(REPLAY_TAKEN_KEY).catch(() => undefined);
+  for (const key of [CHECK_KEY, CHECK_TAKEN_KEY, CHECK_DAYS_KEY, IMPORT_STEP_KEY]) await platform.db.delete(key).catch(() => undefined);
   platform.renderData();
 }
 

@@ -7,11 +7,15 @@ import { keepRecord } from '../delivery/intake/keep-record';
 import { unpackRecord } from '../delivery/intake/outbox';
 import { runDelivery } from '../delivery/run/run';
 import { validateScheduleData } from '../delivery/stored/stored-data';
-import { runImportSlice } from '../import/in-app';
+import type { AppState } from '../delivery/stored/stored-data';
+import { runCheckSlice } from '../import/check';
+import { runImportSlice, type SliceData } from '../import/in-app';
 import { runReplaySlice } from '../import/replay';
+import { askForTending, runTend, wantsTending } from '../import/tend';
+import { freshdeskHostFrom } from '../remote/freshdesk-host';
 import { log } from '../platform/log';
 import type { HandlerArgs, Platform } from '../platform/types';
-import { readSettings } from '../schemas/iparams';
+import { readSettings, type Settings } from '../schemas/iparams';
 
 export async function onScheduledEvent(args: HandlerArgs, platform: Platform): Promise<void> {
   const data = validateScheduleData(args.data);
@@ -20,21 +24,34 @@ export async function onScheduledEvent(args: HandlerArgs, platform: Platform): P
     log('warn', 'UNKNOWN_SCHEDULE', `a schedule fired with data this version cannot read (${data.error.message}); ignored`);
     return;
   }
-  switch (data.value.kind) {
-    case 'deliver': {
-      // The recurring schedule's data may carry a handed-off commit; a follow-up's says followUp.
-      const recurring = (args.data as Record<string, unknown>).followUp === undefined ? { recurringScheduleData: args.data as Record<string, unknown> } : {};
-      await runDelivery({ ...platform, nowMs: platform.now(), settings: readSettings(args.iparams), ...recurring });
-      return;
-    }
-    case 'import':
-      await runImportSlice(platform, readSettings(args.iparams), data.value.token);
-      return;
-    case 'replay':
-      await runReplaySlice(platform, readSettings(args.iparams), data.value.token);
-      return;
-    case 'overflow':
-      await keepRecord(platform, args.event, unpackRecord(data.value.record));
-      return;
-  }
+  const value = data.value;
+  const settings = (): Settings => readSettings(args.iparams);
+  if (value.kind === 'deliver') return await deliverAndTend(args, platform);
+  if (value.kind === 'overflow') return await keepRecord(platform, args.event, unpackRecord(value.record));
+  if (value.kind === 'tend') return await runTend(platform, settings(), freshdeskHostFrom(args.currentHost, args.domain));
+  await WALK_SLICES[value.kind](platform, settings(), value);
+}
+
+/** The walk jobs' slices, by the kind their schedule carries. */
+const WALK_SLICES: Record<'import' | 'replay' | 'check', (platform: Platform, settings: Settings, data: SliceData) => Promise<void>> = {
+  import: runImportSlice,
+  replay: runReplaySlice,
+  check: runCheckSlice,
+};
+
+/**
+ * A delivery run, then — only when the state it committed marks a walk active, a daily check
+ * due or a new gap — the ask for the walks' watchdog (src/import/tend.ts): a quiet account pays
+ * nothing for it.
+ */
+async function deliverAndTend(args: HandlerArgs, platform: Platform): Promise<void> {
+  // The recurring schedule's data may carry a handed-off commit; a follow-up's says followUp.
+  const isRecurring = (args.data as Record<string, unknown>).followUp === undefined;
+  const recurring = isRecurring ? { recurringScheduleData: args.data as Record<string, unknown> } : {};
+  const settings = readSettings(args.iparams);
+  let committed: AppState | undefined;
+  const nowMs = platform.now();
+  await runDelivery({ ...platform, nowMs, settings, ...recurring, onCommitted: (state) => (committed = state) });
+  // Only the recurring run asks (once a period), so the tend schedules' names never meet.
+  if (isRecurring && committed && wantsTending(committed, settings, nowMs)) await askForTending(platform, nowMs);
 }

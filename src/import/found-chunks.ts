@@ -14,6 +14,12 @@ import type { FoundChunks } from './import-record';
 import type { FoundContact } from './replay-difference';
 
 export const FOUND_PER_CHUNK = 300;
+/**
+ * Bytes of a chunk's value at most: the queue names it carries (100 characters at the largest
+ * profile) count too, so a chunk holds fewer than FOUND_PER_CHUNK contacts when they come from
+ * many queues (test/delivery/budgets.test.ts proves 40 KB key + value at 500 queues).
+ */
+export const FOUND_CHUNK_BYTES = 36 * 1024;
 
 /** [queue index, contact id, timestamp, ticket id (0 unknown), group id (-1 none), source, flags (1 spam, 2 deleted), ticket created_at] */
 type FoundItem = [number, string, string, number, number, number, number, string];
@@ -63,14 +69,54 @@ function decode(stored: StoredFound): FoundContact[] {
   });
 }
 
+/** The KV key of a job's found chunk `id` (replay-found:, check-found:). */
+export type ChunkKeyOf = (id: number) => string;
+
 /** Appends `found` as new chunks at the end of the list; one KV set per chunk. */
-export async function writeFoundChunks(db: KeyValueStore, list: FoundChunks, found: readonly FoundContact[]): Promise<void> {
-  for (let start = 0; start < found.length; start += FOUND_PER_CHUNK) {
-    const part = found.slice(start, start + FOUND_PER_CHUNK);
-    await db.set(replayFoundKey(list.next), encode(part) as unknown as Record<string, unknown>);
+export async function writeFoundChunks(db: KeyValueStore, list: FoundChunks, found: readonly FoundContact[], keyOf: ChunkKeyOf = replayFoundKey): Promise<void> {
+  for (const part of packFound(found)) {
+    await db.set(keyOf(list.next), encode(part) as unknown as Record<string, unknown>);
     list.chunks.push({ id: list.next, n: part.length });
     list.next += 1;
   }
+}
+
+/** Splits contacts into chunks of at most FOUND_PER_CHUNK contacts and FOUND_CHUNK_BYTES bytes as stored. */
+export function packFound(found: readonly FoundContact[]): FoundContact[][] {
+  const parts: FoundContact[][] = [];
+  let part: FoundContact[] = [];
+  let bytes = 20;
+  let queues = new Set<string>();
+  for (const f of found) {
+    const more = queueSize(queues, f) + itemSize(f);
+    if (part.length > 0 && (part.length >= FOUND_PER_CHUNK || bytes + more > FOUND_CHUNK_BYTES)) {
+      parts.push(part);
+      part = [];
+      queues = new Set();
+      bytes = 20 + queueSize(queues, f) + itemSize(f);
+    } else {
+      bytes += more;
+    }
+    queues.add(f.contact.queueIdentifier);
+    part.push(f);
+  }
+  if (part.length > 0) parts.push(part);
+  return parts;
+}
+
+/** The bytes a contact's queue adds to a chunk that does not list it yet. */
+function queueSize(queues: ReadonlySet<string>, f: FoundContact): number {
+  return queues.has(f.contact.queueIdentifier) ? 0 : JSON.stringify([f.contact.queueIdentifier, f.contact.queueName]).length + 1;
+}
+
+function itemSize(f: FoundContact): number {
+  const { contact, ticket } = f;
+  return JSON.stringify([999, contact.contactId, contact.timestamp, ticket.id, ticket.group_id ?? -1, ticket.source, 3, ticket.created_at]).length + 1;
+}
+
+/** The stored value of one chunk (budgets and tests measure it). */
+export function encodeFound(found: readonly FoundContact[]): Record<string, unknown> {
+  return encode(found) as unknown as Record<string, unknown>;
 }
 
 /**
@@ -78,17 +124,17 @@ export async function writeFoundChunks(db: KeyValueStore, list: FoundChunks, fou
  * comparison then sends less, never twice). Any other refusal (the KV limit) throws: the
  * comparison is tried again later.
  */
-export async function readFoundChunk(db: KeyValueStore, id: number): Promise<FoundContact[]> {
+export async function readFoundChunk(db: KeyValueStore, id: number, keyOf: ChunkKeyOf = replayFoundKey): Promise<FoundContact[]> {
   let value: unknown;
   try {
-    value = await db.get(replayFoundKey(id));
+    value = await db.get(keyOf(id));
   } catch (error) {
     if (!isNotFound(error)) throw error;
-    log('error', 'REPLAY_FOUND_MISSING', `${replayFoundKey(id)} is missing; its contacts are left out of this replay`);
+    log('error', 'REPLAY_FOUND_MISSING', `${keyOf(id)} is missing; its contacts are left out of this comparison`);
     return [];
   }
   const checked = checkFound(value);
   if (checked.ok) return decode(checked.value);
-  log('error', 'STORED_RECORD_UNREADABLE', `${replayFoundKey(id)} cannot be read (${checked.error.message}); its contacts are left out of this replay`);
+  log('error', 'STORED_RECORD_UNREADABLE', `${keyOf(id)} cannot be read (${checked.error.message}); its contacts are left out of this comparison`);
   return [];
 }

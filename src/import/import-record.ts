@@ -40,8 +40,10 @@ export interface ReplayResult {
   queues: ReplayQueueResult[];
   /** Queues left out of `queues` to keep the record small (their counts are in the totals). */
   moreQueues: number;
-  /** Ledger hours in the window whose counts may be off (ledger.ts uncertainHours): the result may include copies. */
+  /** Ledger hours in the window whose counts may be off (ledger.ts uncertainHours): nothing was guessed there. */
   uncertainHours?: string[];
+  /** Contacts missing in their queue but not sent: their interval's totals could not tell them from a copy (replay-difference.ts capInterval). */
+  heldBack?: number;
 }
 
 /** Ids and sizes of the chunks a replay's walk stored what it found in. */
@@ -50,13 +52,69 @@ export interface FoundChunks {
   next: number;
 }
 
+/** What the platform last refused a walk, and when it tries again (the status page's sentence). */
+export interface WalkRefusal {
+  /** Which store said no: the KV store, the scheduler, or the platform's request limit. */
+  what: 'kv' | 'schedule' | 'request';
+  at: number;
+  retryAt: number;
+  /** Refusals in a row: each doubles the wait (walk-chain.ts backoffMs). */
+  n: number;
+}
+
+/**
+ * The incremental comparison of a replay or check (compare.ts): what the walk found is sorted
+ * into groups of partitions — (six-hour ledger bucket, ledger shard, quarter hour) — small enough
+ * to compare in one step, then compared group by group, then its chunks are deleted.
+ */
+export interface CompareState {
+  stage: 'sort' | 'compare' | 'clean';
+  /** Ledger shards per bucket when sorting began (the partitions are cut by it). */
+  shards: number;
+  /** The first six-hour bucket of the window (ms / 6 h). */
+  first: number;
+  /** Groups still to sort or compare, front first: `[lo, hi, items, chunk id…]` over partition indices [lo, hi). */
+  groups: number[][];
+  /** The front group being split: how many of its chunks were read, and per sub-range `[items, chunk id…]`. */
+  split?: { read: number; parts: number[][] };
+  /** The front group's claims read so far in earlier steps: ticket-book shards done, and the contacts found counted. */
+  claims?: { shards: number[]; counted: string[] };
+  /** Chunks no longer referenced: deleted a few per step. */
+  cleanup: number[];
+  result: ReplayResult;
+  /** Uncertain buckets met in the window (six-hour names). */
+  uncertain: string[];
+}
+
+/** What a daily-check walk covers: a settled UTC day, or recorded gaps inside its window. */
+export interface CheckScope {
+  day?: string;
+  /** Keys of the gaps this walk repairs (check-days.ts gapKey). */
+  gaps?: string[];
+}
+
 /**
  * One record shape for every walk job: the initial import (no `kind`, as records written
  * before replays existed) and a replay of a period (`kind: 'replay'`, with the fields below).
  */
 export interface ImportRecord {
   v: 1;
-  kind?: 'replay';
+  kind?: 'replay' | 'check';
+  /** Lanes of slices in flight (walk-chain.ts): per lane its generation and when its next slice is due (0: idle). */
+  lanes?: [number, number][];
+  /** No slice works before this (ms): a Freshdesk Retry-After, or the back-off after a refusal. */
+  notBefore?: number;
+  /** The Freshdesk pacing carried from slice to slice (rate-pacer.ts). */
+  pacer?: { total: number; nextAt: number; nextListAt: number; lastSentAt: number; lastListSentAt: number };
+  refusal?: WalkRefusal;
+  /** Lanes the watchdog re-armed after they lost their schedule (shown as a problem). */
+  resumed?: number;
+  /** Replay and check: the comparison after the walk. */
+  compare?: CompareState;
+  /** Check: what this walk covers. */
+  scope?: CheckScope;
+  /** Group names and source labels read by a slice, kept when small (in-app.ts directoryFor), and when. */
+  directory?: { d: { groups: Record<string, string>; sourceChoices?: Record<string, number> }; at: number };
   /** Replay: what the walk found so far, stored in chunks until the comparison. */
   found?: FoundChunks;
   /** Replay: when the walk ended; the comparison with the ledger waits for delivery to catch up. */
@@ -135,6 +193,29 @@ const cursorSchema = {
   },
 };
 
+const resultSchema = {
+  type: 'object',
+  required: ['found', 'alreadyDelivered', 'sent', 'surplus', 'claimedElsewhere', 'queues', 'moreQueues'],
+  properties: {
+    found: int,
+    alreadyDelivered: int,
+    sent: int,
+    surplus: int,
+    claimedElsewhere: int,
+    moreQueues: int,
+    uncertainHours: { type: 'array', nullable: true, items: str },
+    heldBack: { type: 'integer', nullable: true },
+    queues: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['queueIdentifier', 'queueName', 'found', 'delivered', 'sent', 'surplus', 'claimedElsewhere'],
+        properties: { queueIdentifier: str, queueName: str, found: int, delivered: int, sent: int, surplus: int, claimedElsewhere: int },
+      },
+    },
+  },
+};
+
 const recordSchema = {
   type: 'object',
   required: ['v', 'state', 'host', 'from', 'to', 'token', 'nextAt', 'startedAtMs', 'slices', 'requests', 'contacts', 'waitedForBacklog', 'problems', 'moreProblems'],
@@ -157,7 +238,48 @@ const recordSchema = {
     failure: { type: 'string', nullable: true },
     finishedAtMs: { type: 'integer', nullable: true },
     ticketsRead: { type: 'integer', nullable: true },
-    kind: { type: 'string', enum: ['replay'], nullable: true },
+    kind: { type: 'string', enum: ['replay', 'check'], nullable: true },
+    lanes: { type: 'array', nullable: true, items: { type: 'array', items: int, minItems: 2, maxItems: 2 } },
+    notBefore: { type: 'integer', nullable: true },
+    pacer: {
+      type: 'object',
+      nullable: true,
+      required: ['total', 'nextAt', 'nextListAt', 'lastSentAt', 'lastListSentAt'],
+      properties: { total: { type: 'number' }, nextAt: { type: 'number' }, nextListAt: { type: 'number' }, lastSentAt: { type: 'number' }, lastListSentAt: { type: 'number' } },
+    },
+    refusal: {
+      type: 'object',
+      nullable: true,
+      required: ['what', 'at', 'retryAt', 'n'],
+      properties: { what: { type: 'string', enum: ['kv', 'schedule', 'request'] }, at: int, retryAt: int, n: int },
+    },
+    resumed: { type: 'integer', nullable: true },
+    compare: {
+      type: 'object',
+      nullable: true,
+      required: ['stage', 'shards', 'first', 'groups', 'cleanup', 'result', 'uncertain'],
+      properties: {
+        stage: { type: 'string', enum: ['sort', 'compare', 'clean'] },
+        shards: int,
+        first: int,
+        groups: { type: 'array', items: intArray },
+        split: { type: 'object', nullable: true, required: ['read', 'parts'], properties: { read: int, parts: { type: 'array', items: intArray } } },
+        claims: { type: 'object', nullable: true, required: ['shards', 'counted'], properties: { shards: intArray, counted: { type: 'array', items: str } } },
+        cleanup: intArray,
+        result: resultSchema,
+        uncertain: { type: 'array', items: str },
+      },
+    },
+    scope: { type: 'object', nullable: true, properties: { day: str, gaps: { type: 'array', items: str } } },
+    directory: {
+      type: 'object',
+      nullable: true,
+      required: ['d', 'at'],
+      properties: {
+        d: { type: 'object', required: ['groups'], properties: { groups: { type: 'object', additionalProperties: str }, sourceChoices: { type: 'object', additionalProperties: int } } },
+        at: int,
+      },
+    },
     found: {
       type: 'object',
       nullable: true,
@@ -165,28 +287,7 @@ const recordSchema = {
       properties: { chunks: { type: 'array', items: { type: 'object', required: ['id', 'n'], properties: { id: int, n: int } } }, next: int },
     },
     walkedAtMs: { type: 'integer', nullable: true },
-    result: {
-      type: 'object',
-      nullable: true,
-      required: ['found', 'alreadyDelivered', 'sent', 'surplus', 'claimedElsewhere', 'queues', 'moreQueues'],
-      properties: {
-        found: int,
-        alreadyDelivered: int,
-        sent: int,
-        surplus: int,
-        claimedElsewhere: int,
-        moreQueues: int,
-        uncertainHours: { type: 'array', nullable: true, items: str },
-        queues: {
-          type: 'array',
-          items: {
-            type: 'object',
-            required: ['queueIdentifier', 'queueName', 'found', 'delivered', 'sent', 'surplus', 'claimedElsewhere'],
-            properties: { queueIdentifier: str, queueName: str, found: int, delivered: int, sent: int, surplus: int, claimedElsewhere: int },
-          },
-        },
-      },
-    },
+    result: { ...resultSchema, nullable: true },
   },
 } as unknown as JSONSchemaType<ImportRecord>;
 

@@ -22,28 +22,57 @@ import { updateState } from '../delivery/commit/commit';
 import { applyPinnedNames } from '../delivery/accounting/queue-names';
 import { scheduleDeliverySoon } from '../delivery/run/schedule-runs';
 import { readState } from '../delivery/commit/state';
+import type { AppState } from '../delivery/stored/stored-data';
 import { log } from '../platform/log';
-import { isNotFound } from '../platform/refusals';
+import { isNotFound, isTooManyRequests } from '../platform/refusals';
 import { SCHEDULE_LEAD_MS } from '../platform/schedule-lead';
 import type { KeyValueStore, Platform } from '../platform/types';
 import { isAppError } from '../remote/errors';
 import type { Settings } from '../schemas/iparams';
-import { BACKLOG_PREFIX, IMPORT_KEY, IMPORT_TAKEN_KEY, importScheduleName, REPLAY_KEY, SCHEDULE_KINDS } from '../storage/keys';
+import { BACKLOG_PREFIX, CHECK_KEY, IMPORT_KEY, IMPORT_STEP_KEY, IMPORT_TAKEN_KEY, importScheduleName, REPLAY_KEY, SCHEDULE_KINDS, WALK_REFUSAL_KEY } from '../storage/keys';
 import { startCursor, walkProgress, type ImportCursor } from './cursor';
-import { validateImportRecord, validateTakenRanges, type ImportRecord, type ImportRunState } from './import-record';
+import { validateImportRecord, validateTakenRanges, type ImportRecord, type ImportRunState, type WalkRefusal } from './import-record';
 import { TakenTickets } from './taken-tickets';
 import { TicketWitness } from './ticket-witness';
-import { DEFAULT_RATE_SHARE, RatePacer, ticketListLimitFor } from './rate-pacer';
+import { DEFAULT_RATE_SHARE, RatePacer } from './rate-pacer';
 import { createTemplateTransport } from './template-transport';
 import { headerOf, type FreshdeskAnswer, type FreshdeskTransport } from './transport';
 import { readDirectory, walkStep, type StepResult, type WalkDeps } from './walk';
+import {
+  armLanes,
+  backoffMs,
+  describe,
+  isExpectedLane,
+  LANE_PERIOD_MS,
+  LANE_STAGGER_MS,
+  lanesOf,
+  logRefusal,
+  noteRefusal,
+  parseLaneToken,
+  planLanes,
+  planNewLanes,
+  planRearm,
+  stalledLanes,
+  takeWalkLease,
+  WALK_LANES,
+  type LaneSchedule,
+  type LaneToken,
+  type PlannedLane,
+} from './walk-chain';
+import { changeMarks, tidyMarks, withActive } from './walk-marks';
 
-/** Freshdesk calls per slice: with one slice per ≥ 6 minutes, delivery keeps ≥ 30 of the platform's 50 a minute. */
-export const SLICE_REQUESTS = 20;
+/**
+ * Freshdesk calls per slice. With one slice per LANE_STAGGER_MS (walk-chain.ts) the walk spends
+ * at most WALK_REQUESTS_PER_MINUTE of the platform's 50 requests a minute; a delivery run spends at
+ * most 25 (15 posts, 10 look-ups), so both fit one sliding minute.
+ */
+export const SLICE_REQUESTS = 24;
+/** The walk's share of the platform's requests a minute: SLICE_REQUESTS per stagger (~23.6). */
+export const WALK_REQUESTS_PER_MINUTE = (SLICE_REQUESTS * 60_000) / LANE_STAGGER_MS;
 /** A slice stops starting calls after this long, leaving room for its KV writes within 20 s. */
 export const SLICE_WORK_MS = 12_000;
 /** Sub-steps per slice: the walk is asked for a few calls at a time so the time limit is checked between them. */
-const SUB_STEP_REQUESTS = 5;
+const SUB_STEP_REQUESTS = 6;
 /**
  * The import waits while the backlog holds more than this many chunks (of MAX_BACKLOG_CHUNKS):
  * the rest is left for what events bring during an injixo outage, so the import never makes the
@@ -53,13 +82,11 @@ export const IMPORT_BACKLOG_LIMIT = MAX_BACKLOG_CHUNKS - 100;
 /** Problems kept for the status page; the count of the rest is kept too. */
 const MAX_KEPT_PROBLEMS = 10;
 const DAY_MS = 86_400_000;
-/** No schedule carries this token, so a slice pending at the pause finds nothing to do. */
+/** No lane carries this epoch, so slices pending at the pause find nothing to do. */
 const PAUSED_TOKEN = 'paused';
-/** A running import whose slice is this late has lost its schedule. */
-const STALLED_AFTER_MS = 30 * 60_000;
 /**
- * The first slice starts this long after the first delivery run: with slices 6 minutes apart
- * and delivery every 10, the two then never fire at the same minute (the lease would turn the
+ * The first slice starts this long after the first delivery run: delivery fires on whole
+ * periods, lanes a minute and a second apart, so they rarely meet (the lease would turn the
  * slice away and its Freshdesk calls would be repeated).
  */
 const FIRST_SLICE_OFFSET_MS = 3 * 60_000;
@@ -78,6 +105,12 @@ export interface ImportView {
   finishedAt?: string;
   problems: string[];
   failure?: string;
+  /** The platform's last refusal: what refused, when, and when the walk tries (or tried) again (ISO); `past` once it got through. */
+  refusal?: RefusalView;
+  /** Lanes the watchdog re-armed after they lost their schedule. */
+  resumed?: number;
+  /** When the next slice is due (ISO). */
+  nextAt?: string;
   /** The CLI command for the history before this window (SPEC §8, README "Import past tickets"). */
   cliCommand: string;
 }
@@ -100,27 +133,43 @@ export function gapCommand(host: string, fromIso: string, toIso: string): string
 }
 
 /**
- * One mechanism walks Freshdesk in scheduled slices for every walk job: the initial import and
- * a replay of a period (replay.ts). A job says where its record and taken tickets live, what
- * its schedules are called, what it does with a slice's contacts and what happens once the
- * walk has ended. At most one job walks at a time (startReplay and resumeImport check).
+ * One mechanism walks Freshdesk in scheduled slices for every walk job: the initial import, a
+ * replay of a period (replay.ts) and the daily check (check.ts). A job says where its record and
+ * taken tickets live, what its schedules are called, what it does with a slice's contacts, what
+ * happens once the walk has ended, and what its later steps are (the comparison). Slices run on
+ * lanes (walk-chain.ts); at most one walk job runs at a time (startReplay, resumeImport and the
+ * daily check's start all check).
  */
-export interface WalkJob {
-  kind: typeof SCHEDULE_KINDS.import | typeof SCHEDULE_KINDS.replay;
+export interface WalkJob extends LaneSchedule {
   recordKey: string;
   takenKey: string;
-  scheduleName: (nowMs: number) => string;
-  /** The replay needs each contact's ticket (claims); the import does not watch. */
+  /** The replay and the check need each contact's ticket (claims); the import does not watch. */
   watchesTickets: boolean;
+  /** The record's taken tickets are saved after the record (replay, check: a repeated slice then finds its tickets again) rather than before it (import: a repeated slice must skip them). */
+  takenAfterRecord: boolean;
   /** Keeps what a slice found; false when it must be repeated later (the delivery lease was busy). */
   keep: (platform: Platform, record: ImportRecord, walked: SliceWalk) => Promise<boolean>;
-  /** The walk has read everything. */
+  /** The walk has read everything: the record says what comes next (done, or a comparison). */
   walkDone: (platform: Platform, record: ImportRecord) => Promise<void>;
-  /** Work a slice does instead of walking (the replay's comparison); true when it did. */
-  instead?: (platform: Platform, record: ImportRecord) => Promise<boolean>;
+  /**
+   * Before walking, with the state read: a step the state shows committed whose record save was
+   * refused is taken over from where it ended (the import); undefined when there is none.
+   */
+  resume?: (platform: Platform, record: ImportRecord, state: AppState) => Promise<StepEnd | undefined>;
+  /** Work a slice does instead of walking (the replay's and check's comparison); undefined while there is walking to do. */
+  instead?: (platform: Platform, record: ImportRecord) => Promise<StepEnd | undefined>;
+  /** Lanes this stage of the record wants (default WALK_LANES). */
+  lanesFor?: (record: ImportRecord) => number;
+  /** The walk is over (done or failed): its mark in the state goes. */
+  ended?: (platform: Platform, record: ImportRecord) => Promise<void>;
 }
 
-/** A walk job's record, or undefined when there is none. */
+/** What a step asks for next: this lane again at `at` (at the earliest one lane period later). */
+export interface StepEnd {
+  at: number;
+}
+
+/** A walk job's record, or undefined when there is none. Throws on a refusal (the caller backs off). */
 export async function readWalkRecord(db: KeyValueStore, key: string): Promise<ImportRecord | undefined> {
   let value: Record<string, unknown>;
   try {
@@ -140,18 +189,8 @@ export function readImportRecord(db: KeyValueStore): Promise<ImportRecord | unde
   return readWalkRecord(db, IMPORT_KEY);
 }
 
-export async function saveWalkRecord(db: KeyValueStore, job: WalkJob, record: ImportRecord): Promise<void> {
+export async function saveWalkRecord(db: KeyValueStore, job: Pick<WalkJob, 'recordKey'>, record: ImportRecord): Promise<void> {
   await db.set(job.recordKey, record as unknown as Record<string, unknown>);
-}
-
-/** Schedules the record's next slice at `atMs` (never sooner than the platform allows) under a new token. */
-async function scheduleSlice(platform: Platform, job: WalkJob, record: ImportRecord, atMs: number): Promise<void> {
-  const nowMs = platform.now();
-  const at = Math.max(atMs, nowMs + SCHEDULE_LEAD_MS);
-  const token = job.scheduleName(nowMs);
-  await platform.schedule.create({ name: token, data: { kind: job.kind, token }, schedule_at: new Date(at).toISOString() });
-  record.token = token;
-  record.nextAt = at;
 }
 
 /** A fresh record for walking [from, to). */
@@ -176,7 +215,18 @@ export function newWalkRecord(host: string, from: string, to: string, startedAtM
 }
 
 /**
- * On install: prepares the walk of [install − days, install) and schedules its first slice.
+ * Starts a walk: its lanes planned in the record, the record stored, then the lanes' schedules
+ * (walk-chain.ts planLanes says why in this order). Throws when the record cannot be stored:
+ * nothing was started then.
+ */
+export async function startWalk(platform: Platform, job: WalkJob, record: ImportRecord, firstAtMs: number): Promise<void> {
+  const planned = planNewLanes(record, platform.now(), firstAtMs, job.lanesFor?.(record) ?? WALK_LANES);
+  await saveWalkRecord(platform.db, job, record);
+  await armLanes(platform, job, record.token, planned);
+}
+
+/**
+ * On install: prepares the walk of [install − days, install) and schedules its lanes.
  * Rule 13: events count from the install on, so the window ends exactly there.
  */
 export async function startInitialImport(platform: Platform, host: string, days: number, installedAtMs: number): Promise<void> {
@@ -184,17 +234,18 @@ export async function startInitialImport(platform: Platform, host: string, days:
   const from = new Date(installedAtMs - days * DAY_MS).toISOString();
   const to = new Date(installedAtMs).toISOString();
   const record = newWalkRecord(host, from, to, installedAtMs);
-  await scheduleSlice(platform, IMPORT_JOB, record, installedAtMs + SCHEDULE_LEAD_MS + FIRST_SLICE_OFFSET_MS);
-  await saveWalkRecord(platform.db, IMPORT_JOB, record);
+  await startWalk(platform, IMPORT_JOB, record, installedAtMs + SCHEDULE_LEAD_MS + FIRST_SLICE_OFFSET_MS);
+  await changeMarks(platform, installedAtMs, (marks) => withActive(marks, 'import', true));
   log('info', 'IMPORT_STARTED', `importing tickets and replies created from ${from} to ${to} in the background`, { days });
 }
 
 /**
- * The app has no timers, so the walk's waits are accounted, not slept: a slice makes at most
- * SLICE_REQUESTS calls and the next one starts ≥ 6 minutes later, so spacing the calls on a
- * virtual clock over at most one minute keeps every real minute within the configured share.
- * A wait after a 429, a server error, no answer or a nearly spent limit is real: the slice ends
- * and the next one is scheduled after it.
+ * The app has no timers, so the walk's waits are accounted, not slept. The pacer's state is
+ * carried from slice to slice in the record; within a slice the calls run on a virtual clock
+ * that may run at most one minute ahead of the real one, so over any stretch of time the walk
+ * stays within its share of the account's limit (SPEC §4) plus one minute's worth. A wait after a
+ * 429, a server error, no answer or a nearly spent limit is real: the slice ends and the walk
+ * continues after it (record.notBefore).
  */
 function appPacing(transport: FreshdeskTransport, pacer: RatePacer, now: () => number): Pick<WalkDeps, 'transport' | 'pacer' | 'now' | 'wait'> {
   let virtualMs = 0;
@@ -213,13 +264,15 @@ function appPacing(transport: FreshdeskTransport, pacer: RatePacer, now: () => n
     },
   };
   const wait = (ms: number): Promise<boolean> => {
-    const spacing = 60_000 / (pacer.share * ticketListLimitFor(pacer.callsPerMinute() / pacer.share));
-    if (!lastCleanAnswer || ms > spacing || virtualMs + ms > 60_000) return Promise.resolve(false);
+    if (!lastCleanAnswer || virtualMs + ms > VIRTUAL_LEAD_MS) return Promise.resolve(false);
     virtualMs += ms;
     return Promise.resolve(true);
   };
   return { transport: watched, pacer, now: () => now() + virtualMs, wait };
 }
+
+/** How far a slice's virtual clock may run ahead of the real one. */
+const VIRTUAL_LEAD_MS = 60_000;
 
 function nearlySpent(answer: FreshdeskAnswer): boolean {
   const remaining = Number(headerOf(answer.headers, 'x-ratelimit-remaining'));
@@ -249,24 +302,26 @@ export interface SliceWalk {
 }
 
 /** The walk's dependencies for one slice: the app's pacing, the job's taken tickets, and the witness when the job watches. */
-function sliceDeps(platform: Platform, settings: Settings, record: ImportRecord, directory: WalkDeps['directory'], taken: TakenTickets, witness: TicketWitness | undefined): WalkDeps {
+function sliceDeps(platform: Platform, settings: Settings, record: ImportRecord, directory: WalkDeps['directory'], taken: TakenTickets, witness: TicketWitness | undefined): WalkDeps & { pacer: RatePacer } {
   const transport = createTemplateTransport(platform.request, record.host);
-  const base = appPacing(witness ? witness.watch(transport) : transport, new RatePacer(DEFAULT_RATE_SHARE), () => platform.now());
-  // Handled contacts come with the initial import only: a replay refills offered contacts by
-  // difference with the ledger, which counts offered contacts only.
-  const handled = settings.handledContacts && record.kind !== 'replay';
-  return { ...base, directory, replyScope: settings.replyScope, takeOnce: (id) => taken.take(id), restartEveryPage: true, handled };
+  const pacer = new RatePacer(DEFAULT_RATE_SHARE, record.pacer);
+  const base = appPacing(witness ? witness.watch(transport) : transport, pacer, () => platform.now());
+  // Handled contacts come with the initial import only: a replay or check refills offered
+  // contacts by difference with the ledger, which counts offered contacts only.
+  const handled = settings.handledContacts && record.kind === undefined;
+  return { ...base, pacer, directory, replyScope: settings.replyScope, takeOnce: (id) => taken.take(id), restartEveryPage: true, handled };
 }
 
 /** Walks sub-steps until the request budget, the time budget, a pause or the end. */
-async function walkSlice(job: WalkJob, record: ImportRecord, platform: Platform, settings: Settings, directory: WalkDeps['directory']): Promise<SliceWalk> {
+async function walkSlice(job: WalkJob, record: ImportRecord, platform: Platform, settings: Settings, directory: { directory: WalkDeps['directory']; requests: number }): Promise<SliceWalk> {
   const startedMs = Date.now();
   const taken = await readTaken(platform.db, job.takenKey);
   const witness = job.watchesTickets ? new TicketWitness() : undefined;
-  const deps = sliceDeps(platform, settings, record, directory, taken, witness);
+  const deps = sliceDeps(platform, settings, record, directory.directory, taken, witness);
   let cursor = cursorCopy(record);
   const contacts: OfferedContact[] = [];
-  let requests = 0;
+  // Reading the group names counts against the slice's share too.
+  let requests = directory.requests;
   for (;;) {
     witness?.noteCursor(cursor);
     const step = await walkStep(cursor, deps, Math.min(SUB_STEP_REQUESTS, SLICE_REQUESTS - requests));
@@ -274,7 +329,10 @@ async function walkSlice(job: WalkJob, record: ImportRecord, platform: Platform,
     contacts.push(...step.contacts);
     cursor = step.cursor;
     for (const problem of step.problems) noteProblem(record, platform.now(), problem.message);
-    if (sliceIsOver(step, requests, startedMs)) return witness ? { taken, step, contacts, requests, witness } : { taken, step, contacts, requests };
+    if (sliceIsOver(step, requests, startedMs)) {
+      record.pacer = deps.pacer.snapshot();
+      return witness ? { taken, step, contacts, requests, witness } : { taken, step, contacts, requests };
+    }
   }
 }
 
@@ -290,95 +348,288 @@ function sliceIsOver(step: StepResult, requests: number, startedMs: number): boo
   return step.status !== 'more' || requests >= SLICE_REQUESTS || Date.now() - startedMs > SLICE_WORK_MS;
 }
 
-function noteProblem(record: ImportRecord, nowMs: number, message: string): void {
+export function noteProblem(record: ImportRecord, nowMs: number, message: string): void {
   log('warn', 'IMPORT_PROBLEM', message);
   if (record.problems.length >= MAX_KEPT_PROBLEMS) record.moreProblems += 1;
   else record.problems.push({ at: new Date(nowMs).toISOString(), message });
 }
 
-/** Group names from the delivery state's cache when it has them (no calls), else from Freshdesk. */
-function directoryFor(platform: Platform, record: ImportRecord, cached: WalkDeps['directory'] | undefined): Promise<WalkDeps['directory']> {
-  if (cached) return Promise.resolve(cached);
-  const base = appPacing(createTemplateTransport(platform.request, record.host), new RatePacer(DEFAULT_RATE_SHARE), () => platform.now());
-  return readDirectory(base);
+/** Group names the record keeps at most (JSON bytes); bigger directories are read again each slice. */
+const RECORD_DIRECTORY_BYTES = 6 * 1024;
+/** How long the record's copy of the group names serves (the delivery run re-reads groups hourly too). */
+const RECORD_DIRECTORY_MS = 60 * 60_000;
+
+/**
+ * Group names: the delivery state's cache when it has them, else the record's own copy when it is
+ * fresh, else read from Freshdesk (and how many calls that took) and kept in the record when small.
+ */
+async function directoryFor(platform: Platform, record: ImportRecord, cached: WalkDeps['directory'] | undefined): Promise<{ directory: WalkDeps['directory']; requests: number }> {
+  if (cached) return { directory: cached, requests: 0 };
+  const kept = record.directory;
+  if (kept && platform.now() - kept.at < RECORD_DIRECTORY_MS) return { directory: kept.d, requests: 0 };
+  const pacer = new RatePacer(DEFAULT_RATE_SHARE, record.pacer);
+  const directory = await readDirectory(appPacing(createTemplateTransport(platform.request, record.host), pacer, () => platform.now()));
+  if (JSON.stringify(directory).length <= RECORD_DIRECTORY_BYTES) record.directory = { d: directory, at: platform.now() };
+  else delete record.directory;
+  return { directory, requests: pacer.counters.calls };
 }
 
-/** One slice of `job`, fired by its schedule carrying `token`. */
-export async function runWalkSlice(platform: Platform, settings: Settings, job: WalkJob, token: string): Promise<void> {
-  const record = await readWalkRecord(platform.db, job.recordKey);
-  // A slice of an older chain (pause, then resume) or of a finished walk does nothing.
-  if (!isExpected(record, token) || (await job.instead?.(platform, record)) === true) return;
+/** What fired a slice: its lane's token and, after refusals, how many in a row. */
+export interface SliceData {
+  token: string;
+  retry?: number;
+  /** When the refusal that this retry follows happened (ms). */
+  at?: number;
+}
+
+/**
+ * One slice of `job` on the lane its schedule names. Never throws and never ends the walk
+ * silently: a refusal anywhere reschedules the lane with a back-off (walk-chain.ts) and is logged;
+ * anything else is noted as a problem and the lane continues.
+ */
+export async function runWalkSlice(platform: Platform, settings: Settings, job: WalkJob, data: SliceData): Promise<void> {
+  const token = parseLaneToken(data.token);
+  const retry = data.retry ?? 0;
+  let stored: ImportRecord | undefined;
+  try {
+    const lease = await takeWalkLease(platform.db, platform.now());
+    if (lease === 'refused') return await laneRefused(platform, job, token, retry, undefined, 'the walk lease');
+    if (lease === 'busy') return await laneAgain(platform, job, token, platform.now() + LANE_STAGGER_MS, retry);
+    const record = await readWalkRecord(platform.db, job.recordKey);
+    // A lane of an older walk, a paused one, or a lane the watchdog replaced: nothing to do.
+    if (!isExpectedLane(record, token)) return;
+    stored = clone(record);
+    if (retry > 0) await recovered(platform, record, data);
+    await workOnLane(platform, settings, job, record, token);
+  } catch (error) {
+    // The record as it was read, not as the step left it half-changed: only the refusal is added.
+    await sliceRefused(platform, job, token, retry, stored, error);
+  }
+}
+
+/**
+ * A slice that retries after a refusal got through: the refusal stays on the page for an hour as
+ * "refused at …, continued at …" (its record may not have been able to take it when it happened),
+ * and the fallback key is cleared.
+ */
+async function recovered(platform: Platform, record: ImportRecord, data: SliceData): Promise<void> {
+  const nowMs = platform.now();
+  if (!record.refusal || record.refusal.at < (data.at ?? nowMs)) record.refusal = { what: 'kv', at: data.at ?? nowMs, retryAt: nowMs, n: data.retry ?? 1 };
+  else record.refusal.retryAt = Math.min(record.refusal.retryAt, nowMs);
+  await platform.db.delete(WALK_REFUSAL_KEY).catch(() => undefined);
+}
+
+function clone<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}
+
+/** The slice's work once it holds the lease and its lane is expected, then the lane's next slice. */
+async function workOnLane(platform: Platform, settings: Settings, job: WalkJob, record: ImportRecord, token: LaneToken): Promise<void> {
+  const nowMs = platform.now();
+  const holdUntil = record.notBefore ?? 0;
+  if (holdUntil > nowMs) return await laneAt(platform, job, record, token, holdUntil + token.lane * LANE_STAGGER_MS);
+  const end = await stepOf(platform, settings, job, record);
+  if (record.state !== 'running') return await endWalk(platform, job, record);
+  forgetOldRefusal(record, nowMs);
+  await laneAt(platform, job, record, token, Math.max(end.at, nowMs + LANE_PERIOD_MS, holdUntil));
+}
+
+/** The job's own step after the walk (the comparison), else a slice of walking. */
+async function stepOf(platform: Platform, settings: Settings, job: WalkJob, record: ImportRecord): Promise<StepEnd> {
+  const instead = job.instead ? await job.instead(platform, record) : undefined;
+  return instead ?? (await walkAndKeep(platform, settings, job, record));
+}
+
+/** A refusal stays on the page for an hour after the walk got past it. */
+function forgetOldRefusal(record: ImportRecord, nowMs: number): void {
+  if (record.refusal && record.refusal.retryAt < nowMs - REFUSAL_SHOWN_MS) delete record.refusal;
+}
+
+/** A slice of walking: the walk, then the job keeps what it found (or waits for the backlog). */
+async function walkAndKeep(platform: Platform, settings: Settings, job: WalkJob, record: ImportRecord): Promise<StepEnd> {
   const nowMs = platform.now();
   const before = await readState(platform.db, nowMs, { withSpilled: true });
-  if (before.backlog.chunks.length > IMPORT_BACKLOG_LIMIT) return await waitForBacklog(platform, job, record, before.backlog.chunks.length);
+  const resumed = await job.resume?.(platform, record, before);
+  if (resumed) return resumed;
+  if (before.backlog.chunks.length > IMPORT_BACKLOG_LIMIT) return waitForBacklog(job, record, before.backlog.chunks.length, nowMs);
   let walked: SliceWalk;
   try {
     const directory = await directoryFor(platform, record, before.directory);
     walked = await walkSlice(job, record, platform, settings, directory);
   } catch (error) {
-    return await sliceFailed(platform, job, record, error);
+    return sliceFailed(job, record, error, nowMs);
   }
-  await keepSlice(platform, job, record, walked);
+  return await keepSlice(platform, job, record, walked);
 }
 
-function isExpected(record: ImportRecord | undefined, token: string): record is ImportRecord {
-  return record?.state === 'running' && record.token === token;
-}
-
-async function waitForBacklog(platform: Platform, job: WalkJob, record: ImportRecord, chunks: number): Promise<void> {
+function waitForBacklog(job: WalkJob, record: ImportRecord, chunks: number, nowMs: number): StepEnd {
   record.waitedForBacklog += 1;
   log('info', 'IMPORT_WAITING', `the delivery backlog holds ${chunks * CHUNK_CONTACTS} contacts or so; the ${job.kind} waits for it to drain`);
-  await continueLater(platform, job, record, platform.now());
+  return { at: nowMs + LANE_PERIOD_MS };
 }
 
-/** Hands the slice's contacts to the job, then schedules the next slice or ends the walk. */
-async function keepSlice(platform: Platform, job: WalkJob, record: ImportRecord, walked: SliceWalk): Promise<void> {
+/** Hands the slice's contacts to the job; the cursor moves only when they were kept. */
+async function keepSlice(platform: Platform, job: WalkJob, record: ImportRecord, walked: SliceWalk): Promise<StepEnd> {
+  const nowMs = platform.now();
+  if (!(await job.keep(platform, record, walked))) {
+    log('info', 'IMPORT_BUSY', `a delivery run was under way; this ${job.kind} slice is repeated later`);
+    return { at: nowMs };
+  }
   record.slices += 1;
   record.requests += walked.requests;
-  let kept: boolean;
-  try {
-    kept = await job.keep(platform, record, walked);
-  } catch (error) {
-    // The KV limit refused a write: keep the chain alive; the slice is repeated (its taken
-    // tickets may not be saved, so what it handed over can be sent again — a duplicate, not a loss).
-    return await sliceFailed(platform, job, record, error);
-  }
-  if (!kept) {
-    log('info', 'IMPORT_BUSY', `a delivery run was under way; this ${job.kind} slice is repeated later`);
-    return await continueLater(platform, job, record, platform.now());
-  }
-  if (walked.step.status === 'done') return await job.walkDone(platform, record);
-  await continueLater(platform, job, record, walked.step.resumeAt ?? platform.now());
+  record.cursor = walked.step.cursor;
+  record.contacts += walked.contacts.length;
+  if (job.takenAfterRecord) takenToSave.set(record, walked.taken);
+  else await saveTaken(platform, job.takenKey, walked.taken, record);
+  const resumeAt = walked.step.resumeAt;
+  // A Retry-After (or the platform's own minute) holds every lane, not only this one.
+  if (resumeAt !== undefined && resumeAt > nowMs + LANE_STAGGER_MS) record.notBefore = resumeAt;
+  if (walked.step.status === 'done') await job.walkDone(platform, record);
+  return { at: resumeAt ?? nowMs };
 }
 
-/** One slice of the initial import, fired by an `import` schedule carrying `token`. */
-export function runImportSlice(platform: Platform, settings: Settings, token: string): Promise<void> {
-  return runWalkSlice(platform, settings, IMPORT_JOB, token);
+/** Taken tickets that jobs with takenAfterRecord save once the record is stored. */
+const takenToSave = new WeakMap<ImportRecord, TakenTickets>();
+
+/**
+ * The lane's next slice at `atMs` (this lane gone idle when the stage wants fewer lanes, idle
+ * lanes it wants woken): planned, the record stored, the schedules created.
+ */
+async function laneAt(platform: Platform, job: WalkJob, record: ImportRecord, token: LaneToken, atMs: number): Promise<void> {
+  const wanted = job.lanesFor?.(record) ?? WALK_LANES;
+  const planned: PlannedLane[] = token.lane < wanted ? [{ lane: token.lane, gen: token.gen, at: Math.max(atMs, platform.now() + SCHEDULE_LEAD_MS) }] : [];
+  if (token.lane >= wanted) planLanes(record, [{ lane: token.lane, gen: token.gen, at: 0 }]);
+  planLanes(record, planned);
+  const idle = lanesOf(record).flatMap(([, at], lane) => (at === 0 && lane < wanted ? [lane] : []));
+  for (let lane = lanesOf(record).length; lane < wanted; lane += 1) idle.push(lane);
+  const woken = planRearm(record, platform.now(), idle);
+  await saveWalkRecord(platform.db, job, record);
+  const taken = takenToSave.get(record);
+  if (taken) await saveTaken(platform, job.takenKey, taken, record);
+  await armLanes(platform, job, record.token, [...planned, ...woken]);
+}
+
+/** The walk is over (done or failed): stored with no lane due, and its mark cleared. */
+async function endWalk(platform: Platform, job: WalkJob, record: ImportRecord): Promise<void> {
+  planLanes(record, lanesOf(record).map(([gen], lane) => ({ lane, gen, at: 0 })));
+  delete record.refusal;
+  delete record.notBefore;
+  await saveWalkRecord(platform.db, job, record);
+  await job.ended?.(platform, record);
+}
+
+/** The same lane again later, with the same retry count (the walk lease was busy). */
+async function laneAgain(platform: Platform, job: WalkJob, token: LaneToken, atMs: number, retry: number): Promise<void> {
+  await armLanes(platform, job, token.epoch, [{ lane: token.lane, gen: token.gen, at: atMs }], retry);
+}
+
+/**
+ * A refusal: the lane tries again after a back-off that doubles with each refusal in a row (the
+ * count rides in the schedule's data), the refusal is logged and, when the store lets it, recorded
+ * for the status page together with the hold on every lane.
+ */
+async function laneRefused(platform: Platform, job: WalkJob, token: LaneToken, retry: number, record: ImportRecord | undefined, detail: string): Promise<void> {
+  const nowMs = platform.now();
+  const n = Math.max(retry, record?.refusal?.n ?? 0) + 1;
+  const retryAt = nowMs + backoffMs(n);
+  const planned = [{ lane: token.lane, gen: token.gen, at: retryAt }];
+  if (record) {
+    noteRefusal(record, job.kind, 'kv', nowMs, retryAt, detail);
+    (record.refusal as WalkRefusal).n = n;
+    record.notBefore = Math.max(record.notBefore ?? 0, retryAt);
+    planLanes(record, planned);
+    // When the KV store refuses this too, the schedule's data still carries the count, and a
+    // small key of its own (also best effort) carries the sentence for the page.
+    const saved = await saveWalkRecord(platform.db, job, record).then(() => true, () => false);
+    if (!saved) await noteRefusalAside(platform, job, nowMs, retryAt);
+  } else {
+    logRefusal(job.kind, 'kv', retryAt, detail);
+    await noteRefusalAside(platform, job, nowMs, retryAt);
+  }
+  await armLanes(platform, job, token.epoch, planned, n);
+}
+
+async function noteRefusalAside(platform: Platform, job: WalkJob, nowMs: number, retryAt: number): Promise<void> {
+  await platform.db.set(WALK_REFUSAL_KEY, { kind: job.kind, what: 'kv', at: nowMs, retryAt }).catch(() => undefined);
+}
+
+/** How long a refusal the walk got past stays on the status page. */
+export const REFUSAL_SHOWN_MS = 60 * 60_000;
+
+/** A failed slice: a refusal backs off; anything else (a defect) is noted as a problem and backs off the same way. */
+async function sliceRefused(platform: Platform, job: WalkJob, token: LaneToken, retry: number, record: ImportRecord | undefined, error: unknown): Promise<void> {
+  if (record && !isTooManyRequests(error)) noteProblem(record, platform.now(), `a ${job.kind} slice stopped (${describe(error)}); it continues in a later slice`);
+  await laneRefused(platform, job, token, retry, record, describe(error));
+}
+
+/** One slice of the initial import, fired by an `import` schedule carrying its lane token. */
+export function runImportSlice(platform: Platform, settings: Settings, data: SliceData): Promise<void> {
+  return runWalkSlice(platform, settings, IMPORT_JOB, data);
 }
 
 /**
  * Through the commit protocol (delivery/commit/commit.ts: under the delivery lease, after any
- * pending hand-off): names the contacts (rule 4 pins), appends them to the backlog and commits
- * the state, then saves the cursor. Returns false when a delivery run holds the lease. A failure
- * between the state write and the cursor write repeats the slice, whose taken tickets then skip
- * what it handed over: nothing is sent twice.
+ * pending hand-off): names the contacts (rule 4 pins), appends them to the backlog, and marks the
+ * state with this step's id in the same commit. The cursor after the step is written first, under
+ * IMPORT_STEP_KEY: a slice whose record save was then refused finds its id in the state and
+ * continues from exactly that cursor (resumeImportStep) — it neither hands the contacts over twice
+ * nor walks past contacts it never handed over. Returns false when a delivery run holds the lease.
  */
 async function handOver(platform: Platform, record: ImportRecord, walked: SliceWalk): Promise<boolean> {
   const { db } = platform;
   const nowMs = platform.now();
-  if (walked.contacts.length > 0) {
-    const outcome = await updateState(platform, nowMs, async (opened) => {
-      const named = applyPinnedNames(opened.state, walked.contacts);
-      await writeChunks(db, BACKLOG_PREFIX, opened.state.backlog, named);
-    });
-    if (outcome === 'busy') return false;
+  const stepId = importStepId(record);
+  if (walked.contacts.length === 0) return true;
+  await db.set(IMPORT_STEP_KEY, { id: stepId, cursor: walked.step.cursor, n: walked.contacts.length, r: walked.requests });
+  const outcome = await updateState(platform, nowMs, async (opened) => {
+    const marks = withActive(opened.state.walk ?? {}, 'import', true);
+    if (marks.s !== stepId) await writeChunks(db, BACKLOG_PREFIX, opened.state.backlog, applyPinnedNames(opened.state, walked.contacts));
+    opened.state.walk = tidyMarks({ ...marks, s: stepId }) ?? {};
+  });
+  return outcome !== 'busy';
+}
+
+function importStepId(record: ImportRecord): string {
+  return `import:${record.token}:${record.slices}`;
+}
+
+/** A slice the state shows handed over, whose record save was refused: taken over from the cursor it ended at. */
+async function resumeImportStep(platform: Platform, record: ImportRecord, state: AppState): Promise<StepEnd | undefined> {
+  const stepId = importStepId(record);
+  if (state.walk?.s !== stepId) return undefined;
+  const step = await readImportStep(platform.db);
+  const cursor = committedCursor(record, step, stepId);
+  if (!cursor) return undefined;
+  adoptStep(record, cursor, step ?? {});
+  if (cursor.phase === 'done' && cursor.pending.length === 0) await finishImport(platform, record);
+  return { at: platform.now() };
+}
+
+function adoptStep(record: ImportRecord, cursor: ImportCursor, step: Record<string, unknown>): void {
+  record.cursor = cursor;
+  record.slices += 1;
+  record.contacts += numberOr0(step.n);
+  record.requests += numberOr0(step.r);
+}
+
+async function readImportStep(db: KeyValueStore): Promise<Record<string, unknown> | undefined> {
+  try {
+    return await db.get(IMPORT_STEP_KEY);
+  } catch (error) {
+    if (!isNotFound(error)) throw error;
+    return undefined;
   }
-  // After the state: a slice repeated from here skips what it had taken, so nothing is sent twice.
-  await saveTaken(platform, IMPORT_TAKEN_KEY, walked.taken, record);
-  record.cursor = walked.step.cursor;
-  record.contacts += walked.contacts.length;
-  await saveWalkRecord(db, IMPORT_JOB, record);
-  return true;
+}
+
+/** The cursor a stored step ended at, when it is this step's and readable. */
+function committedCursor(record: ImportRecord, step: Record<string, unknown> | undefined, stepId: string): ImportCursor | undefined {
+  if (step?.id !== stepId) return undefined;
+  const checked = validateImportRecord({ ...record, cursor: step.cursor });
+  return checked.ok ? checked.value.cursor : undefined;
+}
+
+function numberOr0(value: unknown): number {
+  return typeof value === 'number' ? value : 0;
 }
 
 /** Saves a job's taken tickets, trimmed to what one KV value holds (see TakenTickets.trim). */
@@ -388,20 +639,19 @@ export async function saveTaken(platform: Platform, key: string, taken: TakenTic
   await platform.db.set(key, { r: taken.pairs() });
 }
 
-export async function continueLater(platform: Platform, job: WalkJob, record: ImportRecord, atMs: number): Promise<void> {
-  await scheduleSlice(platform, job, record, atMs);
-  await saveWalkRecord(platform.db, job, record);
-}
-
-async function finishImport(platform: Platform, record: ImportRecord): Promise<void> {
+function finishImport(platform: Platform, record: ImportRecord): Promise<void> {
   record.state = 'done';
   record.finishedAtMs = platform.now();
   record.ticketsRead = record.cursor?.counters.ticketsRead ?? 0;
   delete record.cursor;
-  await saveWalkRecord(platform.db, IMPORT_JOB, record);
-  // The last contacts go out with the next run rather than up to a delivery period later.
-  await scheduleDeliverySoon(platform.schedule, platform.now());
   log('info', 'IMPORT_DONE', `the import of ${record.from} to ${record.to} is complete: ${record.contacts} contacts`, { requests: record.requests, slices: record.slices });
+  return Promise.resolve();
+}
+
+/** After the walk: the mark goes, and the last contacts go out with the next run rather than up to a delivery period later. */
+async function importEnded(platform: Platform, record: ImportRecord): Promise<void> {
+  if (record.state === 'done') await scheduleDeliverySoon(platform.schedule, platform.now());
+  await changeMarks(platform, platform.now(), (marks) => withActive(marks, 'import', false));
 }
 
 export const IMPORT_JOB: WalkJob = {
@@ -410,62 +660,113 @@ export const IMPORT_JOB: WalkJob = {
   takenKey: IMPORT_TAKEN_KEY,
   scheduleName: importScheduleName,
   watchesTickets: false,
+  takenAfterRecord: false,
   keep: (platform, record, walked) => handOver(platform, record, walked),
+  resume: resumeImportStep,
   walkDone: finishImport,
+  ended: importEnded,
 };
 
 /** Key or admin refusals stop the walk (no retry can fix them); anything else is retried later. */
-async function sliceFailed(platform: Platform, job: WalkJob, record: ImportRecord, error: unknown): Promise<void> {
+function sliceFailed(job: WalkJob, record: ImportRecord, error: unknown, nowMs: number): StepEnd {
   const message = (error as { message?: string } | undefined)?.message ?? String(error);
   if (isAppError(error) && (error.code === 'FRESHDESK_KEY_REJECTED' || error.code === 'FRESHDESK_NOT_ADMIN')) {
     record.state = 'failed';
     record.failure = message;
-    await saveWalkRecord(platform.db, job, record);
     log('error', 'IMPORT_FAILED', `the ${job.kind} stopped: ${message}`);
-    return;
+    return { at: nowMs };
   }
-  noteProblem(record, platform.now(), `a slice could not read Freshdesk and is repeated later: ${message}`);
-  await continueLater(platform, job, record, platform.now());
+  if (isTooManyRequests(error)) throw error;
+  noteProblem(record, nowMs, `a slice could not read Freshdesk and is repeated later: ${message}`);
+  return { at: nowMs };
 }
 
-/** The status page's pause button: the pending slice finds the record paused and does nothing. */
+/** The status page's pause button: the pending slices find the record paused and do nothing. */
 export async function pauseImport(platform: Platform): Promise<ImportView | undefined> {
   const record = await readImportRecord(platform.db);
   if (!record) return undefined;
   if (record.state === 'running') {
     record.state = 'paused';
     record.token = PAUSED_TOKEN;
+    planLanes(record, lanesOf(record).map(([gen], lane) => ({ lane, gen, at: 0 })));
     await saveWalkRecord(platform.db, IMPORT_JOB, record);
     log('info', 'IMPORT_PAUSED', 'the import was paused from the status page');
   }
   return importView(record, platform.now());
 }
 
-/** Whether a walk job's record is walking now (a running record whose slices have not stalled). */
-export function isWalking(record: ImportRecord | undefined, nowMs: number): boolean {
-  return record?.state === 'running' && nowMs <= record.nextAt + STALLED_AFTER_MS;
+async function anotherWalkRuns(db: KeyValueStore): Promise<boolean> {
+  return isWalking(await readWalkRecord(db, REPLAY_KEY)) || isWalking(await readWalkRecord(db, CHECK_KEY));
+}
+
+/** Paused, stopped, or running with every lane lost (the watchdog would re-arm it soon anyway). */
+function isResumable(record: ImportRecord, nowMs: number): boolean {
+  if (record.state === 'paused' || record.state === 'failed') return true;
+  return record.state === 'running' && stalledLanes(record, nowMs).length > 0;
+}
+
+/** Whether a walk job's record is walking now. A running walk always is: the watchdog re-arms lanes it lost. */
+export function isWalking(record: ImportRecord | undefined): boolean {
+  return record?.state === 'running';
 }
 
 /**
- * The resume button: a new chain of slices under a new token, the first ≥ SCHEDULE_LEAD_MS
- * ahead. Not while a replay walks: one walk job at a time shares the platform's requests.
+ * The resume button: new lanes under a new epoch, the first ≥ SCHEDULE_LEAD_MS ahead. Not while
+ * a replay or the daily check walks: one walk job at a time shares the platform's requests.
  */
 export async function resumeImport(platform: Platform): Promise<ImportView | undefined> {
   const record = await readImportRecord(platform.db);
   if (!record) return undefined;
-  if (isWalking(await readWalkRecord(platform.db, REPLAY_KEY), platform.now())) {
-    log('info', 'IMPORT_NOT_RESUMED', 'the import was not resumed: a replay is running; resume it once the replay is done');
+  if (await anotherWalkRuns(platform.db)) {
+    log('info', 'IMPORT_NOT_RESUMED', 'the import was not resumed: a replay or the daily check is running; resume it once that is done');
     return importView(record, platform.now());
   }
-  // A running import whose next slice is long overdue lost its schedule (a refused write): resumable too.
-  const stalled = record.state === 'running' && !isWalking(record, platform.now());
-  if (record.state === 'paused' || record.state === 'failed' || stalled) {
+  if (isResumable(record, platform.now())) {
     record.state = 'running';
     delete record.failure;
-    await continueLater(platform, IMPORT_JOB, record, platform.now());
+    delete record.notBefore;
+    delete record.refusal;
+    await startWalk(platform, IMPORT_JOB, record, platform.now());
+    await changeMarks(platform, platform.now(), (marks) => withActive(marks, 'import', true));
     log('info', 'IMPORT_RESUMED', 'the import was resumed from the status page');
   }
   return importView(record, platform.now());
+}
+
+export interface RefusalView {
+  what: WalkRefusal['what'];
+  at: string;
+  retryAt: string;
+  past: boolean;
+}
+
+export function refusalView(refusal: Pick<WalkRefusal, 'what' | 'at' | 'retryAt'>, nowMs: number): RefusalView {
+  return { what: refusal.what, at: new Date(refusal.at).toISOString(), retryAt: new Date(refusal.retryAt).toISOString(), past: refusal.retryAt <= nowMs };
+}
+
+/**
+ * The refusal a walk could not store in its own record (its write was refused too), for the
+ * view of that walk when its record holds no newer one. One KV read.
+ */
+export async function readRefusalAside(db: KeyValueStore): Promise<{ kind: string; refusal: WalkRefusal } | undefined> {
+  try {
+    const v = await db.get(WALK_REFUSAL_KEY);
+    if (typeof v.kind !== 'string' || typeof v.at !== 'number' || typeof v.retryAt !== 'number') return undefined;
+    return { kind: v.kind, refusal: { what: 'kv', at: v.at, retryAt: v.retryAt, n: 1 } };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Puts an aside refusal into the walk view it belongs to, when that view shows none newer. */
+export function withRefusalAside<V extends { state: ImportRunState; refusal?: RefusalView }>(view: V | undefined, aside: { kind: string; refusal: WalkRefusal } | undefined, kind: string, nowMs: number): V | undefined {
+  if (!view || !aside || !showsAside(view, aside, kind, nowMs)) return view;
+  return { ...view, refusal: refusalView(aside.refusal, nowMs) };
+}
+
+function showsAside(view: { state: ImportRunState; refusal?: RefusalView }, aside: { kind: string; refusal: WalkRefusal }, kind: string, nowMs: number): boolean {
+  const newer = view.refusal !== undefined && Date.parse(view.refusal.at) >= aside.refusal.at;
+  return view.state === 'running' && aside.kind === kind && !newer && aside.refusal.retryAt > nowMs - REFUSAL_SHOWN_MS;
 }
 
 /** What the status page shows of any walk job: window, progress, counts, ETA, problems. */
@@ -490,7 +791,17 @@ export function walkView(record: ImportRecord, nowMs: number): WalkView {
   };
   // Only the fields that have a value: the page tells "absent" from "zero".
   for (const [key, value] of Object.entries(optional)) if (value !== undefined) Object.assign(view, { [key]: value });
-  return view;
+  return Object.assign(view, runningParts(record, nowMs));
+}
+
+/** What only a running walk shows: its last refusal (up to an hour after), lanes it got back, its next slice. */
+function runningParts(record: ImportRecord, nowMs: number): Pick<WalkView, 'refusal' | 'resumed' | 'nextAt'> {
+  const parts: Pick<WalkView, 'refusal' | 'resumed' | 'nextAt'> = {};
+  if (record.state !== 'running') return parts;
+  if (record.refusal && record.refusal.retryAt > nowMs - REFUSAL_SHOWN_MS) parts.refusal = refusalView(record.refusal, nowMs);
+  if ((record.resumed ?? 0) > 0) parts.resumed = record.resumed as number;
+  if (record.nextAt > 0) parts.nextAt = new Date(record.nextAt).toISOString();
+  return parts;
 }
 
 function ticketsRead(record: ImportRecord): number {

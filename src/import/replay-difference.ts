@@ -10,6 +10,12 @@
  * another one — the walk sees its ticket's group as it is now, the events saw it as it was
  * (SPEC §8) — so sending it would double it in injixo's totals; it is counted as
  * `claimedElsewhere` and not sent.
+ *
+ * Moved contacts keep their timestamp: a contact delivered under its ticket's former group sits
+ * in the ledger of another queue of the SAME interval. So the difference is taken per interval
+ * (issue 20): the ledger slots such contacts occupy in other queues are freed for the unclaimed
+ * contacts of those queues — a reply lost in queue X is sent even when X's ledger count is held
+ * by a contact whose ticket has since moved to queue Y. Without it that reply would stay missing.
  */
 import { INTERVAL_MS, isoOf } from '../core/time';
 import type { OfferedContact, TicketFacts } from '../core/types';
@@ -45,34 +51,134 @@ export interface Difference {
  * `counted` says whether the ticket book's claims know a contact as counted. A contact found
  * twice (a slice repeated after a crash) counts once.
  */
-export function differenceOf(found: readonly FoundContact[], delivered: DeliveredCounts, counted: (f: FoundContact) => boolean): Difference {
-  const groups = groupByInterval(found);
+export function differenceOf(found: readonly FoundContact[], delivered: DeliveredCounts, counted: (f: FoundContact) => boolean, sendable: Sendable = everything): Difference {
+  const byInterval = groupByInterval(found);
   const queues = new Map<string, ReplayQueueResult>();
   const send: FoundContact[] = [];
-  for (const [queue, intervals] of groups) {
-    for (const [interval, contacts] of intervals) {
-      const already = delivered.get(queue)?.get(interval) ?? 0;
-      const missing = Math.max(0, contacts.length - already);
-      const chosen = unclaimedInOrder(contacts, counted).slice(0, missing);
-      send.push(...chosen);
-      const row = { found: contacts.length, delivered: already, sent: chosen.length, surplus: Math.max(0, already - contacts.length), claimedElsewhere: missing - chosen.length };
-      addTo(queues, queue, contacts[0]?.contact.queueName ?? queue, row);
+  let heldBack = 0;
+  for (const [interval, cells] of byInterval) {
+    const outcome = intervalDifference(interval, cells, delivered, counted, sendable);
+    heldBack += outcome.heldBack;
+    for (const cell of outcome.cells) {
+      send.push(...cell.chosen);
+      addTo(queues, cell.queue, cell.name, cell.row);
     }
   }
-  addDeliveredOnly(queues, groups, delivered);
-  return { send, result: resultOf([...queues.values()]) };
+  addDeliveredOnly(queues, byInterval, delivered);
+  const result = resultOf([...queues.values()]);
+  if (heldBack > 0) result.heldBack = heldBack;
+  return { send, result };
 }
 
+/** How many of a cell's missing contacts may be sent (all, outside uncertain hours). */
+export type Sendable = (queue: string, interval: string, missing: number) => number;
+
+const everything: Sendable = (_queue, _interval, missing) => missing;
+
+function countIn(delivered: DeliveredCounts, queue: string, interval: string): number {
+  return delivered.get(queue)?.get(interval) ?? 0;
+}
+
+interface CellFacts {
+  queue: string;
+  contacts: FoundContact[];
+  ledger: number;
+  claimed: number;
+  unclaimed: FoundContact[];
+}
+
+interface CellOutcome {
+  queue: string;
+  name: string;
+  chosen: FoundContact[];
+  /** How many of `chosen` the cell's own difference allows (the rest go through freed slots). */
+  own: number;
+  row: Omit<ReplayQueueResult, 'queueIdentifier' | 'queueName'>;
+}
+
+/**
+ * One interval, every queue the walk found contacts in. Per queue: `found`, the ledger's count,
+ * the contacts the claims know and those they do not, in contact id order. A queue whose counted
+ * contacts outnumber its ledger count holds contacts delivered elsewhere (moved): their number is
+ * the count of ledger slots held in the other queues by contacts that are not there any more.
+ * Those slots are freed, queue by queue (identifier order), for queues whose unclaimed contacts
+ * the ledger alone would not let through — never more than a queue's ledger slots beyond its own
+ * counted contacts. Then, in a six-hour bucket the ledger may under-count, only what exceeds what
+ * it may have missed is sent (compare.ts uncertainAllowance).
+ */
+function intervalDifference(interval: string, cells: ReadonlyMap<string, FoundContact[]>, delivered: DeliveredCounts, counted: (f: FoundContact) => boolean, sendable: Sendable): { cells: CellOutcome[]; heldBack: number } {
+  const rows = [...cells.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([queue, contacts]) => cellFacts(queue, contacts, countIn(delivered, queue, interval), counted));
+  const moved = rows.reduce((sum, r) => sum + Math.max(0, r.claimed - r.ledger), 0);
+  // Moved contacts are first taken to sit where the ledger holds more than the walk finds (their
+  // former queue, usually); only the rest can be holding slots of queues with contacts to send.
+  const left = { left: Math.max(0, moved - surplusSlots(interval, cells, delivered)) };
+  const outcomes = rows.map((r) => cellOutcome(r, interval, left, sendable));
+  const heldBack = capInterval(outcomes, Math.max(0, rows.reduce((sum, r) => sum + r.contacts.length, 0) - ledgerTotal(interval, delivered)));
+  return { cells: outcomes, heldBack };
+}
+
+/** Ledger counts of the interval beyond what the walk finds in their queue (queues it finds nothing in, whole). */
+function surplusSlots(interval: string, cells: ReadonlyMap<string, FoundContact[]>, delivered: DeliveredCounts): number {
+  let slots = 0;
+  for (const [queue, intervals] of delivered) slots += Math.max(0, (intervals.get(interval) ?? 0) - (cells.get(queue)?.length ?? 0));
+  return slots;
+}
+
+function ledgerTotal(interval: string, delivered: DeliveredCounts): number {
+  let sum = 0;
+  for (const intervals of delivered.values()) sum += intervals.get(interval) ?? 0;
+  return sum;
+}
+
+/**
+ * Cuts the interval's sends to `cap`, what Freshdesk shows beyond the ledger in all its queues
+ * together: a cell's own difference first, freed slots last. A contact the claims forgot (a full
+ * ticket-book key sheds its reply memory) is then never sent twice — at the price of holding back
+ * a lost contact in an interval that also holds one of a ticket deleted for good since (listed
+ * nowhere, so its ledger slot looks like a copy): counted as `heldBack`.
+ */
+function capInterval(outcomes: CellOutcome[], cap: number): number {
+  let room = cap;
+  const wanted = outcomes.reduce((sum, o) => sum + o.chosen.length, 0);
+  const own = outcomes.map((o) => Math.min(o.own, room, o.chosen.length)).map((n) => {
+    room -= n;
+    return n;
+  });
+  outcomes.forEach((o, i) => {
+    const extra = Math.min(o.chosen.length - (own[i] ?? 0), room);
+    room -= extra;
+    o.chosen = o.chosen.slice(0, (own[i] ?? 0) + extra);
+    o.row.sent = o.chosen.length;
+  });
+  return wanted - outcomes.reduce((sum, o) => sum + o.chosen.length, 0);
+}
+
+function cellFacts(queue: string, contacts: FoundContact[], ledger: number, counted: (f: FoundContact) => boolean): CellFacts {
+  const unclaimed = unclaimedInOrder(contacts, counted);
+  return { queue, contacts, ledger, claimed: contacts.length - unclaimed.length, unclaimed };
+}
+
+function cellOutcome(r: CellFacts, interval: string, moved: { left: number }, sendable: Sendable): CellOutcome {
+  const base = Math.max(0, r.contacts.length - r.ledger);
+  const freed = Math.min(moved.left, Math.max(0, r.ledger - r.claimed), Math.max(0, r.unclaimed.length - base));
+  moved.left -= freed;
+  const allowed = sendable(r.queue, interval, base + freed);
+  const chosen = r.unclaimed.slice(0, allowed);
+  const row = { found: r.contacts.length, delivered: r.ledger, sent: chosen.length, surplus: Math.max(0, r.ledger - r.contacts.length - freed), claimedElsewhere: Math.max(0, r.claimed - r.ledger) };
+  return { queue: r.queue, name: r.contacts[0]?.contact.queueName ?? r.queue, chosen, own: Math.min(chosen.length, base), row };
+}
+
+/** Interval → queue → its contacts (each contact once). */
 function groupByInterval(found: readonly FoundContact[]): Map<string, Map<string, FoundContact[]>> {
   const seen = new Set<string>();
   const groups = new Map<string, Map<string, FoundContact[]>>();
   for (const f of found) {
     if (seen.has(f.contact.contactId)) continue;
     seen.add(f.contact.contactId);
-    const intervals = groups.get(f.contact.queueIdentifier) ?? new Map<string, FoundContact[]>();
-    groups.set(f.contact.queueIdentifier, intervals);
     const interval = intervalOf(f.contact.timestamp);
-    intervals.set(interval, [...(intervals.get(interval) ?? []), f]);
+    const queues = groups.get(interval) ?? new Map<string, FoundContact[]>();
+    groups.set(interval, queues);
+    queues.set(f.contact.queueIdentifier, [...(queues.get(f.contact.queueIdentifier) ?? []), f]);
   }
   return groups;
 }
@@ -83,11 +189,10 @@ function unclaimedInOrder(contacts: readonly FoundContact[], counted: (f: FoundC
   return contacts.filter((c) => !counted(c)).sort(byId);
 }
 
-/** Intervals the ledger has and Freshdesk does not: all of it is surplus. */
-function addDeliveredOnly(queues: Map<string, ReplayQueueResult>, groups: ReadonlyMap<string, ReadonlyMap<string, unknown>>, delivered: DeliveredCounts): void {
+/** Cells the ledger has and the walk does not: all of it is surplus. */
+function addDeliveredOnly(queues: Map<string, ReplayQueueResult>, byInterval: ReadonlyMap<string, ReadonlyMap<string, unknown>>, delivered: DeliveredCounts): void {
   for (const [queue, intervals] of delivered) {
-    const walked = groups.get(queue);
-    for (const [interval, count] of intervals) if (walked?.has(interval) !== true && count > 0) addSurplus(queues, queue, count);
+    for (const [interval, count] of intervals) if (byInterval.get(interval)?.has(queue) !== true && count > 0) addSurplus(queues, queue, count);
   }
 }
 

@@ -17,35 +17,22 @@
  * the KV budget shared with event intake.
  */
 import { INTERVAL_MS, isoOf } from '../core/time';
-import type { OfferedContact } from '../core/types';
-import { writeChunks } from '../delivery/commit/chunks';
-import { type OpenState, updateState } from '../delivery/commit/commit';
-import { LEDGER_RETENTION_DAYS, readLedger, uncertainHours } from '../delivery/accounting/ledger';
-import { slotOf } from '../delivery/intake/outbox';
-import { applyPinnedNames } from '../delivery/accounting/queue-names';
-import { scheduleDeliverySoon } from '../delivery/run/schedule-runs';
-import { readState } from '../delivery/commit/state';
-import type { AppState } from '../delivery/stored/stored-data';
-import { TicketBook } from '../delivery/memory/ticket-book';
+import { LEDGER_RETENTION_DAYS } from '../delivery/accounting/ledger';
 import { log } from '../platform/log';
 import type { KeyValueStore, Platform } from '../platform/types';
-import { isNotFound } from '../platform/refusals';
-import { SCHEDULE_LEAD_MS } from '../platform/schedule-lead';
 import type { Settings } from '../schemas/iparams';
-import { BACKLOG_PREFIX, REPLAY_KEY, REPLAY_TAKEN_KEY, replayFoundKey, replayScheduleName, SCHEDULE_KINDS } from '../storage/keys';
-import { readFoundChunk, writeFoundChunks } from './found-chunks';
-import type { FoundChunks, ImportRecord, ReplayResult } from './import-record';
-import { continueLater, gapCommand, saveTaken, IMPORT_JOB, isWalking, newWalkRecord, readWalkRecord, runWalkSlice, saveWalkRecord, walkView, type SliceWalk, type WalkJob, type WalkView } from './in-app';
-import { differenceOf, type FoundContact } from './replay-difference';
+import { CHECK_KEY, REPLAY_KEY, REPLAY_TAKEN_KEY, replayFoundKey, replayScheduleName, SCHEDULE_KINDS } from '../storage/keys';
+import { differenceJob } from './difference-job';
+import type { ImportRecord, ReplayResult } from './import-record';
+import { gapCommand, IMPORT_JOB, isWalking, newWalkRecord, readWalkRecord, runWalkSlice, startWalk, walkView, type SliceData, type WalkJob, type WalkView } from './in-app';
+import { changeMarks, withActive } from './walk-marks';
 
 /** The longest window one replay takes; longer periods are replayed in parts. */
 export const MAX_REPLAY_HOURS = 24;
-/** How long a finished walk waits before it looks again whether delivery has caught up. */
-const COMPARE_RETRY_MS = 10 * 60_000;
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
 
-export type ReplayPhase = 'walking' | 'waiting_for_delivery' | 'done' | 'failed';
+export type ReplayPhase = 'walking' | 'waiting_for_delivery' | 'comparing' | 'done' | 'failed';
 
 export interface ReplayView extends WalkView {
   phase: ReplayPhase;
@@ -54,12 +41,16 @@ export interface ReplayView extends WalkView {
 
 /** Why a replay was not started; `code` picks the status page's sentence, `message` is the log's. */
 export interface ReplayRefusal {
-  code: 'no_host' | 'invalid_time' | 'not_before' | 'in_future' | 'beyond_ledger' | 'too_long' | 'import_running' | 'replay_running';
+  code: 'no_host' | 'invalid_time' | 'not_before' | 'in_future' | 'beyond_ledger' | 'too_long' | 'import_running' | 'replay_running' | 'check_running' | 'busy_platform';
   message: string;
   /** For a window older than the ledger: the CLI command that can fetch it. */
   cliCommand?: string;
   /** For too_long: the longest window in hours. */
   maxHours?: number;
+  /** For check_running: when the check is expected to end (ISO). */
+  until?: string;
+  /** For busy_platform: when to ask again (ISO). */
+  retryAt?: string;
 }
 
 export type ReplayAnswer = { replay: ReplayView } | { refused: ReplayRefusal };
@@ -104,213 +95,83 @@ function windowLimits(from: number, to: number, nowMs: number, host: string): Re
 }
 
 /**
- * The status page's "Replay a period". Refused, not queued, while the initial import or another
- * replay walks: a queued request would wait for an import that can take days, by when its
- * window may have left the ledger's retention; the admin sees why and asks again.
+ * The status page's "Replay a period". Refused, not queued, while the initial import, another
+ * replay or the daily check walks: a queued request would wait for an import that can take days,
+ * by when its window may have left the ledger's retention; the admin sees why and asks again.
  */
 export async function startReplay(platform: Platform, host: string, fromText: unknown, toText: unknown): Promise<ReplayAnswer> {
   const nowMs = platform.now();
   const window = checkReplayWindow(fromText, toText, nowMs, host);
   if ('code' in window) return { refused: window };
-  const busy = await busyRefusal(platform.db, nowMs);
+  const busy = await busyRefusal(platform.db);
   if (busy) return { refused: busy };
-  const previous = await readWalkRecord(platform.db, REPLAY_KEY);
-  await deleteFound(platform.db, previous?.found);
-  await platform.db.delete(REPLAY_TAKEN_KEY).catch(() => undefined);
   const record: ImportRecord = { ...newWalkRecord(host, isoOf(window.from), isoOf(window.to), nowMs), kind: 'replay', found: { chunks: [], next: 1 } };
-  await continueLater(platform, REPLAY_JOB, record, nowMs);
+  await platform.db.delete(REPLAY_TAKEN_KEY).catch(() => undefined);
+  await startWalk(platform, REPLAY_JOB, record, nowMs);
+  await changeMarks(platform, nowMs, (marks) => withActive(marks, 'replay', true));
   log('info', 'REPLAY_STARTED', `replaying ${record.from} to ${record.to}: Freshdesk is read, then only what the ledger lacks is sent`);
   return { replay: replayView(record, nowMs) };
 }
 
-async function busyRefusal(db: KeyValueStore, nowMs: number): Promise<ReplayRefusal | undefined> {
+async function busyRefusal(db: KeyValueStore): Promise<ReplayRefusal | undefined> {
   const importRecord = await readWalkRecord(db, IMPORT_JOB.recordKey);
   if (importRecord?.state === 'running' || importRecord?.state === 'paused') {
     return { code: 'import_running', message: 'the initial import has not finished; replay once it is done (one walk of Freshdesk at a time)' };
   }
-  if (isWalking(await readWalkRecord(db, REPLAY_KEY), nowMs)) return { code: 'replay_running', message: 'a replay is running; wait for its result before asking for another' };
-  return undefined;
+  if (isWalking(await readWalkRecord(db, REPLAY_KEY))) return { code: 'replay_running', message: 'a replay is running; wait for its result before asking for another' };
+  return checkRefusal(await readWalkRecord(db, CHECK_KEY));
 }
 
-/** Keeps a slice's contacts with their tickets in found chunks, then the taken tickets, then the cursor. */
-async function keepFound(platform: Platform, record: ImportRecord, walked: SliceWalk): Promise<boolean> {
-  const found = walked.contacts.map((contact) => walked.witness?.found(contact) ?? unknownTicket(contact));
-  const list: FoundChunks = record.found ?? { chunks: [], next: 1 };
-  // The chunks first: a slice repeated after a crash writes them again under the same ids.
-  await writeFoundChunks(platform.db, list, found);
-  await saveTaken(platform, REPLAY_TAKEN_KEY, walked.taken, record);
-  record.found = list;
-  record.cursor = walked.step.cursor;
-  record.contacts += found.length;
-  await saveWalkRecord(platform.db, REPLAY_JOB, record);
-  return true;
+function checkRefusal(check: ImportRecord | undefined): ReplayRefusal | undefined {
+  if (!check || !isWalking(check)) return undefined;
+  return { code: 'check_running', message: 'the daily check is running; ask again once it is done', until: isoOf(expectedEnd(check)) };
 }
 
-/** Not expected (the witness sees every answer the walk reads): counted, never claimed. */
-function unknownTicket(contact: OfferedContact): FoundContact {
-  return { contact, ticket: { id: 0, group_id: null, source: 0, spam: false, deleted: false, created_at: contact.timestamp } };
+/** When a running walk is expected to end: its ETA, or an hour from its next slice when it has none yet. */
+function expectedEnd(record: ImportRecord): number {
+  const eta = walkView(record, record.nextAt).etaMinutes;
+  return (record.nextAt || record.startedAtMs) + (eta ?? 60) * 60_000;
 }
 
-async function walkDone(platform: Platform, record: ImportRecord): Promise<void> {
-  record.walkedAtMs = platform.now();
-  record.ticketsRead = record.cursor?.counters.ticketsRead ?? 0;
-  // The next slice compares; by then a delivery run has processed what arrived during the walk.
-  await continueLater(platform, REPLAY_JOB, record, platform.now() + SCHEDULE_LEAD_MS);
-}
-
-/** Delivery has sent everything that arrived up to the walk's end: the ledger can be compared. */
-function deliveryCaughtUp(state: AppState, walkedAtMs: number): boolean {
-  return state.backlog.chunks.length === 0 && state.cursor >= slotOf(walkedAtMs);
-}
-
-/** A slice after the walk: compare and hand over, or wait for delivery. True: the slice is spent. */
-async function compareWhenReady(platform: Platform, record: ImportRecord): Promise<boolean> {
-  if (record.walkedAtMs === undefined) return false;
-  const nowMs = platform.now();
-  if (!deliveryCaughtUp(await readState(platform.db, nowMs), record.walkedAtMs)) {
-    await continueLater(platform, REPLAY_JOB, record, nowMs + COMPARE_RETRY_MS);
-    return true;
-  }
-  const compared = await compareUnderLease(platform, record, nowMs);
-  if (compared === undefined) {
-    await continueLater(platform, REPLAY_JOB, record, nowMs + COMPARE_RETRY_MS);
-    return true;
-  }
-  finishReplay(record, compared.result, platform.now());
-  await saveWalkRecord(platform.db, REPLAY_JOB, record);
-  logResult(record, compared.result);
-  await deleteFound(platform.db, record.found);
-  await scheduleDeliverySoon(platform.schedule, platform.now());
-  return true;
-}
-
-/**
- * Inside the commit protocol (under the lease, after any pending hand-off): the difference per
- * (queue, interval), its contacts claimed in the ticket book, named with the pins and appended to
- * the backlog; the state is committed by the caller.
- */
-/** The comparison committed through the protocol, or undefined when it must be tried again later. */
-async function compareUnderLease(platform: Platform, record: ImportRecord, nowMs: number): Promise<Compared | undefined> {
-  let compared: Compared | undefined;
-  try {
-    const outcome = await updateState(platform, nowMs, async (opened) => {
-      compared = await compareAndSend(platform, opened, record);
-    });
-    if (outcome === 'busy') return undefined;
-    // Claims once the state holds what they claim (a refused commit must not leave them behind).
-    await compared?.book.save();
-    return compared;
-  } catch (error) {
-    // The KV limit refused a read or write: nothing was committed that a repeat would double.
-    log('warn', 'REPLAY_COMPARE_LATER', `the replay's comparison is tried again later: ${(error as Error).message}`);
-    return undefined;
-  }
-}
-
-interface Compared {
-  book: TicketBook;
-  result: ReplayResult;
-}
-
-async function compareAndSend(platform: Platform, opened: OpenState, record: ImportRecord): Promise<Compared> {
-  const { db } = platform;
-  const nowMs = platform.now();
-  const state = opened.state;
-  const found = await readAllFound(db, record.found);
-  const delivered = await readLedger(db, state, Date.parse(record.from), Date.parse(record.to));
-  const book = new TicketBook(db, platform.request, nowMs);
-  const claims = await peekClaims(book, found);
-  const difference = differenceOf(found, delivered, (f) => claims.get(f.contact.contactId) === 'counted');
-  if (difference.send.length > 0) {
-    await claimAll(book, difference.send, claims, nowMs);
-    await writeChunks(db, BACKLOG_PREFIX, state.backlog, applyPinnedNames(state, difference.send.map((f) => f.contact)));
-  }
-  // A queue the walk did not meet has only its identifier; the pinned name is what injixo shows.
-  for (const q of difference.result.queues) if (q.queueName === q.queueIdentifier) q.queueName = state.pins?.[q.queueIdentifier] ?? q.queueName;
-  const uncertain = uncertainHours(state, Date.parse(record.from), Date.parse(record.to));
-  if (uncertain.length > 0) difference.result.uncertainHours = uncertain;
-  return { book, result: difference.result };
-}
-
-function finishReplay(record: ImportRecord, result: ReplayResult, nowMs: number): void {
-  record.result = result;
-  record.state = 'done';
-  record.finishedAtMs = nowMs;
-  delete record.cursor;
+function finishReplay(_platform: Platform, record: ImportRecord, result: ReplayResult): Promise<void> {
+  logResult(record, result);
+  return Promise.resolve();
 }
 
 function logResult(record: ImportRecord, result: ReplayResult): void {
   log('info', 'REPLAY_DONE', `the replay of ${record.from} to ${record.to} found ${result.found} contacts, ${result.alreadyDelivered} already delivered: ${result.sent} handed to delivery`, { sent: result.sent });
+  logOutcome(`this replay of ${record.from} to ${record.to}`, result);
+}
+
+/** The warnings of a comparison's outcome (replay and check). */
+export function logOutcome(what: string, result: ReplayResult): void {
   if (result.uncertainHours) {
-    log('warn', 'LEDGER_UNCERTAIN', `the delivered ledger of ${result.uncertainHours.join(', ')} (UTC, six hours each) may be off: this replay may have sent contacts injixo already held`);
+    log('warn', 'LEDGER_UNCERTAIN', `the delivered ledger of ${result.uncertainHours.join(', ')} (UTC, six hours each) may be off: ${what} sent there only what the contacts possibly lost cannot explain`);
   }
   if (result.surplus > 0) {
     const queues = result.queues.filter((q) => q.surplus > 0).map((q) => `${q.queueIdentifier} +${q.surplus}`);
-    log('warn', 'REPLAY_SURPLUS', `injixo holds ${result.surplus} contacts more than Freshdesk shows for ${record.from} to ${record.to} (not taken back: injixo cannot delete): ${queues.join(', ')}`);
+    log('warn', 'REPLAY_SURPLUS', `injixo holds ${result.surplus} contacts more than Freshdesk shows (${what}; not taken back: injixo cannot delete): ${queues.join(', ')}`);
   }
 }
 
-/** Each found contact's claim state, one shard read per thousand ticket ids. */
-async function peekClaims(book: TicketBook, found: readonly FoundContact[]): Promise<Map<string, 'new' | 'counted' | 'unknown'>> {
-  const claims = new Map<string, 'new' | 'counted' | 'unknown'>();
-  for (const f of found) {
-    if (f.ticket.id <= 0) continue;
-    claims.set(f.contact.contactId, await book.peekClaim(claimOf(f)));
-  }
-  return claims;
-}
-
-function claimOf(f: FoundContact): { ticketId: number; conversationId?: number } {
-  return f.conversationId === undefined ? { ticketId: f.ticket.id } : { ticketId: f.ticket.id, conversationId: f.conversationId };
-}
-
-/**
- * Rule 12 for what the replay sends: a redelivered event of the same contact arriving later is
- * then known as counted. A ticket the book does not know is remembered with the facts the walk
- * read (as a Freshdesk look-up would).
- */
-async function claimAll(book: TicketBook, send: readonly FoundContact[], claims: ReadonlyMap<string, string>, nowMs: number): Promise<void> {
-  for (const f of send) {
-    if (f.ticket.id <= 0) continue;
-    if (claims.get(f.contact.contactId) === 'unknown') await book.remember(f.ticket, nowMs);
-    book.claim(claimOf(f));
-  }
-}
-
-async function readAllFound(db: KeyValueStore, list: FoundChunks | undefined): Promise<FoundContact[]> {
-  const found: FoundContact[] = [];
-  for (const chunk of list?.chunks ?? []) found.push(...(await readFoundChunk(db, chunk.id)));
-  return found;
-}
-
-/** Best effort: a chunk left behind is overwritten by the next replay's chunk of the same id. */
-async function deleteFound(db: KeyValueStore, list: FoundChunks | undefined): Promise<void> {
-  for (const chunk of list?.chunks ?? []) {
-    await db.delete(replayFoundKey(chunk.id)).catch((error: unknown) => {
-      if (!isNotFound(error)) log('info', 'REPLAY_CLEANUP', `${replayFoundKey(chunk.id)} could not be deleted now; the next replay overwrites it`);
-    });
-  }
-}
-
-export const REPLAY_JOB: WalkJob = {
+export const REPLAY_JOB: WalkJob = differenceJob({
   kind: SCHEDULE_KINDS.replay,
   recordKey: REPLAY_KEY,
   takenKey: REPLAY_TAKEN_KEY,
   scheduleName: replayScheduleName,
-  watchesTickets: true,
-  keep: keepFound,
-  walkDone,
-  instead: compareWhenReady,
-};
+  chunkKey: replayFoundKey,
+  finish: finishReplay,
+});
 
-/** One slice of the replay, fired by a `replay` schedule carrying `token`. */
-export function runReplaySlice(platform: Platform, settings: Settings, token: string): Promise<void> {
-  return runWalkSlice(platform, settings, REPLAY_JOB, token);
+/** One slice of the replay, fired by a `replay` schedule carrying its lane token. */
+export function runReplaySlice(platform: Platform, settings: Settings, data: SliceData): Promise<void> {
+  return runWalkSlice(platform, settings, REPLAY_JOB, data);
 }
 
 function phaseOf(record: ImportRecord): ReplayPhase {
   if (record.state === 'done' || record.state === 'failed') return record.state;
-  return record.walkedAtMs === undefined ? 'walking' : 'waiting_for_delivery';
+  if (record.walkedAtMs === undefined) return 'walking';
+  return record.compare ? 'comparing' : 'waiting_for_delivery';
 }
 
 export function replayView(record: ImportRecord, nowMs: number): ReplayView {

@@ -19,6 +19,8 @@ export interface Settings {
   agentStatuses: boolean;
   /** How agents are named to injixo: their email (default) or their Freshdesk id. */
   agentIdentifier: AgentIdentifierChoice;
+  /** Issue 20, on by default: the daily check of every settled day and the repair of recorded gaps (src/import/check.ts). */
+  dailyCheck: boolean;
 }
 
 interface StoredSettings {
@@ -48,12 +50,13 @@ const settingsSchema = {
 
 const checkSettings = createValidator(settingsSchema, 'iparams');
 
-const DEFAULTS: Settings = { replyScope: 'customer', integrationId: undefined, handledContacts: false, agentStatuses: false, agentIdentifier: 'email' };
+const DEFAULTS: Settings = { replyScope: 'customer', integrationId: undefined, handledContacts: false, agentStatuses: false, agentIdentifier: 'email', dailyCheck: true };
 
 /**
  * Each field is read on its own, so one bad field does not discard the others. The two opt-in
  * features are on only when the stored value is exactly `true`: anything unreadable keeps them
- * off, because what they send to injixo can never be taken back.
+ * off, because what they send to injixo can never be taken back. The daily check is the other
+ * way round: on unless stored exactly `false` (it sends only what the ledger shows missing).
  */
 export function readSettings(iparams: Record<string, unknown> | undefined): Settings {
   return {
@@ -62,6 +65,8 @@ export function readSettings(iparams: Record<string, unknown> | undefined): Sett
     handledContacts: iparams?.handled_contacts === true,
     agentStatuses: iparams?.agent_statuses === true,
     agentIdentifier: readField(iparams, 'agent_identifier') ?? DEFAULTS.agentIdentifier,
+    // On unless switched off (stored exactly false): it only reads Freshdesk and sends what is missing.
+    dailyCheck: iparams?.daily_check !== false,
   };
 }
 

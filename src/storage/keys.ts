@@ -29,6 +29,12 @@ export const LOST_EVENTS_BUCKET_PREFIX = 'lost_';
 export const LOST_UPDATES_BUCKET_PREFIX = 'lostu_';
 /** The in-app initial import: its walk cursor, progress and pause state (src/import/in-app.ts). */
 export const IMPORT_KEY = 'import';
+/**
+ * The import slice whose contacts are being handed over: its id and the cursor after it, written
+ * before the commit that hands the contacts to the backlog, so a slice whose record save was
+ * refused after that commit continues from exactly there (src/import/in-app.ts handOver).
+ */
+export const IMPORT_STEP_KEY = 'import-step';
 /** The ticket ids that import has taken, as id ranges (src/import/taken-tickets.ts). */
 export const IMPORT_TAKEN_KEY = 'import-taken';
 /** A replay of a period by difference: its walk cursor, progress and result (src/import/replay.ts). */
@@ -37,6 +43,24 @@ export const REPLAY_KEY = 'replay';
 export const REPLAY_TAKEN_KEY = 'replay-taken';
 /** What a replay's walk found, in numbered chunks, until it is compared with the ledger (src/import/replay.ts). */
 export const REPLAY_FOUND_PREFIX = 'replay-found:';
+/** The daily check's walk (issue 20, SPEC §10): its cursor, comparison and progress (src/import/check.ts). */
+export const CHECK_KEY = 'check';
+/** The ticket ids the daily check's walk has taken, as id ranges. */
+export const CHECK_TAKEN_KEY = 'check-taken';
+/** What the check's walk found, and its comparison's sorted parts, in numbered chunks (src/import/compare.ts). */
+export const CHECK_FOUND_PREFIX = 'check-found:';
+/** The last 14 days' check results and the gaps already repaired (src/import/check-days.ts). */
+export const CHECK_DAYS_KEY = 'check-days';
+/**
+ * Held (25 s, never deleted) by the one invocation working on a walk: a slice of one of its lanes,
+ * or the watchdog re-arming a lane (src/import/walk-chain.ts).
+ */
+export const WALK_LEASE_KEY = 'walk-lease';
+/**
+ * The last refusal of a walk whose own record could not take it (its write was refused too), for
+ * the status page: `{kind, what, at, retryAt}` (src/import/in-app.ts laneRefused).
+ */
+export const WALK_REFUSAL_KEY = 'walk-refusal';
 /** Held by a delivery run while it works, so two runs never send the same outbox twice. */
 export const LEASE_KEY = 'delivery-lease';
 
@@ -131,5 +155,27 @@ export function replayFoundKey(id: number): string {
   return `${REPLAY_FOUND_PREFIX}${id}`;
 }
 
+/** One-time schedules that each run one slice of the daily check (src/import/check.ts). */
+export const CHECK_SCHEDULE_PREFIX = 'check-';
+
+export function checkScheduleName(nowMs: number): string {
+  return `${CHECK_SCHEDULE_PREFIX}${nowMs}`;
+}
+
+export function checkFoundKey(id: number): string {
+  return `${CHECK_FOUND_PREFIX}${id}`;
+}
+
+/**
+ * One-time schedules for the walks' housekeeping (src/import/tend.ts): starting the daily check,
+ * re-arming a lane, clearing a finished walk's mark. One name per delivery period, asked for by
+ * that period's recurring run only, so no two are ever asked for under one name.
+ */
+export const WALK_TEND_SCHEDULE_PREFIX = 'walk-tend-';
+
+export function walkTendScheduleName(slot: number): string {
+  return `${WALK_TEND_SCHEDULE_PREFIX}${slot}`;
+}
+
 /** What a schedule's `data.kind` says it is for; src/delivery/stored/stored-data.ts narrows the rest. */
-export const SCHEDULE_KINDS = { deliver: 'deliver', overflow: 'overflow', import: 'import', replay: 'replay' } as const;
+export const SCHEDULE_KINDS = { deliver: 'deliver', overflow: 'overflow', import: 'import', replay: 'replay', check: 'check', tend: 'tend' } as const;

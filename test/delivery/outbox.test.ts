@@ -49,7 +49,7 @@ describe('outbox slots', () => {
 });
 
 describe('settings', () => {
-  const OFF = { handledContacts: false, agentStatuses: false, agentIdentifier: 'email' };
+  const OFF = { handledContacts: false, agentStatuses: false, agentIdentifier: 'email', dailyCheck: true };
 
   it('defaults to customer replies, no integration id and both opt-in features off', () => {
     expect(readSettings(undefined)).toEqual({ replyScope: 'customer', integrationId: undefined, ...OFF });
@@ -61,7 +61,10 @@ describe('settings', () => {
     [{ reply_scope: 'bogus', injixo_integration_id: '' }, { replyScope: 'customer', integrationId: undefined, ...OFF }],
     [{ injixo_integration_id: '12.5' }, { replyScope: 'customer', integrationId: undefined, ...OFF }],
     [{ injixo_integration_id: -3 }, { replyScope: 'customer', integrationId: undefined, ...OFF }],
-    [{ handled_contacts: true, agent_statuses: true, agent_identifier: 'id' }, { replyScope: 'customer', integrationId: undefined, handledContacts: true, agentStatuses: true, agentIdentifier: 'id' }],
+    [{ handled_contacts: true, agent_statuses: true, agent_identifier: 'id' }, { replyScope: 'customer', integrationId: undefined, handledContacts: true, agentStatuses: true, agentIdentifier: 'id', dailyCheck: true }],
+    // Issue 20: the daily check is on unless stored exactly false.
+    [{ daily_check: false }, { replyScope: 'customer', integrationId: undefined, ...OFF, dailyCheck: false }],
+    [{ daily_check: 'false' }, { replyScope: 'customer', integrationId: undefined, ...OFF }],
     // Anything but a real `true` keeps a feature off: what it sends can never be taken back.
     [{ handled_contacts: 'true', agent_statuses: 1, agent_identifier: 'name' }, { replyScope: 'customer', integrationId: undefined, ...OFF }],
   ])('reads %j', (iparams, expected) => {

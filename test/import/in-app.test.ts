@@ -31,7 +31,13 @@ async function open(options: SandboxOptions): Promise<Sandbox> {
 type ImportStatus = ImportView;
 
 async function importStatus(sandbox: Sandbox): Promise<ImportStatus> {
-  const answer = await sandbox.platform.callFunction('getStatus', {});
+  let answer = await sandbox.platform.callFunction('getStatus', {});
+  // The import's slices and the delivery runs draining its contacts share the minute's 50 KV
+  // operations with the page: a refused read is asked again a minute later, as the page's Refresh would.
+  for (let i = 0; i < 3 && !answer.ok; i += 1) {
+    await sandbox.platform.advance(60_000);
+    answer = await sandbox.platform.callFunction('getStatus', {});
+  }
   if (!answer.ok) throw new Error(`getStatus failed: ${JSON.stringify(answer.error)}`);
   return (answer.data as { import: ImportStatus }).import;
 }
@@ -93,8 +99,9 @@ function expectOracle(sandbox: Sandbox, install: number, done: ImportStatus, wit
   expect(sandbox.injixo.store.duplicates()).toEqual([]);
 }
 
+/** Schedules the platform refused; a name already pending (409: the follow-up delivery run asked for twice) is by design. */
 function scheduleRefusals(sandbox: Sandbox): unknown[] {
-  return sandbox.platform.ledger.filter((e) => e.kind === 'schedule' && e.outcome !== 'ok' && e.op === 'create');
+  return sandbox.platform.ledger.filter((e) => e.kind === 'schedule' && e.outcome !== 'ok' && e.op === 'create' && e.status !== 409);
 }
 
 describe('the initial import after an install mid-day with a 7-day window', () => {
@@ -126,7 +133,8 @@ describe('pausing and resuming the import from the status page', () => {
   it('stops the slices while paused and finishes with the same contacts after resuming', async () => {
     const sandbox = await open({ seed: 13, days: 8, ticketsPerDay: 60, installAt: S + 7 * DAY + 9 * 3_600_000 });
     const install = S + 7 * DAY + 9 * 3_600_000;
-    await sandbox.platform.advance(40 * 60_000);
+    // Slices come one a minute from ten minutes after the install (six lanes, issue 20).
+    await sandbox.platform.advance(12 * 60_000);
     const paused = await sandbox.platform.callFunction('pauseImport', {});
     expect(paused).toMatchObject({ ok: true, data: { import: { state: 'paused' } } });
     const atPause = await importStatus(sandbox);

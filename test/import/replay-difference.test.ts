@@ -62,6 +62,44 @@ describe('the difference a replay sends', () => {
     ]);
   });
 
+  it('frees the ledger slot a moved contact holds in another queue of the same interval: a reply lost there is sent (issue 20)', () => {
+    const X = 'freshdesk/4/1/replies';
+    const Y = 'freshdesk/5/1/replies';
+    // c:1 was delivered in X (its ticket's group then) and is found in Y now; c:2 was lost in X.
+    const contacts = [found('c:1', Y, '2026-11-21T10:01:00Z'), found('c:2', X, '2026-11-21T10:02:00Z')];
+    const result = differenceOf(contacts, ledger([[X, '2026-11-21T10:00:00Z', 1]]), (f) => f.contact.contactId === 'c:1');
+    expect(result.send.map((f) => f.contact.contactId)).toEqual(['c:2']);
+    expect(result.result).toMatchObject({ sent: 1, claimedElsewhere: 1, surplus: 0 });
+  });
+
+  it('takes a moved contact to sit where the ledger holds more than the walk finds before it frees a slot: an unclaimed contact there is not sent', () => {
+    const X = 'freshdesk/4/1/replies';
+    const Y = 'freshdesk/5/1/replies';
+    const Z = 'freshdesk/6/1/replies';
+    // c:1 moved from Z (nothing found there now) to Y; c:2 in X is unclaimed but X's ledger already counts one: no send.
+    const contacts = [found('c:1', Y, '2026-11-21T10:01:00Z'), found('c:2', X, '2026-11-21T10:02:00Z')];
+    const result = differenceOf(contacts, ledger([[X, '2026-11-21T10:00:00Z', 1], [Z, '2026-11-21T10:00:00Z', 1]]), (f) => f.contact.contactId === 'c:1');
+    expect(result.send).toEqual([]);
+    expect(result.result).toMatchObject({ sent: 0, claimedElsewhere: 1, surplus: 1 });
+  });
+
+  it('in a six-hour bucket the ledger may under-count, sends only what the contacts possibly lost there cannot explain', () => {
+    const contacts = [found('t:1', Q, '2026-11-21T10:01:00Z'), found('t:2', Q, '2026-11-21T10:02:00Z'), found('t:3', Q, '2026-11-21T10:03:00Z')];
+    const result = differenceOf(contacts, ledger([]), () => false, (_q, _i, missing) => Math.max(0, missing - 2));
+    expect(result.send.map((f) => f.contact.contactId)).toEqual(['t:1']);
+  });
+
+  it('never sends more in an interval than Freshdesk shows beyond the ledger in all its queues: a contact the claims forgot is held back, not sent twice', () => {
+    const X = 'freshdesk/4/1/replies';
+    const Y = 'freshdesk/5/1/replies';
+    // c:1 moved from X to Y and its claim was forgotten (a full ticket-book key): Y's own difference
+    // would send it again, though the interval's totals (2 found, 2 delivered) show it delivered.
+    const contacts = [found('c:1', Y, '2026-11-21T10:01:00Z'), found('c:2', X, '2026-11-21T10:02:00Z')];
+    const result = differenceOf(contacts, ledger([[X, '2026-11-21T10:00:00Z', 1], [Y, '2026-11-21T10:00:00Z', 0], ['freshdesk/6/1/replies', '2026-11-21T10:00:00Z', 1]]), () => false);
+    expect(result.send.map((f) => f.contact.contactId)).toEqual([]);
+    expect(result.result.heldBack).toBe(1);
+  });
+
   it('counts a contact found twice (a repeated slice) once', () => {
     const contacts = [found('t:1', Q, '2026-11-21T10:01:00Z'), found('t:1', Q, '2026-11-21T10:01:00Z')];
     expect(differenceOf(contacts, ledger([]), () => false).send).toHaveLength(1);

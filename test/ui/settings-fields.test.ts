@@ -29,7 +29,7 @@ describe('readConfigs', () => {
     });
     expect(values).toEqual({
       injixoKey: '', freshdeskKey: '', replyScope: 'all_public', importWindow: '7', integrationId: '1234',
-      handledContacts: false, agentStatuses: false, agentIdentifier: 'email',
+      handledContacts: false, agentStatuses: false, agentIdentifier: 'email', dailyCheck: true,
     });
     expect(saved).toEqual({ injixo_api_key: 'inj-secret', freshdesk_api_key: 'fd-secret' });
   });
@@ -55,11 +55,23 @@ describe('readConfigs', () => {
   });
 });
 
+describe('the daily check (issue 20)', () => {
+  it('is on unless switched off, and the switch loads back as saved', () => {
+    expect(readConfigs({}).values.dailyCheck).toBe(true);
+    expect(readConfigs({ daily_check: 'false' }).values.dailyCheck).toBe(true);
+    const { values } = readConfigs({ daily_check: false });
+    expect(values.dailyCheck).toBe(false);
+    expect(buildConfigs({ ...values, injixoKey: 'a', freshdeskKey: 'b' }, {})).toMatchObject({ daily_check: false });
+    expect(PUBLIC_IPARAMS).toContain('daily_check');
+    expect(SECURE_IPARAMS).not.toContain('daily_check');
+  });
+});
+
 describe('the opt-in features (issue 14)', () => {
   it('are off on a first install, with agents identified by email', () => {
-    expect(emptyForm()).toMatchObject({ handledContacts: false, agentStatuses: false, agentIdentifier: 'email' });
+    expect(emptyForm()).toMatchObject({ handledContacts: false, agentStatuses: false, agentIdentifier: 'email', dailyCheck: true });
     expect(buildConfigs(form({ injixoKey: 'a', freshdeskKey: 'b' }), {})).toMatchObject({
-      handled_contacts: false, agent_statuses: false, agent_identifier: 'email',
+      handled_contacts: false, agent_statuses: false, agent_identifier: 'email', daily_check: true,
     });
   });
 
@@ -131,6 +143,7 @@ describe('buildConfigs', () => {
       handled_contacts: false,
       agent_statuses: false,
       agent_identifier: 'email',
+      daily_check: true,
     });
   });
 

@@ -27,6 +27,8 @@ export interface LocalFreshdeskOptions {
   /** Key of a plain agent: everything but the admin-only Groups API. */
   agentApiKey?: string;
   clock?: Clock;
+  /** The clock the per-minute rate limit counts on (default `clock`): a world frozen at a moment still has minutes passing. */
+  limitClock?: Clock;
 }
 
 export interface FreshdeskRequestLogEntry {
@@ -261,6 +263,7 @@ function statusField(world: World): Record<string, unknown> {
 export async function startLocalFreshdesk(options: LocalFreshdeskOptions): Promise<LocalFreshdesk> {
   const { world } = options;
   const clock = options.clock ?? systemClock;
+  const limitClock = options.limitClock ?? clock;
   const limiter = new MinuteRateLimiter(options.plan ?? 'growth');
   if (options.limits) limiter.setLimits(options.limits);
   const requestLog: FreshdeskRequestLogEntry[] = [];
@@ -300,7 +303,7 @@ export async function startLocalFreshdesk(options: LocalFreshdeskOptions): Promi
     }
     const includeAllowed = route?.name === 'tickets' ? LIST_INCLUDES : route?.name === 'ticket' ? VIEW_INCLUDES : [];
     const include = readIncludes(url.searchParams.get('include'), includeAllowed);
-    const decision = limiter.take(now, route?.name === 'tickets', 1 + CREDITS_PER_INCLUDE * (include.invalid === undefined ? include.includes.length : 0));
+    const decision = limiter.take(limitClock.now(), route?.name === 'tickets', 1 + CREDITS_PER_INCLUDE * (include.invalid === undefined ? include.includes.length : 0));
     headers['X-RateLimit-Total'] = String(decision.total);
     headers['X-RateLimit-Remaining'] = String(decision.remaining);
     headers['X-RateLimit-Used-CurrentRequest'] = String(decision.usedByThisRequest);

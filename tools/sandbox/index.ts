@@ -7,7 +7,7 @@
 import { SECURE_IPARAMS } from '../../src/app/settings-fields';
 import { handlers } from '../../src/entry/handlers';
 import { ManualClock } from '../clock';
-import { LocalPlatform, type LogLine, type PlatformLimits } from '../local-platform';
+import { LocalPlatform, type LogLine, type PlatformFaultHooks, type PlatformLimits } from '../local-platform';
 import { toProductEvents } from '../local-freshdesk/product-events';
 import { startLocalFreshdesk, type LocalFreshdesk } from '../local-freshdesk/server';
 import { generateWorld, type World, type WorldEvent, type WorldOptions } from '../local-freshdesk/world';
@@ -37,7 +37,9 @@ export interface SandboxOptions {
   /** ms the app is installed at; default one minute before the world starts (an install mid-history for the import tests). */
   installAt?: number;
   /** Issue 14's world facts: time entries, agents' status changes, more resolutions (all off by default). */
-  world?: Pick<WorldOptions, 'timeTracking' | 'agents' | 'resolutions'>;
+  world?: Pick<WorldOptions, 'timeTracking' | 'agents' | 'resolutions' | 'groups' | 'maxRepliesPerTicket' | 'hourlyProfile'>;
+  /** The local platform's fault hooks (refusals, crash points), as the simulator uses them. */
+  platformFaults?: PlatformFaultHooks;
 }
 
 export interface ReplayStats {
@@ -66,6 +68,8 @@ export interface Sandbox {
   replay(from?: number, to?: number, options?: { lost?: (event: WorldEvent) => boolean }): Promise<ReplayStats>;
   /** Lets simulated time pass (schedules fire) until the outbox and backlog had a chance to drain. */
   settle(minutes?: number): Promise<void>;
+  /** From now on the local Freshdesk stands still at `atMs` (what happened after is never seen). */
+  freezeFreshdesk(atMs: number): void;
   close(): Promise<void>;
 }
 
@@ -74,9 +78,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const world = generateWorld({ seed: options.seed ?? 7, start, days: options.days ?? 1, ticketsPerDay: options.ticketsPerDay ?? 2000, ...options.world });
   const installedAt = options.installAt ?? world.start - 60_000;
   const clock = new ManualClock(installedAt);
+  // Freshdesk answers as of the clock, or as of the moment `freezeFreshdesk` fixed (a bench whose
+  // feed ends before the world does: a later walk must not find what was never fed).
+  let frozenAt = Number.POSITIVE_INFINITY;
+  const freshdeskClock = { now: (): number => Math.min(clock.now(), frozenAt) };
   const freshdesk = await startLocalFreshdesk({
     world,
-    clock,
+    clock: freshdeskClock,
+    limitClock: clock,
     plan: options.plan ?? 'pro',
     adminApiKey: SANDBOX_KEYS.freshdeskAdmin,
     agentApiKey: SANDBOX_KEYS.freshdeskAgent,
@@ -100,6 +109,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.onLog ? { onLog: options.onLog } : {}),
     ...(options.inProcess ? { inProcessHandlers: handlers } : {}),
+    ...(options.platformFaults ? { faults: options.platformFaults } : {}),
   });
   const installed = await platform.install();
   if (!installed.ok) {
@@ -135,5 +145,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     await freshdesk.close();
   }
 
-  return { clock, world, platform, injixo, freshdesk, freshdeskUrl: freshdesk.url, iparams, installedAt, replay, settle, close };
+  const freezeFreshdesk = (atMs: number): void => {
+    frozenAt = atMs;
+  };
+
+  return { clock, world, platform, injixo, freshdesk, freshdeskUrl: freshdesk.url, iparams, installedAt, replay, settle, close, freezeFreshdesk };
 }

@@ -2,9 +2,8 @@
  * What injixo must hold after a seed (invariant (a)), from the independent oracle
  * (tools/local-freshdesk/oracle.ts) and what the platform actually delivered.
  *
- * Strict by default: every contact of the fed window, in the oracle's queue and interval. Not
- * strict (issue 19's event path, until the daily check of a later issue exists; `--strict`
- * turns all of this off) — exactly these are tolerated, because the app cannot know better:
+ * Not strict (the event path alone, issue 19) — exactly these are tolerated, because the app
+ * cannot know better:
  *
  * 1. A reply whose event the platform never delivered is left out ("invisible to the app": no
  *    conversation ids are numbered, nothing tells the app it existed). Counted per seed.
@@ -24,6 +23,13 @@
  *
  * Timestamps stay strict (an ambiguous contact keeps its own 15-minute interval), so every
  * interval's total is checked exactly; only the queue within the allowed set is free.
+ *
+ * Strict (`--strict`, issue 20: after the daily check of the fed day) — nothing may be lost: a
+ * reply never delivered (1) is expected too, in its oracle queue or in the queue of its ticket as
+ * the API shows it at the feed's end (the check walks Freshdesk and attributes a reply to its
+ * ticket's group now, SPEC §8); and no gap excuses a loss (invariants.ts). Tolerances 2–5 stay:
+ * they say in which queue a contact may be, never that it may be missing (a contact sent to a
+ * wrong queue is never taken back, only counted).
  */
 import { expectedAgentStatuses, expectedHandledContacts, expectedOfferedContacts, queueIdentifierOf, replyTicketSource, type ExpectedStatusInterval } from '../local-freshdesk/oracle';
 import { agentEmail } from '../local-freshdesk/agents';
@@ -101,7 +107,7 @@ export function buildExpectation(run: SeedRun, strict: boolean): Expectation {
     markDisturbed(event);
   }
 
-  const changeTimes = strict || disturbed.size === 0 ? new Map<number, number[]>() : ticketChangeTimes(run, new Set(disturbed.keys()));
+  const changeTimes = disturbed.size === 0 ? new Map<number, number[]>() : ticketChangeTimes(run, new Set(disturbed.keys()));
   // The local Freshdesk stands still at the feed's end (run-seed.ts): no state after it exists for the app.
   const factsEnd = feed.to;
   const statesBetween = (ticketId: number, from: number): (FreshdeskTicket | undefined)[] => {
@@ -115,12 +121,18 @@ export function buildExpectation(run: SeedRun, strict: boolean): Expectation {
   for (const contact of contacts) {
     const id = contact.kind === 'tickets' ? `t:${contact.ticketId}` : `c:${contact.conversationId ?? -1}`;
     const base: ExpectedContact = { id, queueIdentifier: contact.queueIdentifier, allowed: [contact.queueIdentifier], timestamp: contact.timestamp, optional: false, ticketId: contact.ticketId };
-    if (strict) {
-      offered.push(base);
-      continue;
-    }
     if (contact.kind === 'replies' && never.has(id)) {
-      invisibleReplies += 1;
+      // Without the daily check the app cannot know of it; after the check it is sent, in the
+      // queue the walk attributes it to (required in strict mode, tolerated either way otherwise).
+      if (!strict && run.checkedAt === undefined) {
+        invisibleReplies += 1;
+        continue;
+      }
+      const now = world.ticketAsOf(contact.ticketId, feed.to);
+      const allowed = unique([contact.queueIdentifier, queueIdentifierOf(now, replyTicketSource(contact.sourceId, now?.source ?? -1), 'replies')]);
+      offered.push({ ...base, allowed, optional: !strict });
+      if (allowed.length > 1) ambiguous += 1;
+      if (!strict) invisibleReplies += 1;
       continue;
     }
     const at = Date.parse(contact.timestamp);
@@ -152,7 +164,8 @@ export function buildExpectation(run: SeedRun, strict: boolean): Expectation {
   if (run.account.handledContacts) {
     handled = new Map();
     for (const h of expectedHandledContacts(world, { from: feed.from, to: feed.to, factsUntil: feed.to })) {
-      if (!strict && touchedTickets.has(h.ticketId)) {
+      // The daily check repairs offered contacts only: handled contacts keep their tolerance (5) in strict mode too.
+      if (touchedTickets.has(h.ticketId)) {
         handledTolerated += 1;
         handledToleratedAt.add(h.timestamp);
         continue;
@@ -167,7 +180,7 @@ export function buildExpectation(run: SeedRun, strict: boolean): Expectation {
     // A status still open at the feed's end is sent on up to every run's now: held from its start to at least the feed's end.
     const closed = [...statuses.closed, ...statuses.open.map((s) => ({ ...s, open: true as const }))];
     const tolerated = new Set([...touchedAgents].map((id) => agentEmail(id)));
-    agents = { closed: strict ? closed : closed.filter((c) => !tolerated.has(c.agentIdentifier)), toleratedAgents: strict ? 0 : tolerated.size };
+    agents = { closed: closed.filter((c) => !tolerated.has(c.agentIdentifier)), toleratedAgents: tolerated.size };
   }
   return { offered, invisibleReplies, ambiguous, handled, handledTolerated, handledToleratedAt, agents };
 }

@@ -191,7 +191,8 @@ export function checkInvariants(run: SeedRun, options: CheckOptions = {}): Check
   const offeredHeld = new Map<string, number>();
   for (const c of run.injixo.contacts) if (c.offered) bump(offeredHeld, `${c.queueIdentifier}|${intervalOf(c.timestamp)}`);
 
-  results.push(checkOffered(expectation.offered, offeredHeld, gapsOf(run.status), limit));
+  // Strict (after the daily check): no gap excuses a loss any more.
+  results.push(checkOffered(expectation.offered, offeredHeld, strict ? [] : gapsOf(run.status), limit));
   if (expectation.handled) results.push(checkHandled(expectation.handled, expectation.handledToleratedAt, run, limit));
   if (expectation.agents) results.push(checkAgents(expectation.agents.closed, run, limit));
 

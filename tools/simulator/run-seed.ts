@@ -65,6 +65,8 @@ export interface SeedRun {
   wallMs: number;
   /** Real ms per phase: world and servers, feed, drain, inspection. */
   phases: { setupMs: number; feedMs: number; drainMs: number; inspectMs: number };
+  /** When the daily check of the fed day ended (DAY_CHECKED), if it ran. */
+  checkedAt?: number;
 }
 
 interface Delivery {
@@ -76,7 +78,14 @@ interface Delivery {
 export interface RunOptions {
   /** The seed's account without any fault (the baseline: every invariant must hold). */
   noFaults?: boolean;
+  /** Issue 20: after the drain, let the daily check of the fed day run to its end (default on). */
+  check?: boolean;
 }
+
+/** The daily check of the fed day runs two hours after the day ends; it is given until this long after that. */
+export const CHECK_WAIT_MS = 10 * HOUR;
+/** After the check, its contacts go out with the next delivery runs. */
+export const AFTER_CHECK_MS = 60 * MINUTE;
 
 export async function runSeed(seed: number, profile: ProfileName, options: RunOptions = {}): Promise<SeedRun> {
   const started = performance.now();
@@ -99,7 +108,7 @@ export async function runSeed(seed: number, profile: ProfileName, options: RunOp
   // Freshdesk stands still at the end of the feed: a change after it is an event the app was
   // never fed, so a look-up must not reveal it (the oracle knows only the fed hours). Its limits
   // are then a frozen minute's, hence limits no plan has (the account's own limit is not under test).
-  const freshdeskClock = { now: (): number => Math.min(clock.now(), feed.to) };
+  const freshdeskClock = { now: (): number => Math.min(clock.now(), feed.to - 1) };
   const freshdesk = await startLocalFreshdesk({ world, clock: freshdeskClock, plan: 'enterprise', limits: { total: 1_000_000, ticketList: 1_000_000 }, adminApiKey: KEYS.freshdesk });
   const injixo = await startLocalInjixo({ apiKey: KEYS.injixo, clock, faults: faults.injixo });
   if (faults.keyRegenerated) injixo.regenerateKey(KEYS.injixoRegenerated, faults.keyRegenerated.at);
@@ -199,6 +208,7 @@ export async function runSeed(seed: number, profile: ProfileName, options: RunOp
     const lastRedelivery = platform.pendingRedeliveries().at(-1)?.at ?? 0;
     const runEnd = Math.max(feed.to + DRAIN_MS, lastRedelivery + AFTER_LAST_REDELIVERY_MS);
     invocations.push(...(await platform.advance(runEnd - clock.now())));
+    const checkedAt = options.check === false ? undefined : await untilChecked(platform, clock, account.start, invocations);
     // The status call costs KV operations: read it in a quiet minute, never refused.
     for (let i = 0; i < 5 && platform.ledger.some((entry) => entry.kind === 'kv' && entry.at > clock.now() - MINUTE); i += 1) {
       invocations.push(...(await platform.advance(MINUTE + 1000)));
@@ -213,10 +223,26 @@ export async function runSeed(seed: number, profile: ProfileName, options: RunOp
       ledger, logs: platform.logs, calls: platform.ledger, hooks: sim.record,
       events: fed.length, wallMs: performance.now() - started,
       phases: { setupMs: feedStarted - started, feedMs: drainStarted - feedStarted, drainMs: inspectStarted - drainStarted, inspectMs: performance.now() - inspectStarted },
+      ...(checkedAt === undefined ? {} : { checkedAt }),
     };
   } finally {
     await platform.close();
     await injixo.close();
     await freshdesk.close();
   }
+}
+
+/**
+ * Issue 20: the daily check of the fed day (due two hours after the day ends) walks the frozen
+ * Freshdesk and sends what the ledger lacks; then one more hour for its contacts to go out.
+ * Returns when the check ended (its DAY_CHECKED line), or undefined when it did not in time.
+ */
+async function untilChecked(platform: LocalPlatform, clock: ManualClock, start: string, invocations: InvocationResult[]): Promise<number | undefined> {
+  const day = start.slice(0, 10);
+  const until = Date.parse(`${day}T00:00:00Z`) + 24 * HOUR + CHECK_WAIT_MS;
+  const done = (): LogLine | undefined => platform.logs.find((l) => l.message.includes(`DAY_CHECKED: ${day}`));
+  while (!done() && clock.now() < until) invocations.push(...(await platform.advance(10 * MINUTE)));
+  const line = done();
+  if (line) invocations.push(...(await platform.advance(AFTER_CHECK_MS)));
+  return line?.at;
 }

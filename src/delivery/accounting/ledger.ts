@@ -404,6 +404,65 @@ async function readBucket(db: KeyValueStore, ledger: LedgerState, hour: string, 
   for (const [, , , entry] of unwritten) addCounts(counts, hour, entry, window);
 }
 
+/**
+ * Part of one bucket, for a comparison that works a few queues at a time (issue 20): only the
+ * queues of shard `shard` under `ofShards` shards, read from every key that can hold them
+ * (shardsHolding: counts written before the count grew stay in the smaller count's key). Counts
+ * still pending or frozen in the state are included as in readLedger. One KV read per such key,
+ * plus the key of a frozen entry not among them (to see its marker).
+ */
+export async function readLedgerPart(db: KeyValueStore, state: AppState, hour: string, part: { shard: number; ofShards: number }, window: { fromMs: number; toMs: number }): Promise<LedgerCounts> {
+  const ledger = await withFrozenOut(db, state.ledger ?? emptyLedgerState(window.fromMs));
+  const mine = (attribute: string): boolean => attribute.startsWith(MARKER) || shardOf(attribute, part.ofShards) === part.shard;
+  const counts: LedgerCounts = new Map();
+  const keys = cachedShards(db, hour);
+  for (const shard of shardsHolding(part.shard, part.ofShards, Math.max(ledger.shards ?? 1, part.ofShards))) addCounts(counts, hour, only(await keys(shard), mine), window);
+  addCounts(counts, hour, only(ledger.pending[hour] ?? {}, mine), window);
+  for (const entry of await unwrittenIn(ledger, hour, mine, keys)) addCounts(counts, hour, only(entry, mine), window);
+  return counts;
+}
+
+/** Frozen entries of `hour` with counts `mine` accepts whose shard does not carry their marker yet. */
+async function unwrittenIn(ledger: LedgerState, hour: string, mine: (attribute: string) => boolean, keys: (shard: number) => Promise<Record<string, unknown>>): Promise<Record<string, number>[]> {
+  const out: Record<string, number>[] = [];
+  for (const [commitId, entryHour, shard, entry] of ledger.flushing ?? []) {
+    if (entryHour === hour && Object.keys(entry).some(mine) && !markersIn(await keys(shard)).includes(String(commitId))) out.push(entry);
+  }
+  return out;
+}
+
+/** The ledger state with the frozen counts kept in keys of their own read in (as readLedger does). */
+async function withFrozenOut(db: KeyValueStore, stored: LedgerState): Promise<LedgerState> {
+  const out = await Promise.all((stored.frozenOut ?? []).map(([commitId, parts]) => readFrozenOut(db, commitId, parts)));
+  return { ...stored, flushing: [...(stored.flushing ?? []), ...out.flat()] };
+}
+
+/** One read per shard key of `hour`, however often it is asked for. */
+function cachedShards(db: KeyValueStore, hour: string): (shard: number) => Promise<Record<string, unknown>> {
+  const read = new Map<number, Promise<Record<string, unknown>>>();
+  return (shard) => {
+    const known = read.get(shard) ?? readShard(db, shardKey(hour, shard));
+    read.set(shard, known);
+    return known;
+  };
+}
+
+/**
+ * The shard keys that can hold attributes of shard `shard` under `of` shards, whatever count they
+ * were written under (counts are powers of two that only grow): under a count c ≥ `of` their
+ * key is `shard` + j·`of`; under a smaller count it is `shard` mod c.
+ */
+export function shardsHolding(shard: number, of: number, now: number): number[] {
+  const keys = new Set<number>();
+  for (let key = shard % Math.max(1, now); key < now; key += of) keys.add(key);
+  for (let count = 1; count < of; count *= 2) keys.add(shard % count);
+  return [...keys].sort((a, b) => a - b);
+}
+
+function only(attributes: Record<string, unknown>, keep: (attribute: string) => boolean): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(attributes).filter(([attribute]) => keep(attribute)));
+}
+
 /** The commit ids whose counts a shard holds (its marker attributes). */
 function markersIn(stored: Record<string, unknown>): string[] {
   return Object.keys(stored).filter((name) => name.startsWith(MARKER)).map((name) => name.slice(MARKER.length));

@@ -17,6 +17,7 @@
  *   ledger pending / frozen    PENDING_BYTES / FROZEN_INLINE_BYTES (ledger)    ~10,300
  *   commit ring                RING_SIZE ids as differences (commit-ring.ts)   ~1,000
  *   pins, group names          inline up to INLINE_MAP_BYTES, else spilled     ≤ 8,192 each
+ *   walk marks                 3 kinds, 2 times, one step id ≤ 80 (issue 20)   ~160
  */
 import { boundVolume } from '../accounting/recent-volume';
 import type { AppState } from '../stored/stored-data';

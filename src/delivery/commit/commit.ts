@@ -157,13 +157,21 @@ export class OpenState {
  * under the lease, open, change, commit, finish. Nothing is posted, so a refusal throws and the
  * caller tries again later. 'busy': a delivery run holds the lease.
  */
-export async function updateState(deps: { db: KeyValueStore; schedule: Scheduler }, nowMs: number, change: (opened: OpenState) => Promise<void>): Promise<'done' | 'busy'> {
+export async function updateState(
+  deps: { db: KeyValueStore; schedule: Scheduler },
+  nowMs: number,
+  change: (opened: OpenState) => Promise<void>,
+  options: { afterCommit?: () => Promise<void> } = {},
+): Promise<'done' | 'busy'> {
   if ((await takeLease(deps.db, nowMs)) !== 'taken') return 'busy';
   try {
     const opened = await OpenState.open(deps.db, deps.schedule, nowMs);
     await change(opened);
     await opened.commit(deps.db, deps.schedule, false);
     await opened.finish(deps.db, deps.schedule);
+    // Still under the lease: a replay's claims, written once the state holds what they claim,
+    // before any delivery run can read the contacts they are about (issue 20).
+    await options.afterCommit?.();
     return 'done';
   } finally {
     await releaseLease(deps.db);

@@ -15,7 +15,7 @@ import { takeLease } from '../commit/lease';
 import { chunkListSize } from '../commit/state';
 import { lastSettledSlot, slotOf } from '../intake/outbox';
 import { deliverAgentStatuses } from '../opt-in/agent-statuses';
-import type { LedgerFlush } from '../stored/stored-data';
+import type { AppState, LedgerFlush } from '../stored/stored-data';
 import { holdRepliesAfter } from './attribution-hold';
 import { type Built, buildContacts } from './build-contacts';
 import { type OutboxWindow, readSettledOutbox } from './read-outbox';
@@ -38,6 +38,8 @@ export interface DeliveryDeps {
   settings: Settings;
   /** The recurring delivery schedule's data when it started this run: spares the fetch of a handed-off commit. */
   recurringScheduleData?: Record<string, unknown>;
+  /** Told the state this run committed (stored or handed off): the walks' watchdog reads its marks without a KV call (src/import/tend.ts). */
+  onCommitted?: (state: AppState) => void;
 }
 
 export interface DeliveryReport {
@@ -77,6 +79,7 @@ async function deliver(deps: DeliveryDeps, opened: OpenState): Promise<DeliveryR
   const agents = await deliverAgentStatuses({ ...deps, factsUntilMs, mayPost: !waiting && result.failure?.code !== 'INJIXO_KEY_REJECTED' }, window.records);
   built.carry.push(...agents.carry);
   const dropped = await commit(deps, opened, { window, built, backlog, result });
+  deps.onCommitted?.(opened.state);
   const moreToDo = await askForMore(deps, opened, result, waiting);
   return reportOf(opened, { window, built, result, dropped, moreToDo });
 }

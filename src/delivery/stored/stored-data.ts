@@ -174,6 +174,26 @@ export interface AppState {
   handled?: HandledState;
   /** Maps kept beside the record because they outgrew it (commit/spill.ts); absent while everything fits inside. */
   spilled?: { pins?: SpilledMap; groups?: SpilledMap };
+  /** The walks' marks (issue 20; src/import/tend.ts): read from the state a delivery run has anyway, so a quiet account pays nothing. */
+  walk?: WalkMarks;
+}
+
+/** Walk jobs of src/import/ (the initial import, a replay, the daily check). */
+export type WalkKind = 'import' | 'replay' | 'check';
+
+/**
+ * What the delivery runs need to know of the walks, ~150 bytes at most (commit/budgets.ts): which
+ * walks are active (the watchdog then looks at their records), when the next daily check is due,
+ * how far recorded gaps were queued for repair, and the last walk step this state committed.
+ */
+export interface WalkMarks {
+  a?: WalkKind[];
+  /** When the next daily check is due (ms). */
+  c?: number;
+  /** Gaps ending up to here (ms) were queued for repair. */
+  g?: number;
+  /** The id of the last walk step whose contacts this state's backlog took: a step repeated after a refused save does not hand them over twice. */
+  s?: string;
 }
 
 export interface HandledState {
@@ -207,8 +227,10 @@ const packedRecordSchema = {
 export type ScheduleData =
   | { kind: typeof SCHEDULE_KINDS.deliver }
   | { kind: typeof SCHEDULE_KINDS.overflow; record: PackedRecord }
-  | { kind: typeof SCHEDULE_KINDS.import; token: string }
-  | { kind: typeof SCHEDULE_KINDS.replay; token: string };
+  | { kind: typeof SCHEDULE_KINDS.import; token: string; retry?: number; at?: number }
+  | { kind: typeof SCHEDULE_KINDS.replay; token: string; retry?: number; at?: number }
+  | { kind: typeof SCHEDULE_KINDS.check; token: string; retry?: number; at?: number }
+  | { kind: typeof SCHEDULE_KINDS.tend };
 
 const scheduleDataSchema = {
   type: 'object',
@@ -216,8 +238,11 @@ const scheduleDataSchema = {
   oneOf: [
     { type: 'object', required: ['kind'], properties: { kind: { const: SCHEDULE_KINDS.deliver } } },
     { type: 'object', required: ['kind', 'record'], properties: { kind: { const: SCHEDULE_KINDS.overflow }, record: packedRecordSchema } },
-    { type: 'object', required: ['kind', 'token'], properties: { kind: { const: SCHEDULE_KINDS.import }, token: { type: 'string', maxLength: 40 } } },
-    { type: 'object', required: ['kind', 'token'], properties: { kind: { const: SCHEDULE_KINDS.replay }, token: { type: 'string', maxLength: 40 } } },
+    // A walk slice's lane token and, after a refusal, how many in a row (its back-off grows even when the KV store refuses to record it).
+    { type: 'object', required: ['kind', 'token'], properties: { kind: { const: SCHEDULE_KINDS.import }, token: { type: 'string', maxLength: 40 }, retry: { type: 'integer', minimum: 0 }, at: { type: 'integer' } } },
+    { type: 'object', required: ['kind', 'token'], properties: { kind: { const: SCHEDULE_KINDS.replay }, token: { type: 'string', maxLength: 40 }, retry: { type: 'integer', minimum: 0 }, at: { type: 'integer' } } },
+    { type: 'object', required: ['kind', 'token'], properties: { kind: { const: SCHEDULE_KINDS.check }, token: { type: 'string', maxLength: 40 }, retry: { type: 'integer', minimum: 0 }, at: { type: 'integer' } } },
+    { type: 'object', required: ['kind'], properties: { kind: { const: SCHEDULE_KINDS.tend } } },
   ],
 } as unknown as JSONSchemaType<ScheduleData>;
 
@@ -321,6 +346,15 @@ const stateSchema = {
       properties: {
         pins: { type: 'object', required: ['n', 'h'], properties: { n: { type: 'integer', minimum: 1 }, h: { type: 'string' } } },
         groups: { type: 'object', required: ['n', 'h'], properties: { n: { type: 'integer', minimum: 1 }, h: { type: 'string' } } },
+      },
+    },
+    walk: {
+      type: 'object',
+      properties: {
+        a: { type: 'array', items: { type: 'string', enum: ['import', 'replay', 'check'] }, maxItems: 3 },
+        c: { type: 'number' },
+        g: { type: 'number' },
+        s: { type: 'string', maxLength: 80 },
       },
     },
     missing: {

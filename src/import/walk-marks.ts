@@ -1,0 +1,42 @@
+/**
+ * The walks' marks in the delivery state (stored-data.ts WalkMarks): which walks are active, when
+ * the next daily check is due, how far gaps were queued for repair. Changed only through the
+ * commit protocol (delivery/commit/commit.ts updateState), never written directly.
+ */
+import { updateState } from '../delivery/commit/commit';
+import type { WalkKind, WalkMarks } from '../delivery/stored/stored-data';
+import type { Platform } from '../platform/types';
+
+/** A copy without empty parts (the state record stays as small as it can). */
+export function tidyMarks(marks: WalkMarks): WalkMarks | undefined {
+  const tidy: WalkMarks = {};
+  if (marks.a && marks.a.length > 0) tidy.a = [...new Set(marks.a)].sort();
+  if (marks.c !== undefined) tidy.c = marks.c;
+  if (marks.g !== undefined) tidy.g = marks.g;
+  if (marks.s !== undefined) tidy.s = marks.s;
+  return Object.keys(tidy).length > 0 ? tidy : undefined;
+}
+
+export function withActive(marks: WalkMarks, kind: WalkKind, active: boolean): WalkMarks {
+  const others = (marks.a ?? []).filter((k) => k !== kind);
+  return { ...marks, a: active ? [...others, kind] : others };
+}
+
+/**
+ * Changes the marks under the lease. False when a delivery run held the lease or the store
+ * refused: the caller's watchdog or next step tries again (a mark is a hint, never the truth:
+ * the walk records are).
+ */
+export async function changeMarks(platform: Pick<Platform, 'db' | 'schedule'>, nowMs: number, change: (marks: WalkMarks) => WalkMarks): Promise<boolean> {
+  try {
+    const outcome = await updateState(platform, nowMs, (opened) => {
+      const marks = tidyMarks(change(opened.state.walk ?? {}));
+      if (marks) opened.state.walk = marks;
+      else delete opened.state.walk;
+      return Promise.resolve();
+    });
+    return outcome === 'done';
+  } catch {
+    return false;
+  }
+}
