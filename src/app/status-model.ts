@@ -252,11 +252,16 @@ function describeGaps(view: StatusAnswer, { t, count, time }: Formatters): GapMo
     return {
       when: t('gaps.when', { from: time(g.from), to: time(g.to) }),
       reason: t(`gaps.reason.${g.reason}`),
-      lost: g.contactsKnownLost === undefined ? null : t('gaps.lost', { count: count(g.contactsKnownLost) }),
+      lost: lostLine(g, t, count),
       command: replayable ? null : (view.gapCommands?.[i] ?? null),
       replay: replayable ? { from: g.from, to: g.to } : null,
     };
   });
+}
+
+function lostLine(g: NonNullable<StatusAnswer['gaps']>[number], t: Translate, count: (n: number) => string): string | null {
+  if (g.contactsKnownLost !== undefined) return t('gaps.lost', { count: count(g.contactsKnownLost) });
+  return g.contactsMaybeLost === undefined ? null : t('gaps.maybeLost', { count: count(g.contactsMaybeLost) });
 }
 
 function describeState(view: StatusAnswer, t: Translate, time: (iso: string) => string): StatusModel['state'] {

@@ -113,11 +113,13 @@ export const en = {
     'The app knows or suspects it missed contacts in these periods. Refill one with the command shown, run from a workstation with FRESHDESK_API_KEY and INJIXO_API_KEY set; if the app delivered part of the period, the CLI sends those contacts again, so prefer short windows.',
   'gaps.when': '{from} to {to}',
   'gaps.lost': '{count} contacts known lost',
+  'gaps.maybeLost': '{count} contacts may be missing at injixo',
   'gaps.reason.event_lost': 'Events the app could not store',
   'gaps.reason.backlog_full': 'Oldest waiting contacts dropped (backlog full)',
   'gaps.reason.commit_refused': 'Contacts not kept after a refused write',
   'gaps.reason.no_delivery_runs': 'No delivery run for over two hours',
   'gaps.reason.ticket_events_missing': 'Tickets created without an event reaching the app, not found in Freshdesk in time',
+  'gaps.reason.delivery_unconfirmed': 'Contacts injixo did not confirm (they may be there or missing; not sent again, to never send one twice)',
 
   'import.title': 'Import of past tickets',
   'import.state.running': 'Importing in the background',
@@ -200,7 +202,7 @@ export const en = {
   'guidance.INJIXO_NOT_FOUND':
     'The injixo API address answered "not found". Contacts are kept. Please contact support: the app may need an update.',
   'guidance.INJIXO_UNAVAILABLE':
-    'injixo is not answering right now. Contacts are kept and sent again automatically; nothing to do unless this lasts for hours.',
+    'injixo is not answering right now. Contacts are kept and sent again automatically; nothing to do unless this lasts for hours. A batch injixo received but never answered is not sent again (it may already be there): it is listed under the gaps as possibly missing.',
   'guidance.FRESHDESK_KEY_REJECTED':
     'Freshdesk rejected the admin API key. Open this app\'s settings and paste the API key of a Freshdesk Account Administrator (Profile settings > View API key). Contacts are kept.',
   'guidance.FRESHDESK_NOT_ADMIN':
@@ -211,7 +213,7 @@ export const en = {
   'guidance.PLATFORM_LIMIT':
     'The app reached the Freshworks per-minute limit for this installation and is batching; contacts are kept and sent shortly.',
   'guidance.UNACCEPTED_ANSWER':
-    'Freshworks refused an answer from injixo or Freshdesk because of its content type (HTTP 415). Contacts are kept and sent again; if injixo had already stored them, they may be counted twice. If this lasts, report it to support.',
+    'Freshworks refused an answer from injixo or Freshdesk because of its content type (HTTP 415). injixo may have stored those contacts, so they are not sent again (a second copy could never be taken back): they are listed under the gaps as possibly missing. If this lasts, report it to support.',
   'guidance.INVALID_PAYLOAD':
     'Freshdesk sent an event the app could not read. It was counted and logged with its ids; please report it to support.',
 } as const;

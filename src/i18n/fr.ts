@@ -108,11 +108,13 @@ export const fr: Catalogue = {
     'L’app sait ou soupçonne qu’il manque des contacts pour ces périodes. Complétez-en une avec la commande indiquée, lancée depuis un poste avec FRESHDESK_API_KEY et INJIXO_API_KEY ; si l’app a déjà livré une partie de la période, le CLI renvoie ces contacts : préférez des fenêtres courtes.',
   'gaps.when': 'du {from} au {to}',
   'gaps.lost': '{count} contacts perdus connus',
+  'gaps.maybeLost': '{count} contacts peut-être absents chez injixo',
   'gaps.reason.event_lost': 'Événements que l’app n’a pas pu enregistrer',
   'gaps.reason.backlog_full': 'Contacts en attente les plus anciens abandonnés (file pleine)',
   'gaps.reason.commit_refused': 'Contacts non conservés après une écriture refusée',
   'gaps.reason.no_delivery_runs': 'Aucune livraison depuis plus de deux heures',
   'gaps.reason.ticket_events_missing': 'Tickets créés sans qu’un événement parvienne à l’app, introuvables à temps dans Freshdesk',
+  'gaps.reason.delivery_unconfirmed': 'Contacts qu’injixo n’a pas confirmés (présents ou manquants ; pas renvoyés, pour ne jamais envoyer deux fois)',
 
   'import.title': 'Import des tickets passés',
   'import.state.running': 'Import en cours en arrière-plan',
@@ -195,7 +197,7 @@ export const fr: Catalogue = {
   'guidance.INJIXO_NOT_FOUND':
     'L’adresse de l’API injixo a répondu « introuvable ». Les contacts sont conservés. Veuillez contacter le support : l’application doit peut-être être mise à jour.',
   'guidance.INJIXO_UNAVAILABLE':
-    'injixo ne répond pas pour le moment. Les contacts sont conservés et renvoyés automatiquement ; rien à faire, sauf si cela dure des heures.',
+    'injixo ne répond pas pour le moment. Les contacts sont conservés et renvoyés automatiquement ; rien à faire, sauf si cela dure des heures. Un lot reçu par injixo mais resté sans réponse n’est pas renvoyé (il y est peut-être déjà) : il figure dans les lacunes comme peut-être manquant.',
   'guidance.FRESHDESK_KEY_REJECTED':
     'Freshdesk a refusé la clé API d’administrateur. Ouvrez les paramètres de cette application et collez la clé API d’un administrateur du compte Freshdesk (Paramètres du profil > Voir la clé API). Les contacts sont conservés.',
   'guidance.FRESHDESK_NOT_ADMIN':
@@ -207,7 +209,7 @@ export const fr: Catalogue = {
   'guidance.PLATFORM_LIMIT':
     'L’application a atteint la limite par minute de Freshworks pour cette installation et regroupe les envois ; les contacts sont conservés et envoyés sous peu.',
   'guidance.UNACCEPTED_ANSWER':
-    'Freshworks a refusé une réponse d’injixo ou de Freshdesk à cause de son type de contenu (HTTP 415). Les contacts sont conservés et renvoyés ; si injixo les avait déjà enregistrés, ils peuvent être comptés deux fois. Si cela dure, signalez-le au support.',
+    'Freshworks a refusé une réponse d’injixo ou de Freshdesk à cause de son type de contenu (HTTP 415). injixo a peut-être enregistré ces contacts : ils ne sont donc pas renvoyés (une seconde copie ne pourrait jamais être retirée) et figurent dans les lacunes comme peut-être manquants. Si cela dure, signalez-le au support.',
   'guidance.INVALID_PAYLOAD':
     'Freshdesk a envoyé un événement que l’application n’a pas pu lire. Il a été compté et journalisé avec ses identifiants ; veuillez le signaler au support.',
 };

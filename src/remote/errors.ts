@@ -20,6 +20,8 @@ export interface AppErrorOptions {
   status?: number | undefined;
   retryAfterSeconds?: number | undefined;
   cause?: unknown;
+  /** The request may have taken effect: no answer came, or the platform refused the answer. */
+  unconfirmed?: boolean;
 }
 
 export class AppError extends Error {
@@ -29,6 +31,12 @@ export class AppError extends Error {
   readonly status: number | undefined;
   /** Seconds the remote asked us to wait (Retry-After), when it said so. */
   readonly retryAfterSeconds: number | undefined;
+  /**
+   * The remote may have done what was asked: it never answered (a timeout, a lost connection), or
+   * the platform refused its answer (415). A POST to injixo in that state must not be sent again —
+   * injixo has no contact id, so a second copy could never be taken back.
+   */
+  readonly unconfirmed: boolean;
 
   constructor(code: FailureCode, message: string, options: AppErrorOptions = {}) {
     super(message);
@@ -37,6 +45,7 @@ export class AppError extends Error {
     this.retryable = RETRYABLE.has(code);
     this.status = options.status;
     this.retryAfterSeconds = options.retryAfterSeconds;
+    this.unconfirmed = options.unconfirmed === true;
     if (options.cause !== undefined) (this as { cause?: unknown }).cause = options.cause;
   }
 }

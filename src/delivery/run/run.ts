@@ -3,7 +3,7 @@ import type { KeyValueStore, RequestClient, Scheduler } from '../../platform/typ
 import type { AppError } from '../../remote/errors';
 import type { Settings } from '../../schemas/iparams';
 import { BACKLOG_PREFIX, chunkKey, DELIVERY_PERIOD_MINUTES, outboxKey, PARKED_PREFIX } from '../../storage/keys';
-import { noteDroppedChunks, noteRun } from '../accounting/gaps';
+import { noteDroppedChunks, noteRun, noteUnconfirmed } from '../accounting/gaps';
 import { planFlushes, pruneLedger, settleFrozen, sizeShards, spillFrozen, writeFlushes } from '../accounting/ledger';
 import { applyPinnedNames } from '../accounting/queue-names';
 import { type BacklogHead, loadBacklogHead, MAX_BACKLOG_CHUNKS, MAX_PARKED_CHUNKS } from '../commit/backlog';
@@ -128,7 +128,7 @@ async function sendDue(deps: DeliveryDeps, state: OpenState['state'], built: Bui
   // After a 429 with Retry-After, injixo is not called at all until that time has passed.
   const retryAfter = state.health.retryAfterUntil;
   if (retryAfter !== undefined && Date.parse(retryAfter) > deps.nowMs) {
-    return { backlog: { contacts: [], chunkIds: [], unreadable: 0 }, result: { sent: [], unsent: built.contacts, parked: [] }, waiting: true };
+    return { backlog: { contacts: [], chunkIds: [], unreadable: 0 }, result: { sent: [], unsent: built.contacts, parked: [], unconfirmed: [] }, waiting: true };
   }
   const backlog = await loadBacklogHead(deps.db, state);
   const budget = Math.max(0, MAX_REQUESTS_PER_RUN - built.lookups);
@@ -153,7 +153,8 @@ async function commit(deps: DeliveryDeps, opened: OpenState, run: RunOutcome): P
   const { db, nowMs } = deps;
   const state = opened.state;
   const { window, built, backlog, result } = run;
-  const posted = result.sent.length > 0;
+  // An unconfirmed batch may be at injixo: the commit must stick as much as a confirmed one.
+  const posted = result.sent.length > 0 || result.unconfirmed.length > 0;
   state.backlog.chunks = state.backlog.chunks.filter((c) => !backlog.chunkIds.includes(c.id));
   const unkept = await keepUnsent(db, state, { contacts: result.unsent, parked: result.parked, carry: built.carry, slot: slotOf(nowMs) }, posted);
   const trimmed = [...trimOldest(BACKLOG_PREFIX, state.backlog, MAX_BACKLOG_CHUNKS), ...trimOldest(PARKED_PREFIX, state.parked, MAX_PARKED_CHUNKS)];
@@ -161,6 +162,7 @@ async function commit(deps: DeliveryDeps, opened: OpenState, run: RunOutcome): P
   state.cursor = window.slots[window.slots.length - 1] ?? state.cursor;
   recordRun(state, result, { overflow, unreadable: backlog.unreadable }, built.failure, nowMs);
   opened.countDelivered(result.sent);
+  noteUnconfirmed(state, result.unconfirmed);
   const flushes = await freezeLedger(db, opened, nowMs);
   await pruneLedger(db, state, nowMs);
   await noteDroppedChunks(db, state, trimmed, nowMs);

@@ -12,6 +12,8 @@ export interface SendResult {
   sent: OfferedContact[];
   unsent: OfferedContact[];
   parked: StoredContact[];
+  /** Posted, but injixo never confirmed (no answer, or an answer the platform refused): never sent again. */
+  unconfirmed: OfferedContact[];
   failure?: AppError;
 }
 
@@ -26,7 +28,7 @@ export async function sendAll(
   integrationId: number | undefined,
   requestBudget: number,
 ): Promise<SendResult> {
-  const result: SendResult = { sent: [], unsent: [], parked: [] };
+  const result: SendResult = { sent: [], unsent: [], parked: [], unconfirmed: [] };
   const pending = buildBatches(contacts, integrationId);
   let budget = requestBudget;
   for (let batch = pending.shift(); batch !== undefined; batch = pending.shift()) {
@@ -39,7 +41,7 @@ export async function sendAll(
     if (failure === undefined) result.sent.push(...batch.contacts);
     else if (failure.code !== 'INJIXO_BAD_REQUEST') {
       result.failure = failure;
-      result.unsent.push(...batch.contacts);
+      (failure.unconfirmed ? result.unconfirmed : result.unsent).push(...batch.contacts);
     } else if (batch.contacts.length > 1) pending.unshift(...halveBatch(batch, integrationId));
     else park(result, batch, failure);
   }

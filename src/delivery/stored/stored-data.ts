@@ -64,6 +64,8 @@ export interface Health {
   sentTotal: number;
   dropped: number;
   parkedTotal: number;
+  /** Contacts posted that injixo never confirmed, since install (accounting/gaps.ts noteUnconfirmed). */
+  unconfirmedTotal?: number;
 }
 
 /** Offered contacts per queue and hour over the last 24 hours (accounting/recent-volume.ts). */
@@ -112,13 +114,18 @@ export interface SpilledMap {
  * A period in which the app knows or suspects it missed contacts (issue 11): the import's
  * replay of that window by difference repairs it. Times are ISO-8601 UTC.
  */
-export type GapReason = 'event_lost' | 'backlog_full' | 'commit_refused' | 'no_delivery_runs' | 'ticket_events_missing';
+export type GapReason = 'event_lost' | 'backlog_full' | 'commit_refused' | 'no_delivery_runs' | 'ticket_events_missing' | 'delivery_unconfirmed';
 export interface Gap {
   from: string;
   to: string;
   reason: GapReason;
   /** Contacts the app knows it let go in that period; absent when it only suspects a loss. */
   contactsKnownLost?: number;
+  /**
+   * Contacts posted that injixo never confirmed (`delivery_unconfirmed`): at injixo or lost, the app
+   * cannot tell, and it does not send them again (a second copy could never be taken back).
+   */
+  contactsMaybeLost?: number;
 }
 
 /**
@@ -236,8 +243,9 @@ const gapSchema = {
   properties: {
     from: { type: 'string' },
     to: { type: 'string' },
-    reason: { type: 'string', enum: ['event_lost', 'backlog_full', 'commit_refused', 'no_delivery_runs', 'ticket_events_missing'] },
+    reason: { type: 'string', enum: ['event_lost', 'backlog_full', 'commit_refused', 'no_delivery_runs', 'ticket_events_missing', 'delivery_unconfirmed'] },
     contactsKnownLost: { type: 'integer', minimum: 0 },
+    contactsMaybeLost: { type: 'integer', minimum: 0 },
   },
 } as const;
 
@@ -280,6 +288,7 @@ const stateSchema = {
         sentTotal: { type: 'integer' },
         dropped: { type: 'integer' },
         parkedTotal: { type: 'integer' },
+        unconfirmedTotal: { type: 'integer', minimum: 0 },
       },
     },
     warnedGroups: { type: 'object', additionalProperties: { type: 'string' } },
