@@ -97,6 +97,13 @@ interface Gap {
   to: string;
   reason: string;
   contactsKnownLost?: number;
+  /** `delivery_unconfirmed`: posted, never confirmed by injixo; at injixo or missing. */
+  contactsMaybeLost?: number;
+}
+
+/** How many contacts a gap says may be missing at injixo: those it knows lost and those it could not confirm. */
+function gapCount(gap: Gap): number {
+  return Math.max(0, gap.contactsKnownLost ?? 0) + Math.max(0, gap.contactsMaybeLost ?? 0);
 }
 
 function gapsOf(status: unknown): Gap[] {
@@ -131,7 +138,7 @@ export function checkOffered(expected: Expectation['offered'], held: ReadonlyMap
   for (const key of held.keys()) cellOf(key);
   const gapNodes = gaps.map((gap) => {
     const node = net.addNode();
-    net.addEdge(node, notDelivered, Math.max(0, gap.contactsKnownLost ?? 0));
+    net.addEdge(node, notDelivered, gapCount(gap));
     return { node, from: Date.parse(gap.from), to: Date.parse(gap.to) };
   });
   const drop = net.addNode();
@@ -164,7 +171,7 @@ export function checkOffered(expected: Expectation['offered'], held: ReadonlyMap
 function describeOfferedDifferences(expected: Expectation['offered'], held: ReadonlyMap<string, number>, gaps: readonly Gap[], limit: number, total: number, heldTotal: number): string[] {
   const most = new Map<string, number>();
   const least = new Map<string, number>();
-  const covered = (timestamp: string): boolean => gaps.some((g) => (g.contactsKnownLost ?? 0) > 0 && Date.parse(g.from) <= Date.parse(timestamp) && Date.parse(timestamp) <= Date.parse(g.to));
+  const covered = (timestamp: string): boolean => gaps.some((g) => gapCount(g) > 0 && Date.parse(g.from) <= Date.parse(timestamp) && Date.parse(timestamp) <= Date.parse(g.to));
   for (const contact of expected) {
     for (const queue of contact.allowed) bump(most, `${queue}|${intervalOf(contact.timestamp)}`);
     if (contact.allowed.length === 1 && !contact.optional && !covered(contact.timestamp)) bump(least, `${contact.queueIdentifier}|${intervalOf(contact.timestamp)}`);
