@@ -133,6 +133,7 @@ export class OpenState {
     delete health.recent;
     const optional: { [K in keyof HandOff]?: HandOff[K] | undefined } = {
       lastRunAt: this.state.lastRunAt,
+      agentsPosted: this.state.agentsPosted,
       missing: this.state.missing,
       handled: this.state.handled,
       handledChange: handledChangeOf(this.base, this.state),

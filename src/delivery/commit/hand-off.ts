@@ -57,6 +57,8 @@ export interface HandOff {
   uncertain?: string[];
   /** Queue names pinned under these commits (rule 4). */
   pins?: Record<string, string>;
+  /** What the run's agent-status posts came to (opt-in/agent-statuses.ts). */
+  agentsPosted?: AppState['agentsPosted'];
   /** KV keys the committed state no longer refers to: deleted once the commit is stored. */
   deletes: string[];
 }
@@ -188,6 +190,7 @@ function withHandOff(state: AppState, handOff: Partial<HandOff> & { id: number }
     pins: { ...(state.pins ?? {}), ...(handOff.pins ?? {}) },
     ...handledOf(state, handOff),
     lastRunAt: handOff.lastRunAt ?? state.lastRunAt,
+    agentsPosted: handOff.agentsPosted ?? state.agentsPosted,
     commitId: handOff.id,
     commits: withCommits(state.commits, carried.ids),
   };

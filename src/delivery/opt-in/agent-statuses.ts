@@ -2,12 +2,13 @@ import { type AgentStatusChange, type AgentStatusInterval, type AgentTimeline, a
 import { log } from '../../platform/log';
 import { isNotFound } from '../../platform/refusals';
 import type { KeyValueStore, RequestClient } from '../../platform/types';
-import { type AppError, isAppError } from '../../remote/errors';
+import { AppError, isAppError } from '../../remote/errors';
 import { postAgentStatuses } from '../../remote/injixo-client';
 import type { Settings } from '../../schemas/iparams';
 import { AGENTS_KEY } from '../../storage/keys';
 import type { OutboxRecord } from '../intake/outbox';
 import { type AgentsRecord, validateAgentsRecord } from '../stored/stored-data';
+import { allCommitted, type CommitView } from '../memory/commit-view';
 
 /**
  * Agent statuses for injixo adherence (issue 14, opt-in; docs/design/handled-and-agent-statuses.md
@@ -28,9 +29,20 @@ export const MAX_AGENT_POSTS_PER_RUN = 2;
  */
 export const MAX_PENDING_INTERVALS = 500;
 
+/**
+ * What a run's posts of agent intervals came to, kept in the state record (the commit point):
+ * `[commit id, intervals injixo took, intervals posted without an answer, intervals it refused as
+ * invalid]`. The next run settles the record's in-flight intervals with it (see settleInFlight).
+ */
+export type AgentsOutcome = [number, number, number, number];
+
 export interface AgentStatusesDeps {
   db: KeyValueStore;
   request: RequestClient;
+  /** Which commits took effect, and this run's id (the in-flight intervals carry it). Absent: every earlier run committed. */
+  commits?: CommitView;
+  /** The outcome the last committed run stored (state.agentsPosted). */
+  lastOutcome?: AgentsOutcome;
   /**
    * The end of the outbox slots read: every change before it has been applied, so open statuses
    * are split here, not at the clock — a change between the two, not read yet, would otherwise
@@ -48,6 +60,8 @@ export interface AgentStatusesReport {
   failure?: AppError;
   /** Agent records to put back in the outbox: their record could not be stored. */
   carry: OutboxRecord[];
+  /** What this run's posts came to, for the state record (when it posted). */
+  outcome?: AgentsOutcome;
 }
 
 /** Does nothing, and costs nothing, while the feature is off. */
@@ -62,10 +76,48 @@ export async function deliverAgentStatuses(deps: AgentStatusesDeps, records: rea
   }
   if (stored === undefined && changes.length === 0) return { sent: 0, pending: 0, carry: [] };
   const agents = stored ?? emptyAgents();
+  const commits = deps.commits ?? allCommitted(deps.factsUntilMs);
+  settleInFlight(agents, commits, deps.lastOutcome);
   applyChanges(agents, changes, deps.settings);
   splitAll(agents, deps.factsUntilMs);
-  const posted = deps.mayPost ? await postPending(deps, agents) : { sent: 0, pending: agents.pending.length };
-  return { ...posted, ...(await saveAgents(deps.db, agents, changes, posted.sent)) };
+  // Step 2 of the commit protocol: the intervals about to be posted are stored first, marked with
+  // this run's commit id, so whatever happens next is settled against exactly these intervals.
+  const posting = deps.mayPost ? Math.min(agents.pending.length, MAX_INTERVALS_PER_POST * MAX_AGENT_POSTS_PER_RUN) : 0;
+  if (posting > 0) agents.inFlight = [commits.current, posting];
+  if (!(await saveAgents(deps.db, agents))) return { sent: 0, pending: agents.pending.length, carry: [...changes] };
+  if (posting === 0) return { sent: 0, pending: agents.pending.length, carry: [] };
+  const posted = await postPending(deps, agents.pending.slice(0, posting));
+  const outcome: AgentsOutcome = [commits.current, posted.sent, posted.unconfirmed, posted.refused];
+  return { sent: posted.sent, pending: agents.pending.length - posted.sent - posted.unconfirmed - posted.refused, carry: [], outcome, ...(posted.failure ? { failure: posted.failure } : {}) };
+}
+
+/**
+ * The intervals an earlier run stored as in flight: what its commit says it posted is done
+ * (taken by injixo, or posted without an answer: never posted again, since injixo may hold them);
+ * what it says failed stays pending. A run whose commit never took effect may have died between
+ * its post and its commit: its in-flight intervals count as posted without an answer, so they are
+ * never sent twice.
+ */
+function settleInFlight(agents: AgentsRecord, commits: CommitView, outcome: AgentsOutcome | undefined): void {
+  if (!agents.inFlight) return;
+  const [id, count] = agents.inFlight;
+  delete agents.inFlight;
+  const [, sent, unconfirmed, refused] = outcomeOf(id, count, commits, outcome);
+  agents.pending.splice(0, Math.min(count, sent + unconfirmed + refused));
+  agents.sent += sent;
+  agents.dropped += refused;
+  if (unconfirmed > 0) noteUnconfirmed(agents, unconfirmed);
+}
+
+/** The outcome the commit stored; a commit that took effect without one posted nothing; one that never took effect, unknown: unconfirmed. */
+function outcomeOf(id: number, count: number, commits: CommitView, outcome: AgentsOutcome | undefined): AgentsOutcome {
+  if (outcome?.[0] === id) return outcome;
+  return commits.isCommitted(id) ? [id, 0, 0, 0] : [id, 0, count, 0];
+}
+
+function noteUnconfirmed(agents: AgentsRecord, count: number): void {
+  agents.unconfirmed = (agents.unconfirmed ?? 0) + count;
+  log('warn', 'DELIVERY_UNCONFIRMED', `injixo did not confirm ${count} agent status intervals; they may or may not be there, and are not sent again (a second copy could overlap)`, { intervals: count });
 }
 
 export function emptyAgents(): AgentsRecord {
@@ -140,44 +192,50 @@ function intervalOf(pending: AgentsRecord['pending'][number]): AgentStatusInterv
   return { agentIdentifier: pending[0], activityIdentifier: pending[1], startTime: iso(pending[2]), endTime: iso(pending[3]) };
 }
 
-/** Posts the oldest pending intervals first; what injixo refused as invalid is dropped and said, the rest waits. */
-async function postPending(deps: AgentStatusesDeps, agents: AgentsRecord): Promise<{ sent: number; pending: number; failure?: AppError }> {
-  let sent = 0;
-  for (let post = 0; post < MAX_AGENT_POSTS_PER_RUN && agents.pending.length > 0; post += 1) {
-    const batch = agents.pending.slice(0, MAX_INTERVALS_PER_POST);
-    try {
-      await postAgentStatuses(deps.request, batch.map(intervalOf), deps.settings.integrationId);
-      sent += batch.length;
-    } catch (error) {
-      if (!isAppError(error) || error.code !== 'INJIXO_BAD_REQUEST') return { sent: countSent(agents, sent), pending: agents.pending.length, ...(isAppError(error) ? { failure: error } : {}) };
-      agents.dropped += batch.length;
-      log('error', 'AGENT_STATUSES_REFUSED', `injixo refused ${batch.length} agent status intervals as invalid (${error.message}); they are dropped, since sending them again cannot help`);
+/**
+ * Posts the in-flight intervals, oldest first, and says how it went. What injixo refused as
+ * invalid counts as done (dropped and said: sending it again cannot help); a post without an
+ * answer is done too (unconfirmed); any other failure stops, and the rest stays pending.
+ */
+async function postPending(deps: AgentStatusesDeps, inFlight: AgentsRecord['pending']): Promise<{ sent: number; unconfirmed: number; refused: number; failure?: AppError }> {
+  const counts = { sent: 0, unconfirmed: 0, refused: 0 };
+  for (let start = 0; start < inFlight.length; start += MAX_INTERVALS_PER_POST) {
+    const batch = inFlight.slice(start, start + MAX_INTERVALS_PER_POST);
+    const failure = await tryPost(deps, batch);
+    if (failure === undefined) counts.sent += batch.length;
+    else if (failure.code === 'INJIXO_BAD_REQUEST') {
+      counts.refused += batch.length;
+      log('error', 'AGENT_STATUSES_REFUSED', `injixo refused ${batch.length} agent status intervals as invalid (${failure.message}); they are dropped, since sending them again cannot help`);
+    } else {
+      if (failure.unconfirmed) counts.unconfirmed += batch.length;
+      return { ...counts, failure };
     }
-    agents.pending.splice(0, batch.length);
   }
-  return { sent: countSent(agents, sent), pending: agents.pending.length };
+  if (counts.sent > 0) log('info', 'AGENT_STATUSES', `sent ${counts.sent} agent status intervals to injixo`);
+  return counts;
 }
 
-function countSent(agents: AgentsRecord, sent: number): number {
-  agents.sent += sent;
-  if (sent > 0) log('info', 'AGENT_STATUSES', `sent ${sent} agent status intervals to injixo`, { pending: agents.pending.length });
-  return sent;
+async function tryPost(deps: AgentStatusesDeps, batch: AgentsRecord['pending']): Promise<AppError | undefined> {
+  try {
+    await postAgentStatuses(deps.request, batch.map(intervalOf), deps.settings.integrationId);
+    return undefined;
+  } catch (error) {
+    return isAppError(error) ? error : new AppError('INJIXO_UNAVAILABLE', String(error), { cause: error });
+  }
 }
 
 /**
- * Stores the record. When the store refuses, the run's agent records go back to the outbox and
- * are applied again next run, so no change is lost; intervals this run posted are then posted
- * once more (logged: the same agent, activity and times twice). [assumption] injixo keeps one
- * status per agent and time, so a repeat changes nothing there.
+ * Stores the record before anything is posted. When the store refuses, nothing is posted and the
+ * run's agent changes go back to the outbox, to be applied again by the next run: no change is
+ * lost and no interval is posted twice.
  */
-async function saveAgents(db: KeyValueStore, agents: AgentsRecord, changes: ReadonlyArray<OutboxRecord>, posted: number): Promise<{ carry: OutboxRecord[] }> {
+async function saveAgents(db: KeyValueStore, agents: AgentsRecord): Promise<boolean> {
   try {
     await db.set(AGENTS_KEY, agents as unknown as Record<string, unknown>);
-    return { carry: [] };
+    return true;
   } catch (error) {
     const why = (error as { message?: string }).message ?? String(error);
-    const repeat = posted > 0 ? `; the ${posted} intervals it sent will be sent once more` : '';
-    log('warn', 'PLATFORM_LIMIT', `the agents record could not be stored (${why}); this run's agent status changes are applied again next run${repeat}`);
-    return { carry: [...changes] };
+    log('warn', 'PLATFORM_LIMIT', `the agents record could not be stored (${why}); this run's agent status changes are applied again next run`);
+    return false;
   }
 }

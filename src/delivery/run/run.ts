@@ -14,7 +14,7 @@ import { keepUnsent } from '../commit/keep-unsent';
 import { takeLease } from '../commit/lease';
 import { chunkListSize } from '../commit/state';
 import { lastSettledSlot, slotOf } from '../intake/outbox';
-import { deliverAgentStatuses } from '../opt-in/agent-statuses';
+import { type AgentsOutcome, deliverAgentStatuses } from '../opt-in/agent-statuses';
 import type { LedgerFlush } from '../stored/stored-data';
 import { holdRepliesAfter } from './attribution-hold';
 import { type Built, buildContacts } from './build-contacts';
@@ -74,11 +74,16 @@ async function deliver(deps: DeliveryDeps, opened: OpenState): Promise<DeliveryR
   if (built.directoryMissing) return waitForDirectory(deps, opened, window, built);
   built.contacts = applyPinnedNames(state, built.contacts);
   const { backlog, result, waiting } = await sendDue(deps, state, built);
-  const agents = await deliverAgentStatuses({ ...deps, factsUntilMs, mayPost: !waiting && result.failure?.code !== 'INJIXO_KEY_REJECTED' }, window.records);
+  const agents = await deliverAgentStatuses({ ...deps, factsUntilMs, commits: opened.commitView(), ...lastAgentsOutcome(state), mayPost: !waiting && result.failure?.code !== 'INJIXO_KEY_REJECTED' }, window.records);
   built.carry.push(...agents.carry);
-  const dropped = await commit(deps, opened, { window, built, backlog, result });
+  if (agents.outcome) state.agentsPosted = agents.outcome;
+  const dropped = await commit(deps, opened, { window, built, backlog, result, agentsPosted: (agents.outcome?.[1] ?? 0) + (agents.outcome?.[2] ?? 0) > 0 });
   const moreToDo = await askForMore(deps, opened, result, waiting);
   return reportOf(opened, { window, built, result, dropped, moreToDo });
+}
+
+function lastAgentsOutcome(state: OpenState['state']): { lastOutcome?: AgentsOutcome } {
+  return state.agentsPosted ? { lastOutcome: state.agentsPosted } : {};
 }
 
 /**
@@ -141,6 +146,8 @@ interface RunOutcome {
   built: Built;
   backlog: BacklogHead;
   result: SendResult;
+  /** Agent status intervals reached injixo (or may have): the commit must stick like a contact post. */
+  agentsPosted: boolean;
 }
 
 /**
@@ -154,7 +161,7 @@ async function commit(deps: DeliveryDeps, opened: OpenState, run: RunOutcome): P
   const state = opened.state;
   const { window, built, backlog, result } = run;
   // An unconfirmed batch may be at injixo: the commit must stick as much as a confirmed one.
-  const posted = result.sent.length > 0 || result.unconfirmed.length > 0;
+  const posted = result.sent.length > 0 || result.unconfirmed.length > 0 || run.agentsPosted;
   state.backlog.chunks = state.backlog.chunks.filter((c) => !backlog.chunkIds.includes(c.id));
   const unkept = await keepUnsent(db, state, { contacts: result.unsent, parked: result.parked, carry: built.carry, slot: slotOf(nowMs) }, posted);
   const trimmed = [...trimOldest(BACKLOG_PREFIX, state.backlog, MAX_BACKLOG_CHUNKS), ...trimOldest(PARKED_PREFIX, state.parked, MAX_PARKED_CHUNKS)];

@@ -179,6 +179,8 @@ export interface AppState {
   missing?: MissingTickets;
   /** Handled contacts (issue 14, opt-in; handled-contacts.ts). */
   handled?: HandledState;
+  /** What the last run's posts of agent intervals came to (opt-in/agent-statuses.ts AgentsOutcome). */
+  agentsPosted?: [number, number, number, number];
   /** Maps kept beside the record because they outgrew it (commit/spill.ts); absent while everything fits inside. */
   spilled?: { pins?: SpilledMap; groups?: SpilledMap };
 }
@@ -325,6 +327,7 @@ const stateSchema = {
         sent: { type: 'integer' },
       },
     },
+    agentsPosted: { type: 'array', items: { type: 'integer' }, minItems: 4, maxItems: 4 },
     spilled: {
       type: 'object',
       properties: {
@@ -394,10 +397,14 @@ export interface AgentsRecord {
   v: 1;
   open: Record<string, [string, string, number]>;
   pending: Array<[string, string, number, number]>;
+  /** The first `count` pending intervals, stored before the run with this commit id posted them (opt-in/agent-statuses.ts). */
+  inFlight?: [number, number];
   sent: number;
   stale: number;
   duplicates: number;
   dropped: number;
+  /** Posted without an answer from injixo, never posted again. */
+  unconfirmed?: number;
 }
 
 const agentsRecordSchema = {
@@ -411,6 +418,8 @@ const agentsRecordSchema = {
     stale: { type: 'integer' },
     duplicates: { type: 'integer' },
     dropped: { type: 'integer' },
+    inFlight: { type: 'array', items: { type: 'integer' }, minItems: 2, maxItems: 2 },
+    unconfirmed: { type: 'integer', minimum: 0 },
   },
 } as unknown as JSONSchemaType<AgentsRecord>;
 
