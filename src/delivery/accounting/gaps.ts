@@ -71,12 +71,12 @@ export function gapOfContacts(contacts: readonly Pick<OfferedContact, 'timestamp
  * uncertain (a replay or check there treats them as delivered, and says so), and the log says it.
  */
 export function noteUnconfirmed(state: AppState, contacts: readonly OfferedContact[]): void {
-  if (contacts.length === 0) return;
   const span = gapOfContacts(contacts, 'delivery_unconfirmed');
-  if (span) addGap(state, { from: span.from, to: span.to, reason: 'delivery_unconfirmed', contactsMaybeLost: contacts.length });
+  if (!span) return;
+  addGap(state, { from: span.from, to: span.to, reason: 'delivery_unconfirmed', contactsMaybeLost: contacts.length });
   if (state.ledger) markUncertain(state.ledger, [...new Set(contacts.map((c) => hourOf(c.timestamp)))]);
   state.health.unconfirmedTotal = (state.health.unconfirmedTotal ?? 0) + contacts.length;
-  log('warn', 'DELIVERY_UNCONFIRMED', `injixo did not confirm a batch of ${contacts.length} contacts (${span?.from ?? '?'}–${span?.to ?? '?'}); it may or may not have stored them, and they are not sent again (a second copy could never be taken back); check those intervals in injixo`, { contacts: contacts.length, from: span?.from, to: span?.to });
+  log('warn', 'DELIVERY_UNCONFIRMED', `injixo did not confirm a batch of ${contacts.length} contacts (${span.from}–${span.to}); it may or may not have stored them, and they are not sent again (a second copy could never be taken back); check those intervals in injixo`, { contacts: contacts.length, from: span.from, to: span.to });
 }
 
 /**

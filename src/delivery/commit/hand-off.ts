@@ -178,19 +178,20 @@ function withHandOff(state: AppState, handOff: Partial<HandOff> & { id: number }
   const ledger = JSON.parse(JSON.stringify(state.ledger ?? emptyLedgerState(handOff.id))) as NonNullable<AppState['ledger']>;
   addPending(ledger, carried.ledger);
   markUncertain(ledger, carried.uncertain);
+  // Whole values the hand-off may leave out fall back to the state's own.
+  const kept = { gaps: state.gaps, missing: state.missing, lastRunAt: state.lastRunAt, agentsPosted: state.agentsPosted };
+  const given = Object.fromEntries(Object.entries({ gaps: handOff.gaps, missing: handOff.missing, lastRunAt: handOff.lastRunAt, agentsPosted: handOff.agentsPosted }).filter(([, v]) => v !== undefined));
   return {
     ...state,
+    ...kept,
+    ...given,
     cursor: handOff.cursor,
     backlog: handOff.backlog,
     parked: handOff.parked,
     health: { ...state.health, ...handOff.health },
-    gaps: handOff.gaps ?? state.gaps,
-    missing: handOff.missing ?? state.missing,
     ledger,
     pins: { ...(state.pins ?? {}), ...(handOff.pins ?? {}) },
     ...handledOf(state, handOff),
-    lastRunAt: handOff.lastRunAt ?? state.lastRunAt,
-    agentsPosted: handOff.agentsPosted ?? state.agentsPosted,
     commitId: handOff.id,
     commits: withCommits(state.commits, carried.ids),
   };

@@ -68,27 +68,39 @@ export interface AgentStatusesReport {
 export async function deliverAgentStatuses(deps: AgentStatusesDeps, records: readonly OutboxRecord[]): Promise<AgentStatusesReport> {
   const changes = records.filter((r): r is Extract<OutboxRecord, { k: 'a' }> => r.k === 'a');
   if (!deps.settings.agentStatuses) return { sent: 0, pending: 0, carry: [] };
-  let stored: AgentsRecord | undefined;
-  try {
-    stored = await readAgents(deps.db);
-  } catch {
-    return { sent: 0, pending: 0, carry: changes };
-  }
-  if (stored === undefined && changes.length === 0) return { sent: 0, pending: 0, carry: [] };
-  const agents = stored ?? emptyAgents();
+  const agents = await loadAgents(deps.db, changes);
+  if (agents === 'unreadable') return { sent: 0, pending: 0, carry: changes };
+  if (agents === undefined) return { sent: 0, pending: 0, carry: [] };
   const commits = deps.commits ?? allCommitted(deps.factsUntilMs);
   settleInFlight(agents, commits, deps.lastOutcome);
   applyChanges(agents, changes, deps.settings);
   splitAll(agents, deps.factsUntilMs);
-  // Step 2 of the commit protocol: the intervals about to be posted are stored first, marked with
-  // this run's commit id, so whatever happens next is settled against exactly these intervals.
+  return await postStored(deps, agents, commits, changes);
+}
+
+/** The record to work on: the stored one (or a new one when there are changes); 'unreadable' when the read was refused. */
+async function loadAgents(db: KeyValueStore, changes: readonly OutboxRecord[]): Promise<AgentsRecord | 'unreadable' | undefined> {
+  try {
+    const stored = await readAgents(db);
+    return stored ?? (changes.length > 0 ? emptyAgents() : undefined);
+  } catch {
+    return 'unreadable';
+  }
+}
+
+/**
+ * Step 2 of the commit protocol: the intervals about to be posted are stored first, marked with
+ * this run's commit id, so whatever happens next is settled against exactly these intervals.
+ */
+async function postStored(deps: AgentStatusesDeps, agents: AgentsRecord, commits: CommitView, changes: readonly OutboxRecord[]): Promise<AgentStatusesReport> {
   const posting = deps.mayPost ? Math.min(agents.pending.length, MAX_INTERVALS_PER_POST * MAX_AGENT_POSTS_PER_RUN) : 0;
   if (posting > 0) agents.inFlight = [commits.current, posting];
   if (!(await saveAgents(deps.db, agents))) return { sent: 0, pending: agents.pending.length, carry: [...changes] };
   if (posting === 0) return { sent: 0, pending: agents.pending.length, carry: [] };
   const posted = await postPending(deps, agents.pending.slice(0, posting));
   const outcome: AgentsOutcome = [commits.current, posted.sent, posted.unconfirmed, posted.refused];
-  return { sent: posted.sent, pending: agents.pending.length - posted.sent - posted.unconfirmed - posted.refused, carry: [], outcome, ...(posted.failure ? { failure: posted.failure } : {}) };
+  const pending = agents.pending.length - posted.sent - posted.unconfirmed - posted.refused;
+  return { sent: posted.sent, pending, carry: [], outcome, ...(posted.failure ? { failure: posted.failure } : {}) };
 }
 
 /**

@@ -74,16 +74,21 @@ async function deliver(deps: DeliveryDeps, opened: OpenState): Promise<DeliveryR
   if (built.directoryMissing) return waitForDirectory(deps, opened, window, built);
   built.contacts = applyPinnedNames(state, built.contacts);
   const { backlog, result, waiting } = await sendDue(deps, state, built);
-  const agents = await deliverAgentStatuses({ ...deps, factsUntilMs, commits: opened.commitView(), ...lastAgentsOutcome(state), mayPost: !waiting && result.failure?.code !== 'INJIXO_KEY_REJECTED' }, window.records);
-  built.carry.push(...agents.carry);
-  if (agents.outcome) state.agentsPosted = agents.outcome;
-  const dropped = await commit(deps, opened, { window, built, backlog, result, agentsPosted: (agents.outcome?.[1] ?? 0) + (agents.outcome?.[2] ?? 0) > 0 });
+  const agentsPosted = await agentStatuses(deps, opened, { window, built, factsUntilMs, mayPost: !waiting && result.failure?.code !== 'INJIXO_KEY_REJECTED' });
+  const dropped = await commit(deps, opened, { window, built, backlog, result, agentsPosted });
   const moreToDo = await askForMore(deps, opened, result, waiting);
   return reportOf(opened, { window, built, result, dropped, moreToDo });
 }
 
-function lastAgentsOutcome(state: OpenState['state']): { lastOutcome?: AgentsOutcome } {
-  return state.agentsPosted ? { lastOutcome: state.agentsPosted } : {};
+/** The opt-in agent statuses (issue 14): returns whether intervals reached injixo, or may have. */
+async function agentStatuses(deps: DeliveryDeps, opened: OpenState, run: { window: OutboxWindow; built: Built; factsUntilMs: number; mayPost: boolean }): Promise<boolean> {
+  const state = opened.state;
+  const last: { lastOutcome?: AgentsOutcome } = state.agentsPosted ? { lastOutcome: state.agentsPosted } : {};
+  const agents = await deliverAgentStatuses({ ...deps, factsUntilMs: run.factsUntilMs, commits: opened.commitView(), ...last, mayPost: run.mayPost }, run.window.records);
+  run.built.carry.push(...agents.carry);
+  if (!agents.outcome) return false;
+  state.agentsPosted = agents.outcome;
+  return agents.outcome[1] + agents.outcome[2] > 0;
 }
 
 /**

@@ -39,11 +39,8 @@ export async function sendAll(
     budget -= 1;
     const failure = await tryPost(request, batch);
     if (failure === undefined) result.sent.push(...batch.contacts);
-    else if (failure.code !== 'INJIXO_BAD_REQUEST') {
-      result.failure = failure;
-      (failure.unconfirmed ? result.unconfirmed : result.unsent).push(...batch.contacts);
-    } else if (batch.contacts.length > 1) pending.unshift(...halveBatch(batch, integrationId));
-    else park(result, batch, failure);
+    else if (failure.code === 'INJIXO_BAD_REQUEST') pending.unshift(...isolate(result, batch, failure, integrationId));
+    else stop(result, batch, failure);
   }
   return result;
 }
@@ -55,6 +52,19 @@ async function tryPost(request: RequestClient, batch: InjixoBatch): Promise<AppE
   } catch (error) {
     return isAppError(error) ? error : new AppError('INJIXO_UNAVAILABLE', String(error), { cause: error });
   }
+}
+
+/** A body injixo called invalid: its halves go back to the queue, or its one contact is set aside. */
+function isolate(result: SendResult, batch: InjixoBatch, failure: AppError, integrationId: number | undefined): InjixoBatch[] {
+  if (batch.contacts.length > 1) return halveBatch(batch, integrationId);
+  park(result, batch, failure);
+  return [];
+}
+
+/** Anything else ends the run's sending: a batch injixo may have stored is unconfirmed, the rest waits. */
+function stop(result: SendResult, batch: InjixoBatch, failure: AppError): void {
+  result.failure = failure;
+  (failure.unconfirmed ? result.unconfirmed : result.unsent).push(...batch.contacts);
 }
 
 function park(result: SendResult, batch: InjixoBatch, failure: AppError): void {
