@@ -2,10 +2,11 @@
  * Server method invocations (SMI) the status page calls. Each answers with renderData, never a
  * secret: the health view is built from the state record only.
  */
-import { readHealthView, type HealthView } from '../delivery/status/health-view';
+import { healthViewOf, type HealthView } from '../delivery/status/health-view';
+import { readState } from '../delivery/commit/state';
 import { runDelivery } from '../delivery/run/run';
-import { gapCommand, historyCommand, pauseImport, readImportView, resumeImport, type ImportView } from '../import/in-app';
-import { ledgerStart, readReplayView, startReplay } from '../import/replay';
+import { gapCommand, historyCommand, pauseImport, resumeImport, type ImportView } from '../import/in-app';
+import { ledgerStart, startReplay } from '../import/replay';
 import { FRESHDESK_HOST_KEY } from '../storage/keys';
 import type { HandlerArgs, Platform } from '../platform/types';
 import { checkConnection } from '../remote/connection-check';
@@ -23,14 +24,26 @@ export async function getStatus(args: HandlerArgs, platform: Platform): Promise<
   }
 }
 
-/** The health view plus what the page shows of the import, the replay, and the CLI commands. */
+/**
+ * Everything the status page shows, from the state record alone (issue 22 item 1): ONE KV read a
+ * load, whatever the account does. The record is the snapshot delivery runs write anyway (the
+ * health view, folded-in counters, each walk's view, the host); `asOf` is when a run last wrote it.
+ */
 async function statusAnswer(platform: Platform, settings: Settings): Promise<Record<string, unknown>> {
   const nowMs = platform.now();
-  const view = await readHealthView(platform.db, nowMs, settings);
-  const importView = await readImportView(platform.db, nowMs);
-  const replayView = await readReplayView(platform.db, nowMs);
-  const host = await rememberedHost(platform.db);
-  return { ...view, ...optional('import', importView), ...optional('replay', replayView), ...commandsFor(host, view, importView), ledgerFrom: new Date(ledgerStart(nowMs)).toISOString() };
+  const state = await readState(platform.db, nowMs);
+  const view = healthViewOf(state, nowMs, settings);
+  const importView = state.walks?.import as ImportView | undefined;
+  const replayView = state.walks?.replay;
+  return {
+    ...view,
+    ...optional('import', importView),
+    ...optional('replay', replayView),
+    ...commandsFor(state.host, view, importView),
+    ledgerFrom: new Date(ledgerStart(nowMs)).toISOString(),
+    answeredAt: new Date(nowMs).toISOString(),
+    ...(state.lastRunAt !== undefined ? { asOf: new Date(state.lastRunAt).toISOString() } : {}),
+  };
 }
 
 function optional<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {

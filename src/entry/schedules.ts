@@ -12,6 +12,7 @@ import { runReplaySlice } from '../import/replay';
 import { log } from '../platform/log';
 import type { HandlerArgs, Platform } from '../platform/types';
 import { readSettings } from '../schemas/iparams';
+import { freshdeskHostFrom } from '../remote/freshdesk-host';
 
 export async function onScheduledEvent(args: HandlerArgs, platform: Platform): Promise<void> {
   const data = validateScheduleData(args.data);
@@ -21,12 +22,9 @@ export async function onScheduledEvent(args: HandlerArgs, platform: Platform): P
     return;
   }
   switch (data.value.kind) {
-    case 'deliver': {
-      // The recurring schedule's data may carry a handed-off commit; a follow-up's says followUp.
-      const recurring = (args.data as Record<string, unknown>).followUp === undefined ? { recurringScheduleData: args.data as Record<string, unknown> } : {};
-      await runDelivery({ ...platform, nowMs: platform.now(), settings: readSettings(args.iparams), ...recurring });
+    case 'deliver':
+      await runDelivery({ ...platform, nowMs: platform.now(), settings: readSettings(args.iparams), ...deliveryExtras(args) });
       return;
-    }
     case 'import':
       await runImportSlice(platform, readSettings(args.iparams), data.value.token);
       return;
@@ -37,4 +35,11 @@ export async function onScheduledEvent(args: HandlerArgs, platform: Platform): P
       await keepRecord(platform, args.event, unpackRecord(data.value.record));
       return;
   }
+}
+
+/** The recurring schedule's data (it may carry a handed-off commit; a follow-up's says followUp), and the account's host. */
+function deliveryExtras(args: HandlerArgs): { recurringScheduleData?: Record<string, unknown>; host?: string } {
+  const data = args.data as Record<string, unknown>;
+  const host = freshdeskHostFrom(args.currentHost, args.domain);
+  return { ...(data.followUp === undefined ? { recurringScheduleData: data } : {}), ...(host !== undefined ? { host } : {}) };
 }

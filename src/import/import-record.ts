@@ -89,6 +89,8 @@ export interface ImportRecord {
   finishedAtMs?: number;
   /** Tickets read, kept when the cursor is dropped at the end. */
   ticketsRead?: number;
+  /** When the walk's view was last kept in the state record for the status page (in-app.ts publishWalk). */
+  shownAtMs?: number;
 }
 
 const counters = ['listCalls', 'conversationCalls', 'rateLimited', 'ticketsRead', 'ticketContacts', 'replyContacts', 'unreadable', 'vanished'];
@@ -157,6 +159,7 @@ const recordSchema = {
     failure: { type: 'string', nullable: true },
     finishedAtMs: { type: 'integer', nullable: true },
     ticketsRead: { type: 'integer', nullable: true },
+    shownAtMs: { type: 'number', nullable: true },
     kind: { type: 'string', enum: ['replay'], nullable: true },
     found: {
       type: 'object',

@@ -19,6 +19,7 @@ import type { OfferedContact } from '../core/types';
 import { MAX_BACKLOG_CHUNKS } from '../delivery/commit/backlog';
 import { CHUNK_CONTACTS, writeChunks } from '../delivery/commit/chunks';
 import { updateState } from '../delivery/commit/commit';
+import { showWalk } from '../delivery/status/walk-views';
 import { applyPinnedNames } from '../delivery/accounting/queue-names';
 import { scheduleDeliverySoon } from '../delivery/run/schedule-runs';
 import { readState } from '../delivery/commit/state';
@@ -118,6 +119,31 @@ export interface WalkJob {
   walkDone: (platform: Platform, record: ImportRecord) => Promise<void>;
   /** Work a slice does instead of walking (the replay's comparison); true when it did. */
   instead?: (platform: Platform, record: ImportRecord) => Promise<boolean>;
+  /** What the status page shows of this walk (kept in the state record: publishWalk). */
+  view: (record: ImportRecord, nowMs: number) => Record<string, unknown>;
+}
+
+/** A walk's view in the state record is refreshed at least this often while it walks (and at every change of phase). */
+export const SHOW_EVERY_MS = 30 * 60_000;
+
+/**
+ * Keeps the walk's view in the state record, so the status page reads one key (issue 22): at
+ * every change of phase (`force`), and otherwise at most every SHOW_EVERY_MS. Through the commit
+ * protocol; when a delivery run holds the lease or the store refuses, the page keeps showing the
+ * previous view and a later slice tries again.
+ */
+export async function publishWalk(platform: Platform, job: WalkJob, record: ImportRecord, force: boolean): Promise<void> {
+  const nowMs = platform.now();
+  if (!force && record.shownAtMs !== undefined && nowMs - record.shownAtMs < SHOW_EVERY_MS) return;
+  try {
+    const outcome = await updateState(platform, nowMs, (opened) => {
+      showWalk(opened.state, job.kind, job.view(record, nowMs));
+      return Promise.resolve();
+    });
+    if (outcome === 'done') record.shownAtMs = nowMs;
+  } catch (error) {
+    log('info', 'PLATFORM_LIMIT', `the status page's view of the ${job.kind} could not be updated now (${(error as { message?: string }).message ?? String(error)}); a later slice updates it`);
+  }
 }
 
 /** A walk job's record, or undefined when there is none. */
@@ -185,6 +211,7 @@ export async function startInitialImport(platform: Platform, host: string, days:
   const to = new Date(installedAtMs).toISOString();
   const record = newWalkRecord(host, from, to, installedAtMs);
   await scheduleSlice(platform, IMPORT_JOB, record, installedAtMs + SCHEDULE_LEAD_MS + FIRST_SLICE_OFFSET_MS);
+  await publishWalk(platform, IMPORT_JOB, record, true);
   await saveWalkRecord(platform.db, IMPORT_JOB, record);
   log('info', 'IMPORT_STARTED', `importing tickets and replies created from ${from} to ${to} in the background`, { days });
 }
@@ -388,8 +415,9 @@ export async function saveTaken(platform: Platform, key: string, taken: TakenTic
   await platform.db.set(key, { r: taken.pairs() });
 }
 
-export async function continueLater(platform: Platform, job: WalkJob, record: ImportRecord, atMs: number): Promise<void> {
+export async function continueLater(platform: Platform, job: WalkJob, record: ImportRecord, atMs: number, phaseChanged = false): Promise<void> {
   await scheduleSlice(platform, job, record, atMs);
+  await publishWalk(platform, job, record, phaseChanged);
   await saveWalkRecord(platform.db, job, record);
 }
 
@@ -398,6 +426,7 @@ async function finishImport(platform: Platform, record: ImportRecord): Promise<v
   record.finishedAtMs = platform.now();
   record.ticketsRead = record.cursor?.counters.ticketsRead ?? 0;
   delete record.cursor;
+  await publishWalk(platform, IMPORT_JOB, record, true);
   await saveWalkRecord(platform.db, IMPORT_JOB, record);
   // The last contacts go out with the next run rather than up to a delivery period later.
   await scheduleDeliverySoon(platform.schedule, platform.now());
@@ -412,6 +441,7 @@ export const IMPORT_JOB: WalkJob = {
   watchesTickets: false,
   keep: (platform, record, walked) => handOver(platform, record, walked),
   walkDone: finishImport,
+  view: (record, nowMs) => ({ ...importView(record, nowMs) }),
 };
 
 /** Key or admin refusals stop the walk (no retry can fix them); anything else is retried later. */
@@ -420,6 +450,7 @@ async function sliceFailed(platform: Platform, job: WalkJob, record: ImportRecor
   if (isAppError(error) && (error.code === 'FRESHDESK_KEY_REJECTED' || error.code === 'FRESHDESK_NOT_ADMIN')) {
     record.state = 'failed';
     record.failure = message;
+    await publishWalk(platform, job, record, true);
     await saveWalkRecord(platform.db, job, record);
     log('error', 'IMPORT_FAILED', `the ${job.kind} stopped: ${message}`);
     return;
@@ -435,6 +466,7 @@ export async function pauseImport(platform: Platform): Promise<ImportView | unde
   if (record.state === 'running') {
     record.state = 'paused';
     record.token = PAUSED_TOKEN;
+    await publishWalk(platform, IMPORT_JOB, record, true);
     await saveWalkRecord(platform.db, IMPORT_JOB, record);
     log('info', 'IMPORT_PAUSED', 'the import was paused from the status page');
   }
@@ -462,7 +494,7 @@ export async function resumeImport(platform: Platform): Promise<ImportView | und
   if (record.state === 'paused' || record.state === 'failed' || stalled) {
     record.state = 'running';
     delete record.failure;
-    await continueLater(platform, IMPORT_JOB, record, platform.now());
+    await continueLater(platform, IMPORT_JOB, record, platform.now(), true);
     log('info', 'IMPORT_RESUMED', 'the import was resumed from the status page');
   }
   return importView(record, platform.now());

@@ -35,7 +35,7 @@ import type { Settings } from '../schemas/iparams';
 import { BACKLOG_PREFIX, REPLAY_KEY, REPLAY_TAKEN_KEY, replayFoundKey, replayScheduleName, SCHEDULE_KINDS } from '../storage/keys';
 import { readFoundChunk, writeFoundChunks } from './found-chunks';
 import type { FoundChunks, ImportRecord, ReplayResult } from './import-record';
-import { continueLater, gapCommand, saveTaken, IMPORT_JOB, isWalking, newWalkRecord, readWalkRecord, runWalkSlice, saveWalkRecord, walkView, type SliceWalk, type WalkJob, type WalkView } from './in-app';
+import { continueLater, gapCommand, saveTaken, IMPORT_JOB, isWalking, newWalkRecord, publishWalk, readWalkRecord, runWalkSlice, saveWalkRecord, walkView, type SliceWalk, type WalkJob, type WalkView } from './in-app';
 import { differenceOf, type FoundContact } from './replay-difference';
 
 /** The longest window one replay takes; longer periods are replayed in parts. */
@@ -118,7 +118,7 @@ export async function startReplay(platform: Platform, host: string, fromText: un
   await deleteFound(platform.db, previous?.found);
   await platform.db.delete(REPLAY_TAKEN_KEY).catch(() => undefined);
   const record: ImportRecord = { ...newWalkRecord(host, isoOf(window.from), isoOf(window.to), nowMs), kind: 'replay', found: { chunks: [], next: 1 } };
-  await continueLater(platform, REPLAY_JOB, record, nowMs);
+  await continueLater(platform, REPLAY_JOB, record, nowMs, true);
   log('info', 'REPLAY_STARTED', `replaying ${record.from} to ${record.to}: Freshdesk is read, then only what the ledger lacks is sent`);
   return { replay: replayView(record, nowMs) };
 }
@@ -155,7 +155,7 @@ async function walkDone(platform: Platform, record: ImportRecord): Promise<void>
   record.walkedAtMs = platform.now();
   record.ticketsRead = record.cursor?.counters.ticketsRead ?? 0;
   // The next slice compares; by then a delivery run has processed what arrived during the walk.
-  await continueLater(platform, REPLAY_JOB, record, platform.now() + SCHEDULE_LEAD_MS);
+  await continueLater(platform, REPLAY_JOB, record, platform.now() + SCHEDULE_LEAD_MS, true);
 }
 
 /** Delivery has sent everything that arrived up to the walk's end: the ledger can be compared. */
@@ -177,6 +177,7 @@ async function compareWhenReady(platform: Platform, record: ImportRecord): Promi
     return true;
   }
   finishReplay(record, compared.result, platform.now());
+  await publishWalk(platform, REPLAY_JOB, record, true);
   await saveWalkRecord(platform.db, REPLAY_JOB, record);
   logResult(record, compared.result);
   await deleteFound(platform.db, record.found);
@@ -301,6 +302,7 @@ export const REPLAY_JOB: WalkJob = {
   keep: keepFound,
   walkDone,
   instead: compareWhenReady,
+  view: (record, nowMs) => ({ ...replayView(record, nowMs) }),
 };
 
 /** One slice of the replay, fired by a `replay` schedule carrying `token`. */

@@ -190,7 +190,7 @@ describe('status page', () => {
 
   it('lists renamed groups and sources with the name their queues keep', async () => {
     await stack.close();
-    const view = { ...toHealthView(stateFor('flowing'), {}, Date.parse(NOW)), renamedQueues: [
+    const view = { ...toHealthView(stateFor('flowing'), Date.parse(NOW)), renamedQueues: [
       { queueIdentifier: 'freshdesk/7/1/replies', keptName: 'Technical Support email Replies', currentName: 'Product Support email Replies' },
     ] };
     stack = await startStack({ functions: { getStatus: () => Promise.resolve({ ok: true, data: view }) } });

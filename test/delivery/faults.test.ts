@@ -278,6 +278,8 @@ describe('a payload the app cannot read', () => {
     expect(lines(sandbox, 'INVALID_PAYLOAD')).toEqual([
       expect.stringMatching(/^\[injixo-connect\] INVALID_PAYLOAD: onConversationCreate payload rejected: .*conversation\.incoming.* field=conversation\.incoming ticket=12 conversation=77$/),
     ]);
+    // The status page reads the state record alone: a delivery run folds the counters in within the hour.
+    await sandbox.platform.advance(75 * 60_000);
     expect(await status(sandbox)).toMatchObject({ invalidPayloads: 1 });
   });
 });

@@ -16,6 +16,7 @@ export function healthView(overrides: Partial<HealthView> = {}): HealthView {
     parked: 0,
     dropped: 0,
     invalidPayloads: 0,
+    unconfirmed: 0,
     recent: { bucketMinutes: 60, starts: [], totals: [], queues: [] },
     renamedQueues: [],
     gaps: [],

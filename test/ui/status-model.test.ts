@@ -50,7 +50,7 @@ describe('describeHealth', () => {
         .map((f) => [f.id, f.label, f.value, f.tone]);
     expect(factsOf({})).toEqual([]);
     const handled = { sent: 1234, waiting: 7, early: 0, lateChanges: 3, lateSeconds: 1500 };
-    const agents = { sent: 88, pending: 2, identifiers: ['ada@example.com', 'bo@example.com'], moreIdentifiers: 4, stale: 1, dropped: 0 };
+    const agents = { sent: 88, pending: 2, identifiers: ['ada@example.com', 'bo@example.com'], moreIdentifiers: 4, stale: 1, dropped: 0, unconfirmed: 0 };
     expect(factsOf({ handled, agents })).toEqual([
       ['handledSent', 'Handled contacts sent (resolved tickets)', '1,234, 7 waiting 30 minutes for their logged time', 'neutral'],
       ['handledLate', 'Time logged after the handled contact was sent (not in injixo)', '3 time entries, 25 min', 'warning'],

@@ -172,7 +172,6 @@ function intervalGap(interval: number, contacts: number): Gap {
 }
 
 /** Every gap the app knows of, newest first, at most MAX_VIEW_GAPS. */
-export function gapList(state: AppState, counters: Record<string, unknown>): Gap[] {
-  const all = [...(state.gaps ?? []), ...gapsFromCounters(counters)];
-  return all.sort((a, b) => Date.parse(b.from) - Date.parse(a.from)).slice(0, MAX_VIEW_GAPS);
+export function gapList(state: AppState): Gap[] {
+  return [...(state.gaps ?? [])].sort((a, b) => Date.parse(b.from) - Date.parse(a.from)).slice(0, MAX_VIEW_GAPS);
 }

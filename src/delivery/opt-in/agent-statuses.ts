@@ -7,7 +7,7 @@ import { postAgentStatuses } from '../../remote/injixo-client';
 import type { Settings } from '../../schemas/iparams';
 import { AGENTS_KEY } from '../../storage/keys';
 import type { OutboxRecord } from '../intake/outbox';
-import { type AgentsRecord, validateAgentsRecord } from '../stored/stored-data';
+import { type AgentsRecord, type AppState, validateAgentsRecord } from '../stored/stored-data';
 import { allCommitted, type CommitView } from '../memory/commit-view';
 
 /**
@@ -62,6 +62,8 @@ export interface AgentStatusesReport {
   carry: OutboxRecord[];
   /** What this run's posts came to, for the state record (when it posted). */
   outcome?: AgentsOutcome;
+  /** The record as stored by this run, summed up for the status page. */
+  summary?: NonNullable<AppState['agentsView']>;
 }
 
 /** Does nothing, and costs nothing, while the feature is off. */
@@ -96,11 +98,12 @@ async function postStored(deps: AgentStatusesDeps, agents: AgentsRecord, commits
   const posting = deps.mayPost ? Math.min(agents.pending.length, MAX_INTERVALS_PER_POST * MAX_AGENT_POSTS_PER_RUN) : 0;
   if (posting > 0) agents.inFlight = [commits.current, posting];
   if (!(await saveAgents(deps.db, agents))) return { sent: 0, pending: agents.pending.length, carry: [...changes] };
-  if (posting === 0) return { sent: 0, pending: agents.pending.length, carry: [] };
+  const summary = agentsSummary(agents);
+  if (posting === 0) return { sent: 0, pending: agents.pending.length, carry: [], summary };
   const posted = await postPending(deps, agents.pending.slice(0, posting));
   const outcome: AgentsOutcome = [commits.current, posted.sent, posted.unconfirmed, posted.refused];
   const pending = agents.pending.length - posted.sent - posted.unconfirmed - posted.refused;
-  return { sent: posted.sent, pending, carry: [], outcome, ...(posted.failure ? { failure: posted.failure } : {}) };
+  return { sent: posted.sent, pending, carry: [], outcome, summary, ...(posted.failure ? { failure: posted.failure } : {}) };
 }
 
 /**
@@ -250,4 +253,21 @@ async function saveAgents(db: KeyValueStore, agents: AgentsRecord): Promise<bool
     log('warn', 'PLATFORM_LIMIT', `the agents record could not be stored (${why}); this run's agent status changes are applied again next run`);
     return false;
   }
+}
+
+/** Agent identifiers the status page lists at most. */
+export const MAX_LISTED_AGENTS = 30;
+
+/** The record's summary for the status page, kept in the state record (status/snapshot.ts). */
+export function agentsSummary(agents: AgentsRecord): NonNullable<AppState['agentsView']> {
+  const identifiers = [...new Set(Object.values(agents.open).map(([identifier]) => identifier))].sort();
+  return {
+    sent: agents.sent,
+    pending: agents.pending.length,
+    identifiers: identifiers.slice(0, MAX_LISTED_AGENTS),
+    moreIdentifiers: Math.max(0, identifiers.length - MAX_LISTED_AGENTS),
+    stale: agents.stale,
+    dropped: agents.dropped,
+    unconfirmed: agents.unconfirmed ?? 0,
+  };
 }

@@ -21,6 +21,7 @@ import { type Built, buildContacts } from './build-contacts';
 import { type OutboxWindow, readSettledOutbox } from './read-outbox';
 import { recordFailure, recordRun } from './record-health';
 import { scheduleDeliverySoon } from './schedule-runs';
+import { foldCounters, forgetFolded } from '../status/snapshot';
 import { MAX_REQUESTS_PER_RUN, type SendResult, sendAll } from './send';
 
 /**
@@ -38,6 +39,8 @@ export interface DeliveryDeps {
   settings: Settings;
   /** The recurring delivery schedule's data when it started this run: spares the fetch of a handed-off commit. */
   recurringScheduleData?: Record<string, unknown>;
+  /** The account's bare Freshdesk host, as the platform gave the invocation (kept for the status page). */
+  host?: string;
 }
 
 export interface DeliveryReport {
@@ -70,12 +73,14 @@ async function deliver(deps: DeliveryDeps, opened: OpenState): Promise<DeliveryR
   if (state.ledger) opened.discard(await settleFrozen(db, state.ledger));
   const window = await readSettledOutbox(db, state.cursor, nowMs);
   const factsUntilMs = slotEndMs(state.cursor, window);
+  const folded = await foldCounters(db, state, nowMs, window.lateFacts > 0);
+  if (deps.host !== undefined) state.host = deps.host;
   const built = await buildContacts(deps, state, window.records, holdRepliesAfter(state, window, nowMs), factsUntilMs);
   if (built.directoryMissing) return waitForDirectory(deps, opened, window, built);
   built.contacts = applyPinnedNames(state, built.contacts);
   const { backlog, result, waiting } = await sendDue(deps, state, built);
   const agentsPosted = await agentStatuses(deps, opened, { window, built, factsUntilMs, mayPost: !waiting && result.failure?.code !== 'INJIXO_KEY_REJECTED' });
-  const dropped = await commit(deps, opened, { window, built, backlog, result, agentsPosted });
+  const dropped = await commit(deps, opened, { window, built, backlog, result, agentsPosted, folded });
   const moreToDo = await askForMore(deps, opened, result, waiting);
   return reportOf(opened, { window, built, result, dropped, moreToDo });
 }
@@ -86,6 +91,7 @@ async function agentStatuses(deps: DeliveryDeps, opened: OpenState, run: { windo
   const last: { lastOutcome?: AgentsOutcome } = state.agentsPosted ? { lastOutcome: state.agentsPosted } : {};
   const agents = await deliverAgentStatuses({ ...deps, factsUntilMs: run.factsUntilMs, commits: opened.commitView(), ...last, mayPost: run.mayPost }, run.window.records);
   run.built.carry.push(...agents.carry);
+  if (agents.summary) state.agentsView = agents.summary;
   if (!agents.outcome) return false;
   state.agentsPosted = agents.outcome;
   return agents.outcome[1] + agents.outcome[2] > 0;
@@ -153,6 +159,8 @@ interface RunOutcome {
   result: SendResult;
   /** Agent status intervals reached injixo (or may have): the commit must stick like a contact post. */
   agentsPosted: boolean;
+  /** Lost-events buckets of the counters this run turned into gaps (status/snapshot.ts). */
+  folded: string[];
 }
 
 /**
@@ -183,6 +191,7 @@ async function commit(deps: DeliveryDeps, opened: OpenState, run: RunOutcome): P
   if ((await opened.commit(db, deps.schedule, posted)) === 'stored') {
     await opened.finish(db, deps.schedule);
     await writeFlushes(db, flushes, false);
+    await forgetFolded(db, run.folded);
     // Claims only once the state is stored: a handed-off commit could still be lost, and then
     // the re-run must not skip what it never delivered.
     await saveFacts(built);

@@ -179,6 +179,17 @@ export interface AppState {
   missing?: MissingTickets;
   /** Handled contacts (issue 14, opt-in; handled-contacts.ts). */
   handled?: HandledState;
+  /** The account's bare Freshdesk host (the status page's CLI commands); given by the platform to install and delivery runs. */
+  host?: string;
+  /**
+   * The event handlers' counters (COUNTERS_KEY) as last folded in by a delivery run (status/snapshot.ts),
+   * so the status page reads this one record: lost events and unreadable payloads, and when.
+   */
+  counters?: { lostEvents: number; invalidPayloads: number; foldedAt: number };
+  /** The agents record's summary for the status page, kept by the runs that read the record (agent statuses on). */
+  agentsView?: { sent: number; pending: number; identifiers: string[]; moreIdentifiers: number; stale: number; dropped: number; unconfirmed: number };
+  /** Each walk's status-page view (import, replay, check), kept by the walk itself when its phase changes and every half hour. */
+  walks?: Record<string, Record<string, unknown>>;
   /** What the last run's posts of agent intervals came to (opt-in/agent-statuses.ts AgentsOutcome). */
   agentsPosted?: [number, number, number, number];
   /** Maps kept beside the record because they outgrew it (commit/spill.ts); absent while everything fits inside. */
@@ -328,6 +339,22 @@ const stateSchema = {
       },
     },
     agentsPosted: { type: 'array', items: { type: 'integer' }, minItems: 4, maxItems: 4 },
+    host: { type: 'string', maxLength: 255 },
+    counters: { type: 'object', required: ['lostEvents', 'invalidPayloads', 'foldedAt'], properties: { lostEvents: { type: 'integer' }, invalidPayloads: { type: 'integer' }, foldedAt: { type: 'number' } } },
+    agentsView: {
+      type: 'object',
+      required: ['sent', 'pending', 'identifiers', 'moreIdentifiers', 'stale', 'dropped', 'unconfirmed'],
+      properties: {
+        sent: { type: 'integer' },
+        pending: { type: 'integer' },
+        identifiers: { type: 'array', items: { type: 'string' } },
+        moreIdentifiers: { type: 'integer' },
+        stale: { type: 'integer' },
+        dropped: { type: 'integer' },
+        unconfirmed: { type: 'integer' },
+      },
+    },
+    walks: { type: 'object', additionalProperties: { type: 'object' } },
     spilled: {
       type: 'object',
       properties: {
