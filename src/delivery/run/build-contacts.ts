@@ -63,7 +63,7 @@ export async function buildContacts(deps: BuildDeps, state: AppState, records: r
   // Claims are saved after the state commit (run.ts), so every earlier run's claims took effect.
   const commits = allCommitted(deps.nowMs);
   const context: RecordContext = { deps, state, directory: asCoreDirectory(refreshed.directory), book: new TicketBook(deps.db, deps.request, deps.nowMs, commits), holdRepliesAfterMs };
-  const times = new TimeBook(deps.db);
+  const times = new TimeBook(deps.db, commits);
   const handled = handledStepFor(context, times, factsUntilMs);
   await countRecords(context, built, records, handled);
   return withFacts(built, context.book, times, handled);
