@@ -8,12 +8,12 @@ import { allCommitted, type CommitView } from '../../src/delivery/memory/commit-
 import {
   LATE_RECORD_WAIT_MS,
   MAX_LOOKUPS_PER_RUN,
-  MAX_VERSIONS,
   SHARD_BYTES_BUDGET,
   SHARD_SIZE,
   shardKey,
   TicketBook,
 } from '../../src/delivery/memory/ticket-book';
+import { MAX_VERSIONS } from '../../src/delivery/memory/ticket-history';
 import { handlers } from '../../src/entry/handlers';
 import type { InvokeOptions, KeyValueStore, RequestClient, TemplateResponse } from '../../src/platform/types';
 import { ManualClock } from '../../tools/clock';

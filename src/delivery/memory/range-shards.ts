@@ -106,6 +106,15 @@ export interface ShardStats {
   splits: number;
 }
 
+/** The entries of a stored value (`t`), or none. */
+function entriesOf(value: Record<string, unknown>): Record<string, unknown> {
+  return typeof value.t === 'object' && value.t !== null ? (value.t as Record<string, unknown>) : {};
+}
+
+function isInside(offset: number, start: number, end: number): boolean {
+  return Number.isInteger(offset) && offset >= start && offset < end;
+}
+
 const sameList = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((n, i) => n === b[i]);
 
 export class RangeShards<E, C> {
@@ -214,27 +223,37 @@ export class RangeShards<E, C> {
     const piece: Piece<E, C> = { start, entries: new Map(), stored: new Map(), dirty: new Set(), context: undefined, bytes: 0, strays: false, changed: false };
     if (!value) return piece;
     piece.bytes = key.length + JSON.stringify(value).length;
-    const end = range.starts.find((s) => s > start) ?? this.layout.size;
-    const { codec } = this.layout;
     const legacy = value.x === undefined;
-    piece.context = legacy ? undefined : codec.readContext(value.x);
-    const stored = typeof value.t === 'object' && value.t !== null ? (value.t as Record<string, unknown>) : {};
-    for (const [name, raw] of Object.entries(stored)) {
-      const offset = legacy ? Number(name) - range.index * this.layout.size : Number(name);
-      if (!Number.isInteger(offset) || offset < start || offset >= end) {
-        piece.strays = true;
-        continue;
-      }
-      const entry = legacy ? codec.decodeLegacy(raw) : piece.context && codec.decode(raw, piece.context);
-      if (entry === undefined) continue;
-      const id = range.index * this.layout.size + offset;
-      const settled = this.layout.settle(entry);
-      if (settled !== 'kept') piece.dirty.add(id);
-      if (settled === 'voided') piece.changed = true;
-      piece.entries.set(id, entry);
-      piece.stored.set(id, JSON.stringify(raw));
+    if (!legacy) piece.context = this.layout.codec.readContext(value.x);
+    const end = range.starts.find((s) => s > start) ?? this.layout.size;
+    const first = range.index * this.layout.size;
+    for (const [name, raw] of Object.entries(entriesOf(value))) {
+      // Legacy values name entries by full id, current ones by offset in the range.
+      const offset = legacy ? Number(name) - first : Number(name);
+      this.readEntry(piece, { first, end }, offset, raw, legacy);
     }
     return piece;
+  }
+
+  private readEntry(piece: Piece<E, C>, range: { first: number; end: number }, offset: number, raw: unknown, legacy: boolean): void {
+    if (!isInside(offset, piece.start, range.end)) {
+      piece.strays = true;
+      return;
+    }
+    const entry = this.decodeEntry(piece, raw, legacy);
+    if (entry === undefined) return;
+    const id = range.first + offset;
+    const settled = this.layout.settle(entry);
+    if (settled !== 'kept') piece.dirty.add(id);
+    if (settled === 'voided') piece.changed = true;
+    piece.entries.set(id, entry);
+    piece.stored.set(id, JSON.stringify(raw));
+  }
+
+  private decodeEntry(piece: Piece<E, C>, raw: unknown, legacy: boolean): E | undefined {
+    const { codec } = this.layout;
+    if (legacy) return codec.decodeLegacy(raw);
+    return piece.context === undefined ? undefined : codec.decode(raw, piece.context);
   }
 
   private async saveRange(range: Range<E, C>): Promise<void> {
@@ -245,18 +264,22 @@ export class RangeShards<E, C> {
     // Older pieces first: their splits add piece starts, which the base key lists.
     changed.sort((a, b) => (a.start === oldBase ? 1 : 0) - (b.start === oldBase ? 1 : 0));
     const plans = changed.map((piece) => this.plan(range, piece, piece.start === oldBase));
+    for (const [start, piece] of await this.writeAll(range, plans, oldStarts)) range.pieces.set(start, piece);
+  }
+
+  /** 1. New keys; 2. the base key (its piece list); 3. older pieces at their own keys. */
+  private async writeAll(range: Range<E, C>, plans: ReadonlyArray<Plan<E, C>>, oldStarts: readonly number[]): Promise<Map<number, Piece<E, C>>> {
     const newBase = range.starts[range.starts.length - 1] ?? 0;
     const keyBefore = (start: number): string => this.pieceKey(range.index, start, oldStarts);
     const keyAfter = (start: number): string => this.pieceKey(range.index, start, range.starts);
     const writes = plans.flatMap((plan) => plan.groups.map((group) => ({ plan, group, fresh: keyAfter(group.start) !== keyBefore(plan.origin.start) })));
     const rebuilt = new Map<number, Piece<E, C>>();
-    // 1. New keys; 2. the base key (its piece list); 3. older pieces at their own keys.
     for (const w of writes.filter((w) => w.fresh)) rebuilt.set(w.group.start, await this.writeWhole(range, w.group));
     const atBase = writes.find((w) => !w.fresh && w.group.start === newBase);
     if (atBase) rebuilt.set(newBase, await this.writeAtOwnKey(range, atBase.plan, atBase.group));
     else if (!sameList(range.starts, range.storedStarts)) await this.writeStarts(range);
     for (const w of writes.filter((w) => !w.fresh && w.group.start !== newBase)) rebuilt.set(w.group.start, await this.writeAtOwnKey(range, w.plan, w.group));
-    for (const [start, piece] of rebuilt) range.pieces.set(start, piece);
+    return rebuilt;
   }
 
   /**
@@ -277,32 +300,41 @@ export class RangeShards<E, C> {
    * reckoned from the stored size; undefined when it would not fit (or cannot be an update).
    */
   private updateOf(range: Range<E, C>, piece: Piece<E, C>, isBase: boolean): Update | undefined {
-    if (piece.bytes === 0 || piece.context === undefined || piece.strays) return undefined;
+    const context = piece.strays ? undefined : piece.context;
+    if (piece.bytes === 0 || context === undefined) return undefined;
     const { codec } = this.layout;
-    const context = piece.context;
     const before = JSON.stringify(codec.contextValue(context)).length;
     const update: Update = { attributes: {}, json: new Map(), bytes: piece.bytes };
-    for (const id of piece.dirty) {
-      const entry = piece.entries.get(id);
-      if (entry === undefined) continue;
-      const encoded = codec.encode(entry, context);
-      const json = JSON.stringify(encoded);
-      const old = piece.stored.get(id);
-      if (json === old) continue;
-      const offset = String(this.offsetOf(id));
-      update.attributes[`t.${offset}`] = encoded;
-      update.json.set(id, json);
-      update.bytes += old === undefined ? json.length + offset.length + 4 : json.length - old.length;
-    }
+    for (const id of piece.dirty) this.updateEntry(piece, context, id, update);
     const x = codec.contextValue(context);
     const after = JSON.stringify(x).length;
+    // The context only grows: a longer one is a changed one.
     if (after !== before) update.attributes.x = x;
     update.bytes += after - before;
-    if (isBase && !sameList(range.starts, range.storedStarts)) {
-      update.attributes.p = range.starts;
-      update.bytes += this.startsBytes(range.starts) - this.startsBytes(range.storedStarts);
-    }
+    this.updateStarts(range, update, isBase);
     return update.bytes <= this.layout.budget ? update : undefined;
+  }
+
+  /** The base key's piece list, when it changed. */
+  private updateStarts(range: Range<E, C>, update: Update, isBase: boolean): void {
+    if (!isBase || sameList(range.starts, range.storedStarts)) return;
+    update.attributes.p = range.starts;
+    update.bytes += this.startsBytes(range.starts) - this.startsBytes(range.storedStarts);
+  }
+
+  /** Adds an entry to an update when its stored form changed, with the bytes that makes. */
+  private updateEntry(piece: Piece<E, C>, context: C, id: number, update: Update): void {
+    const entry = piece.entries.get(id);
+    if (entry === undefined) return;
+    const encoded = this.layout.codec.encode(entry, context);
+    const json = JSON.stringify(encoded);
+    const old = piece.stored.get(id);
+    if (json === old) return;
+    const offset = String(this.offsetOf(id));
+    update.attributes[`t.${offset}`] = encoded;
+    update.json.set(id, json);
+    // A new entry adds `"<offset>":` and a comma.
+    update.bytes += old === undefined ? json.length + offset.length + 4 : json.length - old.length;
   }
 
   /** What a piece list adds to the base key's value: `,"p":[…]`, nothing while empty. */

@@ -8,8 +8,6 @@ import { RangeShards } from './range-shards';
 import { TICKET_CODEC, type TicketContext } from './ticket-codec';
 import { addClaim, factsOf, type History, insertVersion, isClaimed, settleClaims, type Version, versionAt, versionOf } from './ticket-history';
 
-export { MAX_VERSIONS } from './ticket-history';
-
 /**
  * What the app knows of each ticket (group, source, spam, deleted) and since when, so a reply —
  * whose event carries only `ticket_id` — is attributed as the ticket was when the reply came in
@@ -66,6 +64,11 @@ export interface Forgotten {
 
 function toSeconds(ms: number): number {
   return Math.floor(ms / 1000);
+}
+
+function widen(known: Forgotten | undefined, createdMs: number, tickets: number, claims: number): Forgotten {
+  if (!known) return { fromMs: createdMs, toMs: createdMs, tickets, claims };
+  return { fromMs: Math.min(known.fromMs, createdMs), toMs: Math.max(known.toMs, createdMs), tickets: known.tickets + tickets, claims: known.claims + claims };
 }
 
 function claimCount(h: History): number {
@@ -208,16 +211,9 @@ export class TicketBook {
 
   private noteShed(id: number, history: History, dropped: number | 'all'): void {
     const claims = dropped === 'all' ? claimCount(history) : dropped;
-    const createdMs = history.createdS * 1000;
-    const known = this.forgotten;
     const isNew = !this.shedNow.tickets.has(id);
     this.shedNow.tickets.add(id);
     this.shedNow.claims += claims;
-    this.forgotten = {
-      fromMs: Math.min(known?.fromMs ?? createdMs, createdMs),
-      toMs: Math.max(known?.toMs ?? createdMs, createdMs),
-      tickets: (known?.tickets ?? 0) + (isNew ? 1 : 0),
-      claims: (known?.claims ?? 0) + claims,
-    };
+    this.forgotten = widen(this.forgotten, history.createdS * 1000, isNew ? 1 : 0, claims);
   }
 }

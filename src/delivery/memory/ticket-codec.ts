@@ -72,16 +72,20 @@ function isWholeList(value: unknown): value is number[] {
   return Array.isArray(value) && value.every((n) => Number.isSafeInteger(n));
 }
 
-function encode(h: History, context: TicketContext): number[] {
-  const [oldest, ...newer] = h.versions as [Version, ...Version[]];
-  const sinceCreation = oldest.since === h.createdS;
-  const pending = h.pending;
+function bitsOf(h: History, sinceCreation: boolean): number {
   let bits = h.versions.length;
   if (h.counted) bits |= COUNTED;
   if (sinceCreation) bits |= SINCE_CREATION;
   if (h.replies.length > 0) bits |= REPLIES;
-  if (pending) bits |= PENDING | (pending.counted ? PENDING_COUNTED : 0);
-  const out = [bits, h.createdS - context.z, groupIndex(context, oldest.group), oldest.source * 4 + oldest.flags];
+  if (h.pending) bits |= PENDING | (h.pending.counted ? PENDING_COUNTED : 0);
+  return bits;
+}
+
+function encode(h: History, context: TicketContext): number[] {
+  const [oldest, ...newer] = h.versions as [Version, ...Version[]];
+  const sinceCreation = oldest.since === h.createdS;
+  const pending = h.pending;
+  const out = [bitsOf(h, sinceCreation), h.createdS - context.z, groupIndex(context, oldest.group), oldest.source * 4 + oldest.flags];
   if (!sinceCreation) out.push(oldest.since - h.createdS);
   for (const v of newer) out.push(groupIndex(context, v.group), v.source * 4 + v.flags, v.since - h.createdS);
   if (h.replies.length > 0) out.push(...encodeIds(h.replies, context));
@@ -149,21 +153,21 @@ function decode(stored: unknown, context: TicketContext): History | undefined {
 function decodeLegacy(stored: unknown): History | undefined {
   if (!isWholeList(stored)) return undefined;
   const bits = stored[2] ?? 0;
-  let versionPart: number[] = stored;
-  let replies: number[] = [];
-  if ((bits & 8) !== 0) {
-    const count = stored[stored.length - 1] ?? 0;
-    const start = Math.max(0, stored.length - 1 - count);
-    versionPart = stored.slice(0, start);
-    replies = stored.slice(start, stored.length - 1);
-  }
-  const e = versionPart;
+  const { versionPart: e, replies } = splitLegacyReplies(stored, bits);
   if (!(e.length === 4 || (e.length >= 5 && (e.length - 5) % 4 === 0))) return undefined;
-  const createdS = e[3] ?? 0;
   const at = (i: number): number => e[i] ?? 0;
+  const createdS = at(3);
   const versions: Version[] = [{ group: at(0), source: at(1), flags: at(2) & 3, since: createdS + at(4) }];
   for (let i = 5; i < e.length; i += 4) versions.push({ group: at(i), source: at(i + 1), flags: at(i + 2), since: createdS + at(i + 3) });
   return { createdS, versions: versions.reverse(), counted: (bits & 4) !== 0, replies };
+}
+
+/** A legacy entry's version numbers and, when bit 8 is set, the reply ids that end it (then their count). */
+function splitLegacyReplies(stored: number[], bits: number): { versionPart: number[]; replies: number[] } {
+  if ((bits & 8) === 0) return { versionPart: stored, replies: [] };
+  const count = stored[stored.length - 1] ?? 0;
+  const start = Math.max(0, stored.length - 1 - count);
+  return { versionPart: stored.slice(0, start), replies: stored.slice(start, stored.length - 1) };
 }
 
 export const TICKET_CODEC: PieceCodec<History, TicketContext> = {

@@ -94,6 +94,34 @@ function triplesOf(list: readonly number[], from: number, z: number): Logged[] |
   return entries;
 }
 
+function withEntries(t: TicketTime, entries: Logged[] | undefined): TicketTime | undefined {
+  return entries && { ...t, entries };
+}
+
+/**
+ * One event onto a ticket's entries; false when it changes nothing: a deleted entry stays
+ * deleted, and a version older than the one applied is left out (at the same second, the
+ * record processed later wins).
+ */
+function applyVersion(t: TicketTime, entry: TimeEntryRecord, atS: number): boolean {
+  const known = t.entries.find((e) => e.id === entry.id);
+  if (!known) {
+    t.entries.push({ id: entry.id, seconds: entry.seconds, atS });
+    return true;
+  }
+  if (known.seconds === undefined || (entry.seconds !== undefined && atS < known.atS)) return false;
+  known.seconds = entry.seconds;
+  known.atS = Math.max(atS, known.atS);
+  return true;
+}
+
+/** The span of times (ms) an earlier report and new drops cover together. */
+function widen(known: ForgottenTime | undefined, times: readonly number[]): ForgottenTime {
+  const span = { fromMs: Math.min(...times), toMs: Math.max(...times), tickets: 1, entries: times.length };
+  if (!known) return span;
+  return { fromMs: Math.min(known.fromMs, span.fromMs), toMs: Math.max(known.toMs, span.toMs), tickets: known.tickets + 1, entries: known.entries + span.entries };
+}
+
 const TIME_CODEC: PieceCodec<TicketTime, TimeContext> = {
   readContext(x) {
     return isWholeList(x) && x.length === 1 ? { z: x[0] as number } : undefined;
@@ -112,12 +140,11 @@ const TIME_CODEC: PieceCodec<TicketTime, TimeContext> = {
   },
   decode(stored, context) {
     if (!isWholeList(stored)) return undefined;
-    const [state] = stored;
-    if (state === SENT && stored.length === 1) return { sent: true, entries: [] };
-    const from = state === SENT_BY ? 2 : 1;
-    const entries = state === OPEN || (state === SENT_BY && stored.length >= 2) ? triplesOf(stored, from, context.z) : undefined;
-    if (!entries) return undefined;
-    return state === SENT_BY ? { sent: false, sentBy: context.z * 1000 + (stored[1] as number), entries } : { sent: false, entries };
+    const [state, tag] = stored;
+    if (state === SENT) return stored.length === 1 ? { sent: true, entries: [] } : undefined;
+    if (state === OPEN) return withEntries({ sent: false, entries: [] }, triplesOf(stored, 1, context.z));
+    if (state === SENT_BY && tag !== undefined) return withEntries({ sent: false, sentBy: context.z * 1000 + tag, entries: [] }, triplesOf(stored, 2, context.z));
+    return undefined;
   },
   /** Before pieces: `[sent (0|1), entry id, seconds, …]`, without times (any later event wins). */
   decodeLegacy(stored) {
@@ -165,12 +192,7 @@ export class TimeBook {
   async apply(entry: TimeEntryRecord, atMs: number): Promise<ApplyOutcome> {
     const t = (await this.shards.get(entry.ticketId)) ?? { sent: false, entries: [] };
     if (t.sent || t.sentBy !== undefined) return { kind: 'after_sent', seconds: entry.seconds ?? 0 };
-    const atS = Math.floor(atMs / 1000);
-    const known = t.entries.find((e) => e.id === entry.id);
-    if (!known) t.entries.push({ id: entry.id, seconds: entry.seconds, atS });
-    else if (known.seconds === undefined || (entry.seconds !== undefined && atS < known.atS)) return { kind: 'kept' };
-    else Object.assign(known, { seconds: entry.seconds, atS: Math.max(atS, known.atS) });
-    await this.shards.put(entry.ticketId, t);
+    if (applyVersion(t, entry, Math.floor(atMs / 1000))) await this.shards.put(entry.ticketId, t);
     return { kind: 'kept' };
   }
 
@@ -208,10 +230,8 @@ export class TimeBook {
     const lost = dropped === 'all' ? t.entries : (t.dropped ?? []);
     delete t.dropped;
     const count = lost.length;
-    const times = lost.map((e) => e.atS * 1000);
-    const known = this.forgotten;
-    const atMs = times.length > 0 ? Math.min(...times) : 0;
-    this.forgotten = { fromMs: Math.min(known?.fromMs ?? atMs, atMs), toMs: Math.max(known?.toMs ?? atMs, atMs), tickets: (known?.tickets ?? 0) + 1, entries: (known?.entries ?? 0) + count };
+    if (count === 0) return;
+    this.forgotten = widen(this.forgotten, lost.map((e) => e.atS * 1000));
     log('warn', 'TIME_BOOK_FULL', `ticket ${ticketId} has more time entries than one KV key holds; ${count} were forgotten, so its handled contact may carry less time`, { ticket: ticketId, entries: count });
   }
 }
