@@ -441,6 +441,75 @@ describe('a range that outgrows one key', () => {
   });
 });
 
+describe('an older piece that outgrows its key', () => {
+  const firstId = 98_765_432_000;
+  /** Ids far apart, as Freshdesk numbers conversations across accounts. */
+  const reply = (i: number, r: number): number => 40_000_000_000 + i * 1_000_003 + r * 7_919;
+
+  async function seedSplitRange(): Promise<number[]> {
+    const b = bookAt(T0);
+    for (let i = 0; i < SHARD_SIZE; i += 1) await rememberWide(b, firstId + i, T0 + i * 1000);
+    await b.save();
+    return (await db.get(shardKey(firstId))).p as number[];
+  }
+
+  /** A run counting 20 replies of each of the oldest 300 tickets: the pieces holding them split. */
+  async function countReplies(store: KeyValueStore, nowMs: number): Promise<TicketBook> {
+    const run = new TicketBook(store, new FakeFreshdesk(), nowMs, allCommitted(nowMs));
+    for (let i = 0; i < 300; i += 1) {
+      await run.lookup(firstId + i, T0 + i * 1000 + 5000);
+      for (let r = 0; r < 20; r += 1) run.claim({ ticketId: firstId + i, conversationId: reply(i, r) });
+    }
+    return run;
+  }
+
+  it('splits into a new key, lists it in the base key, then shrinks: a save cut short anywhere loses nothing saved before', async () => {
+    const seeded = await seedSplitRange();
+    const before = platform.kvSnapshot();
+    const later = T0 + 86_400_000;
+    for (let cutAfter = 0; ; cutAfter += 1) {
+      for (const key of Object.keys(platform.kvSnapshot())) await db.delete(key);
+      for (const [key, value] of Object.entries(before)) await db.set(key, value as Record<string, unknown>);
+      let writes = 0;
+      const failing: KeyValueStore = {
+        ...db,
+        set: (key, value, options) => (++writes > cutAfter ? Promise.reject(new Error('died')) : db.set(key, value, options)),
+        update: (key, action, attributes, options) => (++writes > cutAfter ? Promise.reject(new Error('died')) : db.update(key, action, attributes, options)),
+      };
+      const finished = await (await countReplies(failing, later)).save().then(
+        () => true,
+        () => false,
+      );
+      const reread = bookAt(later + 600_000);
+      for (const i of [0, 150, 299, 999]) expect(await groupAt(reread, firstId + i, T0 + i * 1000 + 7_200_000 + 1000)).toBe(48_000_000_102 + ((firstId + i) % 500) * 7919);
+      for (const [, bytes] of bookKeys()) expect(bytes).toBeLessThanOrEqual(SHARD_BYTES_BUDGET);
+      // The next run counts the same replies again (this one never committed) and leaves every key clean.
+      await (await countReplies(db, later + 600_000)).save();
+      const after = bookAt(later + 1_200_000);
+      for (const i of [0, 150, 299]) expect(await after.peekClaim({ ticketId: firstId + i, conversationId: reply(i, 19) })).toBe('counted');
+      for (const [, bytes] of bookKeys()) expect(bytes).toBeLessThanOrEqual(SHARD_BYTES_BUDGET);
+      if (finished) {
+        expect(((await db.get(shardKey(firstId))).p as number[]).length).toBeGreaterThan(seeded.length);
+        expect(cutAfter).toBeGreaterThanOrEqual(3);
+        break;
+      }
+    }
+  });
+
+  it('is written once more only for what changed when the book is saved twice in a run', async () => {
+    await seedSplitRange();
+    const run = await countReplies(db, T0 + 86_400_000);
+    await run.save();
+    kvCalls.length = 0;
+    await run.save();
+    expect(kvCalls).toEqual([]);
+    // The run read the base key with the range: a claim there is one more update of it.
+    expect(run.claim({ ticketId: firstId + 999, conversationId: reply(999, 0) })).toBe('new');
+    await run.save();
+    expect(kvCalls).toEqual([`update ${shardKey(firstId)}`]);
+  });
+});
+
 describe('what still bounds the memory', () => {
   it('is one ticket with more counted replies than a key holds: its oldest claims go, logged and told as a span', async () => {
     const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
