@@ -102,7 +102,7 @@ export class HandledStep {
   async take(record: OutboxRecord): Promise<boolean> {
     if (record.k === 'e') {
       await this.settleBefore(record.entry.ticketId, record.at);
-      await this.applyEntry(record.entry);
+      await this.applyEntry(record.entry, record.at);
       return true;
     }
     if (record.k === 'u' && record.resolved === true) this.noteResolution(record.ticket, record.at);
@@ -123,8 +123,8 @@ export class HandledStep {
     if (outcome !== 'skip') this.decided.push(outcome);
   }
 
-  private async applyEntry(entry: TimeEntryRecord): Promise<void> {
-    const outcome = await this.deps.times.apply(entry);
+  private async applyEntry(entry: TimeEntryRecord, atMs: number): Promise<void> {
+    const outcome = await this.deps.times.apply(entry, atMs);
     if (outcome.kind === 'kept') return;
     this.handled.late.changes += 1;
     this.handled.late.seconds += outcome.seconds;

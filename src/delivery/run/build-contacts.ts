@@ -11,6 +11,7 @@ import { dayOf } from '../commit/state';
 import type { AppState } from '../stored/stored-data';
 import { type CreationSeen, repairMissingTickets, repairsDue } from './repair-tickets';
 import { type HandledChange, HandledStep } from '../opt-in/handled-contacts';
+import { allCommitted } from '../memory/commit-view';
 import { TicketBook } from '../memory/ticket-book';
 import { TimeBook } from '../memory/time-book';
 
@@ -60,8 +61,10 @@ export async function buildContacts(deps: BuildDeps, state: AppState, records: r
   if (refreshed.failure) built.failure = refreshed.failure;
   if (!refreshed.directory) return { ...built, directoryMissing: true };
   state.directory = refreshed.directory;
-  const context: RecordContext = { deps, state, directory: asCoreDirectory(refreshed.directory), book: new TicketBook(deps.db, deps.request, deps.nowMs), holdRepliesAfterMs };
-  const times = new TimeBook(deps.db);
+  // Claims are saved after the state commit (run.ts), so every earlier run's claims took effect.
+  const commits = allCommitted(deps.nowMs);
+  const context: RecordContext = { deps, state, directory: asCoreDirectory(refreshed.directory), book: new TicketBook(deps.db, deps.request, deps.nowMs, commits), holdRepliesAfterMs };
+  const times = new TimeBook(deps.db, commits);
   const handled = handledStepFor(context, times, factsUntilMs);
   await countRecords(context, built, records, handled);
   return withFacts(built, context.book, times, handled);
