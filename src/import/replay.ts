@@ -26,7 +26,6 @@ import { applyPinnedNames } from '../delivery/accounting/queue-names';
 import { scheduleDeliverySoon } from '../delivery/run/schedule-runs';
 import { readState } from '../delivery/commit/state';
 import type { AppState } from '../delivery/stored/stored-data';
-import { allCommitted } from '../delivery/memory/commit-view';
 import { TicketBook } from '../delivery/memory/ticket-book';
 import { log } from '../platform/log';
 import type { KeyValueStore, Platform } from '../platform/types';
@@ -221,7 +220,7 @@ async function compareAndSend(platform: Platform, opened: OpenState, record: Imp
   const found = await readAllFound(db, record.found);
   const delivered = await readLedger(db, state, Date.parse(record.from), Date.parse(record.to));
   // The book is saved after the state it claims for: every earlier claim took effect.
-  const book = new TicketBook(db, platform.request, nowMs, allCommitted(nowMs));
+  const book = new TicketBook(db, platform.request, nowMs, opened.commitView());
   const claims = await peekClaims(book, found);
   const difference = differenceOf(found, delivered, (f) => claims.get(f.contact.contactId) === 'counted');
   if (difference.send.length > 0) {

@@ -39,6 +39,8 @@ export const REPLAY_TAKEN_KEY = 'replay-taken';
 export const REPLAY_FOUND_PREFIX = 'replay-found:';
 /** Held by a delivery run while it works, so two runs never send the same outbox twice. */
 export const LEASE_KEY = 'delivery-lease';
+/** The backlog chunks a run is about to post, under its commit id (src/delivery/commit/in-flight.ts). */
+export const IN_FLIGHT_KEY = 'in-flight';
 
 /** One key per delivery period, appended to by event handlers (src/delivery/intake/outbox.ts). */
 export const OUTBOX_PREFIX = 'outbox:';

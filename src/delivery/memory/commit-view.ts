@@ -27,10 +27,14 @@ export function allCommitted(nowMs: number): CommitView {
   return { current: nowMs, isCommitted: (id) => id !== nowMs };
 }
 
-/** What a stored tag means for the run reading it. */
-export type TagVerdict = 'own' | 'committed' | 'void';
+/**
+ * What a stored tag means for the run reading it. The books read a key once a run, before the run
+ * writes it, so a stored tag equal to this run's own id comes from an EARLIER run that had the
+ * same id (the same time and the same last commit: it died or was refused before committing, and
+ * this run redoes it): void like any commit that never took effect.
+ */
+export type TagVerdict = 'committed' | 'void';
 
 export function verdictOf(commits: CommitView, tag: number): TagVerdict {
-  if (tag === commits.current) return 'own';
-  return commits.isCommitted(tag) ? 'committed' : 'void';
+  return tag !== commits.current && commits.isCommitted(tag) ? 'committed' : 'void';
 }

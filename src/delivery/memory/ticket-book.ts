@@ -6,7 +6,7 @@ import { ticketShardKey } from '../../storage/keys';
 import type { CommitView } from './commit-view';
 import { RangeShards } from './range-shards';
 import { TICKET_CODEC, type TicketContext } from './ticket-codec';
-import { addClaim, factsOf, type History, insertVersion, isClaimed, settleClaims, type Version, versionAt, versionOf } from './ticket-history';
+import { addClaim, factsOf, type History, insertVersion, isClaimed, settleClaims, type Version, versionAt, versionOf, wasVoided } from './ticket-history';
 
 /**
  * What the app knows of each ticket (group, source, spam, deleted) and since when, so a reply —
@@ -123,13 +123,14 @@ export class TicketBook {
    * for the ticket (Freshdesk answered 404), so it cannot remember. Call after remember/lookup,
    * which load the ticket's shard.
    */
-  claim(contact: { ticketId: number; conversationId?: number }): 'new' | 'counted' | 'unknown' {
+  claim(contact: { ticketId: number; conversationId?: number }): 'new' | 'counted' | 'unknown' | 'voided' {
     const history = this.shards.loaded(contact.ticketId);
     if (!history) return 'unknown';
     if (isClaimed(history, contact.conversationId)) return 'counted';
     addClaim(history, contact.conversationId, this.commits);
     this.shards.touch(contact.ticketId);
-    return 'new';
+    // Claimed now either way; 'voided': a run that died around its post claimed it before (commit/commit.ts).
+    return wasVoided(history, contact.conversationId) ? 'voided' : 'new';
   }
 
   /**

@@ -31,6 +31,11 @@ export interface History extends Claims {
    * written, tagged with that run's commit id (commit-view.ts). The claims above are committed.
    */
   pending?: Claims & { tag: number };
+  /**
+   * Claims of a void run found as the entry was read (never stored): that run saved them right
+   * before posting and never committed, so it may have posted those contacts (claim: 'voided').
+   */
+  voided?: Claims;
 }
 
 export function versionOf(t: TicketFacts, since: number): Version {
@@ -86,6 +91,12 @@ export function isClaimed(history: History, conversationId: number | undefined):
   return history.replies.includes(conversationId) || history.pending?.replies.includes(conversationId) === true;
 }
 
+/** Whether a void run claimed the contact (it may have posted it before it died). */
+export function wasVoided(history: History, conversationId: number | undefined): boolean {
+  if (!history.voided) return false;
+  return conversationId === undefined ? history.voided.counted : history.voided.replies.includes(conversationId);
+}
+
 /** Claims the contact for this run (tagged with its commit id). */
 export function addClaim(history: History, conversationId: number | undefined, commits: CommitView): void {
   const pending = history.pending ?? { tag: commits.current, counted: false, replies: [] };
@@ -102,9 +113,11 @@ export function settleClaims(history: History, commits: CommitView): 'kept' | 'm
   const pending = history.pending;
   if (!pending) return 'kept';
   const verdict = verdictOf(commits, pending.tag);
-  if (verdict === 'own') return 'kept';
   delete history.pending;
-  if (verdict === 'void') return 'voided';
+  if (verdict === 'void') {
+    history.voided = { counted: pending.counted, replies: [...pending.replies] };
+    return 'voided';
+  }
   history.counted ||= pending.counted;
   for (const id of pending.replies) if (!history.replies.includes(id)) history.replies.push(id);
   return 'merged';

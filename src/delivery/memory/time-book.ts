@@ -218,8 +218,7 @@ export class TimeBook {
   private settle(t: TicketTime): 'kept' | 'merged' | 'voided' {
     if (t.sentBy === undefined) return 'kept';
     const verdict = verdictOf(this.commits, t.sentBy);
-    if (verdict === 'own') return 'kept';
-    delete t.sentBy;
+      delete t.sentBy;
     if (verdict === 'void') return 'voided';
     t.sent = true;
     t.entries = [];

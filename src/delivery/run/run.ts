@@ -6,7 +6,9 @@ import { BACKLOG_PREFIX, chunkKey, DELIVERY_PERIOD_MINUTES, outboxKey, PARKED_PR
 import { noteDroppedChunks, noteRun, noteUnconfirmed } from '../accounting/gaps';
 import { planFlushes, pruneLedger, settleFrozen, sizeShards, spillFrozen, writeFlushes } from '../accounting/ledger';
 import { applyPinnedNames } from '../accounting/queue-names';
-import { type BacklogHead, loadBacklogHead, MAX_BACKLOG_CHUNKS, MAX_PARKED_CHUNKS } from '../commit/backlog';
+import { type BacklogHead, loadBacklogHead, MAX_BACKLOG_CHUNKS, MAX_PARKED_CHUNKS, withdrawChunks } from '../commit/backlog';
+import { markInFlight, voidInFlight } from '../commit/in-flight';
+import type { CommitView } from '../memory/commit-view';
 import { trimOldest } from '../commit/chunks';
 import { OpenState } from '../commit/commit';
 import { HandOffUnknown } from '../commit/hand-off';
@@ -75,10 +77,13 @@ async function deliver(deps: DeliveryDeps, opened: OpenState): Promise<DeliveryR
   const factsUntilMs = slotEndMs(state.cursor, window);
   const folded = await foldCounters(db, state, nowMs, window.lateFacts > 0);
   if (deps.host !== undefined) state.host = deps.host;
-  const built = await buildContacts(deps, state, window.records, holdRepliesAfter(state, window, nowMs), factsUntilMs);
+  const built = await buildContacts({ ...deps, commits: opened.commitView() }, state, window.records, holdRepliesAfter(state, window, nowMs), factsUntilMs);
   if (built.directoryMissing) return waitForDirectory(deps, opened, window, built);
   built.contacts = applyPinnedNames(state, built.contacts);
-  const { backlog, result, waiting } = await sendDue(deps, state, built);
+  // Step 2 of the commit protocol: the claims (tagged with this run's id) before anything is posted.
+  // Refused, nothing is posted: the run is deferred and the next one redoes it.
+  await built.saveFacts();
+  const { backlog, result, waiting } = await sendDue(deps, state, built, opened.commitView());
   const agentsPosted = await agentStatuses(deps, opened, { window, built, factsUntilMs, mayPost: !waiting && result.failure?.code !== 'INJIXO_KEY_REJECTED' });
   const dropped = await commit(deps, opened, { window, built, backlog, result, agentsPosted, folded });
   const moreToDo = await askForMore(deps, opened, result, waiting);
@@ -140,16 +145,29 @@ async function waitForDirectory(deps: DeliveryDeps, opened: OpenState, window: O
 }
 
 /** Sends the oldest waiting contacts, then this run's; nothing while injixo asked us to wait. */
-async function sendDue(deps: DeliveryDeps, state: OpenState['state'], built: Built): Promise<{ backlog: BacklogHead; result: SendResult; waiting: boolean }> {
+async function sendDue(deps: DeliveryDeps, state: OpenState['state'], built: Built, commits: CommitView): Promise<{ backlog: BacklogHead; result: SendResult; waiting: boolean }> {
   // After a 429 with Retry-After, injixo is not called at all until that time has passed.
   const retryAfter = state.health.retryAfterUntil;
   if (retryAfter !== undefined && Date.parse(retryAfter) > deps.nowMs) {
     return { backlog: { contacts: [], chunkIds: [], unreadable: 0 }, result: { sent: [], unsent: built.contacts, parked: [], unconfirmed: [] }, waiting: true };
   }
   const backlog = await loadBacklogHead(deps.db, state);
+  await guardBacklog(deps, commits, backlog, built);
   const budget = Math.max(0, MAX_REQUESTS_PER_RUN - built.lookups);
   const result = await sendAll(deps.request, [...backlog.contacts, ...built.contacts], deps.settings.integrationId, budget);
   return { backlog, result, waiting: false };
+}
+
+/**
+ * Backlog chunks a run that never committed was posting are withdrawn as unconfirmed; the ones
+ * this run posts are marked in flight first (commit/in-flight.ts). Costs nothing while the
+ * backlog is empty.
+ */
+async function guardBacklog(deps: DeliveryDeps, commits: CommitView, backlog: BacklogHead, built: Built): Promise<void> {
+  if (backlog.chunkIds.length === 0) return;
+  const voided = new Set(await voidInFlight(deps.db, commits));
+  if (voided.size > 0) built.unconfirmed.push(...withdrawChunks(backlog, voided));
+  if (backlog.contacts.length > 0) await markInFlight(deps.db, commits, backlog.chunkIds);
 }
 
 interface RunOutcome {
@@ -182,7 +200,7 @@ async function commit(deps: DeliveryDeps, opened: OpenState, run: RunOutcome): P
   state.cursor = window.slots[window.slots.length - 1] ?? state.cursor;
   recordRun(state, result, { overflow, unreadable: backlog.unreadable }, built.failure, nowMs);
   opened.countDelivered(result.sent);
-  noteUnconfirmed(state, result.unconfirmed);
+  noteUnconfirmed(state, [...result.unconfirmed, ...built.unconfirmed]);
   const flushes = await freezeLedger(db, opened, nowMs);
   await pruneLedger(db, state, nowMs);
   await noteDroppedChunks(db, state, trimmed, nowMs);
@@ -192,9 +210,6 @@ async function commit(deps: DeliveryDeps, opened: OpenState, run: RunOutcome): P
     await opened.finish(db, deps.schedule);
     await writeFlushes(db, flushes, false);
     await forgetFolded(db, run.folded);
-    // Claims only once the state is stored: a handed-off commit could still be lost, and then
-    // the re-run must not skip what it never delivered.
-    await saveFacts(built);
   }
   return overflow + backlog.unreadable + unkept;
 }
@@ -207,19 +222,6 @@ async function freezeLedger(db: KeyValueStore, opened: OpenState, nowMs: number)
   const frozen = planFlushes(ledger, nowMs, opened.id);
   await spillFrozen(db, ledger, opened.id);
   return frozen;
-}
-
-/**
- * After the commit: a refused write here loses only what the run learned about tickets (later
- * replies then ask Freshdesk) and the memory of what it counted (a redelivered event could then
- * count twice), never a contact.
- */
-async function saveFacts(built: Built): Promise<void> {
-  try {
-    await built.saveFacts();
-  } catch (error) {
-    log('warn', 'PLATFORM_LIMIT', `ticket facts of this run could not be saved (${describe(error)}); replies to these tickets will be looked up in Freshdesk`);
-  }
 }
 
 function reportOf(opened: OpenState, run: { window: OutboxWindow; built: Built; result: SendResult; dropped: number; moreToDo: boolean }): DeliveryReport {
