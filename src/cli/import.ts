@@ -16,7 +16,7 @@ import { AppError as AppErrorClass, isAppError, type AppError } from '../remote/
 import { parseJsonBody, type FreshdeskTransport } from '../import/transport';
 import { buildBatches } from '../remote/injixo-client';
 import { createAxiosTransport } from './axios-transport';
-import { createInjixoPoster } from './injixo-poster';
+import { createInjixoPoster, InjixoPostFailed } from './injixo-poster';
 import { describeAmbiguous, readState, writeStateAtomically, type ImportState, type RunIdentity } from './state-file';
 
 export const EXIT = {
@@ -324,7 +324,18 @@ export async function runImport(argv: readonly string[], env: NodeJS.ProcessEnv)
       state.inFlight = [...batch.contacts];
       state.pending = state.pending.slice(batch.contacts.length);
       save();
-      const outcome = await poster.post(batch);
+      let outcome;
+      try {
+        outcome = await poster.post(batch);
+      } catch (error) {
+        // A refusal proves injixo stored nothing: the body waits in `pending` for the resumed run.
+        if (error instanceof InjixoPostFailed && error.storedNothing) {
+          state.pending = [...batch.contacts, ...state.pending];
+          state.inFlight = null;
+          save();
+        }
+        throw error;
+      }
       timedOut += outcome.timedOut;
       for (const contact of batch.contacts) perQueue.set(contact.queueName, (perQueue.get(contact.queueName) ?? 0) + 1);
       state.sent += batch.contacts.length;
