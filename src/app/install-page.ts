@@ -355,7 +355,7 @@ async function start(): Promise<void> {
   const client = await app.initialized();
   resolveClient(client);
   // The settings page may not get the data method; the browser's language is the next best guess.
-  const locale = await readUserLocale(client, navigator.language);
+  const locale = await readUserLocale(client, navigator.languages);
   state.t = createTranslator(locale);
   document.documentElement.lang = locale;
   render();

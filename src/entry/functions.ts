@@ -30,7 +30,8 @@ async function statusAnswer(platform: Platform, settings: Settings): Promise<Rec
   const importView = await readImportView(platform.db, nowMs);
   const replayView = await readReplayView(platform.db, nowMs);
   const host = await rememberedHost(platform.db);
-  return { ...view, ...optional('import', importView), ...optional('replay', replayView), ...commandsFor(host, view, importView), ledgerFrom: new Date(ledgerStart(nowMs)).toISOString() };
+  // answeredAt (issue 22): the platform's clock, so the page measures ages from it, not from the admin's machine.
+  return { ...view, ...optional('import', importView), ...optional('replay', replayView), ...commandsFor(host, view, importView), ledgerFrom: new Date(ledgerStart(nowMs)).toISOString(), answeredAt: new Date(nowMs).toISOString() };
 }
 
 function optional<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {
