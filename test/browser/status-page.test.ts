@@ -251,6 +251,30 @@ describe('status page', () => {
   });
 });
 
+describe('status page in French, each state', () => {
+  it.each<[FlowState, string, string]>([
+    ['flowing', 'Les contacts arrivent dans injixo', 'refresh'],
+    ['key_rejected', 'injixo refuse la clé API', 'test-connection'],
+    ['injixo_unavailable', 'injixo ne répond pas', 'retry-now'],
+    ['backlog_draining', 'Envoi des contacts en attente', 'retry-now'],
+    ['waiting_for_first_delivery', 'En attente du premier envoi', 'test-connection'],
+  ])('shows the %s state as "%s" with %s as the one primary action', async (flow, text, primary) => {
+    const stack = await startStack({ locale: 'fr' });
+    try {
+      await withState(stack, stateFor(flow), { lost_events: flow === 'flowing' ? 0 : 2, invalid_payloads: 1 });
+      const page = await openStatus(stack);
+      expect(await page.getAttribute('html', 'lang')).toBe('fr');
+      expect(await page.locator('#state-text').innerText()).toBe(text);
+      expect(await primaryAction(page)).toEqual([primary]);
+      expect(await page.locator('fw-button#retry-now').count()).toBe(stateFor(flow).backlog.chunks.length > 0 ? 1 : 0);
+      await screenshot(page, `status-${flow.replaceAll('_', '-')}-fr`);
+      await page.context().close();
+    } finally {
+      await stack.close();
+    }
+  });
+});
+
 describe('status page with testConnection', () => {
   it.each([
     [{ injixo: 'ok', freshdesk: 'ok' }, ['injixo accepts the API key.', 'Freshdesk accepts the admin API key.']],
