@@ -1,9 +1,13 @@
+import type { LogCodeOf } from '../platform/log-codes';
+
 /**
  * The few failures the app distinguishes. Each has a narrow `name`, a stable `code` that logs
  * and the status page use, `retryable` (may the same request succeed later without anyone
  * changing anything?) and the platform's original error in `cause`.
+ * Failures are logged under their code, so `LogCodeOf` makes FailureCode a subset of LogCode:
+ * a code without a row in src/platform/log-codes.ts does not compile.
  */
-export type FailureCode =
+export type FailureCode = LogCodeOf<
   | 'INJIXO_KEY_REJECTED'
   | 'INJIXO_BAD_REQUEST'
   | 'INJIXO_NOT_FOUND'
@@ -14,7 +18,8 @@ export type FailureCode =
   | 'FRESHDESK_UNAVAILABLE'
   | 'PLATFORM_LIMIT'
   | 'UNACCEPTED_ANSWER'
-  | 'INVALID_PAYLOAD';
+  | 'INVALID_PAYLOAD'
+>;
 
 export interface AppErrorOptions {
   status?: number | undefined;

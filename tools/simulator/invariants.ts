@@ -10,8 +10,7 @@
  *   (e) no KV write over 40 KB and no schedule data over 4 KB is ever attempted.
  *   (f) every refusal is logged with a code a support person can act on.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import { isLogCode } from '../../src/platform/log-codes';
 import { intervalStartOf } from '../local-injixo/contact-store';
 import { buildExpectation, handledKey, type Expectation } from './expectation';
 import { FlowNetwork } from './max-flow';
@@ -56,30 +55,9 @@ const SIMULATED_CRASH = 'local platform: simulated crash';
 
 // ---- (f)'s documented codes -------------------------------------------------------------------
 
-let documentedCodes: ReadonlySet<string> | undefined;
-
-/**
- * The codes of the README's log-code table (Troubleshooting): `A` / `_B` rows name two codes,
- * the second sharing the first's leading word (`FRESHDESK_RATE_LIMITED` / `_UNAVAILABLE`).
- * One function, so the documented codes can move to a typed table in src/platform/ later.
- */
-export function documentedLogCodes(readme: string = fs.readFileSync(path.resolve(__dirname, '..', '..', 'README.md'), 'utf8')): ReadonlySet<string> {
-  const codes = new Set<string>();
-  const lines = readme.split('\n');
-  const header = lines.findIndex((line) => /^\|\s*log code\s*\|/.test(line));
-  for (const line of header < 0 ? [] : lines.slice(header + 2)) {
-    if (!line.startsWith('|')) break;
-    const cell = line.split('|')[1] ?? '';
-    const tokens = [...cell.matchAll(/`([A-Z0-9_]+)`/g)].map((m) => m[1] ?? '');
-    const root = (tokens[0] ?? '').split('_')[0] ?? '';
-    for (const token of tokens) codes.add(token.startsWith('_') ? `${root}${token}` : token);
-  }
-  return codes;
-}
-
+/** A code a support person can act on: one with a row in the log-code table (src/platform/log-codes.ts). */
 export function isDocumentedLogCode(code: string): boolean {
-  documentedCodes ??= documentedLogCodes();
-  return documentedCodes.has(code);
+  return isLogCode(code);
 }
 
 // ---- helpers ----------------------------------------------------------------------------------
