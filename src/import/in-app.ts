@@ -142,7 +142,7 @@ export async function publishWalk(platform: Platform, job: WalkJob, record: Impo
     });
     if (outcome === 'done') record.shownAtMs = nowMs;
   } catch (error) {
-    log('info', 'PLATFORM_LIMIT', `the status page's view of the ${job.kind} could not be updated now (${(error as { message?: string }).message ?? String(error)}); a later slice updates it`);
+    log('warn', 'PLATFORM_LIMIT', `the status page's view of the ${job.kind} could not be updated now (${(error as { message?: string }).message ?? String(error)}); a later slice updates it`);
   }
 }
 

@@ -103,7 +103,9 @@ async function postStored(deps: AgentStatusesDeps, agents: AgentsRecord, commits
   const posted = await postPending(deps, agents.pending.slice(0, posting));
   const outcome: AgentsOutcome = [commits.current, posted.sent, posted.unconfirmed, posted.refused];
   const pending = agents.pending.length - posted.sent - posted.unconfirmed - posted.refused;
-  return { sent: posted.sent, pending, carry: [], outcome, summary, ...(posted.failure ? { failure: posted.failure } : {}) };
+  // As it will stand once the next run settles this run's in-flight intervals.
+  const after = { ...summary, pending, sent: summary.sent + posted.sent, dropped: summary.dropped + posted.refused, unconfirmed: summary.unconfirmed + posted.unconfirmed };
+  return { sent: posted.sent, pending, carry: [], outcome, summary: after, ...(posted.failure ? { failure: posted.failure } : {}) };
 }
 
 /**

@@ -56,7 +56,7 @@ function isSettledBucket(name: string, nowMs: number): boolean {
 export async function forgetFolded(db: KeyValueStore, buckets: readonly string[]): Promise<void> {
   if (buckets.length === 0) return;
   await db.update(COUNTERS_KEY, 'remove', [...buckets]).catch((error: unknown) => {
-    log('info', 'PLATFORM_LIMIT', `lost-event counts already shown as gaps could not be cleared now (${(error as { message?: string }).message ?? String(error)}); they are cleared at the next fold`);
+    log('warn', 'PLATFORM_LIMIT', `lost-event counts already shown as gaps could not be cleared now (${(error as { message?: string }).message ?? String(error)}); they are cleared at the next fold`);
   });
 }
 
