@@ -48,11 +48,11 @@ async function main(): Promise<void> {
 
   const usage = summarizeLedger(sandbox.platform.ledger);
   const status = await sandbox.platform.callFunction('getStatus', {});
-  const health = status.ok ? (status.data as { state: string; backlog: number; parked: number; dropped: number }) : undefined;
+  const health = status.ok ? (status.data as { state: string; backlog: number; setAside: number; dropped: number }) : undefined;
   const delivered = sandbox.injixo.store.total();
   console.log('\nDelivery summary');
   console.log(`  contacts at injixo:      ${delivered} (duplicates received: ${sandbox.injixo.store.duplicates().length})`);
-  console.log(`  app state:               ${health ? `${health.state}, backlog ${health.backlog}, set aside ${health.parked}, dropped ${health.dropped}` : 'unavailable'}`);
+  console.log(`  app state:               ${health ? `${health.state}, backlog ${health.backlog}, set aside ${health.setAside}, dropped ${health.dropped}` : 'unavailable'}`);
   console.log(`  platform calls:          ${usage.requests} requests + ${usage.kvOps} KV operations = ${((usage.requests + usage.kvOps) / Math.max(1, delivered)).toFixed(2)} per contact`);
   console.log(`  failed invocations:      ${stats.failedInvocations}`);
 

@@ -368,7 +368,7 @@ function describeFacts(view: StatusAnswer, formatters: Formatters, flow: Fact[])
   return [
     ...flow,
     { id: 'backlog', label: t('label.backlog'), value: count(view.backlog), tone: countTone(view.backlog, 'warning') },
-    { id: 'parked', label: t('label.parked'), value: count(view.parked), tone: countTone(view.parked, 'warning') },
+    { id: 'setAside', label: t('label.setAside'), value: count(view.setAside), tone: countTone(view.setAside, 'warning') },
     { id: 'dropped', label: t('label.dropped'), value: count(view.dropped), tone: countTone(view.dropped, 'error') },
     { id: 'invalidPayloads', label: t('label.invalidPayloads'), value: count(view.invalidPayloads), tone: countTone(view.invalidPayloads, 'warning') },
     { id: 'consecutiveFailures', label: t('label.consecutiveFailures'), value: count(view.consecutiveFailures), tone: countTone(view.consecutiveFailures, 'warning') },

@@ -31,7 +31,9 @@ export async function onScheduledEvent(args: HandlerArgs, platform: Platform): P
     case 'replay':
       await runReplaySlice(platform, readSettings(args.iparams), data.value.token);
       return;
+    case 'hold':
     case 'overflow':
+      // A record the KV store refused at intake, held in this schedule ('overflow' before the word).
       await keepRecord(platform, args.event, unpackRecord(data.value.record));
       return;
   }

@@ -124,7 +124,7 @@ export const en = {
   'label.lastSuccess': 'Last successful delivery',
   'label.never': 'Never',
   'label.backlog': 'Waiting to be sent',
-  'label.parked': 'Set aside (refused by injixo)',
+  'label.setAside': 'Set aside (refused by injixo)',
   'label.dropped': 'Lost',
   'label.invalidPayloads': 'Unreadable events',
   'label.missingTickets': 'Tickets found without their event (counted from Freshdesk)',

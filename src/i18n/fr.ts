@@ -119,7 +119,7 @@ export const fr: Catalogue = {
   'label.lastSuccess': 'Dernier envoi réussi',
   'label.never': 'Jamais',
   'label.backlog': 'En attente d’envoi',
-  'label.parked': 'Mis de côté (refusés par injixo)',
+  'label.setAside': 'Mis de côté (refusés par injixo)',
   'label.dropped': 'Perdus',
   'label.invalidPayloads': 'Événements illisibles',
   'label.missingTickets': 'Tickets trouvés sans leur événement (comptés depuis Freshdesk)',

@@ -50,7 +50,7 @@ function stateFor(flow: FlowState): AppState {
       break;
     case 'backlog_draining':
       state.backlog = { chunks: [{ id: 1, n: 12 }], next: 2 };
-      state.parked = { chunks: [{ id: 1, n: 1 }], next: 2 };
+      state.setAside = { chunks: [{ id: 1, n: 1 }], next: 2 };
       state.health.lastFailure = { code: 'INJIXO_BAD_REQUEST', message: 'injixo answered 422: timestamp out of range', status: 422, at: '2026-11-21T10:00:00Z' };
       break;
     case 'waiting_for_first_delivery':
@@ -148,7 +148,7 @@ describe('status page', () => {
     expect(await fact(page, 'lastSuccess')).toBe('5 minutes ago');
     expect(await factDetail(page, 'lastSuccess')).toBe('21 Nov 2026, 10:35 (UTC)');
     expect(await fact(page, 'backlog')).toBe('12');
-    expect(await fact(page, 'parked')).toBe('1');
+    expect(await fact(page, 'setAside')).toBe('1');
     expect(await fact(page, 'dropped')).toBe('2');
     expect(await fact(page, 'invalidPayloads')).toBe('1');
     await screenshot(page, 'status-chart-all-queues');

@@ -112,15 +112,15 @@ describe('a body injixo refuses as invalid', () => {
     );
     const errors = jest.spyOn(console, 'error').mockImplementation(() => undefined);
     const report = await runDelivery(deps(remote, afterSlot));
-    expect(report).toMatchObject({ outcome: 'delivered', sent: 4, parked: 1, backlog: 0 });
+    expect(report).toMatchObject({ outcome: 'delivered', sent: 4, setAside: 1, backlog: 0 });
     expect(errors.mock.calls.map((c) => String(c[0]))).toEqual([
       '[injixo-connect] INJIXO_BAD_REQUEST: injixo refused contact t:3; it is set aside and not retried status=422 reason=injixo refused the request (HTTP 422): {"message":"queueName is not allowed"}',
     ]);
     errors.mockRestore();
     const state = await readState(db, afterSlot);
-    expect(state.health.parkedTotal).toBe(1);
-    const parked = await db.get('parked:1');
-    expect(parked.items).toEqual([expect.objectContaining({ contactId: 't:3', queueName: 'Bad group email Tickets', reason: 'injixo refused the request (HTTP 422): {"message":"queueName is not allowed"}' })]);
+    expect(state.health.setAsideTotal).toBe(1);
+    const setAside = await db.get('parked:1');
+    expect(setAside.items).toEqual([expect.objectContaining({ contactId: 't:3', queueName: 'Bad group email Tickets', reason: 'injixo refused the request (HTTP 422): {"message":"queueName is not allowed"}' })]);
   });
 });
 
@@ -611,7 +611,7 @@ describe('a run whose bookkeeping the KV store refuses after a successful post',
   });
 
   it('ignores, with a log line, a handed-off commit that would not make a valid state', async () => {
-    await schedule.update({ name: 'deliver', data: { kind: 'deliver', commit: { id: afterSlot, cursor: 'late', backlog: null, parked: null, health: {}, deletes: [] } }, schedule_at: iso(afterSlot + 60_000) });
+    await schedule.update({ name: 'deliver', data: { kind: 'deliver', commit: { id: afterSlot, cursor: 'late', backlog: null, setAside: null, health: {}, deletes: [] } }, schedule_at: iso(afterSlot + 60_000) });
     await put([ticket(1, 1, T0 + 1000)]);
     const report = await runDelivery(deps(freshdeskAndInjixo(), afterSlot));
     expect(report).toMatchObject({ sent: 1 });

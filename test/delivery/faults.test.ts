@@ -144,7 +144,7 @@ describe('injixo answering with a content type the platform does not accept (415
     expect(refused.length).toBeGreaterThan(0);
     expect(extraCopies(sandbox)).toBe(0);
     expect(injixoCounts(sandbox)).toEqual(oracleCounts(sandbox, S + 6 * HOUR, S + 10 * HOUR));
-    expect(await status(sandbox)).toMatchObject({ state: 'flowing', backlog: 0, parked: 0 });
+    expect(await status(sandbox)).toMatchObject({ state: 'flowing', backlog: 0, setAside: 0 });
     expect(lines(sandbox, 'INJIXO_BAD_REQUEST')).toEqual([]);
     expect(lines(sandbox, 'UNACCEPTED_ANSWER')[0]).toContain("the platform refused injixo's answer (HTTP 415");
   });
@@ -247,9 +247,9 @@ describe('a burst above the platform’s 50 KV operations a minute', () => {
     }));
     await sandbox.platform.advance(10 * HOUR);
     for (const data of tickets) expect(await sandbox.platform.trigger('onTicketCreate', data)).toMatchObject({ ok: true });
-    const parked = lines(sandbox, 'PLATFORM_LIMIT');
-    expect(parked.length).toBeGreaterThan(0);
-    expect(parked[0]).toContain('kept in a one-time schedule');
+    const held = lines(sandbox, 'PLATFORM_LIMIT');
+    expect(held.length).toBeGreaterThan(0);
+    expect(held[0]).toContain('held in a one-time schedule');
     await sandbox.settle(40);
     expect(sandbox.injixo.store.queues()).toEqual([{ queueIdentifier: 'freshdesk/none/1/tickets', queueName: 'No group email Tickets', offered: 90 }]);
     expect(lines(sandbox, 'EVENT_LOST')).toEqual([]);

@@ -39,7 +39,7 @@ describe('a generated day through the built app', () => {
   it('receives no duplicate and leaves nothing behind', async () => {
     expect(sandbox.injixo.store.duplicates()).toEqual([]);
     const status = await sandbox.platform.callFunction('getStatus', {});
-    expect(status).toMatchObject({ ok: true, data: { state: 'flowing', backlog: 0, parked: 0, dropped: 0, invalidPayloads: 0 } });
+    expect(status).toMatchObject({ ok: true, data: { state: 'flowing', backlog: 0, setAside: 0, dropped: 0, invalidPayloads: 0 } });
   });
 
   it('shows on the status page the last 24 hours per queue and hour exactly as injixo holds them', async () => {

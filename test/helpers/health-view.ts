@@ -13,7 +13,7 @@ export function healthView(overrides: Partial<HealthView> = {}): HealthView {
     consecutiveFailures: 0,
     keyRejectedSince: null,
     backlog: 0,
-    parked: 0,
+    setAside: 0,
     dropped: 0,
     invalidPayloads: 0,
     unconfirmed: 0,

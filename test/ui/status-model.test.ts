@@ -74,7 +74,7 @@ describe('describeHealth', () => {
       // Installed 08:00: the recurring run came at 08:06 and every 10 minutes since.
       ['nextRun', 'in 6 minutes', 'neutral'],
       ['backlog', '0', 'neutral'],
-      ['parked', '0', 'neutral'],
+      ['setAside', '0', 'neutral'],
       ['dropped', '0', 'neutral'],
       ['invalidPayloads', '0', 'neutral'],
       ['consecutiveFailures', '0', 'neutral'],
@@ -193,7 +193,7 @@ describe('describeConnection', () => {
 
 describe('describeDelivery', () => {
   const report = (overrides: Partial<DeliveryReport>): DeliveryReport => ({
-    outcome: 'delivered', records: 3, newContacts: 3, sent: 1234, backlog: 5, parked: 0, dropped: 0, moreToDo: false, ...overrides,
+    outcome: 'delivered', records: 3, newContacts: 3, sent: 1234, backlog: 5, setAside: 0, dropped: 0, moreToDo: false, ...overrides,
   });
 
   it('counts what was sent and what still waits', () => {

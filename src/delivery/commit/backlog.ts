@@ -9,7 +9,7 @@ import type { AppState } from '../stored/stored-data';
 export const MAX_BACKLOG_CHUNKS_PER_RUN = 6;
 /** 400 chunks × 150 = 60,000 contacts: weeks of a busy account's traffic. */
 export const MAX_BACKLOG_CHUNKS = 400;
-export const MAX_PARKED_CHUNKS = 20;
+export const MAX_SET_ASIDE_CHUNKS = 20;
 
 export interface BacklogHead {
   contacts: OfferedContact[];

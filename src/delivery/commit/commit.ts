@@ -142,7 +142,7 @@ export class OpenState {
       pins: newPins(this.base, this.state),
     };
     const present = Object.fromEntries(Object.entries(optional).filter(([, value]) => value !== undefined && !(typeof value === 'object' && Object.keys(value).length === 0)));
-    return { id: this.id, ids: [...this.carried.ids, this.id], cursor: this.state.cursor, backlog: this.state.backlog, parked: this.state.parked, health, gaps: this.state.gaps ?? [], ...present, deletes: this.carried.deletes };
+    return { id: this.id, ids: [...this.carried.ids, this.id], cursor: this.state.cursor, backlog: this.state.backlog, setAside: this.state.setAside, health, gaps: this.state.gaps ?? [], ...present, deletes: this.carried.deletes };
   }
 
   /** Step 4, once stored: garbage keys go, an applied hand-off is cleared from the schedule. */

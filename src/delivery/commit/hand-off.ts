@@ -43,7 +43,7 @@ export interface HandOff {
   ids: number[];
   cursor: number;
   backlog: AppState['backlog'];
-  parked: AppState['parked'];
+  setAside: AppState['setAside'];
   health: Partial<AppState['health']>;
   lastRunAt?: number;
   gaps?: AppState['gaps'];
@@ -187,7 +187,8 @@ function withHandOff(state: AppState, handOff: Partial<HandOff> & { id: number }
     ...given,
     cursor: handOff.cursor,
     backlog: handOff.backlog,
-    parked: handOff.parked,
+    // A hand-off written before "set aside" had one word carries `parked`.
+    setAside: handOff.setAside ?? (handOff as { parked?: AppState['setAside'] }).parked,
     health: { ...state.health, ...handOff.health },
     ledger,
     pins: { ...(state.pins ?? {}), ...(handOff.pins ?? {}) },

@@ -43,7 +43,7 @@ export const SHARD_BYTES_BUDGET = 38 * 1024;
 export const MAX_LOOKUPS_PER_RUN = 10;
 /**
  * How long after a ticket's creation a reply may wait for the ticket's own creation record.
- * At the KV limit a refused record is retried every OVERFLOW_DELAY_MS and may be refused
+ * At the KV limit a refused record is retried every HOLD_DELAY_MS and may be refused
  * again; the benchmark saw creation records arrive over 20 minutes late.
  */
 export const LATE_RECORD_WAIT_MS = 60 * 60_000;
@@ -189,7 +189,7 @@ export class TicketBook {
   /**
    * Whether the facts in force at the reply are unknown but may still arrive: what is known
    * starts after the reply and not at the ticket's creation (only an update or a Freshdesk
-   * look-up was seen), while the ticket is young enough for its creation record to be parked
+   * look-up was seen), while the ticket is young enough for its creation record to be held
    * in a one-time schedule. Waiting a run beats guessing with facts from after the reply.
    */
   private mayStillLearnEarlierFacts(history: History, asOfS: number): boolean {

@@ -2,11 +2,11 @@ import { log } from '../../platform/log';
 import type { KeyValueStore, RequestClient, Scheduler } from '../../platform/types';
 import type { AppError } from '../../remote/errors';
 import type { Settings } from '../../schemas/iparams';
-import { BACKLOG_PREFIX, chunkKey, DELIVERY_PERIOD_MINUTES, outboxKey, PARKED_PREFIX } from '../../storage/keys';
+import { BACKLOG_PREFIX, chunkKey, DELIVERY_PERIOD_MINUTES, outboxKey, SET_ASIDE_PREFIX } from '../../storage/keys';
 import { noteDroppedChunks, noteRun, noteUnconfirmed } from '../accounting/gaps';
 import { planFlushes, pruneLedger, settleFrozen, sizeShards, spillFrozen, writeFlushes } from '../accounting/ledger';
 import { applyPinnedNames } from '../accounting/queue-names';
-import { type BacklogHead, loadBacklogHead, MAX_BACKLOG_CHUNKS, MAX_PARKED_CHUNKS, withdrawChunks } from '../commit/backlog';
+import { type BacklogHead, loadBacklogHead, MAX_BACKLOG_CHUNKS, MAX_SET_ASIDE_CHUNKS, withdrawChunks } from '../commit/backlog';
 import { markInFlight, voidInFlight } from '../commit/in-flight';
 import type { CommitView } from '../memory/commit-view';
 import { trimOldest } from '../commit/chunks';
@@ -51,7 +51,7 @@ export interface DeliveryReport {
   newContacts: number;
   sent: number;
   backlog: number;
-  parked: number;
+  setAside: number;
   dropped: number;
   failure?: { code: string; message: string };
   moreToDo: boolean;
@@ -149,7 +149,7 @@ async function sendDue(deps: DeliveryDeps, state: OpenState['state'], built: Bui
   // After a 429 with Retry-After, injixo is not called at all until that time has passed.
   const retryAfter = state.health.retryAfterUntil;
   if (retryAfter !== undefined && Date.parse(retryAfter) > deps.nowMs) {
-    return { backlog: { contacts: [], chunkIds: [], unreadable: 0 }, result: { sent: [], unsent: built.contacts, parked: [], unconfirmed: [] }, waiting: true };
+    return { backlog: { contacts: [], chunkIds: [], unreadable: 0 }, result: { sent: [], unsent: built.contacts, setAside: [], unconfirmed: [] }, waiting: true };
   }
   const backlog = await loadBacklogHead(deps.db, state);
   await guardBacklog(deps, commits, backlog, built);
@@ -194,8 +194,8 @@ async function commit(deps: DeliveryDeps, opened: OpenState, run: RunOutcome): P
   // An unconfirmed batch may be at injixo: the commit must stick as much as a confirmed one.
   const posted = result.sent.length > 0 || result.unconfirmed.length > 0 || run.agentsPosted;
   state.backlog.chunks = state.backlog.chunks.filter((c) => !backlog.chunkIds.includes(c.id));
-  const unkept = await keepUnsent(db, state, { contacts: result.unsent, parked: result.parked, carry: built.carry, slot: slotOf(nowMs) }, posted);
-  const trimmed = [...trimOldest(BACKLOG_PREFIX, state.backlog, MAX_BACKLOG_CHUNKS), ...trimOldest(PARKED_PREFIX, state.parked, MAX_PARKED_CHUNKS)];
+  const unkept = await keepUnsent(db, state, { contacts: result.unsent, setAside: result.setAside, carry: built.carry, slot: slotOf(nowMs) }, posted);
+  const trimmed = [...trimOldest(BACKLOG_PREFIX, state.backlog, MAX_BACKLOG_CHUNKS), ...trimOldest(SET_ASIDE_PREFIX, state.setAside, MAX_SET_ASIDE_CHUNKS)];
   const overflow = trimmed.reduce((sum, c) => sum + c.n, 0);
   state.cursor = window.slots[window.slots.length - 1] ?? state.cursor;
   recordRun(state, result, { overflow, unreadable: backlog.unreadable }, built.failure, nowMs);
@@ -231,19 +231,19 @@ function reportOf(opened: OpenState, run: { window: OutboxWindow; built: Built; 
     newContacts: run.built.contacts.length,
     sent: run.result.sent.length,
     backlog: chunkListSize(opened.state.backlog),
-    parked: run.result.parked.length,
+    setAside: run.result.setAside.length,
     dropped: run.dropped,
     moreToDo: run.moreToDo,
     ...failureOf(run.result.failure ?? run.built.failure),
   };
   if (report.sent > 0 || report.records > 0) {
-    log('info', 'DELIVERY', `sent ${report.sent} contacts to injixo`, { new: report.newContacts, backlog: report.backlog, parked: report.parked });
+    log('info', 'DELIVERY', `sent ${report.sent} contacts to injixo`, { new: report.newContacts, backlog: report.backlog, setAside: report.setAside });
   }
   return report;
 }
 
 function emptyReport(outcome: DeliveryReport['outcome']): DeliveryReport {
-  return { outcome, records: 0, newContacts: 0, sent: 0, backlog: 0, parked: 0, dropped: 0, moreToDo: false };
+  return { outcome, records: 0, newContacts: 0, sent: 0, backlog: 0, setAside: 0, dropped: 0, moreToDo: false };
 }
 
 function failureOf(error: AppError | undefined): { failure?: { code: string; message: string } } {

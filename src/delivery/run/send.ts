@@ -11,7 +11,7 @@ export const MAX_REQUESTS_PER_RUN = 15;
 export interface SendResult {
   sent: OfferedContact[];
   unsent: OfferedContact[];
-  parked: StoredContact[];
+  setAside: StoredContact[];
   /** Posted, but injixo never confirmed (no answer, or an answer the platform refused): never sent again. */
   unconfirmed: OfferedContact[];
   failure?: AppError;
@@ -19,7 +19,7 @@ export interface SendResult {
 
 /**
  * Sends in bodies under 100 KB. A body injixo calls invalid (400/413/422) is halved until the
- * offending contacts are alone, and those are parked with injixo's reason, so one bad contact
+ * offending contacts are alone, and those are set aside with injixo's reason, so one bad contact
  * never holds back the rest. Anything transient or a key problem stops the run: the rest waits.
  */
 export async function sendAll(
@@ -28,7 +28,7 @@ export async function sendAll(
   integrationId: number | undefined,
   requestBudget: number,
 ): Promise<SendResult> {
-  const result: SendResult = { sent: [], unsent: [], parked: [], unconfirmed: [] };
+  const result: SendResult = { sent: [], unsent: [], setAside: [], unconfirmed: [] };
   const pending = buildBatches(contacts, integrationId);
   let budget = requestBudget;
   for (let batch = pending.shift(); batch !== undefined; batch = pending.shift()) {
@@ -57,7 +57,7 @@ async function tryPost(request: RequestClient, batch: InjixoBatch): Promise<AppE
 /** A body injixo called invalid: its halves go back to the queue, or its one contact is set aside. */
 function isolate(result: SendResult, batch: InjixoBatch, failure: AppError, integrationId: number | undefined): InjixoBatch[] {
   if (batch.contacts.length > 1) return halveBatch(batch, integrationId);
-  park(result, batch, failure);
+  setAsideOne(result, batch, failure);
   return [];
 }
 
@@ -67,7 +67,7 @@ function stop(result: SendResult, batch: InjixoBatch, failure: AppError): void {
   (failure.unconfirmed ? result.unconfirmed : result.unsent).push(...batch.contacts);
 }
 
-function park(result: SendResult, batch: InjixoBatch, failure: AppError): void {
-  result.parked.push(...batch.contacts.map((c) => ({ ...c, reason: failure.message })));
+function setAsideOne(result: SendResult, batch: InjixoBatch, failure: AppError): void {
+  result.setAside.push(...batch.contacts.map((c) => ({ ...c, reason: failure.message })));
   log('error', failure.code, `injixo refused contact ${batch.contacts[0]?.contactId ?? '?'}; it is set aside and not retried`, { status: failure.status, reason: failure.message });
 }

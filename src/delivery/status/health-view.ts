@@ -23,7 +23,7 @@ export interface HealthView {
   consecutiveFailures: number;
   keyRejectedSince: string | null;
   backlog: number;
-  parked: number;
+  setAside: number;
   dropped: number;
   invalidPayloads: number;
   /** Contacts posted that injixo never confirmed, since install (never sent again). */
@@ -102,7 +102,7 @@ export function toHealthView(state: AppState, nowMs: number): HealthView {
     consecutiveFailures: h.consecutiveFailures,
     keyRejectedSince: h.keyRejectedSince ?? null,
     backlog: chunkListSize(state.backlog),
-    parked: chunkListSize(state.parked),
+    setAside: chunkListSize(state.setAside),
     dropped: h.dropped + counters.lostEvents,
     invalidPayloads: counters.invalidPayloads,
     unconfirmed: h.unconfirmedTotal ?? 0,

@@ -10,7 +10,7 @@
  */
 import type { JSONSchemaType } from 'ajv';
 import { createValidator, type Validated } from '../../schemas/create-validator';
-import { SCHEDULE_KINDS } from '../../storage/keys';
+import { LEGACY_HOLD_KIND, SCHEDULE_KINDS } from '../../storage/keys';
 import type { OfferedContact } from '../../core/types';
 import type { FailureCode } from '../../remote/errors';
 
@@ -30,7 +30,7 @@ import type { FailureCode } from '../../remote/errors';
 export type PackedRecord = [string, number, number, number, number, number, (number | string)?];
 
 export interface StoredContact extends OfferedContact {
-  /** Why injixo refused it (parked chunks only). */
+  /** Why injixo refused it (set-aside chunks only). */
   reason?: string;
 }
 
@@ -63,7 +63,7 @@ export interface Health {
   recent?: RecentVolume;
   sentTotal: number;
   dropped: number;
-  parkedTotal: number;
+  setAsideTotal: number;
   /** Contacts posted that injixo never confirmed, since install (accounting/gaps.ts noteUnconfirmed). */
   unconfirmedTotal?: number;
 }
@@ -155,7 +155,7 @@ export interface AppState {
   cursor: number;
   directory?: CachedDirectory;
   backlog: ChunkList;
-  parked: ChunkList;
+  setAside: ChunkList;
   health: Health;
   /** groupId → UTC day it was last warned about as unknown (one warning per id per day). */
   warnedGroups: Record<string, string>;
@@ -226,7 +226,7 @@ const packedRecordSchema = {
  */
 export type ScheduleData =
   | { kind: typeof SCHEDULE_KINDS.deliver }
-  | { kind: typeof SCHEDULE_KINDS.overflow; record: PackedRecord }
+  | { kind: typeof SCHEDULE_KINDS.hold | typeof LEGACY_HOLD_KIND; record: PackedRecord }
   | { kind: typeof SCHEDULE_KINDS.import; token: string }
   | { kind: typeof SCHEDULE_KINDS.replay; token: string };
 
@@ -235,7 +235,7 @@ const scheduleDataSchema = {
   required: ['kind'],
   oneOf: [
     { type: 'object', required: ['kind'], properties: { kind: { const: SCHEDULE_KINDS.deliver } } },
-    { type: 'object', required: ['kind', 'record'], properties: { kind: { const: SCHEDULE_KINDS.overflow }, record: packedRecordSchema } },
+    { type: 'object', required: ['kind', 'record'], properties: { kind: { enum: [SCHEDULE_KINDS.hold, LEGACY_HOLD_KIND] }, record: packedRecordSchema } },
     { type: 'object', required: ['kind', 'token'], properties: { kind: { const: SCHEDULE_KINDS.import }, token: { type: 'string', maxLength: 40 } } },
     { type: 'object', required: ['kind', 'token'], properties: { kind: { const: SCHEDULE_KINDS.replay }, token: { type: 'string', maxLength: 40 } } },
   ],
@@ -264,7 +264,7 @@ const gapSchema = {
 
 const stateSchema = {
   type: 'object',
-  required: ['v', 'installedAt', 'cursor', 'backlog', 'parked', 'health', 'warnedGroups'],
+  required: ['v', 'installedAt', 'cursor', 'backlog', 'setAside', 'health', 'warnedGroups'],
   properties: {
     v: { const: 1 },
     installedAt: { type: 'string' },
@@ -280,10 +280,10 @@ const stateSchema = {
       },
     },
     backlog: chunkListSchema,
-    parked: chunkListSchema,
+    setAside: chunkListSchema,
     health: {
       type: 'object',
-      required: ['consecutiveFailures', 'sentTotal', 'dropped', 'parkedTotal'],
+      required: ['consecutiveFailures', 'sentTotal', 'dropped', 'setAsideTotal'],
       properties: {
         consecutiveFailures: { type: 'integer' },
         recent: {
@@ -300,7 +300,7 @@ const stateSchema = {
         },
         sentTotal: { type: 'integer' },
         dropped: { type: 'integer' },
-        parkedTotal: { type: 'integer' },
+        setAsideTotal: { type: 'integer' },
         unconfirmedTotal: { type: 'integer', minimum: 0 },
       },
     },
