@@ -159,6 +159,9 @@ export async function recordInOutbox(
       });
       return 'held';
     } catch (scheduleError) {
+      // The same record at the same moment is already held (names are the record and the time):
+      // a copy delivered twice at once, or retried at once. Nothing is lost.
+      if (statusOf(scheduleError) === 409) return 'held';
       throw new OutboxUnavailable(kvError, scheduleError);
     }
   }
@@ -214,4 +217,8 @@ export async function readOutboxSlot(db: KeyValueStore, slot: number): Promise<O
     if (isNotFound(error)) return [];
     throw error;
   }
+}
+
+function statusOf(error: unknown): unknown {
+  return typeof error === 'object' && error !== null ? (error as { status?: unknown }).status : undefined;
 }

@@ -80,9 +80,6 @@ async function deliver(deps: DeliveryDeps, opened: OpenState): Promise<DeliveryR
   const built = await buildContacts({ ...deps, commits: opened.commitView() }, state, window.records, holdRepliesAfter(state, window, nowMs), factsUntilMs);
   if (built.directoryMissing) return waitForDirectory(deps, opened, window, built);
   built.contacts = applyPinnedNames(state, built.contacts);
-  // Step 2 of the commit protocol: the claims (tagged with this run's id) before anything is posted.
-  // Refused, nothing is posted: the run is deferred and the next one redoes it.
-  await built.saveFacts();
   const { backlog, result, waiting } = await sendDue(deps, state, built, opened.commitView());
   const agentsPosted = await agentStatuses(deps, opened, { window, built, factsUntilMs, mayPost: !waiting && result.failure?.code !== 'INJIXO_KEY_REJECTED' });
   const dropped = await commit(deps, opened, { window, built, backlog, result, agentsPosted, folded });
@@ -149,10 +146,16 @@ async function sendDue(deps: DeliveryDeps, state: OpenState['state'], built: Bui
   // After a 429 with Retry-After, injixo is not called at all until that time has passed.
   const retryAfter = state.health.retryAfterUntil;
   if (retryAfter !== undefined && Date.parse(retryAfter) > deps.nowMs) {
+    // The new contacts go to the backlog: claimed like any, so a redelivered event is not counted again.
+    await built.saveFacts();
     return { backlog: { contacts: [], chunkIds: [], unreadable: 0 }, result: { sent: [], unsent: built.contacts, setAside: [], unconfirmed: [] }, waiting: true };
   }
   const backlog = await loadBacklogHead(deps.db, state);
   await guardBacklog(deps, commits, backlog, built);
+  // Step 2 of the commit protocol, its last write right before the post: the claims, tagged with
+  // this run's id. Nothing that can be refused comes between them and the post, so claims a
+  // later run finds void mean "may have been posted" only when the run died at the post itself.
+  await built.saveFacts();
   const budget = Math.max(0, MAX_REQUESTS_PER_RUN - built.lookups);
   const result = await sendAll(deps.request, [...backlog.contacts, ...built.contacts], deps.settings.integrationId, budget);
   return { backlog, result, waiting: false };
