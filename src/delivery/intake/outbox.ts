@@ -125,6 +125,21 @@ export const SLOT_SETTLE_MS = 30_000;
  */
 export const HOLD_DELAY_MS = SCHEDULE_LEAD_MS;
 
+/**
+ * Held records are spread over this much time after HOLD_DELAY_MS. Records refused in one burst
+ * were all held at once; retried at the same second they met the same full minute again, and
+ * again every HOLD_DELAY_MS (the simulator saw one update refused six times in a row). Spread
+ * over four minutes, a burst of 200 fits the 50 operations a minute. The spread is a hash of the
+ * record and the time, so a run is repeatable.
+ */
+export const HOLD_SPREAD_MS = 4 * 60_000;
+
+export function holdSpreadMs(id: string, nowMs: number): number {
+  let hash = 0x811c9dc5;
+  for (const ch of `${id}@${nowMs}`) hash = Math.imul(hash ^ ch.charCodeAt(0), 0x01000193) >>> 0;
+  return (hash % (HOLD_SPREAD_MS / 1000)) * 1000;
+}
+
 /** Slot number of a time: consecutive integers, one per delivery period. */
 export function slotOf(timeMs: number): number {
   return Math.floor(timeMs / (DELIVERY_PERIOD_MINUTES * 60_000));
@@ -155,7 +170,7 @@ export async function recordInOutbox(
       await schedule.create({
         name: holdScheduleName(recordId(record), nowMs),
         data: { kind: SCHEDULE_KINDS.hold, record: packRecord(record) },
-        schedule_at: new Date(nowMs + HOLD_DELAY_MS).toISOString(),
+        schedule_at: new Date(nowMs + HOLD_DELAY_MS + holdSpreadMs(recordId(record), nowMs)).toISOString(),
       });
       return 'held';
     } catch (scheduleError) {

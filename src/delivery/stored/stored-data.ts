@@ -173,6 +173,8 @@ export interface AppState {
   lastRunAt?: number;
   /** When a run last saw ticket records arrive late through one-time schedules (attribution-hold.ts). */
   lateFactsSeenAt?: number;
+  /** How late the latest of them came (ms), within the last hour: how long replies are held. */
+  latenessMs?: number;
   /** Newest last, at most MAX_STATE_GAPS (gaps.ts). */
   gaps?: Gap[];
   /** Ticket ids whose creation record has not arrived (missing-tickets.ts). */
@@ -326,6 +328,7 @@ const stateSchema = {
     commits: { type: 'array', items: { type: 'integer' } },
     lastRunAt: { type: 'number' },
     lateFactsSeenAt: { type: 'number' },
+    latenessMs: { type: 'number' },
     gaps: { type: 'array', items: gapSchema },
     handled: {
       type: 'object',
