@@ -370,16 +370,27 @@ describe('an event delivered again in a later delivery window (rule 12)', () => 
     expect(await runDelivery(deps(remote, afterSlot + SLOT_MINUTES * 60_000))).toMatchObject({ sent: 1 });
   });
 
-  it('is delivered by the re-run when the run stopped before posting (its claim is void)', async () => {
+  it('is delivered by the re-run when the run stopped without posting anything and said so', async () => {
+    await scheduleRecurringDelivery(schedule, T0);
     const remote = freshdeskAndInjixo((name) => (name === 'injixoPostContacts' ? { reject: { status: 503 } } : undefined));
     await put([ticket(1, 1, T0 + 1000)]);
     const dying: KeyValueStore = { ...db, set: (key, value, options) => (key === 'state' ? Promise.reject(new Error('process died')) : db.set(key, value, options)) };
     expect(await runDelivery(deps(remote, afterSlot, dying))).toMatchObject({ outcome: 'busy', moreToDo: true });
     expect((console.warn as jest.Mock).mock.calls.map((c) => String(c[0]))).toContainEqual(expect.stringContaining('DELIVERY_DEFERRED: the delivery run stopped before committing (process died)'));
+    expect((await schedule.fetch({ name: 'deliver' })).data).toEqual({ kind: 'deliver', voids: [afterSlot] });
     await db.delete(LEASE_KEY);
-    // The re-run cannot tell a run that posted from one that did not: the contact is unconfirmed, never posted twice.
-    const report = await runDelivery(deps(freshdeskAndInjixo(), afterSlot));
-    expect(report).toMatchObject({ sent: 0 });
+    expect(await runDelivery(deps(freshdeskAndInjixo(), afterSlot + 60_000))).toMatchObject({ sent: 1 });
+    expect((await readHealthView(db, afterSlot)).gaps).toEqual([]);
+  });
+
+  it('is unconfirmed, never posted twice, when the run could not even say it posted nothing', async () => {
+    const remote = freshdeskAndInjixo((name) => (name === 'injixoPostContacts' ? { reject: { status: 503 } } : undefined));
+    await put([ticket(1, 1, T0 + 1000)]);
+    const dying: KeyValueStore = { ...db, set: (key, value, options) => (key === 'state' ? Promise.reject(new Error('process died')) : db.set(key, value, options)) };
+    // No recurring schedule here: the run cannot leave its note.
+    expect(await runDelivery(deps(remote, afterSlot, dying))).toMatchObject({ outcome: 'busy', moreToDo: true });
+    await db.delete(LEASE_KEY);
+    expect(await runDelivery(deps(freshdeskAndInjixo(), afterSlot + 60_000))).toMatchObject({ sent: 0 });
     expect((await readHealthView(db, afterSlot)).gaps).toEqual([{ from: iso(T0 + 1000), to: iso(T0 + 1000), reason: 'delivery_unconfirmed', contactsMaybeLost: 1 }]);
   });
 });

@@ -22,9 +22,13 @@ export async function voidInFlight(db: KeyValueStore, commits: CommitView): Prom
     throw error;
   }
   const id = stored.c;
-  const chunks = Array.isArray(stored.chunks) ? stored.chunks.filter((n): n is number => Number.isInteger(n)) : [];
-  if (typeof id !== 'number' || id === commits.current || commits.isCommitted(id)) return [];
-  return chunks;
+  if (typeof id !== 'number' || !mayHavePosted(commits, id)) return [];
+  return Array.isArray(stored.chunks) ? stored.chunks.filter((n): n is number => Number.isInteger(n)) : [];
+}
+
+/** A run that never committed and did not say it posted nothing (another run's mark, not this one's). */
+function mayHavePosted(commits: CommitView, id: number): boolean {
+  return id !== commits.current && !commits.isCommitted(id) && commits.postedNothing?.(id) !== true;
 }
 
 /** Before posting backlog chunks: their ids under this run's commit id. Refused, the run does not post them. */

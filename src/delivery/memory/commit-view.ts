@@ -17,6 +17,12 @@ export interface CommitView {
   readonly current: number;
   /** Whether an earlier run's commit took effect (stored or handed off and applied); false for this run's own id. */
   isCommitted(id: number): boolean;
+  /**
+   * Whether a run whose commit never took effect said it posted nothing before it stopped
+   * (commit/hand-off.ts noteVoidCommit): its void claims are then simply void, not "may have been
+   * posted". Absent: no run said so.
+   */
+  postedNothing?(id: number): boolean;
 }
 
 /**

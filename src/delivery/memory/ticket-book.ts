@@ -130,7 +130,7 @@ export class TicketBook {
     addClaim(history, contact.conversationId, this.commits);
     this.shards.touch(contact.ticketId);
     // Claimed now either way; 'voided': a run that died around its post claimed it before (commit/commit.ts).
-    return wasVoided(history, contact.conversationId) ? 'voided' : 'new';
+    return wasVoided(history, contact.conversationId, this.commits) ? 'voided' : 'new';
   }
 
   /**

@@ -35,7 +35,7 @@ export interface History extends Claims {
    * Claims of a void run found as the entry was read (never stored): that run saved them right
    * before posting and never committed, so it may have posted those contacts (claim: 'voided').
    */
-  voided?: Claims;
+  voided?: Claims & { tag: number };
 }
 
 export function versionOf(t: TicketFacts, since: number): Version {
@@ -92,9 +92,10 @@ export function isClaimed(history: History, conversationId: number | undefined):
 }
 
 /** Whether a void run claimed the contact (it may have posted it before it died). */
-export function wasVoided(history: History, conversationId: number | undefined): boolean {
-  if (!history.voided) return false;
-  return conversationId === undefined ? history.voided.counted : history.voided.replies.includes(conversationId);
+export function wasVoided(history: History, conversationId: number | undefined, commits: CommitView): boolean {
+  const voided = history.voided;
+  if (!voided || commits.postedNothing?.(voided.tag) === true) return false;
+  return conversationId === undefined ? voided.counted : voided.replies.includes(conversationId);
 }
 
 /** Claims the contact for this run (tagged with its commit id). */
@@ -115,7 +116,7 @@ export function settleClaims(history: History, commits: CommitView): 'kept' | 'm
   const verdict = verdictOf(commits, pending.tag);
   delete history.pending;
   if (verdict === 'void') {
-    history.voided = { counted: pending.counted, replies: [...pending.replies] };
+    history.voided = { tag: pending.tag, counted: pending.counted, replies: [...pending.replies] };
     return 'voided';
   }
   history.counted ||= pending.counted;

@@ -129,7 +129,7 @@ function settleInFlight(agents: AgentsRecord, commits: CommitView, outcome: Agen
 /** The outcome the commit stored; a commit that took effect without one posted nothing; one that never took effect, unknown: unconfirmed. */
 function outcomeOf(id: number, count: number, commits: CommitView, outcome: AgentsOutcome | undefined): AgentsOutcome {
   if (outcome?.[0] === id) return outcome;
-  return commits.isCommitted(id) ? [id, 0, 0, 0] : [id, 0, count, 0];
+  return commits.isCommitted(id) || commits.postedNothing?.(id) === true ? [id, 0, 0, 0] : [id, 0, count, 0];
 }
 
 function noteUnconfirmed(agents: AgentsRecord, count: number): void {

@@ -61,14 +61,25 @@ export interface DeliveryReport {
 export async function runDelivery(deps: DeliveryDeps): Promise<DeliveryReport> {
   const refusal = await leaseRefusal(deps);
   if (refusal) return refusal;
+  const progress: RunProgress = { claimsWritten: false, posted: false };
+  let opened: OpenState | undefined;
   try {
-    return await deliver(deps, await OpenState.open(deps.db, deps.schedule, deps.nowMs, deps.recurringScheduleData));
+    opened = await OpenState.open(deps.db, deps.schedule, deps.nowMs, deps.recurringScheduleData);
+    return await deliver(deps, opened, progress);
   } catch (error) {
+    // Claims saved, nothing posted: the next run may count those contacts again (commit/hand-off.ts noteVoidCommit).
+    if (opened && progress.claimsWritten && !progress.posted) await opened.notePostedNothing(deps.schedule);
     return await deferred(deps, error);
   }
 }
 
-async function deliver(deps: DeliveryDeps, opened: OpenState): Promise<DeliveryReport> {
+/** How far a run got: whether it wrote claims, and whether anything reached injixo (or may have). */
+interface RunProgress {
+  claimsWritten: boolean;
+  posted: boolean;
+}
+
+async function deliver(deps: DeliveryDeps, opened: OpenState, progress: RunProgress): Promise<DeliveryReport> {
   const { db, nowMs } = deps;
   const state = opened.state;
   // Ledger counts earlier commits froze: written (or found written) before this commit drops them.
@@ -80,8 +91,9 @@ async function deliver(deps: DeliveryDeps, opened: OpenState): Promise<DeliveryR
   const built = await buildContacts({ ...deps, commits: opened.commitView() }, state, window.records, holdRepliesAfter(state, window, nowMs), factsUntilMs);
   if (built.directoryMissing) return waitForDirectory(deps, opened, window, built);
   built.contacts = applyPinnedNames(state, built.contacts);
-  const { backlog, result, waiting } = await sendDue(deps, state, built, opened.commitView());
+  const { backlog, result, waiting } = await sendDue(deps, state, built, opened.commitView(), progress);
   const agentsPosted = await agentStatuses(deps, opened, { window, built, factsUntilMs, mayPost: !waiting && result.failure?.code !== 'INJIXO_KEY_REJECTED' });
+  if (agentsPosted) progress.posted = true;
   const dropped = await commit(deps, opened, { window, built, backlog, result, agentsPosted, folded });
   const moreToDo = await askForMore(deps, opened, result, waiting);
   return reportOf(opened, { window, built, result, dropped, moreToDo });
@@ -142,11 +154,12 @@ async function waitForDirectory(deps: DeliveryDeps, opened: OpenState, window: O
 }
 
 /** Sends the oldest waiting contacts, then this run's; nothing while injixo asked us to wait. */
-async function sendDue(deps: DeliveryDeps, state: OpenState['state'], built: Built, commits: CommitView): Promise<{ backlog: BacklogHead; result: SendResult; waiting: boolean }> {
+async function sendDue(deps: DeliveryDeps, state: OpenState['state'], built: Built, commits: CommitView, progress: RunProgress): Promise<{ backlog: BacklogHead; result: SendResult; waiting: boolean }> {
   // After a 429 with Retry-After, injixo is not called at all until that time has passed.
   const retryAfter = state.health.retryAfterUntil;
   if (retryAfter !== undefined && Date.parse(retryAfter) > deps.nowMs) {
     // The new contacts go to the backlog: claimed like any, so a redelivered event is not counted again.
+    progress.claimsWritten = true;
     await built.saveFacts();
     return { backlog: { contacts: [], chunkIds: [], unreadable: 0 }, result: { sent: [], unsent: built.contacts, setAside: [], unconfirmed: [] }, waiting: true };
   }
@@ -155,9 +168,11 @@ async function sendDue(deps: DeliveryDeps, state: OpenState['state'], built: Bui
   // Step 2 of the commit protocol, its last write right before the post: the claims, tagged with
   // this run's id. Nothing that can be refused comes between them and the post, so claims a
   // later run finds void mean "may have been posted" only when the run died at the post itself.
+  progress.claimsWritten = true;
   await built.saveFacts();
   const budget = Math.max(0, MAX_REQUESTS_PER_RUN - built.lookups);
   const result = await sendAll(deps.request, [...backlog.contacts, ...built.contacts], deps.settings.integrationId, budget);
+  progress.posted = result.sent.length > 0 || result.unconfirmed.length > 0;
   return { backlog, result, waiting: false };
 }
 
