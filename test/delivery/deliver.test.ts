@@ -122,6 +122,22 @@ describe('a body injixo refuses as invalid', () => {
     const setAside = await db.get('parked:1');
     expect(setAside.items).toEqual([expect.objectContaining({ contactId: 't:3', queueName: 'Bad group email Tickets', reason: 'injixo refused the request (HTTP 422): {"message":"queueName is not allowed"}' })]);
   });
+  it('keeps every contact when injixo answers 413 even to one contact: that is injixo refusing all bodies, so they wait in the backlog and go out later', async () => {
+    await put([ticket(1, 1, T0 + 1000), ticket(2, 1, T0 + 2000), ticket(3, 2, T0 + 3000)]);
+    let tooLarge = true;
+    const remote = freshdeskAndInjixo((name) => (name === 'injixoPostContacts' && tooLarge ? { reject: { status: 413, response: 'Request Entity Too Large' } } : undefined));
+    const errors = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    const first = await runDelivery(deps(remote, afterSlot));
+    errors.mockRestore();
+    expect(first).toMatchObject({ sent: 0, setAside: 0, backlog: 3 });
+    expect(await db.get('parked:1').catch(() => undefined)).toBeUndefined();
+    tooLarge = false;
+    await db.delete(LEASE_KEY);
+    const second = await runDelivery(deps(remote, afterSlot + 5 * 60_000));
+    expect(second).toMatchObject({ sent: 3, setAside: 0, backlog: 0 });
+    const last = remote.posted().at(-1) ?? '';
+    for (const second of ['01', '02', '03']) expect(last).toContain(`"2026-11-02T09:00:${second}Z"`);
+  });
 });
 
 describe('group names that cannot be read', () => {
