@@ -6,7 +6,9 @@
 import { readLedger } from '../../src/delivery/accounting/ledger';
 import { type OutboxRecord, packRecord, slotOf } from '../../src/delivery/intake/outbox';
 import { runDelivery } from '../../src/delivery/run/run';
-import { MAX_WAITING, SETTLE_MS } from '../../src/delivery/opt-in/handled-contacts';
+import { applyHandledChange, emptyHandledState, HandledStep, MAX_WAITING, SETTLE_MS } from '../../src/delivery/opt-in/handled-contacts';
+import type { TicketBook } from '../../src/delivery/memory/ticket-book';
+import type { TimeBook } from '../../src/delivery/memory/time-book';
 import { newState, readState, writeState } from '../../src/delivery/commit/state';
 import { scheduleRecurringDelivery } from '../../src/delivery/run/schedule-runs';
 import { handlers } from '../../src/entry/handlers';
@@ -138,6 +140,19 @@ describe('a resolved ticket', () => {
     expect(state.handled).toMatchObject({ late: { changes: 1, seconds: 1800 }, waiting: [] });
   });
 
+  it('counts at its first resolution when that record reaches the outbox after a later resolution was read', async () => {
+    // Simulator seed 2 large: the first resolution's record was held in a one-time schedule by the
+    // KV limit; the ticket was reopened and resolved again, and that record was read first.
+    const first = T0 + 2 * MIN;
+    const again = T0 + 6 * MIN;
+    await put([created(108, 1, T0 + MIN), resolved(108, 1, T0 + MIN, again)], again);
+    await deliverAt(T0 + 11 * MIN);
+    expect((await readState(db, T0)).handled?.waiting).toEqual([108, again / 1000, 0]);
+    await put([resolved(108, 1, T0 + MIN, first)], T0 + 12 * MIN);
+    await deliverUntil(again + SETTLE_MS + 2 * DELIVERY_PERIOD_MINUTES * MIN);
+    expect(remote.handled().map((e) => e.timestamp)).toEqual([iso(first)]);
+  });
+
   it('is not handled when it was spam at its resolution', async () => {
     await put([created(104, 1, T0 + MIN), resolved(104, 1, T0 + MIN, T0 + 3 * MIN, { spam: true })], T0 + 3 * MIN);
     await deliverUntil(T0 + 3 * MIN + SETTLE_MS + 2 * DELIVERY_PERIOD_MINUTES * MIN);
@@ -192,6 +207,27 @@ describe('a run whose bookkeeping the KV store refuses after its post', () => {
     await deliverUntil(T0 + 2 * MIN + SETTLE_MS + 3 * DELIVERY_PERIOD_MINUTES * MIN);
     expect(remote.handled().map((e) => e.timestamp)).toEqual([iso(T0 + 2 * MIN)]);
     expect((await readState(db, T0)).handled?.waiting.length).toBe(200 * 3);
+  });
+});
+
+describe('a handed-off change of the waiting resolutions', () => {
+  const S = T0 / 1000;
+  const withWaiting = (waiting: number[]) => ({ ...emptyHandledState(), waiting });
+
+  it('carries a resolution the run moved earlier, and applies it over the later one', async () => {
+    const state = newState(T0);
+    state.handled = withWaiting([108, S + 360, 0]);
+    const step = new HandledStep({ state, book: {} as TicketBook, times: {} as TimeBook, directory: { groups: {} }, factsUntilMs: T0 });
+    await step.take(resolved(108, 1, T0, T0 + 120_000));
+    await step.take(resolved(109, 1, T0, T0 + 180_000));
+    expect(await step.due()).toEqual([]);
+    const change = step.change();
+    expect(change).toEqual({ added: [108, S + 120, 0, 109, S + 180, 0], removed: [] });
+    expect(applyHandledChange(withWaiting([108, S + 360, 0]), change).waiting).toEqual([108, S + 120, 0, 109, S + 180, 0]);
+  });
+
+  it('keeps a stored earlier resolution over a later one the change adds', () => {
+    expect(applyHandledChange(withWaiting([108, S + 120, 0]), { added: [108, S + 360, 0], removed: [] }).waiting).toEqual([108, S + 120, 0]);
   });
 });
 

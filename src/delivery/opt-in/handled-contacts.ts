@@ -34,15 +34,25 @@ export interface HandledChange {
   removed: number[];
 }
 
-/** Onto a stored list: what the run took out goes, what it added comes (once per ticket). */
+/** Onto a stored list: what the run took out goes, what it added comes (once per ticket, at its earliest resolution). */
 export function applyHandledChange(handled: HandledState, change: HandledChange): HandledState {
   const removed = new Set(change.removed);
-  const kept = waitingOf(handled).filter((w) => !removed.has(w.ticketId));
-  const known = new Set(kept.map((w) => w.ticketId));
-  const added = waitingOf({ ...handled, waiting: change.added }).filter((w) => !known.has(w.ticketId) && !removed.has(w.ticketId));
+  let list = waitingOf(handled).filter((w) => !removed.has(w.ticketId));
+  for (const w of waitingOf({ ...handled, waiting: change.added })) if (!removed.has(w.ticketId)) list = withResolution(list, w);
   const next = { ...handled };
-  storeWaiting(next, [...kept, ...added]);
+  storeWaiting(next, list);
   return next;
+}
+
+/**
+ * A ticket waits once, at its first resolution: the same resolution read twice changes nothing,
+ * and an earlier one read after a later one (its record was held in a one-time schedule, or its
+ * event came late) takes the later one's place.
+ */
+function withResolution(list: readonly Waiting[], resolution: Waiting): Waiting[] {
+  const known = list.find((w) => w.ticketId === resolution.ticketId);
+  if (known && known.resolvedS <= resolution.resolvedS) return [...list];
+  return [...list.filter((w) => w !== known), resolution];
 }
 
 export function emptyHandledState(): HandledState {
@@ -77,7 +87,8 @@ export interface HandledDeps {
 export class HandledStep {
   private readonly handled: HandledState;
   private waiting: Waiting[];
-  private readonly before: Set<number>;
+  /** Each waiting ticket's resolution (seconds) as the run found it. */
+  private readonly before: Map<number, number>;
   /** Handled contacts decided while reading records (see settleBefore). */
   private readonly decided: OfferedContact[] = [];
 
@@ -85,7 +96,7 @@ export class HandledStep {
     this.handled = deps.state.handled ?? emptyHandledState();
     deps.state.handled = this.handled;
     this.waiting = waitingOf(this.handled);
-    this.before = new Set(this.waiting.map((w) => w.ticketId));
+    this.before = new Map(this.waiting.map((w) => [w.ticketId, w.resolvedS]));
   }
 
   /** This run's change of the waiting list, for a handed-off commit (pending-commit.ts). */
@@ -93,8 +104,9 @@ export class HandledStep {
     const now = waitingOf(this.handled);
     const still = new Set(now.map((w) => w.ticketId));
     return {
-      added: now.filter((w) => !this.before.has(w.ticketId)).flatMap((w) => [w.ticketId, w.resolvedS, w.flags]),
-      removed: [...this.before].filter((id) => !still.has(id)),
+      // New, or moved to an earlier resolution (withResolution).
+      added: now.filter((w) => this.before.get(w.ticketId) !== w.resolvedS).flatMap((w) => [w.ticketId, w.resolvedS, w.flags]),
+      removed: [...this.before.keys()].filter((id) => !still.has(id)),
     };
   }
 
@@ -132,9 +144,7 @@ export class HandledStep {
   }
 
   private noteResolution(ticket: TicketFacts, atMs: number): void {
-    // The same resolution delivered twice waits once.
-    if (this.waiting.some((w) => w.ticketId === ticket.id)) return;
-    this.waiting.push({ ticketId: ticket.id, resolvedS: Math.floor(atMs / 1000), flags: (ticket.spam ? 1 : 0) | (ticket.deleted ? 2 : 0) });
+    this.waiting = withResolution(this.waiting, { ticketId: ticket.id, resolvedS: Math.floor(atMs / 1000), flags: (ticket.spam ? 1 : 0) | (ticket.deleted ? 2 : 0) });
   }
 
   /** The handled contacts due now; what cannot be decided yet keeps waiting. */
