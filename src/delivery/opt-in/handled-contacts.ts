@@ -19,6 +19,16 @@ export const SETTLE_MS = 30 * 60_000;
  * so far, counted as "sent early".
  */
 export const MAX_WAITING = 240;
+/**
+ * How long past its settle time a resolution waits while records reach the outbox late. The KV
+ * limit holds a refused record in a one-time schedule (intake/keep-record.ts), retried minutes
+ * later and possibly refused again, so a time entry logged within the settle time can reach the
+ * outbox after the slot in which that time ends; counting the settle time on the outbox alone
+ * would send the handled contact without it. While the newest slots read hold such late records
+ * (the state's lateFactsSeenAt, run/attribution-hold.ts), settled resolutions wait, at most this
+ * long: a record later than an hour is not counted as late there either.
+ */
+export const MAX_LATE_WAIT_MS = 60 * 60_000;
 
 /** A resolution waiting for its settle time. */
 interface Waiting {
@@ -91,12 +101,16 @@ export class HandledStep {
   private readonly before: Map<number, number>;
   /** Handled contacts decided while reading records (see settleBefore). */
   private readonly decided: OfferedContact[] = [];
+  /** The newest outbox slots read held records that came late (see MAX_LATE_WAIT_MS). */
+  private readonly recordsComeLate: boolean;
 
   constructor(private readonly deps: HandledDeps) {
     this.handled = deps.state.handled ?? emptyHandledState();
     deps.state.handled = this.handled;
     this.waiting = waitingOf(this.handled);
     this.before = new Map(this.waiting.map((w) => [w.ticketId, w.resolvedS]));
+    // Noted by the run that read the slot ending at factsUntilMs (it ran after that end), or a later one.
+    this.recordsComeLate = (deps.state.lateFactsSeenAt ?? -Infinity) >= deps.factsUntilMs;
   }
 
   /** This run's change of the waiting list, for a handed-off commit (pending-commit.ts). */
@@ -166,9 +180,11 @@ export class HandledStep {
   /** A resolution past its settle time, or one pushed out early by the list's bound. */
   private async decideDue(waiting: Waiting, pushedOut: boolean): Promise<OfferedContact | 'wait' | 'skip'> {
     // Settled by the facts read, not the clock: a time entry logged within the settle time may
-    // still sit in an outbox slot this run has not read.
-    const settled = waiting.resolvedS * 1000 + SETTLE_MS <= this.deps.factsUntilMs;
-    if (!settled && !pushedOut) return 'wait';
+    // still sit in an outbox slot this run has not read, or in a one-time schedule.
+    const settledAtMs = waiting.resolvedS * 1000 + SETTLE_MS;
+    const settled = settledAtMs <= this.deps.factsUntilMs;
+    const heldBack = this.recordsComeLate && settledAtMs + MAX_LATE_WAIT_MS > this.deps.factsUntilMs;
+    if ((!settled || heldBack) && !pushedOut) return 'wait';
     const outcome = await this.decide(waiting);
     if (!settled && typeof outcome === 'object') this.handled.early += 1;
     return outcome;
