@@ -1,7 +1,8 @@
 /**
  * The ticket book at the largest account the app promises to serve (STYLE habit 13, issue 19
  * done-when item 3): 20,000 tickets a day with 11-digit ticket, group and conversation ids,
- * 500 groups, every ticket changed twice (3 versions) and replied to 4 times over the next 3
+ * 500 groups, every ticket changed three times (4 versions: its creation's and the newest
+ * MAX_VERSIONS, the most an entry keeps) and replied to 4 times over the next 3
  * days, some replies delivered again up to 3 days later. Three days of delivery runs, one
  * every two hours here to keep the test short (`npx tsx test/helpers/book-load.ts` runs the
  * same with one every 10 minutes, as the app does, and prints the KV calls per run).

@@ -95,7 +95,8 @@ describe('a ticket book attributes a reply as of the reply', () => {
     ['at the same second, the record processed later wins', [[1, 0], [2, 100], [3, 100]], [[50, 1], [100, 3]]],
     ['an update repeating the facts in force adds no version', [[1, 0], [2, 100], [2, 150], [3, 200]], [[50, 1], [120, 2], [160, 2], [210, 3]]],
     ['an update that brings facts forward moves their start', [[1, 0], [2, 200], [2, 100]], [[50, 1], [150, 2]]],
-    [`only the newest ${MAX_VERSIONS} versions are kept`, [[1, 0], [2, 100], [3, 200], [4, 300]], [[50, 2], [150, 2], [250, 3], [350, 4]]],
+    [`the creation and the newest ${MAX_VERSIONS} versions are kept`, [[1, 0], [2, 100], [3, 200], [4, 300], [5, 400]], [[50, 1], [150, 1], [250, 3], [350, 4], [450, 5]]],
+    [`without the creation, only the newest ${MAX_VERSIONS} versions are kept`, [[2, 100], [3, 200], [4, 300], [5, 400]], [[150, 3], [250, 3], [350, 4], [450, 5]]],
     ['no group is a fact like any other', [[null, 0], [5, 100]], [[50, null], [150, 5]]],
   ])('%s', async (_name, steps, expectations) => {
     const b = book();
@@ -115,6 +116,28 @@ describe('a ticket book attributes a reply as of the reply', () => {
     expect(await b.lookup(8, sec(50))).toEqual(facts(8, 1));
     expect(await b.lookup(8, sec(150))).toEqual(facts(8, 1, { spam: true }));
     expect(await b.lookup(8, sec(250))).toEqual(facts(8, 1, { spam: true, deleted: true, source: 3 }));
+  });
+
+  it.each([
+    ['in order', [0, 100, 200, 300, 400]],
+    ['its creation record processed last', [100, 200, 300, 400, 0]],
+  ])('keeps a ticket\'s facts as created however often it changes (%s): its handled contact goes to its offered contact\'s queue', async (_name, times) => {
+    // Seeds 1 and 23 of the simulator: a ticket moved out of its group and back more than
+    // MAX_VERSIONS times before it was resolved; the handled contact went to a later group.
+    const groups = new Map([[0, 1], [100, 2], [200, 3], [300, 2], [400, 3]]);
+    const b = book();
+    for (const s of times) await b.remember(facts(11, groups.get(s) ?? 0), sec(s));
+    expect((await b.creation(11)).facts).toEqual(facts(11, 1));
+    await b.save();
+    expect((await book().creation(11)).facts).toEqual(facts(11, 1));
+    // Still true after many more changes, stored and read back each time.
+    for (let s = 500; s < 1500; s += 100) {
+      const later = book();
+      await later.remember(facts(11, s % 200 === 0 ? 5 : 6), sec(s));
+      await later.save();
+    }
+    expect((await book().creation(11)).facts).toEqual(facts(11, 1));
+    expect(await groupAt(book(), 11, sec(1450))).toBe(5);
   });
 
   it('stores an entry oldest version first, with group indexes and times relative to the key and the creation', async () => {

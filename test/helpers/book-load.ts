@@ -44,7 +44,7 @@ export const LARGEST: LoadOptions = {
   days: 3,
   runMinutes: 10,
   repliesPerTicket: 4,
-  updatesPerTicket: 2,
+  updatesPerTicket: 3,
   firstTicketId: 98_765_400_500,
   groups: 500,
   conversationStep: 50_000,

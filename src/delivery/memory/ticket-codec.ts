@@ -18,21 +18,24 @@ import { type History, shedReplyClaims, type Version } from './ticket-history';
  * next as its difference from the one before: a ticket's replies come minutes or hours apart,
  * so their 11-digit ids differ in the last few digits.
  *
- * `bits`: the number of versions (1–3) | COUNTED 4 (t:<id> claimed) | SINCE_CREATION 8 (the
+ * `bits`: the number of versions (1–3, or 4–7 with MORE_VERSIONS) | COUNTED 4 (t:<id> claimed) | SINCE_CREATION 8 (the
  * oldest version holds since creation: no time stored) | REPLIES 16 | PENDING 32 (claims of
- * the run with that commit id, see ticket-history.ts) | PENDING_COUNTED 64. Times are whole
- * seconds, the tag in ms (a commit id is the run's time).
+ * the run with that commit id, see ticket-history.ts) | PENDING_COUNTED 64 | MORE_VERSIONS 128
+ * (4 more versions than the two low bits count: a ticket keeps its creation's version besides
+ * the MAX_VERSIONS newest, so it can hold 4).
+ * Times are whole seconds, the tag in ms (a commit id is the run's time).
  *
  * A ticket that never changed and has no replies takes ~20 bytes; the largest account's test
  * (test/delivery/ticket-book-budget.test.ts) prints what a full key holds.
  */
-/** Two bits: MAX_VERSIONS (3) must stay below 4. */
+/** Two bits, and MORE_VERSIONS for four more: MAX_VERSIONS + 1 (the creation's) must stay below 8. */
 const VERSION_COUNT = 3;
 const COUNTED = 4;
 const SINCE_CREATION = 8;
 const REPLIES = 16;
 const PENDING = 32;
 const PENDING_COUNTED = 64;
+const MORE_VERSIONS = 128;
 
 
 export interface TicketContext {
@@ -72,8 +75,16 @@ function isWholeList(value: unknown): value is number[] {
   return Array.isArray(value) && value.every((n) => Number.isSafeInteger(n));
 }
 
+function versionBits(count: number): number {
+  return count > VERSION_COUNT ? MORE_VERSIONS | (count - 4) : count;
+}
+
+function versionCount(bits: number): number {
+  return (bits & VERSION_COUNT) + ((bits & MORE_VERSIONS) !== 0 ? 4 : 0);
+}
+
 function bitsOf(h: History, sinceCreation: boolean): number {
-  let bits = h.versions.length;
+  let bits = versionBits(h.versions.length);
   if (h.counted) bits |= COUNTED;
   if (sinceCreation) bits |= SINCE_CREATION;
   if (h.replies.length > 0) bits |= REPLIES;
@@ -125,7 +136,7 @@ function decode(stored: unknown, context: TicketContext): History | undefined {
   if (!isWholeList(stored)) return undefined;
   const r = new Reader(stored);
   const bits = r.next();
-  const count = bits & VERSION_COUNT;
+  const count = versionCount(bits);
   const createdS = context.z + r.next();
   const group = (): number => {
     const g = context.groups[r.next()];

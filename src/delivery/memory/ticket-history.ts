@@ -2,7 +2,13 @@ import { isoOf } from '../../core/time';
 import type { TicketFacts } from '../../core/types';
 import { type CommitView, verdictOf } from './commit-view';
 
-/** Versions kept per ticket: a reply is attributed right when at most MAX_VERSIONS − 1 changes followed it before its record was processed. */
+/**
+ * Versions kept per ticket besides its creation's: a reply is attributed right when at most
+ * MAX_VERSIONS − 1 changes followed it before its record was processed. The version in force
+ * since the ticket's creation is kept for the life of the entry on top of these: it is the
+ * queue of the ticket's offered contact, which its handled contact joins (handled-contacts.ts)
+ * however often the ticket moved before it was resolved.
+ */
 export const MAX_VERSIONS = 3;
 
 /** The facts a reply's attribution depends on, in force from `since` (seconds). */
@@ -50,7 +56,8 @@ function sameFacts(a: Version, b: Version): boolean {
  * Adds a version in time order and returns whether the history changed. A record processed
  * late must not overwrite newer facts, so the version goes where its time says; at the same
  * second the later-processed record wins. Neighbours with equal facts collapse into the
- * earlier one, and only the newest MAX_VERSIONS survive (replies arrive minutes late, not days).
+ * earlier one, and only the newest MAX_VERSIONS survive (replies arrive minutes late, not days),
+ * besides the creation's (see MAX_VERSIONS).
  */
 export function insertVersion(history: History, version: Version): boolean {
   const before = JSON.stringify(history.versions);
@@ -62,8 +69,15 @@ export function insertVersion(history: History, version: Version): boolean {
     const last = merged[merged.length - 1];
     if (!last || !sameFacts(last, v)) merged.push(v);
   }
-  history.versions = merged.slice(-MAX_VERSIONS);
+  history.versions = newestAndCreation(merged, history.createdS);
   return JSON.stringify(history.versions) !== before;
+}
+
+/** The newest MAX_VERSIONS versions, and the one in force since the creation when it is known. */
+function newestAndCreation(versions: Version[], createdS: number): Version[] {
+  if (versions.length <= MAX_VERSIONS) return versions;
+  const [oldest, ...newer] = versions as [Version, ...Version[]];
+  return oldest.since === createdS ? [oldest, ...newer.slice(-MAX_VERSIONS)] : versions.slice(-MAX_VERSIONS);
 }
 
 /** The version in force at `asOfS`; before the oldest known one, the oldest is the best guess. */
