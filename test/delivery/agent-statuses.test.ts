@@ -107,12 +107,51 @@ describe('status changes become closed intervals', () => {
     expect(JSON.stringify(await db.get('agents'))).not.toContain('@');
   });
 
-  it('leaves out a change older than what was sent, and a change delivered twice, counting both', async () => {
-    await run(T0 + 10 * MIN, [change(1, T0 + MIN, true), change(1, T0 + MIN, true)]);
-    await run(T0 + 20 * MIN, [change(1, T0 + 5 * MIN, false)]);
-    expect(await db.get('agents')).toMatchObject({ stale: 1, duplicates: 1 });
-    expect(totals()).toEqual({ 'agent1@example.com available': 19 * 60 });
+  it('leaves out a change older than the agent\'s latest one once that was sent, and a change delivered twice, counting both', async () => {
+    await run(T0 + 10 * MIN, [change(1, T0 + MIN, true), change(1, T0 + MIN, true), change(1, T0 + 6 * MIN, false)]);
+    await run(T0 + 20 * MIN, [change(1, T0 + 5 * MIN, true), change(1, T0 + 6 * MIN, false)]);
+    expect(await db.get('agents')).toMatchObject({ stale: 1, duplicates: 2 });
+    expect(totals()).toEqual({ 'agent1@example.com available': 5 * 60, 'agent1@example.com unavailable': 14 * 60 });
     expect(injixo.agentStatuses.overlaps()).toEqual([]);
+  });
+});
+
+// Simulator seeds 5, 11 and 28 (small): the KV limit held an agent's change in a one-time
+// schedule; its record reached the outbox after a run had sent the agent's open status past the
+// change, and was dropped as stale — injixo kept the agent in the old activity for hours.
+describe('a change whose record reaches the outbox late (held by the KV limit)', () => {
+  it('takes effect from the end of what was already sent, counted and said', async () => {
+    const info = jest.spyOn(console, 'info');
+    await run(T0 + 10 * MIN, [change(1, T0 + MIN, false)]);
+    await run(T0 + 20 * MIN, []);
+    await run(T0 + 30 * MIN, [change(1, T0 + 15 * MIN, true)]);
+    await run(T0 + 40 * MIN, []);
+    expect(injixo.agentStatuses.overlaps()).toEqual([]);
+    expect(totals()).toEqual({ 'agent1@example.com unavailable': 19 * 60, 'agent1@example.com available': 20 * 60 });
+    expect(await db.get('agents')).toMatchObject({ stale: 1, open: { 1: ['agent1@example.com', 'available', (T0 + 40 * MIN) / 1000, (T0 + 15 * MIN) / 1000] } });
+    expect(info.mock.calls.flat().join('\n')).toMatch(/AGENT_STATUS_STALE: a status change of agent 1 at 2026-11-02T09:15:00Z came after its time was sent; .* takes effect from 2026-11-02T09:20:00Z/);
+  });
+
+  it('takes effect at its own time while that time is still waiting for injixo', async () => {
+    injixo.addFault({ from: T0, to: T0 + 25 * MIN, kind: 'outage', status: 503 });
+    await run(T0 + 10 * MIN, [change(1, T0 + MIN, false)]);
+    clock.advanceTo(T0 + 20 * MIN);
+    await run(T0 + 20 * MIN, []);
+    clock.advanceTo(T0 + 30 * MIN);
+    await run(T0 + 30 * MIN, [change(1, T0 + 15 * MIN, true)]);
+    expect(injixo.agentStatuses.list().map((s) => [s.activityIdentifier, s.startTime, s.endTime])).toEqual([
+      ['unavailable', iso(T0 + MIN), iso(T0 + 15 * MIN)],
+      ['available', iso(T0 + 15 * MIN), iso(T0 + 30 * MIN)],
+    ]);
+    expect(await db.get('agents')).toMatchObject({ stale: 0 });
+  });
+
+  it('is left out when a newer change of the agent came first', async () => {
+    await run(T0 + 10 * MIN, [change(1, T0 + MIN, false)]);
+    await run(T0 + 20 * MIN, [change(1, T0 + 12 * MIN, true, { statusId: 3 })]);
+    await run(T0 + 30 * MIN, [change(1, T0 + 11 * MIN, true)]);
+    expect(totals()).toEqual({ 'agent1@example.com unavailable': 11 * 60, 'agent1@example.com status-3': 18 * 60 });
+    expect(await db.get('agents')).toMatchObject({ stale: 1 });
   });
 });
 

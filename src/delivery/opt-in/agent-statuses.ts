@@ -1,4 +1,5 @@
 import { type AgentStatusChange, type AgentStatusInterval, type AgentTimeline, applyChange, splitOpen } from '../../core/agent-status';
+import { isoOf } from '../../core/time';
 import { log } from '../../platform/log';
 import { isNotFound } from '../../platform/refusals';
 import type { KeyValueStore, RequestClient } from '../../platform/types';
@@ -153,19 +154,73 @@ export async function readAgents(db: KeyValueStore): Promise<AgentsRecord | unde
   }
 }
 
-function timelineOf(agents: AgentsRecord, agentId: number): AgentTimeline | undefined {
-  const open = agents.open[String(agentId)];
-  return open === undefined ? undefined : { agentIdentifier: open[0], activity: open[1], since: open[2] * 1000 };
+function timelineOf(open: AgentsRecord['open'][string]): AgentTimeline {
+  const timeline: AgentTimeline = { agentIdentifier: open[0], activity: open[1], since: open[2] * 1000 };
+  return open[3] === undefined ? timeline : { ...timeline, changedAt: open[3] * 1000 };
+}
+
+function keepOpen(agents: AgentsRecord, agentId: string, timeline: AgentTimeline): void {
+  const since = Math.floor(timeline.since / 1000);
+  agents.open[agentId] = [timeline.agentIdentifier, timeline.activity, since, Math.floor((timeline.changedAt ?? timeline.since) / 1000)];
 }
 
 function applyChanges(agents: AgentsRecord, changes: ReadonlyArray<Extract<OutboxRecord, { k: 'a' }>>, settings: Settings): void {
-  for (const { change } of changes) {
-    const outcome = applyChange(timelineOf(agents, change.agentId), change, settings.agentIdentifier);
-    if (outcome.kind === 'closed') {
-      agents.open[String(change.agentId)] = [outcome.timeline.agentIdentifier, outcome.timeline.activity, Math.floor(outcome.timeline.since / 1000)];
+  for (const { change } of changes) applyOne(agents, change, settings);
+}
+
+function applyOne(agents: AgentsRecord, change: AgentStatusChange, settings: Settings): void {
+  const { timeline, unsent } = openStatusOf(agents, change.agentId);
+  const outcome = applyChange(timeline, change, settings.agentIdentifier, unsent === undefined ? undefined : unsent[2] * 1000);
+  switch (outcome.kind) {
+    case 'closed':
+      keepOpen(agents, String(change.agentId), outcome.timeline);
       if (outcome.interval) addPending(agents, outcome.interval);
-    } else noteDropped(agents, outcome.kind, change);
+      return;
+    case 'late':
+      keepOpen(agents, String(change.agentId), outcome.timeline);
+      placeLate(agents, { piece: unsent, timeline: outcome.timeline, atMs: outcome.at }, change);
+      return;
+    case 'stale':
+    case 'duplicate':
+      noteDropped(agents, outcome.kind, change);
   }
+}
+
+/**
+ * An agent's open status, and its time before `since` that injixo has not been handed yet: its
+ * piece in pending (one piece, see addPending).
+ */
+function openStatusOf(agents: AgentsRecord, agentId: number): { timeline?: AgentTimeline; unsent?: AgentsRecord['pending'][number] } {
+  const open = agents.open[String(agentId)];
+  if (open === undefined) return {};
+  const timeline = timelineOf(open);
+  const unsent = agents.pending.find((p) => p[0] === open[0] && p[1] === open[1] && p[3] === open[2]);
+  return unsent === undefined ? { timeline } : { timeline, unsent };
+}
+
+/**
+ * A late change (core/agent-status.ts applyChange) takes effect at `atMs`: the old activity's
+ * unsent piece ends there and the new activity holds from there up to `since`, where it stays
+ * open. Said and counted as stale when that is later than the change itself (its time was sent).
+ */
+function placeLate(agents: AgentsRecord, late: { piece: AgentsRecord['pending'][number] | undefined; timeline: AgentTimeline; atMs: number }, change: AgentStatusChange): void {
+  const at = Math.floor(late.atMs / 1000);
+  const since = Math.floor(late.timeline.since / 1000);
+  const { piece } = late;
+  if (piece !== undefined && at < since) {
+    const index = agents.pending.indexOf(piece);
+    const next: AgentsRecord['pending'][number] = [late.timeline.agentIdentifier, late.timeline.activity, at, since];
+    // Right after the old activity's piece, which ends at the change now (or is replaced when
+    // nothing of it is left): pending stays oldest first.
+    if (piece[2] < at) {
+      piece[3] = at;
+      agents.pending.splice(index + 1, 0, next);
+    } else agents.pending.splice(index, 1, next);
+    dropOverflow(agents);
+  }
+  if (late.atMs <= Date.parse(change.at)) return;
+  agents.stale += 1;
+  log('info', 'AGENT_STATUS_STALE', `a status change of agent ${change.agentId} at ${change.at} came after its time was sent; injixo cannot split a sent interval, so it takes effect from ${isoOf(at * 1000)}`, { agent: change.agentId });
 }
 
 function noteDropped(agents: AgentsRecord, kind: 'stale' | 'duplicate', change: AgentStatusChange): void {
@@ -180,10 +235,10 @@ function noteDropped(agents: AgentsRecord, kind: 'stale' | 'duplicate', change: 
 /** Every open status up to now becomes an interval (at least a minute long), and stays open from now. */
 function splitAll(agents: AgentsRecord, nowMs: number): void {
   for (const [agentId, open] of Object.entries(agents.open)) {
-    const split = splitOpen({ agentIdentifier: open[0], activity: open[1], since: open[2] * 1000 }, Math.floor(nowMs / 1000) * 1000);
+    const split = splitOpen(timelineOf(open), Math.floor(nowMs / 1000) * 1000);
     if (split.interval === undefined) continue;
     addPending(agents, split.interval);
-    agents.open[agentId] = [open[0], open[1], Math.floor(split.timeline.since / 1000)];
+    keepOpen(agents, agentId, split.timeline);
   }
 }
 
@@ -197,6 +252,10 @@ function addPending(agents: AgentsRecord, interval: AgentStatusInterval): void {
     return;
   }
   agents.pending.push([interval.agentIdentifier, interval.activityIdentifier, start, end]);
+  dropOverflow(agents);
+}
+
+function dropOverflow(agents: AgentsRecord): void {
   const over = agents.pending.length - MAX_PENDING_INTERVALS;
   if (over <= 0) return;
   agents.pending.splice(0, over);

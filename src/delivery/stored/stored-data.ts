@@ -420,12 +420,13 @@ export function validateStoredContacts(input: unknown): Validated<StoredContact[
 
 /**
  * Agent statuses (issue 14; agent-statuses.ts), one KV record: per agent id its open status
- * `[identifier, activity, since seconds]`, and the intervals injixo has not taken yet
- * `[identifier, activity, start seconds, end seconds]`, oldest first.
+ * `[identifier, activity, since seconds, changed-at seconds]` (the time of the change that opened
+ * it, absent in records written before it was kept: then `since`), and the intervals injixo has
+ * not taken yet `[identifier, activity, start seconds, end seconds]`, oldest first.
  */
 export interface AgentsRecord {
   v: 1;
-  open: Record<string, [string, string, number]>;
+  open: Record<string, [string, string, number] | [string, string, number, number]>;
   pending: Array<[string, string, number, number]>;
   /** The first `count` pending intervals, stored before the run with this commit id posted them (opt-in/agent-statuses.ts). */
   inFlight?: [number, number];
@@ -442,7 +443,15 @@ const agentsRecordSchema = {
   required: ['v', 'open', 'pending', 'sent', 'stale', 'duplicates', 'dropped'],
   properties: {
     v: { const: 1 },
-    open: { type: 'object', additionalProperties: { type: 'array', items: [{ type: 'string' }, { type: 'string' }, { type: 'integer' }], minItems: 3, maxItems: 3 } },
+    open: {
+      type: 'object',
+      additionalProperties: {
+        anyOf: [
+          { type: 'array', items: [{ type: 'string' }, { type: 'string' }, { type: 'integer' }], minItems: 3, maxItems: 3 },
+          { type: 'array', items: [{ type: 'string' }, { type: 'string' }, { type: 'integer' }, { type: 'integer' }], minItems: 4, maxItems: 4 },
+        ],
+      },
+    },
     pending: { type: 'array', items: { type: 'array', items: [{ type: 'string' }, { type: 'string' }, { type: 'integer' }, { type: 'integer' }], minItems: 4, maxItems: 4 } },
     sent: { type: 'integer' },
     stale: { type: 'integer' },
