@@ -126,7 +126,7 @@ function isOutboxAppend(e: LedgerEntry): boolean {
   return e.kind === 'kv' && e.op === 'update' && keyFamilyOf(e.key) === 'outbox' && e.outcome === 'ok';
 }
 
-function isOverflowCreate(e: LedgerEntry): boolean {
+function isHoldCreate(e: LedgerEntry): boolean {
   return e.kind === 'schedule' && e.op === 'create' && scheduleFamilyOf(e.key) === 'overflow' && e.outcome === 'ok';
 }
 
@@ -134,7 +134,7 @@ function isOverflowCreate(e: LedgerEntry): boolean {
 function recordingActivity(calls: readonly LedgerEntry[]): string {
   if (calls.length === 0) return 'no platform call';
   if (calls.some(isOutboxAppend)) return 'outbox append';
-  if (calls.some(isOverflowCreate)) return 'parked in a one-time schedule';
+  if (calls.some(isHoldCreate)) return 'parked in a one-time schedule';
   return 'refused (record lost)';
 }
 

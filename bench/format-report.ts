@@ -1,5 +1,5 @@
 /** The benchmark's printed report, section by section, from the measured results only. */
-import { OVERFLOW_DELAY_MS } from '../src/delivery/intake/outbox';
+import { HOLD_DELAY_MS } from '../src/delivery/intake/outbox';
 import type { CallAnalysis } from './analyze-calls';
 import type { CpuRow, LedgerBreakdown } from './break-down-ledger';
 import { formatNumber, formatTable } from './format-table';
@@ -186,7 +186,7 @@ function failureDetail(p: LoadResult, limits: BenchSettings['limits']): string[]
       ? [`      the totals agree: ${plural(p.missing, 'contact')} reached a different queue than the oracle's (attribution), none vanished:`]
       : []),
     ...p.queueMismatches.slice(0, 4).map((m) => `        ${m.queue}: expected ${m.expected}, delivered ${m.delivered}`),
-    `      parked in one-time schedules (KV refused the append): ${plural(p.platformLimitLines, 'record')}${p.parkedRecords.length > 0 ? `, first ${p.parkedRecords.join(' ')}` : ''}`,
+    `      parked in one-time schedules (KV refused the append): ${plural(p.platformLimitLines, 'record')}${p.heldRecords.length > 0 ? `, first ${p.heldRecords.join(' ')}` : ''}`,
     `      at the handler (EVENT_LOST, KV full and one-time schedules at the cap): ${plural(p.eventLostLines, 'record')} (${joinCounts(p.eventLostByKind) || '-'}) = ${plural(contactsLostAtHandler, 'contact')}`,
     `      in delivery: ${plural(p.failedDeliveryRuns, 'delivery run')} failed (${joinCounts(p.failedDeliveryCauses) || '-'}), ${p.failedAfterDeletingSlots} of them after deleting outbox slots:`,
     ...p.failedDeliveryTraces.map((t) => `        ${t}`),
@@ -234,7 +234,7 @@ function rateSection(r: BenchResults): string {
       `  KV arithmetic (from the ${passing.rate}/min run): ${n(passing.writingShare * 100)}% of events write one record (one KV op); delivery runs average ${n(passing.deliveryKvPerMinute)} KV ops/min,`,
       `    so on average the KV limit allows ≈ (${kv} − ${n(passing.deliveryKvPerMinute)}) / ${n(w)} = ${n((kv - passing.deliveryKvPerMinute) / w)} events/min;`,
       `    but a delivery run makes its ${n(run.mean)} KV ops (p95 ${n(run.p95)}, max ${n(run.max)}) within the same sliding minute as the appends, and any refusal there can fail the run,`,
-      `    so appends must leave that much free: ≈ (${kv} − ${n(run.p95)}) / ${n(w)} = ${n((kv - run.p95) / w)} events/min. Above the average bound, records queue in one-time schedules (retried after ${OVERFLOW_DELAY_MS / 60_000} min), which only bridges a burst.`,
+      `    so appends must leave that much free: ≈ (${kv} − ${n(run.p95)}) / ${n(w)} = ${n((kv - run.p95) / w)} events/min. Above the average bound, records queue in one-time schedules (retried after ${HOLD_DELAY_MS / 60_000} min), which only bridges a burst.`,
     );
   }
   return lines.join('\n');

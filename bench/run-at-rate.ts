@@ -82,7 +82,7 @@ export interface LoadResult {
   duplicates: number;
   queueMismatches: QueueMismatch[];
   intervalsMatch: boolean;
-  status: { state: string; dropped: number; backlog: number; parked: number; missingTickets?: { repaired: number; waiting: number } } | { error: unknown };
+  status: { state: string; dropped: number; backlog: number; setAside: number; missingTickets?: { repaired: number; waiting: number } } | { error: unknown };
   /** Gaps the status view lists after the drain, and the contacts they say are known lost. */
   gapsRecorded: number;
   gapContactsKnownLost: number;
@@ -108,7 +108,7 @@ export interface LoadResult {
   waitingOutboxRecords: number;
   platformLimitLines: number;
   /** Ids of the first records parked in one-time schedules (t/c/u + Freshdesk id). */
-  parkedRecords: string[];
+  heldRecords: string[];
   otherErrorLines: string[];
   rejections: LedgerBreakdown['rejections'];
   rejectionsByCall: Record<string, number>;
@@ -277,13 +277,13 @@ export async function runAtRate(options: LoadOptions): Promise<LoadResult> {
     const duplicates = sandbox.injixo.store.duplicates().reduce((sum, d) => sum + d.received - 1, 0);
 
     const statusOutcome = await platform.callFunction('getStatus', {});
-    const view = statusOutcome.ok ? (statusOutcome.data as { state: string; dropped: number; backlog: number; parked: number; gaps?: { reason: string; contactsKnownLost?: number }[]; missingTickets?: { repaired: number; waiting: number } }) : undefined;
+    const view = statusOutcome.ok ? (statusOutcome.data as { state: string; dropped: number; backlog: number; setAside: number; gaps?: { reason: string; contactsKnownLost?: number }[]; missingTickets?: { repaired: number; waiting: number } }) : undefined;
     const gaps = view?.gaps ?? [];
     const gapReasons: Record<string, number> = {};
     for (const g of gaps) gapReasons[g.reason] = (gapReasons[g.reason] ?? 0) + 1;
     const gapContactsKnownLost = gaps.reduce((sum, g) => sum + (g.contactsKnownLost ?? 0), 0);
     // missingTickets: ticket creations that never arrived, found by their ids (repaired) or still awaited after the drain.
-    const status = view ? { state: view.state, dropped: view.dropped, backlog: view.backlog, parked: view.parked, ...(view.missingTickets ? { missingTickets: view.missingTickets } : {}) } : { error: statusOutcome.ok ? undefined : statusOutcome.error };
+    const status = view ? { state: view.state, dropped: view.dropped, backlog: view.backlog, setAside: view.setAside, ...(view.missingTickets ? { missingTickets: view.missingTickets } : {}) } : { error: statusOutcome.ok ? undefined : statusOutcome.error };
 
     const lost = platform.logs.filter((l) => l.message.includes('EVENT_LOST'));
     const eventLostByKind: Record<string, number> = {};
@@ -293,7 +293,7 @@ export async function runAtRate(options: LoadOptions): Promise<LoadResult> {
     }
     const leftovers = inspectLeftovers(platform.kvSnapshot());
     const limitLog = platform.logs.filter((l) => l.message.includes('PLATFORM_LIMIT'));
-    const parkedRecords = limitLog.slice(0, 10).map((l) => /; ([tcu]\d+) is kept/.exec(l.message)?.[1] ?? '?');
+    const heldRecords = limitLog.slice(0, 10).map((l) => /; ([tcu]\d+) is kept/.exec(l.message)?.[1] ?? '?');
     const otherErrors = platform.logs.filter((l) => l.level === 'error' && !l.message.includes('EVENT_LOST')).map((l) => l.message);
     const breakdown = breakDownLedger(platform.ledger);
     const rejectionsByCall: Record<string, number> = {};
@@ -367,7 +367,7 @@ export async function runAtRate(options: LoadOptions): Promise<LoadResult> {
       failedDeliveryTraces,
       ...leftovers,
       platformLimitLines: limitLog.length,
-      parkedRecords,
+      heldRecords,
       otherErrorLines: [...new Set(otherErrors)].slice(0, 5),
       rejections: breakdown.rejections,
       rejectionsByCall,

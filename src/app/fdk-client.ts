@@ -51,11 +51,14 @@ function functionCallError(name: string, error: unknown): FunctionCallError {
 }
 
 /**
- * The admin's Freshdesk language. [assumption] `loggedInUser` carries it as `language` or as
- * `contact.language`; both are read. The data method is not available everywhere (the custom
- * settings page may refuse it, errors/custom-iparams-errors.md), so a failure falls back.
+ * The admin's Freshdesk language, else the browser's. [assumption] `loggedInUser` carries it as
+ * `language` or as `contact.language`; both are read (the reworded platform docs list
+ * `loggedInUser` among the data objects of every Freshdesk module but not its fields). The data
+ * method is not available everywhere (the custom settings page may refuse it,
+ * errors/custom-iparams-errors.md), so a failure falls back to the browser's languages
+ * (`navigator.languages`, in the order the admin set them): the first one the page speaks.
  */
-export async function readUserLocale(client: FdkClient, fallbackLanguage: string | undefined): Promise<Locale> {
+export async function readUserLocale(client: FdkClient, browserLanguages: readonly string[] | string | undefined): Promise<Locale> {
   try {
     const data = await client.data.get('loggedInUser');
     const user = (data.loggedInUser ?? {}) as { language?: unknown; contact?: { language?: unknown } };
@@ -64,7 +67,14 @@ export async function readUserLocale(client: FdkClient, fallbackLanguage: string
   } catch {
     // fall through to the browser's language
   }
-  return pickLocale(fallbackLanguage);
+  return pickBrowserLocale(browserLanguages);
+}
+
+/** The first of the browser's languages the page has ("de-DE, fr-FR, en" → fr); English when none. */
+export function pickBrowserLocale(languages: readonly string[] | string | undefined): Locale {
+  const list = typeof languages === 'string' ? [languages] : (languages ?? []);
+  const spoken = list.find((l) => /^(fr|en)(?:[-_]|$)/i.test(l.trim()));
+  return pickLocale(spoken);
 }
 
 /**

@@ -11,6 +11,9 @@ import type { FdkApp, FdkClient } from './fdk-client';
 import { readFreshdeskHost, readUserLocale } from './fdk-client';
 import { createTranslator, type MessageKey, type Translate } from '../i18n/translate';
 import { checkFreshdeskKey, checkInjixoKey, keyCheckMessages } from './key-checks';
+import { CLI_ADVICE_TICKETS, estimateImport, roughly, IN_APP_IMPORT_REQUESTS_PER_HOUR, measureTicketsPerDay, REQUESTS_PER_TICKET, SAMPLE_SIZE } from './import-estimate';
+import { formatCount } from './format';
+import type { Locale } from '../i18n/translate';
 import {
   AGENT_IDENTIFIER_CHOICES,
   buildConfigs,
@@ -18,6 +21,7 @@ import {
   effectiveKeys,
   emptyForm,
   IMPORT_WINDOWS,
+  importWindowDays,
   isAgentIdentifier,
   isImportWindow,
   isReplyScope,
@@ -65,8 +69,13 @@ const CRAYONS_TAGS = ['fw-button', 'fw-input', 'fw-select', 'fw-select-option', 
 /** How long the page waits for the Crayons CDN before staying with plain controls for good. */
 const CRAYONS_WAIT_MS = 10_000;
 
+/** What the page knows of this account's ticket volume (one Freshdesk call per key, import-estimate.ts). */
+type Volume = { state: 'unknown' } | { state: 'measuring'; key: string } | { state: 'measured'; key: string; perDay: number | undefined };
+
 interface PageState {
   t: Translate | undefined;
+  locale: Locale;
+  volume: Volume;
   values: FormValues;
   saved: SavedSecrets;
   /** getConfigs ran: this is Edit Settings, not a first install. */
@@ -76,7 +85,7 @@ interface PageState {
   banner: { key: MessageKey; tone: 'ok' | 'warning' | 'error' | 'neutral' } | null;
 }
 
-const state: PageState = { t: undefined, values: emptyForm(), saved: {}, editing: false, crayons: false, messages: [], banner: null };
+const state: PageState = { t: undefined, locale: 'en', volume: { state: 'unknown' }, values: emptyForm(), saved: {}, editing: false, crayons: false, messages: [], banner: null };
 let resolveClient: (client: FdkClient) => void = () => undefined;
 const clientReady = new Promise<FdkClient>((resolve) => {
   resolveClient = resolve;
@@ -134,7 +143,7 @@ const HINTS: Record<FieldName, MessageKey> = {
 };
 
 function hintFor(field: FieldName, t: Translate): string[] {
-  const hints = [t(HINTS[field])];
+  const hints = [t(HINTS[field], { rate: formatCount(IN_APP_IMPORT_REQUESTS_PER_HOUR, state.locale) })];
   if (field !== 'injixoKey' && field !== 'freshdeskKey') return hints;
   if (state.saved[SECRET_FIELDS[field]] !== undefined) hints.push(t('field.secret.saved'));
   else if (state.editing) hints.push(t('field.secret.reenter'));
@@ -170,9 +179,13 @@ function choiceControl(field: ChoiceField, label: string, t: Translate): HTMLEle
   return select;
 }
 
+/**
+ * A text field, not a number one: fw-input type=number hands `12abc` over as 12 (issue 22), so
+ * the page reads the text as typed and says "digits only" instead of saving another number.
+ */
 function integrationIdControl(label: string): HTMLElement {
   if (state.crayons) {
-    return custom('fw-input', { id: FIELD_IDS.integrationId, name: FIELD_IDS.integrationId, type: 'number', min: '1', label, value: state.values.integrationId });
+    return custom('fw-input', { id: FIELD_IDS.integrationId, name: FIELD_IDS.integrationId, type: 'text', inputmode: 'numeric', autocomplete: 'off', label, value: state.values.integrationId });
   }
   const input = el('input', { id: FIELD_IDS.integrationId, name: FIELD_IDS.integrationId, type: 'text', inputmode: 'numeric', autocomplete: 'off' });
   input.value = state.values.integrationId;
@@ -233,6 +246,7 @@ function fieldBlock(field: FieldName, t: Translate): HTMLElement {
     ownLabel ? el('label', { for: id }, [label, isSecret ? el('span', { class: 'required', 'aria-hidden': 'true' }, [' *']) : null]) : null,
     input,
     el('p', { class: 'hint', id: `${id}-hint` }, hintFor(field, t).flatMap((h, i) => (i === 0 ? [h] : [el('br'), h]))),
+    field === 'importWindow' ? el('p', { id: 'import-estimate', class: 'estimate', role: 'status', 'aria-live': 'polite' }) : null,
     el('p', { class: 'field-message', id: `${id}-message`, role: 'alert', 'aria-live': 'polite' }),
   ]);
 }
@@ -245,24 +259,66 @@ function render(): void {
   const form = el('form', { id: 'settings', novalidate: '' }, [
     ...(['injixoKey', 'freshdeskKey', 'replyScope', 'importWindow', 'integrationId'] as const).map((f) => fieldBlock(f, t)),
     ...(['handledContacts', 'agentStatuses', 'agentIdentifier', 'dailyCheck'] as const).map((f) => fieldBlock(f, t)),
-    el('div', { class: 'actions' }, [button('check-keys', t('install.checkButton'), state.crayons)]),
+    // The answer of a check appears right by its button, where the admin looks (issue 22).
+    el('div', { class: 'actions' }, [button('check-keys', t('install.checkButton'), state.crayons), el('div', { id: 'banner', role: 'status', 'aria-live': 'polite' })]),
   ]);
   form.addEventListener('submit', (event) => event.preventDefault());
   form.addEventListener('input', onEdit);
   form.addEventListener('change', onEdit);
   form.addEventListener('fwChange', onEdit);
   form.addEventListener('fwInput', onEdit);
-  root.replaceChildren(
-    el('h1', {}, [t('install.title')]),
-    el('p', { class: 'intro' }, [t('install.intro')]),
-    el('div', { id: 'banner', role: 'status', 'aria-live': 'polite' }),
-    form,
-  );
+  root.replaceChildren(el('h1', {}, [t('install.title')]), el('p', { class: 'intro' }, [t('install.intro')]), form);
   document.getElementById('check-keys')?.addEventListener('click', () => {
     void validate();
   });
   showOptInChoices();
   showMessages();
+  showEstimate();
+}
+
+/** The chosen window's estimate for this account, or what it needs; nothing for "No import". */
+function estimateText(t: Translate): string {
+  const days = importWindowDays(state.values.importWindow);
+  if (days === 0) return '';
+  const rate = formatCount(Math.round(IN_APP_IMPORT_REQUESTS_PER_HOUR / REQUESTS_PER_TICKET), state.locale);
+  const volume = state.volume;
+  if (volume.state === 'unknown') return t('estimate.needsKey');
+  if (volume.state === 'measuring') return t('estimate.measuring');
+  if (volume.perDay === undefined) return t('estimate.failed', { rate });
+  if (volume.perDay * 30 < 1) return t('estimate.empty');
+  const estimate = estimateImport(days, volume.perDay);
+  const count = (n: number): string => formatCount(n, state.locale);
+  const result = t('estimate.result', { perDay: count(roughly(volume.perDay)), sample: SAMPLE_SIZE, days, tickets: count(roughly(estimate.tickets)), duration: durationText(estimate.hours, t) });
+  return estimate.useCli ? `${result} ${t('estimate.useCli', { limit: count(CLI_ADVICE_TICKETS) })}` : result;
+}
+
+function durationText(hours: number, t: Translate): string {
+  if (hours < 1) return t('estimate.underHour');
+  if (hours < 48) return t('estimate.hours', { count: formatCount(Math.round(hours), state.locale) });
+  return t('estimate.days', { count: formatCount(Math.round(hours / 24), state.locale) });
+}
+
+function showEstimate(): void {
+  const t = state.t;
+  const node = document.getElementById('import-estimate');
+  if (!t || !node) return;
+  node.textContent = estimateText(t);
+  const volume = state.volume;
+  const heavy = volume.state === 'measured' && volume.perDay !== undefined && estimateImport(importWindowDays(state.values.importWindow), volume.perDay).useCli;
+  node.dataset.tone = heavy ? 'warning' : 'neutral';
+}
+
+/** One Freshdesk call per key: the newest tickets tell the account's volume (import-estimate.ts). */
+async function measureVolume(key: string): Promise<void> {
+  const volume = state.volume;
+  if (key === '' || (volume.state !== 'unknown' && volume.key === key)) return;
+  state.volume = { state: 'measuring', key };
+  showEstimate();
+  const client = await clientReady;
+  const host = await readFreshdeskHost(client);
+  const perDay = await measureTicketsPerDay(client.request, key, host, Date.now());
+  if (state.volume.state === 'measuring' && state.volume.key === key) state.volume = { state: 'measured', key, perDay };
+  showEstimate();
 }
 
 /** An edited field loses its old message: it described a value that is gone. */
@@ -270,10 +326,17 @@ function onEdit(event: Event): void {
   const target = event.target as HTMLElement | null;
   const field = (Object.keys(FIELD_IDS) as FieldName[]).find((f) => FIELD_IDS[f] === target?.id);
   if (!field) return;
+  const before = state.values[field];
   syncValuesFromForm();
+  // A `change` fires when a field loses the focus (the page focuses the first wrong field): only a new value drops a message.
+  if (state.values[field] === before && event.type === 'change') return;
   state.messages = state.messages.filter((m) => m.field !== field);
   showOptInChoices();
   showMessages();
+  if (field === 'freshdeskKey' && state.volume.state !== 'unknown' && state.volume.key !== state.values.freshdeskKey.trim()) state.volume = { state: 'unknown' };
+  // A window chosen after a key was typed is measured at once (the same one call a key check makes).
+  if (field === 'importWindow' && importWindowDays(state.values.importWindow) > 0 && state.values.freshdeskKey.trim() !== '') void measureVolume(state.values.freshdeskKey.trim());
+  showEstimate();
 }
 
 function messageFor(field: FieldName): FieldMessage | undefined {
@@ -343,14 +406,25 @@ async function validate(): Promise<boolean> {
       keys.injixo === '' ? undefined : checkInjixoKey(client.request, keys.injixo),
       keys.freshdesk === '' ? undefined : readFreshdeskHost(client).then((host) => checkFreshdeskKey(client.request, keys.freshdesk, host)),
     ]);
-    state.messages = [...local, ...keyCheckMessages(injixo, freshdesk)];
+    state.messages = [...local, ...keyCheckMessages(injixo, freshdesk, { firstInstall: !state.editing })];
+    // A working admin key also measures the account's volume for the import estimate (one call, once per key).
+    if (freshdesk?.result === 'ok' && importWindowDays(state.values.importWindow) > 0) await measureVolume(keys.freshdesk);
   } finally {
     if (checkButton) setBusy(checkButton, false);
   }
   const ok = !state.messages.some((m) => m.severity === 'error');
   state.banner = ok ? { key: 'install.checked', tone: 'ok' } : { key: 'install.fixErrors', tone: 'error' };
   showMessages();
+  // The answer where the admin looks: the first wrong field focused, else the result by the button brought into view.
+  if (!ok) focusFirstProblem();
+  else document.getElementById('banner')?.scrollIntoView({ block: 'nearest' });
   return ok;
+}
+
+/** The first field with an error gets the focus, which also scrolls it into view: the answer is where the admin looks. */
+function focusFirstProblem(): void {
+  const field = (Object.keys(FIELD_IDS) as FieldName[]).find((f) => state.messages.some((m) => m.field === f && m.severity === 'error'));
+  if (field) control(field)?.focus();
 }
 
 async function start(): Promise<void> {
@@ -359,7 +433,8 @@ async function start(): Promise<void> {
   const client = await app.initialized();
   resolveClient(client);
   // The settings page may not get the data method; the browser's language is the next best guess.
-  const locale = await readUserLocale(client, navigator.language);
+  const locale = await readUserLocale(client, navigator.languages);
+  state.locale = locale;
   state.t = createTranslator(locale);
   document.documentElement.lang = locale;
   render();

@@ -54,16 +54,19 @@ export async function checkFreshdeskKey(request: TemplateInvoker, key: string, h
 export function keyCheckMessages(
   injixo: { result: InjixoKeyCheck; status: number } | undefined,
   freshdesk: { result: FreshdeskKeyCheck; status: number } | undefined,
+  { firstInstall }: { firstInstall: boolean } = { firstInstall: false },
 ): FieldMessage[] {
   const messages: FieldMessage[] = [];
-  if (injixo) messages.push(...injixoMessages(injixo));
+  if (injixo) messages.push(...injixoMessages(injixo, firstInstall));
   if (freshdesk) messages.push(...freshdeskMessages(freshdesk));
   return messages;
 }
 
-function injixoMessages(injixo: { result: InjixoKeyCheck; status: number }): FieldMessage[] {
+/** On a first install no key can have been "regenerated": that message is for Edit Settings only. */
+function injixoMessages(injixo: { result: InjixoKeyCheck; status: number }, firstInstall: boolean): FieldMessage[] {
   const messages: FieldMessage[] = [];
-  if (injixo.result === 'rejected') messages.push({ field: 'injixoKey', severity: 'error', key: 'error.injixoKeyRejected', params: { status: injixo.status } });
+  const rejected = firstInstall ? 'error.injixoKeyRejectedFirst' : 'error.injixoKeyRejected';
+  if (injixo.result === 'rejected') messages.push({ field: 'injixoKey', severity: 'error', key: rejected, params: { status: injixo.status } });
   if (injixo.result === 'unavailable') messages.push({ field: 'injixoKey', severity: 'warning', key: 'warning.injixoUnavailable' });
   return messages;
 }

@@ -3,7 +3,8 @@ import type { CheckDayView, CheckView } from '../import/check-view';
 import type { FlowState, HealthView } from '../delivery/status/health-view';
 import type { ImportView } from '../import/in-app';
 import type { ReplayRefusal, ReplayView } from '../import/replay';
-import { formatCount, formatDateTime, formatHour, resolveTimeZone } from './format';
+import { formatCount, formatDateTime, formatHour, formatRelative, formatTime, resolveTimeZone } from './format';
+import { busiestQueues, commandPieces, DELIVERY_PERIOD, groupQueues, lastRunAt, nextRunAt, runsOverdue, splitRenamed, todayFrom } from './status-glance';
 import { isMessageKey, type Locale, type Translate } from '../i18n/translate';
 
 /** What the `testConnection` SMI answers (server side: src/entry/functions.ts). */
@@ -18,6 +19,8 @@ export interface Fact {
   id: string;
   label: string;
   value: string;
+  /** A second, smaller line: the exact time behind "4 minutes ago". */
+  detail?: string;
   tone: Tone;
 }
 
@@ -27,6 +30,12 @@ export interface StatusModel {
   failure: { code: string; when: string; guidance: string; details: string } | null;
   recent: RecentModel;
   renamed: { identifier: string; kept: string; current: string }[];
+  /** Queues whose Freshdesk group was deleted (their name now is `Group <id> …`). */
+  deleted: { identifier: string; kept: string; group: string }[];
+  /** The actions worth offering now: none that would do nothing ("Retry backlog now" only when something waits). */
+  actions: ActionId[];
+  /** "Status as of 10:35 (UTC) (5 minutes ago).", when the answer says when it was taken. */
+  asOf: string | null;
   /** Periods the app knows or suspects it missed contacts in, with the CLI command that refills one. */
   gaps: GapModel[];
   /** The one action drawn as primary: what an admin should do first in this state. */
@@ -77,6 +86,8 @@ export interface GapModel {
   reason: string;
   lost: string | null;
   command: string | null;
+  /** `command` cut where it may wrap. */
+  pieces: string[];
   replay: { from: string; to: string } | null;
   /** The daily check repaired it (issue 20): no button then. */
   repaired: string | null;
@@ -98,8 +109,24 @@ export interface ReplayModel {
   busy: string | null;
 }
 
-/** getStatus's answer: the health view plus the import's progress or the CLI command. */
-export type StatusAnswer = HealthView & { import?: ImportView; replay?: ReplayView; check?: CheckView; history?: { cliCommand: string }; gapCommands?: string[]; ledgerFrom?: string };
+/**
+ * getStatus's answer: the health view plus the import's progress or the CLI command. Issue 22
+ * adds, when the server sends them: `answeredAt` (the platform's clock when it answered: ages
+ * are measured from it, not from the admin's machine), `asOf` (when the status snapshot was
+ * taken), `lastRunAt` and `nextRunAt` (the delivery runs; derived when absent, status-glance.ts).
+ */
+export type StatusAnswer = HealthView & {
+  import?: ImportView;
+  replay?: ReplayView;
+  check?: CheckView;
+  history?: { cliCommand: string };
+  gapCommands?: string[];
+  ledgerFrom?: string;
+  answeredAt?: string;
+  asOf?: string;
+  lastRunAt?: string | null;
+  nextRunAt?: string | null;
+};
 
 export interface ImportModel {
   state: ImportView['state'];
@@ -113,7 +140,11 @@ export interface ImportModel {
 export interface HistoryModel {
   title: string;
   intro: string;
+  /** Who runs the command and where the tool comes from. */
+  who: string;
   command: string;
+  /** The command cut where it may wrap: the program, then each flag with its value. */
+  pieces: string[];
 }
 
 export type ActionId = 'test-connection' | 'retry-now' | 'refresh';
@@ -128,15 +159,30 @@ export interface ChartSeries {
   totalText: string;
 }
 
+export interface QueueRowModel {
+  name: string;
+  identifier: string;
+  offered: string;
+}
+
 export interface RecentModel {
   title: string;
   empty: string | null;
   /** Start of each bar in the admin's zone ("14:00"), oldest first. */
   labels: string[];
+  /** Each bar's hour ("14:00–15:00"), for its value on hover and focus. */
+  ranges: string[];
   /** All queues first, then each queue by name: the chart shows one at a time. */
   series: ChartSeries[];
-  rows: { name: string; identifier: string; offered: string }[];
+  rows: QueueRowModel[];
   total: string;
+  /** "Last 24 hours: 1,207", "Today since 00:00 (UTC): 1,200" and why they differ. */
+  last24: string;
+  today: string;
+  explain: string;
+  /** The busiest queues, shown open; then every queue under its Freshdesk group. */
+  busiest: QueueRowModel[];
+  groups: { id: string; name: string; summary: string; rows: QueueRowModel[] }[];
 }
 
 export interface Notice {
@@ -157,7 +203,12 @@ export interface DescribeOptions {
   locale: Locale;
   /** Default: the browser's time zone (the admin's machine). */
   timeZone?: string;
+  /** "Now" for ages and the next run: default the answer's `answeredAt`, else the browser's clock. */
+  nowMs?: number;
 }
+
+/** How many of the busiest queues are shown open above the groups. */
+export const BUSIEST_SHOWN = 10;
 
 /**
  * What to press first: a rejected key needs a new key and then a test; contacts waiting want a
@@ -169,20 +220,42 @@ export function primaryActionFor(view: Pick<HealthView, 'state' | 'backlog'>): A
   return 'refresh';
 }
 
-function describeRecent(view: HealthView, t: Translate, locale: Locale, timeZone: string): RecentModel {
+/** What is offered at all: a delivery run with nothing waiting would do nothing, so it is not. */
+export function actionsFor(view: Pick<HealthView, 'backlog'>): ActionId[] {
+  return view.backlog > 0 ? ['test-connection', 'retry-now', 'refresh'] : ['test-connection', 'refresh'];
+}
+
+function describeRecent(view: HealthView, t: Translate, locale: Locale, timeZone: string, nowMs: number): RecentModel {
   const recent = view.recent;
   const count = (n: number): string => formatCount(n, locale);
   const total = recent.totals.reduce((sum, n) => sum + n, 0);
+  const bucketMs = recent.bucketMinutes * 60_000;
+  const endOf = (iso: string): string => new Date(Date.parse(iso) + bucketMs).toISOString();
+  const row = (q: { queueName: string; queueIdentifier: string; total: number }): QueueRowModel => ({ name: q.queueName, identifier: q.queueIdentifier, offered: count(q.total) });
+  const today = todayFrom(recent.starts, recent.totals, nowMs, timeZone);
+  const lastStart = recent.starts[recent.starts.length - 1];
+  const midnight = new Date(today.since).toISOString();
   return {
     title: t('recent.title', { zone: timeZone }),
     empty: total === 0 ? t('recent.empty') : null,
     labels: recent.starts.map((iso) => formatHour(iso, locale, timeZone)),
+    ranges: recent.starts.map((iso) => t('recent.barRange', { from: formatHour(iso, locale, timeZone), to: formatHour(endOf(iso), locale, timeZone) })),
     series: [
       { id: 'all', name: t('recent.allQueues'), counts: recent.totals, total, totalText: count(total) },
       ...recent.queues.map((q) => ({ id: q.queueIdentifier, name: q.queueName, counts: q.counts, total: q.total, totalText: count(q.total) })),
     ],
-    rows: recent.queues.map((q) => ({ name: q.queueName, identifier: q.queueIdentifier, offered: count(q.total) })),
+    rows: recent.queues.map(row),
     total: count(total),
+    last24: t('recent.last24', { count: count(total) }),
+    today: t('recent.today', { midnight: `${formatTime(midnight, locale, timeZone)} (${timeZone})`, count: count(today.count) }),
+    explain: t('recent.explain', { end: lastStart ? `${formatDateTime(endOf(lastStart), locale, timeZone)}` : '—' }),
+    busiest: busiestQueues(recent.queues, BUSIEST_SHOWN).map(row),
+    groups: groupQueues(recent.queues).map((g) => ({
+      id: g.id,
+      name: g.name,
+      summary: t('recent.groupSummary', { name: g.name, queues: count(g.queues.length), total: count(g.total) }),
+      rows: g.queues.map(row),
+    })),
   };
 }
 
@@ -232,7 +305,7 @@ function historyOf(view: StatusAnswer, t: Translate, time: (iso: string) => stri
   const command = view.import ? view.import.cliCommand : view.history?.cliCommand;
   if (!command) return undefined;
   const before = view.import ? view.import.window.from : view.installedAt;
-  return { title: t('history.title'), intro: t('history.intro', { to: time(before) }), command };
+  return { title: t('history.title'), intro: t('history.intro', { to: time(before) }), who: t('history.who'), command, pieces: commandPieces(command) };
 }
 
 type Formatters = { t: Translate; count: (n: number) => string; time: (iso: string) => string };
@@ -355,18 +428,26 @@ function checkStatusText(d: CheckDayView, t: Translate, time: (iso: string) => s
 function describeGaps(view: StatusAnswer, { t, count, time }: Formatters): GapModel[] {
   const ledgerFrom = view.ledgerFrom ? Date.parse(view.ledgerFrom) : Number.POSITIVE_INFINITY;
   const healed = new Set(view.check ? view.check.healed : []);
-  return (view.gaps ?? []).map((g, i) => gapModel(g, healed.has(`${g.reason}|${g.from}|${g.to}`), Date.parse(g.from) >= ledgerFrom, view.gapCommands?.[i] ?? null, { t, count, time }));
+  return (view.gaps ?? []).map((g, i) => {
+    const replayable = Date.parse(g.from) >= ledgerFrom;
+    const command = replayable ? null : (view.gapCommands?.[i] ?? null);
+    return { ...gapHead(g, { t, count, time }), command, pieces: command === null ? [] : commandPieces(command), ...gapRepair(g, replayable, healed, t) };
+  });
 }
 
-function gapModel(g: StatusAnswer['gaps'][number], repaired: boolean, replayable: boolean, command: string | null, { t, count, time }: Formatters): GapModel {
-  return {
-    when: t('gaps.when', { from: time(g.from), to: time(g.to) }),
-    reason: t(`gaps.reason.${g.reason}`),
-    lost: g.contactsKnownLost === undefined ? null : t('gaps.lost', { count: count(g.contactsKnownLost) }),
-    command: replayable ? null : command,
-    replay: replayable && !repaired ? { from: g.from, to: g.to } : null,
-    repaired: repaired ? t('gaps.repaired') : null,
-  };
+function gapHead(g: NonNullable<StatusAnswer['gaps']>[number], { t, count, time }: Formatters): Pick<GapModel, 'when' | 'reason' | 'lost'> {
+  return { when: t('gaps.when', { from: time(g.from), to: time(g.to) }), reason: t(`gaps.reason.${g.reason}`), lost: lostLine(g, t, count) };
+}
+
+/** Repaired by the daily check (issue 20): no button then, the sentence says so. */
+function gapRepair(g: NonNullable<StatusAnswer['gaps']>[number], replayable: boolean, healed: ReadonlySet<string>, t: Translate): Pick<GapModel, 'replay' | 'repaired'> {
+  const repaired = healed.has(`${g.reason}|${g.from}|${g.to}`);
+  return { replay: replayable && !repaired ? { from: g.from, to: g.to } : null, repaired: repaired ? t('gaps.repaired') : null };
+}
+
+function lostLine(g: NonNullable<StatusAnswer['gaps']>[number], t: Translate, count: (n: number) => string): string | null {
+  if (g.contactsKnownLost !== undefined) return t('gaps.lost', { count: count(g.contactsKnownLost) });
+  return g.contactsMaybeLost === undefined ? null : t('gaps.maybeLost', { count: count(g.contactsMaybeLost) });
 }
 
 function describeState(view: StatusAnswer, t: Translate, time: (iso: string) => string): StatusModel['state'] {
@@ -378,12 +459,28 @@ function describeState(view: StatusAnswer, t: Translate, time: (iso: string) => 
   };
 }
 
-function describeFacts(view: StatusAnswer, { t, count, time }: Formatters): Fact[] {
+/** The last delivery's age and the next run: the two facts that answer "is data flowing?". */
+function flowFacts(view: StatusAnswer, { t, time }: Formatters, locale: Locale, timeZone: string, nowMs: number): Fact[] {
+  const age = (iso: string): string => formatRelative(Date.parse(iso) - nowMs, locale);
+  const lastSuccess: Fact = view.lastSuccessAt
+    ? { id: 'lastSuccess', label: t('label.lastSuccess'), value: age(view.lastSuccessAt), detail: t('label.lastSuccessDetail', { time: time(view.lastSuccessAt) }), tone: 'neutral' }
+    : { id: 'lastSuccess', label: t('label.lastSuccess'), value: t('label.never'), tone: 'neutral' };
+  const next = nextRunAt(view, nowMs);
+  const nextIso = new Date(next).toISOString();
+  const last = lastRunAt(view);
+  const overdue = runsOverdue(view, nowMs) && last !== undefined;
+  const value = overdue ? t('label.nextRunOverdue', { age: formatRelative(last - nowMs, locale) }) : next <= nowMs + 30_000 ? t('label.nextRunDue') : formatRelative(next - nowMs, locale);
+  const detail = t('label.nextRunDetail', { time: `${formatTime(nextIso, locale, timeZone)} (${timeZone})`, minutes: DELIVERY_PERIOD });
+  return [lastSuccess, { id: 'nextRun', label: t('label.nextRun'), value, detail, tone: overdue ? 'warning' : 'neutral' }];
+}
+
+function describeFacts(view: StatusAnswer, formatters: Formatters, flow: Fact[]): Fact[] {
+  const { t, count, time } = formatters;
   const countTone = (n: number, tone: Tone): Tone => (n > 0 ? tone : 'neutral');
   return [
-    { id: 'lastSuccess', label: t('label.lastSuccess'), value: view.lastSuccessAt ? time(view.lastSuccessAt) : t('label.never'), tone: 'neutral' },
+    ...flow,
     { id: 'backlog', label: t('label.backlog'), value: count(view.backlog), tone: countTone(view.backlog, 'warning') },
-    { id: 'parked', label: t('label.parked'), value: count(view.parked), tone: countTone(view.parked, 'warning') },
+    { id: 'setAside', label: t('label.setAside'), value: count(view.setAside), tone: countTone(view.setAside, 'warning') },
     { id: 'dropped', label: t('label.dropped'), value: count(view.dropped), tone: countTone(view.dropped, 'error') },
     { id: 'invalidPayloads', label: t('label.invalidPayloads'), value: count(view.invalidPayloads), tone: countTone(view.invalidPayloads, 'warning') },
     { id: 'consecutiveFailures', label: t('label.consecutiveFailures'), value: count(view.consecutiveFailures), tone: countTone(view.consecutiveFailures, 'warning') },
@@ -438,17 +535,28 @@ function describeFailure(view: StatusAnswer, t: Translate, time: (iso: string) =
   };
 }
 
-export function describeHealth(view: StatusAnswer, { t, locale, timeZone: askedZone }: DescribeOptions): StatusModel {
+/** The platform's "now" as the answer tells it, else the admin's machine's. */
+export function answerNow(view: Pick<StatusAnswer, 'answeredAt'>): number {
+  const told = view.answeredAt ? Date.parse(view.answeredAt) : Number.NaN;
+  return Number.isNaN(told) ? Date.now() : told;
+}
+
+export function describeHealth(view: StatusAnswer, { t, locale, timeZone: askedZone, nowMs: askedNow }: DescribeOptions): StatusModel {
   const timeZone = resolveTimeZone(askedZone);
+  const nowMs = askedNow ?? answerNow(view);
   const time = (iso: string): string => formatDateTime(iso, locale, timeZone);
   const count = (n: number): string => formatCount(n, locale);
   const formatters: Formatters = { t, count, time };
+  const { renamed, deleted } = splitRenamed(view.renamedQueues ?? []);
   return {
     state: describeState(view, t, time),
-    facts: describeFacts(view, formatters),
+    facts: describeFacts(view, formatters, flowFacts(view, formatters, locale, timeZone, nowMs)),
     failure: describeFailure(view, t, time),
-    recent: describeRecent(view, t, locale, timeZone),
-    renamed: (view.renamedQueues ?? []).map((r) => ({ identifier: r.queueIdentifier, kept: r.keptName, current: r.currentName })),
+    recent: describeRecent(view, t, locale, timeZone, nowMs),
+    renamed: renamed.map((r) => ({ identifier: r.queueIdentifier, kept: r.keptName, current: r.currentName })),
+    deleted: deleted.map((r) => ({ identifier: r.queueIdentifier, kept: r.keptName, group: r.queueIdentifier.split('/')[1] ?? '' })),
+    actions: actionsFor(view),
+    asOf: view.asOf ? t('status.asOf', { time: time(view.asOf), age: formatRelative(Date.parse(view.asOf) - nowMs, locale) }) : null,
     gaps: describeGaps(view, formatters),
     primaryAction: primaryActionFor(view),
     timeZone,
@@ -507,4 +615,19 @@ export function isConnectionReport(value: unknown): value is ConnectionReport {
 export function isDeliveryReport(value: unknown): value is DeliveryReport {
   const v = value as Partial<DeliveryReport> | null;
   return typeof v === 'object' && v !== null && ['delivered', 'busy', 'waiting_for_directory'].includes(String(v.outcome)) && typeof v.sent === 'number';
+}
+
+/**
+ * The sentence above a status shown from the browser's copy because getStatus failed: plain
+ * words, never the platform's message (issue 22), with the copy's time and age.
+ */
+export function describeStale(asOf: number, nowMs: number, limit: boolean, { t, locale, timeZone }: Required<Pick<DescribeOptions, 't' | 'locale' | 'timeZone'>>): string {
+  const iso = new Date(asOf).toISOString();
+  const params = { time: formatDateTime(iso, locale, timeZone), age: formatRelative(asOf - nowMs, locale) };
+  return limit ? t('status.stale.limit', params) : t('status.stale.other', params);
+}
+
+/** No copy to show: why the status cannot be read, in plain words. */
+export function describeUnavailable(limit: boolean, t: Translate): string {
+  return limit ? t('status.unavailable.limit') : t('status.loadFailed');
 }

@@ -9,14 +9,16 @@
 import { parseArgs } from 'node:util';
 import { parseFreshdeskTime, toUtcIso } from '../core/time';
 import { REPLY_SCOPES, type ReplyScope } from '../core/types';
-import { startCursor, walkProgress, type ImportCursor } from '../import/cursor';
+import { startCursor, type ImportCursor } from '../import/cursor';
 import { DEFAULT_RATE_SHARE, RatePacer } from '../import/rate-pacer';
 import { readDirectory, walkStep, type WalkProblem } from '../import/walk';
 import { AppError as AppErrorClass, isAppError, type AppError } from '../remote/errors';
 import { parseJsonBody, type FreshdeskTransport } from '../import/transport';
 import { buildBatches } from '../remote/injixo-client';
 import { createAxiosTransport } from './axios-transport';
-import { createInjixoPoster } from './injixo-poster';
+import { createInjixoPoster, InjixoPostFailed, networkFailure } from './injixo-poster';
+import { formatProgressLine, ProgressMeter } from './progress';
+import { bareHost } from '../remote/freshdesk-host';
 import { describeAmbiguous, readState, writeStateAtomically, type ImportState, type RunIdentity } from './state-file';
 
 export const EXIT = {
@@ -39,6 +41,9 @@ const FLUSH_AT = 400;
 /** Freshdesk calls per walk step (one journal write per step). */
 const STEP_REQUESTS = 5;
 const PLAIN_PROGRESS_EVERY_MS = 10_000;
+
+/** `--help`: not an error, the usage on stdout and exit 0. */
+class HelpAsked extends Error {}
 
 class UsageError extends Error {
   constructor(
@@ -66,7 +71,9 @@ interface Options {
   handled: boolean;
 }
 
-const USAGE = `usage: npm run import -- --domain DOMAIN --from DATE --to DATE [options]
+export const USAGE = `usage: npm run import -- --domain DOMAIN --from DATE --to DATE [options]
+  --domain DOMAIN             the account, e.g. acme.freshdesk.com (https:// and a trailing / are dropped)
+  --from DATE --to DATE       the window [from, to): YYYY-MM-DD (midnight UTC) or an ISO time with a zone
   --integration-id N          injixo integration configuration id (optional)
   --reply-scope customer|all_public   default customer
   --rate-share 0.5            share of the account's Freshdesk limit to use (0 < x <= 1)
@@ -77,7 +84,22 @@ const USAGE = `usage: npm run import -- --domain DOMAIN --from DATE --to DATE [o
   --json                      machine-readable summary on stdout
   --handled                   also send handled contacts (resolved tickets, with their logged
                               time); injixo keeps them for good: only with the app's switch on
-keys from the environment only: FRESHDESK_API_KEY, INJIXO_API_KEY`;
+  --help                      this text
+keys from the environment only: FRESHDESK_API_KEY, INJIXO_API_KEY (spaces around them are dropped)
+exit codes: 0 done, 2 usage, 3 window, 4/5 Freshdesk key, 6 Freshdesk address, 7 injixo key,
+  8 interrupted (npm run shows 130), 9 unavailable, 10 injixo refused a body, 11 done with problems`;
+
+/**
+ * `https://Acme.freshdesk.com/` → `acme.freshdesk.com`: what an admin copies from the browser's
+ * address bar is the account's host once the scheme and the slash are dropped.
+ */
+export function normalizeDomain(value: string): string {
+  const host = bareHost(value) ?? '';
+  if (!/^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(host)) {
+    throw new UsageError(`--domain must be the account's host such as acme.freshdesk.com, got ${JSON.stringify(value)}`);
+  }
+  return host;
+}
 
 /** `2025-01-01` is midnight UTC; a full ISO instant with a zone is taken as it is. */
 export function parseWindowDate(value: string, flag: string): string {
@@ -110,14 +132,17 @@ export function parseOptions(argv: readonly string[], nowMs: number): Options {
         handled: { type: 'boolean' },
         // For tests of the page-300 restart on small worlds; Freshdesk's maximum is the default.
         'per-page': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
       },
     }).values;
   } catch (error) {
+    if (argv.includes('--help') || argv.includes('-h')) throw new HelpAsked();
     throw new UsageError(`${(error as Error).message}\n${USAGE}`);
   }
-  const { domain, from, to } = parsed;
-  if (domain === undefined || from === undefined || to === undefined) throw new UsageError(`--domain, --from and --to are required\n${USAGE}`);
-  if (!/^[a-z0-9.-]+$/i.test(domain)) throw new UsageError(`--domain must be a host name such as acme.freshdesk.com, got ${JSON.stringify(domain)}`);
+  if (parsed.help === true) throw new HelpAsked();
+  const { from, to } = parsed;
+  if (parsed.domain === undefined || from === undefined || to === undefined) throw new UsageError(`--domain, --from and --to are required\n${USAGE}`);
+  const domain = normalizeDomain(parsed.domain);
   const fromIso = parseWindowDate(from, '--from');
   const toIso = parseWindowDate(to, '--to');
   if (parseFreshdeskTime(fromIso) >= parseFreshdeskTime(toIso)) throw new UsageError(`the window is empty: --from ${fromIso} is not before --to ${toIso}`, EXIT.WINDOW);
@@ -185,7 +210,7 @@ export function exitFor(error: AppError): { code: number; message: string } {
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-interface Summary {
+export interface Summary {
   status: 'done' | 'interrupted' | 'failed';
   exitCode: number;
   window: { from: string; to: string };
@@ -205,28 +230,66 @@ interface Summary {
   elapsedMs: number;
   callsPerMinute: number;
   allowedCallsPerMinute: number;
+  /** --rate-share: the share of the account's Freshdesk limit the pacing allows itself. */
+  rateShare: number;
   peakRssMb: number;
   message?: string;
 }
 
+/** Below this much time a "per minute" figure says more about start-up than about the pace. */
+const MIN_RATE_SPAN_MS = 60_000;
+
+function formatDuration(ms: number): string {
+  const seconds = Math.round(ms / 1000);
+  if (seconds < 60) return `${(ms / 1000).toFixed(1)} s`;
+  return seconds >= 3600 ? `${Math.floor(seconds / 3600)} h ${Math.floor((seconds % 3600) / 60)} min` : `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
+}
+
+/**
+ * The Freshdesk line: the calls, over what time, their pace beside the pace the import allows
+ * itself. A run shorter than a minute (a resume that only posted) gives no per-minute figure:
+ * 3 calls in 0.1 s are not "1538/min".
+ */
+function callsLine(result: Summary): string {
+  const allowed = `the pacing allows ${result.allowedCallsPerMinute.toFixed(0)} a minute (--rate-share ${result.rateShare} of the account's ${Math.round(result.allowedCallsPerMinute / result.rateShare)})`;
+  const pace = result.elapsedMs >= MIN_RATE_SPAN_MS ? `${result.callsPerMinute.toFixed(0)} a minute; ` : '';
+  const refused = result.rateLimited > 0 ? `, ${result.rateLimited} answered 429 and retried` : '';
+  return `  Freshdesk calls ${result.requests} in ${formatDuration(result.elapsedMs)} (${pace}${allowed})${refused}`;
+}
+
+/** The summary a person reads; only sections that have something to say. */
+export function summaryText(result: Summary): string {
+  const lines = [
+    `import ${result.status}: window ${result.window.from} – ${result.window.to}${result.dryRun ? ' (dry run: nothing sent)' : ''}`,
+    `  tickets read ${result.ticketsRead}, contacts ${result.contacts}, sent ${result.sent}`,
+    callsLine(result),
+  ];
+  if (result.handled) lines.push(`  handled contacts ${result.handled.contacts} (time entries read with ${result.handled.timeEntryCalls} calls)`);
+  if (result.unreadable > 0) lines.push(`  could not read ${result.unreadable} tickets or pages (listed above)`);
+  if (result.possibleDuplicatesFromTimeouts > 0) lines.push(`  ${result.possibleDuplicatesFromTimeouts} posts timed out and were sent again: injixo may count those bodies twice`);
+  for (const body of result.ambiguous) lines.push(`  ambiguous: ${body.contacts} contacts may be missing at injixo (queues ${Object.keys(body.queues).join(', ')})`);
+  const queues = Object.entries(result.perQueue);
+  if (queues.length > 0) {
+    lines.push(result.dryRun ? '  per queue (would be sent):' : '  per queue (sent by this run):');
+    for (const [queue, count] of queues) lines.push(`    ${queue.padEnd(48)} ${count}`);
+  }
+  if (result.message !== undefined) lines.push(`import: ${result.message}`);
+  return `${lines.join('\n')}\n`;
+}
+
 class Progress {
   private lastPlain = 0;
-  constructor(
-    private readonly tty: boolean,
-    private readonly startedAt: number,
-  ) {}
+  private readonly meter = new ProgressMeter();
+  constructor(private readonly tty: boolean) {}
 
   show(cursor: ImportCursor, requests: number, sent: number, force = false): void {
     const now = Date.now();
-    const done = walkProgress(cursor);
-    const elapsed = (now - this.startedAt) / 1000;
-    const rate = elapsed > 0 ? (requests / elapsed) * 60 : 0;
-    const eta = done > 0.001 ? Math.round((elapsed * (1 - done)) / done) : undefined;
-    const etaText = eta === undefined ? '--' : `${Math.floor(eta / 60)}m${String(eta % 60).padStart(2, '0')}s`;
-    const text = `${(done * 100).toFixed(1)}% ${cursor.phase} tickets ${cursor.counters.ticketsRead} contacts ${cursor.counters.ticketContacts + cursor.counters.replyContacts} sent ${sent} · ${rate.toFixed(0)} calls/min · ETA ${etaText}`;
+    const reading = this.meter.read(cursor, now, requests);
+    const { ticketsRead, ticketContacts, replyContacts } = cursor.counters;
+    const text = formatProgressLine(reading, { ticketsRead, contacts: ticketContacts + replyContacts, sent });
     if (this.tty) {
       const width = 24;
-      const filled = Math.round(done * width);
+      const filled = Math.round(reading.share * width);
       process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${text}\x1b[K`);
     } else if (force || now - this.lastPlain >= PLAIN_PROGRESS_EVERY_MS) {
       this.lastPlain = now;
@@ -245,14 +308,19 @@ export async function runImport(argv: readonly string[], env: NodeJS.ProcessEnv)
   try {
     options = parseOptions(argv, started);
   } catch (error) {
+    if (error instanceof HelpAsked) {
+      process.stdout.write(`${USAGE}\n`);
+      return EXIT.OK;
+    }
     if (error instanceof UsageError) {
       process.stderr.write(`import: ${error.message}\n`);
       return error.exitCode;
     }
     throw error;
   }
-  const freshdeskKey = env['FRESHDESK_API_KEY'] ?? '';
-  const injixoKey = env['INJIXO_API_KEY'] ?? '';
+  // A key pasted with a space or a line break around it is the same key (the install page trims too).
+  const freshdeskKey = (env['FRESHDESK_API_KEY'] ?? '').trim();
+  const injixoKey = (env['INJIXO_API_KEY'] ?? '').trim();
   if (freshdeskKey === '' || (!options.dryRun && injixoKey === '')) {
     process.stderr.write(`import: set ${freshdeskKey === '' ? 'FRESHDESK_API_KEY' : 'INJIXO_API_KEY'} in the environment (keys are never taken from the command line)\n`);
     return EXIT.USAGE;
@@ -306,7 +374,7 @@ export async function runImport(argv: readonly string[], env: NodeJS.ProcessEnv)
     return true;
   };
   const deps = { transport, pacer, now: () => Date.now(), wait };
-  const progress = new Progress(process.stderr.isTTY === true, started);
+  const progress = new Progress(process.stderr.isTTY === true);
   const problems: WalkProblem[] = [];
   const perQueue = new Map<string, number>();
   let requests = 0;
@@ -324,7 +392,18 @@ export async function runImport(argv: readonly string[], env: NodeJS.ProcessEnv)
       state.inFlight = [...batch.contacts];
       state.pending = state.pending.slice(batch.contacts.length);
       save();
-      const outcome = await poster.post(batch);
+      let outcome;
+      try {
+        outcome = await poster.post(batch);
+      } catch (error) {
+        // A refusal proves injixo stored nothing: the body waits in `pending` for the resumed run.
+        if (error instanceof InjixoPostFailed && error.storedNothing) {
+          state.pending = [...batch.contacts, ...state.pending];
+          state.inFlight = null;
+          save();
+        }
+        throw error;
+      }
       timedOut += outcome.timedOut;
       for (const contact of batch.contacts) perQueue.set(contact.queueName, (perQueue.get(contact.queueName) ?? 0) + 1);
       state.sent += batch.contacts.length;
@@ -353,6 +432,7 @@ export async function runImport(argv: readonly string[], env: NodeJS.ProcessEnv)
       elapsedMs,
       callsPerMinute: elapsedMs > 0 ? (requests / elapsedMs) * 60_000 : 0,
       allowedCallsPerMinute: pacer.callsPerMinute(),
+      rateShare: options.rateShare,
       peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
     };
     const { handledContacts, timeEntryCalls } = state.cursor.counters;
@@ -362,7 +442,7 @@ export async function runImport(argv: readonly string[], env: NodeJS.ProcessEnv)
 
   let result: Summary;
   try {
-    const preflight = await checkFreshdesk(transport);
+    const preflight = await checkFreshdesk(transport, options.freshdeskUrl);
     requests += 1;
     if (preflight !== undefined) {
       result = summary('failed', preflight.code, preflight.message);
@@ -401,8 +481,10 @@ export async function runImport(argv: readonly string[], env: NodeJS.ProcessEnv)
     progress.end();
     if (!isAppError(error)) throw error;
     const { code, message } = exitFor(error);
+    // A walk error names the path; without an answer, say which address was tried (never a key).
+    const unanswered = error.code.startsWith('FRESHDESK_') && (error.status ?? 0) === 0;
     save();
-    result = summary('failed', code, message);
+    result = summary('failed', code, unanswered ? `${message} (address tried: ${options.freshdeskUrl})` : message);
   }
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
@@ -414,19 +496,19 @@ export async function runImport(argv: readonly string[], env: NodeJS.ProcessEnv)
  * One call that tells a wrong address, a wrong key and an agent's key apart before anything
  * else (the Groups API is admin-only: SPEC §4), each with its exit code.
  */
-export async function checkFreshdesk(transport: FreshdeskTransport): Promise<{ code: number; message: string } | undefined> {
+export async function checkFreshdesk(transport: FreshdeskTransport, baseUrl: string): Promise<{ code: number; message: string } | undefined> {
   let answer;
+  const url = `${baseUrl.replace(/\/+$/, '')}/api/v2/groups`;
   try {
     answer = await transport.get('/api/v2/groups', { per_page: 1 });
   } catch (error) {
-    const reason = (error as { code?: unknown }).code;
-    return { code: EXIT.FRESHDESK_ADDRESS, message: `no Freshdesk answered at that address (${typeof reason === 'string' ? reason : 'no answer'}). Check --domain (and --freshdesk-url).` };
+    return { code: EXIT.FRESHDESK_ADDRESS, message: `no Freshdesk answered: ${networkFailure(url, error)}. Check --domain (and --freshdesk-url).` };
   }
   if (answer.status === 401) return exitFor(new AppErrorClass('FRESHDESK_KEY_REJECTED', 'Freshdesk rejected the API key (HTTP 401)', { status: 401 }));
   if (answer.status === 403) return exitFor(new AppErrorClass('FRESHDESK_NOT_ADMIN', 'Freshdesk refused the Groups API (HTTP 403): the key is not an Account Administrator\'s', { status: 403 }));
   const looksLikeFreshdesk = answer.status === 429 || (answer.status >= 200 && answer.status < 300 && Array.isArray(parseJsonBody(answer.body)));
   if (!looksLikeFreshdesk && answer.status < 500) {
-    return { code: EXIT.FRESHDESK_ADDRESS, message: `the address answered HTTP ${answer.status} without a Freshdesk group list: check --domain (and --freshdesk-url).` };
+    return { code: EXIT.FRESHDESK_ADDRESS, message: `${url} answered HTTP ${answer.status} without a Freshdesk group list: check --domain (and --freshdesk-url).` };
   }
   return undefined;
 }
@@ -437,17 +519,7 @@ function report(result: Summary, json: boolean): void {
     if (result.message !== undefined) process.stderr.write(`import: ${result.message}\n`);
     return;
   }
-  const lines = [
-    `import ${result.status}: window ${result.window.from} – ${result.window.to}${result.dryRun ? ' (dry run: nothing sent)' : ''}`,
-    `  tickets read ${result.ticketsRead}, contacts ${result.contacts}, sent ${result.sent}`,
-    `  Freshdesk calls ${result.requests} (${result.callsPerMinute.toFixed(0)}/min of ${result.allowedCallsPerMinute.toFixed(0)} allowed), 429 answers ${result.rateLimited}`,
-  ];
-  if (result.unreadable > 0) lines.push(`  could not read ${result.unreadable} tickets or pages (listed above)`);
-  for (const body of result.ambiguous) lines.push(`  ambiguous: ${body.contacts} contacts may be missing at injixo (queues ${Object.keys(body.queues).join(', ')})`);
-  lines.push('  per queue:');
-  for (const [queue, count] of Object.entries(result.perQueue)) lines.push(`    ${queue.padEnd(48)} ${count}`);
-  if (result.message !== undefined) lines.push(`import: ${result.message}`);
-  process.stdout.write(`${lines.join('\n')}\n`);
+  process.stdout.write(summaryText(result));
 }
 
 if (require.main === module) {

@@ -2,11 +2,12 @@
  * Server method invocations (SMI) the status page calls. Each answers with renderData, never a
  * secret: the health view is built from the state record only.
  */
-import { readHealthView, type HealthView } from '../delivery/status/health-view';
+import { healthViewOf, type HealthView } from '../delivery/status/health-view';
+import { readState } from '../delivery/commit/state';
 import { runDelivery } from '../delivery/run/run';
-import { gapCommand, historyCommand, pauseImport, readImportView, readRefusalAside, resumeImport, withRefusalAside, type ImportView } from '../import/in-app';
-import { readCheckView } from '../import/check-view';
-import { ledgerStart, readReplayView, startReplay } from '../import/replay';
+import { gapCommand, historyCommand, pauseImport, resumeImport, type ImportView } from '../import/in-app';
+import { checkViewOfState } from '../import/check-view';
+import { ledgerStart, startReplay } from '../import/replay';
 import { FRESHDESK_HOST_KEY } from '../storage/keys';
 import type { HandlerArgs, Platform } from '../platform/types';
 import { checkConnection } from '../remote/connection-check';
@@ -24,26 +25,40 @@ export async function getStatus(args: HandlerArgs, platform: Platform): Promise<
   }
 }
 
-/** The health view plus what the page shows of the import, the replay, and the CLI commands. */
+/**
+ * Everything the status page shows, from the state record alone (issue 22 item 1): ONE KV read a
+ * load, whatever the account does. The record is the snapshot delivery runs write anyway (the
+ * health view, folded-in counters, each walk's view, the host); `asOf` is when a run last wrote it.
+ */
 async function statusAnswer(platform: Platform, settings: Settings): Promise<Record<string, unknown>> {
   const nowMs = platform.now();
-  const view = await readHealthView(platform.db, nowMs, settings);
-  const walks = { import: await readImportView(platform.db, nowMs), replay: await readReplayView(platform.db, nowMs) };
-  const check = await readCheckView(platform.db, {
-    nowMs,
-    installedAt: view.installedAt,
-    settings,
-    importWalks: walks.import?.state === 'running' || walks.import?.state === 'paused',
-    replayWalks: walks.replay?.state === 'running',
-  });
-  // The refusal a walk could not record itself: read only while a walk runs.
-  const aside = [walks.import, walks.replay, check.running].some((w) => w?.state === 'running') ? await readRefusalAside(platform.db) : undefined;
-  const importView = withRefusalAside(walks.import, aside, 'import', nowMs);
-  const replayView = withRefusalAside(walks.replay, aside, 'replay', nowMs);
-  const running = withRefusalAside(check.running, aside, 'check', nowMs);
+  const state = await readState(platform.db, nowMs);
+  const view = healthViewOf(state, nowMs, settings);
+  const importView = shownWalk(state.walks?.import, nowMs) as ImportView | undefined;
+  const replayView = shownWalk(state.walks?.replay, nowMs);
+  const check = checkViewOfState(state, { nowMs, installedAt: view.installedAt, settings });
+  const running = shownWalk(check.running as Record<string, unknown> | undefined, nowMs) as typeof check.running;
   if (running) check.running = running;
-  const host = await rememberedHost(platform.db);
-  return { ...view, ...optional('import', importView), ...optional('replay', replayView), check, ...commandsFor(host, view, importView), ledgerFrom: new Date(ledgerStart(nowMs)).toISOString() };
+  return {
+    ...view,
+    ...optional('import', importView),
+    ...optional('replay', replayView),
+    check,
+    ...commandsFor(state.host, view, importView),
+    ledgerFrom: new Date(ledgerStart(nowMs)).toISOString(),
+    answeredAt: new Date(nowMs).toISOString(),
+    ...(state.lastRunAt !== undefined ? { asOf: new Date(state.lastRunAt).toISOString() } : {}),
+  };
+}
+
+/**
+ * A walk's view as the walk kept it, with its refusal's `past` said at this answer's time (the
+ * view may have been kept before the retry time came).
+ */
+function shownWalk(view: Record<string, unknown> | undefined, nowMs: number): Record<string, unknown> | undefined {
+  const refusal = view?.refusal as { retryAt?: string } | undefined;
+  if (!view || refusal?.retryAt === undefined) return view;
+  return { ...view, refusal: { ...refusal, past: Date.parse(refusal.retryAt) <= nowMs } };
 }
 
 function optional<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {

@@ -37,7 +37,8 @@ export async function onAppInstall(args: HandlerArgs, platform: Platform): Promi
     return;
   }
   try {
-    await writeState(platform.db, newState(nowMs), nowMs);
+    const host = freshdeskHostFrom(args.currentHost, args.domain);
+    await writeState(platform.db, { ...newState(nowMs), ...(host !== undefined ? { host } : {}) }, nowMs);
     await scheduleRecurringDelivery(platform.schedule, nowMs);
     await startImportIfChosen(args, platform, nowMs);
   } catch (error) {

@@ -27,7 +27,8 @@ export async function onScheduledEvent(args: HandlerArgs, platform: Platform): P
   const value = data.value;
   const settings = (): Settings => readSettings(args.iparams);
   if (value.kind === 'deliver') return await deliverAndTend(args, platform);
-  if (value.kind === 'overflow') return await keepRecord(platform, args.event, unpackRecord(value.record));
+  // A record the KV store refused at intake, held in this schedule ('overflow' before the word).
+  if ('record' in value) return await keepRecord(platform, args.event, unpackRecord(value.record));
   if (value.kind === 'tend') return await runTend(platform, settings(), freshdeskHostFrom(args.currentHost, args.domain));
   await WALK_SLICES[value.kind](platform, settings(), value);
 }
@@ -45,13 +46,19 @@ const WALK_SLICES: Record<'import' | 'replay' | 'check', (platform: Platform, se
  * nothing for it.
  */
 async function deliverAndTend(args: HandlerArgs, platform: Platform): Promise<void> {
-  // The recurring schedule's data may carry a handed-off commit; a follow-up's says followUp.
-  const isRecurring = (args.data as Record<string, unknown>).followUp === undefined;
-  const recurring = isRecurring ? { recurringScheduleData: args.data as Record<string, unknown> } : {};
+  const extras = deliveryExtras(args);
+  const isRecurring = extras.recurringScheduleData !== undefined;
   const settings = readSettings(args.iparams);
   let committed: AppState | undefined;
   const nowMs = platform.now();
-  await runDelivery({ ...platform, nowMs, settings, ...recurring, onCommitted: (state) => (committed = state) });
+  await runDelivery({ ...platform, nowMs, settings, ...extras, onCommitted: (state) => (committed = state) });
   // Only the recurring run asks (once a period), so the tend schedules' names never meet.
   if (isRecurring && committed && wantsTending(committed, settings, nowMs)) await askForTending(platform, nowMs);
+}
+
+/** The recurring schedule's data (it may carry a handed-off commit; a follow-up's says followUp), and the account's host. */
+function deliveryExtras(args: HandlerArgs): { recurringScheduleData?: Record<string, unknown>; host?: string } {
+  const data = args.data as Record<string, unknown>;
+  const host = freshdeskHostFrom(args.currentHost, args.domain);
+  return { ...(data.followUp === undefined ? { recurringScheduleData: data } : {}), ...(host !== undefined ? { host } : {}) };
 }

@@ -14,7 +14,7 @@ export const en = {
     'New tickets and replies are sent to injixo as offered contacts, so planners can forecast and schedule your agents. Both keys are checked when you save.',
   'install.checking': 'Checking the keys with injixo and Freshdesk…',
   'install.checked': 'Both keys work. You can save.',
-  'install.fixErrors': 'Please correct the fields marked below.',
+  'install.fixErrors': 'Please correct the fields marked above.',
   'install.checkButton': 'Check keys',
 
   'field.injixoKey.label': 'injixo API key',
@@ -33,7 +33,7 @@ export const en = {
   'field.importWindow.none': 'No import',
   'field.importWindow.days': 'Last {days} days',
   'field.importWindow.hint':
-    'Tickets and replies created in these days before the installation are sent to injixo in the background, 20 Freshdesk requests every 6 minutes (about 200 tickets an hour), alongside new activity. The status page shows the progress, can pause it, and gives the command for older history.',
+    'Tickets and replies created in these days before the installation are sent to injixo in the background, alongside new activity, at {rate} Freshdesk requests an hour (about one a ticket). The status page shows the progress, can pause it, and gives the command for older history.',
   'field.integrationId.label': 'injixo integration configuration id (optional)',
   'field.integrationId.hint': 'Leave empty unless injixo support asked you to set it.',
   'field.handledContacts.label': 'Send handled contacts and handle time',
@@ -51,9 +51,22 @@ export const en = {
     'On by default: two hours after each UTC day ends, the app reads that day back from Freshdesk and sends what injixo is missing. It costs about 0.5 Freshdesk API calls per ticket and reply of the day (the status page shows this account’s calls a day), within the app’s share of the account’s API limit.',
 
   'error.required': 'This field is required.',
-  'error.integrationId': 'Enter a whole number greater than 0, or leave the field empty.',
+  'error.integrationId': 'Digits only, such as 1234 (as injixo support gave it), or leave the field empty.',
   'error.injixoKeyRejected':
     'injixo rejected this API key (HTTP {status}). It may have been regenerated in injixo. Generate a new key in injixo (Account > Integrations > Freshdesk) and paste it here.',
+  'error.injixoKeyRejectedFirst':
+    'injixo rejected this API key (HTTP {status}). Check that you copied the whole key, or generate a new one in injixo (Account > Integrations > Freshdesk > Install the injixo app > Generate) and paste it here.',
+  'estimate.needsKey': 'Paste the Freshdesk key above and check the keys to see how long this import takes for your account.',
+  'estimate.measuring': 'Measuring this account’s ticket volume (one Freshdesk request)…',
+  'estimate.result':
+    'This account: about {perDay} tickets a day (from its {sample} newest tickets). {days} days are about {tickets} tickets, which the app imports in about {duration}.',
+  'estimate.empty': 'No ticket was created in the last 30 days: the import has little or nothing to read.',
+  'estimate.useCli':
+    'That is more than {limit} tickets, over a day of importing in the app. Choose “No import” here and have the history imported with the import tool from a workstation instead: the status page gives its command, and it reads 100 to 350 tickets a minute, depending on the Freshdesk plan.',
+  'estimate.failed': 'The ticket volume could not be measured; the app imports about {rate} tickets an hour.',
+  'estimate.hours': '{count} hours',
+  'estimate.days': '{count} days',
+  'estimate.underHour': 'less than an hour',
   'warning.injixoUnavailable':
     'injixo could not be reached to check the key. You can save; the status page shows whether deliveries work.',
   'error.freshdeskKeyRejected':
@@ -64,8 +77,46 @@ export const en = {
 
   'status.title': 'injixo connect — status',
   'status.loading': 'Loading the status…',
-  'status.loadFailed': 'The status could not be loaded ({detail}). Reload the page to try again.',
+  'status.loadFailed': 'The status could not be read just now. Press Refresh in a minute; if this lasts, see the app logs.',
   'status.refresh': 'Refresh',
+  'status.asOf': 'Status as of {time} ({age}).',
+  'status.stale.limit':
+    'The live status could not be read just now: Freshworks lets the app read its data only so often a minute, and delivery comes first. This is the status as of {time} ({age}); press Refresh in a minute for a newer one.',
+  'status.stale.other':
+    'The live status could not be read just now. This is the status as of {time} ({age}); press Refresh in a minute, and if this lasts, see the app logs.',
+  'status.unavailable.limit':
+    'The status cannot be read right now: Freshworks lets the app read its data only so often a minute, and delivery comes first. Press Refresh in a minute.',
+  'label.lastSuccessDetail': '{time}',
+  'label.nextRun': 'Next delivery run',
+  'label.nextRunDue': 'due now',
+  'label.nextRunDetail': '{time}; a run every {minutes} minutes',
+  'label.nextRunOverdue': 'overdue: no run for {age}',
+  'recent.axis': 'Contacts per hour',
+  'recent.barRange': '{from}–{to}',
+  'recent.last24': 'Last 24 hours: {count}',
+  'recent.today': 'Today since {midnight}: {count}',
+  'recent.explain':
+    'Each contact counts in the hour of its own time. “Last 24 hours” runs up to {end}; a day (“today” here, a day in injixo, or the table npm start prints) runs from midnight to midnight, so the two figures differ by the hours one has and the other has not.',
+  'recent.search': 'Find a queue',
+  'recent.searchHint': 'Part of a queue or group name, e.g. email or Billing',
+  'recent.busiest': 'The {count} busiest queues',
+  'recent.byGroup': 'All queues by Freshdesk group',
+  'recent.groupSummary': '{name} — {queues} queues, {total} contacts',
+  'recent.noMatch': 'No queue matches “{query}”.',
+  'recent.matches': 'Queues that match: {count}.',
+  'deleted.title': 'Deleted groups',
+  'deleted.intro':
+    'These Freshdesk groups were deleted. Their queues keep the name they were first sent to injixo with; tickets still in them are sent under it.',
+  'deleted.group': 'Freshdesk group id',
+  'history.who':
+    'Who runs it: someone used to a terminal (your IT team, or injixo support) on a workstation with Node.js, from a copy of this app’s source code that the app’s publisher provides, after npm install; FRESHDESK_API_KEY and INJIXO_API_KEY go into the environment, never on the command line.',
+  'command.copy': 'Copy command',
+  'command.copied': 'Copied to the clipboard.',
+  'command.copyFailed': 'The browser did not allow copying: the command is selected, copy it with Ctrl+C (⌘C).',
+  'replay.fieldHint': 'As {pattern}, in {zone}',
+  'replay.badFrom': 'Write the start as {pattern}, for example {example}.',
+  'replay.badTo': 'Write the end as {pattern}, for example {example}.',
+  'replay.asking': 'Asking for the replay…',
   'state.flowing': 'Contacts are flowing to injixo',
   'state.key_rejected': 'injixo rejects the API key',
   'state.injixo_unavailable': 'injixo is not answering',
@@ -76,7 +127,7 @@ export const en = {
   'label.lastSuccess': 'Last successful delivery',
   'label.never': 'Never',
   'label.backlog': 'Waiting to be sent',
-  'label.parked': 'Set aside (refused by injixo)',
+  'label.setAside': 'Set aside (refused by injixo)',
   'label.dropped': 'Lost',
   'label.invalidPayloads': 'Unreadable events',
   'label.missingTickets': 'Tickets found without their event (counted from Freshdesk)',
@@ -117,11 +168,13 @@ export const en = {
   'gaps.when': '{from} to {to}',
   'gaps.lost': '{count} contacts known lost',
   'gaps.repaired': 'repaired by the daily check',
+  'gaps.maybeLost': '{count} contacts may be missing at injixo',
   'gaps.reason.event_lost': 'Events the app could not store',
   'gaps.reason.backlog_full': 'Oldest waiting contacts dropped (backlog full)',
   'gaps.reason.commit_refused': 'Contacts not kept after a refused write',
   'gaps.reason.no_delivery_runs': 'No delivery run for over two hours',
   'gaps.reason.ticket_events_missing': 'Tickets created without an event reaching the app, not found in Freshdesk in time',
+  'gaps.reason.delivery_unconfirmed': 'Contacts injixo did not confirm (they may be there or missing; not sent again, to never send one twice)',
 
   'import.title': 'Import of past tickets',
   'import.state.running': 'Importing in the background',
@@ -247,7 +300,7 @@ export const en = {
   'guidance.INJIXO_NOT_FOUND':
     'The injixo API address answered "not found". Contacts are kept. Please contact support: the app may need an update.',
   'guidance.INJIXO_UNAVAILABLE':
-    'injixo is not answering right now. Contacts are kept and sent again automatically; nothing to do unless this lasts for hours.',
+    'injixo is not answering right now. Contacts are kept and sent again automatically; nothing to do unless this lasts for hours. A batch injixo received but never answered is not sent again (it may already be there): it is listed under the gaps as possibly missing.',
   'guidance.FRESHDESK_KEY_REJECTED':
     'Freshdesk rejected the admin API key. Open this app\'s settings and paste the API key of a Freshdesk Account Administrator (Profile settings > View API key). Contacts are kept.',
   'guidance.FRESHDESK_NOT_ADMIN':
@@ -258,7 +311,7 @@ export const en = {
   'guidance.PLATFORM_LIMIT':
     'The app reached the Freshworks per-minute limit for this installation and is batching; contacts are kept and sent shortly.',
   'guidance.UNACCEPTED_ANSWER':
-    'Freshworks refused an answer from injixo or Freshdesk because of its content type (HTTP 415). Contacts are kept and sent again; if injixo had already stored them, they may be counted twice. If this lasts, report it to support.',
+    'Freshworks refused an answer from injixo or Freshdesk because of its content type (HTTP 415). injixo may have stored those contacts, so they are not sent again (a second copy could never be taken back): they are listed under the gaps as possibly missing. If this lasts, report it to support.',
   'guidance.INVALID_PAYLOAD':
     'Freshdesk sent an event the app could not read. It was counted and logged with its ids; please report it to support.',
 } as const;

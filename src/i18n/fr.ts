@@ -9,11 +9,11 @@ export const fr: Catalogue = {
     'Les nouveaux tickets et réponses sont envoyés à injixo comme contacts proposés, pour que les planificateurs prévoient la charge et planifient vos agents. Les deux clés sont vérifiées à l’enregistrement.',
   'install.checking': 'Vérification des clés auprès d’injixo et de Freshdesk…',
   'install.checked': 'Les deux clés fonctionnent. Vous pouvez enregistrer.',
-  'install.fixErrors': 'Veuillez corriger les champs signalés ci-dessous.',
+  'install.fixErrors': 'Veuillez corriger les champs signalés ci-dessus.',
   'install.checkButton': 'Vérifier les clés',
 
   'field.injixoKey.label': 'Clé API injixo',
-  'field.injixoKey.hint': 'Dans injixo : Account > Integrations > Freshdesk > Install the injixo app > Generate.',
+  'field.injixoKey.hint': 'Dans injixo : Compte > Intégrations > Freshdesk > Installer l’application injixo > Générer.',
   'field.freshdeskKey.label': 'Clé API Freshdesk d’un administrateur du compte',
   'field.freshdeskKey.hint':
     'Connecté à Freshdesk en tant qu’administrateur du compte : Paramètres du profil > Voir la clé API. L’application s’en sert pour lire les noms de vos groupes.',
@@ -28,7 +28,7 @@ export const fr: Catalogue = {
   'field.importWindow.none': 'Pas d’import',
   'field.importWindow.days': '{days} derniers jours',
   'field.importWindow.hint':
-    'Les tickets et réponses créés pendant ces jours avant l’installation sont envoyés à injixo en arrière-plan, 20 requêtes Freshdesk toutes les 6 minutes (environ 200 tickets par heure), en plus de l’activité nouvelle. La page d’état montre l’avancement, permet la pause et donne la commande pour un historique plus ancien.',
+    'Les tickets et réponses créés pendant ces jours avant l’installation sont envoyés à injixo en arrière-plan, en plus de l’activité nouvelle, à raison de {rate} requêtes Freshdesk par heure (environ une par ticket). La page d’état montre l’avancement, permet la pause et donne la commande pour un historique plus ancien.',
   'field.integrationId.label': 'Identifiant de configuration d’intégration injixo (facultatif)',
   'field.integrationId.hint': 'Laissez vide, sauf si le support injixo vous a demandé de le renseigner.',
   'field.handledContacts.label': 'Envoyer les contacts traités et la durée de traitement',
@@ -46,9 +46,22 @@ export const fr: Catalogue = {
     'Activé par défaut : deux heures après la fin de chaque jour (UTC), l’app relit ce jour dans Freshdesk et envoie ce qui manque à injixo. Cela coûte environ 0,5 appel à l’API Freshdesk par ticket et réponse du jour (la page d’état montre les appels par jour de ce compte), dans la part de la limite de l’API du compte réservée à l’app.',
 
   'error.required': 'Ce champ est obligatoire.',
-  'error.integrationId': 'Saisissez un nombre entier supérieur à 0, ou laissez le champ vide.',
+  'error.integrationId': 'Des chiffres uniquement, par exemple 1234 (tel que le support injixo l’a donné), ou laissez le champ vide.',
   'error.injixoKeyRejected':
-    'injixo a refusé cette clé API (HTTP {status}). Elle a peut-être été régénérée dans injixo. Générez une nouvelle clé dans injixo (Account > Integrations > Freshdesk) et collez-la ici.',
+    'injixo a refusé cette clé API (HTTP {status}). Elle a peut-être été régénérée dans injixo. Générez une nouvelle clé dans injixo (Compte > Intégrations > Freshdesk) et collez-la ici.',
+  'error.injixoKeyRejectedFirst':
+    'injixo a refusé cette clé API (HTTP {status}). Vérifiez que vous avez copié la clé entière, ou générez-en une nouvelle dans injixo (Compte > Intégrations > Freshdesk > Installer l’application injixo > Générer) et collez-la ici.',
+  'estimate.needsKey': 'Collez la clé Freshdesk ci-dessus et vérifiez les clés pour savoir combien de temps prend cet import pour votre compte.',
+  'estimate.measuring': 'Mesure du volume de tickets de ce compte (une requête Freshdesk)…',
+  'estimate.result':
+    'Ce compte : environ {perDay} tickets par jour (d’après ses {sample} tickets les plus récents). {days} jours font environ {tickets} tickets, que l’application importe en {duration} environ.',
+  'estimate.empty': 'Aucun ticket n’a été créé ces 30 derniers jours : l’import n’a presque rien à lire.',
+  'estimate.useCli':
+    'C’est plus de {limit} tickets, plus d’une journée d’import dans l’application. Choisissez « Pas d’import » ici et faites importer l’historique avec l’outil d’import depuis un poste de travail : la page d’état donne sa commande, et il lit de 100 à 350 tickets par minute selon l’offre Freshdesk.',
+  'estimate.failed': 'Le volume de tickets n’a pas pu être mesuré ; l’application importe environ {rate} tickets par heure.',
+  'estimate.hours': '{count} heures',
+  'estimate.days': '{count} jours',
+  'estimate.underHour': 'moins d’une heure',
   'warning.injixoUnavailable':
     'injixo n’a pas pu être joint pour vérifier la clé. Vous pouvez enregistrer ; la page d’état indique si les envois fonctionnent.',
   'error.freshdeskKeyRejected':
@@ -59,8 +72,46 @@ export const fr: Catalogue = {
 
   'status.title': 'injixo connect — état',
   'status.loading': 'Chargement de l’état…',
-  'status.loadFailed': 'L’état n’a pas pu être chargé ({detail}). Rechargez la page pour réessayer.',
+  'status.loadFailed': 'L’état n’a pas pu être lu à l’instant. Cliquez sur Actualiser dans une minute ; si cela dure, consultez les journaux de l’application.',
   'status.refresh': 'Actualiser',
+  'status.asOf': 'État au {time} ({age}).',
+  'status.stale.limit':
+    'L’état en direct n’a pas pu être lu à l’instant : Freshworks limite le nombre de lectures de données par minute de l’application, et les envois passent d’abord. Voici l’état au {time} ({age}) ; cliquez sur Actualiser dans une minute pour un état plus récent.',
+  'status.stale.other':
+    'L’état en direct n’a pas pu être lu à l’instant. Voici l’état au {time} ({age}) ; cliquez sur Actualiser dans une minute, et si cela dure, consultez les journaux de l’application.',
+  'status.unavailable.limit':
+    'L’état ne peut pas être lu pour l’instant : Freshworks limite le nombre de lectures de données par minute de l’application, et les envois passent d’abord. Cliquez sur Actualiser dans une minute.',
+  'label.lastSuccessDetail': '{time}',
+  'label.nextRun': 'Prochain envoi',
+  'label.nextRunDue': 'imminent',
+  'label.nextRunDetail': '{time} ; un envoi toutes les {minutes} minutes',
+  'label.nextRunOverdue': 'en retard : aucun envoi depuis {age}',
+  'recent.axis': 'Contacts par heure',
+  'recent.barRange': '{from}–{to}',
+  'recent.last24': 'Dernières 24 heures : {count}',
+  'recent.today': 'Aujourd’hui depuis {midnight} : {count}',
+  'recent.explain':
+    'Chaque contact compte dans l’heure de sa propre date. « Dernières 24 heures » va jusqu’à {end} ; une journée (« aujourd’hui » ici, une journée dans injixo ou le tableau que npm start affiche) va de minuit à minuit : les deux chiffres diffèrent des heures que l’un contient et l’autre non.',
+  'recent.search': 'Chercher une file',
+  'recent.searchHint': 'Une partie du nom d’une file ou d’un groupe, par ex. email ou Billing',
+  'recent.busiest': 'Les {count} files les plus actives',
+  'recent.byGroup': 'Toutes les files par groupe Freshdesk',
+  'recent.groupSummary': '{name} — {queues} files, {total} contacts',
+  'recent.noMatch': 'Aucune file ne correspond à « {query} ».',
+  'recent.matches': 'Files correspondantes : {count}.',
+  'deleted.title': 'Groupes supprimés',
+  'deleted.intro':
+    'Ces groupes Freshdesk ont été supprimés. Leurs files gardent le nom avec lequel elles ont été envoyées à injixo la première fois ; les tickets qui y restent sont envoyés sous ce nom.',
+  'deleted.group': 'Identifiant du groupe Freshdesk',
+  'history.who':
+    'Qui la lance : une personne habituée au terminal (votre service informatique ou le support injixo), sur un poste avec Node.js, depuis une copie du code source de cette application fournie par son éditeur, après npm install ; FRESHDESK_API_KEY et INJIXO_API_KEY vont dans l’environnement, jamais sur la ligne de commande.',
+  'command.copy': 'Copier la commande',
+  'command.copied': 'Copiée dans le presse-papiers.',
+  'command.copyFailed': 'Le navigateur n’a pas permis la copie : la commande est sélectionnée, copiez-la avec Ctrl+C (⌘C).',
+  'replay.fieldHint': 'Au format {pattern}, heure de {zone}',
+  'replay.badFrom': 'Écrivez le début au format {pattern}, par exemple {example}.',
+  'replay.badTo': 'Écrivez la fin au format {pattern}, par exemple {example}.',
+  'replay.asking': 'Demande du rejeu…',
   'state.flowing': 'Les contacts arrivent dans injixo',
   'state.key_rejected': 'injixo refuse la clé API',
   'state.injixo_unavailable': 'injixo ne répond pas',
@@ -71,7 +122,7 @@ export const fr: Catalogue = {
   'label.lastSuccess': 'Dernier envoi réussi',
   'label.never': 'Jamais',
   'label.backlog': 'En attente d’envoi',
-  'label.parked': 'Mis de côté (refusés par injixo)',
+  'label.setAside': 'Mis de côté (refusés par injixo)',
   'label.dropped': 'Perdus',
   'label.invalidPayloads': 'Événements illisibles',
   'label.missingTickets': 'Tickets trouvés sans leur événement (comptés depuis Freshdesk)',
@@ -112,11 +163,13 @@ export const fr: Catalogue = {
   'gaps.when': 'du {from} au {to}',
   'gaps.lost': '{count} contacts perdus connus',
   'gaps.repaired': 'réparée par la vérification quotidienne',
+  'gaps.maybeLost': '{count} contacts peut-être absents chez injixo',
   'gaps.reason.event_lost': 'Événements que l’app n’a pas pu enregistrer',
   'gaps.reason.backlog_full': 'Contacts en attente les plus anciens abandonnés (file pleine)',
   'gaps.reason.commit_refused': 'Contacts non conservés après une écriture refusée',
   'gaps.reason.no_delivery_runs': 'Aucune livraison depuis plus de deux heures',
   'gaps.reason.ticket_events_missing': 'Tickets créés sans qu’un événement parvienne à l’app, introuvables à temps dans Freshdesk',
+  'gaps.reason.delivery_unconfirmed': 'Contacts qu’injixo n’a pas confirmés (présents ou manquants ; pas renvoyés, pour ne jamais envoyer deux fois)',
 
   'import.title': 'Import des tickets passés',
   'import.state.running': 'Import en cours en arrière-plan',
@@ -216,7 +269,7 @@ export const fr: Catalogue = {
   'action.failed': 'L’action a échoué ({detail}). Veuillez réessayer ; si l’échec persiste, consultez les journaux de l’application.',
   'test.injixo.ok': 'injixo accepte la clé API.',
   'test.injixo.rejected':
-    'injixo refuse la clé API. Générez une nouvelle clé dans injixo (Account > Integrations > Freshdesk) et collez-la dans les paramètres de cette application.',
+    'injixo refuse la clé API. Générez une nouvelle clé dans injixo (Compte > Intégrations > Freshdesk) et collez-la dans les paramètres de cette application.',
   'test.injixo.unavailable': 'injixo n’a pas répondu. Les contacts sont conservés ; réessayez plus tard.',
   'test.freshdesk.ok': 'Freshdesk accepte la clé API d’administrateur.',
   'test.freshdesk.rejected':
@@ -236,13 +289,13 @@ export const fr: Catalogue = {
   'install.blocked.setup': 'Setup failed, retry / Échec, réessayez',
 
   'guidance.INJIXO_KEY_REJECTED':
-    'injixo a refusé la clé API. Elle a peut-être été régénérée dans injixo. Générez une nouvelle clé dans injixo (Account > Integrations > Freshdesk) et collez-la dans les paramètres de cette application. Les contacts sont conservés et seront envoyés dès que la clé fonctionnera.',
+    'injixo a refusé la clé API. Elle a peut-être été régénérée dans injixo. Générez une nouvelle clé dans injixo (Compte > Intégrations > Freshdesk) et collez-la dans les paramètres de cette application. Les contacts sont conservés et seront envoyés dès que la clé fonctionnera.',
   'guidance.INJIXO_BAD_REQUEST':
     'injixo a refusé certains contacts comme invalides. Ils sont mis de côté (voir « Mis de côté » sur la page d’état) et ne sont pas renvoyés ; veuillez transmettre la raison affichée au support.',
   'guidance.INJIXO_NOT_FOUND':
     'L’adresse de l’API injixo a répondu « introuvable ». Les contacts sont conservés. Veuillez contacter le support : l’application doit peut-être être mise à jour.',
   'guidance.INJIXO_UNAVAILABLE':
-    'injixo ne répond pas pour le moment. Les contacts sont conservés et renvoyés automatiquement ; rien à faire, sauf si cela dure des heures.',
+    'injixo ne répond pas pour le moment. Les contacts sont conservés et renvoyés automatiquement ; rien à faire, sauf si cela dure des heures. Un lot reçu par injixo mais resté sans réponse n’est pas renvoyé (il y est peut-être déjà) : il figure dans les lacunes comme peut-être manquant.',
   'guidance.FRESHDESK_KEY_REJECTED':
     'Freshdesk a refusé la clé API d’administrateur. Ouvrez les paramètres de cette application et collez la clé API d’un administrateur du compte Freshdesk (Paramètres du profil > Voir la clé API). Les contacts sont conservés.',
   'guidance.FRESHDESK_NOT_ADMIN':
@@ -254,7 +307,7 @@ export const fr: Catalogue = {
   'guidance.PLATFORM_LIMIT':
     'L’application a atteint la limite par minute de Freshworks pour cette installation et regroupe les envois ; les contacts sont conservés et envoyés sous peu.',
   'guidance.UNACCEPTED_ANSWER':
-    'Freshworks a refusé une réponse d’injixo ou de Freshdesk à cause de son type de contenu (HTTP 415). Les contacts sont conservés et renvoyés ; si injixo les avait déjà enregistrés, ils peuvent être comptés deux fois. Si cela dure, signalez-le au support.',
+    'Freshworks a refusé une réponse d’injixo ou de Freshdesk à cause de son type de contenu (HTTP 415). injixo a peut-être enregistré ces contacts : ils ne sont donc pas renvoyés (une seconde copie ne pourrait jamais être retirée) et figurent dans les lacunes comme peut-être manquants. Si cela dure, signalez-le au support.',
   'guidance.INVALID_PAYLOAD':
     'Freshdesk a envoyé un événement que l’application n’a pas pu lire. Il a été compté et journalisé avec ses identifiants ; veuillez le signaler au support.',
 };

@@ -4,8 +4,11 @@
  * 40 gap keys, ~4 KB at most (test/import/check-days.test.ts), narrowed by a schema when read back.
  */
 import type { JSONSchemaType } from 'ajv';
+import { updateState } from '../delivery/commit/commit';
+import { showWalk } from '../delivery/status/walk-views';
+import { log } from '../platform/log';
 import { isNotFound } from '../platform/refusals';
-import type { KeyValueStore } from '../platform/types';
+import type { KeyValueStore, Platform } from '../platform/types';
 import { createValidator } from '../schemas/create-validator';
 import { CHECK_DAYS_KEY } from '../storage/keys';
 import type { Gap } from '../delivery/stored/stored-data';
@@ -101,8 +104,42 @@ export async function readCheckDays(db: KeyValueStore): Promise<CheckDays> {
   }
 }
 
-export async function writeCheckDays(db: KeyValueStore, days: CheckDays): Promise<void> {
-  await db.set(CHECK_DAYS_KEY, boundCheckDays(days) as unknown as Record<string, unknown>);
+/** Where the days are kept in the state record's walk views (the status page reads only that record). */
+export const CHECK_DAYS_VIEW = 'checkDays';
+
+/** Stores the days, then shows them in the state record (publishCheckDays). */
+export async function writeCheckDays(platform: Pick<Platform, 'db' | 'schedule' | 'now'>, days: CheckDays): Promise<void> {
+  const bounded = boundCheckDays(days);
+  await platform.db.set(CHECK_DAYS_KEY, bounded as unknown as Record<string, unknown>);
+  await publishCheckDays(platform, bounded);
+}
+
+/**
+ * The days as the status page needs them, in the state record (one KV read a load, issue 22):
+ * the figures of the last days, the cost, and the repaired gaps the state still lists. Through
+ * the commit protocol; false when a delivery run held the lease or the store refused (the page
+ * keeps the previous days until the next write or the next look of the watchdog).
+ */
+export async function publishCheckDays(platform: Pick<Platform, 'db' | 'schedule' | 'now'>, days: CheckDays): Promise<boolean> {
+  try {
+    const outcome = await updateState(platform, platform.now(), (opened) => {
+      const listed = new Set((opened.state.gaps ?? []).map(gapKey));
+      const shown: Record<string, unknown> = { days: days.days, healed: days.healed.filter((h) => listed.has(h)) };
+      if (days.cost) shown.cost = days.cost;
+      showWalk(opened.state, CHECK_DAYS_VIEW, shown, KEPT_DAYS);
+      return Promise.resolve();
+    });
+    return outcome === 'done';
+  } catch (error) {
+    log('warn', 'PLATFORM_LIMIT', `the status page's days of the daily check could not be updated now (${(error as { message?: string }).message ?? String(error)}); the next check or look updates them`);
+    return false;
+  }
+}
+
+/** The days the state record shows (publishCheckDays), or empty ones. */
+export function shownCheckDays(shown: Record<string, unknown> | undefined): CheckDays {
+  const checked = checkDaysSchema({ v: 1, days: [], healed: [], ...(shown ?? {}) });
+  return checked.ok ? checked.value : emptyCheckDays();
 }
 
 /** The newest KEPT_DAYS days and KEPT_GAPS gap keys. */

@@ -2,12 +2,12 @@
  * What the status page shows of the daily check (issue 20 item 3): the last 14 UTC days, each
  * with Freshdesk's count, what was delivered, what the check sent and the surplus, or why it was
  * not checked; the running check with its progress; when the next one is due; what it costs.
- * Two KV reads (the days record and the check's own record).
+ * No KV read: the days and the running check are kept in the state record by the check itself
+ * (check-days.ts publishCheckDays, in-app.ts publishWalk), which the status page reads anyway.
  */
-import type { KeyValueStore } from '../platform/types';
 import type { Settings } from '../schemas/iparams';
-import { CHECK_DAYS, CHECK_SETTLE_MS, dayOf, readCheckRun, type CheckRunView } from './check';
-import { readCheckDays, type CheckDays, type DayCheck, type NotCheckedReason } from './check-days';
+import { CHECK_DAYS, CHECK_SETTLE_MS, dayOf, type CheckRunView } from './check';
+import { shownCheckDays, type CheckDays, type DayCheck, type NotCheckedReason } from './check-days';
 
 const DAY_MS = 24 * 3_600_000;
 
@@ -34,6 +34,8 @@ export interface CheckView {
   /** Newest first: today, then the 14 days before. */
   days: CheckDayView[];
   running?: CheckRunView;
+  /** When the app next looks for a day or a gap to check (ISO; the walks' marks in the state). */
+  nextAt?: string;
   /** Freshdesk requests a day this account's check takes, from the last check's requests per contact. */
   cost?: { requestsPerDay: number; perContact: number };
   /** Gaps (reason|from|to) the check repaired: the page says so beside them. */
@@ -47,12 +49,6 @@ export interface CheckContext {
   /** Whether the initial import or a replay walks (the check waits for them). */
   importWalks: boolean;
   replayWalks: boolean;
-}
-
-export async function readCheckView(db: KeyValueStore, context: CheckContext): Promise<CheckView> {
-  const days = await readCheckDays(db);
-  const running = await readCheckRun(db, context.nowMs);
-  return checkView(days, running, context);
 }
 
 /** Pure: the page's view from the days record and the running check. */
@@ -112,4 +108,32 @@ function costOf(days: CheckDays): CheckView['cost'] {
   const perContact = cost.requests / cost.contacts;
   const perDay = checked.reduce((sum, d) => sum + (d.f ?? 0), 0) / checked.length;
   return { requestsPerDay: Math.round(perContact * perDay), perContact: Math.round(perContact * 1000) / 1000 };
+}
+
+/** The walk views the state record keeps (delivery/status/walk-views.ts), as the page reads them. */
+export interface ShownWalks {
+  import?: { state?: string };
+  replay?: { state?: string };
+  check?: Record<string, unknown>;
+  checkDays?: Record<string, unknown>;
+}
+
+/** The page's check section from the state record alone (getStatus: one KV read a load). */
+export function checkViewOfState(state: { walks?: Record<string, Record<string, unknown>>; walk?: { c?: number } }, context: Omit<CheckContext, 'importWalks' | 'replayWalks'>): CheckView {
+  const walks = (state.walks ?? {}) as ShownWalks;
+  const view = checkView(shownCheckDays(walks.checkDays), runningOf(walks), { ...context, ...walkingOf(walks) });
+  const nextAt = state.walk?.c;
+  if (context.settings.dailyCheck && nextAt !== undefined) view.nextAt = new Date(nextAt).toISOString();
+  return view;
+}
+
+/** The check walk's view while it has not ended well (a failed one says why). */
+function runningOf(walks: ShownWalks): CheckRunView | undefined {
+  const shown = walks.check as CheckRunView | undefined;
+  return shown?.state === 'done' ? undefined : shown;
+}
+
+function walkingOf(walks: ShownWalks): Pick<CheckContext, 'importWalks' | 'replayWalks'> {
+  const importState = walks.import?.state;
+  return { importWalks: importState === 'running' || importState === 'paused', replayWalks: walks.replay?.state === 'running' };
 }

@@ -23,7 +23,7 @@ import { CHECK_KEY, CHECK_TAKEN_KEY, checkFoundKey, checkScheduleName, COUNTERS_
 import { dayEntryOf, gapKey, readCheckDays, setDay, writeCheckDays, type CheckDays } from './check-days';
 import { differenceJob } from './difference-job';
 import type { CheckScope, ImportRecord, ReplayResult } from './import-record';
-import { newWalkRecord, readWalkRecord, runWalkSlice, startWalk, walkView, type SliceData, type WalkJob, type WalkView } from './in-app';
+import { newWalkRecord, runWalkSlice, startWalk, walkView, type SliceData, type WalkJob, type WalkView } from './in-app';
 import { logOutcome } from './replay';
 import { changeMarks, withActive } from './walk-marks';
 
@@ -150,7 +150,7 @@ async function finishCheck(platform: Platform, record: ImportRecord, result: Rep
   }
   logOutcome(`the check of ${record.from} to ${record.to}`, result);
   if (result.found > 0) days.cost = { requests: record.requests, contacts: result.found };
-  await writeCheckDays(platform.db, days);
+  await writeCheckDays(platform, days);
 }
 
 function dayFields(record: ImportRecord, result: ReplayResult): Record<string, number> {
@@ -183,6 +183,7 @@ export const CHECK_JOB: WalkJob = differenceJob({
   scheduleName: checkScheduleName,
   chunkKey: checkFoundKey,
   finish: finishCheck,
+  view: (record, nowMs) => ({ ...checkRunView(record, nowMs) }),
 });
 
 /** One slice of the daily check, fired by a `check` schedule carrying its lane token. */
@@ -196,9 +197,13 @@ export interface CheckRunView extends WalkView {
   scope: CheckScope;
 }
 
-export async function readCheckRun(db: KeyValueStore, nowMs: number): Promise<CheckRunView | undefined> {
-  const record = await readWalkRecord(db, CHECK_KEY);
-  if (!record || record.state === 'done') return undefined;
-  const phase = record.state === 'failed' ? 'failed' : record.walkedAtMs === undefined ? 'walking' : record.compare ? 'comparing' : 'waiting_for_delivery';
-  return { ...walkView(record, nowMs), phase, scope: record.scope ?? {} };
+/** The check walk's view, kept in the state record by the walk (in-app.ts publishWalk). */
+export function checkRunView(record: ImportRecord, nowMs: number): CheckRunView {
+  return { ...walkView(record, nowMs), phase: checkPhase(record), scope: record.scope ?? {} };
+}
+
+function checkPhase(record: ImportRecord): CheckRunView['phase'] {
+  if (record.state === 'done' || record.state === 'failed') return record.state;
+  if (record.walkedAtMs === undefined) return 'walking';
+  return record.compare ? 'comparing' : 'waiting_for_delivery';
 }

@@ -34,6 +34,8 @@ import { BUCKET_HOURS, hourOf, readLedgerPart, uncertainHours, type LedgerCounts
 import { applyPinnedNames } from '../delivery/accounting/queue-names';
 import { writeChunks } from '../delivery/commit/chunks';
 import { updateState } from '../delivery/commit/commit';
+import { commitViewOf } from '../delivery/commit/commit-ring';
+import type { CommitView } from '../delivery/memory/commit-view';
 import { readState } from '../delivery/commit/state';
 import { SHARD_SIZE, TicketBook } from '../delivery/memory/ticket-book';
 import type { AppState } from '../delivery/stored/stored-data';
@@ -212,11 +214,12 @@ async function compareGroup(step: Step, group: Group, first: boolean): Promise<O
   const found = dedupe((await Promise.all(group.chunks.map((id) => readFoundChunk(db, id, step.job.chunkKey)))).flat());
   const delivered = await deliveredIn(step, group, buckets);
   const allowance = uncertainAllowance(step.state, Date.parse(step.record.from), Date.parse(step.record.to));
-  const book = new TicketBook(db, step.platform.request, step.platform.now());
+  const commits = new LiveCommits(commitViewOf(step.state.commits, step.platform.now()));
+  const book = new TicketBook(db, step.platform.request, step.platform.now(), commits);
   const claims = await claimsOf(step, book, candidatesOf(found, delivered, allowance));
   if (claims === 'later') return 'stop';
   const difference = differenceOf(found, delivered, (f) => claims.has(f.contact.contactId), allowance.sendable);
-  const committed = await commitSends(step, book, group, difference.send);
+  const committed = await commitSends(step, { book, commits }, group, difference.send);
   if (committed === 'busy') return 'busy';
   addResult(compare, difference.result, allowance.hours);
   compare.groups.shift();
@@ -378,7 +381,27 @@ function claimOf(f: FoundContact): { ticketId: number; conversationId?: number }
  * claims are written once it is stored, still under the lease. A repeat finding its id there
  * sends nothing again.
  */
-async function commitSends(step: Step, book: TicketBook, group: Group, send: readonly FoundContact[]): Promise<'done' | 'busy'> {
+/**
+ * The commit view the book reads claims with (memory/commit-view.ts): the state's ring while the
+ * step peeks, then the opened commit's, so the claims saved after that commit carry its id.
+ */
+class LiveCommits implements CommitView {
+  constructor(private view: CommitView) {}
+  get current(): number {
+    return this.view.current;
+  }
+  isCommitted(id: number): boolean {
+    return this.view.isCommitted(id);
+  }
+  postedNothing(id: number): boolean {
+    return this.view.postedNothing?.(id) ?? false;
+  }
+  use(view: CommitView): void {
+    this.view = view;
+  }
+}
+
+async function commitSends(step: Step, { book, commits }: { book: TicketBook; commits: LiveCommits }, group: Group, send: readonly FoundContact[]): Promise<'done' | 'busy'> {
   if (send.length === 0) return 'done';
   const { db, platform, record } = step;
   const stepId = `${record.kind ?? 'walk'}:${record.startedAtMs}:${group.lo}-${group.hi}`;
@@ -389,6 +412,7 @@ async function commitSends(step: Step, book: TicketBook, group: Group, send: rea
     platform.now(),
     async (opened) => {
       if (opened.state.walk?.s === stepId) return;
+      commits.use(opened.commitView());
       await claimAll(book, send, platform.now());
       await writeChunks(db, BACKLOG_PREFIX, opened.state.backlog, applyPinnedNames(opened.state, send.map((f) => f.contact)));
       opened.state.walk = tidyMarks({ ...(opened.state.walk ?? {}), s: stepId }) ?? {};

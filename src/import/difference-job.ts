@@ -34,6 +34,8 @@ export interface DifferenceJobSpec {
   chunkKey: ChunkKeyOf;
   /** The comparison is done: `record.result` holds its outcome, the record is about to be stored as done. */
   finish: (platform: Platform, record: ImportRecord, result: ReplayResult) => Promise<void>;
+  /** What the status page shows of this walk (in-app.ts publishWalk). */
+  view: (record: ImportRecord, nowMs: number) => Record<string, unknown>;
 }
 
 export function differenceJob(spec: DifferenceJobSpec): WalkJob {
@@ -43,6 +45,7 @@ export function differenceJob(spec: DifferenceJobSpec): WalkJob {
     recordKey: spec.recordKey,
     takenKey: spec.takenKey,
     scheduleName: spec.scheduleName,
+    view: spec.view,
     watchesTickets: true,
     takenAfterRecord: true,
     keep: (platform, record, walked) => keepFound(platform, record, walked, spec.chunkKey),

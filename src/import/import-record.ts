@@ -147,6 +147,10 @@ export interface ImportRecord {
   finishedAtMs?: number;
   /** Tickets read, kept when the cursor is dropped at the end. */
   ticketsRead?: number;
+  /** When the walk's view was last kept in the state record for the status page (in-app.ts publishWalk). */
+  shownAtMs?: number;
+  /** What the view last kept there showed (in-app.ts phaseOf): a change is shown at once. */
+  shownPhase?: string;
 }
 
 const counters = ['listCalls', 'conversationCalls', 'rateLimited', 'ticketsRead', 'ticketContacts', 'replyContacts', 'unreadable', 'vanished'];
@@ -238,6 +242,8 @@ const recordSchema = {
     failure: { type: 'string', nullable: true },
     finishedAtMs: { type: 'integer', nullable: true },
     ticketsRead: { type: 'integer', nullable: true },
+    shownAtMs: { type: 'number', nullable: true },
+    shownPhase: { type: 'string', nullable: true },
     kind: { type: 'string', enum: ['replay', 'check'], nullable: true },
     lanes: { type: 'array', nullable: true, items: { type: 'array', items: int, minItems: 2, maxItems: 2 } },
     notBefore: { type: 'integer', nullable: true },

@@ -19,6 +19,7 @@ import type { OfferedContact } from '../core/types';
 import { MAX_BACKLOG_CHUNKS } from '../delivery/commit/backlog';
 import { CHUNK_CONTACTS, writeChunks } from '../delivery/commit/chunks';
 import { updateState } from '../delivery/commit/commit';
+import { showWalk } from '../delivery/status/walk-views';
 import { applyPinnedNames } from '../delivery/accounting/queue-names';
 import { scheduleDeliverySoon } from '../delivery/run/schedule-runs';
 import { readState } from '../delivery/commit/state';
@@ -29,7 +30,7 @@ import { SCHEDULE_LEAD_MS } from '../platform/schedule-lead';
 import type { KeyValueStore, Platform } from '../platform/types';
 import { isAppError } from '../remote/errors';
 import type { Settings } from '../schemas/iparams';
-import { BACKLOG_PREFIX, CHECK_KEY, IMPORT_KEY, IMPORT_STEP_KEY, IMPORT_TAKEN_KEY, importScheduleName, REPLAY_KEY, SCHEDULE_KINDS, WALK_REFUSAL_KEY } from '../storage/keys';
+import { BACKLOG_PREFIX, CHECK_KEY, IMPORT_KEY, IMPORT_STEP_KEY, IMPORT_TAKEN_KEY, importScheduleName, REPLAY_KEY, SCHEDULE_KINDS } from '../storage/keys';
 import { startCursor, walkProgress, type ImportCursor } from './cursor';
 import { validateImportRecord, validateTakenRanges, type ImportRecord, type ImportRunState, type WalkRefusal } from './import-record';
 import { TakenTickets } from './taken-tickets';
@@ -162,6 +163,57 @@ export interface WalkJob extends LaneSchedule {
   lanesFor?: (record: ImportRecord) => number;
   /** The walk is over (done or failed): its mark in the state goes. */
   ended?: (platform: Platform, record: ImportRecord) => Promise<void>;
+  /** What the status page shows of this walk (kept in the state record: publishWalk). */
+  view: (record: ImportRecord, nowMs: number) => Record<string, unknown>;
+}
+
+/** A walk's view in the state record is refreshed at least this often while it walks (and at every change of phase). */
+export const SHOW_EVERY_MS = 30 * 60_000;
+
+/**
+ * What the page must see at once when it changes: the walk's state, its stage (walking, waiting
+ * for delivery, comparing, cleaning), a refusal, lanes re-armed, a new problem.
+ */
+function phaseOf(record: ImportRecord): string {
+  return [record.state, stageOf(record), refusalOf(record), record.resumed ?? 0, record.problems.length + record.moreProblems].join('|');
+}
+
+function stageOf(record: ImportRecord): string {
+  if (record.compare) return record.compare.stage;
+  return record.walkedAtMs === undefined ? 'walk' : 'wait';
+}
+
+function refusalOf(record: ImportRecord): string {
+  return record.refusal ? `${record.refusal.at}-${record.refusal.retryAt}` : '';
+}
+
+/** Whether the page already shows this phase, recently enough. */
+function shownLately(record: ImportRecord, phase: string, nowMs: number): boolean {
+  return phase === record.shownPhase && record.shownAtMs !== undefined && nowMs - record.shownAtMs < SHOW_EVERY_MS;
+}
+
+/**
+ * Keeps the walk's view in the state record, so the status page reads one key (issue 22): at
+ * every change of phase (`force`, or phaseOf differs from the phase last shown), and otherwise at
+ * most every SHOW_EVERY_MS. Through the commit protocol; when a delivery run holds the lease or
+ * the store refuses, the page keeps showing the previous view and a later slice tries again.
+ * Call it before the record is saved: the record keeps when and what it last showed.
+ */
+export async function publishWalk(platform: Pick<Platform, 'db' | 'schedule' | 'now'>, job: Pick<WalkJob, 'kind' | 'view'>, record: ImportRecord, force = false): Promise<void> {
+  const nowMs = platform.now();
+  const phase = phaseOf(record);
+  if (!force && shownLately(record, phase, nowMs)) return;
+  try {
+    const outcome = await updateState(platform, nowMs, (opened) => {
+      showWalk(opened.state, job.kind, job.view(record, nowMs));
+      return Promise.resolve();
+    });
+    if (outcome !== 'done') return;
+    record.shownAtMs = nowMs;
+    record.shownPhase = phase;
+  } catch (error) {
+    log('warn', 'PLATFORM_LIMIT', `the status page's view of the ${job.kind} could not be updated now (${describe(error)}); a later slice updates it`);
+  }
 }
 
 /** What a step asks for next: this lane again at `at` (at the earliest one lane period later). */
@@ -221,6 +273,7 @@ export function newWalkRecord(host: string, from: string, to: string, startedAtM
  */
 export async function startWalk(platform: Platform, job: WalkJob, record: ImportRecord, firstAtMs: number): Promise<void> {
   const planned = planNewLanes(record, platform.now(), firstAtMs, job.lanesFor?.(record) ?? WALK_LANES);
+  await publishWalk(platform, job, record, true);
   await saveWalkRecord(platform.db, job, record);
   await armLanes(platform, job, record.token, planned);
 }
@@ -399,7 +452,7 @@ export async function runWalkSlice(platform: Platform, settings: Settings, job: 
     // A lane of an older walk, a paused one, or a lane the watchdog replaced: nothing to do.
     if (!isExpectedLane(record, token)) return;
     stored = clone(record);
-    if (retry > 0) await recovered(platform, record, data);
+    if (retry > 0) recovered(platform, record, data);
     await workOnLane(platform, settings, job, record, token);
   } catch (error) {
     // The record as it was read, not as the step left it half-changed: only the refusal is added.
@@ -409,14 +462,12 @@ export async function runWalkSlice(platform: Platform, settings: Settings, job: 
 
 /**
  * A slice that retries after a refusal got through: the refusal stays on the page for an hour as
- * "refused at …, continued at …" (its record may not have been able to take it when it happened),
- * and the fallback key is cleared.
+ * "refused at …, continued at …" (its record may not have been able to take it when it happened).
  */
-async function recovered(platform: Platform, record: ImportRecord, data: SliceData): Promise<void> {
+function recovered(platform: Platform, record: ImportRecord, data: SliceData): void {
   const nowMs = platform.now();
   if (!record.refusal || record.refusal.at < (data.at ?? nowMs)) record.refusal = { what: 'kv', at: data.at ?? nowMs, retryAt: nowMs, n: data.retry ?? 1 };
   else record.refusal.retryAt = Math.min(record.refusal.retryAt, nowMs);
-  await platform.db.delete(WALK_REFUSAL_KEY).catch(() => undefined);
 }
 
 function clone<T>(value: T): T {
@@ -503,6 +554,7 @@ async function laneAt(platform: Platform, job: WalkJob, record: ImportRecord, to
   const idle = lanesOf(record).flatMap(([, at], lane) => (at === 0 && lane < wanted ? [lane] : []));
   for (let lane = lanesOf(record).length; lane < wanted; lane += 1) idle.push(lane);
   const woken = planRearm(record, platform.now(), idle);
+  await publishWalk(platform, job, record);
   await saveWalkRecord(platform.db, job, record);
   const taken = takenToSave.get(record);
   if (taken) await saveTaken(platform, job.takenKey, taken, record);
@@ -514,6 +566,7 @@ async function endWalk(platform: Platform, job: WalkJob, record: ImportRecord): 
   planLanes(record, lanesOf(record).map(([gen], lane) => ({ lane, gen, at: 0 })));
   delete record.refusal;
   delete record.notBefore;
+  await publishWalk(platform, job, record, true);
   await saveWalkRecord(platform.db, job, record);
   await job.ended?.(platform, record);
 }
@@ -538,19 +591,14 @@ async function laneRefused(platform: Platform, job: WalkJob, token: LaneToken, r
     (record.refusal as WalkRefusal).n = n;
     record.notBefore = Math.max(record.notBefore ?? 0, retryAt);
     planLanes(record, planned);
-    // When the KV store refuses this too, the schedule's data still carries the count, and a
-    // small key of its own (also best effort) carries the sentence for the page.
-    const saved = await saveWalkRecord(platform.db, job, record).then(() => true, () => false);
-    if (!saved) await noteRefusalAside(platform, job, nowMs, retryAt);
+    // The page's sentence goes into the state record (best effort: the store may refuse that
+    // too); when the record's own write is refused, the schedule's data still carries the count.
+    await publishWalk(platform, job, record, true);
+    await saveWalkRecord(platform.db, job, record).catch(() => undefined);
   } else {
     logRefusal(job.kind, 'kv', retryAt, detail);
-    await noteRefusalAside(platform, job, nowMs, retryAt);
   }
   await armLanes(platform, job, token.epoch, planned, n);
-}
-
-async function noteRefusalAside(platform: Platform, job: WalkJob, nowMs: number, retryAt: number): Promise<void> {
-  await platform.db.set(WALK_REFUSAL_KEY, { kind: job.kind, what: 'kv', at: nowMs, retryAt }).catch(() => undefined);
 }
 
 /** How long a refusal the walk got past stays on the status page. */
@@ -665,6 +713,7 @@ export const IMPORT_JOB: WalkJob = {
   resume: resumeImportStep,
   walkDone: finishImport,
   ended: importEnded,
+  view: (record, nowMs) => ({ ...importView(record, nowMs) }),
 };
 
 /** Key or admin refusals stop the walk (no retry can fix them); anything else is retried later. */
@@ -689,6 +738,7 @@ export async function pauseImport(platform: Platform): Promise<ImportView | unde
     record.state = 'paused';
     record.token = PAUSED_TOKEN;
     planLanes(record, lanesOf(record).map(([gen], lane) => ({ lane, gen, at: 0 })));
+    await publishWalk(platform, IMPORT_JOB, record, true);
     await saveWalkRecord(platform.db, IMPORT_JOB, record);
     log('info', 'IMPORT_PAUSED', 'the import was paused from the status page');
   }
@@ -742,31 +792,6 @@ export interface RefusalView {
 
 export function refusalView(refusal: Pick<WalkRefusal, 'what' | 'at' | 'retryAt'>, nowMs: number): RefusalView {
   return { what: refusal.what, at: new Date(refusal.at).toISOString(), retryAt: new Date(refusal.retryAt).toISOString(), past: refusal.retryAt <= nowMs };
-}
-
-/**
- * The refusal a walk could not store in its own record (its write was refused too), for the
- * view of that walk when its record holds no newer one. One KV read.
- */
-export async function readRefusalAside(db: KeyValueStore): Promise<{ kind: string; refusal: WalkRefusal } | undefined> {
-  try {
-    const v = await db.get(WALK_REFUSAL_KEY);
-    if (typeof v.kind !== 'string' || typeof v.at !== 'number' || typeof v.retryAt !== 'number') return undefined;
-    return { kind: v.kind, refusal: { what: 'kv', at: v.at, retryAt: v.retryAt, n: 1 } };
-  } catch {
-    return undefined;
-  }
-}
-
-/** Puts an aside refusal into the walk view it belongs to, when that view shows none newer. */
-export function withRefusalAside<V extends { state: ImportRunState; refusal?: RefusalView }>(view: V | undefined, aside: { kind: string; refusal: WalkRefusal } | undefined, kind: string, nowMs: number): V | undefined {
-  if (!view || !aside || !showsAside(view, aside, kind, nowMs)) return view;
-  return { ...view, refusal: refusalView(aside.refusal, nowMs) };
-}
-
-function showsAside(view: { state: ImportRunState; refusal?: RefusalView }, aside: { kind: string; refusal: WalkRefusal }, kind: string, nowMs: number): boolean {
-  const newer = view.refusal !== undefined && Date.parse(view.refusal.at) >= aside.refusal.at;
-  return view.state === 'running' && aside.kind === kind && !newer && aside.refusal.retryAt > nowMs - REFUSAL_SHOWN_MS;
 }
 
 /** What the status page shows of any walk job: window, progress, counts, ETA, problems. */
@@ -832,8 +857,3 @@ export function importView(record: ImportRecord, nowMs: number): ImportView {
   return { ...walkView(record, nowMs), cliCommand: historyCommand(record.host, Date.parse(record.from)) };
 }
 
-/** The status page's import section, or undefined when no import was chosen. */
-export async function readImportView(db: KeyValueStore, nowMs: number): Promise<ImportView | undefined> {
-  const record = await readImportRecord(db);
-  return record ? importView(record, nowMs) : undefined;
-}

@@ -161,6 +161,7 @@ export const REPLAY_JOB: WalkJob = differenceJob({
   scheduleName: replayScheduleName,
   chunkKey: replayFoundKey,
   finish: finishReplay,
+  view: (record, nowMs) => ({ ...replayView(record, nowMs) }),
 });
 
 /** One slice of the replay, fired by a `replay` schedule carrying its lane token. */
@@ -180,8 +181,3 @@ export function replayView(record: ImportRecord, nowMs: number): ReplayView {
   return view;
 }
 
-/** The status page's replay section, or undefined when no replay was asked for. */
-export async function readReplayView(db: KeyValueStore, nowMs: number): Promise<ReplayView | undefined> {
-  const record = await readWalkRecord(db, REPLAY_KEY);
-  return record ? replayView(record, nowMs) : undefined;
-}

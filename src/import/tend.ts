@@ -141,7 +141,7 @@ async function noteFailedCheck(platform: Platform, day: string | undefined): Pro
   const days = await readCheckDays(platform.db);
   if (days.days.some((d) => d.d === day)) return;
   setDay(days, { d: day, s: 'not_checked', why: 'failed', at: platform.now() });
-  await writeCheckDays(platform.db, days);
+  await writeCheckDays(platform, days);
 }
 
 /**
@@ -172,7 +172,7 @@ async function startIfHostKnown(platform: Platform, window: CheckWindow, host: s
 async function noteSwitchedOff(platform: Platform, days: CheckDays, installedAtMs: number): Promise<number> {
   const due = pendingDays({ nowMs: platform.now(), installedAtMs, days });
   for (const day of due) setDay(days, { d: day, s: 'not_checked', why: 'switched_off' });
-  if (due.length > 0) await writeCheckDays(platform.db, days);
+  if (due.length > 0) await writeCheckDays(platform, days);
   return nextDayDue(platform.now());
 }
 

@@ -1,9 +1,13 @@
+import type { LogCodeOf } from '../platform/log-codes';
+
 /**
  * The few failures the app distinguishes. Each has a narrow `name`, a stable `code` that logs
  * and the status page use, `retryable` (may the same request succeed later without anyone
  * changing anything?) and the platform's original error in `cause`.
+ * Failures are logged under their code, so `LogCodeOf` makes FailureCode a subset of LogCode:
+ * a code without a row in src/platform/log-codes.ts does not compile.
  */
-export type FailureCode =
+export type FailureCode = LogCodeOf<
   | 'INJIXO_KEY_REJECTED'
   | 'INJIXO_BAD_REQUEST'
   | 'INJIXO_NOT_FOUND'
@@ -14,12 +18,15 @@ export type FailureCode =
   | 'FRESHDESK_UNAVAILABLE'
   | 'PLATFORM_LIMIT'
   | 'UNACCEPTED_ANSWER'
-  | 'INVALID_PAYLOAD';
+  | 'INVALID_PAYLOAD'
+>;
 
 export interface AppErrorOptions {
   status?: number | undefined;
   retryAfterSeconds?: number | undefined;
   cause?: unknown;
+  /** The request may have taken effect: no answer came, or the platform refused the answer. */
+  unconfirmed?: boolean;
 }
 
 export class AppError extends Error {
@@ -29,6 +36,12 @@ export class AppError extends Error {
   readonly status: number | undefined;
   /** Seconds the remote asked us to wait (Retry-After), when it said so. */
   readonly retryAfterSeconds: number | undefined;
+  /**
+   * The remote may have done what was asked: it never answered (a timeout, a lost connection), or
+   * the platform refused its answer (415). A POST to injixo in that state must not be sent again —
+   * injixo has no contact id, so a second copy could never be taken back.
+   */
+  readonly unconfirmed: boolean;
 
   constructor(code: FailureCode, message: string, options: AppErrorOptions = {}) {
     super(message);
@@ -37,6 +50,7 @@ export class AppError extends Error {
     this.retryable = RETRYABLE.has(code);
     this.status = options.status;
     this.retryAfterSeconds = options.retryAfterSeconds;
+    this.unconfirmed = options.unconfirmed === true;
     if (options.cause !== undefined) (this as { cause?: unknown }).cause = options.cause;
   }
 }

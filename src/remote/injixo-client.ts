@@ -148,13 +148,8 @@ export function injixoError(error: unknown): AppError {
     case 'not_found':
       return new AppError('INJIXO_NOT_FOUND', 'injixo answered 404: the API address is wrong', options);
     case 'unaccepted_answer':
-      // injixo received the batch and may have stored it. Losing it is worse than a possible
-      // duplicate, so it stays in the backlog and is sent again, like a POST that timed out.
-      return new AppError(
-        'UNACCEPTED_ANSWER',
-        `the platform refused injixo's answer (HTTP 415, content type not accepted); the batch is kept and sent again, and may be counted twice if injixo stored it`,
-        options,
-      );
+      // injixo received the batch and may have stored it: unconfirmed, like a POST that timed out.
+      return new AppError('UNACCEPTED_ANSWER', `the platform refused injixo's answer (HTTP 415, content type not accepted); injixo may have stored the batch`, { ...options, unconfirmed: true });
     case 'transient':
       return transientInjixoError(failure, options);
   }
@@ -162,6 +157,6 @@ export function injixoError(error: unknown): AppError {
 
 function transientInjixoError(failure: ClassifiedFailure, options: AppErrorOptions): AppError {
   if (failure.byPlatform) return new AppError('PLATFORM_LIMIT', 'the platform request limit (50/min) was reached', options);
-  const words = failure.noAnswer ? `injixo did not answer (${failure.detail || 'network error or timeout'})` : `injixo is unavailable (HTTP ${failure.status})`;
-  return new AppError('INJIXO_UNAVAILABLE', words, options);
+  if (failure.noAnswer) return new AppError('INJIXO_UNAVAILABLE', `injixo did not answer (${failure.detail || 'network error or timeout'})`, { ...options, unconfirmed: true });
+  return new AppError('INJIXO_UNAVAILABLE', `injixo is unavailable (HTTP ${failure.status})`, options);
 }

@@ -63,13 +63,15 @@ export const WALK_LEASE_KEY = 'walk-lease';
 export const WALK_REFUSAL_KEY = 'walk-refusal';
 /** Held by a delivery run while it works, so two runs never send the same outbox twice. */
 export const LEASE_KEY = 'delivery-lease';
+/** The backlog chunks a run is about to post, under its commit id (src/delivery/commit/in-flight.ts). */
+export const IN_FLIGHT_KEY = 'in-flight';
 
 /** One key per delivery period, appended to by event handlers (src/delivery/intake/outbox.ts). */
 export const OUTBOX_PREFIX = 'outbox:';
 /** Contacts waiting for injixo, in numbered chunks (src/delivery/commit/chunks.ts). */
 export const BACKLOG_PREFIX = 'backlog:';
-/** Contacts injixo refused as invalid, kept with the reason (src/delivery/commit/chunks.ts). */
-export const PARKED_PREFIX = 'parked:';
+/** Contacts injixo refused as invalid, set aside with its reason (the key name is older than the word). */
+export const SET_ASIDE_PREFIX = 'parked:';
 /** What the app knows of each ticket, in shards of consecutive ids (src/delivery/memory/ticket-book.ts). */
 export const TICKET_SHARD_PREFIX = 'tickets:';
 /** Each ticket's logged time until its handled contact is sent (issue 14; src/delivery/memory/time-book.ts). */
@@ -91,7 +93,7 @@ export const LEDGER_OUT_PREFIX = 'ledger-out:';
 /** Maps that outgrew the state record, in shards (src/delivery/commit/spill.ts): `state-pins.0`, `state-groups.1`. */
 export const SPILL_PREFIX = 'state-';
 
-export type ChunkPrefix = typeof BACKLOG_PREFIX | typeof PARKED_PREFIX;
+export type ChunkPrefix = typeof BACKLOG_PREFIX | typeof SET_ASIDE_PREFIX;
 
 export function ledgerOutKey(commitId: number, part: number): string {
   return `${LEDGER_OUT_PREFIX}${commitId}.${part}`;
@@ -131,10 +133,10 @@ export const DELIVERY_SCHEDULE = 'deliver';
 /** A one-time extra delivery run when work remains; at most one is pending (names are unique). */
 export const FOLLOW_UP_SCHEDULE = 'deliver-soon';
 /** One-time schedules that carry an event record the KV store refused (its per-minute limit). */
-export const OVERFLOW_SCHEDULE_PREFIX = 'overflow-';
+export const HOLD_SCHEDULE_PREFIX = 'hold-';
 
-export function overflowScheduleName(recordId: string, nowMs: number): string {
-  return `${OVERFLOW_SCHEDULE_PREFIX}${recordId}-${nowMs}`;
+export function holdScheduleName(recordId: string, nowMs: number): string {
+  return `${HOLD_SCHEDULE_PREFIX}${recordId}-${nowMs}`;
 }
 
 /** One-time schedules that each run one slice of the initial import (src/import/in-app.ts). */
@@ -178,4 +180,6 @@ export function walkTendScheduleName(slot: number): string {
 }
 
 /** What a schedule's `data.kind` says it is for; src/delivery/stored/stored-data.ts narrows the rest. */
-export const SCHEDULE_KINDS = { deliver: 'deliver', overflow: 'overflow', import: 'import', replay: 'replay', check: 'check', tend: 'tend' } as const;
+export const SCHEDULE_KINDS = { deliver: 'deliver', hold: 'hold', import: 'import', replay: 'replay', check: 'check', tend: 'tend' } as const;
+/** A held record's schedule from before the word: still read (one-time schedules fire within minutes of an upgrade). */
+export const LEGACY_HOLD_KIND = 'overflow';

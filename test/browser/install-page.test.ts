@@ -1,5 +1,5 @@
 import type { Browser, Page } from 'playwright-core';
-import { ADMIN_KEY, AGENT_KEY, crayonsUpgraded, INJIXO_KEY, launchChromium, openPage, screenshot, startStack, type Stack } from './stack';
+import { ADMIN_KEY, AGENT_KEY, crayonsUpgraded, fillField, inViewport, INJIXO_KEY, launchChromium, openPage, screenshot, startStack, type Stack } from './stack';
 
 declare function validate(): Promise<boolean>;
 declare function postConfigs(): Record<string, unknown>;
@@ -48,7 +48,12 @@ describe('install page', () => {
     expect(await messageOf(page, 'freshdesk_api_key')).toBe('');
     // The empty contact list authenticated without storing anything (no queue can appear in injixo).
     expect(stack.injixo.requestLog.slice(before).map((r) => r.contacts)).toEqual([0]);
-    expect(stack.freshdesk.requests.at(-1)).toEqual({ path: '/api/v2/groups?per_page=1', status: 200 });
+    // The key check, then the one call that measures the account's volume for the import estimate.
+    // (measured as soon as a window was chosen with a key typed, once per key).
+    expect(stack.freshdesk.requests.slice(-2).sort((a, b) => a.path.localeCompare(b.path))).toEqual([
+      { path: '/api/v2/groups?per_page=1', status: 200 },
+      { path: '/api/v2/tickets?order_by=created_at&order_type=desc&per_page=100', status: 200 },
+    ]);
     expect(await page.evaluate(() => postConfigs())).toEqual({
       __meta: { secure: ['injixo_api_key', 'freshdesk_api_key'] },
       injixo_api_key: INJIXO_KEY,
@@ -64,18 +69,21 @@ describe('install page', () => {
     await page.context().close();
   });
 
-  it('shows the SPEC §7 guidance next to the injixo key when injixo rejects it, and blocks the save', async () => {
+  it('shows what to do next to the injixo key when injixo rejects it on a first install (no "regenerated": nothing was saved yet), and blocks the save', async () => {
     const page = await openInstall();
     await fill(page, { injixo: 'regenerated-old-key', freshdesk: ADMIN_KEY });
 
     expect(await page.evaluate(() => validate())).toBe(false);
 
     expect(await messageOf(page, 'injixo_api_key')).toBe(
-      'injixo rejected this API key (HTTP 401). It may have been regenerated in injixo. Generate a new key in injixo (Account > Integrations > Freshdesk) and paste it here.',
+      'injixo rejected this API key (HTTP 401). Check that you copied the whole key, or generate a new one in injixo (Account > Integrations > Freshdesk > Install the injixo app > Generate) and paste it here.',
     );
     expect(await page.getAttribute('#injixo_api_key', 'aria-invalid')).toBe('true');
     expect(await messageOf(page, 'freshdesk_api_key')).toBe('');
-    expect(await page.locator('#banner').innerText()).toBe('Please correct the fields marked below.');
+    expect(await page.locator('#banner').innerText()).toBe('Please correct the fields marked above.');
+    // The first wrong field has the focus, in view.
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('injixo_api_key');
+    expect(await inViewport(page, '#injixo_api_key-message')).toBe(true);
     await screenshot(page, 'install-injixo-key-rejected');
     await page.context().close();
   });
@@ -117,7 +125,7 @@ describe('install page', () => {
 
     expect(await messageOf(page, 'injixo_api_key')).toBe('This field is required.');
     expect(await messageOf(page, 'freshdesk_api_key')).toBe('This field is required.');
-    expect(await messageOf(page, 'injixo_integration_id')).toBe('Enter a whole number greater than 0, or leave the field empty.');
+    expect(await messageOf(page, 'injixo_integration_id')).toBe('Digits only, such as 1234 (as injixo support gave it), or leave the field empty.');
     expect(stack.harness.calls.slice(calls).filter((c) => c.kind === 'invokeTemplate')).toEqual([]);
     await page.context().close();
   });
@@ -131,8 +139,8 @@ describe('install page', () => {
 
     expect(await messageOf(page, 'injixo_api_key')).toBe('This field is required.');
     expect(await messageOf(page, 'freshdesk_api_key')).toContain('without the Account Administrator role');
-    expect(await messageOf(page, 'injixo_integration_id')).toBe('Enter a whole number greater than 0, or leave the field empty.');
-    expect(await page.locator('#banner').innerText()).toBe('Please correct the fields marked below.');
+    expect(await messageOf(page, 'injixo_integration_id')).toBe('Digits only, such as 1234 (as injixo support gave it), or leave the field empty.');
+    expect(await page.locator('#banner').innerText()).toBe('Please correct the fields marked above.');
     // One round: only the key that was given is checked, once.
     expect(stack.harness.calls.slice(calls).filter((c) => c.kind === 'invokeTemplate').map((c) => c.name)).toEqual(['freshdeskCheckKey']);
     await screenshot(page, 'install-all-errors-one-pass');
@@ -160,6 +168,10 @@ describe('install page', () => {
     expect(await page.content()).not.toContain(INJIXO_KEY);
     expect(await page.evaluate(() => validate())).toBe(false);
     expect(await messageOf(page, 'injixo_api_key')).toBe('This field is required.');
+    // Editing saved settings: a refused key may well have been regenerated in injixo.
+    await fill(page, { injixo: 'regenerated-old-key', freshdesk: ADMIN_KEY });
+    expect(await page.evaluate(() => validate())).toBe(false);
+    expect(await messageOf(page, 'injixo_api_key')).toContain('It may have been regenerated in injixo.');
     expect(stack.harness.violations).toEqual([]);
     await screenshot(page, 'install-edit-settings');
     await page.context().close();
@@ -190,6 +202,10 @@ describe('install page', () => {
     expect(await page.locator('label[for="injixo_api_key"]').innerText()).toContain('Clé API injixo');
     expect(await messageOf(page, 'injixo_api_key')).toContain('injixo a refusé cette clé API (HTTP 401)');
     expect(await messageOf(page, 'freshdesk_api_key')).toContain('l’API Groups (GET /api/v2/groups, HTTP 403)');
+    // Menu paths in French too.
+    expect(await page.locator('#injixo_api_key-hint').innerText()).toBe('Dans injixo : Compte > Intégrations > Freshdesk > Installer l’application injixo > Générer.');
+    expect(await messageOf(page, 'injixo_api_key')).toContain('Compte > Intégrations > Freshdesk');
+    expect(await page.locator('#import_window_days-hint').innerText()).toContain('200 requêtes Freshdesk par heure');
     expect(await page.getAttribute('html', 'lang')).toBe('fr');
     await screenshot(page, 'install-fr-errors');
     await page.context().close();
@@ -207,7 +223,7 @@ describe('install page', () => {
     expect(await page.locator('fw-select#import_window_days').evaluate((s) => Array.from(s.querySelectorAll(':scope > fw-select-option'), (o) => o.getAttribute('value')))).toEqual(['none', '7', '30', '90', '180', '365']);
     expect(await page.evaluate(() => validate())).toBe(false);
 
-    expect(await page.getAttribute('fw-input#injixo_integration_id', 'type')).toBe('number');
+    expect(await page.getAttribute('fw-input#injixo_integration_id', 'type')).toBe('text');
     expect(await messageOf(page, 'freshdesk_api_key')).toContain('Groups API');
     expect(await page.evaluate(() => postConfigs())).toMatchObject({ reply_scope: 'customer', import_window_days: 30 });
     // Choosing through the component's own value, as a click on an option does.
@@ -229,6 +245,68 @@ describe('install page', () => {
     expect(await page.evaluate(() => customElements.get('fw-select') === undefined)).toBe(true);
     expect(await page.evaluate(() => validate())).toBe(true);
     expect(await page.evaluate(() => postConfigs())).toMatchObject({ import_window_days: 180 });
+    await page.context().close();
+  });
+});
+
+describe('install page: issue 22', () => {
+  it.each([
+    { perDay: 2000, window: '30', text: 'This account: about 2,000 tickets a day (from its 100 newest tickets). 30 days are about 60,000 tickets, which the app imports in about 12 days.', cli: true },
+    { perDay: 100, window: '7', text: 'This account: about 100 tickets a day (from its 100 newest tickets). 7 days are about 700 tickets, which the app imports in about 3 hours.', cli: false },
+  ])('estimates the chosen window for this account ($perDay tickets a day, $window days) from one Freshdesk call, and advises the import tool above a day of importing', async ({ perDay, window, text, cli }) => {
+    const sized = await startStack({ ticketsPerDay: perDay });
+    try {
+      const page = await openPage(browser, sized.harness.installUrl, { crayons: 'offline' });
+      await page.waitForSelector('#injixo_api_key');
+      await fill(page, { window });
+      expect(await page.locator('#import-estimate').innerText()).toBe('Paste the Freshdesk key above and check the keys to see how long this import takes for your account.');
+      await fill(page, { injixo: INJIXO_KEY, freshdesk: ADMIN_KEY });
+      await page.click('#check-keys');
+      await page.waitForFunction(() => (document.getElementById('import-estimate')?.textContent ?? '').startsWith('This account'));
+      const estimate = await page.locator('#import-estimate').innerText();
+      expect(estimate.slice(0, text.length)).toBe(text);
+      expect(estimate.includes('Choose “No import” here and have the history imported with the import tool')).toBe(cli);
+      if (cli) expect(estimate).toContain('more than 4,900 tickets');
+      expect(sized.freshdesk.requests.filter((r) => r.path.startsWith('/api/v2/tickets'))).toHaveLength(1);
+      // Another window: no new call, a new estimate.
+      await fill(page, { window: '7' });
+      expect(await page.locator('#import-estimate').innerText()).toContain('7 days are about');
+      await fill(page, { window: 'none' });
+      expect(await page.locator('#import-estimate').innerText()).toBe('');
+      expect(sized.freshdesk.requests.filter((r) => r.path.startsWith('/api/v2/tickets'))).toHaveLength(1);
+      await screenshot(page, `install-estimate-${perDay}-a-day`);
+      await page.context().close();
+    } finally {
+      await sized.close();
+    }
+  });
+
+  it('refuses an integration id typed as 12abc with Crayons (it was saved as 12), saying digits only', async () => {
+    const page = await openInstall({ crayons: 'real' });
+    await page.waitForSelector('fw-input#injixo_integration_id.hydrated');
+    await fill(page, { injixo: INJIXO_KEY, freshdesk: ADMIN_KEY });
+    await fillField(page, 'injixo_integration_id', '12abc');
+    expect(await page.evaluate(() => validate())).toBe(false);
+    expect(await messageOf(page, 'injixo_integration_id')).toBe('Digits only, such as 1234 (as injixo support gave it), or leave the field empty.');
+    expect(await page.evaluate(() => postConfigs())).not.toHaveProperty('injixo_integration_id');
+    await fillField(page, 'injixo_integration_id', '12');
+    expect(await page.evaluate(() => validate())).toBe(true);
+    expect(await page.evaluate(() => postConfigs())).toMatchObject({ injixo_integration_id: 12 });
+    await page.context().close();
+  });
+
+  it('answers "Check keys" right by the button, in view, and says the estimate in French', async () => {
+    const page = await openInstall({ browserLocale: 'fr-FR', crayons: 'real' });
+    await page.waitForSelector('fw-button#check-keys.hydrated');
+    await fill(page, { injixo: INJIXO_KEY, freshdesk: ADMIN_KEY });
+    await page.locator('fw-button#check-keys').scrollIntoViewIfNeeded();
+    await page.click('fw-button#check-keys');
+    await page.waitForFunction(() => document.getElementById('banner')?.textContent === 'Les deux clés fonctionnent. Vous pouvez enregistrer.');
+    expect(await inViewport(page, '#banner')).toBe(true);
+    await page.waitForFunction(() => (document.getElementById('import-estimate')?.textContent ?? '').startsWith('Ce compte'));
+    expect(await page.locator('#import-estimate').innerText()).toContain('30 jours font environ 60\u202f000 tickets');
+    expect(await page.locator('#import-estimate').innerText()).toContain('Choisissez « Pas d’import »');
+    await screenshot(page, 'install-check-keys-fr');
     await page.context().close();
   });
 });

@@ -33,12 +33,12 @@ export function buildPagesOnce(): Promise<unknown> {
   return built;
 }
 
-export async function startStack(options: { locale?: 'en' | 'fr'; iparams?: Record<string, unknown>; functions?: Record<string, FunctionStandIn> } = {}): Promise<Stack> {
+export async function startStack(options: { locale?: 'en' | 'fr' | 'none'; iparams?: Record<string, unknown>; functions?: Record<string, FunctionStandIn>; ticketsPerDay?: number } = {}): Promise<Stack> {
   await buildPagesOnce();
   const clock = new ManualClock(NOW);
   const iparams = options.iparams ?? { injixo_api_key: INJIXO_KEY, freshdesk_api_key: ADMIN_KEY, reply_scope: 'all_public', import_window_days: 90 };
   const injixo = await startLocalInjixo({ apiKey: INJIXO_KEY, clock });
-  const freshdesk = await startFreshdeskStub({ admin: ADMIN_KEY, agent: AGENT_KEY });
+  const freshdesk = await startFreshdeskStub({ admin: ADMIN_KEY, agent: AGENT_KEY }, options.ticketsPerDay === undefined ? {} : { ticketsPerDay: options.ticketsPerDay });
   const platform = await LocalPlatform.load({
     iparams,
     clock,
@@ -80,10 +80,14 @@ export interface OpenOptions {
    * the CDN URL. offline: neither the CDN nor that copy loads, as when the CDN is blocked.
    */
   crayons?: 'real' | 'offline';
+  /** Browser permissions, e.g. clipboard-read for the copy buttons. */
+  permissions?: string[];
+  /** Default 1000 × 900. */
+  viewport?: { width: number; height: number };
 }
 
 export async function openPage(browser: Browser, url: string, options: OpenOptions = {}): Promise<Page> {
-  const context = await browser.newContext({ locale: options.browserLocale ?? 'en-GB', timezoneId: options.timezoneId ?? 'UTC', viewport: { width: 1000, height: 900 } });
+  const context = await browser.newContext({ locale: options.browserLocale ?? 'en-GB', timezoneId: options.timezoneId ?? 'UTC', viewport: options.viewport ?? { width: 1000, height: 900 }, ...(options.permissions ? { permissions: options.permissions } : {}) });
   // Nothing may come from the internet: the CDN is always refused; the local copy only when offline.
   await context.route(CRAYONS_CDN, (route) => route.abort());
   if (options.crayons === 'offline') await context.route(`**${CRAYONS_LOCAL_PREFIX}**`, (route) => route.abort());
@@ -96,6 +100,27 @@ export async function openPage(browser: Browser, url: string, options: OpenOptio
 export function crayonsUpgraded(page: Page, selector: string): Promise<boolean> {
   return page.locator(selector).evaluate((node) =>
     customElements.get(node.tagName.toLowerCase()) !== undefined && node.shadowRoot !== null && node.classList.contains('hydrated'));
+}
+
+/** Whether the element's box lies inside the browser's viewport (the answer is where the admin looks). */
+export function inViewport(page: Page, selector: string): Promise<boolean> {
+  return page.locator(selector).first().evaluate((node) => {
+    const box = node.getBoundingClientRect();
+    // Half a pixel of rounding either way (scrollIntoView aligns to fractional pixels).
+    return box.height > 0 && box.top >= -1 && box.bottom <= window.innerHeight + 1 && box.left >= -1 && box.right <= window.innerWidth + 1;
+  });
+}
+
+/** Chooses in a Crayons fw-select as an admin does: opens it and clicks the option with that text. */
+export async function chooseIn(page: Page, selector: string, optionText: string): Promise<void> {
+  await page.click(selector);
+  await page.locator(selector).getByRole('option', { name: optionText, exact: true }).click();
+}
+
+/** Types into a field by id, native input or Crayons fw-input (its own input sits in its shadow root; a hidden one beside it). */
+export async function fillField(page: Page, id: string, value: string): Promise<void> {
+  const tag = await page.locator(`#${id}`).first().evaluate((node) => node.tagName);
+  await page.fill(tag === 'FW-INPUT' ? `fw-input#${id} input:not([type="hidden"])` : `#${id}`, value);
 }
 
 export async function screenshot(page: Page, name: string): Promise<void> {

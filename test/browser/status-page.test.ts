@@ -4,7 +4,7 @@ import { toHealthView } from '../../src/delivery/status/health-view';
 import { newState } from '../../src/delivery/commit/state';
 import type { AppState } from '../../src/delivery/stored/stored-data';
 import { COUNTERS_KEY, STATE_KEY } from '../../src/storage/keys';
-import { ADMIN_KEY, crayonsUpgraded, INJIXO_KEY, launchChromium, NOW, openPage, screenshot, startStack, type OpenOptions, type Stack } from './stack';
+import { ADMIN_KEY, chooseIn, crayonsUpgraded, INJIXO_KEY, launchChromium, NOW, openPage, screenshot, startStack, type OpenOptions, type Stack } from './stack';
 
 let browser: Browser;
 
@@ -50,7 +50,7 @@ function stateFor(flow: FlowState): AppState {
       break;
     case 'backlog_draining':
       state.backlog = { chunks: [{ id: 1, n: 12 }], next: 2 };
-      state.parked = { chunks: [{ id: 1, n: 1 }], next: 2 };
+      state.setAside = { chunks: [{ id: 1, n: 1 }], next: 2 };
       state.health.lastFailure = { code: 'INJIXO_BAD_REQUEST', message: 'injixo answered 422: timestamp out of range', status: 422, at: '2026-11-21T10:00:00Z' };
       break;
     case 'waiting_for_first_delivery':
@@ -79,7 +79,8 @@ async function openStatus(stack: Stack, options: OpenOptions = {}): Promise<Page
 const primaryAction = (page: Page): Promise<string[]> => page.locator('[data-primary="true"]').evaluateAll((nodes) => nodes.map((n) => n.id));
 const chartBars = (page: Page): Promise<number[]> => page.locator('#recent-chart .bar').evaluateAll((bars) => bars.map((b) => Number(b.getAttribute('data-count'))));
 
-const fact = (page: Page, id: string): Promise<string> => page.locator(`[data-fact="${id}"] dd`).innerText();
+const fact = (page: Page, id: string): Promise<string> => page.locator(`[data-fact="${id}"] dd`).first().innerText();
+const factDetail = (page: Page, id: string): Promise<string> => page.locator(`[data-fact="${id}"] dd.fact-detail`).innerText();
 
 describe('status page', () => {
   let stack: Stack;
@@ -128,10 +129,11 @@ describe('status page', () => {
     await withState(stack, stateFor('backlog_draining'), { lost_events: 2, invalid_payloads: 1 });
     const page = await openStatus(stack);
 
+    // The busiest queues first.
     const rows = await page.locator('#recent-table tbody tr').evaluateAll((trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td'), (td) => td.textContent)));
     expect(rows).toEqual([
-      ['CustomerService chat Replies', '7'],
       ['CustomerService email Tickets', '1,200'],
+      ['CustomerService chat Replies', '7'],
     ]);
     expect(await page.locator('#recent-table tfoot td').innerText()).toBe('1,207');
     expect(await page.locator('#recent h2').innerText()).toBe('Offered contacts sent, last 24 hours, per hour (times in UTC)');
@@ -143,20 +145,21 @@ describe('status page', () => {
     expect(await page.getAttribute('#recent-chart .bar >> nth=23', 'data-start')).toBe('10:00');
     expect(await page.getAttribute('#recent-chart', 'data-total')).toBe('1207');
     expect(await page.locator('#recent-chart figcaption').innerText()).toBe('All queues: 1,207 offered contacts in the last 24 hours, per hour');
-    expect(await fact(page, 'lastSuccess')).toBe('21 Nov 2026, 10:35 (UTC)');
+    expect(await fact(page, 'lastSuccess')).toBe('5 minutes ago');
+    expect(await factDetail(page, 'lastSuccess')).toBe('21 Nov 2026, 10:35 (UTC)');
     expect(await fact(page, 'backlog')).toBe('12');
-    expect(await fact(page, 'parked')).toBe('1');
+    expect(await fact(page, 'setAside')).toBe('1');
     expect(await fact(page, 'dropped')).toBe('2');
     expect(await fact(page, 'invalidPayloads')).toBe('1');
     await screenshot(page, 'status-chart-all-queues');
 
     // Per queue on demand: from the picker, or by clicking the queue's row.
-    await page.selectOption('#recent-queue', 'freshdesk/42/7/replies');
-    expect(await page.getAttribute('#recent-chart', 'data-series')).toBe('freshdesk/42/7/replies');
+    await chooseIn(page, 'fw-select#recent-queue', 'CustomerService chat Replies');
+    await page.waitForSelector('#recent-chart[data-series="freshdesk/42/7/replies"]');
     expect((await chartBars(page)).reduce((a, b) => a + b, 0)).toBe(7);
     await page.click('#recent-table tbody tr[data-queue="freshdesk/42/1/tickets"]');
     expect(await page.getAttribute('#recent-chart', 'data-total')).toBe('1200');
-    expect(await page.inputValue('#recent-queue')).toBe('freshdesk/42/1/tickets');
+    expect(await page.locator('fw-select#recent-queue').evaluate((s) => (s as HTMLElement & { value: string }).value)).toBe('freshdesk/42/1/tickets');
     await screenshot(page, 'status-chart-one-queue');
     await page.context().close();
   });
@@ -166,7 +169,7 @@ describe('status page', () => {
     const page = await openStatus(stack, { timezoneId: 'Europe/Berlin' });
 
     expect(await page.locator('#recent h2').innerText()).toBe('Offered contacts sent, last 24 hours, per hour (times in Europe/Berlin)');
-    expect(await fact(page, 'lastSuccess')).toBe('21 Nov 2026, 11:35 (Europe/Berlin)');
+    expect(await factDetail(page, 'lastSuccess')).toBe('21 Nov 2026, 11:35 (Europe/Berlin)');
     expect(await fact(page, 'installedAt')).toBe('20 Nov 2026, 09:00 (Europe/Berlin)');
     expect(await page.locator('#state-detail').innerText()).toContain('Since 21 Nov 2026, 10:00 (Europe/Berlin).');
     expect(await page.locator('.failure-when').innerText()).toBe('INJIXO_KEY_REJECTED — 21 Nov 2026, 11:35 (Europe/Berlin), HTTP 401');
@@ -190,7 +193,7 @@ describe('status page', () => {
 
   it('lists renamed groups and sources with the name their queues keep', async () => {
     await stack.close();
-    const view = { ...toHealthView(stateFor('flowing'), {}, Date.parse(NOW)), renamedQueues: [
+    const view = { ...toHealthView(stateFor('flowing'), Date.parse(NOW)), renamedQueues: [
       { queueIdentifier: 'freshdesk/7/1/replies', keptName: 'Technical Support email Replies', currentName: 'Product Support email Replies' },
     ] };
     stack = await startStack({ functions: { getStatus: () => Promise.resolve({ ok: true, data: view }) } });
@@ -205,14 +208,18 @@ describe('status page', () => {
 
   it('"Retry backlog now" runs deliverNow on the server and redraws the status', async () => {
     await stack.platform.install();
+    // Something waits, so the action is offered (it is not when nothing does).
+    await withState(stack, stateFor('backlog_draining'));
     const page = await openStatus(stack);
     await page.click('#retry-now');
     await page.waitForSelector('#action-result .notice:not([data-tone="neutral"])');
 
     const notices = await page.locator('#action-result .notice').allInnerTexts();
-    expect(notices).toEqual(['Delivery done. Sent: 0. Still waiting: 0.']);
+    expect(notices[0]).toMatch(/^Delivery done\. Sent: \d+\. Still waiting: \d+\.$/);
     expect(stack.harness.calls.filter((c) => c.kind === 'invoke').map((c) => c.name)).toEqual(['getStatus', 'deliverNow', 'getStatus']);
-    expect(await page.isDisabled('#retry-now')).toBe(false);
+    // Nothing waits any more: the action that would do nothing is no longer offered, the others work again.
+    expect(await page.locator('#retry-now').count()).toBe(0);
+    expect(await page.isDisabled('#refresh')).toBe(false);
     await screenshot(page, 'status-retry-now');
     await page.context().close();
   });
@@ -231,13 +238,40 @@ describe('status page', () => {
     await page.context().close();
   });
 
-  it('reports a status that cannot be loaded instead of drawing half a page', async () => {
+  it('says in plain words why a status cannot be read when the browser kept none, never the platform’s message', async () => {
     await stack.close();
-    stack = await startStack({ functions: { getStatus: () => Promise.resolve({ ok: false, error: { status: 503, message: 'Status unavailable: KV down' } }) } });
+    stack = await startStack({ functions: { getStatus: () => Promise.resolve({ ok: false, error: { status: 503, message: 'Status unavailable: You have exceeded the limit of 50 requests per minute' } }) } });
     const page = await openStatus(stack);
 
-    expect(await page.locator('#load-error').innerText()).toBe('The status could not be loaded (Status unavailable: KV down, HTTP 503). Reload the page to try again.');
+    expect(await page.locator('#load-error').innerText()).toBe(
+      'The status cannot be read right now: Freshworks lets the app read its data only so often a minute, and delivery comes first. Press Refresh in a minute.',
+    );
+    expect(await page.content()).not.toContain('exceeded');
     await page.context().close();
+  });
+});
+
+describe('status page in French, each state', () => {
+  it.each<[FlowState, string, string]>([
+    ['flowing', 'Les contacts arrivent dans injixo', 'refresh'],
+    ['key_rejected', 'injixo refuse la clé API', 'test-connection'],
+    ['injixo_unavailable', 'injixo ne répond pas', 'retry-now'],
+    ['backlog_draining', 'Envoi des contacts en attente', 'retry-now'],
+    ['waiting_for_first_delivery', 'En attente du premier envoi', 'test-connection'],
+  ])('shows the %s state as "%s" with %s as the one primary action', async (flow, text, primary) => {
+    const stack = await startStack({ locale: 'fr' });
+    try {
+      await withState(stack, stateFor(flow), { lost_events: flow === 'flowing' ? 0 : 2, invalid_payloads: 1 });
+      const page = await openStatus(stack);
+      expect(await page.getAttribute('html', 'lang')).toBe('fr');
+      expect(await page.locator('#state-text').innerText()).toBe(text);
+      expect(await primaryAction(page)).toEqual([primary]);
+      expect(await page.locator('fw-button#retry-now').count()).toBe(stateFor(flow).backlog.chunks.length > 0 ? 1 : 0);
+      await screenshot(page, `status-${flow.replaceAll('_', '-')}-fr`);
+      await page.context().close();
+    } finally {
+      await stack.close();
+    }
   });
 });
 
@@ -327,7 +361,7 @@ describe('status page in French, and secrets', () => {
       await page.waitForSelector('#state');
       await page.waitForSelector('fw-button#refresh.hydrated');
       expect(await page.locator('#recent h2').innerText()).toBe('Contacts proposés envoyés, dernières 24 heures, par heure (heures en UTC)');
-      expect(await page.locator('#recent-queue option').first().innerText()).toBe('Toutes les files');
+      expect(await page.locator('#recent-queue fw-select-option').first().innerText()).toBe('Toutes les files');
       expect(await primaryAction(page)).toEqual(['test-connection']);
       await page.click('#retry-now');
       await page.waitForSelector('#action-result .notice:not([data-tone="neutral"])');

@@ -9,7 +9,7 @@ import type { AppState } from '../../src/delivery/stored/stored-data';
 import { startCursor } from '../../src/import/cursor';
 import type { ImportRecord } from '../../src/import/import-record';
 import { FRESHDESK_HOST_KEY, IMPORT_KEY, REPLAY_KEY, STATE_KEY } from '../../src/storage/keys';
-import { launchChromium, NOW, openPage, screenshot, startStack, type OpenOptions, type Stack } from './stack';
+import { fillField, inViewport, launchChromium, NOW, openPage, screenshot, startStack, type OpenOptions, type Stack } from './stack';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -94,13 +94,16 @@ describe('status page: import section and replay form', () => {
     const items = page.locator('#gap-list li');
     expect(await items.count()).toBe(2);
     // Newest first: the recent gap has the button, the old one the command.
-    expect(await items.nth(1).locator('.cli-command').innerText()).toBe('npm run import -- --domain acme.freshdesk.com --from 2026-10-01T09:00:00Z --to 2026-10-01T11:00:00Z');
+    expect(await items.nth(1).locator('.command').innerText()).toBe('npm run import -- --domain acme.freshdesk.com --from 2026-10-01T09:00:00Z --to 2026-10-01T11:00:00Z');
     expect(await items.nth(1).locator('.gap-replay').count()).toBe(0);
-    expect(await items.nth(0).locator('.cli-command').count()).toBe(0);
+    expect(await items.nth(0).locator('.command').count()).toBe(0);
 
     await items.nth(0).locator('.gap-replay').click();
     await page.waitForSelector('#replay[data-phase="walking"]');
-    expect(await page.locator('#action-result').innerText()).toContain('The replay has started');
+    // The answer appears next to the button that asked, in view and focused.
+    await page.waitForFunction(() => document.getElementById('gap-notice-0')?.textContent?.includes('The replay has started') === true);
+    expect(await inViewport(page, '#gap-notice-0')).toBe(true);
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('gap-notice-0');
     // The gap's window in the admin's zone went into the form, and back to UTC on the server (widened to whole quarter hours).
     const record = await storedReplay(stack);
     expect([record.kind, record.from, record.to]).toEqual(['replay', '2026-11-20T21:00:00Z', '2026-11-20T23:45:00Z']);
@@ -113,17 +116,49 @@ describe('status page: import section and replay form', () => {
   it('sends a typed period in the admin’s zone as UTC, and words a refusal', async () => {
     await prepare(stack);
     const page = await openStatus(stack, { timezoneId: 'America/New_York' });
-    await page.fill('#replay-from', '2026-11-19T20:00');
-    await page.fill('#replay-to', '2026-11-21T04:00');
+    await page.fill('#replay-from', '19/11/2026 20:00');
+    await page.fill('#replay-to', '21/11/2026 04:00');
     await page.click('#replay-submit');
-    await page.waitForFunction(() => document.querySelector('#action-result')?.textContent?.includes('24 hours') === true);
-    expect(await page.locator('#action-result').innerText()).toBe('One replay covers at most 24 hours. Replay a longer period in parts.');
+    await page.waitForFunction(() => document.querySelector('#replay-notice')?.textContent?.includes('24 hours') === true);
+    expect(await page.locator('#replay-notice').innerText()).toBe('One replay covers at most 24 hours. Replay a longer period in parts.');
+    expect(await inViewport(page, '#replay-notice')).toBe(true);
 
-    await page.fill('#replay-from', '2026-11-20T20:00');
+    await page.fill('#replay-from', '20/11/2026 20:00');
     await page.click('#replay-submit');
     await page.waitForSelector('#replay[data-phase="walking"]');
     const record = await storedReplay(stack);
     expect([record.from, record.to]).toEqual(['2026-11-21T01:00:00Z', '2026-11-21T09:00:00Z']);
+    await page.context().close();
+  });
+
+  it.each([
+    { locale: 'en' as const, crayons: 'offline' as const, pattern: 'dd/mm/yyyy hh:mm', reversed: 'The start must be before the end.', bad: 'Write the start as dd/mm/yyyy hh:mm, for example 21/11/2026 10:00.' },
+    { locale: 'fr' as const, crayons: 'real' as const, pattern: 'jj/mm/aaaa hh:mm', reversed: 'Le début doit précéder la fin.', bad: 'Écrivez le début au format jj/mm/aaaa hh:mm, par exemple 21/11/2026 10:00.' },
+  ])('answers a reversed or unreadable period next to the form, in view and focused, and sends nothing ($locale, Crayons $crayons)', async ({ locale, crayons, pattern, reversed, bad }) => {
+    await stack.close();
+    stack = await startStack({ locale });
+    await prepare(stack);
+    const page = await openStatus(stack, { timezoneId: 'Europe/Paris', crayons });
+    if (crayons === 'real') await page.waitForSelector('fw-input#replay-from.hydrated');
+    const hint = crayons === 'real' ? await page.getAttribute('#replay-from', 'hint-text') : await page.locator('#replay-from-hint').innerText();
+    expect(hint).toContain(pattern);
+    await fillField(page, 'replay-from', '21/11/2026 04:00');
+    await fillField(page, 'replay-to', '20/11/2026 20:00');
+    const before = stack.harness.calls.length;
+    await page.click('#replay-submit');
+    await page.waitForFunction(() => !['', 'Working…', 'En cours…'].includes(document.getElementById('replay-notice')?.textContent ?? ''));
+    expect(await page.locator('#replay-notice').innerText()).toBe(reversed);
+    expect(await inViewport(page, '#replay-notice')).toBe(true);
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('replay-notice');
+    expect(await page.getAttribute('#replay-to', 'aria-invalid')).toBe('true');
+    expect(stack.harness.calls.slice(before).filter((c) => c.name === 'replayPeriod')).toEqual([]);
+    await screenshot(page, `status-replay-reversed-${locale}`);
+
+    await fillField(page, 'replay-from', '11/31/2026 10:00');
+    await page.click('#replay-submit');
+    await page.waitForFunction((text) => document.getElementById('replay-notice')?.textContent === text, bad);
+    expect(await page.getAttribute('#replay-from', 'aria-invalid')).toBe('true');
+    expect(stack.harness.calls.slice(before).filter((c) => c.name === 'replayPeriod')).toEqual([]);
     await page.context().close();
   });
 

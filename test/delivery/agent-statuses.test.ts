@@ -3,7 +3,8 @@
  * the local platform's KV store, and the local injixo over real HTTP (its validation, its
  * outage faults). The world-level day is in test/e2e.
  */
-import { deliverAgentStatuses, MAX_PENDING_INTERVALS } from '../../src/delivery/opt-in/agent-statuses';
+import { type AgentsOutcome, deliverAgentStatuses, MAX_PENDING_INTERVALS } from '../../src/delivery/opt-in/agent-statuses';
+import { allCommitted, type CommitView } from '../../src/delivery/memory/commit-view';
 import type { OutboxRecord } from '../../src/delivery/intake/outbox';
 import type { AgentStatusChange } from '../../src/core/agent-status';
 import type { InvokeOptions, KeyValueStore, RequestClient, TemplateResponse } from '../../src/platform/types';
@@ -41,6 +42,7 @@ let request: InjixoOverHttp;
 let clock: ManualClock;
 
 beforeEach(async () => {
+  lastOutcome = undefined;
   clock = new ManualClock(T0);
   jest.spyOn(console, 'info').mockImplementation(() => undefined);
   jest.spyOn(console, 'warn').mockImplementation(() => undefined);
@@ -62,8 +64,13 @@ function change(agentId: number, atMs: number, available: boolean, extra: Partia
   return { k: 'a', change: { agentId, email: `Agent${agentId}@Example.com`, at: iso(atMs), available, ...extra } };
 }
 
-async function run(nowMs: number, records: OutboxRecord[], settings: Settings = ON): Promise<Awaited<ReturnType<typeof deliverAgentStatuses>>> {
-  return deliverAgentStatuses({ db, request, factsUntilMs: nowMs, settings, mayPost: true }, records);
+let lastOutcome: AgentsOutcome | undefined;
+
+/** One run, as the delivery run calls it: its commit id is its time, and it hands its outcome to the next run (the state record does). */
+async function run(nowMs: number, records: OutboxRecord[], settings: Settings = ON, commits: CommitView = allCommitted(nowMs)): Promise<Awaited<ReturnType<typeof deliverAgentStatuses>>> {
+  const report = await deliverAgentStatuses({ db, request, factsUntilMs: nowMs, settings, mayPost: true, commits, ...(lastOutcome ? { lastOutcome } : {}) }, records);
+  lastOutcome = report.outcome;
+  return report;
 }
 
 /** Seconds per (agent, activity) that injixo received. */
@@ -100,12 +107,51 @@ describe('status changes become closed intervals', () => {
     expect(JSON.stringify(await db.get('agents'))).not.toContain('@');
   });
 
-  it('leaves out a change older than what was sent, and a change delivered twice, counting both', async () => {
-    await run(T0 + 10 * MIN, [change(1, T0 + MIN, true), change(1, T0 + MIN, true)]);
-    await run(T0 + 20 * MIN, [change(1, T0 + 5 * MIN, false)]);
-    expect(await db.get('agents')).toMatchObject({ stale: 1, duplicates: 1 });
-    expect(totals()).toEqual({ 'agent1@example.com available': 19 * 60 });
+  it('leaves out a change older than the agent\'s latest one once that was sent, and a change delivered twice, counting both', async () => {
+    await run(T0 + 10 * MIN, [change(1, T0 + MIN, true), change(1, T0 + MIN, true), change(1, T0 + 6 * MIN, false)]);
+    await run(T0 + 20 * MIN, [change(1, T0 + 5 * MIN, true), change(1, T0 + 6 * MIN, false)]);
+    expect(await db.get('agents')).toMatchObject({ stale: 1, duplicates: 2 });
+    expect(totals()).toEqual({ 'agent1@example.com available': 5 * 60, 'agent1@example.com unavailable': 14 * 60 });
     expect(injixo.agentStatuses.overlaps()).toEqual([]);
+  });
+});
+
+// Simulator seeds 5, 11 and 28 (small): the KV limit held an agent's change in a one-time
+// schedule; its record reached the outbox after a run had sent the agent's open status past the
+// change, and was dropped as stale — injixo kept the agent in the old activity for hours.
+describe('a change whose record reaches the outbox late (held by the KV limit)', () => {
+  it('takes effect from the end of what was already sent, counted and said', async () => {
+    const info = jest.spyOn(console, 'info');
+    await run(T0 + 10 * MIN, [change(1, T0 + MIN, false)]);
+    await run(T0 + 20 * MIN, []);
+    await run(T0 + 30 * MIN, [change(1, T0 + 15 * MIN, true)]);
+    await run(T0 + 40 * MIN, []);
+    expect(injixo.agentStatuses.overlaps()).toEqual([]);
+    expect(totals()).toEqual({ 'agent1@example.com unavailable': 19 * 60, 'agent1@example.com available': 20 * 60 });
+    expect(await db.get('agents')).toMatchObject({ stale: 1, open: { 1: ['agent1@example.com', 'available', (T0 + 40 * MIN) / 1000, (T0 + 15 * MIN) / 1000] } });
+    expect(info.mock.calls.flat().join('\n')).toMatch(/AGENT_STATUS_STALE: a status change of agent 1 at 2026-11-02T09:15:00Z came after its time was sent; .* takes effect from 2026-11-02T09:20:00Z/);
+  });
+
+  it('takes effect at its own time while that time is still waiting for injixo', async () => {
+    injixo.addFault({ from: T0, to: T0 + 25 * MIN, kind: 'outage', status: 503 });
+    await run(T0 + 10 * MIN, [change(1, T0 + MIN, false)]);
+    clock.advanceTo(T0 + 20 * MIN);
+    await run(T0 + 20 * MIN, []);
+    clock.advanceTo(T0 + 30 * MIN);
+    await run(T0 + 30 * MIN, [change(1, T0 + 15 * MIN, true)]);
+    expect(injixo.agentStatuses.list().map((s) => [s.activityIdentifier, s.startTime, s.endTime])).toEqual([
+      ['unavailable', iso(T0 + MIN), iso(T0 + 15 * MIN)],
+      ['available', iso(T0 + 15 * MIN), iso(T0 + 30 * MIN)],
+    ]);
+    expect(await db.get('agents')).toMatchObject({ stale: 0 });
+  });
+
+  it('is left out when a newer change of the agent came first', async () => {
+    await run(T0 + 10 * MIN, [change(1, T0 + MIN, false)]);
+    await run(T0 + 20 * MIN, [change(1, T0 + 12 * MIN, true, { statusId: 3 })]);
+    await run(T0 + 30 * MIN, [change(1, T0 + 11 * MIN, true)]);
+    expect(totals()).toEqual({ 'agent1@example.com unavailable': 11 * 60, 'agent1@example.com status-3': 18 * 60 });
+    expect(await db.get('agents')).toMatchObject({ stale: 1 });
   });
 });
 
@@ -127,6 +173,45 @@ describe('an injixo outage', () => {
     const records = Array.from({ length: MAX_PENDING_INTERVALS + 11 }, (_, i) => change(1, T0 + i * 1000, i % 2 === 0));
     await run(T0 + 10_000 * MIN - 1, records);
     expect(await db.get('agents')).toMatchObject({ dropped: 11 });
+  });
+});
+
+describe('the commit protocol (issue 19): an interval is never posted twice', () => {
+  it('posts nothing when the record cannot be stored first, and applies the changes again next run', async () => {
+    const refusing: KeyValueStore = { ...db, get: (k) => db.get(k), set: () => Promise.reject(Object.assign(new Error('limit'), { status: 429 })) };
+    const report = await deliverAgentStatuses({ db: refusing, request, factsUntilMs: T0 + 10 * MIN, settings: ON, mayPost: true }, [change(1, T0 + MIN, true)]);
+    expect(report).toMatchObject({ sent: 0, carry: [change(1, T0 + MIN, true)] });
+    expect(request.posts).toBe(0);
+    await run(T0 + 20 * MIN, report.carry);
+    expect(totals()).toEqual({ 'agent1@example.com available': 19 * 60 });
+  });
+
+  it('counts the intervals of a run that posted and then died (its commit never took effect) as unconfirmed, never posting them again', async () => {
+    const dying = 5_000;
+    await run(T0 + 10 * MIN, [change(1, T0 + MIN, true)], ON, allCommitted(dying));
+    // The next run's commit view does not know run 5000: it died after its post, before its commit.
+    lastOutcome = undefined;
+    const next = await run(T0 + 20 * MIN, [], ON, { current: T0 + 20 * MIN, isCommitted: (id) => id !== dying });
+    expect(next.sent).toBe(1);
+    expect(await db.get('agents')).toMatchObject({ unconfirmed: 1 });
+    expect(injixo.agentStatuses.overlaps()).toEqual([]);
+    expect(totals()).toEqual({ 'agent1@example.com available': 19 * 60 });
+  });
+
+  it('never posts again what injixo received without answering in time', async () => {
+    injixo.addFault({ from: T0, to: T0 + 15 * MIN, kind: 'slow', delayMs: 400 });
+    const slow: RequestClient = {
+      invokeTemplate: (name, options) =>
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the platform rejects with plain objects
+        request.invokeTemplate(name, options).then(() => Promise.reject({ status: 504, message: 'Timeout', errorSource: 'PLATFORM' })),
+    };
+    const first = await deliverAgentStatuses({ db, request: slow, factsUntilMs: T0 + 10 * MIN, settings: ON, mayPost: true, commits: allCommitted(T0 + 10 * MIN) }, [change(1, T0 + MIN, true)]);
+    expect(first.outcome).toEqual([T0 + 10 * MIN, 0, 1, 0]);
+    lastOutcome = first.outcome;
+    clock.advanceTo(T0 + 20 * MIN);
+    await run(T0 + 20 * MIN, []);
+    expect(injixo.agentStatuses.overlaps()).toEqual([]);
+    expect(totals()).toEqual({ 'agent1@example.com available': 19 * 60 });
   });
 });
 

@@ -10,7 +10,7 @@ import { addGap, MAX_STATE_GAPS } from '../../src/delivery/accounting/gaps';
 import { addPending, emptyLedgerState, FROZEN_INLINE_BYTES, ledgerCountsOf, PENDING_BYTES, planFlushes, readLedger, shardsFor, spillFrozen, writeFlushes } from '../../src/delivery/accounting/ledger';
 import { MAX_MISSING_RANGES } from '../../src/delivery/accounting/missing-tickets';
 import { addContacts } from '../../src/delivery/accounting/recent-volume';
-import { MAX_BACKLOG_CHUNKS, MAX_PARKED_CHUNKS } from '../../src/delivery/commit/backlog';
+import { MAX_BACKLOG_CHUNKS, MAX_SET_ASIDE_CHUNKS } from '../../src/delivery/commit/backlog';
 import { CHART_QUEUES, MAX_RENAMED } from '../../src/delivery/commit/budgets';
 import { RING_SIZE, withCommits } from '../../src/delivery/commit/commit-ring';
 import { SPILL_SHARD_BYTES, STATE_BUDGET_BYTES, stateBytes } from '../../src/delivery/commit/spill';
@@ -57,7 +57,7 @@ function worstState(): AppState {
   const state = newState(NOW - 86_400_000);
   state.cursor = 2_900_000;
   state.backlog = { chunks: Array.from({ length: MAX_BACKLOG_CHUNKS }, (_, i) => ({ id: 1_000_000 + i, n: 150 })), next: 1_000_000 + MAX_BACKLOG_CHUNKS };
-  state.parked = { chunks: Array.from({ length: MAX_PARKED_CHUNKS }, (_, i) => ({ id: 900_000 + i, n: 150 })), next: 900_000 + MAX_PARKED_CHUNKS };
+  state.setAside = { chunks: Array.from({ length: MAX_SET_ASIDE_CHUNKS }, (_, i) => ({ id: 900_000 + i, n: 150 })), next: 900_000 + MAX_SET_ASIDE_CHUNKS };
   state.directory = { groups: Object.fromEntries(Array.from({ length: QUEUES }, (_, i) => [String(GROUP(i)), NAME(i)])), sourceChoices: { Email: 1, Portal: 2, Phone: 3, 'WhatsApp Business': 101, 'Walk-in / Kiosk': 102 }, groupsAt: NOW, sourcesAt: NOW };
   state.pins = Object.fromEntries(Array.from({ length: QUEUES }, (_, i) => [identifier(i), `${NAME(i)} email Tickets`]));
   state.renamed = Object.fromEntries(Array.from({ length: QUEUES }, (_, i) => [identifier(i), `${NAME(i)} (renamed) email Tickets`]));

@@ -112,15 +112,31 @@ describe('a body injixo refuses as invalid', () => {
     );
     const errors = jest.spyOn(console, 'error').mockImplementation(() => undefined);
     const report = await runDelivery(deps(remote, afterSlot));
-    expect(report).toMatchObject({ outcome: 'delivered', sent: 4, parked: 1, backlog: 0 });
+    expect(report).toMatchObject({ outcome: 'delivered', sent: 4, setAside: 1, backlog: 0 });
     expect(errors.mock.calls.map((c) => String(c[0]))).toEqual([
       '[injixo-connect] INJIXO_BAD_REQUEST: injixo refused contact t:3; it is set aside and not retried status=422 reason=injixo refused the request (HTTP 422): {"message":"queueName is not allowed"}',
     ]);
     errors.mockRestore();
     const state = await readState(db, afterSlot);
-    expect(state.health.parkedTotal).toBe(1);
-    const parked = await db.get('parked:1');
-    expect(parked.items).toEqual([expect.objectContaining({ contactId: 't:3', queueName: 'Bad group email Tickets', reason: 'injixo refused the request (HTTP 422): {"message":"queueName is not allowed"}' })]);
+    expect(state.health.setAsideTotal).toBe(1);
+    const setAside = await db.get('parked:1');
+    expect(setAside.items).toEqual([expect.objectContaining({ contactId: 't:3', queueName: 'Bad group email Tickets', reason: 'injixo refused the request (HTTP 422): {"message":"queueName is not allowed"}' })]);
+  });
+  it('keeps every contact when injixo answers 413 even to one contact: that is injixo refusing all bodies, so they wait in the backlog and go out later', async () => {
+    await put([ticket(1, 1, T0 + 1000), ticket(2, 1, T0 + 2000), ticket(3, 2, T0 + 3000)]);
+    let tooLarge = true;
+    const remote = freshdeskAndInjixo((name) => (name === 'injixoPostContacts' && tooLarge ? { reject: { status: 413, response: 'Request Entity Too Large' } } : undefined));
+    const errors = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    const first = await runDelivery(deps(remote, afterSlot));
+    errors.mockRestore();
+    expect(first).toMatchObject({ sent: 0, setAside: 0, backlog: 3 });
+    expect(await db.get('parked:1').catch(() => undefined)).toBeUndefined();
+    tooLarge = false;
+    await db.delete(LEASE_KEY);
+    const second = await runDelivery(deps(remote, afterSlot + 5 * 60_000));
+    expect(second).toMatchObject({ sent: 3, setAside: 0, backlog: 0 });
+    const last = remote.posted().at(-1) ?? '';
+    for (const second of ['01', '02', '03']) expect(last).toContain(`"2026-11-02T09:00:${second}Z"`);
   });
 });
 
@@ -370,14 +386,28 @@ describe('an event delivered again in a later delivery window (rule 12)', () => 
     expect(await runDelivery(deps(remote, afterSlot + SLOT_MINUTES * 60_000))).toMatchObject({ sent: 1 });
   });
 
-  it('is not remembered as counted when the run dies before committing, so the re-run delivers it', async () => {
-    const remote = freshdeskAndInjixo();
+  it('is delivered by the re-run when the run stopped without posting anything and said so', async () => {
+    await scheduleRecurringDelivery(schedule, T0);
+    const remote = freshdeskAndInjixo((name) => (name === 'injixoPostContacts' ? { reject: { status: 503 } } : undefined));
     await put([ticket(1, 1, T0 + 1000)]);
     const dying: KeyValueStore = { ...db, set: (key, value, options) => (key === 'state' ? Promise.reject(new Error('process died')) : db.set(key, value, options)) };
     expect(await runDelivery(deps(remote, afterSlot, dying))).toMatchObject({ outcome: 'busy', moreToDo: true });
     expect((console.warn as jest.Mock).mock.calls.map((c) => String(c[0]))).toContainEqual(expect.stringContaining('DELIVERY_DEFERRED: the delivery run stopped before committing (process died)'));
+    expect((await schedule.fetch({ name: 'deliver' })).data).toEqual({ kind: 'deliver', voids: [afterSlot] });
     await db.delete(LEASE_KEY);
-    expect(await runDelivery(deps(remote, afterSlot))).toMatchObject({ sent: 1 });
+    expect(await runDelivery(deps(freshdeskAndInjixo(), afterSlot + 60_000))).toMatchObject({ sent: 1 });
+    expect((await readHealthView(db, afterSlot)).gaps).toEqual([]);
+  });
+
+  it('is unconfirmed, never posted twice, when the run could not even say it posted nothing', async () => {
+    const remote = freshdeskAndInjixo((name) => (name === 'injixoPostContacts' ? { reject: { status: 503 } } : undefined));
+    await put([ticket(1, 1, T0 + 1000)]);
+    const dying: KeyValueStore = { ...db, set: (key, value, options) => (key === 'state' ? Promise.reject(new Error('process died')) : db.set(key, value, options)) };
+    // No recurring schedule here: the run cannot leave its note.
+    expect(await runDelivery(deps(remote, afterSlot, dying))).toMatchObject({ outcome: 'busy', moreToDo: true });
+    await db.delete(LEASE_KEY);
+    expect(await runDelivery(deps(freshdeskAndInjixo(), afterSlot + 60_000))).toMatchObject({ sent: 0 });
+    expect((await readHealthView(db, afterSlot)).gaps).toEqual([{ from: iso(T0 + 1000), to: iso(T0 + 1000), reason: 'delivery_unconfirmed', contactsMaybeLost: 1 }]);
   });
 });
 
@@ -608,7 +638,7 @@ describe('a run whose bookkeeping the KV store refuses after a successful post',
   });
 
   it('ignores, with a log line, a handed-off commit that would not make a valid state', async () => {
-    await schedule.update({ name: 'deliver', data: { kind: 'deliver', commit: { id: afterSlot, cursor: 'late', backlog: null, parked: null, health: {}, deletes: [] } }, schedule_at: iso(afterSlot + 60_000) });
+    await schedule.update({ name: 'deliver', data: { kind: 'deliver', commit: { id: afterSlot, cursor: 'late', backlog: null, setAside: null, health: {}, deletes: [] } }, schedule_at: iso(afterSlot + 60_000) });
     await put([ticket(1, 1, T0 + 1000)]);
     const report = await runDelivery(deps(freshdeskAndInjixo(), afterSlot));
     expect(report).toMatchObject({ sent: 1 });
@@ -655,12 +685,20 @@ describe('gaps', () => {
     const lost = [reply(1, 7, Date.parse('2026-11-02T09:14:00Z')), reply(2, 7, Date.parse('2026-11-02T09:16:00Z')), ticket(9, 1, Date.parse('2026-11-02T09:20:00Z'))];
     const update: OutboxRecord = { k: 'u', ticket: { id: 7, group_id: 2, source: 1, spam: false, deleted: false, created_at: iso(T0) }, at: Date.parse('2026-11-02T10:40:00Z') };
     for (const record of [...lost, update]) await keepRecord({ db: outboxRefused, schedule: full, now: () => T0 + 3_600_000 }, 'onConversationCreate', record);
-    const view = await readHealthView(db, T0 + 3_600_000);
-    expect(view.gaps).toEqual([
+    // The status page reads the state record alone: a delivery run folds the counters in (within the hour).
+    const foldAt = T0 + 3 * 3_600_000;
+    await runDelivery(deps(freshdeskAndInjixo(), foldAt));
+    const expected = [
       { from: '2026-11-02T10:30:00Z', to: '2026-11-02T10:45:00Z', reason: 'event_lost' },
       { from: '2026-11-02T09:00:00Z', to: '2026-11-02T09:30:00Z', reason: 'event_lost', contactsKnownLost: 3 },
-    ]);
+    ];
+    const view = await readHealthView(db, foldAt);
+    expect(view.gaps).toEqual(expected);
     expect(view.dropped).toBe(4);
+    // Folded once: the buckets left the counters key, so later folds do not count them again.
+    await db.delete(LEASE_KEY);
+    await runDelivery(deps(freshdeskAndInjixo(), foldAt + 2 * 3_600_000));
+    expect((await readHealthView(db, foldAt + 2 * 3_600_000)).gaps).toEqual(expected);
   });
 
   it('keeps the newest gaps in the state and logs the one that leaves', () => {

@@ -6,7 +6,9 @@
 import { readLedger } from '../../src/delivery/accounting/ledger';
 import { type OutboxRecord, packRecord, slotOf } from '../../src/delivery/intake/outbox';
 import { runDelivery } from '../../src/delivery/run/run';
-import { MAX_WAITING, SETTLE_MS } from '../../src/delivery/opt-in/handled-contacts';
+import { applyHandledChange, emptyHandledState, HandledStep, MAX_LATE_WAIT_MS, MAX_WAITING, SETTLE_MS } from '../../src/delivery/opt-in/handled-contacts';
+import type { TicketBook } from '../../src/delivery/memory/ticket-book';
+import type { TimeBook } from '../../src/delivery/memory/time-book';
 import { newState, readState, writeState } from '../../src/delivery/commit/state';
 import { scheduleRecurringDelivery } from '../../src/delivery/run/schedule-runs';
 import { handlers } from '../../src/entry/handlers';
@@ -121,6 +123,39 @@ describe('a resolved ticket', () => {
     expect((await readState(db, T0)).handled?.late).toEqual({ changes: 1, seconds: 600 });
   });
 
+  it('waits past its settle time while records reach the outbox late, so time held by the KV limit is in its duration', async () => {
+    // Simulator seeds 3 small, 6, 10, 24, 40 large: a time entry logged with the resolution was held
+    // in a one-time schedule (the KV limit refused its append, then its retries) and reached the
+    // outbox after the settle time had ended; the handled contact had gone out without it.
+    const resolvedAt = T0 + 2 * MIN;
+    const settledAt = resolvedAt + SETTLE_MS;
+    await put([created(110, 1, T0 + MIN), resolved(110, 1, T0 + MIN, resolvedAt)], resolvedAt);
+    // The slot in which the settle time ends holds records that came through one-time schedules
+    // (an update from minutes before the slot began): records are arriving late. The held entry
+    // comes in the next slot, with nothing else late.
+    await put([moved(111, 2, T0, settledAt - 5 * MIN)], settledAt + MIN);
+    await put([entry(9301, 110, 420, resolvedAt + MIN)], settledAt + DELIVERY_PERIOD_MINUTES * MIN + MIN);
+    // The run at 09:50 reads the slot of the settle time's end, with its late update.
+    await deliverUntil(T0 + 50 * MIN);
+    expect(remote.handled()).toEqual([]);
+    await deliverUntil(T0 + 70 * MIN);
+    expect(remote.handled().map((e) => [e.timestamp, e.properties.duration])).toEqual([[iso(resolvedAt), 420]]);
+    expect((await readState(db, T0)).handled?.late).toEqual({ changes: 0, seconds: 0 });
+  });
+
+  it(`waits for late records at most ${MAX_LATE_WAIT_MS / MIN} minutes past its settle time`, async () => {
+    const resolvedAt = T0 + 2 * MIN;
+    await put([created(112, 1, T0 + MIN), resolved(112, 1, T0 + MIN, resolvedAt)], resolvedAt);
+    // Every slot from the settle time on holds a record from before it began.
+    for (let t = resolvedAt + SETTLE_MS; t < resolvedAt + SETTLE_MS + MAX_LATE_WAIT_MS + 3 * DELIVERY_PERIOD_MINUTES * MIN; t += DELIVERY_PERIOD_MINUTES * MIN) {
+      await put([moved(113, t % (2 * DELIVERY_PERIOD_MINUTES * MIN) === 0 ? 1 : 2, T0, t - 5 * MIN)], t);
+    }
+    await deliverUntil(resolvedAt + SETTLE_MS + MAX_LATE_WAIT_MS);
+    expect(remote.handled()).toEqual([]);
+    await deliverUntil(resolvedAt + SETTLE_MS + MAX_LATE_WAIT_MS + 2 * DELIVERY_PERIOD_MINUTES * MIN);
+    expect(remote.handled().map((e) => e.timestamp)).toEqual([iso(resolvedAt)]);
+  });
+
   it('without any time entry still counts as handled, with no duration (0 would pull the average down)', async () => {
     await put([created(102, 1, T0 + MIN), resolved(102, 1, T0 + MIN, T0 + 3 * MIN)], T0 + 3 * MIN);
     await deliverUntil(T0 + 3 * MIN + SETTLE_MS + 2 * DELIVERY_PERIOD_MINUTES * MIN);
@@ -136,6 +171,19 @@ describe('a resolved ticket', () => {
     expect(remote.handled().map((e) => e.properties)).toEqual([{ offered: false, handled: true, duration: 60 }]);
     const state = await readState(db, later);
     expect(state.handled).toMatchObject({ late: { changes: 1, seconds: 1800 }, waiting: [] });
+  });
+
+  it('counts at its first resolution when that record reaches the outbox after a later resolution was read', async () => {
+    // Simulator seed 2 large: the first resolution's record was held in a one-time schedule by the
+    // KV limit; the ticket was reopened and resolved again, and that record was read first.
+    const first = T0 + 2 * MIN;
+    const again = T0 + 6 * MIN;
+    await put([created(108, 1, T0 + MIN), resolved(108, 1, T0 + MIN, again)], again);
+    await deliverAt(T0 + 11 * MIN);
+    expect((await readState(db, T0)).handled?.waiting).toEqual([108, again / 1000, 0]);
+    await put([resolved(108, 1, T0 + MIN, first)], T0 + 12 * MIN);
+    await deliverUntil(again + SETTLE_MS + 2 * DELIVERY_PERIOD_MINUTES * MIN);
+    expect(remote.handled().map((e) => e.timestamp)).toEqual([iso(first)]);
   });
 
   it('is not handled when it was spam at its resolution', async () => {
@@ -192,6 +240,27 @@ describe('a run whose bookkeeping the KV store refuses after its post', () => {
     await deliverUntil(T0 + 2 * MIN + SETTLE_MS + 3 * DELIVERY_PERIOD_MINUTES * MIN);
     expect(remote.handled().map((e) => e.timestamp)).toEqual([iso(T0 + 2 * MIN)]);
     expect((await readState(db, T0)).handled?.waiting.length).toBe(200 * 3);
+  });
+});
+
+describe('a handed-off change of the waiting resolutions', () => {
+  const S = T0 / 1000;
+  const withWaiting = (waiting: number[]) => ({ ...emptyHandledState(), waiting });
+
+  it('carries a resolution the run moved earlier, and applies it over the later one', async () => {
+    const state = newState(T0);
+    state.handled = withWaiting([108, S + 360, 0]);
+    const step = new HandledStep({ state, book: {} as TicketBook, times: {} as TimeBook, directory: { groups: {} }, factsUntilMs: T0 });
+    await step.take(resolved(108, 1, T0, T0 + 120_000));
+    await step.take(resolved(109, 1, T0, T0 + 180_000));
+    expect(await step.due()).toEqual([]);
+    const change = step.change();
+    expect(change).toEqual({ added: [108, S + 120, 0, 109, S + 180, 0], removed: [] });
+    expect(applyHandledChange(withWaiting([108, S + 360, 0]), change).waiting).toEqual([108, S + 120, 0, 109, S + 180, 0]);
+  });
+
+  it('keeps a stored earlier resolution over a later one the change adds', () => {
+    expect(applyHandledChange(withWaiting([108, S + 120, 0]), { added: [108, S + 360, 0], removed: [] }).waiting).toEqual([108, S + 120, 0]);
   });
 });
 

@@ -1,4 +1,4 @@
-import { dueIds, giveUp, MAX_MISSING_IDS, MISSING_GIVE_UP_MS, noteCreations, settle, waitingIds } from '../../src/delivery/accounting/missing-tickets';
+import { dueIds, giveUp, MAX_MISSING_IDS, MAX_MISSING_RANGES, MISSING_GIVE_UP_MS, noteCreations, settle, waitingIds } from '../../src/delivery/accounting/missing-tickets';
 import type { MissingTickets } from '../../src/delivery/stored/stored-data';
 
 const NOW = Date.parse('2026-11-21T10:00:00Z');
@@ -54,6 +54,22 @@ describe('finding tickets whose creation record never came, by their consecutive
     expect(giveUp(old, NOW + MISSING_GIVE_UP_MS)).toEqual([]);
     expect(giveUp(old, NOW + MISSING_GIVE_UP_MS + 1000)).toEqual([expect.objectContaining({ reason: 'ticket_events_missing', contactsKnownLost: 3 })]);
     expect(giveUp(undefined, NOW)).toEqual([]);
+  });
+});
+
+describe('more holes than the record has room for (a KV outage holds many creation records at once)', () => {
+  it('joins the two closest holes instead of giving any up: every missing id is still awaited, the ids between them included', () => {
+    // Every other id missing: MAX_MISSING_RANGES + 3 holes of one id each.
+    const ids = [1];
+    for (let i = 0; i < MAX_MISSING_RANGES + 3; i += 1) ids.push(ids[ids.length - 1] as number + 2);
+    const book = noteCreations(undefined, seen(...ids), NOW) as MissingTickets;
+    expect(book.ranges).toHaveLength(MAX_MISSING_RANGES + 3);
+    expect(giveUp(book, NOW)).toEqual([]);
+    expect(book.ranges).toHaveLength(MAX_MISSING_RANGES);
+    const awaited = new Set(dueIds(book, NOW + HOUR, HOUR, 10_000));
+    for (let id = 2; id < (ids[ids.length - 1] as number); id += 2) expect(awaited.has(id)).toBe(true);
+    // Joined ranges keep the earliest notice, so nothing waits longer than it did.
+    for (const range of book.ranges) expect(range[4]).toBe(S);
   });
 });
 

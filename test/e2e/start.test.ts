@@ -21,6 +21,10 @@ describe('npm start', () => {
   it('replays a generated day, prints the injixo queue table and a clean delivery summary, and with --once no address of a closed server', async () => {
     const { stdout } = await run(process.execPath, [require.resolve('tsx/cli'), 'tools/start.ts', '--once', '--tickets=200'], { cwd: root, timeout: 240_000 });
     expect(stdout).toMatch(/Replayed \d+ Freshdesk events of 2026-11-02/);
+    // Progress while the day replays, every three simulated hours, before the table (no long silence).
+    const progress = stdout.match(/^ {2}up to \d\d:00: \d+ events, \d+ contacts at injixo \(\d+ s\)$/gm) ?? [];
+    expect(progress.map((line) => line.slice(8, 13))).toEqual(['03:00', '06:00', '09:00', '12:00', '15:00', '18:00', '21:00', '24:00']);
+    expect(stdout.indexOf('up to 03:00')).toBeLessThan(stdout.indexOf('offered contacts per hour'));
     expect(stdout).toMatch(/^offered contacts per hour \(UTC\) on 2026-11-02$/m);
     expect(stdout).toMatch(/^queue +0 +1 +2 .* 23 +total$/m);
     expect(stdout).toMatch(/^all queues +(\d+ +){24}\d+$/m);
@@ -29,6 +33,18 @@ describe('npm start', () => {
     expect(stdout).not.toMatch(/https?:\/\//);
     expect(stdout).toContain('--once: the install page, the status page and the local injixo page are not served; run `npm start` to open them.');
   }, 300_000);
+
+  it.each([['--tickets=abc'], ['300'], ['--tickets', 'many']])('refuses %j in one line with exit code 2, before starting anything', async (...argv) => {
+    const failure = await run(process.execPath, [require.resolve('tsx/cli'), 'tools/start.ts', ...argv], { cwd: root, timeout: 60_000 }).then(
+      () => undefined,
+      (error: { code: number; stdout: string; stderr: string }) => error,
+    );
+    expect(failure?.code).toBe(2);
+    const lines = failure?.stderr.trim().split('\n') ?? [];
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^npm start: .*usage: npm start -- --tickets=300 \[--once\]$/);
+    expect(failure?.stdout).toBe('');
+  }, 90_000);
 
   it('reports a busy port at once, in one line with the PORT fix, before replaying anything, and exits non-zero', async () => {
     const busy = await occupy();

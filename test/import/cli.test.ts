@@ -110,6 +110,22 @@ describe('the import CLI over a 30-day history', () => {
     expect(total(importOracle(stack)) - total(injixoCounts(stack))).toBe(ambiguous);
   }, 300_000);
 
+  it('resends the body injixo refused with 401 after the documented resume with a new key: a refusal proves nothing was stored (issue 19 item 6)', async () => {
+    const state = path.join(tmp, 'key-regenerated.json');
+    const first = spawnCli(windowArgs(stack, ['--json', '--state', state]));
+    await until(() => stack.injixo.store.list().length > 300);
+    stack.injixo.regenerateKey(`${KEYS.injixo}-new`);
+    const stopped = await first.done;
+    expect(stopped.code).toBe(7);
+    const second = await runCli(windowArgs(stack, ['--json', '--state', state]), { FRESHDESK_API_KEY: KEYS.admin, INJIXO_API_KEY: `${KEYS.injixo}-new` });
+    expect(second.code).toBe(0);
+    expect(summaryOf(second.stdout).ambiguous).toEqual([]);
+    expect(second.stderr).not.toContain('may or may not have them');
+    expect(stack.injixo.store.duplicates()).toEqual([]);
+    expect(injixoCounts(stack)).toEqual(importOracle(stack));
+    stack.injixo.regenerateKey(KEYS.injixo);
+  }, 300_000);
+
   it('rides out a 429 storm from Freshdesk, honouring Retry-After, and still sends exactly the oracle', async () => {
     const run = spawnCli(windowArgs(stack, ['--json']));
     await until(() => stack.freshdesk.requestLog.length > 100);

@@ -186,7 +186,7 @@ describe('the uncertain hours of the ledger', () => {
     expect(none.hours).toEqual(['2026-11-02T06']);
     expect(none.sendable('q', '2026-11-02T07:00:00Z', 5)).toBe(0);
     expect(none.sendable('q', '2026-11-02T13:00:00Z', 5)).toBe(5);
-    const counted = state({ ledger: { pending: {}, keptFrom: 0, uncertain: ['2026-11-02T06'] }, gaps: [{ from: '2026-11-02T07:00:00.000Z', to: '2026-11-02T08:00:00.000Z', reason: 'commit_refused', contactsMaybeLost: 2 } as AppState['gaps'] extends (infer G)[] | undefined ? G & { contactsMaybeLost: number } : never] });
+    const counted = state({ ledger: { pending: {}, keptFrom: 0, uncertain: ['2026-11-02T06'] }, gaps: [{ from: '2026-11-02T07:00:00.000Z', to: '2026-11-02T08:00:00.000Z', reason: 'commit_refused', contactsMaybeLost: 2 }] });
     const some = uncertainAllowance(counted, T0, T0 + DAY);
     expect(some.sendable('q', '2026-11-02T07:00:00Z', 5)).toBe(3);
     expect(some.sendable('q', '2026-11-02T07:00:00Z', 1)).toBe(0);

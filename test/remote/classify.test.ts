@@ -75,10 +75,19 @@ describe('injixoError', () => {
     expect(injixoError({ status: 429, headers: {}, response: '', errorSource: 'APP' })).toMatchObject({ code: 'INJIXO_UNAVAILABLE', retryable: true });
   });
 
-  it('keeps a batch whose answer the platform refused (415) for another try, saying it may be a duplicate', () => {
+  it('calls a batch whose answer the platform refused (415) unconfirmed: injixo may have stored it', () => {
     const error = injixoError({ status: 415, headers: {}, response: 'Unsupported Media Type', errorSource: 'PLATFORM' });
-    expect(error).toMatchObject({ code: 'UNACCEPTED_ANSWER', name: 'PlatformRefusedAnswer', retryable: true, status: 415 });
-    expect(error.message).toBe("the platform refused injixo's answer (HTTP 415, content type not accepted); the batch is kept and sent again, and may be counted twice if injixo stored it");
+    expect(error).toMatchObject({ code: 'UNACCEPTED_ANSWER', name: 'PlatformRefusedAnswer', retryable: true, status: 415, unconfirmed: true });
+    expect(error.message).toBe("the platform refused injixo's answer (HTTP 415, content type not accepted); injixo may have stored the batch");
+  });
+
+  it.each([
+    [{ status: 0, message: 'socket hang up' }, true],
+    [{ status: 504, message: 'Timeout', errorSource: 'PLATFORM' }, true],
+    [{ status: 503, headers: {}, response: 'down', errorSource: 'APP' }, false],
+    [{ status: 401, headers: {}, response: '{"message":"Invalid token"}', errorSource: 'APP' }, false],
+  ])('calls %j unconfirmed: %s (no answer came, so injixo may have stored it)', (failure, unconfirmed) => {
+    expect(injixoError(failure).unconfirmed).toBe(unconfirmed);
   });
 });
 

@@ -98,6 +98,7 @@ function validSamples(): unknown[] {
     },
     // Stored data and schedule payloads (src/delivery/stored/stored-data.ts), settings (src/schemas/iparams.ts).
     ['u', 7, 4, 1, 0, 1763721262, 1763721300],
+    { kind: 'hold', record: ['c', 8, 7, 0, 2, 1763721262] },
     { kind: 'overflow', record: ['c', 8, 7, 0, 2, 1763721262] },
     newState(Date.UTC(2026, 10, 21)),
     [{ contactId: 't:7', queueName: 'Billing email Tickets', queueIdentifier: 'freshdesk/4/1/tickets', timestamp: '2026-11-21T10:34:22Z', channel: 'cases', reason: 'x' }],

@@ -1,5 +1,5 @@
 /* eslint-disable @typescript-eslint/prefer-promise-reject-errors -- the FDK client rejects with plain {status, message} objects, and these tests reproduce that. */
-import { callFunction, FunctionCallError, readUserLocale, type FdkClient } from '../../src/app/fdk-client';
+import { callFunction, FunctionCallError, pickBrowserLocale, readUserLocale, type FdkClient } from '../../src/app/fdk-client';
 import { formatCount, formatDateTime, formatHour, resolveTimeZone } from '../../src/app/format';
 
 function client(parts: { invoke?: FdkClient['request']['invoke']; data?: FdkClient['data']['get'] }): FdkClient {
@@ -51,6 +51,16 @@ describe('readUserLocale', () => {
     await expect(readUserLocale(client({ data: () => Promise.resolve({}) }), 'fr-FR')).resolves.toBe('fr');
     await expect(readUserLocale(client({ data: () => Promise.reject({ status: 400 }) }), 'fr')).resolves.toBe('fr');
     await expect(readUserLocale(client({}), undefined)).resolves.toBe('en');
+  });
+
+  it.each([
+    [['de-DE', 'fr-FR', 'en'], 'fr'],
+    [['en-GB', 'fr'], 'en'],
+    [['de', 'es'], 'en'],
+    [[], 'en'],
+  ])('without a Freshdesk language takes the first of the browser’s languages %j it speaks: %s', async (languages, locale) => {
+    await expect(readUserLocale(client({ data: () => Promise.reject({ status: 400 }) }), languages)).resolves.toBe(locale);
+    expect(pickBrowserLocale(languages)).toBe(locale);
   });
 });
 

@@ -111,4 +111,11 @@ describe('keyCheckMessages', () => {
     ]);
     expect(keyCheckMessages(undefined, undefined)).toEqual([]);
   });
+
+  it('does not say "regenerated" on a first install: no key was ever saved there', () => {
+    expect(keyCheckMessages({ result: 'rejected', status: 401 }, undefined, { firstInstall: true })).toEqual([
+      { field: 'injixoKey', severity: 'error', key: 'error.injixoKeyRejectedFirst', params: { status: 401 } },
+    ]);
+    expect(keyCheckMessages({ result: 'rejected', status: 401 }, undefined, { firstInstall: false })[0]?.key).toBe('error.injixoKeyRejected');
+  });
 });

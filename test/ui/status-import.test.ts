@@ -1,5 +1,5 @@
 import { healthView } from '../helpers/health-view';
-import { fromZonedInput, toZonedInput } from '../../src/app/format';
+import { fromZonedInput, toInputText } from '../../src/app/format';
 import { describeHealth, describeReplayRefusal, type StatusAnswer } from '../../src/app/status-model';
 import { createTranslator } from '../../src/i18n/translate';
 import { historyCommand } from '../../src/import/in-app';
@@ -119,7 +119,7 @@ describe('times in the replay form', () => {
     expect(fromZonedInput('2026-07-20T10:00', 'Europe/Berlin')).toBe('2026-07-20T08:00:00.000Z');
     expect(fromZonedInput('2026-11-20T10:00', 'UTC')).toBe('2026-11-20T10:00:00.000Z');
     expect(fromZonedInput('20/11/2026 10:00', 'UTC')).toBeUndefined();
-    expect(toZonedInput('2026-07-20T08:00:00Z', 'Europe/Berlin')).toBe('2026-07-20T10:00');
-    expect(toZonedInput('2026-11-20T09:15:00Z', 'America/New_York')).toBe('2026-11-20T04:15');
+    expect(toInputText('2026-07-20T08:00:00Z', 'Europe/Berlin')).toBe('20/07/2026 10:00');
+    expect(toInputText('2026-11-20T09:15:00Z', 'America/New_York')).toBe('20/11/2026 04:15');
   });
 });

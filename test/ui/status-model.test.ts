@@ -50,7 +50,7 @@ describe('describeHealth', () => {
         .map((f) => [f.id, f.label, f.value, f.tone]);
     expect(factsOf({})).toEqual([]);
     const handled = { sent: 1234, waiting: 7, early: 0, lateChanges: 3, lateSeconds: 1500 };
-    const agents = { sent: 88, pending: 2, identifiers: ['ada@example.com', 'bo@example.com'], moreIdentifiers: 4, stale: 1, dropped: 0 };
+    const agents = { sent: 88, pending: 2, identifiers: ['ada@example.com', 'bo@example.com'], moreIdentifiers: 4, stale: 1, dropped: 0, unconfirmed: 0 };
     expect(factsOf({ handled, agents })).toEqual([
       ['handledSent', 'Handled contacts sent (resolved tickets)', '1,234, 7 waiting 30 minutes for their logged time', 'neutral'],
       ['handledLate', 'Time logged after the handled contact was sent (not in injixo)', '3 time entries, 25 min', 'warning'],
@@ -67,12 +67,14 @@ describe('describeHealth', () => {
   });
 
   it('shows a flowing installation with neutral counters and the queue table', () => {
-    const model = describeHealth(view(), { t: en, locale: 'en', timeZone: 'UTC' });
+    const model = describeHealth(view(), { t: en, locale: 'en', timeZone: 'UTC', nowMs: NOW });
     expect(model.state).toEqual({ id: 'flowing', text: 'Contacts are flowing to injixo', tone: 'ok', detail: null });
     expect(model.facts.map((f) => [f.id, f.value, f.tone])).toEqual([
-      ['lastSuccess', '21 Nov 2026, 10:35 (UTC)', 'neutral'],
+      ['lastSuccess', '5 minutes ago', 'neutral'],
+      // Installed 08:00: the recurring run came at 08:06 and every 10 minutes since.
+      ['nextRun', 'in 6 minutes', 'neutral'],
       ['backlog', '0', 'neutral'],
-      ['parked', '0', 'neutral'],
+      ['setAside', '0', 'neutral'],
       ['dropped', '0', 'neutral'],
       ['invalidPayloads', '0', 'neutral'],
       ['consecutiveFailures', '0', 'neutral'],
@@ -91,6 +93,8 @@ describe('describeHealth', () => {
     ]);
     expect(model.renamed).toEqual([]);
     expect(model.primaryAction).toBe('refresh');
+    expect(model.actions).toEqual(['test-connection', 'refresh']);
+    expect(model.facts.slice(0, 2).map((f) => f.detail)).toEqual(['21 Nov 2026, 10:35 (UTC)', '10:46 (UTC); a run every 10 minutes']);
   });
 
   it('draws the chart hours and every time in the admin zone, named', () => {
@@ -98,7 +102,7 @@ describe('describeHealth', () => {
     expect(model.timeZone).toBe('Europe/Berlin');
     expect(model.recent.title).toBe('Offered contacts sent, last 24 hours, per hour (times in Europe/Berlin)');
     expect(model.recent.labels.slice(-2)).toEqual(['10:00', '11:00']);
-    expect(model.facts[0]?.value).toBe('21 Nov 2026, 11:35 (Europe/Berlin)');
+    expect(model.facts[0]?.detail).toBe('21 Nov 2026, 11:35 (Europe/Berlin)');
   });
 
   it('keeps showing a busy yesterday evening the next morning (no per-day reset)', () => {
@@ -189,7 +193,7 @@ describe('describeConnection', () => {
 
 describe('describeDelivery', () => {
   const report = (overrides: Partial<DeliveryReport>): DeliveryReport => ({
-    outcome: 'delivered', records: 3, newContacts: 3, sent: 1234, backlog: 5, parked: 0, dropped: 0, moreToDo: false, ...overrides,
+    outcome: 'delivered', records: 3, newContacts: 3, sent: 1234, backlog: 5, setAside: 0, dropped: 0, moreToDo: false, ...overrides,
   });
 
   it('counts what was sent and what still waits', () => {
@@ -246,6 +250,7 @@ describe('gaps on the status page', () => {
         when: '21 Nov 2026, 10:00 (Europe/Berlin) to 21 Nov 2026, 10:15 (Europe/Berlin)',
         lost: '3 contacts known lost',
         command: 'npm run import -- --domain acme.freshdesk.com --from 2026-11-21T09:00:00Z --to 2026-11-21T09:15:00Z',
+        pieces: ['npm run import --', '--domain acme.freshdesk.com', '--from 2026-11-21T09:00:00Z', '--to 2026-11-21T09:15:00Z'],
         replay: null,
       },
     ]);

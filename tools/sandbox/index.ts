@@ -50,6 +50,14 @@ export interface ReplayStats {
   lost: number;
 }
 
+export interface ReplayOptions {
+  /** Picks events the platform never delivers. */
+  lost?: (event: WorldEvent) => boolean;
+  /** Called when the replay has reached each whole `everyMs` of simulated time (npm start's progress lines). */
+  onProgress?: (reachedMs: number, stats: ReplayStats) => void;
+  everyMs?: number;
+}
+
 export interface Sandbox {
   clock: ManualClock;
   world: World;
@@ -65,7 +73,7 @@ export interface Sandbox {
    * between. `lost` picks events the platform never delivers (SPEC §5: never assume an event
    * arrives); they are counted in `stats.lost`.
    */
-  replay(from?: number, to?: number, options?: { lost?: (event: WorldEvent) => boolean }): Promise<ReplayStats>;
+  replay(from?: number, to?: number, options?: ReplayOptions): Promise<ReplayStats>;
   /** Lets simulated time pass (schedules fire) until the outbox and backlog had a chance to drain. */
   settle(minutes?: number): Promise<void>;
   /** From now on the local Freshdesk stands still at `atMs` (what happened after is never seen). */
@@ -117,9 +125,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     throw new Error(`sandbox: install was refused: ${installed.message}`);
   }
 
-  async function replay(from = world.start, to = world.end, options: { lost?: (event: WorldEvent) => boolean } = {}): Promise<ReplayStats> {
+  async function replay(from = world.start, to = world.end, options: ReplayOptions = {}): Promise<ReplayStats> {
     const stats: ReplayStats = { events: 0, byEvent: {}, failedInvocations: 0, lost: 0 };
+    const every = options.everyMs ?? 3_600_000;
+    let nextReport = from + every;
+    const report = (upTo: number): void => {
+      for (; nextReport <= upTo && nextReport <= to; nextReport += every) options.onProgress?.(nextReport, stats);
+    };
     for (const event of world.timeline(from, to)) {
+      report(event.at);
       if (event.at > clock.now()) await platform.advance(event.at - clock.now());
       if (options.lost?.(event) === true) {
         stats.lost += 1;
@@ -132,6 +146,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         if (!result.ok) stats.failedInvocations += 1;
       }
     }
+    report(to);
     return stats;
   }
 

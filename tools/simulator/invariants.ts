@@ -10,8 +10,7 @@
  *   (e) no KV write over 40 KB and no schedule data over 4 KB is ever attempted.
  *   (f) every refusal is logged with a code a support person can act on.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import { isLogCode } from '../../src/platform/log-codes';
 import { intervalStartOf } from '../local-injixo/contact-store';
 import { buildExpectation, handledKey, type Expectation } from './expectation';
 import { FlowNetwork } from './max-flow';
@@ -56,30 +55,9 @@ const SIMULATED_CRASH = 'local platform: simulated crash';
 
 // ---- (f)'s documented codes -------------------------------------------------------------------
 
-let documentedCodes: ReadonlySet<string> | undefined;
-
-/**
- * The codes of the README's log-code table (Troubleshooting): `A` / `_B` rows name two codes,
- * the second sharing the first's leading word (`FRESHDESK_RATE_LIMITED` / `_UNAVAILABLE`).
- * One function, so the documented codes can move to a typed table in src/platform/ later.
- */
-export function documentedLogCodes(readme: string = fs.readFileSync(path.resolve(__dirname, '..', '..', 'README.md'), 'utf8')): ReadonlySet<string> {
-  const codes = new Set<string>();
-  const lines = readme.split('\n');
-  const header = lines.findIndex((line) => /^\|\s*log code\s*\|/.test(line));
-  for (const line of header < 0 ? [] : lines.slice(header + 2)) {
-    if (!line.startsWith('|')) break;
-    const cell = line.split('|')[1] ?? '';
-    const tokens = [...cell.matchAll(/`([A-Z0-9_]+)`/g)].map((m) => m[1] ?? '');
-    const root = (tokens[0] ?? '').split('_')[0] ?? '';
-    for (const token of tokens) codes.add(token.startsWith('_') ? `${root}${token}` : token);
-  }
-  return codes;
-}
-
+/** A code a support person can act on: one with a row in the log-code table (src/platform/log-codes.ts). */
 export function isDocumentedLogCode(code: string): boolean {
-  documentedCodes ??= documentedLogCodes();
-  return documentedCodes.has(code);
+  return isLogCode(code);
 }
 
 // ---- helpers ----------------------------------------------------------------------------------
@@ -97,6 +75,13 @@ interface Gap {
   to: string;
   reason: string;
   contactsKnownLost?: number;
+  /** `delivery_unconfirmed`: posted, never confirmed by injixo; at injixo or missing. */
+  contactsMaybeLost?: number;
+}
+
+/** How many contacts a gap says may be missing at injixo: those it knows lost and those it could not confirm. */
+function gapCount(gap: Gap): number {
+  return Math.max(0, gap.contactsKnownLost ?? 0) + Math.max(0, gap.contactsMaybeLost ?? 0);
 }
 
 function gapsOf(status: unknown): Gap[] {
@@ -131,7 +116,7 @@ export function checkOffered(expected: Expectation['offered'], held: ReadonlyMap
   for (const key of held.keys()) cellOf(key);
   const gapNodes = gaps.map((gap) => {
     const node = net.addNode();
-    net.addEdge(node, notDelivered, Math.max(0, gap.contactsKnownLost ?? 0));
+    net.addEdge(node, notDelivered, gapCount(gap));
     return { node, from: Date.parse(gap.from), to: Date.parse(gap.to) };
   });
   const drop = net.addNode();
@@ -164,7 +149,7 @@ export function checkOffered(expected: Expectation['offered'], held: ReadonlyMap
 function describeOfferedDifferences(expected: Expectation['offered'], held: ReadonlyMap<string, number>, gaps: readonly Gap[], limit: number, total: number, heldTotal: number): string[] {
   const most = new Map<string, number>();
   const least = new Map<string, number>();
-  const covered = (timestamp: string): boolean => gaps.some((g) => (g.contactsKnownLost ?? 0) > 0 && Date.parse(g.from) <= Date.parse(timestamp) && Date.parse(timestamp) <= Date.parse(g.to));
+  const covered = (timestamp: string): boolean => gaps.some((g) => gapCount(g) > 0 && Date.parse(g.from) <= Date.parse(timestamp) && Date.parse(timestamp) <= Date.parse(g.to));
   for (const contact of expected) {
     for (const queue of contact.allowed) bump(most, `${queue}|${intervalOf(contact.timestamp)}`);
     if (contact.allowed.length === 1 && !contact.optional && !covered(contact.timestamp)) bump(least, `${contact.queueIdentifier}|${intervalOf(contact.timestamp)}`);

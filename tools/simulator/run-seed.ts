@@ -177,6 +177,10 @@ export async function runSeed(seed: number, profile: ProfileName, options: RunOp
           for (const product of products) {
             last = await platform.trigger(product.event, product.data, {}, delayMs === undefined ? {} : { redeliverAfterMs: delayMs });
             invocations.push(last);
+            // A handler that died before any store took its record lost the event with no trace the
+            // app could ever see: for the expectation it was never delivered (or delivered late, by
+            // a redelivery).
+            if (diedBeforeKeeping(platform, last)) record.fate = delayMs === undefined ? 'never' : 'outOfOrder';
           }
           return undefined;
         },
@@ -245,4 +249,12 @@ async function untilChecked(platform: LocalPlatform, clock: ManualClock, start: 
   const line = done();
   if (line) invocations.push(...(await platform.advance(AFTER_CHECK_MS)));
   return line?.at;
+}
+
+/** The handler died (a simulated crash) and no platform call of it kept the record (an outbox append, a held record's schedule). */
+function diedBeforeKeeping(platform: LocalPlatform, result: InvocationResult): boolean {
+  if (result.ok || !(result.error?.message ?? '').includes('simulated crash')) return false;
+  const calls = platform.ledger.filter((e) => e.invocationId === result.invocationId && e.kind !== 'invocation');
+  const kept = calls.some((e) => e.outcome === 'ok' && ((e.kind === 'kv' && e.op === 'update') || (e.kind === 'schedule' && e.op === 'create')));
+  return calls.length > 0 && !kept;
 }

@@ -23,8 +23,8 @@ export interface UiHarnessOptions {
   platform: LocalPlatform;
   /** Default 0: a free port. */
   port?: number;
-  /** Language of the Freshdesk user on the status page (loggedInUser). Default 'en'. */
-  locale?: HarnessLocale;
+  /** Language of the Freshdesk user on the status page (loggedInUser). Default 'en'; 'none': the user carries no language (the page falls back to the browser's). */
+  locale?: HarnessLocale | 'none';
   /** The installation's iparams (secure ones too: the harness needs their values to keep them out). */
   iparams?: Record<string, unknown>;
   /** Default: the repository root (where config/ and app/ are). */
@@ -162,8 +162,9 @@ export async function startUiHarness(options: UiHarnessOptions): Promise<UiHarne
     }
     // errors/custom-iparams-errors.md: the data method is not offered on the custom settings page. [assumption: it fails rather than answering empty]
     if (name === 'loggedInUser' && page !== 'install') {
-      const contact = { name: 'Ada Admin', email: 'ada.admin@example.com', language: locale };
-      return { ok: true, value: { loggedInUser: { id: 1, language: locale, contact } } };
+      const language = locale === 'none' ? {} : { language: locale };
+      const contact = { name: 'Ada Admin', email: 'ada.admin@example.com', ...language };
+      return { ok: true, value: { loggedInUser: { id: 1, ...language, contact } } };
     }
     return { ok: false, error: { status: 400, message: `ui-harness: data.get('${name}') is not available on the ${page} page` } };
   };

@@ -3,6 +3,7 @@ import type { OfferedContact } from '../../core/types';
 import { log } from '../../platform/log';
 import type { KeyValueStore } from '../../platform/types';
 import { BACKLOG_PREFIX, LOST_EVENTS_BUCKET_PREFIX, LOST_UPDATES_BUCKET_PREFIX } from '../../storage/keys';
+import { hourOf, markUncertain } from './ledger';
 import type { AppState, Gap, GapReason } from '../stored/stored-data';
 
 /**
@@ -40,6 +41,7 @@ function widen(into: Gap, gap: Gap): void {
   into.from = isoOf(Math.min(Date.parse(into.from), Date.parse(gap.from)));
   into.to = isoOf(Math.max(Date.parse(into.to), Date.parse(gap.to)));
   if (gap.contactsKnownLost !== undefined) into.contactsKnownLost = (into.contactsKnownLost ?? 0) + gap.contactsKnownLost;
+  if (gap.contactsMaybeLost !== undefined) into.contactsMaybeLost = (into.contactsMaybeLost ?? 0) + gap.contactsMaybeLost;
 }
 
 /** Adds a gap to the state, merging it into the newest one when they touch and say the same. */
@@ -59,6 +61,22 @@ export function gapOfContacts(contacts: readonly Pick<OfferedContact, 'timestamp
   const times = contacts.map((c) => Date.parse(c.timestamp)).filter((t) => !Number.isNaN(t));
   if (times.length === 0) return undefined;
   return { from: isoOf(Math.min(...times)), to: isoOf(Math.max(...times)), reason, contactsKnownLost: contacts.length };
+}
+
+/**
+ * Contacts a run posted that injixo never confirmed (no answer within the platform's 15 s, or an
+ * answer the platform refused). injixo may hold them or not; it has no contact id, so sending
+ * them again could make a copy that can never be taken back. They are therefore not sent again:
+ * their period becomes a gap with the count that may be missing, their ledger hours are marked
+ * uncertain (a replay or check there treats them as delivered, and says so), and the log says it.
+ */
+export function noteUnconfirmed(state: AppState, contacts: readonly OfferedContact[]): void {
+  const span = gapOfContacts(contacts, 'delivery_unconfirmed');
+  if (!span) return;
+  addGap(state, { from: span.from, to: span.to, reason: 'delivery_unconfirmed', contactsMaybeLost: contacts.length });
+  if (state.ledger) markUncertain(state.ledger, [...new Set(contacts.map((c) => hourOf(c.timestamp)))]);
+  state.health.unconfirmedTotal = (state.health.unconfirmedTotal ?? 0) + contacts.length;
+  log('warn', 'DELIVERY_UNCONFIRMED', `injixo did not confirm a batch of ${contacts.length} contacts (${span.from}–${span.to}); it may or may not have stored them, and they are not sent again (a second copy could never be taken back); check those intervals in injixo`, { contacts: contacts.length, from: span.from, to: span.to });
 }
 
 /**
@@ -154,7 +172,6 @@ function intervalGap(interval: number, contacts: number): Gap {
 }
 
 /** Every gap the app knows of, newest first, at most MAX_VIEW_GAPS. */
-export function gapList(state: AppState, counters: Record<string, unknown>): Gap[] {
-  const all = [...(state.gaps ?? []), ...gapsFromCounters(counters)];
-  return all.sort((a, b) => Date.parse(b.from) - Date.parse(a.from)).slice(0, MAX_VIEW_GAPS);
+export function gapList(state: AppState): Gap[] {
+  return [...(state.gaps ?? [])].sort((a, b) => Date.parse(b.from) - Date.parse(a.from)).slice(0, MAX_VIEW_GAPS);
 }

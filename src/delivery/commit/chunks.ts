@@ -15,7 +15,7 @@ export class UnreadableChunk extends Error {
 }
 
 /**
- * Contacts waiting for injixo (the backlog) or set aside after injixo refused them (parked)
+ * Contacts waiting for injixo (the backlog) or set aside after injixo refused them (setAside)
  * are stored in chunks of at most CHUNK_CONTACTS contacts: ~200 bytes each, so a chunk stays
  * near 30 KB, under the 40 KB key+value limit with room for long queue names.
  */

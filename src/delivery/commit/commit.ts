@@ -28,7 +28,7 @@ import type { HandledChange } from '../opt-in/handled-contacts';
 import type { AppState } from '../stored/stored-data';
 import { commitViewOf, withCommits } from './commit-ring';
 import type { CommitView } from '../memory/commit-view';
-import { type AppliedHandOff, applyHandOff, clearHandOff, compactCounts, type HandOff, storeHandOff } from './hand-off';
+import { type AppliedHandOff, applyHandOff, clearHandOff, compactCounts, type HandOff, noteVoidCommit, storeHandOff } from './hand-off';
 import { releaseLease, takeLease } from './lease';
 import { readState, writeState } from './state';
 
@@ -58,6 +58,7 @@ export class OpenState {
     readonly handedOff: AppliedHandOff | undefined,
     base: AppState,
     nowMs: number,
+    private readonly schedule: { voids: number[]; pending: Record<string, unknown> | undefined },
   ) {
     this.base = base;
     this.id = Math.max(nowMs, (state.commitId ?? 0) + 1);
@@ -68,13 +69,23 @@ export class OpenState {
   static async open(db: KeyValueStore, schedule: Scheduler, nowMs: number, recurringData?: Record<string, unknown>): Promise<OpenState> {
     const state = await readState(db, nowMs, { withSpilled: true });
     const base = clone(state);
-    const handedOff = await applyHandOff(schedule, state, recurringData);
-    return new OpenState(state, handedOff, base, nowMs);
+    const { applied, voids, pending } = await applyHandOff(schedule, state, recurringData);
+    return new OpenState(state, applied, base, nowMs, { voids, pending });
   }
 
-  /** Which commits took effect, for the books' claims (memory/commit-view.ts). */
+  /** Which commits took effect, and which void runs posted nothing, for the books' claims (memory/commit-view.ts). */
   commitView(): CommitView {
-    return commitViewOf(withCommits(this.state.commits, this.carried.ids), this.id);
+    const voids = new Set(this.schedule.voids);
+    return { ...commitViewOf(withCommits(this.state.commits, this.carried.ids), this.id), postedNothing: (id) => voids.has(id) };
+  }
+
+  /**
+   * This writer saved claims and then stops before anything reached injixo: it says so, so its
+   * claims are taken as simply void (hand-off.ts noteVoidCommit). Best effort; never throws.
+   */
+  async notePostedNothing(schedule: Scheduler): Promise<void> {
+    const kept = this.schedule.pending ? { commit: this.schedule.pending, voids: this.schedule.voids } : { voids: this.schedule.voids };
+    if (await noteVoidCommit(schedule, this.id, kept, this.id)) log('info', 'DELIVERY_DEFERRED', 'the run posted nothing before it stopped; the next run counts its contacts again');
   }
 
   /** Counts contacts injixo accepted into the ledger (offered ones only). */
@@ -117,7 +128,7 @@ export class OpenState {
 
   private async handOff(schedule: Scheduler, kvError: unknown): Promise<CommitOutcome> {
     try {
-      await storeHandOff(schedule, this.handOffData(), this.id);
+      await storeHandOff(schedule, this.handOffData(), this.schedule.voids, this.id);
     } catch (scheduleError) {
       log('error', 'COMMIT_LOST', 'neither the KV store nor the scheduler kept the bookkeeping of a delivery run that posted; its contacts may be sent again', { cause: describe(scheduleError) });
       throw kvError;
@@ -133,6 +144,7 @@ export class OpenState {
     delete health.recent;
     const optional: { [K in keyof HandOff]?: HandOff[K] | undefined } = {
       lastRunAt: this.state.lastRunAt,
+      agentsPosted: this.state.agentsPosted,
       missing: this.state.missing,
       handled: this.state.handled,
       handledChange: handledChangeOf(this.base, this.state),
@@ -141,14 +153,14 @@ export class OpenState {
       pins: newPins(this.base, this.state),
     };
     const present = Object.fromEntries(Object.entries(optional).filter(([, value]) => value !== undefined && !(typeof value === 'object' && Object.keys(value).length === 0)));
-    return { id: this.id, ids: [...this.carried.ids, this.id], cursor: this.state.cursor, backlog: this.state.backlog, parked: this.state.parked, health, gaps: this.state.gaps ?? [], ...present, deletes: this.carried.deletes };
+    return { id: this.id, ids: [...this.carried.ids, this.id], cursor: this.state.cursor, backlog: this.state.backlog, setAside: this.state.setAside, health, gaps: this.state.gaps ?? [], ...present, deletes: this.carried.deletes };
   }
 
   /** Step 4, once stored: garbage keys go, an applied hand-off is cleared from the schedule. */
   async finish(db: KeyValueStore, schedule: Scheduler): Promise<void> {
     for (const key of this.carried.deletes) await db.delete(key).catch(() => undefined);
     this.carried.deletes = [];
-    if (this.handedOff) await clearHandOff(schedule, this.id);
+    if (this.handedOff) await clearHandOff(schedule, this.schedule.voids, this.id);
   }
 }
 

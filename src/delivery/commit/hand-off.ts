@@ -26,8 +26,8 @@ import { withCommits } from './commit-ring';
  * What does not fit is left out in a documented order (shrink below), each step logged.
  */
 
-/** Schedule data is capped at 4 KB (SPEC §5); the rest of the data object needs a little. */
-export const COMMIT_DATA_BYTES = 3800;
+/** Schedule data is capped at 4 KB (SPEC §5); the rest of the data object (its kind, MAX_VOIDS ids) needs the remainder. */
+export const COMMIT_DATA_BYTES = 3500;
 
 /**
  * Ledger counts as a hand-off carries them: hour → queue (`42/1/t`) → [quarter, count, …].
@@ -43,7 +43,7 @@ export interface HandOff {
   ids: number[];
   cursor: number;
   backlog: AppState['backlog'];
-  parked: AppState['parked'];
+  setAside: AppState['setAside'];
   health: Partial<AppState['health']>;
   lastRunAt?: number;
   gaps?: AppState['gaps'];
@@ -57,6 +57,8 @@ export interface HandOff {
   uncertain?: string[];
   /** Queue names pinned under these commits (rule 4). */
   pins?: Record<string, string>;
+  /** What the run's agent-status posts came to (opt-in/agent-statuses.ts). */
+  agentsPosted?: AppState['agentsPosted'];
   /** KV keys the committed state no longer refers to: deleted once the commit is stored. */
   deletes: string[];
 }
@@ -108,8 +110,13 @@ export function expandCounts(compact: CompactCounts): Record<string, Record<stri
  * the recurring schedule started was handed that schedule's data and needs no call; any other
  * writer fetches it: one scheduler call. Throws HandOffUnknown when the scheduler cannot say.
  */
-export async function applyHandOff(schedule: Scheduler, state: AppState, recurringData?: Record<string, unknown>): Promise<AppliedHandOff | undefined> {
-  const handOff = await readHandOff(schedule, recurringData);
+export async function applyHandOff(schedule: Scheduler, state: AppState, recurringData?: Record<string, unknown>): Promise<{ applied: AppliedHandOff | undefined; voids: number[]; pending: Record<string, unknown> | undefined }> {
+  const data = await readScheduleData(schedule, recurringData);
+  const commit = commitOf(data);
+  return { applied: applyOne(state, commit), voids: voidsOf(data), pending: commit };
+}
+
+function applyOne(state: AppState, handOff: (Partial<HandOff> & { id: number }) | undefined): AppliedHandOff | undefined {
   if (!handOff) return undefined;
   const deletes = stringsOf(handOff.deletes);
   if (isIncluded(state, handOff.id)) return { id: handOff.id, deletes, ids: [], ledger: {}, uncertain: [] };
@@ -155,17 +162,43 @@ export class HandOffUnknown extends Error {
   override readonly name = 'HandOffUnknown';
 }
 
-async function readHandOff(schedule: Scheduler, recurringData: Record<string, unknown> | undefined): Promise<(Partial<HandOff> & { id: number }) | undefined> {
-  let data: Record<string, unknown>;
+async function readScheduleData(schedule: Scheduler, recurringData: Record<string, unknown> | undefined): Promise<Record<string, unknown>> {
   try {
-    data = recurringData ?? (await schedule.fetch({ name: DELIVERY_SCHEDULE })).data;
+    return recurringData ?? (await schedule.fetch({ name: DELIVERY_SCHEDULE })).data;
   } catch (error) {
     // No recurring schedule at all (404): nothing can be pending there.
-    if (isNotFound(error)) return undefined;
+    if (isNotFound(error)) return {};
     throw new HandOffUnknown(`the delivery schedule could not be read (${describe(error)})`);
   }
+}
+
+function commitOf(data: Record<string, unknown>): (Partial<HandOff> & { id: number }) | undefined {
   const commit = data.commit as Partial<HandOff> | undefined;
   return typeof commit === 'object' && commit !== null && typeof commit.id === 'number' ? { ...commit, id: commit.id } : undefined;
+}
+
+/** Commit ids of runs that stopped without posting anything (noteVoidCommit), newest last. */
+function voidsOf(data: Record<string, unknown>): number[] {
+  return Array.isArray(data.voids) ? data.voids.filter((n): n is number => Number.isInteger(n)) : [];
+}
+
+/** The voids the schedule's data keeps at most (~15 bytes each). */
+export const MAX_VOIDS = 20;
+
+/**
+ * A run that saved its claims and then stopped before anything reached injixo (a refused write,
+ * nothing posted) says so here, so the next run takes its claims as simply void — its contacts
+ * are counted again — instead of as "may have been posted" (commit.ts, memory/commit-view.ts).
+ * The recurring schedule's data carries it beside any hand-off. When even this is refused, the
+ * claims stay "may have been posted": unconfirmed, never sent twice.
+ */
+export async function noteVoidCommit(schedule: Scheduler, id: number, kept: { commit?: HandOff | Record<string, unknown>; voids: readonly number[] }, nowMs: number): Promise<boolean> {
+  try {
+    await updateDeliverySchedule(schedule, { kind: SCHEDULE_KINDS.deliver, ...(kept.commit ? { commit: kept.commit } : {}), voids: [...kept.voids, id].slice(-MAX_VOIDS) }, nowMs);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -176,18 +209,21 @@ function withHandOff(state: AppState, handOff: Partial<HandOff> & { id: number }
   const ledger = JSON.parse(JSON.stringify(state.ledger ?? emptyLedgerState(handOff.id))) as NonNullable<AppState['ledger']>;
   addPending(ledger, carried.ledger);
   markUncertain(ledger, carried.uncertain);
+  // Whole values the hand-off may leave out fall back to the state's own.
+  const kept = { gaps: state.gaps, missing: state.missing, lastRunAt: state.lastRunAt, agentsPosted: state.agentsPosted };
+  const given = Object.fromEntries(Object.entries({ gaps: handOff.gaps, missing: handOff.missing, lastRunAt: handOff.lastRunAt, agentsPosted: handOff.agentsPosted }).filter(([, v]) => v !== undefined));
   return {
     ...state,
+    ...kept,
+    ...given,
     cursor: handOff.cursor,
     backlog: handOff.backlog,
-    parked: handOff.parked,
+    // A hand-off written before "set aside" had one word carries `parked`.
+    setAside: handOff.setAside ?? (handOff as { parked?: AppState['setAside'] }).parked,
     health: { ...state.health, ...handOff.health },
-    gaps: handOff.gaps ?? state.gaps,
-    missing: handOff.missing ?? state.missing,
     ledger,
     pins: { ...(state.pins ?? {}), ...(handOff.pins ?? {}) },
     ...handledOf(state, handOff),
-    lastRunAt: handOff.lastRunAt ?? state.lastRunAt,
     commitId: handOff.id,
     commits: withCommits(state.commits, carried.ids),
   };
@@ -206,13 +242,17 @@ function handledOf(state: AppState, handOff: Partial<HandOff>): { handled?: AppS
  * is cleared (its garbage keys were in the writer's deletes). Should this fail, the ring keeps
  * it from being applied again.
  */
-export async function clearHandOff(schedule: Scheduler, nowMs: number): Promise<void> {
-  await updateDeliverySchedule(schedule, { kind: SCHEDULE_KINDS.deliver }, nowMs).catch(() => undefined);
+export async function clearHandOff(schedule: Scheduler, voids: readonly number[], nowMs: number): Promise<void> {
+  await updateDeliverySchedule(schedule, { kind: SCHEDULE_KINDS.deliver, ...voidsData(voids) }, nowMs).catch(() => undefined);
 }
 
 /** Hands a commit to the recurring schedule; throws when the scheduler refuses too. */
-export async function storeHandOff(schedule: Scheduler, handOff: HandOff, nowMs: number): Promise<void> {
-  await updateDeliverySchedule(schedule, { kind: SCHEDULE_KINDS.deliver, commit: fitHandOff(handOff) }, nowMs);
+export async function storeHandOff(schedule: Scheduler, handOff: HandOff, voids: readonly number[], nowMs: number): Promise<void> {
+  await updateDeliverySchedule(schedule, { kind: SCHEDULE_KINDS.deliver, commit: fitHandOff(handOff), ...voidsData(voids) }, nowMs);
+}
+
+function voidsData(voids: readonly number[]): { voids?: number[] } {
+  return voids.length > 0 ? { voids: [...voids] } : {};
 }
 
 /** The hand-off within COMMIT_DATA_BYTES: parts that matter least go first (see shrink). */

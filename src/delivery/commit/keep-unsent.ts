@@ -1,7 +1,7 @@
 import type { OfferedContact } from '../../core/types';
 import { log } from '../../platform/log';
 import type { KeyValueStore } from '../../platform/types';
-import { BACKLOG_PREFIX, outboxKey, PARKED_PREFIX } from '../../storage/keys';
+import { BACKLOG_PREFIX, outboxKey, SET_ASIDE_PREFIX } from '../../storage/keys';
 import { addGap, gapOfContacts } from '../accounting/gaps';
 import { type OutboxRecord, packRecord, recordTime } from '../intake/outbox';
 import type { AppState, StoredContact } from '../stored/stored-data';
@@ -17,21 +17,21 @@ import { writeChunks } from './chunks';
 export async function keepUnsent(
   db: KeyValueStore,
   state: AppState,
-  unsent: { contacts: readonly OfferedContact[]; parked: readonly StoredContact[]; carry: readonly OutboxRecord[]; slot: number },
+  unsent: { contacts: readonly OfferedContact[]; setAside: readonly StoredContact[]; carry: readonly OutboxRecord[]; slot: number },
   posted: boolean,
 ): Promise<number> {
   // writeChunks lists a chunk only once it is stored: ids from these on are what this run wrote.
-  const firstNew = { backlog: state.backlog.next, parked: state.parked.next };
+  const firstNew = { backlog: state.backlog.next, setAside: state.setAside.next };
   let carried = false;
   try {
     await writeChunks(db, BACKLOG_PREFIX, state.backlog, unsent.contacts);
-    await writeChunks(db, PARKED_PREFIX, state.parked, unsent.parked);
+    await writeChunks(db, SET_ASIDE_PREFIX, state.setAside, unsent.setAside);
     if (unsent.carry.length > 0) await db.update(outboxKey(unsent.slot), 'append', { items: unsent.carry.map(packRecord) });
     carried = true;
     return 0;
   } catch (error) {
     if (!posted) throw error;
-    const lostContacts = [...unsent.contacts.slice(storedSince(state.backlog, firstNew.backlog)), ...unsent.parked.slice(storedSince(state.parked, firstNew.parked))];
+    const lostContacts = [...unsent.contacts.slice(storedSince(state.backlog, firstNew.backlog)), ...unsent.setAside.slice(storedSince(state.setAside, firstNew.setAside))];
     return recordUnkept(state, lostContacts, carried ? [] : unsent.carry);
   }
 }

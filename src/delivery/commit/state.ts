@@ -33,8 +33,8 @@ export function newState(nowMs: number): AppState {
     installedAt: new Date(nowMs).toISOString(),
     cursor: slotOf(nowMs) - 1,
     backlog: { chunks: [], next: 1 },
-    parked: { chunks: [], next: 1 },
-    health: { consecutiveFailures: 0, sentTotal: 0, dropped: 0, parkedTotal: 0 },
+    setAside: { chunks: [], next: 1 },
+    health: { consecutiveFailures: 0, sentTotal: 0, dropped: 0, setAsideTotal: 0 },
     warnedGroups: {},
     // The install is the first commit: claims of any later run that never committed are void (commit-ring.ts).
     commitId: nowMs,
@@ -106,7 +106,7 @@ interface CompactChunkList {
 }
 
 function compactChunkLists(state: AppState): Record<string, unknown> {
-  return { ...state, backlog: compactList(state.backlog), parked: compactList(state.parked) };
+  return { ...state, backlog: compactList(state.backlog), setAside: compactList(state.setAside) };
 }
 
 function compactList(list: ChunkList): ChunkList | CompactChunkList {
@@ -115,14 +115,20 @@ function compactList(list: ChunkList): ChunkList | CompactChunkList {
   return consecutive ? { f: first, s: list.chunks.map((c) => c.n), next: list.next } : list;
 }
 
-/** Reads both forms: compact lists back to one entry per chunk, anything else left to the schema. */
+/**
+ * Reads both forms: compact lists back to one entry per chunk, anything else left to the schema;
+ * and a record written before "set aside" had one word (`parked`, `parkedTotal`).
+ */
 function expandChunkLists(value: Record<string, unknown>): Record<string, unknown> {
   const expand = (list: unknown): unknown => {
     const l = list as Partial<CompactChunkList> | undefined;
     if (!l || typeof l.f !== 'number' || !Array.isArray(l.s)) return list;
     return { chunks: l.s.map((n, i) => ({ id: (l.f as number) + i, n })), next: l.next };
   };
-  return { ...value, backlog: expand(value.backlog), parked: expand(value.parked) };
+  const { parked, ...rest } = value;
+  const health = rest.health as Record<string, unknown> | undefined;
+  const legacyHealth = health && health.setAsideTotal === undefined && health.parkedTotal !== undefined ? { health: { ...health, setAsideTotal: health.parkedTotal } } : {};
+  return { ...rest, ...legacyHealth, backlog: expand(rest.backlog), setAside: expand(rest.setAside ?? parked) };
 }
 
 /** Counts the offered contacts sent into the rolling 24-hour record (recent-volume.ts); handled ones are counted by handled-contacts.ts. */

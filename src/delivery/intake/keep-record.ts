@@ -14,7 +14,7 @@ export async function keepRecord(platform: Pick<Platform, 'db' | 'schedule' | 'n
     // The slot is chosen by when the handler runs, not when the event happened: an event the
     // platform delivers late must still land in a slot no delivery run has read yet.
     const where = await recordInOutbox(platform.db, platform.schedule, record, platform.now());
-    if (where === 'overflow') log('warn', 'PLATFORM_LIMIT', `KV limit reached; ${recordId(record)} is kept in a one-time schedule and retried shortly`);
+    if (where === 'held') log('warn', 'PLATFORM_LIMIT', `KV limit reached; ${recordId(record)} is held in a one-time schedule and retried shortly`);
   } catch (error) {
     log('error', 'EVENT_LOST', `${String(event)} ${recordId(record)} could not be stored (${(error as Error).message}); replay the import for this period to recover it`);
     // The same single increment also marks the record's 15-minute interval as a gap (gaps.ts).

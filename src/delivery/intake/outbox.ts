@@ -4,7 +4,7 @@ import type { ConversationFacts, TicketFacts } from '../../core/types';
 import { log } from '../../platform/log';
 import { isNotFound } from '../../platform/refusals';
 import { type PackedRecord, validatePackedRecord } from '../stored/stored-data';
-import { DELIVERY_PERIOD_MINUTES, outboxKey, overflowScheduleName, SCHEDULE_KINDS } from '../../storage/keys';
+import { DELIVERY_PERIOD_MINUTES, outboxKey, holdScheduleName, SCHEDULE_KINDS } from '../../storage/keys';
 import type { KeyValueStore, Scheduler } from '../../platform/types';
 import { SCHEDULE_LEAD_MS } from '../../platform/schedule-lead';
 
@@ -120,10 +120,25 @@ function toSeconds(isoTime: string): number {
 /** Handlers run at most 20 s (SPEC §5): a slot is complete this long after it ends. */
 export const SLOT_SETTLE_MS = 30_000;
 /**
- * Re-try an overflowed record after this long: the KV limit window is one minute, but the
+ * Re-try a held record after this long: the KV limit window is one minute, but the
  * platform accepts no schedule sooner than 5 minutes (see SCHEDULE_LEAD_MS).
  */
-export const OVERFLOW_DELAY_MS = SCHEDULE_LEAD_MS;
+export const HOLD_DELAY_MS = SCHEDULE_LEAD_MS;
+
+/**
+ * Held records are spread over this much time after HOLD_DELAY_MS. Records refused in one burst
+ * were all held at once; retried at the same second they met the same full minute again, and
+ * again every HOLD_DELAY_MS (the simulator saw one update refused six times in a row). Spread
+ * over four minutes, a burst of 200 fits the 50 operations a minute. The spread is a hash of the
+ * record and the time, so a run is repeatable.
+ */
+export const HOLD_SPREAD_MS = 4 * 60_000;
+
+export function holdSpreadMs(id: string, nowMs: number): number {
+  let hash = 0x811c9dc5;
+  for (const ch of `${id}@${nowMs}`) hash = Math.imul(hash ^ ch.charCodeAt(0), 0x01000193) >>> 0;
+  return (hash % (HOLD_SPREAD_MS / 1000)) * 1000;
+}
 
 /** Slot number of a time: consecutive integers, one per delivery period. */
 export function slotOf(timeMs: number): number {
@@ -137,7 +152,7 @@ export function lastSettledSlot(nowMs: number): number {
 
 /**
  * Appends a record to the outbox slot of `nowMs`. When the KV store refuses (its limit, or
- * an outage), the record is parked in a one-time schedule instead, which fires later and tries
+ * an outage), the record is held in a one-time schedule instead, which fires later and tries
  * again — so a burst above the KV limit is delayed, not lost. Only when both refuse does this
  * throw, and the handler logs it as lost with the ids.
  */
@@ -146,19 +161,22 @@ export async function recordInOutbox(
   schedule: Scheduler,
   record: OutboxRecord,
   nowMs: number,
-): Promise<'outbox' | 'overflow'> {
+): Promise<'outbox' | 'held'> {
   try {
     await db.update(outboxKey(slotOf(nowMs)), 'append', { items: [packRecord(record)] });
     return 'outbox';
   } catch (kvError) {
     try {
       await schedule.create({
-        name: overflowScheduleName(recordId(record), nowMs),
-        data: { kind: SCHEDULE_KINDS.overflow, record: packRecord(record) },
-        schedule_at: new Date(nowMs + OVERFLOW_DELAY_MS).toISOString(),
+        name: holdScheduleName(recordId(record), nowMs),
+        data: { kind: SCHEDULE_KINDS.hold, record: packRecord(record) },
+        schedule_at: new Date(nowMs + HOLD_DELAY_MS + holdSpreadMs(recordId(record), nowMs)).toISOString(),
       });
-      return 'overflow';
+      return 'held';
     } catch (scheduleError) {
+      // The same record at the same moment is already held (names are the record and the time):
+      // a copy delivered twice at once, or retried at once. Nothing is lost.
+      if (statusOf(scheduleError) === 409) return 'held';
       throw new OutboxUnavailable(kvError, scheduleError);
     }
   }
@@ -214,4 +232,8 @@ export async function readOutboxSlot(db: KeyValueStore, slot: number): Promise<O
     if (isNotFound(error)) return [];
     throw error;
   }
+}
+
+function statusOf(error: unknown): unknown {
+  return typeof error === 'object' && error !== null ? (error as { status?: unknown }).status : undefined;
 }

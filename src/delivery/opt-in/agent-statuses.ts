@@ -1,13 +1,15 @@
 import { type AgentStatusChange, type AgentStatusInterval, type AgentTimeline, applyChange, splitOpen } from '../../core/agent-status';
+import { isoOf } from '../../core/time';
 import { log } from '../../platform/log';
 import { isNotFound } from '../../platform/refusals';
 import type { KeyValueStore, RequestClient } from '../../platform/types';
-import { type AppError, isAppError } from '../../remote/errors';
+import { AppError, isAppError } from '../../remote/errors';
 import { postAgentStatuses } from '../../remote/injixo-client';
 import type { Settings } from '../../schemas/iparams';
 import { AGENTS_KEY } from '../../storage/keys';
 import type { OutboxRecord } from '../intake/outbox';
-import { type AgentsRecord, validateAgentsRecord } from '../stored/stored-data';
+import { type AgentsRecord, type AppState, validateAgentsRecord } from '../stored/stored-data';
+import { allCommitted, type CommitView } from '../memory/commit-view';
 
 /**
  * Agent statuses for injixo adherence (issue 14, opt-in; docs/design/handled-and-agent-statuses.md
@@ -28,9 +30,20 @@ export const MAX_AGENT_POSTS_PER_RUN = 2;
  */
 export const MAX_PENDING_INTERVALS = 500;
 
+/**
+ * What a run's posts of agent intervals came to, kept in the state record (the commit point):
+ * `[commit id, intervals injixo took, intervals posted without an answer, intervals it refused as
+ * invalid]`. The next run settles the record's in-flight intervals with it (see settleInFlight).
+ */
+export type AgentsOutcome = [number, number, number, number];
+
 export interface AgentStatusesDeps {
   db: KeyValueStore;
   request: RequestClient;
+  /** Which commits took effect, and this run's id (the in-flight intervals carry it). Absent: every earlier run committed. */
+  commits?: CommitView;
+  /** The outcome the last committed run stored (state.agentsPosted). */
+  lastOutcome?: AgentsOutcome;
   /**
    * The end of the outbox slots read: every change before it has been applied, so open statuses
    * are split here, not at the clock — a change between the two, not read yet, would otherwise
@@ -48,24 +61,81 @@ export interface AgentStatusesReport {
   failure?: AppError;
   /** Agent records to put back in the outbox: their record could not be stored. */
   carry: OutboxRecord[];
+  /** What this run's posts came to, for the state record (when it posted). */
+  outcome?: AgentsOutcome;
+  /** The record as stored by this run, summed up for the status page. */
+  summary?: NonNullable<AppState['agentsView']>;
 }
 
 /** Does nothing, and costs nothing, while the feature is off. */
 export async function deliverAgentStatuses(deps: AgentStatusesDeps, records: readonly OutboxRecord[]): Promise<AgentStatusesReport> {
   const changes = records.filter((r): r is Extract<OutboxRecord, { k: 'a' }> => r.k === 'a');
   if (!deps.settings.agentStatuses) return { sent: 0, pending: 0, carry: [] };
-  let stored: AgentsRecord | undefined;
-  try {
-    stored = await readAgents(deps.db);
-  } catch {
-    return { sent: 0, pending: 0, carry: changes };
-  }
-  if (stored === undefined && changes.length === 0) return { sent: 0, pending: 0, carry: [] };
-  const agents = stored ?? emptyAgents();
+  const agents = await loadAgents(deps.db, changes);
+  if (agents === 'unreadable') return { sent: 0, pending: 0, carry: changes };
+  if (agents === undefined) return { sent: 0, pending: 0, carry: [] };
+  const commits = deps.commits ?? allCommitted(deps.factsUntilMs);
+  settleInFlight(agents, commits, deps.lastOutcome);
   applyChanges(agents, changes, deps.settings);
   splitAll(agents, deps.factsUntilMs);
-  const posted = deps.mayPost ? await postPending(deps, agents) : { sent: 0, pending: agents.pending.length };
-  return { ...posted, ...(await saveAgents(deps.db, agents, changes, posted.sent)) };
+  return await postStored(deps, agents, commits, changes);
+}
+
+/** The record to work on: the stored one (or a new one when there are changes); 'unreadable' when the read was refused. */
+async function loadAgents(db: KeyValueStore, changes: readonly OutboxRecord[]): Promise<AgentsRecord | 'unreadable' | undefined> {
+  try {
+    const stored = await readAgents(db);
+    return stored ?? (changes.length > 0 ? emptyAgents() : undefined);
+  } catch {
+    return 'unreadable';
+  }
+}
+
+/**
+ * Step 2 of the commit protocol: the intervals about to be posted are stored first, marked with
+ * this run's commit id, so whatever happens next is settled against exactly these intervals.
+ */
+async function postStored(deps: AgentStatusesDeps, agents: AgentsRecord, commits: CommitView, changes: readonly OutboxRecord[]): Promise<AgentStatusesReport> {
+  const posting = deps.mayPost ? Math.min(agents.pending.length, MAX_INTERVALS_PER_POST * MAX_AGENT_POSTS_PER_RUN) : 0;
+  if (posting > 0) agents.inFlight = [commits.current, posting];
+  if (!(await saveAgents(deps.db, agents))) return { sent: 0, pending: agents.pending.length, carry: [...changes] };
+  const summary = agentsSummary(agents);
+  if (posting === 0) return { sent: 0, pending: agents.pending.length, carry: [], summary };
+  const posted = await postPending(deps, agents.pending.slice(0, posting));
+  const outcome: AgentsOutcome = [commits.current, posted.sent, posted.unconfirmed, posted.refused];
+  const pending = agents.pending.length - posted.sent - posted.unconfirmed - posted.refused;
+  // As it will stand once the next run settles this run's in-flight intervals.
+  const after = { ...summary, pending, sent: summary.sent + posted.sent, dropped: summary.dropped + posted.refused, unconfirmed: summary.unconfirmed + posted.unconfirmed };
+  return { sent: posted.sent, pending, carry: [], outcome, summary: after, ...(posted.failure ? { failure: posted.failure } : {}) };
+}
+
+/**
+ * The intervals an earlier run stored as in flight: what its commit says it posted is done
+ * (taken by injixo, or posted without an answer: never posted again, since injixo may hold them);
+ * what it says failed stays pending. A run whose commit never took effect may have died between
+ * its post and its commit: its in-flight intervals count as posted without an answer, so they are
+ * never sent twice.
+ */
+function settleInFlight(agents: AgentsRecord, commits: CommitView, outcome: AgentsOutcome | undefined): void {
+  if (!agents.inFlight) return;
+  const [id, count] = agents.inFlight;
+  delete agents.inFlight;
+  const [, sent, unconfirmed, refused] = outcomeOf(id, count, commits, outcome);
+  agents.pending.splice(0, Math.min(count, sent + unconfirmed + refused));
+  agents.sent += sent;
+  agents.dropped += refused;
+  if (unconfirmed > 0) noteUnconfirmed(agents, unconfirmed);
+}
+
+/** The outcome the commit stored; a commit that took effect without one posted nothing; one that never took effect, unknown: unconfirmed. */
+function outcomeOf(id: number, count: number, commits: CommitView, outcome: AgentsOutcome | undefined): AgentsOutcome {
+  if (outcome?.[0] === id) return outcome;
+  return commits.isCommitted(id) || commits.postedNothing?.(id) === true ? [id, 0, 0, 0] : [id, 0, count, 0];
+}
+
+function noteUnconfirmed(agents: AgentsRecord, count: number): void {
+  agents.unconfirmed = (agents.unconfirmed ?? 0) + count;
+  log('warn', 'DELIVERY_UNCONFIRMED', `injixo did not confirm ${count} agent status intervals; they may or may not be there, and are not sent again (a second copy could overlap)`, { intervals: count });
 }
 
 export function emptyAgents(): AgentsRecord {
@@ -84,19 +154,73 @@ export async function readAgents(db: KeyValueStore): Promise<AgentsRecord | unde
   }
 }
 
-function timelineOf(agents: AgentsRecord, agentId: number): AgentTimeline | undefined {
-  const open = agents.open[String(agentId)];
-  return open === undefined ? undefined : { agentIdentifier: open[0], activity: open[1], since: open[2] * 1000 };
+function timelineOf(open: AgentsRecord['open'][string]): AgentTimeline {
+  const timeline: AgentTimeline = { agentIdentifier: open[0], activity: open[1], since: open[2] * 1000 };
+  return open[3] === undefined ? timeline : { ...timeline, changedAt: open[3] * 1000 };
+}
+
+function keepOpen(agents: AgentsRecord, agentId: string, timeline: AgentTimeline): void {
+  const since = Math.floor(timeline.since / 1000);
+  agents.open[agentId] = [timeline.agentIdentifier, timeline.activity, since, Math.floor((timeline.changedAt ?? timeline.since) / 1000)];
 }
 
 function applyChanges(agents: AgentsRecord, changes: ReadonlyArray<Extract<OutboxRecord, { k: 'a' }>>, settings: Settings): void {
-  for (const { change } of changes) {
-    const outcome = applyChange(timelineOf(agents, change.agentId), change, settings.agentIdentifier);
-    if (outcome.kind === 'closed') {
-      agents.open[String(change.agentId)] = [outcome.timeline.agentIdentifier, outcome.timeline.activity, Math.floor(outcome.timeline.since / 1000)];
+  for (const { change } of changes) applyOne(agents, change, settings);
+}
+
+function applyOne(agents: AgentsRecord, change: AgentStatusChange, settings: Settings): void {
+  const { timeline, unsent } = openStatusOf(agents, change.agentId);
+  const outcome = applyChange(timeline, change, settings.agentIdentifier, unsent === undefined ? undefined : unsent[2] * 1000);
+  switch (outcome.kind) {
+    case 'closed':
+      keepOpen(agents, String(change.agentId), outcome.timeline);
       if (outcome.interval) addPending(agents, outcome.interval);
-    } else noteDropped(agents, outcome.kind, change);
+      return;
+    case 'late':
+      keepOpen(agents, String(change.agentId), outcome.timeline);
+      placeLate(agents, { piece: unsent, timeline: outcome.timeline, atMs: outcome.at }, change);
+      return;
+    case 'stale':
+    case 'duplicate':
+      noteDropped(agents, outcome.kind, change);
   }
+}
+
+/**
+ * An agent's open status, and its time before `since` that injixo has not been handed yet: its
+ * piece in pending (one piece, see addPending).
+ */
+function openStatusOf(agents: AgentsRecord, agentId: number): { timeline?: AgentTimeline; unsent?: AgentsRecord['pending'][number] } {
+  const open = agents.open[String(agentId)];
+  if (open === undefined) return {};
+  const timeline = timelineOf(open);
+  const unsent = agents.pending.find((p) => p[0] === open[0] && p[1] === open[1] && p[3] === open[2]);
+  return unsent === undefined ? { timeline } : { timeline, unsent };
+}
+
+/**
+ * A late change (core/agent-status.ts applyChange) takes effect at `atMs`: the old activity's
+ * unsent piece ends there and the new activity holds from there up to `since`, where it stays
+ * open. Said and counted as stale when that is later than the change itself (its time was sent).
+ */
+function placeLate(agents: AgentsRecord, late: { piece: AgentsRecord['pending'][number] | undefined; timeline: AgentTimeline; atMs: number }, change: AgentStatusChange): void {
+  const at = Math.floor(late.atMs / 1000);
+  const since = Math.floor(late.timeline.since / 1000);
+  const { piece } = late;
+  if (piece !== undefined && at < since) {
+    const index = agents.pending.indexOf(piece);
+    const next: AgentsRecord['pending'][number] = [late.timeline.agentIdentifier, late.timeline.activity, at, since];
+    // Right after the old activity's piece, which ends at the change now (or is replaced when
+    // nothing of it is left): pending stays oldest first.
+    if (piece[2] < at) {
+      piece[3] = at;
+      agents.pending.splice(index + 1, 0, next);
+    } else agents.pending.splice(index, 1, next);
+    dropOverflow(agents);
+  }
+  if (late.atMs <= Date.parse(change.at)) return;
+  agents.stale += 1;
+  log('info', 'AGENT_STATUS_STALE', `a status change of agent ${change.agentId} at ${change.at} came after its time was sent; injixo cannot split a sent interval, so it takes effect from ${isoOf(at * 1000)}`, { agent: change.agentId });
 }
 
 function noteDropped(agents: AgentsRecord, kind: 'stale' | 'duplicate', change: AgentStatusChange): void {
@@ -111,10 +235,10 @@ function noteDropped(agents: AgentsRecord, kind: 'stale' | 'duplicate', change: 
 /** Every open status up to now becomes an interval (at least a minute long), and stays open from now. */
 function splitAll(agents: AgentsRecord, nowMs: number): void {
   for (const [agentId, open] of Object.entries(agents.open)) {
-    const split = splitOpen({ agentIdentifier: open[0], activity: open[1], since: open[2] * 1000 }, Math.floor(nowMs / 1000) * 1000);
+    const split = splitOpen(timelineOf(open), Math.floor(nowMs / 1000) * 1000);
     if (split.interval === undefined) continue;
     addPending(agents, split.interval);
-    agents.open[agentId] = [open[0], open[1], Math.floor(split.timeline.since / 1000)];
+    keepOpen(agents, agentId, split.timeline);
   }
 }
 
@@ -128,6 +252,10 @@ function addPending(agents: AgentsRecord, interval: AgentStatusInterval): void {
     return;
   }
   agents.pending.push([interval.agentIdentifier, interval.activityIdentifier, start, end]);
+  dropOverflow(agents);
+}
+
+function dropOverflow(agents: AgentsRecord): void {
   const over = agents.pending.length - MAX_PENDING_INTERVALS;
   if (over <= 0) return;
   agents.pending.splice(0, over);
@@ -140,44 +268,67 @@ function intervalOf(pending: AgentsRecord['pending'][number]): AgentStatusInterv
   return { agentIdentifier: pending[0], activityIdentifier: pending[1], startTime: iso(pending[2]), endTime: iso(pending[3]) };
 }
 
-/** Posts the oldest pending intervals first; what injixo refused as invalid is dropped and said, the rest waits. */
-async function postPending(deps: AgentStatusesDeps, agents: AgentsRecord): Promise<{ sent: number; pending: number; failure?: AppError }> {
-  let sent = 0;
-  for (let post = 0; post < MAX_AGENT_POSTS_PER_RUN && agents.pending.length > 0; post += 1) {
-    const batch = agents.pending.slice(0, MAX_INTERVALS_PER_POST);
-    try {
-      await postAgentStatuses(deps.request, batch.map(intervalOf), deps.settings.integrationId);
-      sent += batch.length;
-    } catch (error) {
-      if (!isAppError(error) || error.code !== 'INJIXO_BAD_REQUEST') return { sent: countSent(agents, sent), pending: agents.pending.length, ...(isAppError(error) ? { failure: error } : {}) };
-      agents.dropped += batch.length;
-      log('error', 'AGENT_STATUSES_REFUSED', `injixo refused ${batch.length} agent status intervals as invalid (${error.message}); they are dropped, since sending them again cannot help`);
+/**
+ * Posts the in-flight intervals, oldest first, and says how it went. What injixo refused as
+ * invalid counts as done (dropped and said: sending it again cannot help); a post without an
+ * answer is done too (unconfirmed); any other failure stops, and the rest stays pending.
+ */
+async function postPending(deps: AgentStatusesDeps, inFlight: AgentsRecord['pending']): Promise<{ sent: number; unconfirmed: number; refused: number; failure?: AppError }> {
+  const counts = { sent: 0, unconfirmed: 0, refused: 0 };
+  for (let start = 0; start < inFlight.length; start += MAX_INTERVALS_PER_POST) {
+    const batch = inFlight.slice(start, start + MAX_INTERVALS_PER_POST);
+    const failure = await tryPost(deps, batch);
+    if (failure === undefined) counts.sent += batch.length;
+    else if (failure.code === 'INJIXO_BAD_REQUEST') {
+      counts.refused += batch.length;
+      log('error', 'AGENT_STATUSES_REFUSED', `injixo refused ${batch.length} agent status intervals as invalid (${failure.message}); they are dropped, since sending them again cannot help`);
+    } else {
+      if (failure.unconfirmed) counts.unconfirmed += batch.length;
+      return { ...counts, failure };
     }
-    agents.pending.splice(0, batch.length);
   }
-  return { sent: countSent(agents, sent), pending: agents.pending.length };
+  if (counts.sent > 0) log('info', 'AGENT_STATUSES', `sent ${counts.sent} agent status intervals to injixo`);
+  return counts;
 }
 
-function countSent(agents: AgentsRecord, sent: number): number {
-  agents.sent += sent;
-  if (sent > 0) log('info', 'AGENT_STATUSES', `sent ${sent} agent status intervals to injixo`, { pending: agents.pending.length });
-  return sent;
+async function tryPost(deps: AgentStatusesDeps, batch: AgentsRecord['pending']): Promise<AppError | undefined> {
+  try {
+    await postAgentStatuses(deps.request, batch.map(intervalOf), deps.settings.integrationId);
+    return undefined;
+  } catch (error) {
+    return isAppError(error) ? error : new AppError('INJIXO_UNAVAILABLE', String(error), { cause: error });
+  }
 }
 
 /**
- * Stores the record. When the store refuses, the run's agent records go back to the outbox and
- * are applied again next run, so no change is lost; intervals this run posted are then posted
- * once more (logged: the same agent, activity and times twice). [assumption] injixo keeps one
- * status per agent and time, so a repeat changes nothing there.
+ * Stores the record before anything is posted. When the store refuses, nothing is posted and the
+ * run's agent changes go back to the outbox, to be applied again by the next run: no change is
+ * lost and no interval is posted twice.
  */
-async function saveAgents(db: KeyValueStore, agents: AgentsRecord, changes: ReadonlyArray<OutboxRecord>, posted: number): Promise<{ carry: OutboxRecord[] }> {
+async function saveAgents(db: KeyValueStore, agents: AgentsRecord): Promise<boolean> {
   try {
     await db.set(AGENTS_KEY, agents as unknown as Record<string, unknown>);
-    return { carry: [] };
+    return true;
   } catch (error) {
     const why = (error as { message?: string }).message ?? String(error);
-    const repeat = posted > 0 ? `; the ${posted} intervals it sent will be sent once more` : '';
-    log('warn', 'PLATFORM_LIMIT', `the agents record could not be stored (${why}); this run's agent status changes are applied again next run${repeat}`);
-    return { carry: [...changes] };
+    log('warn', 'PLATFORM_LIMIT', `the agents record could not be stored (${why}); this run's agent status changes are applied again next run`);
+    return false;
   }
+}
+
+/** Agent identifiers the status page lists at most. */
+export const MAX_LISTED_AGENTS = 30;
+
+/** The record's summary for the status page, kept in the state record (status/snapshot.ts). */
+export function agentsSummary(agents: AgentsRecord): NonNullable<AppState['agentsView']> {
+  const identifiers = [...new Set(Object.values(agents.open).map(([identifier]) => identifier))].sort();
+  return {
+    sent: agents.sent,
+    pending: agents.pending.length,
+    identifiers: identifiers.slice(0, MAX_LISTED_AGENTS),
+    moreIdentifiers: Math.max(0, identifiers.length - MAX_LISTED_AGENTS),
+    stale: agents.stale,
+    dropped: agents.dropped,
+    unconfirmed: agents.unconfirmed ?? 0,
+  };
 }

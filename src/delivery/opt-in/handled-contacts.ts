@@ -19,6 +19,16 @@ export const SETTLE_MS = 30 * 60_000;
  * so far, counted as "sent early".
  */
 export const MAX_WAITING = 240;
+/**
+ * How long past its settle time a resolution waits while records reach the outbox late. The KV
+ * limit holds a refused record in a one-time schedule (intake/keep-record.ts), retried minutes
+ * later and possibly refused again, so a time entry logged within the settle time can reach the
+ * outbox after the slot in which that time ends; counting the settle time on the outbox alone
+ * would send the handled contact without it. While the newest slots read hold such late records
+ * (the state's lateFactsSeenAt, run/attribution-hold.ts), settled resolutions wait, at most this
+ * long: a record later than an hour is not counted as late there either.
+ */
+export const MAX_LATE_WAIT_MS = 60 * 60_000;
 
 /** A resolution waiting for its settle time. */
 interface Waiting {
@@ -34,15 +44,25 @@ export interface HandledChange {
   removed: number[];
 }
 
-/** Onto a stored list: what the run took out goes, what it added comes (once per ticket). */
+/** Onto a stored list: what the run took out goes, what it added comes (once per ticket, at its earliest resolution). */
 export function applyHandledChange(handled: HandledState, change: HandledChange): HandledState {
   const removed = new Set(change.removed);
-  const kept = waitingOf(handled).filter((w) => !removed.has(w.ticketId));
-  const known = new Set(kept.map((w) => w.ticketId));
-  const added = waitingOf({ ...handled, waiting: change.added }).filter((w) => !known.has(w.ticketId) && !removed.has(w.ticketId));
+  let list = waitingOf(handled).filter((w) => !removed.has(w.ticketId));
+  for (const w of waitingOf({ ...handled, waiting: change.added })) if (!removed.has(w.ticketId)) list = withResolution(list, w);
   const next = { ...handled };
-  storeWaiting(next, [...kept, ...added]);
+  storeWaiting(next, list);
   return next;
+}
+
+/**
+ * A ticket waits once, at its first resolution: the same resolution read twice changes nothing,
+ * and an earlier one read after a later one (its record was held in a one-time schedule, or its
+ * event came late) takes the later one's place.
+ */
+function withResolution(list: readonly Waiting[], resolution: Waiting): Waiting[] {
+  const known = list.find((w) => w.ticketId === resolution.ticketId);
+  if (known && known.resolvedS <= resolution.resolvedS) return [...list];
+  return [...list.filter((w) => w !== known), resolution];
 }
 
 export function emptyHandledState(): HandledState {
@@ -77,15 +97,20 @@ export interface HandledDeps {
 export class HandledStep {
   private readonly handled: HandledState;
   private waiting: Waiting[];
-  private readonly before: Set<number>;
+  /** Each waiting ticket's resolution (seconds) as the run found it. */
+  private readonly before: Map<number, number>;
   /** Handled contacts decided while reading records (see settleBefore). */
   private readonly decided: OfferedContact[] = [];
+  /** The newest outbox slots read held records that came late (see MAX_LATE_WAIT_MS). */
+  private readonly recordsComeLate: boolean;
 
   constructor(private readonly deps: HandledDeps) {
     this.handled = deps.state.handled ?? emptyHandledState();
     deps.state.handled = this.handled;
     this.waiting = waitingOf(this.handled);
-    this.before = new Set(this.waiting.map((w) => w.ticketId));
+    this.before = new Map(this.waiting.map((w) => [w.ticketId, w.resolvedS]));
+    // Noted by the run that read the slot ending at factsUntilMs (it ran after that end), or a later one.
+    this.recordsComeLate = (deps.state.lateFactsSeenAt ?? -Infinity) >= deps.factsUntilMs;
   }
 
   /** This run's change of the waiting list, for a handed-off commit (pending-commit.ts). */
@@ -93,8 +118,9 @@ export class HandledStep {
     const now = waitingOf(this.handled);
     const still = new Set(now.map((w) => w.ticketId));
     return {
-      added: now.filter((w) => !this.before.has(w.ticketId)).flatMap((w) => [w.ticketId, w.resolvedS, w.flags]),
-      removed: [...this.before].filter((id) => !still.has(id)),
+      // New, or moved to an earlier resolution (withResolution).
+      added: now.filter((w) => this.before.get(w.ticketId) !== w.resolvedS).flatMap((w) => [w.ticketId, w.resolvedS, w.flags]),
+      removed: [...this.before.keys()].filter((id) => !still.has(id)),
     };
   }
 
@@ -102,7 +128,7 @@ export class HandledStep {
   async take(record: OutboxRecord): Promise<boolean> {
     if (record.k === 'e') {
       await this.settleBefore(record.entry.ticketId, record.at);
-      await this.applyEntry(record.entry);
+      await this.applyEntry(record.entry, record.at);
       return true;
     }
     if (record.k === 'u' && record.resolved === true) this.noteResolution(record.ticket, record.at);
@@ -123,8 +149,8 @@ export class HandledStep {
     if (outcome !== 'skip') this.decided.push(outcome);
   }
 
-  private async applyEntry(entry: TimeEntryRecord): Promise<void> {
-    const outcome = await this.deps.times.apply(entry);
+  private async applyEntry(entry: TimeEntryRecord, atMs: number): Promise<void> {
+    const outcome = await this.deps.times.apply(entry, atMs);
     if (outcome.kind === 'kept') return;
     this.handled.late.changes += 1;
     this.handled.late.seconds += outcome.seconds;
@@ -132,9 +158,7 @@ export class HandledStep {
   }
 
   private noteResolution(ticket: TicketFacts, atMs: number): void {
-    // The same resolution delivered twice waits once.
-    if (this.waiting.some((w) => w.ticketId === ticket.id)) return;
-    this.waiting.push({ ticketId: ticket.id, resolvedS: Math.floor(atMs / 1000), flags: (ticket.spam ? 1 : 0) | (ticket.deleted ? 2 : 0) });
+    this.waiting = withResolution(this.waiting, { ticketId: ticket.id, resolvedS: Math.floor(atMs / 1000), flags: (ticket.spam ? 1 : 0) | (ticket.deleted ? 2 : 0) });
   }
 
   /** The handled contacts due now; what cannot be decided yet keeps waiting. */
@@ -156,9 +180,11 @@ export class HandledStep {
   /** A resolution past its settle time, or one pushed out early by the list's bound. */
   private async decideDue(waiting: Waiting, pushedOut: boolean): Promise<OfferedContact | 'wait' | 'skip'> {
     // Settled by the facts read, not the clock: a time entry logged within the settle time may
-    // still sit in an outbox slot this run has not read.
-    const settled = waiting.resolvedS * 1000 + SETTLE_MS <= this.deps.factsUntilMs;
-    if (!settled && !pushedOut) return 'wait';
+    // still sit in an outbox slot this run has not read, or in a one-time schedule.
+    const settledAtMs = waiting.resolvedS * 1000 + SETTLE_MS;
+    const settled = settledAtMs <= this.deps.factsUntilMs;
+    const heldBack = this.recordsComeLate && settledAtMs + MAX_LATE_WAIT_MS > this.deps.factsUntilMs;
+    if ((!settled || heldBack) && !pushedOut) return 'wait';
     const outcome = await this.decide(waiting);
     if (!settled && typeof outcome === 'object') this.handled.early += 1;
     return outcome;

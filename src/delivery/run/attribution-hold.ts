@@ -1,17 +1,17 @@
 import { DELIVERY_PERIOD_MINUTES } from '../../storage/keys';
-import { OVERFLOW_DELAY_MS } from '../intake/outbox';
+import { HOLD_DELAY_MS } from '../intake/outbox';
 import type { AppState } from '../stored/stored-data';
 
 /**
  * Attribution under load (issue 11 item 5). A reply is attributed with its ticket's facts as of
  * the reply (ticket-book.ts), but only with the facts the run has seen. When the KV limit
  * refuses a ticket update's record, the record waits in a one-time schedule and reaches the
- * outbox at least OVERFLOW_DELAY_MS later, possibly in a slot after the one of a reply that
+ * outbox at least HOLD_DELAY_MS later, possibly in a slot after the one of a reply that
  * came after the update: that reply was then attributed to the group the ticket had left
  * (the benchmark's misattributions from 83 events/min).
  *
  * So while records are arriving late, a run holds back the replies of the last
- * OVERFLOW_DELAY_MS + LATE_MARGIN_MS of its window (they go back to the outbox as carried
+ * HOLD_DELAY_MS + LATE_MARGIN_MS of its window (they go back to the outbox as carried
  * records, one append) and attributes them one run later, when the updates that preceded them
  * have had time to arrive. Without late records nothing is held: the normal day pays nothing.
  * An update refused more than once in a row can still arrive after the hold: that residue is
@@ -25,26 +25,43 @@ export const LATE_MARGIN_MS = 60_000;
  * (the benchmark saw creation records up to ~20 minutes late), and an update dated long ago
  * (an old ticket's stale updated_at) says nothing about the KV limit.
  */
-export const MAX_OVERFLOW_LATENESS_MS = 60 * 60_000;
+export const MAX_HOLD_LATENESS_MS = 60 * 60_000;
 /** After late records were seen, replies are held for this long (overload comes in stretches). */
 export const HOLD_AFTER_LATE_MS = 60 * 60_000;
 
 const SLOT_MS = DELIVERY_PERIOD_MINUTES * 60_000;
 
+/** How long before the start of its slot a record's fact became true. */
+export function latenessOf(recordTimeMs: number, slot: number): number {
+  return slot * SLOT_MS - recordTimeMs;
+}
+
 /** Whether a ticket record (creation or update) in `slot` is that late. */
 export function isLateFact(recordTimeMs: number, kind: 't' | 'u' | 'c' | 'e' | 'a', slot: number): boolean {
-  const lateness = slot * SLOT_MS - recordTimeMs;
+  const lateness = latenessOf(recordTimeMs, slot);
   // Only ticket facts decide how replies are attributed.
-  return (kind === 't' || kind === 'u') && lateness > LATE_MARGIN_MS && lateness < MAX_OVERFLOW_LATENESS_MS;
+  return (kind === 't' || kind === 'u') && lateness > LATE_MARGIN_MS && lateness < MAX_HOLD_LATENESS_MS;
 }
 
 /**
  * The time after which this run's replies wait for the next run, or undefined when nothing is
- * held. Notes in the state when late ticket records were last seen.
+ * held. Notes in the state when late ticket records were last seen and how late they came: under
+ * sustained overload a record is refused again at its retry, so the hold stretches to the
+ * lateness seen within the last HOLD_AFTER_LATE_MS (at least one retry, at most an hour) — a
+ * reply then waits for updates that came before it rather than take the group they left (the
+ * simulator's misattributions at large accounts, issue 19).
  */
-export function holdRepliesAfter(state: AppState, window: { slots: readonly number[]; lateFacts: number }, nowMs: number): number | undefined {
-  if (window.lateFacts > 0) state.lateFactsSeenAt = nowMs;
+export function holdRepliesAfter(state: AppState, window: { slots: readonly number[]; lateFacts: number; maxLatenessMs?: number }, nowMs: number): number | undefined {
+  if (window.lateFacts > 0) noteLateness(state, window.maxLatenessMs ?? 0, nowMs);
   const last = window.slots[window.slots.length - 1];
   if (last === undefined || state.lateFactsSeenAt === undefined || nowMs - state.lateFactsSeenAt > HOLD_AFTER_LATE_MS) return undefined;
-  return (last + 1) * SLOT_MS - OVERFLOW_DELAY_MS - LATE_MARGIN_MS;
+  const hold = Math.min(MAX_HOLD_LATENESS_MS, Math.max(HOLD_DELAY_MS, state.latenessMs ?? 0) + LATE_MARGIN_MS);
+  return (last + 1) * SLOT_MS - hold;
+}
+
+/** The largest lateness of the last HOLD_AFTER_LATE_MS (an older one is forgotten when a newer stretch begins). */
+function noteLateness(state: AppState, latenessMs: number, nowMs: number): void {
+  const recent = state.lateFactsSeenAt !== undefined && nowMs - state.lateFactsSeenAt <= HOLD_AFTER_LATE_MS;
+  state.latenessMs = Math.max(recent ? (state.latenessMs ?? 0) : 0, latenessMs);
+  state.lateFactsSeenAt = nowMs;
 }

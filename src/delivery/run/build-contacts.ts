@@ -11,6 +11,7 @@ import { dayOf } from '../commit/state';
 import type { AppState } from '../stored/stored-data';
 import { type CreationSeen, repairMissingTickets, repairsDue } from './repair-tickets';
 import { type HandledChange, HandledStep } from '../opt-in/handled-contacts';
+import { allCommitted, type CommitView } from '../memory/commit-view';
 import { TicketBook } from '../memory/ticket-book';
 import { TimeBook } from '../memory/time-book';
 
@@ -19,6 +20,8 @@ export interface BuildDeps {
   request: RequestClient;
   nowMs: number;
   settings: Settings;
+  /** Which commits took effect and this run's id: the books tag this run's claims with it (commit/commit.ts). */
+  commits?: CommitView;
 }
 
 export interface Built {
@@ -33,6 +36,12 @@ export interface Built {
   directoryMissing: boolean;
   /** Records of contacts counted before (rule 12: a redelivered event), left out. */
   redelivered: number;
+  /**
+   * Contacts a run that never committed had claimed: it saves its claims right before it posts,
+   * so it may have posted them before it died. They are not posted again (a second copy could
+   * never be taken back): unconfirmed, like a post injixo never answered.
+   */
+  unconfirmed: OfferedContact[];
   /**
    * Writes what the run learned about tickets, including which contacts are now counted. The
    * run calls it only after committing its state: claims saved before a commit that then
@@ -54,17 +63,23 @@ export interface Built {
  * run, so a resolution settled before it will learn of no more time logged in its settle time.
  */
 export async function buildContacts(deps: BuildDeps, state: AppState, records: readonly OutboxRecord[], holdRepliesAfterMs?: number, factsUntilMs = deps.nowMs): Promise<Built> {
-  const built: Built = { contacts: [], held: 0, carry: [], lookups: 0, directoryMissing: false, redelivered: 0, saveFacts: () => Promise.resolve() };
+  const built: Built = { contacts: [], held: 0, carry: [], lookups: 0, directoryMissing: false, redelivered: 0, unconfirmed: [], saveFacts: () => Promise.resolve() };
   if (records.length === 0 && !repairsDue(state, deps.nowMs) && !handledDue(state)) return built;
   const refreshed = await refreshDirectory(state.directory, deps.request, deps.nowMs, groupIdsIn(records));
   if (refreshed.failure) built.failure = refreshed.failure;
   if (!refreshed.directory) return { ...built, directoryMissing: true };
   state.directory = refreshed.directory;
-  const context: RecordContext = { deps, state, directory: asCoreDirectory(refreshed.directory), book: new TicketBook(deps.db, deps.request, deps.nowMs), holdRepliesAfterMs };
-  const times = new TimeBook(deps.db);
+  const { context, times } = booksFor(deps, state, refreshed.directory, holdRepliesAfterMs);
   const handled = handledStepFor(context, times, factsUntilMs);
   await countRecords(context, built, records, handled);
   return withFacts(built, context.book, times, handled);
+}
+
+/** The run's books: claims tagged with its commit id (commit/commit.ts; without a commit view, every earlier claim counts). */
+function booksFor(deps: BuildDeps, state: AppState, directory: NonNullable<AppState['directory']>, holdRepliesAfterMs: number | undefined): { context: RecordContext; times: TimeBook } {
+  const commits = deps.commits ?? allCommitted(deps.nowMs);
+  const book = new TicketBook(deps.db, deps.request, deps.nowMs, commits);
+  return { context: { deps, state, directory: asCoreDirectory(directory), book, holdRepliesAfterMs }, times: new TimeBook(deps.db, commits) };
 }
 
 /** What the run learned, for after its commit: tickets, logged time, and its change of the waiting resolutions. */
@@ -85,7 +100,7 @@ async function countRecords(context: RecordContext, built: Built, records: reado
     if (handled && (await handled.take(record))) continue;
     addContact(context, built, seen, await decideSafely(context, record, built));
   }
-  built.contacts.push(...(await repairMissingTickets({ ...context, nowMs: context.deps.nowMs }, creationsIn(records))));
+  built.contacts.push(...(await repairMissingTickets({ ...context, nowMs: context.deps.nowMs, unconfirmed: built.unconfirmed }, creationsIn(records))));
   if (handled) built.contacts.push(...(await handled.due()));
 }
 
@@ -129,11 +144,13 @@ function addContact(context: RecordContext, built: Built, seen: Set<string>, dec
   for (const notice of decision.notices) warnUnknownGroup(context.state, notice.groupId, context.deps.nowMs);
 }
 
-/** Rule 12: a contact the ticket book has counted before is a redelivered event's, left out. */
+/** Rule 12: a contact the ticket book has counted before is a redelivered event's, left out; one a void run claimed is unconfirmed. */
 function isRedelivered(context: RecordContext, built: Built, decided: Decided | undefined): boolean {
-  if (decided === undefined || context.book.claim(decided.claim) !== 'counted') return false;
-  built.redelivered += 1;
-  return true;
+  if (decided === undefined || decided.decision.kind !== 'contact') return false;
+  const claim = context.book.claim(decided.claim);
+  if (claim === 'voided') built.unconfirmed.push(decided.decision.contact);
+  if (claim === 'counted') built.redelivered += 1;
+  return claim === 'counted' || claim === 'voided';
 }
 
 interface RecordContext {

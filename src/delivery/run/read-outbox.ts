@@ -1,5 +1,5 @@
 import type { KeyValueStore } from '../../platform/types';
-import { isLateFact } from './attribution-hold';
+import { isLateFact, latenessOf } from './attribution-hold';
 import { lastSettledSlot, type OutboxRecord, readOutboxSlot, recordTime } from '../intake/outbox';
 
 /** Outbox slots read per run: two hours of backlog when catching up. */
@@ -14,17 +14,21 @@ export interface OutboxWindow {
   records: OutboxRecord[];
   /** Ticket records that came through a one-time schedule (see attribution-hold.ts). */
   lateFacts: number;
+  /** How late the latest of them was (ms; 0 when none). */
+  maxLatenessMs: number;
 }
 
 /** Reads the settled slots after `cursor`, at most MAX_SLOTS_PER_RUN of them. */
 export async function readSettledOutbox(db: KeyValueStore, cursor: number, nowMs: number): Promise<OutboxWindow> {
   const lastSlot = Math.min(lastSettledSlot(nowMs), cursor + MAX_SLOTS_PER_RUN);
-  const window: OutboxWindow = { slots: [], filledSlots: [], records: [], lateFacts: 0 };
+  const window: OutboxWindow = { slots: [], filledSlots: [], records: [], lateFacts: 0, maxLatenessMs: 0 };
   for (let slot = cursor + 1; slot <= lastSlot; slot += 1) {
     window.slots.push(slot);
     const found = await readOutboxSlot(db, slot);
     if (found.length > 0) window.filledSlots.push(slot);
-    window.lateFacts += found.filter((r) => isLateFact(recordTime(r), r.k, slot)).length;
+    const late = found.filter((r) => isLateFact(recordTime(r), r.k, slot));
+    window.lateFacts += late.length;
+    for (const r of late) window.maxLatenessMs = Math.max(window.maxLatenessMs, latenessOf(recordTime(r), slot));
     window.records.push(...found);
   }
   // Stable sort: facts in the order they became true (see recordTime).

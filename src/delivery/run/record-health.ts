@@ -30,7 +30,7 @@ export function recordFailure(state: AppState, failure: AppError | undefined, no
 export function recordRun(state: AppState, result: SendResult, dropped: Dropped, otherFailure: AppError | undefined, nowMs: number): void {
   const health = state.health;
   if (result.sent.length > 0) recordSuccess(health, result, nowMs);
-  health.parkedTotal += result.parked.length;
+  health.setAsideTotal += result.setAside.length;
   // Unreadable chunks were logged where they were read (STORED_RECORD_UNREADABLE).
   health.dropped += dropped.unreadable;
   if (dropped.overflow > 0) recordOverflow(health, dropped.overflow);

@@ -22,6 +22,8 @@ export interface RepairContext {
   directory: Directory;
   state: AppState;
   nowMs: number;
+  /** Where a repaired ticket a void run had claimed goes (build-contacts.ts Built.unconfirmed). */
+  unconfirmed?: OfferedContact[];
 }
 
 export interface CreationSeen {
@@ -67,10 +69,17 @@ async function repairOne(context: RepairContext, id: number): Promise<Outcome> {
   // Rule 13: a ticket from before the install belongs to the import.
   if (countsInImport(facts.created_at, context.state.installedAt)) return 'settled';
   const decision = mapTicketCreated(facts, context.directory);
-  if (decision.kind !== 'contact' || context.book.claim({ ticketId: id }) !== 'new') return 'settled';
+  if (decision.kind !== 'contact' || !claimRepair(context, id, decision.contact)) return 'settled';
   if (context.state.missing) context.state.missing.repaired += 1;
   log('info', 'TICKET_EVENT_REPAIRED', `ticket ${id} (created ${facts.created_at}) never reached the app as an event; found in Freshdesk and counted`, { ticket: id });
   return { contact: decision.contact };
+}
+
+/** Whether the repair counts the ticket now; a void run repaired it before and may have posted it: unconfirmed, never posted again. */
+function claimRepair(context: RepairContext, id: number, contact: OfferedContact): boolean {
+  const claim = context.book.claim({ ticketId: id });
+  if (claim === 'voided') context.unconfirmed?.push(contact);
+  return claim === 'new';
 }
 
 /** The ticket's facts when it still needs counting: from the book if it knows them, else from Freshdesk. */

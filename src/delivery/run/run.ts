@@ -2,11 +2,13 @@ import { log } from '../../platform/log';
 import type { KeyValueStore, RequestClient, Scheduler } from '../../platform/types';
 import type { AppError } from '../../remote/errors';
 import type { Settings } from '../../schemas/iparams';
-import { BACKLOG_PREFIX, chunkKey, DELIVERY_PERIOD_MINUTES, outboxKey, PARKED_PREFIX } from '../../storage/keys';
-import { noteDroppedChunks, noteRun } from '../accounting/gaps';
+import { BACKLOG_PREFIX, chunkKey, DELIVERY_PERIOD_MINUTES, outboxKey, SET_ASIDE_PREFIX } from '../../storage/keys';
+import { noteDroppedChunks, noteRun, noteUnconfirmed } from '../accounting/gaps';
 import { planFlushes, pruneLedger, settleFrozen, sizeShards, spillFrozen, writeFlushes } from '../accounting/ledger';
 import { applyPinnedNames } from '../accounting/queue-names';
-import { type BacklogHead, loadBacklogHead, MAX_BACKLOG_CHUNKS, MAX_PARKED_CHUNKS } from '../commit/backlog';
+import { type BacklogHead, loadBacklogHead, MAX_BACKLOG_CHUNKS, MAX_SET_ASIDE_CHUNKS, withdrawChunks } from '../commit/backlog';
+import { markInFlight, voidInFlight } from '../commit/in-flight';
+import type { CommitView } from '../memory/commit-view';
 import { trimOldest } from '../commit/chunks';
 import { OpenState } from '../commit/commit';
 import { HandOffUnknown } from '../commit/hand-off';
@@ -14,13 +16,14 @@ import { keepUnsent } from '../commit/keep-unsent';
 import { takeLease } from '../commit/lease';
 import { chunkListSize } from '../commit/state';
 import { lastSettledSlot, slotOf } from '../intake/outbox';
-import { deliverAgentStatuses } from '../opt-in/agent-statuses';
+import { type AgentsOutcome, deliverAgentStatuses } from '../opt-in/agent-statuses';
 import type { AppState, LedgerFlush } from '../stored/stored-data';
 import { holdRepliesAfter } from './attribution-hold';
 import { type Built, buildContacts } from './build-contacts';
 import { type OutboxWindow, readSettledOutbox } from './read-outbox';
 import { recordFailure, recordRun } from './record-health';
 import { scheduleDeliverySoon } from './schedule-runs';
+import { foldCounters, forgetFolded } from '../status/snapshot';
 import { MAX_REQUESTS_PER_RUN, type SendResult, sendAll } from './send';
 
 /**
@@ -40,6 +43,8 @@ export interface DeliveryDeps {
   recurringScheduleData?: Record<string, unknown>;
   /** Told the state this run committed (stored or handed off): the walks' watchdog reads its marks without a KV call (src/import/tend.ts). */
   onCommitted?: (state: AppState) => void;
+  /** The account's bare Freshdesk host, as the platform gave the invocation (kept for the status page). */
+  host?: string;
 }
 
 export interface DeliveryReport {
@@ -48,7 +53,7 @@ export interface DeliveryReport {
   newContacts: number;
   sent: number;
   backlog: number;
-  parked: number;
+  setAside: number;
   dropped: number;
   failure?: { code: string; message: string };
   moreToDo: boolean;
@@ -58,30 +63,55 @@ export interface DeliveryReport {
 export async function runDelivery(deps: DeliveryDeps): Promise<DeliveryReport> {
   const refusal = await leaseRefusal(deps);
   if (refusal) return refusal;
+  const progress: RunProgress = { claimsWritten: false, posted: false };
+  let opened: OpenState | undefined;
   try {
-    return await deliver(deps, await OpenState.open(deps.db, deps.schedule, deps.nowMs, deps.recurringScheduleData));
+    opened = await OpenState.open(deps.db, deps.schedule, deps.nowMs, deps.recurringScheduleData);
+    return await deliver(deps, opened, progress);
   } catch (error) {
+    // Claims saved, nothing posted: the next run may count those contacts again (commit/hand-off.ts noteVoidCommit).
+    if (opened && progress.claimsWritten && !progress.posted) await opened.notePostedNothing(deps.schedule);
     return await deferred(deps, error);
   }
 }
 
-async function deliver(deps: DeliveryDeps, opened: OpenState): Promise<DeliveryReport> {
+/** How far a run got: whether it wrote claims, and whether anything reached injixo (or may have). */
+interface RunProgress {
+  claimsWritten: boolean;
+  posted: boolean;
+}
+
+async function deliver(deps: DeliveryDeps, opened: OpenState, progress: RunProgress): Promise<DeliveryReport> {
   const { db, nowMs } = deps;
   const state = opened.state;
   // Ledger counts earlier commits froze: written (or found written) before this commit drops them.
   if (state.ledger) opened.discard(await settleFrozen(db, state.ledger));
   const window = await readSettledOutbox(db, state.cursor, nowMs);
   const factsUntilMs = slotEndMs(state.cursor, window);
-  const built = await buildContacts(deps, state, window.records, holdRepliesAfter(state, window, nowMs), factsUntilMs);
+  const folded = await foldCounters(db, state, nowMs, window.lateFacts > 0);
+  if (deps.host !== undefined) state.host = deps.host;
+  const built = await buildContacts({ ...deps, commits: opened.commitView() }, state, window.records, holdRepliesAfter(state, window, nowMs), factsUntilMs);
   if (built.directoryMissing) return waitForDirectory(deps, opened, window, built);
   built.contacts = applyPinnedNames(state, built.contacts);
-  const { backlog, result, waiting } = await sendDue(deps, state, built);
-  const agents = await deliverAgentStatuses({ ...deps, factsUntilMs, mayPost: !waiting && result.failure?.code !== 'INJIXO_KEY_REJECTED' }, window.records);
-  built.carry.push(...agents.carry);
-  const dropped = await commit(deps, opened, { window, built, backlog, result });
-  deps.onCommitted?.(opened.state);
+  const { backlog, result, waiting } = await sendDue(deps, state, built, opened.commitView(), progress);
+  const agentsPosted = await agentStatuses(deps, opened, { window, built, factsUntilMs, mayPost: !waiting && result.failure?.code !== 'INJIXO_KEY_REJECTED' });
+  if (agentsPosted) progress.posted = true;
+  const dropped = await commit(deps, opened, { window, built, backlog, result, agentsPosted, folded });
+  tellCommitted(deps, opened);
   const moreToDo = await askForMore(deps, opened, result, waiting);
   return reportOf(opened, { window, built, result, dropped, moreToDo });
+}
+
+/** The opt-in agent statuses (issue 14): returns whether intervals reached injixo, or may have. */
+async function agentStatuses(deps: DeliveryDeps, opened: OpenState, run: { window: OutboxWindow; built: Built; factsUntilMs: number; mayPost: boolean }): Promise<boolean> {
+  const state = opened.state;
+  const last: { lastOutcome?: AgentsOutcome } = state.agentsPosted ? { lastOutcome: state.agentsPosted } : {};
+  const agents = await deliverAgentStatuses({ ...deps, factsUntilMs: run.factsUntilMs, commits: opened.commitView(), ...last, mayPost: run.mayPost }, run.window.records);
+  run.built.carry.push(...agents.carry);
+  if (agents.summary) state.agentsView = agents.summary;
+  if (!agents.outcome) return false;
+  state.agentsPosted = agents.outcome;
+  return agents.outcome[1] + agents.outcome[2] > 0;
 }
 
 /**
@@ -127,16 +157,38 @@ async function waitForDirectory(deps: DeliveryDeps, opened: OpenState, window: O
 }
 
 /** Sends the oldest waiting contacts, then this run's; nothing while injixo asked us to wait. */
-async function sendDue(deps: DeliveryDeps, state: OpenState['state'], built: Built): Promise<{ backlog: BacklogHead; result: SendResult; waiting: boolean }> {
+async function sendDue(deps: DeliveryDeps, state: OpenState['state'], built: Built, commits: CommitView, progress: RunProgress): Promise<{ backlog: BacklogHead; result: SendResult; waiting: boolean }> {
   // After a 429 with Retry-After, injixo is not called at all until that time has passed.
   const retryAfter = state.health.retryAfterUntil;
   if (retryAfter !== undefined && Date.parse(retryAfter) > deps.nowMs) {
-    return { backlog: { contacts: [], chunkIds: [], unreadable: 0 }, result: { sent: [], unsent: built.contacts, parked: [] }, waiting: true };
+    // The new contacts go to the backlog: claimed like any, so a redelivered event is not counted again.
+    progress.claimsWritten = true;
+    await built.saveFacts();
+    return { backlog: { contacts: [], chunkIds: [], unreadable: 0 }, result: { sent: [], unsent: built.contacts, setAside: [], unconfirmed: [] }, waiting: true };
   }
   const backlog = await loadBacklogHead(deps.db, state);
+  await guardBacklog(deps, commits, backlog, built);
+  // Step 2 of the commit protocol, its last write right before the post: the claims, tagged with
+  // this run's id. Nothing that can be refused comes between them and the post, so claims a
+  // later run finds void mean "may have been posted" only when the run died at the post itself.
+  progress.claimsWritten = true;
+  await built.saveFacts();
   const budget = Math.max(0, MAX_REQUESTS_PER_RUN - built.lookups);
   const result = await sendAll(deps.request, [...backlog.contacts, ...built.contacts], deps.settings.integrationId, budget);
+  progress.posted = result.sent.length > 0 || result.unconfirmed.length > 0;
   return { backlog, result, waiting: false };
+}
+
+/**
+ * Backlog chunks a run that never committed was posting are withdrawn as unconfirmed; the ones
+ * this run posts are marked in flight first (commit/in-flight.ts). Costs nothing while the
+ * backlog is empty.
+ */
+async function guardBacklog(deps: DeliveryDeps, commits: CommitView, backlog: BacklogHead, built: Built): Promise<void> {
+  if (backlog.chunkIds.length === 0) return;
+  const voided = new Set(await voidInFlight(deps.db, commits));
+  if (voided.size > 0) built.unconfirmed.push(...withdrawChunks(backlog, voided));
+  if (backlog.contacts.length > 0) await markInFlight(deps.db, commits, backlog.chunkIds);
 }
 
 interface RunOutcome {
@@ -144,6 +196,10 @@ interface RunOutcome {
   built: Built;
   backlog: BacklogHead;
   result: SendResult;
+  /** Agent status intervals reached injixo (or may have): the commit must stick like a contact post. */
+  agentsPosted: boolean;
+  /** Lost-events buckets of the counters this run turned into gaps (status/snapshot.ts). */
+  folded: string[];
 }
 
 /**
@@ -156,14 +212,16 @@ async function commit(deps: DeliveryDeps, opened: OpenState, run: RunOutcome): P
   const { db, nowMs } = deps;
   const state = opened.state;
   const { window, built, backlog, result } = run;
-  const posted = result.sent.length > 0;
+  // An unconfirmed batch may be at injixo: the commit must stick as much as a confirmed one.
+  const posted = result.sent.length > 0 || result.unconfirmed.length > 0 || run.agentsPosted;
   state.backlog.chunks = state.backlog.chunks.filter((c) => !backlog.chunkIds.includes(c.id));
-  const unkept = await keepUnsent(db, state, { contacts: result.unsent, parked: result.parked, carry: built.carry, slot: slotOf(nowMs) }, posted);
-  const trimmed = [...trimOldest(BACKLOG_PREFIX, state.backlog, MAX_BACKLOG_CHUNKS), ...trimOldest(PARKED_PREFIX, state.parked, MAX_PARKED_CHUNKS)];
+  const unkept = await keepUnsent(db, state, { contacts: result.unsent, setAside: result.setAside, carry: built.carry, slot: slotOf(nowMs) }, posted);
+  const trimmed = [...trimOldest(BACKLOG_PREFIX, state.backlog, MAX_BACKLOG_CHUNKS), ...trimOldest(SET_ASIDE_PREFIX, state.setAside, MAX_SET_ASIDE_CHUNKS)];
   const overflow = trimmed.reduce((sum, c) => sum + c.n, 0);
   state.cursor = window.slots[window.slots.length - 1] ?? state.cursor;
   recordRun(state, result, { overflow, unreadable: backlog.unreadable }, built.failure, nowMs);
   opened.countDelivered(result.sent);
+  noteUnconfirmed(state, [...result.unconfirmed, ...built.unconfirmed]);
   const flushes = await freezeLedger(db, opened, nowMs);
   await pruneLedger(db, state, nowMs);
   await noteDroppedChunks(db, state, trimmed, nowMs);
@@ -172,9 +230,7 @@ async function commit(deps: DeliveryDeps, opened: OpenState, run: RunOutcome): P
   if ((await opened.commit(db, deps.schedule, posted)) === 'stored') {
     await opened.finish(db, deps.schedule);
     await writeFlushes(db, flushes, false);
-    // Claims only once the state is stored: a handed-off commit could still be lost, and then
-    // the re-run must not skip what it never delivered.
-    await saveFacts(built);
+    await forgetFolded(db, run.folded);
   }
   return overflow + backlog.unreadable + unkept;
 }
@@ -189,19 +245,6 @@ async function freezeLedger(db: KeyValueStore, opened: OpenState, nowMs: number)
   return frozen;
 }
 
-/**
- * After the commit: a refused write here loses only what the run learned about tickets (later
- * replies then ask Freshdesk) and the memory of what it counted (a redelivered event could then
- * count twice), never a contact.
- */
-async function saveFacts(built: Built): Promise<void> {
-  try {
-    await built.saveFacts();
-  } catch (error) {
-    log('warn', 'PLATFORM_LIMIT', `ticket facts of this run could not be saved (${describe(error)}); replies to these tickets will be looked up in Freshdesk`);
-  }
-}
-
 function reportOf(opened: OpenState, run: { window: OutboxWindow; built: Built; result: SendResult; dropped: number; moreToDo: boolean }): DeliveryReport {
   const report: DeliveryReport = {
     outcome: 'delivered',
@@ -209,19 +252,19 @@ function reportOf(opened: OpenState, run: { window: OutboxWindow; built: Built; 
     newContacts: run.built.contacts.length,
     sent: run.result.sent.length,
     backlog: chunkListSize(opened.state.backlog),
-    parked: run.result.parked.length,
+    setAside: run.result.setAside.length,
     dropped: run.dropped,
     moreToDo: run.moreToDo,
     ...failureOf(run.result.failure ?? run.built.failure),
   };
   if (report.sent > 0 || report.records > 0) {
-    log('info', 'DELIVERY', `sent ${report.sent} contacts to injixo`, { new: report.newContacts, backlog: report.backlog, parked: report.parked });
+    log('info', 'DELIVERY', `sent ${report.sent} contacts to injixo`, { new: report.newContacts, backlog: report.backlog, setAside: report.setAside });
   }
   return report;
 }
 
 function emptyReport(outcome: DeliveryReport['outcome']): DeliveryReport {
-  return { outcome, records: 0, newContacts: 0, sent: 0, backlog: 0, parked: 0, dropped: 0, moreToDo: false };
+  return { outcome, records: 0, newContacts: 0, sent: 0, backlog: 0, setAside: 0, dropped: 0, moreToDo: false };
 }
 
 function failureOf(error: AppError | undefined): { failure?: { code: string; message: string } } {
@@ -231,4 +274,9 @@ function failureOf(error: AppError | undefined): { failure?: { code: string; mes
 function describe(error: unknown): string {
   const e = (typeof error === 'object' && error !== null ? error : {}) as { status?: unknown; message?: unknown };
   return [e.status, e.message].filter((x) => x !== undefined).map(String).join(' ') || String(error);
+}
+
+/** The walks' watchdog reads the committed state's marks without a KV call (src/import/tend.ts). */
+function tellCommitted(deps: DeliveryDeps, opened: OpenState): void {
+  deps.onCommitted?.(opened.state);
 }

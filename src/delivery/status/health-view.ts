@@ -1,7 +1,7 @@
-import { isNotFound } from '../../platform/refusals';
+import { isoOf } from '../../core/time';
 import type { KeyValueStore } from '../../platform/types';
-import { COUNTERS_KEY } from '../../storage/keys';
 import type { FailureCode } from '../../remote/errors';
+import { DELIVERY_PERIOD_MINUTES } from '../../storage/keys';
 import { gapList } from '../accounting/gaps';
 import { waitingIds } from '../accounting/missing-tickets';
 import { GUIDANCE } from './messages';
@@ -9,9 +9,8 @@ import { renamedQueues } from '../accounting/queue-names';
 import { type RecentVolumeView, volumeView } from '../accounting/recent-volume';
 import { chunkListSize, readState } from '../commit/state';
 import type { Settings } from '../../schemas/iparams';
-import { emptyAgents, readAgents } from '../opt-in/agent-statuses';
 import { emptyHandledState } from '../opt-in/handled-contacts';
-import type { AgentsRecord, AppState, Gap } from '../stored/stored-data';
+import type { AppState, Gap } from '../stored/stored-data';
 
 export type FlowState = 'flowing' | 'key_rejected' | 'injixo_unavailable' | 'backlog_draining' | 'waiting_for_first_delivery';
 
@@ -24,9 +23,15 @@ export interface HealthView {
   consecutiveFailures: number;
   keyRejectedSince: string | null;
   backlog: number;
-  parked: number;
+  setAside: number;
   dropped: number;
   invalidPayloads: number;
+  /** Contacts posted that injixo never confirmed, since install (never sent again). */
+  unconfirmed: number;
+  /** When a delivery run last committed: the snapshot's time. */
+  lastRunAt?: string;
+  /** When the next delivery run is due at the latest (the recurring schedule, a period after the last). */
+  nextRunAt?: string;
   /** Offered contacts per queue and hour over the last 24 hours (recent-volume.ts). */
   recent: RecentVolumeView;
   /** Queues whose Freshdesk group or source was renamed: injixo keeps receiving `keptName` (SPEC §2 rule 4). */
@@ -62,10 +67,10 @@ export interface AgentsView {
   /** Changes left out: older than a status already sent. */
   stale: number;
   dropped: number;
+  /** Intervals posted without an answer from injixo, never posted again. */
+  unconfirmed: number;
 }
 
-/** Identifiers listed on the page at most. */
-export const MAX_LISTED_AGENTS = 30;
 
 export interface RenamedQueue {
   queueIdentifier: string;
@@ -82,55 +87,60 @@ export function flowStateOf(state: AppState): FlowState {
   return 'flowing';
 }
 
-export function toHealthView(state: AppState, counters: Record<string, unknown>, nowMs: number): HealthView {
+function failureView(failure: AppState['health']['lastFailure']): HealthView['lastFailure'] {
+  return failure ? { code: failure.code, message: failure.message, status: failure.status ?? null, at: failure.at, guidance: GUIDANCE[failure.code] } : null;
+}
+
+export function toHealthView(state: AppState, nowMs: number): HealthView {
   const h = state.health;
-  const failure = h.lastFailure;
+  const counters = state.counters ?? { lostEvents: 0, invalidPayloads: 0 };
   return {
     state: flowStateOf(state),
     installedAt: state.installedAt,
     lastSuccessAt: h.lastSuccessAt ?? null,
-    lastFailure: failure
-      ? { code: failure.code, message: failure.message, status: failure.status ?? null, at: failure.at, guidance: GUIDANCE[failure.code] }
-      : null,
+    lastFailure: failureView(h.lastFailure),
     consecutiveFailures: h.consecutiveFailures,
     keyRejectedSince: h.keyRejectedSince ?? null,
     backlog: chunkListSize(state.backlog),
-    parked: chunkListSize(state.parked),
-    dropped: h.dropped + numberOr0(counters.lost_events),
-    invalidPayloads: numberOr0(counters.invalid_payloads),
+    setAside: chunkListSize(state.setAside),
+    dropped: h.dropped + counters.lostEvents,
+    invalidPayloads: counters.invalidPayloads,
+    unconfirmed: h.unconfirmedTotal ?? 0,
     recent: volumeView(h.recent, nowMs),
     renamedQueues: renamedQueues(state),
-    gaps: gapList(state, counters),
-    missingTickets: { repaired: state.missing?.repaired ?? 0, waiting: waitingIds(state.missing) },
+    gaps: gapList(state),
+    missingTickets: missingView(state),
+    ...lastRunView(state),
   };
 }
 
-function numberOr0(value: unknown): number {
-  return typeof value === 'number' && Number.isFinite(value) ? value : 0;
+function missingView(state: AppState): HealthView['missingTickets'] {
+  return { repaired: state.missing?.repaired ?? 0, waiting: waitingIds(state.missing) };
 }
 
-/** The health view; each opt-in feature's part only while it is on (the agents part costs one KV read). */
-export async function readHealthView(db: KeyValueStore, nowMs: number, settings: Pick<Settings, 'handledContacts' | 'agentStatuses'> = { handledContacts: false, agentStatuses: false }): Promise<HealthView> {
-  const state = await readState(db, nowMs);
-  let counters: Record<string, unknown> = {};
-  try {
-    counters = await db.get(COUNTERS_KEY);
-  } catch (error) {
-    if (!isNotFound(error)) throw error;
-  }
-  const view = toHealthView(state, counters, nowMs);
+/** When a run last committed, and when the next one is due at the latest (the recurring schedule). */
+function lastRunView(state: AppState): Pick<HealthView, 'lastRunAt' | 'nextRunAt'> {
+  if (state.lastRunAt === undefined) return {};
+  return { lastRunAt: isoOf(state.lastRunAt), nextRunAt: isoOf(state.lastRunAt + DELIVERY_PERIOD_MINUTES * 60_000) };
+}
+
+/**
+ * The health view from the state record alone (status/snapshot.ts): one KV read a page load.
+ * Each opt-in feature's part only while it is on.
+ */
+export function healthViewOf(state: AppState, nowMs: number, settings: Pick<Settings, 'handledContacts' | 'agentStatuses'> = { handledContacts: false, agentStatuses: false }): HealthView {
+  const view = toHealthView(state, nowMs);
   if (settings.handledContacts) view.handled = handledView(state.handled);
-  if (settings.agentStatuses) view.agents = agentsView(await readAgents(db));
+  if (settings.agentStatuses) view.agents = state.agentsView ?? { sent: 0, pending: 0, identifiers: [], moreIdentifiers: 0, stale: 0, dropped: 0, unconfirmed: 0 };
   return view;
+}
+
+/** Reads the state record and builds the health view from it. */
+export async function readHealthView(db: KeyValueStore, nowMs: number, settings?: Pick<Settings, 'handledContacts' | 'agentStatuses'>): Promise<HealthView> {
+  return healthViewOf(await readState(db, nowMs), nowMs, settings);
 }
 
 function handledView(handled: AppState['handled']): HandledView {
   const h = handled ?? emptyHandledState();
   return { sent: h.sent, waiting: h.waiting.length / 3, early: h.early, lateChanges: h.late.changes, lateSeconds: h.late.seconds };
-}
-
-function agentsView(agents: AgentsRecord | undefined): AgentsView {
-  const a = agents ?? emptyAgents();
-  const identifiers = [...new Set(Object.values(a.open).map(([identifier]) => identifier))].sort();
-  return { sent: a.sent, pending: a.pending.length, identifiers: identifiers.slice(0, MAX_LISTED_AGENTS), moreIdentifiers: Math.max(0, identifiers.length - MAX_LISTED_AGENTS), stale: a.stale, dropped: a.dropped };
 }

@@ -10,7 +10,7 @@
  */
 import type { JSONSchemaType } from 'ajv';
 import { createValidator, type Validated } from '../../schemas/create-validator';
-import { SCHEDULE_KINDS } from '../../storage/keys';
+import { LEGACY_HOLD_KIND, SCHEDULE_KINDS } from '../../storage/keys';
 import type { OfferedContact } from '../../core/types';
 import type { FailureCode } from '../../remote/errors';
 
@@ -30,7 +30,7 @@ import type { FailureCode } from '../../remote/errors';
 export type PackedRecord = [string, number, number, number, number, number, (number | string)?];
 
 export interface StoredContact extends OfferedContact {
-  /** Why injixo refused it (parked chunks only). */
+  /** Why injixo refused it (set-aside chunks only). */
   reason?: string;
 }
 
@@ -63,7 +63,9 @@ export interface Health {
   recent?: RecentVolume;
   sentTotal: number;
   dropped: number;
-  parkedTotal: number;
+  setAsideTotal: number;
+  /** Contacts posted that injixo never confirmed, since install (accounting/gaps.ts noteUnconfirmed). */
+  unconfirmedTotal?: number;
 }
 
 /** Offered contacts per queue and hour over the last 24 hours (accounting/recent-volume.ts). */
@@ -112,13 +114,18 @@ export interface SpilledMap {
  * A period in which the app knows or suspects it missed contacts (issue 11): the import's
  * replay of that window by difference repairs it. Times are ISO-8601 UTC.
  */
-export type GapReason = 'event_lost' | 'backlog_full' | 'commit_refused' | 'no_delivery_runs' | 'ticket_events_missing';
+export type GapReason = 'event_lost' | 'backlog_full' | 'commit_refused' | 'no_delivery_runs' | 'ticket_events_missing' | 'delivery_unconfirmed';
 export interface Gap {
   from: string;
   to: string;
   reason: GapReason;
   /** Contacts the app knows it let go in that period; absent when it only suspects a loss. */
   contactsKnownLost?: number;
+  /**
+   * Contacts posted that injixo never confirmed (`delivery_unconfirmed`): at injixo or lost, the app
+   * cannot tell, and it does not send them again (a second copy could never be taken back).
+   */
+  contactsMaybeLost?: number;
 }
 
 /**
@@ -148,7 +155,7 @@ export interface AppState {
   cursor: number;
   directory?: CachedDirectory;
   backlog: ChunkList;
-  parked: ChunkList;
+  setAside: ChunkList;
   health: Health;
   /** groupId → UTC day it was last warned about as unknown (one warning per id per day). */
   warnedGroups: Record<string, string>;
@@ -166,12 +173,27 @@ export interface AppState {
   lastRunAt?: number;
   /** When a run last saw ticket records arrive late through one-time schedules (attribution-hold.ts). */
   lateFactsSeenAt?: number;
+  /** How late the latest of them came (ms), within the last hour: how long replies are held. */
+  latenessMs?: number;
   /** Newest last, at most MAX_STATE_GAPS (gaps.ts). */
   gaps?: Gap[];
   /** Ticket ids whose creation record has not arrived (missing-tickets.ts). */
   missing?: MissingTickets;
   /** Handled contacts (issue 14, opt-in; handled-contacts.ts). */
   handled?: HandledState;
+  /** The account's bare Freshdesk host (the status page's CLI commands); given by the platform to install and delivery runs. */
+  host?: string;
+  /**
+   * The event handlers' counters (COUNTERS_KEY) as last folded in by a delivery run (status/snapshot.ts),
+   * so the status page reads this one record: lost events and unreadable payloads, and when.
+   */
+  counters?: { lostEvents: number; invalidPayloads: number; foldedAt: number };
+  /** The agents record's summary for the status page, kept by the runs that read the record (agent statuses on). */
+  agentsView?: { sent: number; pending: number; identifiers: string[]; moreIdentifiers: number; stale: number; dropped: number; unconfirmed: number };
+  /** Each walk's status-page view (import, replay, check), kept by the walk itself when its phase changes and every half hour. */
+  walks?: Record<string, Record<string, unknown>>;
+  /** What the last run's posts of agent intervals came to (opt-in/agent-statuses.ts AgentsOutcome). */
+  agentsPosted?: [number, number, number, number];
   /** Maps kept beside the record because they outgrew it (commit/spill.ts); absent while everything fits inside. */
   spilled?: { pins?: SpilledMap; groups?: SpilledMap };
   /** The walks' marks (issue 20; src/import/tend.ts): read from the state a delivery run has anyway, so a quiet account pays nothing. */
@@ -226,7 +248,7 @@ const packedRecordSchema = {
  */
 export type ScheduleData =
   | { kind: typeof SCHEDULE_KINDS.deliver }
-  | { kind: typeof SCHEDULE_KINDS.overflow; record: PackedRecord }
+  | { kind: typeof SCHEDULE_KINDS.hold | typeof LEGACY_HOLD_KIND; record: PackedRecord }
   | { kind: typeof SCHEDULE_KINDS.import; token: string; retry?: number; at?: number }
   | { kind: typeof SCHEDULE_KINDS.replay; token: string; retry?: number; at?: number }
   | { kind: typeof SCHEDULE_KINDS.check; token: string; retry?: number; at?: number }
@@ -237,7 +259,7 @@ const scheduleDataSchema = {
   required: ['kind'],
   oneOf: [
     { type: 'object', required: ['kind'], properties: { kind: { const: SCHEDULE_KINDS.deliver } } },
-    { type: 'object', required: ['kind', 'record'], properties: { kind: { const: SCHEDULE_KINDS.overflow }, record: packedRecordSchema } },
+    { type: 'object', required: ['kind', 'record'], properties: { kind: { enum: [SCHEDULE_KINDS.hold, LEGACY_HOLD_KIND] }, record: packedRecordSchema } },
     // A walk slice's lane token and, after a refusal, how many in a row (its back-off grows even when the KV store refuses to record it).
     { type: 'object', required: ['kind', 'token'], properties: { kind: { const: SCHEDULE_KINDS.import }, token: { type: 'string', maxLength: 40 }, retry: { type: 'integer', minimum: 0 }, at: { type: 'integer' } } },
     { type: 'object', required: ['kind', 'token'], properties: { kind: { const: SCHEDULE_KINDS.replay }, token: { type: 'string', maxLength: 40 }, retry: { type: 'integer', minimum: 0 }, at: { type: 'integer' } } },
@@ -261,14 +283,15 @@ const gapSchema = {
   properties: {
     from: { type: 'string' },
     to: { type: 'string' },
-    reason: { type: 'string', enum: ['event_lost', 'backlog_full', 'commit_refused', 'no_delivery_runs', 'ticket_events_missing'] },
+    reason: { type: 'string', enum: ['event_lost', 'backlog_full', 'commit_refused', 'no_delivery_runs', 'ticket_events_missing', 'delivery_unconfirmed'] },
     contactsKnownLost: { type: 'integer', minimum: 0 },
+    contactsMaybeLost: { type: 'integer', minimum: 0 },
   },
 } as const;
 
 const stateSchema = {
   type: 'object',
-  required: ['v', 'installedAt', 'cursor', 'backlog', 'parked', 'health', 'warnedGroups'],
+  required: ['v', 'installedAt', 'cursor', 'backlog', 'setAside', 'health', 'warnedGroups'],
   properties: {
     v: { const: 1 },
     installedAt: { type: 'string' },
@@ -284,10 +307,10 @@ const stateSchema = {
       },
     },
     backlog: chunkListSchema,
-    parked: chunkListSchema,
+    setAside: chunkListSchema,
     health: {
       type: 'object',
-      required: ['consecutiveFailures', 'sentTotal', 'dropped', 'parkedTotal'],
+      required: ['consecutiveFailures', 'sentTotal', 'dropped', 'setAsideTotal'],
       properties: {
         consecutiveFailures: { type: 'integer' },
         recent: {
@@ -304,7 +327,8 @@ const stateSchema = {
         },
         sentTotal: { type: 'integer' },
         dropped: { type: 'integer' },
-        parkedTotal: { type: 'integer' },
+        setAsideTotal: { type: 'integer' },
+        unconfirmedTotal: { type: 'integer', minimum: 0 },
       },
     },
     warnedGroups: { type: 'object', additionalProperties: { type: 'string' } },
@@ -329,6 +353,7 @@ const stateSchema = {
     commits: { type: 'array', items: { type: 'integer' } },
     lastRunAt: { type: 'number' },
     lateFactsSeenAt: { type: 'number' },
+    latenessMs: { type: 'number' },
     gaps: { type: 'array', items: gapSchema },
     handled: {
       type: 'object',
@@ -341,6 +366,23 @@ const stateSchema = {
         sent: { type: 'integer' },
       },
     },
+    agentsPosted: { type: 'array', items: { type: 'integer' }, minItems: 4, maxItems: 4 },
+    host: { type: 'string', maxLength: 255 },
+    counters: { type: 'object', required: ['lostEvents', 'invalidPayloads', 'foldedAt'], properties: { lostEvents: { type: 'integer' }, invalidPayloads: { type: 'integer' }, foldedAt: { type: 'number' } } },
+    agentsView: {
+      type: 'object',
+      required: ['sent', 'pending', 'identifiers', 'moreIdentifiers', 'stale', 'dropped', 'unconfirmed'],
+      properties: {
+        sent: { type: 'integer' },
+        pending: { type: 'integer' },
+        identifiers: { type: 'array', items: { type: 'string' } },
+        moreIdentifiers: { type: 'integer' },
+        stale: { type: 'integer' },
+        dropped: { type: 'integer' },
+        unconfirmed: { type: 'integer' },
+      },
+    },
+    walks: { type: 'object', additionalProperties: { type: 'object' } },
     spilled: {
       type: 'object',
       properties: {
@@ -412,17 +454,22 @@ export function validateStoredContacts(input: unknown): Validated<StoredContact[
 
 /**
  * Agent statuses (issue 14; agent-statuses.ts), one KV record: per agent id its open status
- * `[identifier, activity, since seconds]`, and the intervals injixo has not taken yet
- * `[identifier, activity, start seconds, end seconds]`, oldest first.
+ * `[identifier, activity, since seconds, changed-at seconds]` (the time of the change that opened
+ * it, absent in records written before it was kept: then `since`), and the intervals injixo has
+ * not taken yet `[identifier, activity, start seconds, end seconds]`, oldest first.
  */
 export interface AgentsRecord {
   v: 1;
-  open: Record<string, [string, string, number]>;
+  open: Record<string, [string, string, number] | [string, string, number, number]>;
   pending: Array<[string, string, number, number]>;
+  /** The first `count` pending intervals, stored before the run with this commit id posted them (opt-in/agent-statuses.ts). */
+  inFlight?: [number, number];
   sent: number;
   stale: number;
   duplicates: number;
   dropped: number;
+  /** Posted without an answer from injixo, never posted again. */
+  unconfirmed?: number;
 }
 
 const agentsRecordSchema = {
@@ -430,12 +477,22 @@ const agentsRecordSchema = {
   required: ['v', 'open', 'pending', 'sent', 'stale', 'duplicates', 'dropped'],
   properties: {
     v: { const: 1 },
-    open: { type: 'object', additionalProperties: { type: 'array', items: [{ type: 'string' }, { type: 'string' }, { type: 'integer' }], minItems: 3, maxItems: 3 } },
+    open: {
+      type: 'object',
+      additionalProperties: {
+        anyOf: [
+          { type: 'array', items: [{ type: 'string' }, { type: 'string' }, { type: 'integer' }], minItems: 3, maxItems: 3 },
+          { type: 'array', items: [{ type: 'string' }, { type: 'string' }, { type: 'integer' }, { type: 'integer' }], minItems: 4, maxItems: 4 },
+        ],
+      },
+    },
     pending: { type: 'array', items: { type: 'array', items: [{ type: 'string' }, { type: 'string' }, { type: 'integer' }, { type: 'integer' }], minItems: 4, maxItems: 4 } },
     sent: { type: 'integer' },
     stale: { type: 'integer' },
     duplicates: { type: 'integer' },
     dropped: { type: 'integer' },
+    inFlight: { type: 'array', items: { type: 'integer' }, minItems: 2, maxItems: 2 },
+    unconfirmed: { type: 'integer', minimum: 0 },
   },
 } as unknown as JSONSchemaType<AgentsRecord>;
 
