@@ -296,7 +296,16 @@ function overloadSection(r: BenchResults): string {
     `Overload: ${s.feedMinutes} simulated minutes at each rate, then ${s.drainMinutes} minutes of drain (built server.js)`,
     formatTable(OVERLOAD_HEADER, r.overload.map((o) => overloadRow(o.label, o.probe))),
     `  => duplicates at injixo over all overload runs: ${r.overload.reduce((sum, o) => sum + o.probe.duplicates, 0)}`,
+    ...r.overload.filter((o) => o.probe.afterCheck).map((o) => formatAfterCheck(o.probe.rate, o.probe)),
   ].join('\n');
+}
+
+/** Issue 20 item 6: the overload's outcome after the next daily check. */
+export function formatAfterCheck(rate: number, p: LoadResult): string {
+  const a = p.afterCheck;
+  if (!a) return `  after the next check (${rate}/min): not run`;
+  const hours = (h: number | null): string => (h === null ? 'not within the cap' : `${h.toFixed(1)} h after the feed`);
+  return `  after the next check (${rate}/min): missing ${a.missing}, surplus ${a.extra}, duplicates ${a.duplicates}; whole ${hours(a.hoursUntilWhole)}; day checked ${hours(a.hoursUntilDayChecked)}; ${a.daysChecked} DAY_CHECKED, ${a.gapsRepaired} GAP_REPAIRED, ${a.sentByCheck} contacts sent by them`;
 }
 
 /** One probe on its own (`bench/run.ts --rate N`). */

@@ -34,6 +34,27 @@ export interface LoadOptions {
    * the oracle's handled contacts (per queue, interval and duration) and contiguous agent statuses.
    */
   optIn?: boolean;
+  /**
+   * Issue 20 item 6: after the drain, Freshdesk frozen at the last fed event, the clock runs on
+   * until the daily check of the fed day (and the repair of the gaps the overload recorded) has
+   * made injixo equal to the oracle per (queue, interval), or `afterCheck` hours have passed.
+   */
+  afterCheckHours?: number;
+}
+
+/** What injixo held once the daily check had run after an overload (LoadOptions.afterCheckHours). */
+export interface AfterCheck {
+  /** Simulated hours from the end of the feed until injixo equalled the oracle per (queue, interval); null: not within the cap. */
+  hoursUntilWhole: number | null;
+  missing: number;
+  extra: number;
+  duplicates: number;
+  /** DAY_CHECKED and GAP_REPAIRED lines, and what the check sent in all. */
+  daysChecked: number;
+  gapsRepaired: number;
+  sentByCheck: number;
+  /** Simulated hours from the end of the feed to the DAY_CHECKED line of the fed day. */
+  hoursUntilDayChecked: number | null;
 }
 
 /** What the opt-in features delivered against the oracle (optIn probes only). */
@@ -126,6 +147,7 @@ export interface LoadResult {
   zeroLoss: boolean;
   verdict: string[];
   optIn?: OptInCheck;
+  afterCheck?: AfterCheck;
 }
 
 /** The first `count` events, and the rest of the last one's second (a time entry shares its step's second). */
@@ -332,6 +354,7 @@ export async function runAtRate(options: LoadOptions): Promise<LoadResult> {
     if (failed > 0) verdict.push(`${failed} handler runs failed`);
     const optInCheck = optIn ? await checkOptIn(sandbox, last.at) : undefined;
     if (optInCheck) verdict.push(...optInVerdict(optInCheck));
+    const afterCheck = options.afterCheckHours ? await runUntilChecked(sandbox, { from: world.start, to: last.at + 1, feedEnd, capHours: options.afterCheckHours }) : undefined;
 
     return {
       rate: options.rate,
@@ -382,10 +405,60 @@ export async function runAtRate(options: LoadOptions): Promise<LoadResult> {
       zeroLoss: verdict.length === 0,
       verdict,
       ...(optInCheck ? { optIn: optInCheck } : {}),
+      ...(afterCheck ? { afterCheck } : {}),
     };
   } finally {
     await sandbox.close();
   }
+}
+
+/**
+ * The clock runs on (Freshdesk frozen where the feed ended) until injixo equals the oracle per
+ * (queue, interval) after the daily check, looked at every 10 simulated minutes.
+ */
+async function runUntilChecked(sandbox: Sandbox, at: { from: number; to: number; feedEnd: number; capHours: number }): Promise<AfterCheck> {
+  const { platform, clock } = sandbox;
+  sandbox.freezeFreshdesk(at.to);
+  const expected = oracleCounts(sandbox, at.from, at.to);
+  const difference = (): { missing: number; extra: number } => differenceOf(expected, injixoCounts(sandbox));
+  const day = new Date(at.from).toISOString().slice(0, 10);
+  const dayLine = (): { at: number } | undefined => platform.logs.find((l) => l.message.includes(`DAY_CHECKED: ${day}`));
+  let whole: number | null = null;
+  while (clock.now() < at.feedEnd + at.capHours * 3_600_000) {
+    await platform.advance(10 * 60_000);
+    const d = difference();
+    if (d.missing === 0 && d.extra === 0 && dayLine()) {
+      whole = clock.now();
+      break;
+    }
+  }
+  // Whatever the check handed to delivery goes out.
+  await platform.advance(30 * 60_000);
+  const final = difference();
+  const line = dayLine();
+  const sent = platform.logs.filter((l) => /DAY_CHECKED|GAP_REPAIRED/.test(l.message)).reduce((sum, l) => sum + Number(/\bsent=(\d+)/.exec(l.message)?.[1] ?? 0), 0);
+  return {
+    hoursUntilWhole: whole === null ? null : (whole - at.feedEnd) / 3_600_000,
+    ...final,
+    duplicates: sandbox.injixo.store.duplicates().reduce((sum, d) => sum + d.received - 1, 0),
+    daysChecked: platform.logs.filter((l) => l.message.includes('DAY_CHECKED')).length,
+    gapsRepaired: platform.logs.filter((l) => l.message.includes('GAP_REPAIRED')).length,
+    sentByCheck: sent,
+    hoursUntilDayChecked: line ? (line.at - at.feedEnd) / 3_600_000 : null,
+  };
+}
+
+function differenceOf(expected: Counts, held: Counts): { missing: number; extra: number } {
+  let missing = 0;
+  let extra = 0;
+  for (const queue of new Set([...Object.keys(expected), ...Object.keys(held)])) {
+    for (const interval of new Set([...Object.keys(expected[queue] ?? {}), ...Object.keys(held[queue] ?? {})])) {
+      const d = (held[queue]?.[interval] ?? 0) - (expected[queue]?.[interval] ?? 0);
+      if (d > 0) extra += d;
+      else missing -= d;
+    }
+  }
+  return { missing, extra };
 }
 
 const PRODUCT_EVENTS = ['onTicketCreate', 'onConversationCreate', 'onTicketUpdate', 'onTimeEntryCreate', 'onTimeEntryUpdate', 'onTimeEntryDelete', 'onAgentUpdate', 'onAgentAvailabilityUpdate'];

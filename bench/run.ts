@@ -6,7 +6,9 @@
  * `tsx bench/run.ts --rate 120 [--in-process]` runs one load-test probe and prints only it;
  * `tsx bench/run.ts --import-only` runs only the history-import section (bench/run-import.ts);
  * `tsx bench/run.ts --in-app-import-only` only the in-app import's wall time (bench/run-in-app-import.ts);
- * `tsx bench/run.ts --simulate-only [--simulate-seeds N]` only the fault simulator (default 1,000 seeds, bench/run-simulator.ts).
+ * `tsx bench/run.ts --simulate-only [--simulate-seeds N]` only the fault simulator (default 1,000 seeds, bench/run-simulator.ts);
+ * `tsx bench/run.ts --check-only [--only day,loss,cost,huge]` only the daily check (issue 20, bench/run-check.ts);
+ * `tsx bench/run.ts --overload-check-only` only the overload at 120 and 160 events/min followed by the next daily check.
  * Progress goes to stderr, the report to stdout.
  */
 import * as fs from 'node:fs';
@@ -23,6 +25,8 @@ import { formatInAppImport, runInAppImport } from './run-in-app-import';
 import { formatImportBench, runImportBench } from './run-import';
 import { formatOptInCost, runOptInCost } from './run-opt-in';
 import { formatSimulatorBench, runSimulatorBench } from './run-simulator';
+import { formatCheckRun, runCheckBench } from './run-check';
+import { formatAfterCheck } from './format-report';
 
 /** Issue 19: seeds of the fault simulator the bench runs (`--simulate-seeds N` to change). */
 const SIMULATOR_SEEDS = 1000;
@@ -50,9 +54,12 @@ function progress(message: string): void {
 /** `--opt-in`: probes with both issue-14 features on (bench/run-at-rate.ts LoadOptions.optIn). */
 const OPT_IN = process.argv.includes('--opt-in');
 
-function probe(rate: number, mode: LoadResult['mode']): Promise<LoadResult> {
+/** Issue 20: after an overload at a fixed rate, the clock runs on this long at most for the next daily check to make injixo whole. */
+const AFTER_CHECK_HOURS = 48;
+
+function probe(rate: number, mode: LoadResult['mode'], afterCheckHours?: number): Promise<LoadResult> {
   const { seed, ticketsPerDay, feedMinutes, drainMinutes } = SETTINGS.load;
-  return runAtRate({ rate, mode, seed, ticketsPerDay, feedMinutes, drainMinutes, optIn: OPT_IN });
+  return runAtRate({ rate, mode, seed, ticketsPerDay, feedMinutes, drainMinutes, optIn: OPT_IN, ...(afterCheckHours ? { afterCheckHours } : {}) });
 }
 
 /**
@@ -121,7 +128,8 @@ async function main(): Promise<void> {
   const loads: [string, number][] = best === undefined ? [] : [['1.5x zero-loss', Math.round(best * 1.5)], ['2x zero-loss', best * 2]];
   loads.push(['fixed', 120], ['fixed', 160]);
   for (const [label, rate] of loads) {
-    const result = search.probes.find((p) => p.rate === rate) ?? (await probe(rate, searchMode));
+    // The fixed rates run again with the next daily check after the drain (issue 20 item 6).
+    const result = label === 'fixed' ? await probe(rate, searchMode, AFTER_CHECK_HOURS) : (search.probes.find((p) => p.rate === rate) ?? (await probe(rate, searchMode)));
     progress(`  ${label}: ${describeProbe(result)}, ${result.duplicates} duplicates, ${result.gapsRecorded} gaps`);
     overload.push({ label, probe: result });
   }
@@ -145,11 +153,13 @@ async function main(): Promise<void> {
   const simulatorSeeds = numberArgument('--simulate-seeds') ?? SIMULATOR_SEEDS;
   progress(`fault simulator: ${simulatorSeeds} seeds…`);
   const simulator = await runSimulatorBench(simulatorSeeds, progress);
+  progress('daily check (issue 20): a 2,000-ticket day, silent loss, a 13,000-ticket day, the largest profile…');
+  const check = await runCheckBench(undefined, progress);
   results.wallSeconds = (performance.now() - started) / 1000;
-  const report = `${formatReport(results)}\n\n${formatImportBench(importBench)}\n\n${formatInAppImport(inAppImport)}\n\n${formatSimulatorBench(simulator)}`;
+  const report = `${formatReport(results)}\n\n${formatImportBench(importBench)}\n\n${formatInAppImport(inAppImport)}\n\n${formatSimulatorBench(simulator)}\n\nDaily check\n${check.map(formatCheckRun).join('\n\n')}`;
   process.stdout.write(`${report}\n`);
   fs.mkdirSync(path.dirname(ARTIFACT), { recursive: true });
-  const json = { ...results, dayBuilt: withoutProfiles(dayBuilt), dayInProcess: withoutProfiles(dayInProcess), importBench, inAppImport, simulator, report };
+  const json = { ...results, dayBuilt: withoutProfiles(dayBuilt), dayInProcess: withoutProfiles(dayInProcess), importBench, inAppImport, simulator, check, report };
   fs.writeFileSync(ARTIFACT, `${JSON.stringify(json, null, 2)}\n`);
   progress(`wrote ${path.relative(process.cwd(), ARTIFACT)}`);
 }
@@ -168,6 +178,21 @@ function argument(name: string): string | undefined {
 async function runInAppImportOnly(): Promise<void> {
   const result = await runInAppImport({ ...IN_APP_IMPORT, progress });
   process.stdout.write(`${formatInAppImport(result)}\n`);
+}
+
+async function runCheckOnly(): Promise<void> {
+  const only = argument('--only')?.split(',');
+  const runs = await runCheckBench(only, progress);
+  process.stdout.write(`${runs.map(formatCheckRun).join('\n\n')}\n`);
+}
+
+/** Issue 20 item 6: 120 and 160 events/min for an hour, the drain, then the next daily check. */
+async function runOverloadCheckOnly(): Promise<void> {
+  for (const rate of [120, 160]) {
+    progress(`overload ${rate}/min, then the next daily check…`);
+    const result = await probe(rate, 'built', AFTER_CHECK_HOURS);
+    process.stdout.write(`${describeProbe(result)}, ${result.duplicates} duplicates after the drain\n${formatAfterCheck(rate, result)}\n`);
+  }
 }
 
 async function runSimulateOnly(): Promise<void> {
@@ -191,7 +216,12 @@ function numberArgument(name: string): number | undefined {
 const rateArgument = argument('--rate');
 const rate = rateArgument === undefined ? undefined : Number(rateArgument);
 if (rate !== undefined && !(rate > 0)) throw new Error(`bench: --rate needs a positive number of events per minute, got '${String(rateArgument)}'`);
-const job = process.argv.includes('--simulate-only') ? runSimulateOnly() : process.argv.includes('--opt-in-only') ? runOptInOnly() : process.argv.includes('--in-app-import-only') ? runInAppImportOnly() : process.argv.includes('--import-only') ? runImportOnly() : rate === undefined ? main() : runOneProbe(rate, process.argv.includes('--in-process') ? 'in-process' : 'built');
+const ONLY: [string, () => Promise<void>][] = [
+  ['--check-only', runCheckOnly],
+  ['--overload-check-only', runOverloadCheckOnly],
+];
+const only = ONLY.find(([flag]) => process.argv.includes(flag))?.[1];
+const job = only ? only() : process.argv.includes('--simulate-only') ? runSimulateOnly() : process.argv.includes('--opt-in-only') ? runOptInOnly() : process.argv.includes('--in-app-import-only') ? runInAppImportOnly() : process.argv.includes('--import-only') ? runImportOnly() : rate === undefined ? main() : runOneProbe(rate, process.argv.includes('--in-process') ? 'in-process' : 'built');
 job.catch((error: unknown) => {
   process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exitCode = 1;

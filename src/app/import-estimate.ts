@@ -30,6 +30,19 @@ export const CLI_ADVICE_HOURS = 24;
 export const CLI_ADVICE_TICKETS = Math.round((CLI_ADVICE_HOURS * IN_APP_IMPORT_REQUESTS_PER_HOUR) / REQUESTS_PER_TICKET / 100) * 100;
 
 /**
+ * Freshdesk requests the daily check spends per ticket of the day it checks, measured with the
+ * default world: 1,964 requests for a day of 2,000 tickets (4,376 contacts, 0.449 a contact;
+ * `npx tsx bench/run.ts --check-only --only day`, docs/walk-lifecycle.md "Measured"). The
+ * settings page multiplies it by this account's tickets a day.
+ */
+export const CHECK_REQUESTS_PER_TICKET = 0.98;
+
+/** Freshdesk API calls a day the daily check costs an account with `perDay` tickets a day. */
+export function checkCallsPerDay(perDay: number): number {
+  return perDay * CHECK_REQUESTS_PER_TICKET;
+}
+
+/**
  * Tickets a day from the newest tickets' `created_at`. A full page: as many as came in since the
  * oldest of them. A shorter page is every ticket of the last 30 days (the list's default window).
  * Undefined when the answer holds no readable time.

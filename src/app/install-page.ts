@@ -11,7 +11,7 @@ import type { FdkApp, FdkClient } from './fdk-client';
 import { readFreshdeskHost, readUserLocale } from './fdk-client';
 import { createTranslator, type MessageKey, type Translate } from '../i18n/translate';
 import { checkFreshdeskKey, checkInjixoKey, keyCheckMessages } from './key-checks';
-import { CLI_ADVICE_TICKETS, estimateImport, roughly, IN_APP_IMPORT_REQUESTS_PER_HOUR, measureTicketsPerDay, REQUESTS_PER_TICKET, SAMPLE_SIZE } from './import-estimate';
+import { checkCallsPerDay, CLI_ADVICE_TICKETS, estimateImport, roughly, IN_APP_IMPORT_REQUESTS_PER_HOUR, measureTicketsPerDay, REQUESTS_PER_TICKET, SAMPLE_SIZE } from './import-estimate';
 import { formatCount } from './format';
 import type { Locale } from '../i18n/translate';
 import {
@@ -247,6 +247,7 @@ function fieldBlock(field: FieldName, t: Translate): HTMLElement {
     input,
     el('p', { class: 'hint', id: `${id}-hint` }, hintFor(field, t).flatMap((h, i) => (i === 0 ? [h] : [el('br'), h]))),
     field === 'importWindow' ? el('p', { id: 'import-estimate', class: 'estimate', role: 'status', 'aria-live': 'polite' }) : null,
+    field === 'dailyCheck' ? el('p', { id: 'check-estimate', class: 'estimate', role: 'status', 'aria-live': 'polite' }) : null,
     el('p', { class: 'field-message', id: `${id}-message`, role: 'alert', 'aria-live': 'polite' }),
   ]);
 }
@@ -298,8 +299,18 @@ function durationText(hours: number, t: Translate): string {
   return t('estimate.days', { count: formatCount(Math.round(hours / 24), state.locale) });
 }
 
+/** What the daily check costs this account a day (issue 20): its tickets a day at the check's measured requests per ticket. */
+function checkEstimateText(t: Translate): string {
+  const volume = state.volume;
+  if (volume.state !== 'measured' || volume.perDay === undefined) return t('checkEstimate.needsKey');
+  const count = (n: number): string => formatCount(n, state.locale);
+  return t('checkEstimate.result', { calls: count(roughly(checkCallsPerDay(volume.perDay))), perDay: count(roughly(volume.perDay)) });
+}
+
 function showEstimate(): void {
   const t = state.t;
+  const check = document.getElementById('check-estimate');
+  if (t && check) check.textContent = checkEstimateText(t);
   const node = document.getElementById('import-estimate');
   if (!t || !node) return;
   node.textContent = estimateText(t);

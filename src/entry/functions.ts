@@ -9,6 +9,7 @@ import { gapCommand, historyCommand, pauseImport, resumeImport, type ImportView 
 import { checkViewOfState } from '../import/check-view';
 import { ledgerStart, startReplay } from '../import/replay';
 import { FRESHDESK_HOST_KEY } from '../storage/keys';
+import { log } from '../platform/log';
 import type { HandlerArgs, Platform } from '../platform/types';
 import { checkConnection } from '../remote/connection-check';
 import { readSettings, type Settings } from '../schemas/iparams';
@@ -125,6 +126,8 @@ export async function replayPeriod(args: HandlerArgs, platform: Platform): Promi
     platform.renderData(null, await startReplay(platform, host, args.from, args.to));
   } catch (error) {
     // A refusal of the platform is a sentence with the time to try again, never its own message.
-    platform.renderData(null, { refused: { code: 'busy_platform', message: `the platform refused a call (${messageOf(error)}); ask again in a minute`, retryAt: new Date(platform.now() + 60_000).toISOString() } });
+    const retryAt = new Date(platform.now() + 60_000).toISOString();
+    log('warn', 'PLATFORM_LIMIT', `a replay asked from the status page was refused by the platform (${messageOf(error)}); the page says to ask again at ${retryAt}`);
+    platform.renderData(null, { refused: { code: 'busy_platform', message: `the platform is busy right now; ask again at ${retryAt}`, retryAt } });
   }
 }

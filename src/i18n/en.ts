@@ -48,7 +48,10 @@ export const en = {
   'field.agentIdentifier.hint': 'This is the identifier injixo shows for each agent when you map agents to people.',
   'field.dailyCheck.label': 'Check every day against Freshdesk',
   'field.dailyCheck.hint':
-    'On by default: two hours after each UTC day ends, the app reads that day back from Freshdesk and sends what injixo is missing. It costs about 0.5 Freshdesk API calls per ticket and reply of the day (the status page shows this account’s calls a day), within the app’s share of the account’s API limit.',
+    'On by default: two hours after each UTC day ends, the app reads that day back from Freshdesk and sends what injixo is missing; recorded gaps are repaired the same way. It costs about one Freshdesk API call per ticket of the day (0.45 per ticket and reply), within the app’s share of the account’s API limit; the line below says what that is for this account.',
+
+  'checkEstimate.needsKey': 'Check the keys above to see how many Freshdesk API calls a day the check costs this account.',
+  'checkEstimate.result': 'For this account (about {perDay} tickets a day): about {calls} Freshdesk API calls a day, within the app’s share of the API limit.',
 
   'error.required': 'This field is required.',
   'error.integrationId': 'Digits only, such as 1234 (as injixo support gave it), or leave the field empty.',
@@ -225,6 +228,7 @@ export const en = {
   'replay.refused.import_running': 'The initial import has not finished. Replay once it is done: the app reads Freshdesk for one of them at a time.',
   'replay.refused.replay_running': 'A replay is running. Wait for its result before asking for another.',
 
+  'replay.refused.busy_platform': 'The platform is busy right now (its limit of operations a minute). Ask again at {retryAt}.',
   'replay.refused.check_running':
     'The daily check is reading Freshdesk until about {until}. Ask again once it is done: the app reads Freshdesk for one of them at a time.',
   'replay.state.comparing': 'Comparing with what was delivered',

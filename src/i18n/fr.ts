@@ -43,7 +43,10 @@ export const fr: Catalogue = {
   'field.agentIdentifier.hint': 'C’est l’identifiant qu’injixo affiche pour chaque agent lorsque vous associez les agents aux personnes.',
   'field.dailyCheck.label': 'Vérifier chaque jour avec Freshdesk',
   'field.dailyCheck.hint':
-    'Activé par défaut : deux heures après la fin de chaque jour (UTC), l’app relit ce jour dans Freshdesk et envoie ce qui manque à injixo. Cela coûte environ 0,5 appel à l’API Freshdesk par ticket et réponse du jour (la page d’état montre les appels par jour de ce compte), dans la part de la limite de l’API du compte réservée à l’app.',
+    'Activé par défaut : deux heures après la fin de chaque jour (UTC), l’app relit ce jour dans Freshdesk et envoie ce qui manque à injixo ; les périodes manquantes enregistrées sont réparées de même. Cela coûte environ un appel à l’API Freshdesk par ticket du jour (0,45 par ticket et réponse), dans la part de la limite de l’API du compte réservée à l’app ; la ligne ci-dessous dit ce que cela représente pour ce compte.',
+
+  'checkEstimate.needsKey': 'Vérifiez les clés ci-dessus pour voir combien d’appels à l’API Freshdesk par jour la vérification coûte à ce compte.',
+  'checkEstimate.result': 'Pour ce compte (environ {perDay} tickets par jour) : environ {calls} appels à l’API Freshdesk par jour, dans la part de la limite de l’API réservée à l’app.',
 
   'error.required': 'Ce champ est obligatoire.',
   'error.integrationId': 'Des chiffres uniquement, par exemple 1234 (tel que le support injixo l’a donné), ou laissez le champ vide.',
@@ -220,6 +223,7 @@ export const fr: Catalogue = {
   'replay.refused.import_running': 'L’import initial n’est pas terminé. Rejouez une fois qu’il l’est : l’app ne lit Freshdesk que pour l’un des deux à la fois.',
   'replay.refused.replay_running': 'Un rejeu est en cours. Attendez son résultat avant d’en demander un autre.',
 
+  'replay.refused.busy_platform': 'La plateforme est occupée en ce moment (sa limite d’opérations par minute). Redemandez à {retryAt}.',
   'replay.refused.check_running':
     'La vérification quotidienne lit Freshdesk jusqu’à environ {until}. Redemandez une fois terminée : l’app ne lit Freshdesk que pour l’une des deux à la fois.',
   'replay.state.comparing': 'Comparaison avec ce qui a été livré',

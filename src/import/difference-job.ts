@@ -21,7 +21,6 @@ import type { FoundChunks, ImportRecord, ReplayResult } from './import-record';
 import type { SliceWalk, StepEnd, WalkJob } from './in-app';
 import type { FoundContact } from './replay-difference';
 import { LANE_PERIOD_MS, WALK_LANES, type WalkScheduleKind } from './walk-chain';
-import { changeMarks, withActive } from './walk-marks';
 
 /** Lanes while comparing: a step of at most COMPARE_KV_PER_STEP every LANE_PERIOD_MS / 3 (~7 a minute). */
 export const COMPARE_LANES = 3;
@@ -56,9 +55,9 @@ export function differenceJob(spec: DifferenceJobSpec): WalkJob {
     },
     instead: (platform, record) => afterWalk(platform, record, compareJob, spec),
     lanesFor: (record) => (record.walkedAtMs === undefined ? WALK_LANES : record.compare ? COMPARE_LANES : 1),
+    // Its mark went with its last view (in-app.ts endWalk).
     ended: async (platform, record) => {
       if (record.state === 'done') await scheduleDeliverySoon(platform.schedule, platform.now());
-      await changeMarks(platform, platform.now(), (marks) => withActive(marks, spec.kind, false));
     },
   };
 }

@@ -60,7 +60,7 @@ import {
   type LaneToken,
   type PlannedLane,
 } from './walk-chain';
-import { changeMarks, tidyMarks, withActive } from './walk-marks';
+import { applyMarks, changeMarks, tidyMarks, withActive } from './walk-marks';
 
 /**
  * Freshdesk calls per slice. With one slice per LANE_STAGGER_MS (walk-chain.ts) the walk spends
@@ -199,21 +199,29 @@ function shownLately(record: ImportRecord, phase: string, nowMs: number): boolea
  * the store refuses, the page keeps showing the previous view and a later slice tries again.
  * Call it before the record is saved: the record keeps when and what it last showed.
  */
-export async function publishWalk(platform: Pick<Platform, 'db' | 'schedule' | 'now'>, job: Pick<WalkJob, 'kind' | 'view'>, record: ImportRecord, force = false): Promise<void> {
+export async function publishWalk(platform: Pick<Platform, 'db' | 'schedule' | 'now'>, job: Pick<WalkJob, 'kind' | 'view'>, record: ImportRecord, force = false, alsoChange?: (state: AppState) => void): Promise<boolean> {
   const nowMs = platform.now();
   const phase = phaseOf(record);
-  if (!force && shownLately(record, phase, nowMs)) return;
+  if (!force && shownLately(record, phase, nowMs)) return true;
   try {
     const outcome = await updateState(platform, nowMs, (opened) => {
       showWalk(opened.state, job.kind, job.view(record, nowMs));
+      alsoChange?.(opened.state);
       return Promise.resolve();
     });
-    if (outcome !== 'done') return;
+    if (outcome !== 'done') return false;
     record.shownAtMs = nowMs;
     record.shownPhase = phase;
+    return true;
   } catch (error) {
-    log('warn', 'PLATFORM_LIMIT', `the status page's view of the ${job.kind} could not be updated now (${describe(error)}); a later slice updates it`);
+    log('warn', 'PLATFORM_LIMIT', `the status page's view of the ${job.kind} could not be updated now (${describe(error)}); a later slice or the walks' watchdog updates it`);
+    return false;
   }
+}
+
+/** Whether the state record shows the walk as it is now (its last phase was published). */
+export function isShown(record: ImportRecord): boolean {
+  return record.shownPhase === phaseOf(record);
 }
 
 /** What a step asks for next: this lane again at `at` (at the earliest one lane period later). */
@@ -561,12 +569,16 @@ async function laneAt(platform: Platform, job: WalkJob, record: ImportRecord, to
   await armLanes(platform, job, record.token, [...planned, ...woken]);
 }
 
-/** The walk is over (done or failed): stored with no lane due, and its mark cleared. */
+/**
+ * The walk is over (done or failed): stored with no lane due. Its last view and the end of its
+ * mark go into the state in one commit; when that is refused (a delivery run holds the lease, the
+ * KV limit) the mark stays, and the walks' watchdog publishes the view and clears the mark later.
+ */
 async function endWalk(platform: Platform, job: WalkJob, record: ImportRecord): Promise<void> {
   planLanes(record, lanesOf(record).map(([gen], lane) => ({ lane, gen, at: 0 })));
   delete record.refusal;
   delete record.notBefore;
-  await publishWalk(platform, job, record, true);
+  await publishWalk(platform, job, record, true, (state) => applyMarks(state, (marks) => withActive(marks, job.kind, false)));
   await saveWalkRecord(platform.db, job, record);
   await job.ended?.(platform, record);
 }
@@ -696,10 +708,9 @@ function finishImport(platform: Platform, record: ImportRecord): Promise<void> {
   return Promise.resolve();
 }
 
-/** After the walk: the mark goes, and the last contacts go out with the next run rather than up to a delivery period later. */
+/** After the walk (its mark went with its last view, endWalk): the last contacts go out with the next run rather than up to a delivery period later. */
 async function importEnded(platform: Platform, record: ImportRecord): Promise<void> {
   if (record.state === 'done') await scheduleDeliverySoon(platform.schedule, platform.now());
-  await changeMarks(platform, platform.now(), (marks) => withActive(marks, 'import', false));
 }
 
 export const IMPORT_JOB: WalkJob = {

@@ -19,7 +19,7 @@ import { CHECK_KEY, FRESHDESK_HOST_KEY, IMPORT_KEY, REPLAY_KEY, SCHEDULE_KINDS, 
 import { CHECK_JOB, firstCheckable, knownGaps, nextCheck, nextDayDue, pendingDays, startCheck, type CheckWindow } from './check';
 import { readCheckDays, setDay, writeCheckDays, type CheckDays } from './check-days';
 import type { ImportRecord } from './import-record';
-import { IMPORT_JOB, readWalkRecord, saveWalkRecord, type WalkJob } from './in-app';
+import { IMPORT_JOB, isShown, publishWalk, readWalkRecord, saveWalkRecord, type WalkJob } from './in-app';
 import { REPLAY_JOB } from './replay';
 import { armLanes, planRearm, stalledLanes, takeWalkLease } from './walk-chain';
 import { changeMarks, withActive } from './walk-marks';
@@ -114,12 +114,17 @@ async function watchActive(platform: Platform, kinds: readonly WalkKind[]): Prom
   return still;
 }
 
-/** One active walk: whether it still walks (running or paused); its lost lanes re-armed. */
+/**
+ * One active walk: whether it is still to be watched — running or paused (its lost lanes
+ * re-armed), or ended while the state record does not show its end yet (shown now, when the
+ * store lets it; otherwise the next look tries again). The record is not written for an ended
+ * walk: a new walk of the same kind may have replaced it since it was read.
+ */
 async function watchOne(platform: Platform, kind: WalkKind): Promise<boolean> {
   const record = await readWalkRecord(platform.db, JOBS[kind].key);
   if (!record) return false;
   if (record.state === 'failed' && kind === 'check') await noteFailedCheck(platform, record.scope?.day);
-  if (record.state !== 'running' && record.state !== 'paused') return false;
+  if (record.state !== 'running' && record.state !== 'paused') return !(isShown(record) || (await publishWalk(platform, JOBS[kind].job, record, true)));
   await rearmStalled(platform, kind, record);
   return true;
 }

@@ -4,7 +4,7 @@
  * commit protocol (delivery/commit/commit.ts updateState), never written directly.
  */
 import { updateState } from '../delivery/commit/commit';
-import type { WalkKind, WalkMarks } from '../delivery/stored/stored-data';
+import type { AppState, WalkKind, WalkMarks } from '../delivery/stored/stored-data';
 import type { Platform } from '../platform/types';
 
 /** A copy without empty parts (the state record stays as small as it can). */
@@ -30,13 +30,18 @@ export function withActive(marks: WalkMarks, kind: WalkKind, active: boolean): W
 export async function changeMarks(platform: Pick<Platform, 'db' | 'schedule'>, nowMs: number, change: (marks: WalkMarks) => WalkMarks): Promise<boolean> {
   try {
     const outcome = await updateState(platform, nowMs, (opened) => {
-      const marks = tidyMarks(change(opened.state.walk ?? {}));
-      if (marks) opened.state.walk = marks;
-      else delete opened.state.walk;
+      applyMarks(opened.state, change);
       return Promise.resolve();
     });
     return outcome === 'done';
   } catch {
     return false;
   }
+}
+
+/** The marks of a state being committed, changed (inside updateState's change). */
+export function applyMarks(state: AppState, change: (marks: WalkMarks) => WalkMarks): void {
+  const marks = tidyMarks(change(state.walk ?? {}));
+  if (marks) state.walk = marks;
+  else delete state.walk;
 }
