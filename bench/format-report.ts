@@ -80,7 +80,7 @@ function statusLine(status: unknown): string {
   return ['state', 'backlog', 'parked', 'dropped', 'invalidPayloads'].map((k) => `${k} ${String(s[k])}`).join(', ');
 }
 
-function daySection(r: BenchResults): string {
+export function daySection(r: Pick<BenchResults, 'dayBuilt' | 'settings'>): string {
   const d = r.dayBuilt;
   const target = r.settings.targetCallsPerContact;
   const calls = d.breakdown.requests.calls + d.breakdown.kv.calls + d.breakdown.schedules.calls;

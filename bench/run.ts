@@ -4,6 +4,7 @@
  * Prints a readable report and writes the same numbers to .artifacts/bench.json.
  *
  * `tsx bench/run.ts --rate 120 [--in-process]` runs one load-test probe and prints only it;
+ * `tsx bench/run.ts --day-only` runs only the day budget (calls per contact, KV operations by key family);
  * `tsx bench/run.ts --import-only` runs only the history-import section (bench/run-import.ts);
  * `tsx bench/run.ts --in-app-import-only` only the in-app import's wall time (bench/run-in-app-import.ts);
  * `tsx bench/run.ts --simulate-only [--simulate-seeds N]` only the fault simulator (default 1,000 seeds, bench/run-simulator.ts);
@@ -18,7 +19,7 @@ import { performance } from 'node:perf_hooks';
 import { MAX_ONE_TIME_SCHEDULES } from '../tools/local-platform/scheduler';
 import { DEFAULT_LIMITS } from '../tools/local-platform';
 import { analyzeCalls } from './analyze-calls';
-import { formatProbe, formatReport, type BenchResults, type BenchSettings } from './format-report';
+import { daySection, formatProbe, formatReport, type BenchResults, type BenchSettings } from './format-report';
 import { runAtRate, searchMaxRate, type LoadResult } from './run-at-rate';
 import { runDay, type DayResult } from './run-day';
 import { formatInAppImport, runInAppImport } from './run-in-app-import';
@@ -200,6 +201,13 @@ async function runSimulateOnly(): Promise<void> {
   process.stdout.write(`${formatSimulatorBench(bench)}\n`);
 }
 
+/** `--day-only`: the day budget alone (issue 19 item 6: calls per contact, KV operations by key family). */
+async function runDayOnly(): Promise<void> {
+  progress('day budget with the built server.js…');
+  const dayBuilt = await runDay({ mode: 'built', ...SETTINGS.day });
+  process.stdout.write(`${daySection({ dayBuilt, settings: SETTINGS })}\n`);
+}
+
 async function runImportOnly(): Promise<void> {
   const bench = await runImportBench(progress);
   process.stdout.write(`${formatImportBench(bench)}\n`);
@@ -219,6 +227,7 @@ if (rate !== undefined && !(rate > 0)) throw new Error(`bench: --rate needs a po
 const ONLY: [string, () => Promise<void>][] = [
   ['--check-only', runCheckOnly],
   ['--overload-check-only', runOverloadCheckOnly],
+  ['--day-only', runDayOnly],
 ];
 const only = ONLY.find(([flag]) => process.argv.includes(flag))?.[1];
 const job = only ? only() : process.argv.includes('--simulate-only') ? runSimulateOnly() : process.argv.includes('--opt-in-only') ? runOptInOnly() : process.argv.includes('--in-app-import-only') ? runInAppImportOnly() : process.argv.includes('--import-only') ? runImportOnly() : rate === undefined ? main() : runOneProbe(rate, process.argv.includes('--in-process') ? 'in-process' : 'built');
