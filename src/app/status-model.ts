@@ -60,6 +60,8 @@ export interface CheckModel {
   off: string | null;
   cost: string | null;
   running: string | null;
+  /** When the next check is due (while none runs and the check is on), or null. */
+  next: string | null;
   refusal: string | null;
   rows: CheckRow[];
   surplusNote: string | null;
@@ -371,6 +373,14 @@ export function describeReplayRefusal(refusal: ReplayRefusal, t: Translate, time
   return t(key, { hours: refusal.maxHours ?? 24, from: ledgerFrom ? time(ledgerFrom) : '—', command: refusal.cliCommand ?? '', until: refusal.until ? time(refusal.until) : '—', retryAt: refusal.retryAt ? time(refusal.retryAt) : '—' });
 }
 
+/** The next check: the walks' own plan, else the earliest day waiting for its turn. */
+function nextCheckLine(view: CheckView, t: Translate, time: (iso: string) => string): string | null {
+  if (!view.enabled || view.running?.state === 'running') return null;
+  const waiting = view.days.filter((d) => d.status === 'pending' || d.status === 'today').map((d) => d.dueAt ?? '').filter((at) => at !== '');
+  const next = [view.nextAt ?? '', ...waiting].filter((at) => at !== '').sort()[0];
+  return next === undefined ? null : t('check.next', { time: time(next) });
+}
+
 const DAY_TONE: Record<CheckDayView['status'], Tone> = { checked: 'ok', not_checked: 'warning', pending: 'neutral', running: 'neutral', today: 'neutral' };
 
 /** The daily check's section: intro, cost, the running check, and one row per day (newest first). */
@@ -384,6 +394,7 @@ function describeCheck(view: CheckView, f: Formatters): CheckModel {
     off: view.enabled ? null : t('check.off'),
     cost: view.cost ? t('check.cost', { requests: count(view.cost.requestsPerDay), perContact: view.cost.perContact.toFixed(2) }) : null,
     running: running ? t('check.running', { from: time(running.window.from), to: time(running.window.to), phase: t(`check.phase.${running.phase}`), progress: count(Math.round(running.progress * 100)) }) : null,
+    next: nextCheckLine(view, t, time),
     refusal: running ? (walkLines(running, t, count, time)[0] ?? null) : null,
     rows,
     surplusNote: view.days.some((d) => (d.surplus ?? 0) > 0) ? t('check.surplusNote') : null,

@@ -404,6 +404,7 @@ function drawCheck({ check }: StatusModel, t: Translate): HTMLElement | null {
     line('check-off', check.off),
     line('check-cost', check.cost),
     line('check-running', check.running),
+    line('check-next', check.next),
     line('check-refusal', check.refusal),
     el('table', { id: 'check-days' }, [
       el('thead', {}, [el('tr', {}, head.map((key, i) => el('th', { scope: 'col', class: i > 0 && i < 5 ? 'num' : '' }, [t(key)])))]),

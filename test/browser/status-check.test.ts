@@ -6,8 +6,10 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { newState } from '../../src/delivery/commit/state';
+import { showWalk } from '../../src/delivery/status/walk-views';
+import { CHECK_JOB } from '../../src/import/check';
 import { startCursor } from '../../src/import/cursor';
-import type { CheckDays } from '../../src/import/check-days';
+import { CHECK_DAYS_VIEW, KEPT_DAYS, type CheckDays } from '../../src/import/check-days';
 import type { ImportRecord } from '../../src/import/import-record';
 import { CHECK_DAYS_KEY, CHECK_KEY, FRESHDESK_HOST_KEY, STATE_KEY } from '../../src/storage/keys';
 import { launchChromium, NOW, openPage, screenshot, startStack, type Stack } from './stack';
@@ -48,12 +50,21 @@ function runningCheck(): ImportRecord {
   };
 }
 
+/**
+ * The stored records, and the state as the check itself keeps it for the page (the page reads the
+ * state alone): the days as publishCheckDays shows them, the running check's view as publishWalk does.
+ */
 async function prepare(stack: Stack, withRunning: boolean): Promise<void> {
   const db = stack.platform.globals().db;
-  await db.set(STATE_KEY, { ...newState(Date.parse('2026-11-17T12:00:00Z')), health: { consecutiveFailures: 0, sentTotal: 10, dropped: 0, parkedTotal: 0, lastSuccessAt: '2026-11-21T10:35:00Z' } });
-  await db.set(FRESHDESK_HOST_KEY, { host: 'acme.freshdesk.com' });
+  const state = { ...newState(Date.parse('2026-11-17T12:00:00Z')), host: 'acme.freshdesk.com', health: { consecutiveFailures: 0, sentTotal: 10, dropped: 0, setAsideTotal: 0, lastSuccessAt: '2026-11-21T10:35:00Z' } };
+  showWalk(state, CHECK_DAYS_VIEW, { days: DAYS.days, healed: [], cost: DAYS.cost }, KEPT_DAYS);
   await db.set(CHECK_DAYS_KEY, DAYS);
-  if (withRunning) await db.set(CHECK_KEY, runningCheck());
+  if (withRunning) {
+    await db.set(CHECK_KEY, runningCheck());
+    showWalk(state, CHECK_JOB.kind, CHECK_JOB.view(runningCheck(), NOW_MS));
+  }
+  await db.set(STATE_KEY, state);
+  await db.set(FRESHDESK_HOST_KEY, { host: 'acme.freshdesk.com' });
 }
 
 async function openStatus(stack: Stack): Promise<Page> {
@@ -82,6 +93,8 @@ describe('status page: the daily check', () => {
     expect((await row(page, '2026-11-19'))[5]).toBe('Checked 20 Nov 2026, 03:58 (Europe/Berlin). Delivery counts are uncertain for 2026-11-19T06 (UTC): nothing was guessed there.');
     expect((await row(page, '2026-11-18'))[5]).toBe('Not checked: Freshdesk refused the key (see the settings)');
     expect((await row(page, '2026-11-16'))[5]).toBe('Not checked: before the installation');
+    // A check runs: no 'next check' line until it is done.
+    expect(await page.locator('#check-next').count()).toBe(0);
     expect(await page.innerText('#check-running')).toBe('Checking 17 Nov 2026, 09:00 (Europe/Berlin) to 17 Nov 2026, 11:00 (Europe/Berlin): reading Freshdesk (45 %).');
     expect(await page.innerText('#check-refusal')).toBe('The platform’s limit on stored data (50 operations a minute) refused this work at 21 Nov 2026, 11:39 (Europe/Berlin). It continues by itself at 21 Nov 2026, 11:45 (Europe/Berlin).');
     expect(await page.innerText('#check-cost')).toBe('It costs about 2,020 Freshdesk API calls a day for this account (0.47 per contact, measured on the last check), within the app’s share of the account’s API limit.');
@@ -92,12 +105,23 @@ describe('status page: the daily check', () => {
     await page.close();
   }, 120_000);
 
+  it('says when the next check is, once none runs: here at once, since 17 Nov waits for its turn', async () => {
+    stack = await startStack();
+    await prepare(stack, false);
+    const page = await openStatus(stack);
+    expect(await page.getAttribute('#check-days tr[data-day="2026-11-17"]', 'data-status')).toBe('pending');
+    expect(await page.innerText('#check-next')).toBe('Next check: 21 Nov 2026, 11:40 (Europe/Berlin).');
+    expect(await page.locator('#check-running').count()).toBe(0);
+    await page.close();
+  }, 120_000);
+
   it('speaks French, and says so when the check is switched off', async () => {
     stack = await startStack({ locale: 'fr', iparams: { injixo_api_key: 'k', freshdesk_api_key: 'f', reply_scope: 'customer', import_window_days: 0, daily_check: false } });
     await prepare(stack, false);
     const page = await openStatus(stack);
     expect(await page.innerText('#check h2')).toBe('Vérification quotidienne avec Freshdesk');
     expect(await page.innerText('#check-off')).toContain('La vérification quotidienne est désactivée dans les paramètres');
+    expect(await page.locator('#check-next').count()).toBe(0);
     expect((await row(page, '2026-11-20'))[5]).toContain('Vérifié le');
     expect((await row(page, '2026-11-17'))[5]).toBe('Non vérifié : désactivé dans les paramètres');
     expect(await page.locator('#check-days thead th').allInnerTexts()).toEqual(['Jour (UTC)', 'Freshdesk', 'Livrés', 'Envoyés par la vérification', 'Excédent', 'État']);

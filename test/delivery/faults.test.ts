@@ -60,7 +60,9 @@ describe('an injixo outage of one hour', () => {
 
 describe('an injixo key regenerated for three days, then fixed', () => {
   it('holds every contact, logs the fix hourly rather than per event, and drains once the key is updated', async () => {
-    const sandbox = await open({ days: 4, ticketsPerDay: 150 });
+    // Installed when the feed starts: the daily check (on by default) then finds nothing before it
+    // to repair, and must send nothing the events delivered.
+    const sandbox = await open({ days: 4, ticketsPerDay: 150, installAt: S + 5 * HOUR - 60_000 });
     const rotatedAt = S + 6 * HOUR;
     const fixedAt = rotatedAt + 72 * HOUR;
     sandbox.injixo.regenerateKey('injixo-regenerated-key-91d2', rotatedAt);
