@@ -40,6 +40,13 @@ export interface LoadOptions {
    * made injixo equal to the oracle per (queue, interval), or `afterCheck` hours have passed.
    */
   afterCheckHours?: number;
+  /**
+   * Issue 20 item 1: the events are fed while the daily check walks. The world has two days; the
+   * first is never fed (the check finds all of it missing), the clock runs to its check, and the
+   * feed then takes the second day's events while the check reads Freshdesk. Only the fed
+   * window is compared with the oracle (the check's own contacts lie in the first day).
+   */
+  duringCheck?: boolean;
 }
 
 /** What injixo held once the daily check had run after an overload (LoadOptions.afterCheckHours). */
@@ -148,12 +155,14 @@ export interface LoadResult {
   verdict: string[];
   optIn?: OptInCheck;
   afterCheck?: AfterCheck;
+  /** LoadOptions.duringCheck: where the feed began, and the check's phase at the feed's end and after the drain. */
+  duringCheck?: { feedFrom: string; phaseAtFeedEnd: string | null; phaseAfterDrain: string | null };
 }
 
 /** The first `count` events, and the rest of the last one's second (a time entry shares its step's second). */
-function takeEvents(sandbox: Sandbox, count: number): WorldEvent[] {
+function takeEvents(sandbox: Sandbox, count: number, fromMs: number): WorldEvent[] {
   const events: WorldEvent[] = [];
-  for (const event of sandbox.world.timeline()) {
+  for (const event of sandbox.world.timeline(fromMs, Number.POSITIVE_INFINITY)) {
     const last = events[events.length - 1];
     if (events.length >= count && last !== undefined && event.at !== last.at) break;
     events.push(event);
@@ -237,11 +246,13 @@ export async function runAtRate(options: LoadOptions): Promise<LoadResult> {
     seed: options.seed,
     ticketsPerDay: options.ticketsPerDay,
     inProcess: options.mode === 'in-process',
+    ...(options.duringCheck ? { days: 2 } : {}),
     ...(optIn ? { world: { timeTracking: true, agents: { customStatuses: true } }, iparams: { handled_contacts: true, agent_statuses: true } } : {}),
   });
   try {
     const { platform, clock, world } = sandbox;
-    const events = takeEvents(sandbox, Math.round(options.rate * options.feedMinutes));
+    const feedFrom = options.duringCheck ? await untilCheckWalks(sandbox) : world.start;
+    const events = takeEvents(sandbox, Math.round(options.rate * options.feedMinutes), feedFrom);
     const stepMs = 60_000 / options.rate;
     const feedAt = (i: number): number => Math.round(i * stepMs);
     let startAt = clock.now();
@@ -249,7 +260,7 @@ export async function runAtRate(options: LoadOptions): Promise<LoadResult> {
     const first = events[0] as WorldEvent;
     const last = events[events.length - 1] as WorldEvent;
     let inRange = 0;
-    for (const _event of world.timeline(world.start, last.at + 1)) inRange += 1;
+    for (const _event of world.timeline(feedFrom, last.at + 1)) inRange += 1;
     // The oracle is asked for a time range; it must hold exactly the fed events.
     if (inRange !== events.length) throw new Error(`bench: ${inRange} world events up to the last fed one, but ${events.length} were fed`);
 
@@ -282,14 +293,16 @@ export async function runAtRate(options: LoadOptions): Promise<LoadResult> {
       }
     }
     const feedEnd = clock.now();
+    const checkPhaseAtFeedEnd = options.duringCheck ? await checkPhase(sandbox) : undefined;
     const feedLedger = platform.ledger.slice(ledgerAtFeed);
     for (let minute = 0; minute < options.drainMinutes; minute += 1) {
       await platform.advance(60_000);
       sample();
     }
 
-    const expected = oracleCounts(sandbox, world.start, last.at + 1);
-    const delivered = injixoCounts(sandbox);
+    const expected = oracleCounts(sandbox, feedFrom, last.at + 1);
+    const delivered = from(injixoCounts(sandbox), feedFrom);
+    const checkPhaseAtDrain = options.duringCheck ? await checkPhase(sandbox) : undefined;
     const queueMismatches = compareQueues(expected, delivered);
     const intervalsMatch = JSON.stringify(expected) === JSON.stringify(delivered);
     const expectedTotal = total(expected);
@@ -352,6 +365,7 @@ export async function runAtRate(options: LoadOptions): Promise<LoadResult> {
     if (statusDropped !== 0) verdict.push(`status reports dropped ${String(statusDropped)}`);
     if (lost.length > 0) verdict.push(`${lost.length} EVENT_LOST log lines`);
     if (failed > 0) verdict.push(`${failed} handler runs failed`);
+    if (options.duringCheck && checkPhaseAtFeedEnd !== 'walking') verdict.push(`the check was not walking at the feed's end (${String(checkPhaseAtFeedEnd)}): the probe did not measure what it says`);
     const optInCheck = optIn ? await checkOptIn(sandbox, last.at) : undefined;
     if (optInCheck) verdict.push(...optInVerdict(optInCheck));
     const afterCheck = options.afterCheckHours ? await runUntilChecked(sandbox, { from: world.start, to: last.at + 1, feedEnd, capHours: options.afterCheckHours }) : undefined;
@@ -406,10 +420,41 @@ export async function runAtRate(options: LoadOptions): Promise<LoadResult> {
       verdict,
       ...(optInCheck ? { optIn: optInCheck } : {}),
       ...(afterCheck ? { afterCheck } : {}),
+      ...(options.duringCheck ? { duringCheck: { feedFrom: iso(feedFrom), phaseAtFeedEnd: checkPhaseAtFeedEnd ?? null, phaseAfterDrain: checkPhaseAtDrain ?? null } } : {}),
     };
   } finally {
     await sandbox.close();
   }
+}
+
+/** The clock runs, nothing fed, until the daily check of the world's first day walks; returns the second day's start (where the feed begins). */
+async function untilCheckWalks(sandbox: Sandbox): Promise<number> {
+  const secondDay = sandbox.world.start + 24 * 3_600_000;
+  while (sandbox.clock.now() < secondDay + 6 * 3_600_000) {
+    await sandbox.platform.advance(10 * 60_000);
+    if ((await checkPhase(sandbox)) === 'walking') return secondDay;
+  }
+  throw new Error('bench: the daily check of the first day did not start within 6 hours of its end');
+}
+
+/** The running check's phase as the status page shows it (undefined: none). */
+async function checkPhase(sandbox: Sandbox): Promise<string | undefined> {
+  for (let again = 0; again < 5; again += 1) {
+    const answer = await sandbox.platform.callFunction('getStatus', {});
+    if (answer.ok) return (answer.data as { check?: { running?: { phase?: string } } }).check?.running?.phase;
+    await sandbox.platform.advance(60_000);
+  }
+  return undefined;
+}
+
+/** Only the intervals from `fromMs` on. */
+function from(counts: Counts, fromMs: number): Counts {
+  const out: Counts = {};
+  for (const [queue, intervals] of Object.entries(counts)) {
+    const kept = Object.fromEntries(Object.entries(intervals).filter(([interval]) => Date.parse(interval) >= fromMs));
+    if (Object.keys(kept).length > 0) out[queue] = kept;
+  }
+  return out;
 }
 
 /**

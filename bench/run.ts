@@ -9,7 +9,8 @@
  * `tsx bench/run.ts --in-app-import-only` only the in-app import's wall time (bench/run-in-app-import.ts);
  * `tsx bench/run.ts --simulate-only [--simulate-seeds N]` only the fault simulator (default 1,000 seeds, bench/run-simulator.ts);
  * `tsx bench/run.ts --check-only [--only day,loss,cost,huge]` only the daily check (issue 20, bench/run-check.ts);
- * `tsx bench/run.ts --overload-check-only` only the overload at 120 and 160 events/min followed by the next daily check.
+ * `tsx bench/run.ts --overload-check-only` only the overload at 120 and 160 events/min followed by the next daily check;
+ * `tsx bench/run.ts --during-check-only [--rates 79,90]` only one-hour probes while the daily check walks.
  * Progress goes to stderr, the report to stdout.
  */
 import * as fs from 'node:fs';
@@ -196,6 +197,20 @@ async function runOverloadCheckOnly(): Promise<void> {
   }
 }
 
+/**
+ * Issue 20 item 1: one-hour probes while the daily check walks a 13,000-ticket day (`--rates
+ * 60,79`, default the zero-loss rate without a check, 79, and the goal, 90).
+ */
+async function runDuringCheckOnly(): Promise<void> {
+  const rates = (argument('--rates') ?? '79,90').split(',').map(Number);
+  const { seed, ticketsPerDay, feedMinutes, drainMinutes } = SETTINGS.load;
+  for (const rate of rates) {
+    progress(`${rate}/min while the daily check walks…`);
+    const result = await runAtRate({ rate, mode: 'built', seed, ticketsPerDay, feedMinutes, drainMinutes, duringCheck: true });
+    process.stdout.write(`${describeProbe(result)}, ${result.duplicates} duplicates; check ${JSON.stringify(result.duringCheck)}; refused kv/req/sch ${result.rejections.kv}/${result.rejections.request}/${result.rejections.schedule}\n`);
+  }
+}
+
 async function runSimulateOnly(): Promise<void> {
   const bench = await runSimulatorBench(numberArgument('--simulate-seeds') ?? SIMULATOR_SEEDS, progress);
   process.stdout.write(`${formatSimulatorBench(bench)}\n`);
@@ -228,6 +243,7 @@ const ONLY: [string, () => Promise<void>][] = [
   ['--check-only', runCheckOnly],
   ['--overload-check-only', runOverloadCheckOnly],
   ['--day-only', runDayOnly],
+  ['--during-check-only', runDuringCheckOnly],
 ];
 const only = ONLY.find(([flag]) => process.argv.includes(flag))?.[1];
 const job = only ? only() : process.argv.includes('--simulate-only') ? runSimulateOnly() : process.argv.includes('--opt-in-only') ? runOptInOnly() : process.argv.includes('--in-app-import-only') ? runInAppImportOnly() : process.argv.includes('--import-only') ? runImportOnly() : rate === undefined ? main() : runOneProbe(rate, process.argv.includes('--in-process') ? 'in-process' : 'built');

@@ -56,11 +56,6 @@ export const CHECK_DAYS_KEY = 'check-days';
  * or the watchdog re-arming a lane (src/import/walk-chain.ts).
  */
 export const WALK_LEASE_KEY = 'walk-lease';
-/**
- * The last refusal of a walk whose own record could not take it (its write was refused too), for
- * the status page: `{kind, what, at, retryAt}` (src/import/in-app.ts laneRefused).
- */
-export const WALK_REFUSAL_KEY = 'walk-refusal';
 /** Held by a delivery run while it works, so two runs never send the same outbox twice. */
 export const LEASE_KEY = 'delivery-lease';
 /** The backlog chunks a run is about to post, under its commit id (src/delivery/commit/in-flight.ts). */
