@@ -91,6 +91,10 @@ describe('the daily check of a day whose reply events were partly lost', () => {
     expect(checkOf(checked).cost?.requestsPerDay).toBeGreaterThan(100);
     // Checking the same day again would send nothing: a second check is never planned for it.
     expect(checkOf(await status(sandbox)).days.filter((d) => d.status === 'checked')).toHaveLength(1);
+    // The page's answer, the check's 14 days included, costs one KV operation: the state record (issue 22).
+    const calls = sandbox.platform.ledger.length;
+    await status(sandbox);
+    expect(sandbox.platform.ledger.slice(calls).filter((e) => e.kind === 'kv').map((e) => `${e.op ?? ''} ${e.key ?? ''}`)).toEqual(['get state']);
   }, 900_000);
 });
 

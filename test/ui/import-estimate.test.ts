@@ -1,5 +1,5 @@
 /** The install page's estimate for the chosen import window (issue 22), from the newest tickets. */
-import { CLI_ADVICE_HOURS, CLI_ADVICE_TICKETS, estimateImport, roughly, IN_APP_IMPORT_REQUESTS_PER_HOUR, measureTicketsPerDay, RECENT_TICKETS_TEMPLATE, REQUESTS_PER_TICKET, ticketsPerDay } from '../../src/app/import-estimate';
+import { CHECK_REQUESTS_PER_TICKET, checkCallsPerDay, CLI_ADVICE_HOURS, CLI_ADVICE_TICKETS, estimateImport, roughly, IN_APP_IMPORT_REQUESTS_PER_HOUR, measureTicketsPerDay, RECENT_TICKETS_TEMPLATE, REQUESTS_PER_TICKET, ticketsPerDay } from '../../src/app/import-estimate';
 import { SLICE_REQUESTS } from '../../src/import/in-app';
 import { SCHEDULE_LEAD_MS } from '../../src/platform/schedule-lead';
 
@@ -18,6 +18,14 @@ describe('the in-app import’s pace', () => {
   it('advises the import tool above a day of in-app importing, about 4,900 tickets', () => {
     expect(CLI_ADVICE_TICKETS).toBe(Math.round((CLI_ADVICE_HOURS * IN_APP_IMPORT_REQUESTS_PER_HOUR) / REQUESTS_PER_TICKET / 100) * 100);
     expect(CLI_ADVICE_TICKETS).toBe(4900);
+  });
+});
+
+describe('the daily check’s cost on the settings page (issue 20 item 1)', () => {
+  it('is this account’s tickets a day at the requests a ticket the bench measured (1,964 for a 2,000-ticket day)', () => {
+    expect(CHECK_REQUESTS_PER_TICKET).toBeCloseTo(1964 / 2000, 2);
+    expect(checkCallsPerDay(2000)).toBeCloseTo(1960, -1);
+    expect(checkCallsPerDay(0)).toBe(0);
   });
 });
 

@@ -111,6 +111,15 @@ describe('the status page’s replay section', () => {
     expect(describeReplayRefusal({ code: 'beyond_ledger', message: 'm', cliCommand: 'npm run import -- y' }, t, time, '2026-10-17T10:40:00Z')).toMatch(/: npm run import -- y$/);
     expect(describeReplayRefusal({ code: 'no_such' as never, message: 'server words' }, t, time, undefined)).toBe('server words');
   });
+
+  it('words a refusal of the platform as a sentence with the time to ask again, never the platform’s message (issue 20)', () => {
+    const time = (iso: string): string => iso.slice(11, 16);
+    const refusal = { code: 'busy_platform' as const, message: 'the platform is busy right now; ask again at 2026-11-21T10:41:00.000Z', retryAt: '2026-11-21T10:41:00.000Z' };
+    const en = describeReplayRefusal(refusal, createTranslator('en'), time, undefined);
+    expect(en).toBe('The platform is busy right now (its limit of operations a minute). Ask again at 10:41.');
+    expect(describeReplayRefusal(refusal, createTranslator('fr'), time, undefined)).toBe('La plateforme est occupée en ce moment (sa limite d’opérations par minute). Redemandez à 10:41.');
+    expect(en).not.toMatch(/exceeded|limit of 50 requests/);
+  });
 });
 
 describe('times in the replay form', () => {

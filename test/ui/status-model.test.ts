@@ -252,8 +252,21 @@ describe('gaps on the status page', () => {
         command: 'npm run import -- --domain acme.freshdesk.com --from 2026-11-21T09:00:00Z --to 2026-11-21T09:15:00Z',
         pieces: ['npm run import --', '--domain acme.freshdesk.com', '--from 2026-11-21T09:00:00Z', '--to 2026-11-21T09:15:00Z'],
         replay: null,
+        repaired: null,
       },
     ]);
+  });
+
+  it('says a gap the daily check repaired, with no replay button, in French too (issue 20 item 2)', () => {
+    const gap = { from: '2026-11-21T09:00:00Z', to: '2026-11-21T09:15:00Z', reason: 'event_lost' as const, contactsKnownLost: 3 };
+    const check = { enabled: true, days: [], healed: ['event_lost|2026-11-21T09:00:00Z|2026-11-21T09:15:00Z'] };
+    const answer = view({ gaps: [gap, { ...gap, from: '2026-11-21T10:00:00Z', to: '2026-11-21T10:15:00Z' }], ledgerFrom: '2026-10-20T00:00:00Z', check } as never);
+    const model = describeHealth(answer, { t: en, locale: 'en', timeZone: 'UTC' });
+    expect(model.gaps.map((g) => [g.repaired, g.replay === null])).toEqual([
+      ['repaired by the daily check', true],
+      [null, false],
+    ]);
+    expect(describeHealth(answer, { t: fr, locale: 'fr', timeZone: 'UTC' }).gaps[0]?.repaired).toBe('réparée par la vérification quotidienne');
   });
 
   it('says a suspected gap has no known count, in French too', () => {
