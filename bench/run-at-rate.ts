@@ -62,6 +62,13 @@ export interface AfterCheck {
   sentByCheck: number;
   /** Simulated hours from the end of the feed to the DAY_CHECKED line of the fed day. */
   hoursUntilDayChecked: number | null;
+  /**
+   * From the DAY_CHECKED / GAP_REPAIRED lines: contacts injixo holds under their ticket's former
+   * group (a surplus there, missing in the group Freshdesk shows: never taken back), and contacts
+   * held back (their quarter hour could not tell them from a copy).
+   */
+  formerGroup: number;
+  heldBack: number;
 }
 
 /** What the opt-in features delivered against the oracle (optIn probes only). */
@@ -481,7 +488,9 @@ async function runUntilChecked(sandbox: Sandbox, at: { from: number; to: number;
   await platform.advance(30 * 60_000);
   const final = difference();
   const line = dayLine();
-  const sent = platform.logs.filter((l) => /DAY_CHECKED|GAP_REPAIRED/.test(l.message)).reduce((sum, l) => sum + Number(/\bsent=(\d+)/.exec(l.message)?.[1] ?? 0), 0);
+  const checkLines = platform.logs.filter((l) => /DAY_CHECKED|GAP_REPAIRED/.test(l.message));
+  const field = (name: string): number => checkLines.reduce((sum, l) => sum + Number(new RegExp(`\\b${name}=(\\d+)`).exec(l.message)?.[1] ?? 0), 0);
+  const sent = field('sent');
   return {
     hoursUntilWhole: whole === null ? null : (whole - at.feedEnd) / 3_600_000,
     ...final,
@@ -490,6 +499,8 @@ async function runUntilChecked(sandbox: Sandbox, at: { from: number; to: number;
     gapsRepaired: platform.logs.filter((l) => l.message.includes('GAP_REPAIRED')).length,
     sentByCheck: sent,
     hoursUntilDayChecked: line ? (line.at - at.feedEnd) / 3_600_000 : null,
+    formerGroup: field('formerGroup'),
+    heldBack: field('heldBack'),
   };
 }
 

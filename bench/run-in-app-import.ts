@@ -22,6 +22,30 @@ export interface InAppImportResult {
   contacts: number;
   received: number;
   realSeconds: number;
+  /** What kept slices from walking (issue 20 item 5, "say what binds"): log lines by code, and slice invocations by the Freshdesk calls they made. */
+  binds?: { lines: Record<string, number>; slicesByCalls: Record<string, number>; walkLeaseBusy: number };
+}
+
+/** Log codes that mean a slice did not walk or was repeated. */
+const BINDING_CODES = ['IMPORT_BUSY', 'IMPORT_WAITING', 'WALK_REFUSED', 'WALK_RESUMED', 'PLATFORM_LIMIT', 'FRESHDESK_RATE_LIMITED'];
+
+function bindsOf(sandbox: Awaited<ReturnType<typeof startSandbox>>): NonNullable<InAppImportResult['binds']> {
+  const lines: Record<string, number> = {};
+  for (const code of BINDING_CODES) lines[code] = sandbox.platform.logs.filter((l) => l.message.includes(`] ${code}:`)).length;
+  const calls = new Map<number, number>();
+  const slices = new Set<number>();
+  for (const e of sandbox.platform.ledger) {
+    if (e.kind === 'kv' && e.key === 'walk-lease' && e.outcome === 'ok') slices.add(e.invocationId);
+    if (e.kind === 'request' && /^freshdeskImport/.test(e.name ?? '')) calls.set(e.invocationId, (calls.get(e.invocationId) ?? 0) + 1);
+  }
+  const slicesByCalls: Record<string, number> = {};
+  for (const id of slices) {
+    const n = calls.get(id) ?? 0;
+    const band = n === 0 ? '0' : n < 12 ? '1-11' : n < 24 ? '12-23' : '24';
+    slicesByCalls[band] = (slicesByCalls[band] ?? 0) + 1;
+  }
+  const walkLeaseBusy = sandbox.platform.ledger.filter((e) => e.kind === 'kv' && e.key === 'walk-lease' && e.outcome !== 'ok').length;
+  return { lines, slicesByCalls, walkLeaseBusy };
 }
 
 const HOUR = 3_600_000;
@@ -58,6 +82,7 @@ export async function runInAppImport(options: { days: number; ticketsPerDay: num
       contacts: view.contacts,
       received: sandbox.injixo.store.list().length,
       realSeconds: (performance.now() - started) / 1000,
+      binds: bindsOf(sandbox),
     };
   } finally {
     await sandbox.close();
@@ -92,6 +117,7 @@ export function formatInAppImport(r: InAppImportResult): string {
     `In-app import (built server.js in the local platform, simulated clock; ${r.days} days × ${r.ticketsPerDay} tickets = ${r.tickets.toLocaleString('en')} tickets)`,
     `  wall time           ${days.toFixed(2)} days of platform time${r.finished ? '' : ' (NOT finished: capped)'} in ${r.slices.toLocaleString('en')} slices (≤ 24 Freshdesk calls each, six lanes: one slice a minute)`,
     `  requests            ${r.requests.toLocaleString('en')} Freshdesk calls, ${r.contacts > 0 ? (r.requests / r.contacts).toFixed(3) : 'n/a'} per contact; ${r.contacts.toLocaleString('en')} contacts handed to delivery, ${r.received.toLocaleString('en')} received by injixo`,
+    ...(r.binds ? [`  what binds          slices by Freshdesk calls made ${JSON.stringify(r.binds.slicesByCalls)}; lines ${JSON.stringify(r.binds.lines)}; walk lease busy ${r.binds.walkLeaseBusy}`] : []),
     `  simulation          ${r.realSeconds.toFixed(0)} s real time`,
   ].join('\n');
 }

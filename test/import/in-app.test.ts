@@ -169,6 +169,26 @@ describe('a Freshdesk 429 storm during the import', () => {
   }, 600_000);
 });
 
+describe('a Freshdesk 429 with a long Retry-After (issue 20 item 5)', () => {
+  it('holds every lane, not only the one that met it: no Freshdesk call until Retry-After has passed', async () => {
+    const install = S + 7 * DAY + 9 * 3_600_000;
+    const sandbox = await open({ seed: 14, days: 8, ticketsPerDay: 60, installAt: install });
+    await sandbox.platform.advance(20 * 60_000);
+    // Ten minutes: the other lanes' slices (a minute apart) fall inside it.
+    sandbox.freshdesk.rateLimitStorm(2, 600);
+    const done = await untilImport(sandbox, 'done');
+    await sandbox.settle(30);
+    expectOracle(sandbox, install, done, false);
+    const requests = sandbox.platform.ledger.filter((e) => e.kind === 'request' && /^freshdeskImport/.test(e.name ?? ''));
+    const limited = requests.filter((e) => e.status === 429);
+    expect(limited).toHaveLength(2);
+    for (const refused of limited) {
+      const next = requests.find((e) => e.at > refused.at);
+      expect((next?.at ?? Number.POSITIVE_INFINITY) - refused.at).toBeGreaterThanOrEqual(600_000);
+    }
+  }, 600_000);
+});
+
 describe('the initial import with handled contacts on (issue 14)', () => {
   it('sends each ticket resolved in the window once as a handled contact with its logged minutes, through the app’s own templates', async () => {
     const install = S + 7 * DAY + 9 * 3_600_000;
