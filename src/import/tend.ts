@@ -124,9 +124,14 @@ async function watchOne(platform: Platform, kind: WalkKind): Promise<boolean> {
   const record = await readWalkRecord(platform.db, JOBS[kind].key);
   if (!record) return false;
   if (record.state === 'failed' && kind === 'check') await noteFailedCheck(platform, record.scope?.day);
-  if (record.state !== 'running' && record.state !== 'paused') return !(isShown(record) || (await publishWalk(platform, JOBS[kind].job, record, true)));
+  if (record.state !== 'running' && record.state !== 'paused') return !(await endShown(platform, kind, record));
   await rearmStalled(platform, kind, record);
   return true;
+}
+
+/** An ended walk's last view is in the state, or is put there now. */
+async function endShown(platform: Platform, kind: WalkKind, record: ImportRecord): Promise<boolean> {
+  return isShown(record) || (await publishWalk(platform, JOBS[kind].job, record, true));
 }
 
 /** Lanes that lost their schedule get new ones, under the walk lease (WALK_RESUMED). */
