@@ -611,15 +611,6 @@ export const LOG_CODES = {
     },
     action: NOTHING,
   },
-  REPLAY_COMPARE_LATER: {
-    levels: ['warn'],
-    audience: 'support',
-    meaning: {
-      en: 'The replay’s comparison with the ledger was refused by the platform’s limit; it is tried again later, nothing was sent.',
-      fr: 'La comparaison du rejeu avec le registre a été refusée par la limite de la plateforme ; elle est refaite plus tard, rien n’a été envoyé.',
-    },
-    action: UNLESS_HOURS,
-  },
   REPLAY_DONE: {
     levels: ['info'],
     audience: 'support',
@@ -649,15 +640,6 @@ export const LOG_CODES = {
       fr: 'Une partie de ce que le rejeu a trouvé dans Freshdesk manque dans le stockage KV ; ses contacts sont exclus de ce rejeu.',
     },
     action: { en: 'Replay the period again.', fr: 'Rejouez la période une nouvelle fois.' },
-  },
-  REPLAY_CLEANUP: {
-    levels: ['info'],
-    audience: 'support',
-    meaning: {
-      en: 'A replay’s working key could not be deleted now; the next replay overwrites it.',
-      fr: 'Une clé de travail du rejeu n’a pas pu être supprimée maintenant ; le prochain rejeu l’écrase.',
-    },
-    action: NOTHING,
   },
   // ---- the walks and the daily check (issue 20; src/import/walk-chain.ts, tend.ts, check.ts) ----
   WALK_REFUSED: {

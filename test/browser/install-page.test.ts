@@ -251,22 +251,25 @@ describe('install page', () => {
 
 describe('install page: issue 22', () => {
   it.each([
-    { perDay: 2000, window: '30', text: 'This account: about 2,000 tickets a day (from its 100 newest tickets). 30 days are about 60,000 tickets, which the app imports in about 12 days.', cli: true },
-    { perDay: 100, window: '7', text: 'This account: about 100 tickets a day (from its 100 newest tickets). 7 days are about 700 tickets, which the app imports in about 3 hours.', cli: false },
-  ])('estimates the chosen window for this account ($perDay tickets a day, $window days) from one Freshdesk call, and advises the import tool above a day of importing', async ({ perDay, window, text, cli }) => {
+    { perDay: 2000, window: '30', text: 'This account: about 2,000 tickets a day (from its 100 newest tickets). 30 days are about 60,000 tickets, which the app imports in about 3 days.', cli: true, check: 'about 2,000 Freshdesk API calls a day' },
+    { perDay: 100, window: '7', text: 'This account: about 100 tickets a day (from its 100 newest tickets). 7 days are about 700 tickets, which the app imports in less than an hour.', cli: false, check: 'about 98 Freshdesk API calls a day' },
+  ])('estimates the chosen window for this account ($perDay tickets a day, $window days) from one Freshdesk call, and advises the import tool above a day of importing', async ({ perDay, window, text, cli, check }) => {
     const sized = await startStack({ ticketsPerDay: perDay });
     try {
       const page = await openPage(browser, sized.harness.installUrl, { crayons: 'offline' });
       await page.waitForSelector('#injixo_api_key');
       await fill(page, { window });
       expect(await page.locator('#import-estimate').innerText()).toBe('Paste the Freshdesk key above and check the keys to see how long this import takes for your account.');
+      expect(await page.locator('#check-estimate').innerText()).toBe('Check the keys above to see how many Freshdesk API calls a day the check costs this account.');
       await fill(page, { injixo: INJIXO_KEY, freshdesk: ADMIN_KEY });
       await page.click('#check-keys');
       await page.waitForFunction(() => (document.getElementById('import-estimate')?.textContent ?? '').startsWith('This account'));
       const estimate = await page.locator('#import-estimate').innerText();
       expect(estimate.slice(0, text.length)).toBe(text);
       expect(estimate.includes('Choose “No import” here and have the history imported with the import tool')).toBe(cli);
-      if (cli) expect(estimate).toContain('more than 4,900 tickets');
+      if (cli) expect(estimate).toContain('more than 24,000 tickets');
+      // Issue 20: the daily check's cost for this account, beside its setting.
+      expect(await page.locator('#check-estimate').innerText()).toContain(check);
       expect(sized.freshdesk.requests.filter((r) => r.path.startsWith('/api/v2/tickets'))).toHaveLength(1);
       // Another window: no new call, a new estimate.
       await fill(page, { window: '7' });
