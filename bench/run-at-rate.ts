@@ -11,11 +11,11 @@
  * the world's own, that means the clock first idles forward (only empty delivery runs fire).
  */
 import { performance } from 'node:perf_hooks';
-import { expectedHandledContacts } from '../tools/local-freshdesk/oracle';
+import { expectedHandledContacts, expectedOfferedContacts, type ExpectedContact } from '../tools/local-freshdesk/oracle';
 import { toProductEvents } from '../tools/local-freshdesk/product-events';
 import type { WorldEvent } from '../tools/local-freshdesk/world';
 import { startSandbox, type Sandbox } from '../tools/sandbox';
-import { injixoCounts, oracleCounts, total, type Counts } from '../test/helpers/oracle-compare';
+import { injixoCounts, oracleCounts, perQueueInterval, total, type Counts } from '../test/helpers/oracle-compare';
 import type { LedgerEntry } from '../tools/local-platform';
 import { breakDownLedger, keyFamilyOf, profileInvocations, scheduleFamilyOf, type LedgerBreakdown } from './break-down-ledger';
 import { describeDistribution, type Distribution } from './describe-distribution';
@@ -69,6 +69,8 @@ export interface AfterCheck {
    */
   formerGroup: number;
   heldBack: number;
+  /** Lost contacts expected in the queue the walk gives them, not the events' (their ticket moved afterwards). */
+  lostMoved: number;
 }
 
 /** What the opt-in features delivered against the oracle (optIn probes only). */
@@ -471,7 +473,7 @@ function from(counts: Counts, fromMs: number): Counts {
 async function runUntilChecked(sandbox: Sandbox, at: { from: number; to: number; feedEnd: number; capHours: number }): Promise<AfterCheck> {
   const { platform, clock } = sandbox;
   sandbox.freezeFreshdesk(at.to);
-  const expected = oracleCounts(sandbox, at.from, at.to);
+  const { expected, lostMoved } = expectedAfterCheck(sandbox, at);
   const difference = (): { missing: number; extra: number } => differenceOf(expected, injixoCounts(sandbox));
   const day = new Date(at.from).toISOString().slice(0, 10);
   const dayLine = (): { at: number } | undefined => platform.logs.find((l) => l.message.includes(`DAY_CHECKED: ${day}`));
@@ -501,7 +503,32 @@ async function runUntilChecked(sandbox: Sandbox, at: { from: number; to: number;
     hoursUntilDayChecked: line ? (line.at - at.feedEnd) / 3_600_000 : null,
     formerGroup: field('formerGroup'),
     heldBack: field('heldBack'),
+    lostMoved,
   };
+}
+
+function identity(c: ExpectedContact): string {
+  return c.conversationId === undefined ? `t${c.ticketId}` : `c${c.conversationId}`;
+}
+
+/**
+ * What injixo must hold once the check has run (issue 20 item 6): the events' oracle, except that
+ * a contact whose event the app lost (its EVENT_LOST line names it) counts in the queue the
+ * check's walk gives it, its ticket's group as Freshdesk shows it at the feed's end (SPEC §8);
+ * `lostMoved` counts those whose queue differs.
+ */
+function expectedAfterCheck(sandbox: Sandbox, at: { from: number; to: number }): { expected: Counts; lostMoved: number } {
+  const lost = new Set(sandbox.platform.logs.flatMap((l) => /EVENT_LOST: \S+ ([tc]\d+)/.exec(l.message)?.[1] ?? []));
+  const events = expectedOfferedContacts(sandbox.world, { replyScope: 'customer', from: at.from, to: at.to });
+  const walked = new Map(expectedOfferedContacts(sandbox.world, { replyScope: 'customer', from: at.from, to: at.to, importAt: at.to }).map((c) => [identity(c), c]));
+  let lostMoved = 0;
+  const list = events.flatMap((c) => {
+    if (!lost.has(identity(c))) return [c];
+    const w = walked.get(identity(c));
+    if (w && w.queueIdentifier !== c.queueIdentifier) lostMoved += 1;
+    return w ? [w] : [];
+  });
+  return { expected: perQueueInterval(list), lostMoved };
 }
 
 function differenceOf(expected: Counts, held: Counts): { missing: number; extra: number } {
