@@ -589,12 +589,13 @@ async function laneAgain(platform: Platform, job: WalkJob, token: LaneToken, atM
 }
 
 /**
- * A refusal: this lane tries again after a back-off that doubles with each refusal in a row of
- * this lane (the count rides in its schedule's data), the refusal is logged and, when the store
- * lets it, recorded for the status page. Only this lane waits: the KV limit is a per-minute one,
- * and the other lanes' slices fall in other minutes (holding every lane for the back-off — as a
- * Freshdesk Retry-After does — cost the 30-day import 190 stops of ≥ 6 minutes, about 0.8 of its
- * 2.50 days, bench/run-in-app-import.ts "what binds").
+ * A refusal: the lane tries again after a back-off that doubles with this lane's refusals in a
+ * row (the count rides in its schedule's data), the refusal is logged and, when the store lets
+ * it, recorded for the status page together with a hold on every lane until then: the walk steps
+ * back and leaves the minute's KV operations to event intake. The count is the lane's own, not
+ * the record's: a refusal an hour after the last one starts again at one lane period (sharing the
+ * count made unrelated refusals hold the whole walk 12, 24, 48 minutes: the 30-day import met the
+ * KV limit 190 times and took 2.50 days, bench/run-in-app-import.ts "what binds").
  */
 async function laneRefused(platform: Platform, job: WalkJob, token: LaneToken, retry: number, record: ImportRecord | undefined, detail: string): Promise<void> {
   const nowMs = platform.now();
@@ -604,6 +605,7 @@ async function laneRefused(platform: Platform, job: WalkJob, token: LaneToken, r
   if (record) {
     noteRefusal(record, job.kind, 'kv', nowMs, retryAt, detail);
     (record.refusal as WalkRefusal).n = n;
+    record.notBefore = Math.max(record.notBefore ?? 0, retryAt);
     planLanes(record, planned);
     // The page's sentence goes into the state record (best effort: the store may refuse that
     // too); when the record's own write is refused, the schedule's data still carries the count.
