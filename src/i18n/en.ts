@@ -69,7 +69,7 @@ export const en = {
   'estimate.failed': 'The ticket volume could not be measured; the app imports about {rate} tickets an hour.',
   'estimate.hours': '{count} hours',
   'estimate.days': '{count} days',
-  'estimate.underHour': 'less than an hour',
+  'estimate.underHour': 'an hour or less',
   'warning.injixoUnavailable':
     'injixo could not be reached to check the key. You can save; the status page shows whether deliveries work.',
   'error.freshdeskKeyRejected':

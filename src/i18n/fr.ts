@@ -64,7 +64,7 @@ export const fr: Catalogue = {
   'estimate.failed': 'Le volume de tickets n’a pas pu être mesuré ; l’application importe environ {rate} tickets par heure.',
   'estimate.hours': '{count} heures',
   'estimate.days': '{count} jours',
-  'estimate.underHour': 'moins d’une heure',
+  'estimate.underHour': 'une heure ou moins',
   'warning.injixoUnavailable':
     'injixo n’a pas pu être joint pour vérifier la clé. Vous pouvez enregistrer ; la page d’état indique si les envois fonctionnent.',
   'error.freshdeskKeyRejected':

@@ -64,6 +64,8 @@ describe('install page', () => {
       handled_contacts: false,
       agent_statuses: false,
       agent_identifier: 'email',
+      // Issue 20: the daily check is on unless switched off.
+      daily_check: true,
     });
     await screenshot(page, 'install-keys-ok');
     await page.context().close();
@@ -205,7 +207,7 @@ describe('install page', () => {
     // Menu paths in French too.
     expect(await page.locator('#injixo_api_key-hint').innerText()).toBe('Dans injixo : Compte > Intégrations > Freshdesk > Installer l’application injixo > Générer.');
     expect(await messageOf(page, 'injixo_api_key')).toContain('Compte > Intégrations > Freshdesk');
-    expect(await page.locator('#import_window_days-hint').innerText()).toContain('200 requêtes Freshdesk par heure');
+    expect(await page.locator('#import_window_days-hint').innerText()).toContain('970 requêtes Freshdesk par heure');
     expect(await page.getAttribute('html', 'lang')).toBe('fr');
     await screenshot(page, 'install-fr-errors');
     await page.context().close();
@@ -252,7 +254,7 @@ describe('install page', () => {
 describe('install page: issue 22', () => {
   it.each([
     { perDay: 2000, window: '30', text: 'This account: about 2,000 tickets a day (from its 100 newest tickets). 30 days are about 60,000 tickets, which the app imports in about 3 days.', cli: true, check: 'about 2,000 Freshdesk API calls a day' },
-    { perDay: 100, window: '7', text: 'This account: about 100 tickets a day (from its 100 newest tickets). 7 days are about 700 tickets, which the app imports in less than an hour.', cli: false, check: 'about 98 Freshdesk API calls a day' },
+    { perDay: 100, window: '7', text: 'This account: about 100 tickets a day (from its 100 newest tickets). 7 days are about 700 tickets, which the app imports in about an hour or less.', cli: false, check: 'about 98 Freshdesk API calls a day' },
   ])('estimates the chosen window for this account ($perDay tickets a day, $window days) from one Freshdesk call, and advises the import tool above a day of importing', async ({ perDay, window, text, cli, check }) => {
     const sized = await startStack({ ticketsPerDay: perDay });
     try {
