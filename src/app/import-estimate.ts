@@ -16,13 +16,13 @@ const LIST_DAYS = 30;
 const DAY_MS = 86_400_000;
 
 /**
- * The in-app import's pace, the one place the page takes it from: measured, 58,067 Freshdesk
- * requests in 2.50 days for 30 days of the default world (`npx tsx bench/run.ts
+ * The in-app import's pace, the one place the page takes it from: measured, 58,006 Freshdesk
+ * requests in 1.89 days for 30 days of the default world (`npx tsx bench/run.ts
  * --in-app-import-only`, 2026-12-07, on a shared 2-CPU machine), under the walk's ceiling of one
  * slice of SLICE_REQUESTS a LANE_STAGGER_MS (src/import/in-app.ts, walk-chain.ts: ~1,416 an
  * hour). test/ui/import-estimate.test.ts holds it between half that ceiling and the ceiling.
  */
-export const IN_APP_IMPORT_REQUESTS_PER_HOUR = 970;
+export const IN_APP_IMPORT_REQUESTS_PER_HOUR = 1280;
 /** Requests per imported ticket, measured: 57,926 for 60,000 tickets (README, "In-app import"). */
 export const REQUESTS_PER_TICKET = 0.97;
 /** Above this many hours of in-app importing, the page advises the import tool instead. */
