@@ -15,12 +15,12 @@
  *   gaps                       MAX_STATE_GAPS (accounting/gaps.ts)             ~1,500
  *   awaited tickets            MAX_MISSING_RANGES ranges, the closest joined   ~2,900
  *   waiting resolutions        MAX_WAITING (opt-in/handled-contacts.ts)        ~6,100
- *   ledger pending / frozen    PENDING_BYTES / FROZEN_INLINE_BYTES (ledger)    ~10,300
+ *   ledger pending / frozen    PENDING_BYTES / FROZEN_INLINE_BYTES (ledger)    ~12,300
  *   commit ring                RING_SIZE ids as differences (commit-ring.ts)   ~1,000
  *   walk views (3)             VIEW_BYTES each (status/walk-views.ts)          ~4,000
  *   pins, group names          inline up to INLINE_MAP_BYTES, else spilled     ≤ 8,192 each
  *                              (spilled whenever the record would not fit)
- *   total, measured by test/delivery/budgets.test.ts: 33,455 of STATE_BUDGET_BYTES 38,912
+ *   total, measured by test/delivery/budgets.test.ts: 35,525 of STATE_BUDGET_BYTES 38,912
  */
 import { boundVolume } from '../accounting/recent-volume';
 import type { AppState } from '../stored/stored-data';
