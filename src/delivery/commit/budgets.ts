@@ -7,7 +7,7 @@
  *
  *   part                       rule                                          worst, bytes
  *   chunk lists                400 + 20 chunks, sizes and id steps            ~1,800
- *                              (chunk-list-form.ts)
+ *                              (stored-form.ts)
  *   health + 24-hour chart     the CHART_QUEUES busiest queues, the rest       ~2,900
  *                              summed in one "other queues" row
  *   renamed queues             the newest MAX_RENAMED                          ~1,900
@@ -15,12 +15,13 @@
  *   gaps                       MAX_STATE_GAPS (accounting/gaps.ts)             ~1,500
  *   awaited tickets            MAX_MISSING_RANGES ranges, the closest joined   ~2,900
  *   waiting resolutions        MAX_WAITING (opt-in/handled-contacts.ts)        ~6,100
- *   ledger pending / frozen    PENDING_BYTES / FROZEN_INLINE_BYTES (ledger)    ~12,300
+ *   ledger pending / frozen    PENDING_BYTES / FROZEN_INLINE_BYTES, grouped   ~12,300
+ *                              by queue as stored (ledger.ts, stored-form.ts)
  *   commit ring                RING_SIZE ids as differences (commit-ring.ts)   ~1,000
  *   walk views (3)             VIEW_BYTES each (status/walk-views.ts)          ~4,000
  *   pins, group names          inline up to INLINE_MAP_BYTES, else spilled     ≤ 8,192 each
  *                              (spilled whenever the record would not fit)
- *   total, measured by test/delivery/budgets.test.ts: 35,525 of STATE_BUDGET_BYTES 38,912
+ *   total, measured by test/delivery/budgets.test.ts: 35,520 of STATE_BUDGET_BYTES 38,912
  */
 import { boundVolume } from '../accounting/recent-volume';
 import type { AppState } from '../stored/stored-data';

@@ -8,7 +8,7 @@ import { addContacts, emptyVolume } from '../accounting/recent-volume';
 import { type AppState, type ChunkList, type Health, validateState } from '../stored/stored-data';
 import { trimToBudgets } from './budgets';
 import { withCommits } from './commit-ring';
-import { compactChunkLists, expandList } from './chunk-list-form';
+import { expandLedger, expandList, storedForm } from './stored-form';
 import { loadSpilled, spillToFit, STATE_BUDGET_BYTES, stateBytes } from './spill';
 
 /**
@@ -95,7 +95,7 @@ export async function writeState(db: KeyValueStore, state: AppState, nowMs = sta
     log('error', 'STATE_OVER_BUDGET', `the delivery state would take ${bytes} bytes, over its budget of ${STATE_BUDGET_BYTES}; it is not written (report this)`, { bytes });
     throw new Error(`the delivery state would take ${bytes} bytes, over its budget of ${STATE_BUDGET_BYTES}`);
   }
-  await db.set(STATE_KEY, compactChunkLists(stored));
+  await db.set(STATE_KEY, storedForm(stored));
   if (stored.spilled) state.spilled = stored.spilled;
 }
 
@@ -107,7 +107,8 @@ function expandChunkLists(value: Record<string, unknown>): Record<string, unknow
   const { parked, ...rest } = value;
   const health = rest.health as Record<string, unknown> | undefined;
   const legacyHealth = health && health.setAsideTotal === undefined && health.parkedTotal !== undefined ? { health: { ...health, setAsideTotal: health.parkedTotal } } : {};
-  return { ...rest, ...legacyHealth, backlog: expandList(rest.backlog), setAside: expandList(rest.setAside ?? parked) };
+  const ledger = rest.ledger === undefined ? {} : { ledger: expandLedger(rest.ledger) };
+  return { ...rest, ...legacyHealth, ...ledger, backlog: expandList(rest.backlog), setAside: expandList(rest.setAside ?? parked) };
 }
 
 /** Counts the offered contacts sent into the rolling 24-hour record (recent-volume.ts); handled ones are counted by handled-contacts.ts. */
