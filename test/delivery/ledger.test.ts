@@ -1,6 +1,8 @@
 import type { OfferedContact } from '../../src/core/types';
 import {
   addPending,
+  compactCounts,
+  expandCounts,
   dropFlushes,
   emptyLedgerState,
   hourOf,
@@ -21,7 +23,6 @@ import {
   uncertainHours,
   writeFlushes,
 } from '../../src/delivery/accounting/ledger';
-import { compactCounts, expandCounts } from '../../src/delivery/commit/hand-off';
 import { newState } from '../../src/delivery/commit/state';
 import { handlers } from '../../src/entry/handlers';
 import type { AppState, LedgerState } from '../../src/delivery/stored/stored-data';

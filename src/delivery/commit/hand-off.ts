@@ -29,8 +29,6 @@ import { withCommits } from './commit-ring';
 /** Schedule data is capped at 4 KB (SPEC §5); the rest of the data object (its kind, MAX_VOIDS ids) needs the remainder. */
 export const COMMIT_DATA_BYTES = 3500;
 
-/** Ledger counts as a hand-off carries them: hour → queue (`42/1/t`) → [quarter, count, …] (accounting/ledger.ts). */
-export { compactCounts, expandCounts, type CompactCounts } from '../accounting/ledger';
 
 /** The parts of the state a committing run changes, as handed to the scheduler. */
 export interface HandOff {
