@@ -281,19 +281,25 @@ export async function writeFlushes(db: KeyValueStore, entries: readonly LedgerFl
     }
     if (budget.left <= 0) break;
     budget.left -= 1;
-    const [commitId, hour, shard, counts] = entry;
-    const key = shardKey(hour, shard);
-    try {
-      if (!(verify && (await hasMarker(db, key, commitId)))) await db.update(key, 'increment', { ...counts, [`${MARKER}${commitId}`]: 1 });
-      done.push(entry);
-    } catch (error) {
-      // The KV limit (it passes within a minute) or a value past the 40 KB limit (more queues than
-      // the shard count was sized for): either way the counts stay in the state, said once a run.
-      log('warn', 'LEDGER_WRITE_LATER', `the delivered ledger ${key} could not be written now (${describe(error)}); its counts wait in the state record`, { key });
-      break;
-    }
+    if (!(await writeFlush(db, entry, verify))) break;
+    done.push(entry);
   }
   return done;
+}
+
+/** One entry's increment with its marker (skipped when `verify` finds the marker); false when refused, said. */
+async function writeFlush(db: KeyValueStore, entry: LedgerFlush, verify: boolean): Promise<boolean> {
+  const [commitId, hour, shard, counts] = entry;
+  const key = shardKey(hour, shard);
+  try {
+    if (!(verify && (await hasMarker(db, key, commitId)))) await db.update(key, 'increment', { ...counts, [`${MARKER}${commitId}`]: 1 });
+    return true;
+  } catch (error) {
+    // The KV limit (it passes within a minute) or a value past the 40 KB limit (more queues than
+    // the shard count was sized for): either way the counts stay in the state, said once a run.
+    log('warn', 'LEDGER_WRITE_LATER', `the delivered ledger ${key} could not be written now (${describe(error)}); its counts wait in the state record`, { key });
+    return false;
+  }
 }
 
 /**
@@ -363,21 +369,28 @@ export async function pruneLedger(db: KeyValueStore, state: AppState, nowMs: num
   state.ledger = ledger;
   const firstKept = firstKeptBucket(nowMs);
   let pruned = 0;
-  // Buckets from before anything was written need no delete (a new install's first 35 days).
-  if (ledger.writtenFrom !== undefined && ledger.keptFrom < ledger.writtenFrom) {
-    ledger.keptFrom = Math.min(ledger.writtenFrom, firstKept);
-    dropExpired(ledger);
-  }
+  skipUnwritten(ledger, firstKept);
   while (ledger.keptFrom < firstKept && pruned < MAX_PRUNES_PER_RUN) {
     if (!(await deleteBucket(db, hourName(ledger.keptFrom), ledger.shards ?? 1))) return pruned;
     ledger.keptFrom += 1;
     pruned += 1;
     dropExpired(ledger);
-    if (ledger.keptFrom % (24 / BUCKET_HOURS) === 0) {
-      log('info', 'LEDGER_PRUNED', `the delivered ledger now starts at ${hourName(ledger.keptFrom)}:00Z (${LEDGER_RETENTION_DAYS} days are kept)`);
-    }
+    notePruned(ledger.keptFrom);
   }
   return pruned;
+}
+
+/** Buckets from before anything was written need no delete (a new install's first 35 days). */
+function skipUnwritten(ledger: LedgerState, firstKept: number): void {
+  if (ledger.writtenFrom === undefined || ledger.keptFrom >= ledger.writtenFrom) return;
+  ledger.keptFrom = Math.min(ledger.writtenFrom, firstKept);
+  dropExpired(ledger);
+}
+
+/** Said once a day of buckets. */
+function notePruned(keptFrom: number): void {
+  if (keptFrom % (24 / BUCKET_HOURS) !== 0) return;
+  log('info', 'LEDGER_PRUNED', `the delivered ledger now starts at ${hourName(keptFrom)}:00Z (${LEDGER_RETENTION_DAYS} days are kept)`);
 }
 
 async function deleteBucket(db: KeyValueStore, hour: string, shards: number): Promise<boolean> {
