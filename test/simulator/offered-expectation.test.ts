@@ -55,8 +55,9 @@ describe('records the app lost at intake and said so (large seed 30)', () => {
     const lost = expected.filter((c) => c.optional && c.id.startsWith('c:'));
     const alone = lost.find((c) => c.allowed.length === 1 && lost.filter((o) => cellOf(o) === cellOf(c)).length === 1) as ExpectedContact;
     expect(alone).toBeDefined();
-    const like = run.injixo.contacts.find((c) => c.offered && c.queueIdentifier === alone.queueIdentifier) ?? (run.injixo.contacts[0]);
-    const sent: Contact = { ...like, queueIdentifier: alone.queueIdentifier, timestamp: alone.timestamp };
+    const like = run.injixo.contacts.find((c) => c.offered && c.queueIdentifier === alone.queueIdentifier) ?? run.injixo.contacts.find((c) => c.offered);
+    expect(like).toBeDefined();
+    const sent: Contact = { ...(like as Contact), queueIdentifier: alone.queueIdentifier, timestamp: alone.timestamp };
     expect(offeredHolds({ ...run, injixo: { ...run.injixo, contacts: [...run.injixo.contacts, sent] } })).toBe(true);
     expect(offeredHolds({ ...run, injixo: { ...run.injixo, contacts: [...run.injixo.contacts, sent, sent] } })).toBe(false);
   });
