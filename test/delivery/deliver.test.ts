@@ -435,6 +435,27 @@ describe('queue names (rule 4)', () => {
   });
 });
 
+describe('a run whose post the platform refuses (its own per-minute limit)', () => {
+  it('says so in every run it happens in, not only the first of a streak (large seed 28: invariant (f))', async () => {
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const remote = freshdeskAndInjixo();
+    const limited: RequestClient = {
+      invokeTemplate: (name, options) =>
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the platform rejects with plain objects
+        name === 'injixoPostContacts' ? Promise.reject({ status: 429, message: 'You have exceeded the limit of 50 requests per minute', headers: {}, errorSource: 'APP' }) : remote.invokeTemplate(name, options),
+    };
+    const said = (): number => warn.mock.calls.filter((args) => String(args[0]).includes('PLATFORM_LIMIT')).length;
+    for (let run = 0; run < 3; run += 1) {
+      const at = afterSlot + run * SLOT_MINUTES * 60_000;
+      await put([ticket(10 + run, 1, at - SLOT_MINUTES * 60_000 + 1000)], at - SLOT_MINUTES * 60_000 + 2000);
+      await db.delete(LEASE_KEY).catch(() => undefined);
+      const before = said();
+      expect(await runDelivery(deps(limited, at))).toMatchObject({ sent: 0 });
+      expect(said()).toBe(before + 1);
+    }
+  });
+});
+
 describe('a run whose bookkeeping the KV store refuses after a successful post', () => {
   /** The KV limit reached mid-run: every write after the first post to injixo is refused. */
   function refusingAfterPost(remote: ScriptedRemote): KeyValueStore {

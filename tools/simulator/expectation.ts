@@ -20,12 +20,17 @@
  * 4. A poison ticket with id 1e15 may be counted once in its payload's queue, or not at all.
  * 5. What the app's own log says it could not do in time, by a documented limit: a ticket fact it
  *    had to hold in a one-time schedule because the KV store refused its append (late, like 3),
- *    a ticket it counted through the missing-ticket repair (like 2), and an agent whose status
+ *    a ticket fact it lost because the KV store and the scheduler both refused it (EVENT_LOST:
+ *    never, like 3; the creation is then found by the missing-ticket repair), a reply it lost so
+ *    (EVENT_LOST: onConversationCreate c123): may be missing from injixo even when the counter
+ *    that would have made its gap was refused in the same full minute — nothing else is left to
+ *    store it in, and no conversation id is numbered for the app to find it again (like 1; may,
+ *    since another delivery of the same event may have been kept) —,
+ *    a ticket it counted through the missing-ticket repair or found gone then (MISSING_TICKET_GONE:
+ *    a 404; like 2), and an agent whose status
  *    change it applied late (AGENT_STATUS_STALE: the record came after the agent's time had been
  *    handed to injixo, which cannot split a sent interval) or lost (EVENT_LOST: onAgentUpdate):
- *    that agent's intervals are not checked. And an event it lost (EVENT_LOST) in a minute when
- *    the lost-events counter was refused too, so no gap could count it: like a fact the platform
- *    never delivered (1–3); the daily check is what repairs it.
+ *    that agent's intervals are not checked.
  * 6. A handled contact of a ticket with any event delivered late or never is not checked: the
  *    app may miss its resolution, its time entries or its creation (its queue). Each world event
  *    has its own second, so injixo's handled contact at that resolution second is left out too.
@@ -124,23 +129,23 @@ export function buildExpectation(run: SeedRun, strict: boolean): Expectation {
   }
   // Tolerance 5: what the app's own log says it had to hold or repair.
   for (const event of heldFacts(run)) markDisturbed(event);
+  const lost = lostRecords(run);
+  for (const event of lost.facts) markDisturbed(event);
   for (const event of repairedCreations(run)) {
     never.add(`t:${event.ticketId}`);
     markDisturbed(event);
   }
   for (const agentId of agentsChangedLate(run)) touchedAgents.add(agentId);
-  for (const event of lostUncounted(run)) {
-    if (event.kind === 'ticketCreated') never.add(`t:${event.ticketId}`);
-    if (event.kind === 'conversationCreated') never.add(`c:${event.conversationId ?? -1}`);
-    markDisturbed(event);
-  }
   const agentWindowsUnconfirmed = unconfirmedAgentWindows(run);
 
   const changeTimes = strict || disturbed.size === 0 ? new Map<number, number[]>() : ticketChangeTimes(run, new Set(disturbed.keys()));
   // The local Freshdesk stands still at the feed's end (run-seed.ts): no state after it exists for the app.
   const factsEnd = feed.to;
   const statesBetween = (ticketId: number, from: number): (FreshdeskTicket | undefined)[] => {
-    const times = [from, ...(changeTimes.get(ticketId) ?? []).filter((t) => t > from && t <= factsEnd), factsEnd];
+    // From before the ticket's creation (a creation delivered late): its state as created is one of them too.
+    const created = world.ticketCreatedAt(ticketId);
+    const creation = created !== undefined && created > from && created <= factsEnd ? [created] : [];
+    const times = [from, ...creation, ...(changeTimes.get(ticketId) ?? []).filter((t) => t > from && t <= factsEnd), factsEnd];
     return times.map((t) => world.ticketAsOf(ticketId, t));
   };
 
@@ -168,14 +173,15 @@ export function buildExpectation(run: SeedRun, strict: boolean): Expectation {
       continue;
     }
     const since = disturbed.get(contact.ticketId);
+    const optional = lost.replies.has(id);
     if (contact.kind === 'replies' && since !== undefined && at >= since) {
       const source = replyTicketSource(contact.sourceId, ticketSource);
       const allowed = unique([contact.queueIdentifier, ...statesBetween(contact.ticketId, since - 1000).map((s) => queueIdentifierOf(s, source, 'replies'))]);
-      offered.push({ ...base, allowed });
+      offered.push({ ...base, allowed, optional });
       if (allowed.length > 1) ambiguous += 1;
       continue;
     }
-    offered.push(base);
+    offered.push({ ...base, optional });
   }
   run.poison.forEach((p, index) => {
     if (p.optionalContact) offered.push({ id: `poison:${index}`, queueIdentifier: p.optionalContact.queueIdentifier, allowed: [p.optionalContact.queueIdentifier], timestamp: p.optionalContact.timestamp, optional: true, ticketId: -1 });
@@ -237,14 +243,34 @@ function heldFacts(run: SeedRun): SeedRun['fed'][number]['event'][] {
 }
 
 /**
+ * Records the app lost at intake and said so (its log: "EVENT_LOST: onTicketUpdate u123 could not
+ * be stored"): the KV store and the scheduler both refused them, at the delivery that was lost.
+ * Ticket facts are then never known to the app (like tolerance 3); replies (`c:<id>`) may be missing.
+ */
+function lostRecords(run: SeedRun): { facts: SeedRun['fed'][number]['event'][]; replies: Set<string> } {
+  const lostFacts = new Set<string>();
+  const replies = new Set<string>();
+  const kinds: Record<string, string> = { t: 'ticketCreated', u: 'ticketUpdated' };
+  for (const line of run.logs) {
+    const match = /EVENT_LOST: \w+ ([tuc])(\d+) could not be stored/.exec(line.message);
+    if (!match) continue;
+    if (match[1] === 'c') replies.add(`c:${match[2] ?? ''}`);
+    else lostFacts.add(`${kinds[match[1] ?? ''] ?? ''}|${match[2] ?? ''}|${line.at}`);
+  }
+  const facts = run.fed.filter((f) => f.deliveredAt !== undefined && lostFacts.has(`${f.event.kind}|${f.event.ticketId}|${f.deliveredAt}`)).map((f) => f.event);
+  return { facts, replies };
+}
+
+/**
  * Tickets the app counted by its missing-ticket repair (its log: "TICKET_EVENT_REPAIRED: ticket
  * 123"): their creation record never reached a run (a handler or a held record's retry died), and
- * the repair counts them in the group Freshdesk shows then, as documented: like tolerance 2.
+ * the repair counts them in the group Freshdesk shows then, as documented: like tolerance 2. A
+ * ticket the repair found gone ("MISSING_TICKET_GONE: ticket 123", a 404) likewise: counted nowhere.
  */
 function repairedCreations(run: SeedRun): SeedRun['fed'][number]['event'][] {
   const repaired = new Set<number>();
   for (const line of run.logs) {
-    const match = /TICKET_EVENT_REPAIRED: ticket (\d+)/.exec(line.message);
+    const match = /(?:TICKET_EVENT_REPAIRED|MISSING_TICKET_GONE): ticket (\d+)/.exec(line.message);
     if (match) repaired.add(Number(match[1]));
   }
   return run.fed.filter((f) => f.event.kind === 'ticketCreated' && repaired.has(f.event.ticketId)).map((f) => f.event);
@@ -299,31 +325,6 @@ function unconfirmedAgentWindows(run: SeedRun): { from: number; to: number }[] {
     if (match) windows.push({ from: Date.parse(match[1] as string), to: Date.parse(match[2] as string) });
   }
   return windows;
-}
-
-/**
- * Events the app lost and could not even count (tolerance 5): its log says EVENT_LOST (the KV
- * store and the scheduler both refused the record) and the same invocation's increment of the
- * lost-events counter was refused too, so no gap can carry them — "then only the log line knows"
- * (intake/keep-record.ts); the daily check repairs them. Matched to the events fed: a creation or
- * a reply by its id, an update by its ticket (each update of it delivered in the 30 minutes
- * before: a held record is retried within minutes).
- */
-function lostUncounted(run: SeedRun): SeedRun['fed'][number]['event'][] {
-  const refusedCount = new Set(run.calls.filter((c) => c.kind === 'kv' && c.key === 'counters' && c.op === 'update' && c.outcome !== 'ok').map((c) => c.invocationId));
-  const lost: SeedRun['fed'][number]['event'][] = [];
-  for (const line of run.logs) {
-    const match = /EVENT_LOST: \S+ ([tcu])(\d+) could not be stored/.exec(line.message);
-    if (!match || !refusedCount.has(line.invocationId)) continue;
-    const id = Number(match[2]);
-    const fits = (f: SeedRun['fed'][number]): boolean => {
-      if (match[1] === 't') return f.event.kind === 'ticketCreated' && f.event.ticketId === id;
-      if (match[1] === 'c') return f.event.kind === 'conversationCreated' && f.event.conversationId === id;
-      return f.event.kind === 'ticketUpdated' && f.event.ticketId === id && f.deliveredAt !== undefined && f.deliveredAt <= line.at && f.deliveredAt >= line.at - 30 * 60_000;
-    };
-    lost.push(...run.fed.filter(fits).map((f) => f.event));
-  }
-  return lost;
 }
 
 function unique(values: string[]): string[] {

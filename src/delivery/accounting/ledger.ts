@@ -417,9 +417,7 @@ export async function pruneLedger(db: KeyValueStore, state: AppState, nowMs: num
     ledger.keptFrom += 1;
     pruned += 1;
     dropExpired(ledger);
-    if (ledger.keptFrom % (24 / BUCKET_HOURS) === 0) {
-      log('info', 'LEDGER_PRUNED', `the delivered ledger now starts at ${hourName(ledger.keptFrom)}:00Z (${LEDGER_RETENTION_DAYS} days are kept)`);
-    }
+    notePruned(ledger.keptFrom);
   }
   return pruned;
 }
@@ -429,6 +427,12 @@ function skipUnwritten(ledger: LedgerState, firstKept: number): void {
   if (ledger.writtenFrom === undefined || ledger.keptFrom >= ledger.writtenFrom) return;
   ledger.keptFrom = Math.min(ledger.writtenFrom, firstKept);
   dropExpired(ledger);
+}
+
+/** Said once a day of buckets. */
+function notePruned(keptFrom: number): void {
+  if (keptFrom % (24 / BUCKET_HOURS) !== 0) return;
+  log('info', 'LEDGER_PRUNED', `the delivered ledger now starts at ${hourName(keptFrom)}:00Z (${LEDGER_RETENTION_DAYS} days are kept)`);
 }
 
 async function deleteBucket(db: KeyValueStore, hour: string, shards: number): Promise<boolean> {
