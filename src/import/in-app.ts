@@ -79,7 +79,7 @@ export interface ImportView {
   finishedAt?: string;
   problems: string[];
   failure?: string;
-  /** The CLI command for the history before this window (SPEC §8, README "Import past tickets"). */
+  /** The CLI command for the history before this window (SPEC §8, docs/import-and-replay.md). */
   cliCommand: string;
 }
 

@@ -16,7 +16,7 @@ import type { AppState, Gap, GapReason } from '../stored/stored-data';
  *   - an event that neither the KV store nor the scheduler took is counted by the handler in a
  *     15-minute bucket of the counters key, in the same single `increment` that already counts
  *     lost events (see keep-record.ts); the health view turns buckets into gaps.
- * README "What the app can and cannot detect" lists what is not covered.
+ * docs/delivery.md "What the app can and cannot detect" lists what is not covered.
  */
 
 /** Gaps kept in the state record; older ones are logged when they leave (the log keeps them). */

@@ -19,7 +19,7 @@ export async function keepRecord(platform: Pick<Platform, 'db' | 'schedule' | 'n
     log('error', 'EVENT_LOST', `${String(event)} ${recordId(record)} could not be stored (${(error as Error).message}); replay the import for this period to recover it`);
     // The same single increment also marks the record's 15-minute interval as a gap (gaps.ts).
     // In a minute when both stores refused, this call is likely refused too: then only the
-    // log line above knows (README "What the app can and cannot detect").
+    // log line above knows (docs/delivery.md "What the app can and cannot detect").
     await platform.db.update(COUNTERS_KEY, 'increment', { lost_events: 1, [lostBucketOf(record.k, recordTime(record))]: 1 }).catch(() => undefined);
   }
 }
