@@ -16,6 +16,7 @@
  * repeated, nothing is sent twice.
  */
 import type { OfferedContact } from '../core/types';
+import { isTransient } from '../remote/retry-policy';
 import { MAX_BACKLOG_CHUNKS } from '../delivery/commit/backlog';
 import { CHUNK_CONTACTS, writeChunks } from '../delivery/commit/chunks';
 import { updateState } from '../delivery/commit/commit';
@@ -235,7 +236,7 @@ function appPacing(transport: FreshdeskTransport, pacer: RatePacer, now: () => n
         lastCleanAnswer = false;
         throw error;
       }
-      lastCleanAnswer = answer.status !== 429 && answer.status !== 408 && answer.status < 500 && !nearlySpent(answer);
+      lastCleanAnswer = !isTransient('freshdesk', answer.status) && !nearlySpent(answer);
       return answer;
     },
   };
