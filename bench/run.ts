@@ -5,6 +5,7 @@
  * part's report into docs/measurements.md (bench/write-measurements.ts) with its command and date.
  *
  * `tsx bench/run.ts --rate 120 [--in-process]` runs one load-test probe and prints only it;
+ * `tsx bench/run.ts --day-only` runs only the day budget (calls per contact, KV operations by key family);
  * `tsx bench/run.ts --import-only` runs only the history-import section (bench/run-import.ts);
  * `tsx bench/run.ts --in-app-import-only` only the in-app import's wall time (bench/run-in-app-import.ts);
  * `tsx bench/run.ts --simulate-only [--simulate-seeds N]` only the fault simulator (default 1,000 seeds, bench/run-simulator.ts).
@@ -17,7 +18,7 @@ import { performance } from 'node:perf_hooks';
 import { MAX_ONE_TIME_SCHEDULES } from '../tools/local-platform/scheduler';
 import { DEFAULT_LIMITS } from '../tools/local-platform';
 import { analyzeCalls } from './analyze-calls';
-import { formatProbe, formatReport, type BenchResults, type BenchSettings } from './format-report';
+import { daySection, formatProbe, formatReport, type BenchResults, type BenchSettings } from './format-report';
 import { runAtRate, searchMaxRate, type LoadResult } from './run-at-rate';
 import { runDay, type DayResult } from './run-day';
 import { formatInAppImport, runInAppImport } from './run-in-app-import';
@@ -198,6 +199,14 @@ const runInAppImportOnly = (): Promise<void> => runOnly('in-app-import', async (
 const runSimulateOnly = (): Promise<void> => runOnly('simulator', async () => formatSimulatorBench(await runSimulatorBench(numberArgument('--simulate-seeds') ?? SIMULATOR_SEEDS, progress)));
 const runImportOnly = (): Promise<void> => runOnly('import', async () => formatImportBench(await runImportBench(progress)));
 
+/** `--day-only`: the day budget alone (issue 19 item 6: calls per contact, KV operations by key family). */
+const runDayOnly = (): Promise<void> =>
+  runOnly('day', async () => {
+    progress('day budget with the built server.js…');
+    const dayBuilt = await runDay({ mode: 'built', ...SETTINGS.day });
+    return daySection({ dayBuilt, settings: SETTINGS });
+  });
+
 function numberArgument(name: string): number | undefined {
   const value = argument(name);
   if (value === undefined) return undefined;
@@ -209,7 +218,7 @@ function numberArgument(name: string): number | undefined {
 const rateArgument = argument('--rate');
 const rate = rateArgument === undefined ? undefined : Number(rateArgument);
 if (rate !== undefined && !(rate > 0)) throw new Error(`bench: --rate needs a positive number of events per minute, got '${String(rateArgument)}'`);
-const job = process.argv.includes('--simulate-only') ? runSimulateOnly() : process.argv.includes('--opt-in-only') ? runOptInOnly() : process.argv.includes('--in-app-import-only') ? runInAppImportOnly() : process.argv.includes('--import-only') ? runImportOnly() : rate === undefined ? main() : runOneProbe(rate, process.argv.includes('--in-process') ? 'in-process' : 'built');
+const job = process.argv.includes('--day-only') ? runDayOnly() : process.argv.includes('--simulate-only') ? runSimulateOnly() : process.argv.includes('--opt-in-only') ? runOptInOnly() : process.argv.includes('--in-app-import-only') ? runInAppImportOnly() : process.argv.includes('--import-only') ? runImportOnly() : rate === undefined ? main() : runOneProbe(rate, process.argv.includes('--in-process') ? 'in-process' : 'built');
 job.catch((error: unknown) => {
   process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exitCode = 1;

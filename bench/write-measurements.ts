@@ -4,7 +4,7 @@
  *   <!-- bench:<section>:start -->
  *   <!-- bench:<section>:end -->
  *
- * one section per part of the bench (the day budget, rate search and overload, the CLI import, the in-app
+ * one section per part of the bench (the day budget alone, the whole day, rate search and overload, the CLI import, the in-app
  * import, the opt-in features, the fault simulator). Each part of `npm run bench` (and each of
  * its `--…-only` modes) rewrites only its own sections, with the command that measured it, the
  * date and the machine, so no figure in that file is typed by hand.
@@ -16,7 +16,7 @@ import * as path from 'node:path';
 
 export const MEASUREMENTS_FILE = path.resolve(__dirname, '..', 'docs', 'measurements.md');
 
-export const BENCH_SECTIONS = ['day-and-rate', 'import', 'in-app-import', 'opt-in', 'simulator'] as const;
+export const BENCH_SECTIONS = ['day', 'day-and-rate', 'import', 'in-app-import', 'opt-in', 'simulator'] as const;
 export type BenchSection = (typeof BENCH_SECTIONS)[number];
 
 export interface Measurement {

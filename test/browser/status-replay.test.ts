@@ -6,7 +6,10 @@
 import type { Browser, Page } from 'playwright-core';
 import { newState } from '../../src/delivery/commit/state';
 import type { AppState } from '../../src/delivery/stored/stored-data';
+import { showWalk } from '../../src/delivery/status/walk-views';
 import { startCursor } from '../../src/import/cursor';
+import { IMPORT_JOB, type WalkJob } from '../../src/import/in-app';
+import { REPLAY_JOB } from '../../src/import/replay';
 import type { ImportRecord } from '../../src/import/import-record';
 import { FRESHDESK_HOST_KEY, IMPORT_KEY, REPLAY_KEY, STATE_KEY } from '../../src/storage/keys';
 import { fillField, inViewport, launchChromium, NOW, openPage, screenshot, startStack, type OpenOptions, type Stack } from './stack';
@@ -45,11 +48,21 @@ function runningImport(): ImportRecord {
   };
 }
 
+/**
+ * The stored state, host and walk records; each walk record's view goes into the state as the walk
+ * itself would publish it (publishWalk), since the page reads the state alone.
+ */
 async function prepare(stack: Stack, extra: Record<string, Record<string, unknown>> = {}): Promise<void> {
   const db = stack.platform.globals().db;
-  await db.set(STATE_KEY, stateWithGaps());
+  const state = { ...stateWithGaps(), host: 'acme.freshdesk.com' };
+  const jobs: Record<string, WalkJob | undefined> = { [IMPORT_KEY]: IMPORT_JOB, [REPLAY_KEY]: REPLAY_JOB };
+  for (const [key, value] of Object.entries(extra)) {
+    await db.set(key, value);
+    const job = jobs[key];
+    if (job) showWalk(state, job.kind, job.view(value as unknown as ImportRecord, NOW_MS));
+  }
+  await db.set(STATE_KEY, state);
   await db.set(FRESHDESK_HOST_KEY, { host: 'acme.freshdesk.com' });
-  for (const [key, value] of Object.entries(extra)) await db.set(key, value);
 }
 
 async function openStatus(stack: Stack, options: OpenOptions = {}): Promise<Page> {

@@ -5,6 +5,7 @@
  */
 import { readSettings } from '../../src/schemas/iparams';
 import { trimOldest } from '../../src/delivery/commit/chunks';
+import { MAX_MISSING_RANGES } from '../../src/delivery/accounting/missing-tickets';
 import { CHART_QUEUES } from '../../src/delivery/commit/budgets';
 import { MAX_BACKLOG_CHUNKS } from '../../src/delivery/commit/backlog';
 import { readLedger, uncertainHours } from '../../src/delivery/accounting/ledger';
@@ -567,7 +568,7 @@ describe('a run whose bookkeeping the KV store refuses after a successful post',
     expect(remote.posted().flatMap((b) => (JSON.parse(b) as { data: unknown[] }).data)).toHaveLength(300);
   });
 
-  it('turns awaited ticket ranges into gaps, oldest first, when the commit would not fit the schedule\'s 4 KB', async () => {
+  it('hands off every awaited ticket within the schedule\'s 4 KB: ranges beyond the record\'s room are joined, none given up', async () => {
     const state = await readState(db, T0);
     state.missing = { high: 100_000, highS: T0 / 1000, repaired: 0, ranges: Array.from({ length: 150 }, (_, i): [number, number, number, number, number] => [i * 10 + 1, i * 10 + 5, T0 / 1000 - 3600 + i, T0 / 1000 - 3500 + i, T0 / 1000]) };
     await writeState(db, state);
@@ -577,11 +578,11 @@ describe('a run whose bookkeeping the KV store refuses after a successful post',
     const data = (await schedule.fetch({ name: 'deliver' })).data as { commit: { missing: { ranges: number[][] }; gaps: { reason: string }[] } };
     expect(JSON.stringify(data).length).toBeLessThanOrEqual(4096);
     const kept = data.commit.missing.ranges;
-    expect(kept.length).toBeGreaterThan(0);
-    expect(kept.length).toBeLessThan(150);
-    // The newest ranges stay awaited; the oldest are handed to the admin as gaps.
-    expect(kept[kept.length - 1]).toEqual([1491, 1495, T0 / 1000 - 3600 + 149, T0 / 1000 - 3500 + 149, T0 / 1000]);
-    expect(data.commit.gaps.filter((g) => g.reason === 'ticket_events_missing').length).toBeGreaterThan(0);
+    expect(kept.length).toBeLessThanOrEqual(MAX_MISSING_RANGES);
+    // Every id that was missing is still awaited (joined ranges include ids between them; the repair settles those from the ticket book).
+    const awaited = (id: number): boolean => kept.some(([first, last]) => id >= (first as number) && id <= (last as number));
+    for (let i = 0; i < 150; i += 1) for (let id = i * 10 + 1; id <= i * 10 + 5; id += 1) expect([id, awaited(id)]).toEqual([id, true]);
+    expect(data.commit.gaps.filter((g) => g.reason === 'ticket_events_missing')).toEqual([]);
   });
 
   it('applies a handed-off commit once: a commit the stored state already includes is ignored', async () => {

@@ -4,6 +4,7 @@
  * scripted faults. Each scenario ends by comparing injixo's per-queue, per-interval counts
  * with the independent oracle, and checks the log lines people would read.
  */
+import { FOLD_EVERY_MS } from '../../src/delivery/status/snapshot';
 import { SANDBOX_KEYS, startSandbox, type Sandbox, type SandboxOptions } from '../../tools/sandbox';
 import { expectedOfferedContacts } from '../../tools/local-freshdesk/oracle';
 import type { WorldEvent } from '../../tools/local-freshdesk/world';
@@ -280,8 +281,8 @@ describe('a payload the app cannot read', () => {
     expect(lines(sandbox, 'INVALID_PAYLOAD')).toEqual([
       expect.stringMatching(/^\[injixo-connect\] INVALID_PAYLOAD: onConversationCreate payload rejected: .*conversation\.incoming.* field=conversation\.incoming ticket=12 conversation=77$/),
     ]);
-    // The status page reads the state record alone: a delivery run folds the counters in within the hour.
-    await sandbox.platform.advance(75 * 60_000);
+    // The status page reads the state record alone: a delivery run folds the counters in within FOLD_EVERY_MS.
+    await sandbox.platform.advance(FOLD_EVERY_MS + 15 * 60_000);
     expect(await status(sandbox)).toMatchObject({ invalidPayloads: 1 });
   });
 });

@@ -23,12 +23,12 @@
 import type { OfferedContact } from '../../core/types';
 import { log } from '../../platform/log';
 import type { KeyValueStore, Scheduler } from '../../platform/types';
-import { addPending, emptyLedgerState, ledgerCountsOf } from '../accounting/ledger';
+import { addPending, compactCounts, emptyLedgerState, ledgerCountsOf } from '../accounting/ledger';
 import type { HandledChange } from '../opt-in/handled-contacts';
 import type { AppState } from '../stored/stored-data';
 import { commitViewOf, withCommits } from './commit-ring';
 import type { CommitView } from '../memory/commit-view';
-import { type AppliedHandOff, applyHandOff, clearHandOff, compactCounts, type HandOff, noteVoidCommit, storeHandOff } from './hand-off';
+import { type AppliedHandOff, applyHandOff, clearHandOff, type HandOff, noteVoidCommit, storeHandOff } from './hand-off';
 import { releaseLease, takeLease } from './lease';
 import { readState, writeState } from './state';
 

@@ -2,7 +2,7 @@ import { log } from '../../platform/log';
 import { isNotFound } from '../../platform/refusals';
 import type { Scheduler } from '../../platform/types';
 import { DELIVERY_PERIOD_MINUTES, DELIVERY_SCHEDULE, SCHEDULE_KINDS } from '../../storage/keys';
-import { addPending, emptyLedgerState, markUncertain } from '../accounting/ledger';
+import { addPending, type CompactCounts, emptyLedgerState, expandCounts, markUncertain } from '../accounting/ledger';
 import { rangesAsGap } from '../accounting/missing-tickets';
 import { applyHandledChange, emptyHandledState, type HandledChange } from '../opt-in/handled-contacts';
 import { type AppState, type MissingRange, type MissingTickets, validateState } from '../stored/stored-data';
@@ -29,11 +29,6 @@ import { withCommits } from './commit-ring';
 /** Schedule data is capped at 4 KB (SPEC §5); the rest of the data object (its kind, MAX_VOIDS ids) needs the remainder. */
 export const COMMIT_DATA_BYTES = 3500;
 
-/**
- * Ledger counts as a hand-off carries them: hour → queue (`42/1/t`) → [quarter, count, …].
- * Grouping by queue takes about a third of the bytes of one attribute per (queue, quarter).
- */
-export type CompactCounts = Record<string, Record<string, number[]>>;
 
 /** The parts of the state a committing run changes, as handed to the scheduler. */
 export interface HandOff {
@@ -71,38 +66,6 @@ export interface AppliedHandOff {
   ids: number[];
   ledger: Record<string, Record<string, number>>;
   uncertain: string[];
-}
-
-export function compactCounts(counts: Readonly<Record<string, Readonly<Record<string, number>>>>): CompactCounts {
-  const compact: CompactCounts = {};
-  for (const [hour, attributes] of Object.entries(counts)) {
-    const byQueue: Record<string, number[]> = {};
-    for (const [attribute, count] of Object.entries(attributes)) {
-      const [queue, quarter] = attribute.split('|');
-      if (queue === undefined || quarter === undefined) continue;
-      const pairs = byQueue[queue] ?? [];
-      pairs.push(Number(quarter), count);
-      byQueue[queue] = pairs;
-    }
-    compact[hour] = byQueue;
-  }
-  return compact;
-}
-
-export function expandCounts(compact: CompactCounts): Record<string, Record<string, number>> {
-  const counts: Record<string, Record<string, number>> = {};
-  for (const [hour, byQueue] of Object.entries(compact)) {
-    const inHour: Record<string, number> = {};
-    for (const [queue, pairs] of Object.entries(byQueue)) {
-      if (!Array.isArray(pairs)) continue;
-      for (let i = 0; i + 1 < pairs.length; i += 2) {
-        const attribute = `${queue}|${String(pairs[i])}`;
-        inHour[attribute] = (inHour[attribute] ?? 0) + Number(pairs[i + 1]);
-      }
-    }
-    counts[hour] = inHour;
-  }
-  return counts;
 }
 
 /**

@@ -17,6 +17,7 @@ import { isNotFound } from '../../platform/refusals';
 import type { KeyValueStore } from '../../platform/types';
 import { spillKey, STATE_KEY } from '../../storage/keys';
 import type { AppState, SpilledMap } from '../stored/stored-data';
+import { storedForm as writtenForm } from './stored-form';
 
 /** What the state record may take, key included, with a margin under the 40 KB limit for the platform's own counting. */
 export const STATE_BUDGET_BYTES = 38 * 1024;
@@ -28,8 +29,9 @@ export const INLINE_MAP_BYTES = 8 * 1024;
 export type SpillableSection = 'pins' | 'groups';
 
 /** The size of the state record as stored: key plus JSON value. */
+/** Bytes of the record as written (chunk lists in their compact form). */
 export function stateBytes(state: AppState): number {
-  return STATE_KEY.length + JSON.stringify(state).length;
+  return STATE_KEY.length + JSON.stringify(writtenForm(state)).length;
 }
 
 /** The map a section holds in the working state (groups live inside the cached directory). */

@@ -121,10 +121,10 @@ function settleInFlight(agents: AgentsRecord, commits: CommitView, outcome: Agen
   const [id, count] = agents.inFlight;
   delete agents.inFlight;
   const [, sent, unconfirmed, refused] = outcomeOf(id, count, commits, outcome);
-  agents.pending.splice(0, Math.min(count, sent + unconfirmed + refused));
+  const settled = agents.pending.splice(0, Math.min(count, sent + unconfirmed + refused));
   agents.sent += sent;
   agents.dropped += refused;
-  if (unconfirmed > 0) noteUnconfirmed(agents, unconfirmed);
+  if (unconfirmed > 0) noteUnconfirmed(agents, unconfirmed, settled);
 }
 
 /** The outcome the commit stored; a commit that took effect without one posted nothing; one that never took effect, unknown: unconfirmed. */
@@ -133,9 +133,12 @@ function outcomeOf(id: number, count: number, commits: CommitView, outcome: Agen
   return commits.isCommitted(id) || commits.postedNothing?.(id) === true ? [id, 0, 0, 0] : [id, 0, count, 0];
 }
 
-function noteUnconfirmed(agents: AgentsRecord, count: number): void {
+/** Said with the window the intervals cover, so support can check those hours in injixo. */
+function noteUnconfirmed(agents: AgentsRecord, count: number, intervals: AgentsRecord['pending']): void {
   agents.unconfirmed = (agents.unconfirmed ?? 0) + count;
-  log('warn', 'DELIVERY_UNCONFIRMED', `injixo did not confirm ${count} agent status intervals; they may or may not be there, and are not sent again (a second copy could overlap)`, { intervals: count });
+  const from = isoOf(intervals.reduce((at, i) => Math.min(at, i[2]), intervals[0]?.[2] ?? 0) * 1000);
+  const to = isoOf(intervals.reduce((at, i) => Math.max(at, i[3]), 0) * 1000);
+  log('warn', 'DELIVERY_UNCONFIRMED', `injixo did not confirm ${count} agent status intervals (${from}–${to}); they may or may not be there, and are not sent again (a second copy could overlap)`, { intervals: count, from, to });
 }
 
 export function emptyAgents(): AgentsRecord {

@@ -10,8 +10,48 @@ import type { AppState } from '../stored/stored-data';
 export const VIEW_ITEMS = 10;
 export const VIEW_TEXT = 200;
 
+/**
+ * Bytes one walk's view takes in the state at most (as JSON): three walks, ~4.5 KB together
+ * (commit/budgets.ts). Beyond, the longest list loses its last items, then texts are cut shorter.
+ */
+export const VIEW_BYTES = 1500;
+
 export function showWalk(state: AppState, kind: string, view: Record<string, unknown>): void {
-  state.walks = { ...(state.walks ?? {}), [kind]: bounded(view) as Record<string, unknown> };
+  state.walks = { ...(state.walks ?? {}), [kind]: withinBytes(bounded(view) as Record<string, unknown>) };
+}
+
+function withinBytes(view: Record<string, unknown>): Record<string, unknown> {
+  let text = VIEW_TEXT;
+  let shrunk = view;
+  while (JSON.stringify(shrunk).length > VIEW_BYTES) {
+    const list = longestList(shrunk);
+    if (list !== undefined) list.pop();
+    else if (text > 20) {
+      text = Math.floor(text / 2);
+      shrunk = cutTexts(shrunk, text) as Record<string, unknown>;
+    } else return { state: shrunk.state, tooLarge: true };
+  }
+  return shrunk;
+}
+
+/** The list with the most bytes anywhere in the view, when it has an item to lose. */
+function longestList(value: unknown): unknown[] | undefined {
+  let best: unknown[] | undefined;
+  const visit = (v: unknown): void => {
+    if (Array.isArray(v)) {
+      if (v.length > 0 && (best === undefined || JSON.stringify(v).length > JSON.stringify(best).length)) best = v;
+      v.forEach(visit);
+    } else if (typeof v === 'object' && v !== null) Object.values(v).forEach(visit);
+  };
+  visit(value);
+  return best;
+}
+
+function cutTexts(value: unknown, length: number): unknown {
+  if (typeof value === 'string') return value.slice(0, length);
+  if (Array.isArray(value)) return value.map((v) => cutTexts(v, length));
+  if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, cutTexts(v, length)]));
+  return value;
 }
 
 /** Texts cut, lists cut to their first items, at every depth (a replay's result holds its queues). */

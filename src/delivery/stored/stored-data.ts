@@ -97,6 +97,12 @@ export interface LedgerState {
   flushing?: LedgerFlush[];
   /** Six-hour buckets since the epoch: keys before this one have been deleted. */
   keptFrom: number;
+  /**
+   * No bucket before this one was ever written (an install starts it at its own bucket; a flush of
+   * an older one, the import's, moves it back): pruning deletes nothing below it. Absent in
+   * records written before it was kept: every expired bucket is deleted.
+   */
+  writtenFrom?: number;
   /** Buckets (`2026-11-21T06`) whose counts may be off: a replay there warns (ledger.ts uncertainHours). */
   uncertain?: string[];
   /** Shards per bucket (a power of two, growing with the queues; absent: 1). */
@@ -320,6 +326,7 @@ const stateSchema = {
           items: { type: 'array', items: [{ type: 'integer' }, { type: 'string' }, { type: 'integer', minimum: 0 }, { type: 'object', additionalProperties: { type: 'integer' } }], minItems: 4, maxItems: 4 },
         },
         keptFrom: { type: 'integer' },
+        writtenFrom: { type: 'integer' },
         uncertain: { type: 'array', items: { type: 'string' } },
         shards: { type: 'integer', minimum: 1 },
         frozenOut: { type: 'array', items: { type: 'array', items: { type: 'integer' }, minItems: 2, maxItems: 2 } },
