@@ -205,7 +205,7 @@ describe('ticket creation events the platform never delivers', () => {
     expect(lines(sandbox, 'TICKET_EVENT_REPAIRED')).toHaveLength(stats.lost);
     expect(sandbox.injixo.store.duplicates()).toEqual([]);
     // Every contact is there once. A repaired ticket is counted in the group and source it has
-    // when found (like the import, README), so only the per-interval totals are compared for it.
+    // when found (like the import, docs/import-and-replay.md), so only the per-interval totals are compared for it.
     const expected = expectedOfferedContacts(sandbox.world, { replyScope: 'customer', from: S + 6 * HOUR, to: S + 11 * HOUR });
     const lostAt = new Set(expected.filter((c) => c.kind === 'tickets' && c.ticketId % 5 === 0 && Date.parse(c.timestamp) >= S + 8 * HOUR && Date.parse(c.timestamp) < S + 9 * HOUR).map((c) => c.timestamp));
     expect(lostAt.size).toBe(stats.lost);

@@ -49,7 +49,7 @@ describe('estimateImport', () => {
     expect(estimate.hours).toBeCloseTo((tickets * REQUESTS_PER_TICKET) / IN_APP_IMPORT_REQUESTS_PER_HOUR);
   });
 
-  it('says the default 30 days of a 2,000-a-day account take about 12 days in the app, as the README measured', () => {
+  it('says the default 30 days of a 2,000-a-day account take about 12 days in the app, as docs/measurements.md records', () => {
     expect(estimateImport(30, 2000).hours / 24).toBeCloseTo(12.1, 0);
   });
 });

@@ -18,7 +18,7 @@
  * A death at any step leaves the store as one of these states, so it neither loses nor doubles a
  * contact or a ledger count — except the one case nothing can settle: a run that posted and then
  * died, or was refused by both the KV store and the scheduler, posts that batch again (logged
- * COMMIT_LOST; README "Known duplicates").
+ * COMMIT_LOST; docs/delivery.md "Known duplicates").
  */
 import type { OfferedContact } from '../../core/types';
 import { log } from '../../platform/log';

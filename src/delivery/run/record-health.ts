@@ -1,3 +1,4 @@
+import { RETRY_POLICIES } from '../../remote/retry-policy';
 import { log } from '../../platform/log';
 import type { AppError } from '../../remote/errors';
 import { MAX_BACKLOG_CHUNKS } from '../commit/backlog';
@@ -41,7 +42,8 @@ export function recordRun(state: AppState, result: SendResult, dropped: Dropped,
 function recordRunFailure(state: AppState, failure: AppError, nowMs: number): void {
   const health = state.health;
   recordFailure(state, failure, nowMs);
-  if (failure.retryAfterSeconds !== undefined) health.retryAfterUntil = new Date(nowMs + failure.retryAfterSeconds * 1000).toISOString();
+  // injixo's retry policy: the next runs post nothing until its Retry-After has passed.
+  if (failure.retryAfterSeconds !== undefined && RETRY_POLICIES.injixo.honourRetryAfter) health.retryAfterUntil = new Date(nowMs + failure.retryAfterSeconds * 1000).toISOString();
   if (failure.code === 'INJIXO_KEY_REJECTED') alertKeyRejected(state, failure, nowMs);
   else if (worthSaying(failure, health.consecutiveFailures)) log('warn', failure.code, `${failure.message}. ${GUIDANCE[failure.code]}`, { failures: health.consecutiveFailures });
 }

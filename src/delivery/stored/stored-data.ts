@@ -13,6 +13,7 @@ import { createValidator, type Validated } from '../../schemas/create-validator'
 import { LEGACY_HOLD_KIND, SCHEDULE_KINDS } from '../../storage/keys';
 import type { OfferedContact } from '../../core/types';
 import type { FailureCode } from '../../remote/errors';
+import { RECORD_KIND_LETTERS, type RecordKind } from './record-kinds';
 
 // The shapes the app stores, beside the schemas that read them back.
 
@@ -27,7 +28,7 @@ import type { FailureCode } from '../../remote/errors';
  *   agent status: ['a', agent id, custom status id (-1 = none), flags (1 available), 0,
  *                  changed-at seconds, email (only when agents are identified by email)]
  */
-export type PackedRecord = [string, number, number, number, number, number, (number | string)?];
+export type PackedRecord = [RecordKind, number, number, number, number, number, (number | string)?];
 
 export interface StoredContact extends OfferedContact {
   /** Why injixo refused it (set-aside chunks only). */
@@ -218,7 +219,7 @@ export interface HandledState {
 }
 
 const packedNumbers = [{ type: 'integer' }, { type: 'integer' }, { type: 'integer' }, { type: 'integer' }, { type: 'integer' }];
-const packedPrefix = [{ type: 'string', enum: ['t', 'u', 'c', 'e', 'a'] }, ...packedNumbers];
+const packedPrefix = [{ type: 'string', enum: RECORD_KIND_LETTERS }, ...packedNumbers];
 const packedRecordSchema = {
   // An update record carries its update time as a seventh number; an agent record may carry an email.
   anyOf: [
