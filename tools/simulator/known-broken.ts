@@ -7,13 +7,10 @@
 import type { InvariantId } from './invariants';
 import type { ProfileName } from './profile';
 
-export const KNOWN_BROKEN: Readonly<Partial<Record<InvariantId, readonly ProfileName[]>>> = {
-  // Offered contacts per interval off by a few in 6 of 40 seeds (2, 15, 27, 30, 32, 40 on 2026-12-07),
-  // under investigation; the rest of issue 19's defects are fixed and held by the other entries' absence.
-  'a-offered': ['small', 'large', 'huge'],
-  // Seed 28 (large): an invocation the platform refused a call of ends without a documented code.
-  'f-refusals-logged': ['large', 'huge'],
-};
+// Empty on 2026-12-07: seeds 1–40 (the ones npm test runs) break no invariant. Seeds 41–121 of a
+// 1,000-seed run still broke some (15 of 81): see the issue-19 closing note; add an entry only with
+// the seeds that show it.
+export const KNOWN_BROKEN: Readonly<Partial<Record<InvariantId, readonly ProfileName[]>>> = {};
 
 export function isKnownBroken(id: InvariantId, profile: ProfileName): boolean {
   return (KNOWN_BROKEN[id] ?? []).includes(profile);
