@@ -176,7 +176,7 @@ export class OpenState {
       handled: this.state.handled,
       handledChange: handledChangeOf(this.base, this.state),
       ledger: Object.keys(this.carried.ledger).length > 0 ? compactCounts(this.carried.ledger) : undefined,
-      uncertain: this.carried.uncertain.length > 0 ? this.carried.uncertain : undefined,
+      uncertain: uncertainToCarry(this.base, this.state, this.carried.uncertain),
       ...this.pinsToCarry(),
     };
     const present = Object.fromEntries(Object.entries(optional).filter(([, value]) => value !== undefined && !(typeof value === 'object' && Object.keys(value).length === 0)));
@@ -230,6 +230,18 @@ function handledChangeOf(base: AppState, state: AppState): HandledChange | undef
     added: [...after.entries()].filter(([id]) => !before.has(id)).flatMap(([, triple]) => triple),
     removed: [...before.keys()].filter((id) => !after.has(id)),
   };
+}
+
+/**
+ * Hours marked uncertain under these commits: an applied hand-off's, and this run's own (noteUnconfirmed
+ * marks the hours of contacts that may be at injixo). Without the latter, a run whose post went
+ * unanswered and whose commit was then handed off left its hours looking exact while injixo held
+ * more than the ledger (small seed 61, a KV write outage of 43 minutes).
+ */
+function uncertainToCarry(base: AppState, state: AppState, carried: readonly string[]): string[] | undefined {
+  const before = new Set(base.ledger?.uncertain ?? []);
+  const hours = [...new Set([...carried, ...(state.ledger?.uncertain ?? []).filter((hour) => !before.has(hour))])].sort();
+  return hours.length > 0 ? hours : undefined;
 }
 
 function newPins(base: AppState, state: AppState): Record<string, string> {
