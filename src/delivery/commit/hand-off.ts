@@ -5,7 +5,7 @@ import { DELIVERY_PERIOD_MINUTES, DELIVERY_SCHEDULE, SCHEDULE_KINDS } from '../.
 import { addPending, type CompactCounts, emptyLedgerState, expandCounts, markUncertain } from '../accounting/ledger';
 import { rangesAsGap } from '../accounting/missing-tickets';
 import { applyHandledChange, emptyHandledState, type HandledChange } from '../opt-in/handled-contacts';
-import { type AppState, type MissingRange, type MissingTickets, validateState } from '../stored/stored-data';
+import { type AppState, type MissingRange, type MissingTickets, type SpilledMap, validateState } from '../stored/stored-data';
 import { withCommits } from './commit-ring';
 
 /**
@@ -52,6 +52,11 @@ export interface HandOff {
   uncertain?: string[];
   /** Queue names pinned under these commits (rule 4). */
   pins?: Record<string, string>;
+  /**
+   * The pins' spilled shards, when these commits wrote them before their post because their new
+   * pins were too many to travel here (commit.ts keepNewPins): the next writer loads them.
+   */
+  pinShards?: SpilledMap;
   /** What the run's agent-status posts came to (opt-in/agent-statuses.ts). */
   agentsPosted?: AppState['agentsPosted'];
   /** KV keys the committed state no longer refers to: deleted once the commit is stored. */
@@ -186,10 +191,17 @@ function withHandOff(state: AppState, handOff: Partial<HandOff> & { id: number }
     health: { ...state.health, ...handOff.health },
     ledger,
     pins: { ...(state.pins ?? {}), ...(handOff.pins ?? {}) },
+    ...spilledOf(state, handOff),
     ...handledOf(state, handOff),
     commitId: handOff.id,
     commits: withCommits(state.commits, carried.ids),
   };
+}
+
+/** The pins' shards a hand-off refers to (written before its post) replace the stored state's reference. */
+function spilledOf(state: AppState, handOff: Partial<HandOff>): { spilled?: AppState['spilled'] } {
+  if (handOff.pinShards === undefined) return state.spilled === undefined ? {} : { spilled: state.spilled };
+  return { spilled: { ...(state.spilled ?? {}), pins: handOff.pinShards } };
 }
 
 function handledOf(state: AppState, handOff: Partial<HandOff>): { handled?: AppState['handled'] } {
