@@ -134,7 +134,7 @@ function isHoldCreate(e: LedgerEntry): boolean {
 function recordingActivity(calls: readonly LedgerEntry[]): string {
   if (calls.length === 0) return 'no platform call';
   if (calls.some(isOutboxAppend)) return 'outbox append';
-  if (calls.some(isHoldCreate)) return 'parked in a one-time schedule';
+  if (calls.some(isHoldCreate)) return 'held in a one-time schedule';
   return 'refused (record lost)';
 }
 

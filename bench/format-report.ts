@@ -77,7 +77,7 @@ function sum(counts: Record<string, number>): number {
 function statusLine(status: unknown): string {
   if (typeof status !== 'object' || status === null) return String(status);
   const s = status as Record<string, unknown>;
-  return ['state', 'backlog', 'parked', 'dropped', 'invalidPayloads'].map((k) => `${k} ${String(s[k])}`).join(', ');
+  return ['state', 'backlog', 'setAside', 'dropped', 'invalidPayloads'].map((k) => `${k} ${String(s[k])}`).join(', ');
 }
 
 export function daySection(r: Pick<BenchResults, 'dayBuilt' | 'settings'>): string {
@@ -186,7 +186,7 @@ function failureDetail(p: LoadResult, limits: BenchSettings['limits']): string[]
       ? [`      the totals agree: ${plural(p.missing, 'contact')} reached a different queue than the oracle's (attribution), none vanished:`]
       : []),
     ...p.queueMismatches.slice(0, 4).map((m) => `        ${m.queue}: expected ${m.expected}, delivered ${m.delivered}`),
-    `      parked in one-time schedules (KV refused the append): ${plural(p.platformLimitLines, 'record')}${p.heldRecords.length > 0 ? `, first ${p.heldRecords.join(' ')}` : ''}`,
+    `      held in one-time schedules (KV refused the append): ${plural(p.platformLimitLines, 'record')}${p.heldRecords.length > 0 ? `, first ${p.heldRecords.join(' ')}` : ''}`,
     `      at the handler (EVENT_LOST, KV full and one-time schedules at the cap): ${plural(p.eventLostLines, 'record')} (${joinCounts(p.eventLostByKind) || '-'}) = ${plural(contactsLostAtHandler, 'contact')}`,
     `      in delivery: ${plural(p.failedDeliveryRuns, 'delivery run')} failed (${joinCounts(p.failedDeliveryCauses) || '-'}), ${p.failedAfterDeletingSlots} of them after deleting outbox slots:`,
     ...p.failedDeliveryTraces.map((t) => `        ${t}`),

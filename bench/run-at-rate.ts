@@ -144,7 +144,7 @@ export interface LoadResult {
   /** After the drain: outbox records still ahead of the cursor (late, not lost). */
   waitingOutboxRecords: number;
   platformLimitLines: number;
-  /** Ids of the first records parked in one-time schedules (t/c/u + Freshdesk id). */
+  /** Ids of the first records held in one-time schedules (t/c/u + Freshdesk id). */
   heldRecords: string[];
   otherErrorLines: string[];
   rejections: LedgerBreakdown['rejections'];

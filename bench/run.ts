@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: the app's platform-call budget over a generated day, CPU per handler run,
  * and the highest sustained event rate with zero loss at the platform's default limits.
- * Prints a readable report and writes the same numbers to .artifacts/bench.json.
+ * Prints a readable report, writes the same numbers to .artifacts/bench.json, and writes each
+ * part's report into docs/measurements.md (bench/write-measurements.ts) with its command and date.
  *
  * `tsx bench/run.ts --rate 120 [--in-process]` runs one load-test probe and prints only it;
  * `tsx bench/run.ts --day-only` runs only the day budget (calls per contact, KV operations by key family);
@@ -29,6 +30,7 @@ import { formatOptInCost, runOptInCost } from './run-opt-in';
 import { formatSimulatorBench, runSimulatorBench } from './run-simulator';
 import { formatCheckRun, runCheckBench } from './run-check';
 import { formatAfterCheck } from './format-report';
+import { type BenchSection, writeMeasurements } from './write-measurements';
 
 /** Issue 19: seeds of the fault simulator the bench runs (`--simulate-seeds N` to change). */
 const SIMULATOR_SEEDS = 1000;
@@ -48,6 +50,16 @@ const SETTINGS: BenchSettings = {
 const IN_APP_IMPORT = { days: 30, ticketsPerDay: 2000, capDays: 40 };
 
 const ARTIFACT = path.resolve(__dirname, '..', '.artifacts', 'bench.json');
+
+/** How a reader runs this bench again: `npm run bench` builds first, then passes the flags on. */
+const COMMAND = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
+const MACHINE = `node ${process.version}, ${os.cpus().length} CPU(s) ${os.cpus()[0]?.model.trim() ?? ''}`;
+
+/** Writes the parts just measured into docs/measurements.md. */
+function record(at: string, parts: ReadonlyArray<readonly [BenchSection, string]>): void {
+  writeMeasurements(parts.map(([section, report]) => ({ section, command: COMMAND, at, environment: MACHINE, report })));
+  progress(`wrote ${parts.map(([section]) => section).join(', ')} into docs/measurements.md`);
+}
 
 function progress(message: string): void {
   process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
@@ -72,19 +84,21 @@ function probe(rate: number, mode: LoadResult['mode'], afterCheckHours?: number)
  * highest zero-loss rate with both on (search from 20/min, to 5 events/min).
  */
 async function runOptInOnly(): Promise<void> {
+  const at = new Date().toISOString();
   const cost = await runOptInCost({ seed: 11, ticketsPerDay: 2000, hours: 12, progress });
-  process.stdout.write(`${formatOptInCost(cost)}\n`);
+  const costReport = formatOptInCost(cost);
+  process.stdout.write(`${costReport}\n`);
   const search = await searchMaxRate(
     (rate) => runAtRate({ rate, mode: 'built', seed: SETTINGS.load.seed, ticketsPerDay: SETTINGS.load.ticketsPerDay, feedMinutes: SETTINGS.load.feedMinutes, drainMinutes: SETTINGS.load.drainMinutes, optIn: true }),
     { low: 20, high: 400, tolerance: 5 },
     (p) => progress(`  opt-in ${describeProbe(p)}${p.optIn ? `, handled ${p.optIn.handledDelivered}/${p.optIn.handledExpected} (${p.optIn.durationsDiffer} durations differ), agent intervals ${p.optIn.agentIntervals}` : ''}`),
   );
   const failing = search.probes.find((p) => p.rate === search.firstFailing);
-  process.stdout.write(
+  const rateReport =
     `zero-loss rate with both features on: ${String(search.maxZeroLoss)} events/min (first failing ${String(search.firstFailing)}: ${failing ? failing.verdict.join('; ') : 'none'})\n` +
-      search.probes.map((p) => `  ${describeProbe(p)}; events ${JSON.stringify(p.byEvent)}; rejected ${JSON.stringify(p.rejections)}`).join('\n') +
-      '\n',
-  );
+    search.probes.map((p) => `  ${describeProbe(p)}; events ${JSON.stringify(p.byEvent)}; rejected ${JSON.stringify(p.rejections)}`).join('\n');
+  process.stdout.write(`${rateReport}\n`);
+  record(at, [['opt-in', `${costReport}\n\n${rateReport}`]]);
 }
 
 function describeProbe(p: LoadResult): string {
@@ -147,7 +161,7 @@ async function main(): Promise<void> {
     settings: SETTINGS,
     startedAt,
     wallSeconds: 0,
-    environment: `node ${process.version}, ${os.cpus().length} CPU(s) ${os.cpus()[0]?.model.trim() ?? ''}`,
+    environment: MACHINE,
     dayBuilt,
     dayInProcess,
     search,
@@ -166,8 +180,16 @@ async function main(): Promise<void> {
   const check = await runCheckBench(undefined, progress);
   results.wallSeconds = (performance.now() - started) / 1000;
   const during = duringCheck ? `\n\nWhile the daily check walks (${duringCheck.rate}/min for an hour, the check of a 13,000-ticket day reading Freshdesk): ${describeProbe(duringCheck)}, ${duringCheck.duplicates} duplicates` : '';
-  const report = `${formatReport(results)}${during}\n\n${formatImportBench(importBench)}\n\n${formatInAppImport(inAppImport)}\n\n${formatSimulatorBench(simulator)}\n\nDaily check\n${check.map(formatCheckRun).join('\n\n')}`;
+  const parts: Array<[BenchSection, string]> = [
+    ['day-and-rate', `${formatReport(results)}${during}`],
+    ['import', formatImportBench(importBench)],
+    ['in-app-import', formatInAppImport(inAppImport)],
+    ['simulator', formatSimulatorBench(simulator)],
+    ['check', `Daily check\n${check.map(formatCheckRun).join('\n\n')}`],
+  ];
+  const report = parts.map(([, text]) => text).join('\n\n');
   process.stdout.write(`${report}\n`);
+  record(startedAt, parts);
   fs.mkdirSync(path.dirname(ARTIFACT), { recursive: true });
   const json = { ...results, dayBuilt: withoutProfiles(dayBuilt), dayInProcess: withoutProfiles(dayInProcess), importBench, inAppImport, simulator, check, report };
   fs.writeFileSync(ARTIFACT, `${JSON.stringify(json, null, 2)}\n`);
@@ -185,9 +207,12 @@ function argument(name: string): string | undefined {
   return index === -1 ? undefined : process.argv[index + 1];
 }
 
-async function runInAppImportOnly(): Promise<void> {
-  const result = await runInAppImport({ ...IN_APP_IMPORT, progress });
-  process.stdout.write(`${formatInAppImport(result)}\n`);
+/** Runs one part of the bench, prints its report and writes it into its section. */
+async function runOnly(section: BenchSection, measure: () => Promise<string>): Promise<void> {
+  const at = new Date().toISOString();
+  const report = await measure();
+  process.stdout.write(`${report}\n`);
+  record(at, [[section, report]]);
 }
 
 async function runCheckOnly(): Promise<void> {
@@ -219,22 +244,17 @@ async function runDuringCheckOnly(): Promise<void> {
   }
 }
 
-async function runSimulateOnly(): Promise<void> {
-  const bench = await runSimulatorBench(numberArgument('--simulate-seeds') ?? SIMULATOR_SEEDS, progress);
-  process.stdout.write(`${formatSimulatorBench(bench)}\n`);
-}
+const runInAppImportOnly = (): Promise<void> => runOnly('in-app-import', async () => formatInAppImport(await runInAppImport({ ...IN_APP_IMPORT, progress })));
+const runSimulateOnly = (): Promise<void> => runOnly('simulator', async () => formatSimulatorBench(await runSimulatorBench(numberArgument('--simulate-seeds') ?? SIMULATOR_SEEDS, progress)));
+const runImportOnly = (): Promise<void> => runOnly('import', async () => formatImportBench(await runImportBench(progress)));
 
 /** `--day-only`: the day budget alone (issue 19 item 6: calls per contact, KV operations by key family). */
-async function runDayOnly(): Promise<void> {
-  progress('day budget with the built server.js…');
-  const dayBuilt = await runDay({ mode: 'built', ...SETTINGS.day });
-  process.stdout.write(`${daySection({ dayBuilt, settings: SETTINGS })}\n`);
-}
-
-async function runImportOnly(): Promise<void> {
-  const bench = await runImportBench(progress);
-  process.stdout.write(`${formatImportBench(bench)}\n`);
-}
+const runDayOnly = (): Promise<void> =>
+  runOnly('day', async () => {
+    progress('day budget with the built server.js…');
+    const dayBuilt = await runDay({ mode: 'built', ...SETTINGS.day });
+    return daySection({ dayBuilt, settings: SETTINGS });
+  });
 
 function numberArgument(name: string): number | undefined {
   const value = argument(name);

@@ -23,7 +23,7 @@ const DAY_MS = 86_400_000;
  * hour). test/ui/import-estimate.test.ts holds it between half that ceiling and the ceiling.
  */
 export const IN_APP_IMPORT_REQUESTS_PER_HOUR = 1280;
-/** Requests per imported ticket, measured: 57,926 for 60,000 tickets (README, "In-app import"). */
+/** Requests per imported ticket, measured: 57,926 for 60,000 tickets (docs/measurements.md, the in-app import). */
 export const REQUESTS_PER_TICKET = 0.97;
 /** Above this many hours of in-app importing, the page advises the import tool instead. */
 export const CLI_ADVICE_HOURS = 24;

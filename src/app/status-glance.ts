@@ -4,6 +4,7 @@
  * to the 24-hour one, queues grouped by Freshdesk group, deleted groups apart from renamed ones,
  * and a CLI command cut where it may wrap.
  */
+import { QUEUE_KIND_SUFFIX } from '../core/queues';
 import { DELIVERY_PERIOD_MINUTES } from '../storage/keys';
 import { SCHEDULE_LEAD_MS } from '../platform/schedule-lead';
 
@@ -102,7 +103,7 @@ export function identifierParts(identifier: string): { group: string; source: st
   return match ? { group: match[1] as string, source: match[2] as string, kind: match[3] as string } : undefined;
 }
 
-const KIND_WORD = / (Tickets|Replies)$/;
+const KIND_WORD = QUEUE_KIND_SUFFIX;
 
 /**
  * The Freshdesk group's name as the queue names spell it: a queue is named

@@ -3,8 +3,8 @@
  *
  * The history import from a workstation (issue 12, SPEC §8): walks the Freshdesk API with the
  * import core and posts the contacts to injixo. Keys come only from the environment
- * (FRESHDESK_API_KEY, INJIXO_API_KEY) and are never printed. Exit codes: see EXIT below and the
- * README.
+ * (FRESHDESK_API_KEY, INJIXO_API_KEY) and are never printed. Exit codes: see EXIT below and
+ * docs/import-and-replay.md.
  */
 import { parseArgs } from 'node:util';
 import { parseFreshdeskTime, toUtcIso } from '../core/time';

@@ -1,8 +1,9 @@
 /**
  * Posts contacts to injixo from the CLI (SPEC §3): bodies under 100 KB built once with
  * `injixoBodyFrom` and checked with the strict schema right before they leave; 401/403 stop
- * the run (only a new key helps); 408/429/5xx and no answer are retried with backoff and
- * Retry-After; 400/413/422 stop (the same body would be refused again).
+ * the run (only a new key helps); 408/429/5xx and no answer are retried as injixo's retry
+ * policy says (src/remote/retry-policy.ts: attempts, backoff, Retry-After); 400/413/422 stop
+ * (the same body would be refused again).
  *
  * A failed post says whether injixo may hold the body (`InjixoPostFailed.storedNothing`): a
  * refusal (400, 401, 403, 404, 413, 422, 429) proves it stored nothing, so the resumed run sends
@@ -11,14 +12,15 @@
  */
 import axios from 'axios';
 import { AppError } from '../remote/errors';
-import { isTransientStatus } from '../remote/key-check';
 import { parseRetryAfter } from '../remote/classify';
+import { isTransient, mayRetry, RETRY_POLICIES, retryDelayMs } from '../remote/retry-policy';
 import type { InjixoBatch } from '../remote/injixo-client';
 import { validateInjixoBody } from '../schemas/injixo-body';
 
 export const CONTACT_EVENTS_PATH = '/external-systems/contact-events';
 export const INJIXO_TIMEOUT_MS = 30_000;
-export const MAX_POST_ATTEMPTS = 8;
+/** Attempts of one body before the run stops with exit 9 (injixo's retry policy). */
+export const MAX_POST_ATTEMPTS = RETRY_POLICIES.injixo.attempts;
 
 export interface PostOutcome {
   /** Attempts that ended without an answer (timeout): injixo may have stored those bodies. */
@@ -103,17 +105,17 @@ export function createInjixoPoster(baseUrl: string, apiKey: string, sleep: Sleep
         if (answer.status >= 200 && answer.status < 300) return { timedOut, attempts: attempt };
         if (answer.status === 401 || answer.status === 403) throw failed(rejected(answer.status), answer.status);
         if (answer.status === 404) throw failed(new AppError('INJIXO_NOT_FOUND', `injixo answered 404 at ${url}: the --injixo-url address is wrong`, { status: 404 }), 404);
-        if (!isTransientStatus(answer.status)) {
+        if (!isTransient('injixo', answer.status)) {
           const error = new AppError('INJIXO_BAD_REQUEST', `injixo refused a body of ${contacts.length} contacts (HTTP ${answer.status}): ${answer.text.replace(/\s+/g, ' ').slice(0, 200)}`, { status: answer.status });
           throw failed(error, answer.status);
         }
         if (answer.status === 0) timedOut += 1;
         if (answer.status === 0 || answer.status >= 500) mayBeStored = true;
-        if (attempt >= MAX_POST_ATTEMPTS) {
+        if (!mayRetry('injixo', answer.status, attempt)) {
           const why = answer.status === 0 ? answer.text : `HTTP ${answer.status} from ${url}`;
           throw failed(new AppError('INJIXO_UNAVAILABLE', `injixo did not accept a body after ${attempt} attempts (${why})`, { status: answer.status }), answer.status);
         }
-        await sleep(answer.retryAfter !== undefined ? answer.retryAfter * 1000 : Math.min(60_000, 500 * 2 ** attempt));
+        await sleep(retryDelayMs('injixo', attempt, answer.retryAfter));
       }
     },
   };

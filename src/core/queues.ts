@@ -69,6 +69,18 @@ export function queueName(groupName: string, sourceName: string, kind: QueueKind
   return [groupName, sourceName, QUEUE_KIND_LABELS[kind]].join(' ').trim().split(/\s+/).join(' ');
 }
 
+/**
+ * Rule 4's shape (a function, so bundles that do not need it leave it out), kept beside `queueName` so the two change together: single-spaced words ending
+ * in a kind's label. The injixo body schema refuses any other name (schemas/injixo-body.ts), so a
+ * format changed here and not there would set every contact aside.
+ */
+export function queueNamePattern(): string {
+  return `^\\S+( \\S+)* (${Object.values(QUEUE_KIND_LABELS).join('|')})$`;
+}
+
+/** The kind's label at the end of a queue name (the status page groups queues by what comes before it). */
+export const QUEUE_KIND_SUFFIX = new RegExp(` (${Object.values(QUEUE_KIND_LABELS).join('|')})$`);
+
 /** Rule 5: `Unknown group/source Tickets|Replies`. */
 export function unknownQueueName(kind: QueueKind): string {
   return `${UNKNOWN_QUEUE_LABEL} ${QUEUE_KIND_LABELS[kind]}`;

@@ -2,16 +2,7 @@ import type { Handler } from '../platform/types';
 import { withFreshdeskHost } from '../remote/with-freshdesk-host';
 import { deliverNow, getStatus, pauseImportFn, replayPeriod, resumeImportFn, testConnection } from './functions';
 import { afterAppUpdate, onAppInstall, onAppUninstall } from './lifecycle';
-import {
-  onAgentAvailabilityUpdate,
-  onAgentUpdate,
-  onConversationCreate,
-  onTicketCreate,
-  onTicketUpdate,
-  onTimeEntryCreate,
-  onTimeEntryDelete,
-  onTimeEntryUpdate,
-} from './product-events';
+import { productEventHandlers } from './events';
 import { onScheduledEvent } from './schedules';
 
 /**
@@ -19,14 +10,8 @@ import { onScheduledEvent } from './schedules';
  * literal `exports = { … }` of server/server.js from this object and the manifest.
  */
 export const handlers: Record<string, Handler> = withFreshdeskHost({
-  onTicketCreateHandler: onTicketCreate,
-  onConversationCreateHandler: onConversationCreate,
-  onTicketUpdateHandler: onTicketUpdate,
-  onTimeEntryCreateHandler: onTimeEntryCreate,
-  onTimeEntryUpdateHandler: onTimeEntryUpdate,
-  onTimeEntryDeleteHandler: onTimeEntryDelete,
-  onAgentUpdateHandler: onAgentUpdate,
-  onAgentAvailabilityUpdateHandler: onAgentAvailabilityUpdate,
+  // The product events, from their one table (events.ts).
+  ...productEventHandlers(),
   onScheduledEventHandler: onScheduledEvent,
   onAppInstallHandler: onAppInstall,
   onAppUninstallHandler: onAppUninstall,

@@ -1,63 +1,61 @@
 /**
- * Entry points for Freshdesk's product events (SPEC §2 rules 1–3). Each validates its payload,
- * asks the counting rules whether the event can matter, and keeps at most one record in the
- * outbox — one platform call; the delivery run does the rest.
+ * What each product event keeps (SPEC §2 rules 1–3, issue 14): from a validated payload, the
+ * outbox record, or nothing when the counting rules say the event cannot matter. Pure: the
+ * handlers themselves are made from the table in events.ts.
  */
 import { isReplyInScope } from '../core/counting';
 import type { AgentIdentifierChoice, AgentStatusChange } from '../core/agent-status';
 import { isResolution } from '../core/handled';
-import { keepRecord, reportInvalidPayload } from '../delivery/intake/keep-record';
+import type { RecordOf } from '../delivery/intake/outbox';
 import { eventTime } from '../platform/event-time';
-import type { HandlerArgs, Platform } from '../platform/types';
-import { readSettings } from '../schemas/iparams';
+import type { HandlerArgs } from '../platform/types';
+import type { Settings } from '../schemas/iparams';
 import {
   type AgentPayload,
+  type AgentUpdatedData,
+  type ConversationCreatedData,
+  type TicketCreatedData,
+  type TicketUpdatedData,
+  type TimeEntryData,
   agentChangedAt,
   agentEmailOf,
   conversationFactsFrom,
   ticketFactsFrom,
-  validateAgentUpdatedData,
-  validateTimeEntryData,
-  validateConversationCreatedData,
-  validateTicketCreatedData,
-  validateTicketUpdatedData,
 } from '../schemas/product-events';
+import type { RecordKind } from '../delivery/stored/record-kinds';
+import type { SchemaViolation } from '../schemas/create-validator';
+
+/** What an event's payload makes: its record, nothing (it cannot matter), or an unreadable field. */
+export type Kept<K extends RecordKind> = RecordOf<K> | undefined | { invalid: SchemaViolation };
 
 /** Ticket changes that alter how later replies are attributed (SPEC §2 rule 3). */
 const ATTRIBUTION_FIELDS = ['group_id', 'source', 'spam', 'deleted'];
 
-export async function onTicketCreate(args: HandlerArgs, platform: Platform): Promise<void> {
-  const parsed = validateTicketCreatedData(args.data);
-  if (!parsed.ok) return reportInvalidPayload(platform.db, args.event, args.data, parsed.error);
-  await keepRecord(platform, args.event, { k: 't', ticket: ticketFactsFrom(parsed.value.ticket) });
+export function ticketCreatedRecord(payload: TicketCreatedData): RecordOf<'t'> {
+  return { k: 't', ticket: ticketFactsFrom(payload.ticket) };
 }
 
-export async function onConversationCreate(args: HandlerArgs, platform: Platform): Promise<void> {
-  const parsed = validateConversationCreatedData(args.data);
-  if (!parsed.ok) return reportInvalidPayload(platform.db, args.event, args.data, parsed.error);
-  const conversation = conversationFactsFrom(parsed.value.conversation);
-  // Notes, private replies and out-of-scope agent replies cost no platform call at all.
-  if (!isReplyInScope(conversation, readSettings(args.iparams).replyScope)) return;
-  await keepRecord(platform, args.event, { k: 'c', conversation });
+/** Notes, private replies and out-of-scope agent replies keep nothing, so cost no platform call at all. */
+export function conversationRecord(payload: ConversationCreatedData, _args: HandlerArgs, settings: Settings): RecordOf<'c'> | undefined {
+  const conversation = conversationFactsFrom(payload.conversation);
+  return isReplyInScope(conversation, settings.replyScope) ? { k: 'c', conversation } : undefined;
 }
 
-export async function onTicketUpdate(args: HandlerArgs, platform: Platform): Promise<void> {
-  const parsed = validateTicketUpdatedData(args.data);
-  if (!parsed.ok) return reportInvalidPayload(platform.db, args.event, args.data, parsed.error);
-  const changes = parsed.value.ticket.changes;
-  const resolved = isFirstResolution(args, changes);
+export function ticketUpdatedRecord(payload: TicketUpdatedData, args: HandlerArgs, settings: Settings): RecordOf<'u'> | undefined {
+  const changes = payload.ticket.changes;
+  const resolved = isFirstResolution(settings, changes);
   // `changes` is not guaranteed; without it we must assume attribution may have changed.
-  if (changes && !resolved && !ATTRIBUTION_FIELDS.some((field) => field in changes)) return;
-  const record = { k: 'u' as const, ticket: ticketFactsFrom(parsed.value.ticket), at: updateTime(parsed.value.ticket.updated_at, args.timestamp) };
-  await keepRecord(platform, args.event, resolved ? { ...record, resolved: true } : record);
+  if (changes && !resolved && !ATTRIBUTION_FIELDS.some((field) => field in changes)) return undefined;
+  const record: RecordOf<'u'> = { k: 'u', ticket: ticketFactsFrom(payload.ticket), at: updateTime(payload.ticket.updated_at, args.timestamp) };
+  return resolved ? { ...record, resolved: true } : record;
 }
 
 /**
  * A first resolution matters only while handled contacts are on (issue 14); it rides on the
  * update's one record, so an update that also moves the ticket still costs one call.
  */
-function isFirstResolution(args: HandlerArgs, changes: Record<string, unknown> | null | undefined): boolean {
-  return readSettings(args.iparams).handledContacts && isResolution((changes ?? undefined) as Readonly<Record<string, readonly [unknown, unknown]>> | undefined);
+function isFirstResolution(settings: Settings, changes: Record<string, unknown> | null | undefined): boolean {
+  return settings.handledContacts && isResolution((changes ?? undefined) as Readonly<Record<string, readonly [unknown, unknown]>> | undefined);
 }
 
 /**
@@ -68,54 +66,28 @@ function updateTime(updatedAt: string | null | undefined, eventTimestamp: unknow
   return updatedAt ? Date.parse(updatedAt) : eventTime(eventTimestamp);
 }
 
-/**
- * Time entries (issue 14): with handled contacts off they cost no platform call at all. A delete
- * has no seconds; the time book remembers what each entry held.
- */
-export async function onTimeEntryCreate(args: HandlerArgs, platform: Platform): Promise<void> {
-  await keepTimeEntry(args, platform, true);
+/** A time entry created or updated: its seconds now. */
+export function timeEntryRecord(payload: TimeEntryData, args: HandlerArgs): RecordOf<'e'> {
+  return timeEntryOf(payload, args, true);
 }
 
-export async function onTimeEntryUpdate(args: HandlerArgs, platform: Platform): Promise<void> {
-  await keepTimeEntry(args, platform, true);
+/** A deleted time entry has no seconds; the time book remembers what it held. */
+export function deletedTimeEntryRecord(payload: TimeEntryData, args: HandlerArgs): RecordOf<'e'> {
+  return timeEntryOf(payload, args, false);
 }
 
-export async function onTimeEntryDelete(args: HandlerArgs, platform: Platform): Promise<void> {
-  await keepTimeEntry(args, platform, false);
-}
-
-async function keepTimeEntry(args: HandlerArgs, platform: Platform, hasSeconds: boolean): Promise<void> {
-  if (!readSettings(args.iparams).handledContacts) return;
-  const parsed = validateTimeEntryData(args.data, hasSeconds);
-  if (!parsed.ok) return reportInvalidPayload(platform.db, args.event, args.data, parsed.error);
-  const { id, ticket_id: ticketId, time_spent: seconds, updated_at: updatedAt } = parsed.value.time_entry;
+function timeEntryOf(payload: TimeEntryData, args: HandlerArgs, hasSeconds: boolean): RecordOf<'e'> {
+  const { id, ticket_id: ticketId, time_spent: seconds, updated_at: updatedAt } = payload.time_entry;
   const entry = hasSeconds && typeof seconds === 'number' ? { id, ticketId, seconds } : { id, ticketId };
   // On Freshdesk's clock, like the resolution it is compared with; a delete has only the event's time.
-  await keepRecord(platform, args.event, { k: 'e', entry, at: updateTime(updatedAt, args.timestamp) });
+  return { k: 'e', entry, at: updateTime(updatedAt, args.timestamp) };
 }
 
-/**
- * Agent status changes (issue 14): `onAgentUpdate` for the plain available/unavailable toggle,
- * `onAgentAvailabilityUpdate` where custom statuses are on. Off, they cost no platform call.
- */
-export async function onAgentUpdate(args: HandlerArgs, platform: Platform): Promise<void> {
-  await keepAgentChange(args, platform);
-}
-
-export async function onAgentAvailabilityUpdate(args: HandlerArgs, platform: Platform): Promise<void> {
-  await keepAgentChange(args, platform);
-}
-
-async function keepAgentChange(args: HandlerArgs, platform: Platform): Promise<void> {
-  const settings = readSettings(args.iparams);
-  if (!settings.agentStatuses) return;
-  const parsed = validateAgentUpdatedData(args.data);
-  if (!parsed.ok) return reportInvalidPayload(platform.db, args.event, args.data, parsed.error);
-  const change = agentChangeFrom(parsed.value.agent, settings.agentIdentifier, args.timestamp);
-  if (change === undefined) {
-    return reportInvalidPayload(platform.db, args.event, args.data, { field: 'agent.contact.email', message: 'agent.contact.email is required to identify agents by email.' });
-  }
-  await keepRecord(platform, args.event, { k: 'a', change });
+/** An agent's status change; unreadable when agents are identified by email and the payload has none. */
+export function agentChangeRecord(payload: AgentUpdatedData, args: HandlerArgs, settings: Settings): Kept<'a'> {
+  const change = agentChangeFrom(payload.agent, settings.agentIdentifier, args.timestamp);
+  if (change === undefined) return { invalid: { field: 'agent.contact.email', message: 'agent.contact.email is required to identify agents by email.' } };
+  return { k: 'a', change };
 }
 
 /** The change to keep; undefined when agents are identified by email and the payload has none. */

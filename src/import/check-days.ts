@@ -5,7 +5,7 @@
  */
 import type { JSONSchemaType } from 'ajv';
 import { updateState } from '../delivery/commit/commit';
-import { showWalk } from '../delivery/status/walk-views';
+import { CHECK_DAYS_BYTES, showWalk } from '../delivery/status/walk-views';
 import { log } from '../platform/log';
 import { isNotFound } from '../platform/refusals';
 import type { KeyValueStore, Platform } from '../platform/types';
@@ -126,7 +126,7 @@ export async function publishCheckDays(platform: Pick<Platform, 'db' | 'schedule
       const listed = new Set((opened.state.gaps ?? []).map(gapKey));
       const shown: Record<string, unknown> = { days: days.days, healed: days.healed.filter((h) => listed.has(h)) };
       if (days.cost) shown.cost = days.cost;
-      showWalk(opened.state, CHECK_DAYS_VIEW, shown, KEPT_DAYS);
+      showWalk(opened.state, CHECK_DAYS_VIEW, shown, KEPT_DAYS, CHECK_DAYS_BYTES);
       return Promise.resolve();
     });
     return outcome === 'done';

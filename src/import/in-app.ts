@@ -16,6 +16,7 @@
  * repeated, nothing is sent twice.
  */
 import type { OfferedContact } from '../core/types';
+import { isTransient } from '../remote/retry-policy';
 import { MAX_BACKLOG_CHUNKS } from '../delivery/commit/backlog';
 import { CHUNK_CONTACTS, writeChunks } from '../delivery/commit/chunks';
 import { updateState } from '../delivery/commit/commit';
@@ -112,7 +113,7 @@ export interface ImportView {
   resumed?: number;
   /** When the next slice is due (ISO). */
   nextAt?: string;
-  /** The CLI command for the history before this window (SPEC §8, README "Import past tickets"). */
+  /** The CLI command for the history before this window (SPEC §8, docs/import-and-replay.md). */
   cliCommand: string;
 }
 
@@ -320,7 +321,7 @@ function appPacing(transport: FreshdeskTransport, pacer: RatePacer, now: () => n
         lastCleanAnswer = false;
         throw error;
       }
-      lastCleanAnswer = answer.status !== 429 && answer.status !== 408 && answer.status < 500 && !nearlySpent(answer);
+      lastCleanAnswer = !isTransient('freshdesk', answer.status) && !nearlySpent(answer);
       return answer;
     },
   };

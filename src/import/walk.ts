@@ -26,16 +26,13 @@ import {
   validateSourceChoices,
 } from '../schemas/freshdesk-api';
 import { conversationFactsFrom, ticketFactsFrom } from '../schemas/product-events';
+import { backoffMs, isTransient, mayRetry } from '../remote/retry-policy';
 import { nextPhase, zeroCounters, type ImportCursor, type PendingTicket } from './cursor';
 import type { CallKind, RatePacer } from './rate-pacer';
 import { hasNextPage, parseJsonBody, type FreshdeskAnswer, type FreshdeskTransport, type QueryValue } from './transport';
 
 /** "You cannot access tickets beyond the 300th page" (Freshdesk API v2 reference, List All Tickets). */
 export const MAX_LIST_PAGES = 300;
-/** Transient failures (no answer, 408, 5xx) of one call before the walk gives up for now. */
-export const MAX_TRANSIENT_ATTEMPTS = 6;
-/** 429s in a row for one call before the walk gives up for now (each honours Retry-After). */
-export const MAX_RATE_LIMITED_ATTEMPTS = 30;
 /** The platform's own limit is per minute: continue after it. */
 const PLATFORM_LIMIT_PAUSE_MS = 60_000;
 
@@ -168,7 +165,7 @@ export class Step {
   /** What follows an answer: the answer itself, a pause of the walk, or the same call again. */
   private afterAnswer(answer: FreshdeskAnswer | undefined, path: string, tries: Tries): Promise<CallOutcome | 'again'> {
     if (answer?.status === 429) return Promise.resolve(this.afterRateLimit(answer, path, tries));
-    if (answer === undefined || answer.status === 408 || answer.status >= 500) return this.afterTransient(answer, path, tries);
+    if (answer === undefined || isTransient('freshdesk', answer.status)) return this.afterTransient(answer, path, tries);
     return Promise.resolve({ answer });
   }
 
@@ -177,20 +174,20 @@ export class Step {
     if (answer.refusedByPlatform) return { pausedUntil: this.deps.now() + PLATFORM_LIMIT_PAUSE_MS };
     this.cursor.counters.rateLimited += 1;
     tries.limited += 1;
-    if (tries.limited >= MAX_RATE_LIMITED_ATTEMPTS) {
+    if (!mayRetry('freshdesk', 429, tries.limited)) {
       throw new AppError('FRESHDESK_RATE_LIMITED', `Freshdesk answered 429 ${tries.limited} times in a row while reading ${path}`, { status: 429 });
     }
     return 'again';
   }
 
-  /** No answer, 408 or 5xx: back off and try again, a few times. */
+  /** No answer, 408 or 5xx: back off and try again, as often as Freshdesk's retry policy says. */
   private async afterTransient(answer: FreshdeskAnswer | undefined, path: string, tries: Tries): Promise<CallOutcome | 'again'> {
     tries.transient += 1;
     const status = answer?.status ?? 0;
-    if (tries.transient >= MAX_TRANSIENT_ATTEMPTS) {
+    if (!mayRetry('freshdesk', status, tries.transient)) {
       throw new AppError('FRESHDESK_UNAVAILABLE', `Freshdesk did not answer ${path} after ${tries.transient} attempts (HTTP ${status || 'none'})`, { status });
     }
-    const backoff = Math.min(60_000, 1000 * 2 ** tries.transient);
+    const backoff = backoffMs('freshdesk', tries.transient);
     if (!(await this.deps.wait(backoff))) return { pausedUntil: this.deps.now() + backoff };
     return 'again';
   }

@@ -1,9 +1,10 @@
 import type { TemplateError } from '../platform/types';
 import { isPlatformRequestLimit, isUnacceptedAnswer } from '../platform/refusals';
-import { isTransientStatus } from './key-check';
+import { isTransient, type Remote } from './retry-policy';
 
 /**
- * The one place that says which template failures are worth retrying (STYLE §5, SPEC §3).
+ * What a template failure is (STYLE §5, SPEC §3); which statuses are transient is the remote's
+ * retry policy (retry-policy.ts), as for every other caller.
  *
  * - 408, 429, 5xx, network errors and timeouts are transient: the remote or the path to it is
  *   busy or down; the same request can succeed later.
@@ -54,22 +55,22 @@ function shortDetail(error: TemplateError): string {
   return raw.replace(/\s+/g, ' ').slice(0, 200);
 }
 
-export function classifyTemplateFailure(error: unknown): ClassifiedFailure {
+export function classifyTemplateFailure(error: unknown, remote: Remote): ClassifiedFailure {
   const e = asTemplateError(error);
   const status = typeof e.status === 'number' ? e.status : 0;
   const fromPlatform = e.errorSource !== undefined && e.errorSource !== 'APP';
   const byPlatform = isPlatformRequestLimit(e);
   // The platform reports its own timeout (15 s) and connection failures as 5xx of its own.
   const noAnswer = status === 0 || (fromPlatform && status >= 500);
-  return { kind: kindOf(status, e), status, byPlatform, noAnswer, detail: shortDetail(e), retryAfterSeconds: parseRetryAfter(headerValue(e.headers, 'retry-after')) };
+  return { kind: kindOf(status, e, remote), status, byPlatform, noAnswer, detail: shortDetail(e), retryAfterSeconds: parseRetryAfter(headerValue(e.headers, 'retry-after')) };
 }
 
 const KIND_BY_STATUS: Readonly<Record<number, FailureKind>> = { 401: 'auth', 403: 'forbidden', 404: 'not_found' };
 
-function kindOf(status: number, e: TemplateError): FailureKind {
+function kindOf(status: number, e: TemplateError, remote: Remote): FailureKind {
   const byStatus = KIND_BY_STATUS[status];
   if (byStatus !== undefined) return byStatus;
   if (isUnacceptedAnswer(e)) return 'unaccepted_answer';
   // 400/413/422 and any other 4xx: the same request would get the same answer.
-  return isTransientStatus(status) ? 'transient' : 'bad_request';
+  return isTransient(remote, status) ? 'transient' : 'bad_request';
 }

@@ -12,7 +12,7 @@ export async function checkInjixoKey(request: RequestClient): Promise<InjixoKeyS
     await request.invokeTemplate(INJIXO_TEMPLATE, { body: KEY_PROBE_BODY });
     return 'ok';
   } catch (error) {
-    return injixoKeyStateOf(classifyTemplateFailure(error).status);
+    return injixoKeyStateOf(classifyTemplateFailure(error, 'injixo').status);
   }
 }
 
@@ -22,7 +22,7 @@ export async function checkFreshdeskKey(request: RequestClient): Promise<Freshde
     await request.invokeTemplate(FRESHDESK_TEMPLATES.groups, { context: { page: 1 } });
     return 'ok';
   } catch (error) {
-    return freshdeskKeyStateOf(classifyTemplateFailure(error).status);
+    return freshdeskKeyStateOf(classifyTemplateFailure(error, 'freshdesk').status);
   }
 }
 

@@ -14,7 +14,7 @@ export const FRESHDESK_TEMPLATES = {
 const MAX_GROUP_PAGES = 10;
 
 export function freshdeskError(error: unknown, what: string): AppError {
-  const failure = classifyTemplateFailure(error);
+  const failure = classifyTemplateFailure(error, 'freshdesk');
   const options = { status: failure.status, retryAfterSeconds: failure.retryAfterSeconds, cause: error };
   switch (failure.kind) {
     case 'auth':
@@ -91,7 +91,7 @@ export async function getTicket(request: RequestClient, ticketId: number): Promi
   try {
     response = await request.invokeTemplate(FRESHDESK_TEMPLATES.ticket, { context: { ticket_id: ticketId } });
   } catch (error) {
-    if (classifyTemplateFailure(error).kind === 'not_found') return 'gone';
+    if (classifyTemplateFailure(error, 'freshdesk').kind === 'not_found') return 'gone';
     throw freshdeskError(error, `ticket ${ticketId}`);
   }
   const parsed = validateFreshdeskTicket(parseJson(response.response));

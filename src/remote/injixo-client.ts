@@ -137,7 +137,7 @@ export async function postAgentStatuses(request: RequestClient, intervals: reado
 }
 
 export function injixoError(error: unknown): AppError {
-  const failure = classifyTemplateFailure(error);
+  const failure = classifyTemplateFailure(error, 'injixo');
   const options = { status: failure.status, retryAfterSeconds: failure.retryAfterSeconds, cause: error };
   switch (failure.kind) {
     case 'auth':

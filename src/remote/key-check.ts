@@ -3,6 +3,8 @@
  * and the server (saved keys, on install and from the status page). Pure: no platform, no
  * schemas, so the browser bundle can use it as it is.
  */
+import { isTransient } from './retry-policy';
+
 export type InjixoKeyState = 'ok' | 'rejected' | 'unavailable';
 export type FreshdeskKeyState = 'ok' | 'rejected' | 'not_admin' | 'unavailable';
 
@@ -21,20 +23,12 @@ export interface ConnectionCheck {
 export const KEY_PROBE_BODY = JSON.stringify({ data: [] });
 
 /**
- * SPEC §3: no answer at all (0), 408, 429 and 5xx say "later"; the same request can succeed
- * without anyone changing anything. The one definition of "transient" (see classify.ts).
- */
-export function isTransientStatus(status: number): boolean {
-  return status === 0 || status === 408 || status === 429 || status >= 500;
-}
-
-/**
  * 401/403 reject the key; 404 means the address is wrong, which proves nothing about the key;
  * any other definite answer (2xx, 400 for the empty list) proves it.
  */
 export function injixoKeyStateOf(status: number): InjixoKeyState {
   if (status === 401 || status === 403) return 'rejected';
-  return status === 404 || isTransientStatus(status) ? 'unavailable' : 'ok';
+  return status === 404 || isTransient('injixo', status) ? 'unavailable' : 'ok';
 }
 
 /** SPEC §4: the Groups API is for admins only; Freshdesk answers 403 to an agent's key. */

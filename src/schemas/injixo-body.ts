@@ -4,6 +4,7 @@
  * new (identifier, name, integration) triple and can never delete one, so a malformed contact
  * must be caught before it leaves (SPEC §2 rule 10).
  */
+import { queueNamePattern } from '../core/queues';
 import type { JSONSchemaType } from 'ajv';
 import type { OfferedContact } from '../core/types';
 import { createValidator } from './create-validator';
@@ -28,8 +29,7 @@ export interface InjixoContactEventsBody {
   meta?: { integrationConfigurationId: number };
 }
 
-// Mirrors the core's queue naming (rules 4, 5, 10) so anything else is refused.
-const QUEUE_NAME_PATTERN = '^\\S+( \\S+)* (Tickets|Replies)$';
+// The core's queue naming (rules 4, 5; src/core/queues.ts queueNamePattern) so anything else is refused.
 // Ids only (rule 10); group and source are unknown together or not at all (rule 5).
 const QUEUE_IDENTIFIER_PATTERN = '^freshdesk/(([0-9]+|none)/[0-9]+|unknown/unknown)/(tickets|replies)$';
 const UTC_TIMESTAMP_PATTERN = '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$';
@@ -55,7 +55,7 @@ const contactEventSchema: JSONSchemaType<InjixoContactEvent> = {
     },
     queueName: {
       type: 'string',
-      pattern: QUEUE_NAME_PATTERN,
+      pattern: queueNamePattern(),
       description: 'words separated by single spaces, ending in Tickets or Replies',
     },
     queueIdentifier: {

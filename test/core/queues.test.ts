@@ -3,6 +3,8 @@ import {
   groupNameFor,
   NO_GROUP_NAME,
   queueIdentifier,
+  QUEUE_KIND_SUFFIX,
+  queueNamePattern,
   queueName,
   REPLY_TICKET_SOURCES,
   replyTicketSource,
@@ -10,6 +12,7 @@ import {
   UNKNOWN_QUEUE_LABEL,
   unknownQueueName,
 } from '../../src/core/queues';
+import { validateInjixoBody } from '../../src/schemas/injixo-body';
 import type { Directory, QueueKind } from '../../src/core/types';
 
 const directory: Directory = {
@@ -131,5 +134,21 @@ describe('replyTicketSource (rule 8)', () => {
   ])('names the channel of conversation source %i with the account label of its ticket source: %j', (conversationSource, expected) => {
     const account: Directory = { groups: {}, sourceChoices: { Email: 1, Hotline: 3, Ecommerce: 11 } };
     expect(ticketSourceName(replyTicketSource(conversationSource, 1), account)).toBe(expected);
+  });
+});
+
+describe('the queue-name format and its pattern (one home: src/core/queues.ts)', () => {
+  it.each(['tickets', 'replies'] as const)('every %s name the core makes passes the pattern the injixo body schema enforces', (kind) => {
+    const pattern = new RegExp(queueNamePattern());
+    for (const name of [queueName('Customer  Service', ' whatsapp business ', kind), unknownQueueName(kind), queueName(NO_GROUP_NAME, 'email', kind)]) {
+      expect(name).toMatch(pattern);
+      expect(name.replace(QUEUE_KIND_SUFFIX, '')).not.toMatch(pattern);
+    }
+  });
+
+  it('is what the injixo body schema accepts and refuses names by', () => {
+    const body = (queueName: string) => ({ data: [{ queueIdentifier: 'freshdesk/1/1/replies', queueName, channel: 'cases', timestamp: '2026-11-21T10:00:00Z', properties: { offered: true } }] });
+    expect(validateInjixoBody(body(queueName('Billing', 'email', 'replies'))).ok).toBe(true);
+    expect(validateInjixoBody(body('Billing email')).ok).toBe(false);
   });
 });

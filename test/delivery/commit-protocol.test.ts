@@ -69,12 +69,14 @@ class Calls {
 
 class Remote implements RequestClient {
   readonly received: OfferedContact[] = [];
+  /** Freshdesk's groups as it lists them now (a test may rename one). */
+  groups = GROUPS;
   /** While true, injixo answers 503 and stores nothing. */
   down = false;
   invokeTemplate(name: string, options?: InvokeOptions): Promise<TemplateResponse> {
     // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the platform rejects with plain objects
     if (this.down && name === 'injixoPostContacts') return Promise.reject({ status: 503, headers: {}, response: 'down', errorSource: 'APP' });
-    if (name === 'freshdeskListGroups') return Promise.resolve({ status: 200, headers: {}, response: GROUPS });
+    if (name === 'freshdeskListGroups') return Promise.resolve({ status: 200, headers: {}, response: this.groups });
     if (name === 'freshdeskSourceField') return Promise.resolve({ status: 200, headers: {}, response: SOURCES });
     // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the platform rejects with plain objects
     if (name === 'freshdeskGetTicket') return Promise.reject({ status: 404, headers: {}, response: '', errorSource: 'APP' });
@@ -273,6 +275,20 @@ describe('hand-offs in a row and other writers (issue 19, items 1 and 2)', () =>
     expect(await day.ledger()).toEqual(expected);
     const state = await readState(day.db, day.clock.now());
     expect(state.pins).toEqual({ 'freshdesk/48000000101/1/tickets': 'Billing email Tickets', 'freshdesk/48000000102/1/tickets': 'Technical Support L2 Americas 117 email Tickets' });
+  });
+
+  it('a hand-off too small for a run\'s many new pins: they are kept before the post, and a group renamed before the next stored commit keeps its one name (large seed 104)', async () => {
+    const many = Array.from({ length: 150 }, (_, i) => ({ id: 27_620_878_000 + i, name: `Customer Service L2 Nordics ${i}` }));
+    day.remote.groups = JSON.stringify(many);
+    await day.put(many.map((g, i) => ticket(2000 + i, g.id, T0 + 1000 + i)), T0 + 60_000);
+    await day.run(T0 + SLOT + 60_000, refusingAfterPost());
+    // The first group is renamed; the next runs read the directory again and deliver its next ticket.
+    day.remote.groups = JSON.stringify(many.map((g, i) => (i === 0 ? { ...g, name: `${g.name} (renamed)` } : g)));
+    await day.put([ticket(3000, 27_620_878_000, T0 + 2 * 3_600_000)], T0 + 2 * 3_600_000 + 60_000);
+    for (let i = 2; i < 16; i += 1) await day.run(T0 + i * SLOT + 60_000);
+    const names = new Set(day.remote.received.filter((c) => c.queueIdentifier === 'freshdesk/27620878000/1/tickets').map((c) => c.queueName));
+    expect(day.remote.received.filter((c) => c.queueIdentifier === 'freshdesk/27620878000/1/tickets')).toHaveLength(2);
+    expect([...names]).toEqual(['Customer Service L2 Nordics 0 email Tickets']);
   });
 
   it('a state write refused in the run that writes an ended ledger bucket does not count the bucket twice (issue 19, item 5)', async () => {

@@ -4,6 +4,7 @@
  * scripted faults. Each scenario ends by comparing injixo's per-queue, per-interval counts
  * with the independent oracle, and checks the log lines people would read.
  */
+import { FOLD_EVERY_MS } from '../../src/delivery/status/snapshot';
 import { SANDBOX_KEYS, startSandbox, type Sandbox, type SandboxOptions } from '../../tools/sandbox';
 import { expectedOfferedContacts } from '../../tools/local-freshdesk/oracle';
 import type { WorldEvent } from '../../tools/local-freshdesk/world';
@@ -206,7 +207,7 @@ describe('ticket creation events the platform never delivers', () => {
     expect(lines(sandbox, 'TICKET_EVENT_REPAIRED')).toHaveLength(stats.lost);
     expect(sandbox.injixo.store.duplicates()).toEqual([]);
     // Every contact is there once. A repaired ticket is counted in the group and source it has
-    // when found (like the import, README), so only the per-interval totals are compared for it.
+    // when found (like the import, docs/import-and-replay.md), so only the per-interval totals are compared for it.
     const expected = expectedOfferedContacts(sandbox.world, { replyScope: 'customer', from: S + 6 * HOUR, to: S + 11 * HOUR });
     const lostAt = new Set(expected.filter((c) => c.kind === 'tickets' && c.ticketId % 5 === 0 && Date.parse(c.timestamp) >= S + 8 * HOUR && Date.parse(c.timestamp) < S + 9 * HOUR).map((c) => c.timestamp));
     expect(lostAt.size).toBe(stats.lost);
@@ -282,8 +283,8 @@ describe('a payload the app cannot read', () => {
     expect(lines(sandbox, 'INVALID_PAYLOAD')).toEqual([
       expect.stringMatching(/^\[injixo-connect\] INVALID_PAYLOAD: onConversationCreate payload rejected: .*conversation\.incoming.* field=conversation\.incoming ticket=12 conversation=77$/),
     ]);
-    // The status page reads the state record alone: a delivery run folds the counters in within the hour.
-    await sandbox.platform.advance(75 * 60_000);
+    // The status page reads the state record alone: a delivery run folds the counters in within FOLD_EVERY_MS.
+    await sandbox.platform.advance(FOLD_EVERY_MS + 15 * 60_000);
     expect(await status(sandbox)).toMatchObject({ invalidPayloads: 1 });
   });
 });

@@ -74,7 +74,7 @@ describe('recent volume (the status page chart)', () => {
     const bytes = JSON.stringify(volume).length;
     const state = newState(NOW);
     state.health.recent = volume;
-    // Printed for the report and the README; the bound is what the 40 KB KV limit leaves room for.
+    // Printed for the report and docs/measurements.md; the bound is what the 40 KB KV limit leaves room for.
     console.log(`recent volume, 60 queues × 24 h: ${bytes} bytes; whole fresh state record with it: ${JSON.stringify(state).length} bytes`);
     expect(bytes).toBeLessThan(14_000);
     expect(volumeView(volume, NOW).totals.reduce((a, b) => a + b, 0)).toBe(contacts.length);

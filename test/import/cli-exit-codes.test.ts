@@ -1,7 +1,7 @@
 /**
  * What the shell sees after Ctrl-C (issue 22): a terminal's Ctrl-C interrupts the whole process
  * group. Run without npm, the CLI's own 8 reaches the shell; through `npm run import` npm is
- * interrupted too and exits 130 — the README says so, and the CLI's summary still says 8.
+ * interrupted too and exits 130 — docs/import-and-replay.md says so, and the CLI's summary still says 8.
  */
 import { spawn } from 'node:child_process';
 import * as os from 'node:os';

@@ -2,6 +2,9 @@ import { classifyTemplateFailure, parseRetryAfter } from '../../src/remote/class
 import { injixoError } from '../../src/remote/injixo-client';
 import { freshdeskError } from '../../src/remote/freshdesk-client';
 
+/** The template failures of the delivery runs and key checks that post to injixo. */
+const classifyInjixoFailure = (error: unknown) => classifyTemplateFailure(error, 'injixo');
+
 /** SPEC §5: the platform's own request limit, as the reworded docs give it. */
 const PLATFORM_LIMIT_REFUSAL = { status: 429, message: 'You have exceeded the limit of 50 requests per minute', errorSource: 'APP' };
 
@@ -22,12 +25,12 @@ describe('classifyTemplateFailure', () => {
     [422, 'bad_request'],
     [409, 'bad_request'],
   ])('treats HTTP %i as %s', (status, kind) => {
-    expect(classifyTemplateFailure({ status, headers: {}, response: '' }).kind).toBe(kind);
+    expect(classifyInjixoFailure({ status, headers: {}, response: '' }).kind).toBe(kind);
   });
 
   it('reads Retry-After whatever the header case', () => {
-    expect(classifyTemplateFailure({ status: 429, headers: { 'Retry-After': '30' } }).retryAfterSeconds).toBe(30);
-    expect(classifyTemplateFailure({ status: 429, headers: { 'retry-after': '2.5' } }).retryAfterSeconds).toBe(3);
+    expect(classifyInjixoFailure({ status: 429, headers: { 'Retry-After': '30' } }).retryAfterSeconds).toBe(30);
+    expect(classifyInjixoFailure({ status: 429, headers: { 'retry-after': '2.5' } }).retryAfterSeconds).toBe(3);
   });
 
   it('ignores a Retry-After that is not a number of seconds', () => {
@@ -37,19 +40,19 @@ describe('classifyTemplateFailure', () => {
   });
 
   it('tells the platform limit from a remote 429 by status and message, since both say errorSource APP', () => {
-    expect(classifyTemplateFailure(PLATFORM_LIMIT_REFUSAL).byPlatform).toBe(true);
-    expect(classifyTemplateFailure({ status: 429, message: 'You have exceeded the limit of 100 requests per minute', errorSource: 'APP' }).byPlatform).toBe(true);
-    expect(classifyTemplateFailure({ status: 429, headers: { 'retry-after': '5' }, response: '{"message":"slow down"}', errorSource: 'APP' }).byPlatform).toBe(false);
-    expect(classifyTemplateFailure({ status: 429, errorSource: 'PLATFORM' }).byPlatform).toBe(false);
-    expect(classifyTemplateFailure({ status: 503, message: PLATFORM_LIMIT_REFUSAL.message, errorSource: 'APP' }).byPlatform).toBe(false);
+    expect(classifyInjixoFailure(PLATFORM_LIMIT_REFUSAL).byPlatform).toBe(true);
+    expect(classifyInjixoFailure({ status: 429, message: 'You have exceeded the limit of 100 requests per minute', errorSource: 'APP' }).byPlatform).toBe(true);
+    expect(classifyInjixoFailure({ status: 429, headers: { 'retry-after': '5' }, response: '{"message":"slow down"}', errorSource: 'APP' }).byPlatform).toBe(false);
+    expect(classifyInjixoFailure({ status: 429, errorSource: 'PLATFORM' }).byPlatform).toBe(false);
+    expect(classifyInjixoFailure({ status: 503, message: PLATFORM_LIMIT_REFUSAL.message, errorSource: 'APP' }).byPlatform).toBe(false);
   });
 
   it('gives a 415 (the platform refusing the answer\'s content type) its own kind, never bad_request', () => {
-    expect(classifyTemplateFailure({ status: 415, headers: {}, response: 'Unsupported Media Type', errorSource: 'PLATFORM' }).kind).toBe('unaccepted_answer');
+    expect(classifyInjixoFailure({ status: 415, headers: {}, response: 'Unsupported Media Type', errorSource: 'PLATFORM' }).kind).toBe('unaccepted_answer');
   });
 
   it('copes with errors that are not objects', () => {
-    const failure = classifyTemplateFailure('socket hang up');
+    const failure = classifyInjixoFailure('socket hang up');
     expect(failure).toMatchObject({ kind: 'transient', status: 0, detail: 'socket hang up' });
   });
 });

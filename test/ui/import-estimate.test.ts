@@ -62,7 +62,7 @@ describe('estimateImport', () => {
     expect(estimate.hours).toBeCloseTo((tickets * REQUESTS_PER_TICKET) / IN_APP_IMPORT_REQUESTS_PER_HOUR);
   });
 
-  it('says the default 30 days of a 2,000-a-day account take about 1.9 days in the app, as the bench measured (issue 20)', () => {
+  it('says the default 30 days of a 2,000-a-day account take about 1.9 days in the app, as the bench measured (issue 20; docs/measurements.md)', () => {
     expect(estimateImport(30, 2000).hours / 24).toBeCloseTo(1.9, 1);
   });
 });

@@ -4,7 +4,7 @@
  *   <!-- log-codes:start -->      (English; `<!-- log-codes:start fr -->` for French)
  *   <!-- log-codes:end -->
  *
- * so the docs can move (README.md today, docs/ later) without touching the generator: every
+ * so the docs can move (docs/admin.md and docs/admin.fr.md today) without touching the generator: every
  * Markdown file of the repository's top folder and of docs/ that holds the markers is filled.
  * `npm run docs` writes them; test/platform/log-codes.test.ts fails while one is stale.
  */

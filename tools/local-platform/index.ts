@@ -55,7 +55,7 @@ export interface LocalPlatformOptions {
   limits?: Partial<PlatformLimits>;
   /**
    * The behaviours no Freshworks source settles, strict by default (see PlatformFidelity and
-   * README "What we assume about the platform"): e.g. `{minScheduleLeadMs: 0}` to allow sooner schedules.
+   * docs/platform-assumptions.md): e.g. `{minScheduleLeadMs: 0}` to allow sooner schedules.
    */
   fidelity?: Partial<PlatformFidelity>;
   onLog?: (line: LogLine) => void;

@@ -62,7 +62,7 @@ export const DEFAULT_LIMITS: PlatformLimits = {
 
 /**
  * Every behaviour of the local platform that no Freshworks source settles, or that we chose the
- * strict reading of, in one place (README "What we assume about the platform"). Defaults are the
+ * strict reading of, in one place (docs/platform-assumptions.md). Defaults are the
  * strict choice; a test that needs otherwise says so through `LocalPlatform.load({fidelity})`.
  */
 export interface PlatformFidelity {

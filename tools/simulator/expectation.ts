@@ -19,7 +19,14 @@
  * 4. A poison ticket with id 1e15 may be counted once in its payload's queue, or not at all.
  * 5. What the app's own log says it could not do in time, by a documented limit: a ticket fact it
  *    had to hold in a one-time schedule because the KV store refused its append (late, like 3),
- *    a ticket it counted through the missing-ticket repair (like 2), and an agent whose status
+ *    a ticket fact it lost because the KV store and the scheduler both refused it (EVENT_LOST:
+ *    never, like 3; the creation is then found by the missing-ticket repair), a reply it lost so
+ *    (EVENT_LOST: onConversationCreate c123): may be missing from injixo even when the counter
+ *    that would have made its gap was refused in the same full minute — nothing else is left to
+ *    store it in, and no conversation id is numbered for the app to find it again (like 1; may,
+ *    since another delivery of the same event may have been kept) —,
+ *    a ticket it counted through the missing-ticket repair or found gone then (MISSING_TICKET_GONE:
+ *    a 404; like 2), and an agent whose status
  *    change it applied late (AGENT_STATUS_STALE: the record came after the agent's time had been
  *    handed to injixo, which cannot split a sent interval) or lost (EVENT_LOST: onAgentUpdate):
  *    that agent's intervals are not checked.
@@ -128,6 +135,8 @@ export function buildExpectation(run: SeedRun, strict: boolean): Expectation {
   }
   // Tolerance 5: what the app's own log says it had to hold or repair.
   for (const event of heldFacts(run)) markDisturbed(event);
+  const lost = lostRecords(run);
+  for (const event of lost.facts) markDisturbed(event);
   for (const event of repairedCreations(run)) {
     never.add(`t:${event.ticketId}`);
     markDisturbed(event);
@@ -139,7 +148,10 @@ export function buildExpectation(run: SeedRun, strict: boolean): Expectation {
   // The local Freshdesk stands still at the feed's end (run-seed.ts): no state after it exists for the app.
   const factsEnd = feed.to;
   const statesBetween = (ticketId: number, from: number): (FreshdeskTicket | undefined)[] => {
-    const times = [from, ...(changeTimes.get(ticketId) ?? []).filter((t) => t > from && t <= factsEnd), factsEnd];
+    // From before the ticket's creation (a creation delivered late): its state as created is one of them too.
+    const created = world.ticketCreatedAt(ticketId);
+    const creation = created !== undefined && created > from && created <= factsEnd ? [created] : [];
+    const times = [from, ...creation, ...(changeTimes.get(ticketId) ?? []).filter((t) => t > from && t <= factsEnd), factsEnd];
     return times.map((t) => world.ticketAsOf(ticketId, t));
   };
 
@@ -173,14 +185,15 @@ export function buildExpectation(run: SeedRun, strict: boolean): Expectation {
       continue;
     }
     const since = disturbed.get(contact.ticketId);
+    const optional = lost.replies.has(id);
     if (contact.kind === 'replies' && since !== undefined && at >= since) {
       const source = replyTicketSource(contact.sourceId, ticketSource);
       const allowed = unique([contact.queueIdentifier, ...statesBetween(contact.ticketId, since - 1000).map((s) => queueIdentifierOf(s, source, 'replies'))]);
-      offered.push({ ...base, allowed });
+      offered.push({ ...base, allowed, optional });
       if (allowed.length > 1) ambiguous += 1;
       continue;
     }
-    offered.push(base);
+    offered.push({ ...base, optional });
   }
   run.poison.forEach((p, index) => {
     if (p.optionalContact) offered.push({ id: `poison:${index}`, queueIdentifier: p.optionalContact.queueIdentifier, allowed: [p.optionalContact.queueIdentifier], timestamp: p.optionalContact.timestamp, optional: true, ticketId: -1 });
@@ -244,14 +257,34 @@ function heldFacts(run: SeedRun): SeedRun['fed'][number]['event'][] {
 }
 
 /**
+ * Records the app lost at intake and said so (its log: "EVENT_LOST: onTicketUpdate u123 could not
+ * be stored"): the KV store and the scheduler both refused them, at the delivery that was lost.
+ * Ticket facts are then never known to the app (like tolerance 3); replies (`c:<id>`) may be missing.
+ */
+function lostRecords(run: SeedRun): { facts: SeedRun['fed'][number]['event'][]; replies: Set<string> } {
+  const lostFacts = new Set<string>();
+  const replies = new Set<string>();
+  const kinds: Record<string, string> = { t: 'ticketCreated', u: 'ticketUpdated' };
+  for (const line of run.logs) {
+    const match = /EVENT_LOST: \w+ ([tuc])(\d+) could not be stored/.exec(line.message);
+    if (!match) continue;
+    if (match[1] === 'c') replies.add(`c:${match[2] ?? ''}`);
+    else lostFacts.add(`${kinds[match[1] ?? ''] ?? ''}|${match[2] ?? ''}|${line.at}`);
+  }
+  const facts = run.fed.filter((f) => f.deliveredAt !== undefined && lostFacts.has(`${f.event.kind}|${f.event.ticketId}|${f.deliveredAt}`)).map((f) => f.event);
+  return { facts, replies };
+}
+
+/**
  * Tickets the app counted by its missing-ticket repair (its log: "TICKET_EVENT_REPAIRED: ticket
  * 123"): their creation record never reached a run (a handler or a held record's retry died), and
- * the repair counts them in the group Freshdesk shows then, as documented: like tolerance 2.
+ * the repair counts them in the group Freshdesk shows then, as documented: like tolerance 2. A
+ * ticket the repair found gone ("MISSING_TICKET_GONE: ticket 123", a 404) likewise: counted nowhere.
  */
 function repairedCreations(run: SeedRun): SeedRun['fed'][number]['event'][] {
   const repaired = new Set<number>();
   for (const line of run.logs) {
-    const match = /TICKET_EVENT_REPAIRED: ticket (\d+)/.exec(line.message);
+    const match = /(?:TICKET_EVENT_REPAIRED|MISSING_TICKET_GONE): ticket (\d+)/.exec(line.message);
     if (match) repaired.add(Number(match[1]));
   }
   return run.fed.filter((f) => f.event.kind === 'ticketCreated' && repaired.has(f.event.ticketId)).map((f) => f.event);

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { checkHandlers, checkLocations, checkTemplates } from './check-cross';
+import { checkProductEvents, type TableEvent } from './check-events';
 import { checkIparamsHtml, checkIparamsJson } from './check-iparams';
 import { checkManifest, objectAt, readModules } from './check-manifest';
 import { checkRequests, type IparamFacts } from './check-requests';
@@ -41,6 +42,8 @@ function checkIparams(appDir: string, sink: FindingSink): IparamFacts {
 export interface ValidateOptions {
   /** Run ESLint over the built JavaScript (default true); schema and cross-checks always run. */
   lint?: boolean;
+  /** The app's own product-event table (src/entry/events.ts), checked against the manifest when given. */
+  productEvents?: readonly TableEvent[];
 }
 
 /**
@@ -66,6 +69,7 @@ export async function validateApp(appDir: string, options: ValidateOptions = {})
     checkHandlers(appDir, modules, sink);
     if (requests !== undefined) checkTemplates(appDir, modules, requests, sink);
     checkLocations(appDir, modules, sink);
+    if (options.productEvents) checkProductEvents(modules, options.productEvents, sink);
   }
   if (options.lint !== false) {
     const dependencies = Object.keys(manifest === MISSING ? {} : objectAt(manifest, 'dependencies'));

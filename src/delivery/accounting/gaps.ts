@@ -5,6 +5,10 @@ import type { KeyValueStore } from '../../platform/types';
 import { BACKLOG_PREFIX, LOST_EVENTS_BUCKET_PREFIX, LOST_UPDATES_BUCKET_PREFIX } from '../../storage/keys';
 import { hourOf, markUncertain } from './ledger';
 import type { AppState, Gap, GapReason } from '../stored/stored-data';
+import { LOSS_CLASS, type LossClass, type RecordKind } from '../stored/record-kinds';
+
+/** The counters attribute prefix a lost record is counted under, by what its loss means. */
+const LOST_BUCKET_PREFIX: Readonly<Record<LossClass, string>> = { contact: LOST_EVENTS_BUCKET_PREFIX, fact: LOST_UPDATES_BUCKET_PREFIX };
 
 /**
  * Gaps (issue 11 item 4): periods in which the app knows or suspects it missed contacts, kept
@@ -16,7 +20,7 @@ import type { AppState, Gap, GapReason } from '../stored/stored-data';
  *   - an event that neither the KV store nor the scheduler took is counted by the handler in a
  *     15-minute bucket of the counters key, in the same single `increment` that already counts
  *     lost events (see keep-record.ts); the health view turns buckets into gaps.
- * README "What the app can and cannot detect" lists what is not covered.
+ * docs/delivery.md "What the app can and cannot detect" lists what is not covered.
  */
 
 /** Gaps kept in the state record; older ones are logged when they leave (the log keeps them). */
@@ -125,9 +129,8 @@ function timestampItems(items: unknown): { timestamp: string }[] {
  * a fact that may make other contacts wrong, so it marks the interval without a count (before,
  * a lost time entry or agent change was counted as a lost contact: issue 19).
  */
-export function lostBucketOf(kind: 't' | 'u' | 'c' | 'e' | 'a', timeMs: number): string {
-  const contact = kind === 't' || kind === 'c';
-  return `${contact ? LOST_EVENTS_BUCKET_PREFIX : LOST_UPDATES_BUCKET_PREFIX}${Math.floor(timeMs / INTERVAL_MS)}`;
+export function lostBucketOf(kind: RecordKind, timeMs: number): string {
+  return `${LOST_BUCKET_PREFIX[LOSS_CLASS[kind]]}${Math.floor(timeMs / INTERVAL_MS)}`;
 }
 
 /**

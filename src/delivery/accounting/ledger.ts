@@ -49,7 +49,7 @@ export const MAX_SHARD_WRITES_PER_RUN = 8;
  * keys of their own (`ledger-out:<commit id>.<part>`, written before the commit like any other
  * part of it), each at most FROZEN_PART_BYTES.
  */
-export const FROZEN_INLINE_BYTES = 4 * 1024;
+export const FROZEN_INLINE_BYTES = 6 * 1024;
 export const FROZEN_PART_BYTES = 30 * 1024;
 /**
  * Queues per shard the shard count aims at. The worst shard of 500 queues at this aim holds
@@ -85,7 +85,7 @@ export function parseLedgerAttribute(attribute: string): { queueIdentifier: stri
 }
 
 export function emptyLedgerState(nowMs: number): LedgerState {
-  return { pending: {}, keptFrom: firstKeptBucket(nowMs) };
+  return { pending: {}, keptFrom: firstKeptBucket(nowMs), writtenFrom: bucketIndex(nowMs) };
 }
 
 /** The oldest bucket inside the retention window at `nowMs`. */
@@ -142,16 +142,65 @@ export function ledgerCountsOf(contacts: readonly OfferedContact[]): Record<stri
 export function addPending(ledger: LedgerState, counts: Readonly<Record<string, Readonly<Record<string, number>>>>): void {
   for (const [hour, attributes] of Object.entries(counts)) {
     if (hourStart(hour) < ledger.keptFrom * BUCKET_MS) continue;
+    // Counts for a bucket may reach its key from now on: pruning must delete it when it expires.
+    if (ledger.writtenFrom !== undefined) ledger.writtenFrom = Math.min(ledger.writtenFrom, bucketIndex(hourStart(hour)));
     const inHour = ledger.pending[hour] ?? {};
     ledger.pending[hour] = inHour;
     for (const [attribute, count] of Object.entries(attributes)) inHour[attribute] = (inHour[attribute] ?? 0) + count;
   }
 }
 
-/** Bytes of the pending counts as stored (JSON). */
+/** Bytes of the pending counts as stored (JSON, grouped by queue). */
 export function pendingBytes(ledger: LedgerState): number {
-  return JSON.stringify(ledger.pending).length;
+  return JSON.stringify(compactCounts(ledger.pending)).length;
 }
+
+/**
+ * Ledger counts grouped by queue: per bucket, per queue `[quarter, count, quarter, count, …]`.
+ * About five bytes a count instead of twenty-five, the form in which counts travel in a hand-off
+ * and are stored in the state record (commit/stored-form.ts); every byte budget of the ledger is
+ * measured on it.
+ */
+export type CompactCounts = Record<string, Record<string, number[]>>;
+
+export function compactCounts(counts: Readonly<Record<string, Readonly<Record<string, number>>>>): CompactCounts {
+  return Object.fromEntries(Object.entries(counts).map(([hour, attributes]) => [hour, compactQueues(attributes)]));
+}
+
+export function expandCounts(compact: CompactCounts): Record<string, Record<string, number>> {
+  return Object.fromEntries(Object.entries(compact).map(([hour, byQueue]) => [hour, expandQueues(byQueue)]));
+}
+
+/** One bucket's (or one shard's) counts grouped by queue. */
+export function compactQueues(attributes: Readonly<Record<string, number>>): Record<string, number[]> {
+  const byQueue: Record<string, number[]> = {};
+  for (const [attribute, count] of Object.entries(attributes)) {
+    const [queue, quarter] = attribute.split('|');
+    if (queue === undefined || quarter === undefined) continue;
+    const pairs = byQueue[queue] ?? [];
+    pairs.push(Number(quarter), count);
+    byQueue[queue] = pairs;
+  }
+  return byQueue;
+}
+
+export function expandQueues(byQueue: Readonly<Record<string, unknown>>): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const [queue, pairs] of Object.entries(byQueue)) {
+    if (!Array.isArray(pairs)) continue;
+    for (let i = 0; i + 1 < pairs.length; i += 2) {
+      const attribute = `${queue}|${String(pairs[i])}`;
+      counts[attribute] = (counts[attribute] ?? 0) + Number(pairs[i + 1]);
+    }
+  }
+  return counts;
+}
+
+/** Bytes of frozen entries as stored (counts grouped by queue). */
+export function frozenBytes(flushing: readonly LedgerFlush[]): number {
+  return JSON.stringify(flushing.map(([id, hour, shard, counts]) => [id, hour, shard, compactQueues(counts)])).length;
+}
+
 
 /**
  * Freezes the counts this run will write into flushing entries tagged `commitId`: every hour
@@ -177,7 +226,7 @@ export function planFlushes(ledger: LedgerState, nowMs: number, commitId: number
 export async function spillFrozen(db: KeyValueStore, ledger: LedgerState, commitId: number): Promise<void> {
   const flushing = ledger.flushing ?? [];
   const mine = flushing.filter(([id]) => id === commitId);
-  if (mine.length === 0 || JSON.stringify(flushing).length <= FROZEN_INLINE_BYTES) return;
+  if (mine.length === 0 || frozenBytes(flushing) <= FROZEN_INLINE_BYTES) return;
   const parts = inParts(mine);
   for (const [part, entries] of parts.entries()) await db.set(ledgerOutKey(commitId, part), { e: entries });
   const left = flushing.filter(([id]) => id !== commitId);
@@ -242,12 +291,13 @@ function hoursToWrite(ledger: LedgerState, nowMs: number): string[] {
   const hours = Object.keys(ledger.pending).sort();
   const ended = hours.filter((hour) => hourStart(hour) + BUCKET_MS <= nowMs);
   const running = hours.filter((hour) => !ended.includes(hour)).sort((a, b) => Object.keys(ledger.pending[b] ?? {}).length - Object.keys(ledger.pending[a] ?? {}).length);
-  let bytes = pendingBytes(ledger) - ended.reduce((sum, hour) => sum + JSON.stringify(ledger.pending[hour]).length, 0);
+  const bytesOf = (hour: string): number => JSON.stringify(compactQueues(ledger.pending[hour] ?? {})).length;
+  let bytes = pendingBytes(ledger) - ended.reduce((sum, hour) => sum + bytesOf(hour), 0);
   const crowding: string[] = [];
   for (const hour of running) {
     if (bytes <= PENDING_BYTES) break;
     crowding.push(hour);
-    bytes -= JSON.stringify(ledger.pending[hour]).length;
+    bytes -= bytesOf(hour);
   }
   return [...ended, ...crowding];
 }
@@ -270,23 +320,45 @@ function splitByShard(counts: Readonly<Record<string, number>>, shards: number):
  * ledger; a refused call stops the writing (the store is saturated), the rest stay for later.
  */
 export async function writeFlushes(db: KeyValueStore, entries: readonly LedgerFlush[], verify: boolean, budget = { left: MAX_SHARD_WRITES_PER_RUN }): Promise<LedgerFlush[]> {
-  const done: LedgerFlush[] = [];
-  for (const entry of entries) {
-    if (budget.left <= 0) break;
+  const complete = verify ? await completeCommits(db, entries) : new Set<number>();
+  const done = entries.filter(([commitId]) => complete.has(commitId));
+  for (const entry of entries.filter(([commitId]) => !complete.has(commitId))) {
+    if (budget.left <= 0 || !(await writeOne(db, entry, verify))) break;
     budget.left -= 1;
-    const [commitId, hour, shard, counts] = entry;
-    const key = shardKey(hour, shard);
-    try {
-      if (!(verify && (await hasMarker(db, key, commitId)))) await db.update(key, 'increment', { ...counts, [`${MARKER}${commitId}`]: 1 });
-      done.push(entry);
-    } catch (error) {
-      // The KV limit (it passes within a minute) or a value past the 40 KB limit (more queues than
-      // the shard count was sized for): either way the counts stay in the state, said once a run.
-      log('warn', 'LEDGER_WRITE_LATER', `the delivered ledger ${key} could not be written now (${describe(error)}); its counts wait in the state record`, { key });
-      break;
-    }
+    done.push(entry);
   }
   return done;
+}
+
+/** One entry into its shard (unless its marker shows it there already); false when the store refused. */
+async function writeOne(db: KeyValueStore, [commitId, hour, shard, counts]: LedgerFlush, verify: boolean): Promise<boolean> {
+  const key = shardKey(hour, shard);
+  try {
+    if (!(verify && (await hasMarker(db, key, commitId)))) await db.update(key, 'increment', { ...counts, [`${MARKER}${commitId}`]: 1 });
+    return true;
+  } catch (error) {
+    // The KV limit (it passes within a minute) or a value past the 40 KB limit (more queues than
+    // the shard count was sized for): either way the counts stay in the state, said once a run.
+    log('warn', 'LEDGER_WRITE_LATER', `the delivered ledger ${key} could not be written now (${describe(error)}); its counts wait in the state record`, { key });
+    return false;
+  }
+}
+
+/**
+ * Commits whose every entry is in its shard, known from one read each: a commit's entries are
+ * written in their order and the writing stops at the first failure (above), so what reached the
+ * store is always a first part of them; when the last one carries its marker, all do. Saves a
+ * read per shard written on every run after a flush (issue 19 item 6: calls per contact). A
+ * refused read proves nothing: those entries are checked one by one.
+ */
+async function completeCommits(db: KeyValueStore, entries: readonly LedgerFlush[]): Promise<Set<number>> {
+  const last = new Map<number, LedgerFlush>();
+  for (const entry of entries) last.set(entry[0], entry);
+  const complete = new Set<number>();
+  for (const [commitId, [, hour, shard]] of last) {
+    if (await hasMarker(db, shardKey(hour, shard), commitId).catch(() => false)) complete.add(commitId);
+  }
+  return complete;
 }
 
 async function hasMarker(db: KeyValueStore, key: string, commitId: number): Promise<boolean> {
@@ -339,16 +411,28 @@ export async function pruneLedger(db: KeyValueStore, state: AppState, nowMs: num
   state.ledger = ledger;
   const firstKept = firstKeptBucket(nowMs);
   let pruned = 0;
+  skipUnwritten(ledger, firstKept);
   while (ledger.keptFrom < firstKept && pruned < MAX_PRUNES_PER_RUN) {
     if (!(await deleteBucket(db, hourName(ledger.keptFrom), ledger.shards ?? 1))) return pruned;
     ledger.keptFrom += 1;
     pruned += 1;
     dropExpired(ledger);
-    if (ledger.keptFrom % (24 / BUCKET_HOURS) === 0) {
-      log('info', 'LEDGER_PRUNED', `the delivered ledger now starts at ${hourName(ledger.keptFrom)}:00Z (${LEDGER_RETENTION_DAYS} days are kept)`);
-    }
+    notePruned(ledger.keptFrom);
   }
   return pruned;
+}
+
+/** Buckets from before anything was written need no delete (a new install's first 35 days). */
+function skipUnwritten(ledger: LedgerState, firstKept: number): void {
+  if (ledger.writtenFrom === undefined || ledger.keptFrom >= ledger.writtenFrom) return;
+  ledger.keptFrom = Math.min(ledger.writtenFrom, firstKept);
+  dropExpired(ledger);
+}
+
+/** Said once a day of buckets. */
+function notePruned(keptFrom: number): void {
+  if (keptFrom % (24 / BUCKET_HOURS) !== 0) return;
+  log('info', 'LEDGER_PRUNED', `the delivered ledger now starts at ${hourName(keptFrom)}:00Z (${LEDGER_RETENTION_DAYS} days are kept)`);
 }
 
 async function deleteBucket(db: KeyValueStore, hour: string, shards: number): Promise<boolean> {

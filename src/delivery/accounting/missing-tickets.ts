@@ -24,7 +24,7 @@ import type { Gap, MissingRange, MissingTickets } from '../stored/stored-data';
  * one range per surviving ticket at worst. Beyond either bound the oldest ranges become gaps.
  */
 export const MAX_MISSING_IDS = 2000;
-export const MAX_MISSING_RANGES = 80;
+export const MAX_MISSING_RANGES = 48;
 /** After this long without an answer (Freshdesk down, look-ups always over budget), a range becomes a gap. */
 export const MISSING_GIVE_UP_MS = 24 * 60 * 60_000;
 

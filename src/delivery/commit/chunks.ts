@@ -44,7 +44,7 @@ export async function readChunk(db: KeyValueStore, prefix: ChunkPrefix, id: numb
 /**
  * Overflow policy: when a list holds more than `maxChunks`, its OLDEST chunks leave it and
  * their contacts count as dropped (newest data matters most to intraday planning, and the
- * limit is far above any realistic outage — see README "Storage"). Returns what left the list;
+ * limit is far above any realistic outage — see docs/delivery.md "Storage and its limits"). Returns what left the list;
  * the caller deletes those keys once the shortened list is committed.
  */
 export function trimOldest(prefix: ChunkPrefix, list: ChunkList, maxChunks: number): { key: string; n: number }[] {

@@ -18,18 +18,19 @@
  * A death at any step leaves the store as one of these states, so it neither loses nor doubles a
  * contact or a ledger count — except the one case nothing can settle: a run that posted and then
  * died, or was refused by both the KV store and the scheduler, posts that batch again (logged
- * COMMIT_LOST; README "Known duplicates").
+ * COMMIT_LOST; docs/delivery.md "Known duplicates").
  */
 import type { OfferedContact } from '../../core/types';
 import { log } from '../../platform/log';
 import type { KeyValueStore, Scheduler } from '../../platform/types';
-import { addPending, emptyLedgerState, ledgerCountsOf } from '../accounting/ledger';
+import { addPending, compactCounts, emptyLedgerState, ledgerCountsOf } from '../accounting/ledger';
 import type { HandledChange } from '../opt-in/handled-contacts';
-import type { AppState } from '../stored/stored-data';
+import type { AppState, SpilledMap } from '../stored/stored-data';
 import { commitViewOf, withCommits } from './commit-ring';
 import type { CommitView } from '../memory/commit-view';
-import { type AppliedHandOff, applyHandOff, clearHandOff, compactCounts, type HandOff, noteVoidCommit, storeHandOff } from './hand-off';
+import { type AppliedHandOff, applyHandOff, clearHandOff, type HandOff, noteVoidCommit, storeHandOff } from './hand-off';
 import { releaseLease, takeLease } from './lease';
+import { loadSpilled, spillPinsNow } from './spill';
 import { readState, writeState } from './state';
 
 /** What the working state holds beyond the stored one, other than whole values: a hand-off must carry it. */
@@ -44,6 +45,9 @@ interface Carried {
   deletes: string[];
 }
 
+/** New pins a hand-off carries at most (of its COMMIT_DATA_BYTES); more are written to their shards before the post. */
+export const PINS_IN_HAND_OFF_BYTES = 1024;
+
 export type CommitOutcome = 'stored' | 'handed_off';
 
 /** The state as one writer opened it: read, with any pending hand-off applied. */
@@ -52,6 +56,8 @@ export class OpenState {
   readonly id: number;
   private base: AppState;
   private carried: Carried;
+  /** Queues whose pins are in shards the stored state does not refer to yet (written before a post). */
+  private pinsInShards = new Set<string>();
 
   private constructor(
     readonly state: AppState,
@@ -70,7 +76,13 @@ export class OpenState {
     const state = await readState(db, nowMs, { withSpilled: true });
     const base = clone(state);
     const { applied, voids, pending } = await applyHandOff(schedule, state, recurringData);
-    return new OpenState(state, applied, base, nowMs, { voids, pending });
+    const opened = new OpenState(state, applied, base, nowMs, { voids, pending });
+    // A hand-off that refers to pin shards its run wrote before posting: load them like the stored ones.
+    if (state.spilled?.pins?.h !== base.spilled?.pins?.h) {
+      await loadSpilled(db, state);
+      opened.pinsInShards = new Set(Object.keys(state.pins ?? {}));
+    }
+    return opened;
   }
 
   /** Which commits took effect, and which void runs posted nothing, for the books' claims (memory/commit-view.ts). */
@@ -86,6 +98,21 @@ export class OpenState {
   async notePostedNothing(schedule: Scheduler): Promise<void> {
     const kept = this.schedule.pending ? { commit: this.schedule.pending, voids: this.schedule.voids } : { voids: this.schedule.voids };
     if (await noteVoidCommit(schedule, this.id, kept, this.id)) log('info', 'DELIVERY_DEFERRED', 'the run posted nothing before it stopped; the next run counts its contacts again');
+  }
+
+  /**
+   * Step 2 for new queue pins (rule 4), before the post: pins too many to travel in a hand-off
+   * (COMMIT_DATA_BYTES) are written to the pins' spilled shards now, so a commit refused after
+   * the post refers to those shards instead of dropping the pins — dropped, a queue renamed before
+   * the next stored commit would reach injixo under a second name (large seed 104: 120 new pins
+   * of a run whose state write was refused, and renames in the 34 minutes until a commit stuck).
+   * A refusal here throws: nothing has been posted, the next run redoes it.
+   */
+  async keepNewPins(db: KeyValueStore): Promise<void> {
+    const fresh = newPins(this.base, this.state);
+    if (JSON.stringify(fresh).length <= PINS_IN_HAND_OFF_BYTES) return;
+    await spillPinsNow(db, this.state);
+    this.pinsInShards = new Set(Object.keys(this.state.pins ?? {}));
   }
 
   /** Counts contacts injixo accepted into the ledger (offered ones only). */
@@ -149,11 +176,18 @@ export class OpenState {
       handled: this.state.handled,
       handledChange: handledChangeOf(this.base, this.state),
       ledger: Object.keys(this.carried.ledger).length > 0 ? compactCounts(this.carried.ledger) : undefined,
-      uncertain: this.carried.uncertain.length > 0 ? this.carried.uncertain : undefined,
-      pins: newPins(this.base, this.state),
+      uncertain: uncertainToCarry(this.base, this.state, this.carried.uncertain),
+      ...this.pinsToCarry(),
     };
     const present = Object.fromEntries(Object.entries(optional).filter(([, value]) => value !== undefined && !(typeof value === 'object' && Object.keys(value).length === 0)));
     return { id: this.id, ids: [...this.carried.ids, this.id], cursor: this.state.cursor, backlog: this.state.backlog, setAside: this.state.setAside, health, gaps: this.state.gaps ?? [], ...present, deletes: this.carried.deletes };
+  }
+
+  /** New pins, or the shards that hold them when this run (or a hand-off it applied) wrote them before posting. */
+  private pinsToCarry(): { pins?: Record<string, string>; pinShards?: SpilledMap } {
+    const pins = Object.fromEntries(Object.entries(newPins(this.base, this.state)).filter(([queue]) => !this.pinsInShards.has(queue)));
+    const shards = this.state.spilled?.pins;
+    return shards !== undefined && shards.h !== this.base.spilled?.pins?.h ? { pins, pinShards: shards } : { pins };
   }
 
   /** Step 4, once stored: garbage keys go, an applied hand-off is cleared from the schedule. */
@@ -204,6 +238,18 @@ function handledChangeOf(base: AppState, state: AppState): HandledChange | undef
     added: [...after.entries()].filter(([id]) => !before.has(id)).flatMap(([, triple]) => triple),
     removed: [...before.keys()].filter((id) => !after.has(id)),
   };
+}
+
+/**
+ * Hours marked uncertain under these commits: an applied hand-off's, and this run's own (noteUnconfirmed
+ * marks the hours of contacts that may be at injixo). Without the latter, a run whose post went
+ * unanswered and whose commit was then handed off left its hours looking exact while injixo held
+ * more than the ledger (small seed 61, a KV write outage of 43 minutes).
+ */
+function uncertainToCarry(base: AppState, state: AppState, carried: readonly string[]): string[] | undefined {
+  const before = new Set(base.ledger?.uncertain ?? []);
+  const hours = [...new Set([...carried, ...(state.ledger?.uncertain ?? []).filter((hour) => !before.has(hour))])].sort();
+  return hours.length > 0 ? hours : undefined;
 }
 
 function newPins(base: AppState, state: AppState): Record<string, string> {

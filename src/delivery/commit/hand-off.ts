@@ -2,10 +2,10 @@ import { log } from '../../platform/log';
 import { isNotFound } from '../../platform/refusals';
 import type { Scheduler } from '../../platform/types';
 import { DELIVERY_PERIOD_MINUTES, DELIVERY_SCHEDULE, SCHEDULE_KINDS } from '../../storage/keys';
-import { addPending, emptyLedgerState, markUncertain } from '../accounting/ledger';
+import { addPending, type CompactCounts, emptyLedgerState, expandCounts, markUncertain } from '../accounting/ledger';
 import { rangesAsGap } from '../accounting/missing-tickets';
 import { applyHandledChange, emptyHandledState, type HandledChange } from '../opt-in/handled-contacts';
-import { type AppState, type MissingRange, type MissingTickets, validateState } from '../stored/stored-data';
+import { type AppState, type MissingRange, type MissingTickets, type SpilledMap, validateState } from '../stored/stored-data';
 import { withCommits } from './commit-ring';
 
 /**
@@ -29,11 +29,6 @@ import { withCommits } from './commit-ring';
 /** Schedule data is capped at 4 KB (SPEC §5); the rest of the data object (its kind, MAX_VOIDS ids) needs the remainder. */
 export const COMMIT_DATA_BYTES = 3500;
 
-/**
- * Ledger counts as a hand-off carries them: hour → queue (`42/1/t`) → [quarter, count, …].
- * Grouping by queue takes about a third of the bytes of one attribute per (queue, quarter).
- */
-export type CompactCounts = Record<string, Record<string, number[]>>;
 
 /** The parts of the state a committing run changes, as handed to the scheduler. */
 export interface HandOff {
@@ -57,6 +52,11 @@ export interface HandOff {
   uncertain?: string[];
   /** Queue names pinned under these commits (rule 4). */
   pins?: Record<string, string>;
+  /**
+   * The pins' spilled shards, when these commits wrote them before their post because their new
+   * pins were too many to travel here (commit.ts keepNewPins): the next writer loads them.
+   */
+  pinShards?: SpilledMap;
   /** What the run's agent-status posts came to (opt-in/agent-statuses.ts). */
   agentsPosted?: AppState['agentsPosted'];
   /** KV keys the committed state no longer refers to: deleted once the commit is stored. */
@@ -71,38 +71,6 @@ export interface AppliedHandOff {
   ids: number[];
   ledger: Record<string, Record<string, number>>;
   uncertain: string[];
-}
-
-export function compactCounts(counts: Readonly<Record<string, Readonly<Record<string, number>>>>): CompactCounts {
-  const compact: CompactCounts = {};
-  for (const [hour, attributes] of Object.entries(counts)) {
-    const byQueue: Record<string, number[]> = {};
-    for (const [attribute, count] of Object.entries(attributes)) {
-      const [queue, quarter] = attribute.split('|');
-      if (queue === undefined || quarter === undefined) continue;
-      const pairs = byQueue[queue] ?? [];
-      pairs.push(Number(quarter), count);
-      byQueue[queue] = pairs;
-    }
-    compact[hour] = byQueue;
-  }
-  return compact;
-}
-
-export function expandCounts(compact: CompactCounts): Record<string, Record<string, number>> {
-  const counts: Record<string, Record<string, number>> = {};
-  for (const [hour, byQueue] of Object.entries(compact)) {
-    const inHour: Record<string, number> = {};
-    for (const [queue, pairs] of Object.entries(byQueue)) {
-      if (!Array.isArray(pairs)) continue;
-      for (let i = 0; i + 1 < pairs.length; i += 2) {
-        const attribute = `${queue}|${String(pairs[i])}`;
-        inHour[attribute] = (inHour[attribute] ?? 0) + Number(pairs[i + 1]);
-      }
-    }
-    counts[hour] = inHour;
-  }
-  return counts;
 }
 
 /**
@@ -223,10 +191,17 @@ function withHandOff(state: AppState, handOff: Partial<HandOff> & { id: number }
     health: { ...state.health, ...handOff.health },
     ledger,
     pins: { ...(state.pins ?? {}), ...(handOff.pins ?? {}) },
+    ...spilledOf(state, handOff),
     ...handledOf(state, handOff),
     commitId: handOff.id,
     commits: withCommits(state.commits, carried.ids),
   };
+}
+
+/** The pins' shards a hand-off refers to (written before its post) replace the stored state's reference. */
+function spilledOf(state: AppState, handOff: Partial<HandOff>): { spilled?: AppState['spilled'] } {
+  if (handOff.pinShards === undefined) return state.spilled === undefined ? {} : { spilled: state.spilled };
+  return { spilled: { ...(state.spilled ?? {}), pins: handOff.pinShards } };
 }
 
 function handledOf(state: AppState, handOff: Partial<HandOff>): { handled?: AppState['handled'] } {
@@ -263,12 +238,15 @@ export function fitHandOff(handOff: HandOff): HandOff {
 /**
  * In order of what matters least; the chunk lists, the cursor and the commit ids, which prevent
  * a second post, always stay. Awaited ticket ranges become gaps; a long waiting list travels as
- * this run's change; old gaps go (logged when they left the state); ledger counts become
- * uncertain hours; new pins go (the next run pins afresh); garbage keys go (storage only); the
- * change of the waiting resolutions goes last, since without it handled contacts are lost.
+ * this run's change; ledger counts become uncertain hours; new pins go (the next run pins
+ * afresh); garbage keys go (storage only); then the oldest gaps (logged GAP_FORGOTTEN, as when
+ * they leave the state); the change of the waiting resolutions goes last, since without it
+ * handled contacts are lost. Gaps go this late because the hand-off's list replaces the state's:
+ * a gap left out is gone, and the contacts it counted are lost with no trace on the status page
+ * (large seed 2: a refused commit's gap of 4 contacts was dropped before the ledger counts).
  */
 function shrink(handOff: HandOff): HandOff {
-  const steps = [withoutAwaitedRanges, withoutWholeHandled, withFewerGaps, withLedgerHoursOnly, withoutNewPins, (c: HandOff): HandOff => ({ ...c, deletes: [] }), withoutHandledChange];
+  const steps = [withoutAwaitedRanges, withoutWholeHandled, withLedgerHoursOnly, withoutNewPins, (c: HandOff): HandOff => ({ ...c, deletes: [] }), withFewerGaps, withoutHandledChange];
   return steps.reduce((current, step) => (fits(current) ? current : step(current)), handOff);
 }
 
@@ -291,7 +269,10 @@ function withoutHandledChange(handOff: HandOff): HandOff {
 
 function withFewerGaps(handOff: HandOff): HandOff {
   const gaps = [...(handOff.gaps ?? [])];
-  while (gaps.length > 1 && !fits({ ...handOff, gaps })) gaps.shift();
+  while (gaps.length > 1 && !fits({ ...handOff, gaps })) {
+    const old = gaps.shift() as NonNullable<HandOff['gaps']>[number];
+    log('warn', 'GAP_FORGOTTEN', `the oldest recorded gap (${old.reason} ${old.from}–${old.to}) could not travel with a handed-off commit and leaves the status page; replay that window if it was not repaired`, { ...old });
+  }
   return { ...handOff, gaps };
 }
 

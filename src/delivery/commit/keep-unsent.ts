@@ -3,6 +3,7 @@ import { log } from '../../platform/log';
 import type { KeyValueStore } from '../../platform/types';
 import { BACKLOG_PREFIX, outboxKey, SET_ASIDE_PREFIX } from '../../storage/keys';
 import { addGap, gapOfContacts } from '../accounting/gaps';
+import { LOSS_CLASS } from '../stored/record-kinds';
 import { type OutboxRecord, packRecord, recordTime } from '../intake/outbox';
 import type { AppState, StoredContact } from '../stored/stored-data';
 import { writeChunks } from './chunks';
@@ -38,8 +39,8 @@ export async function keepUnsent(
 
 /** What a run could not keep after its post: counted as dropped, a gap, and a log line. */
 function recordUnkept(state: AppState, contacts: readonly OfferedContact[], records: readonly OutboxRecord[]): number {
-  // Only ticket creations and replies are contacts; a lost agent change or time entry is not one.
-  const contactRecords = records.filter((r) => r.k === 't' || r.k === 'c');
+  // Only records whose loss is a contact (creations, replies) count; a lost agent change or time entry is not one.
+  const contactRecords = records.filter((r) => LOSS_CLASS[r.k] === 'contact');
   const lost = contacts.length + contactRecords.length;
   if (lost === 0) return 0;
   const gap = gapOfContacts([...contacts, ...contactRecords.map((r) => ({ timestamp: new Date(recordTime(r)).toISOString() }))], 'commit_refused');

@@ -17,6 +17,7 @@ import { isNotFound } from '../../platform/refusals';
 import type { KeyValueStore } from '../../platform/types';
 import { spillKey, STATE_KEY } from '../../storage/keys';
 import type { AppState, SpilledMap } from '../stored/stored-data';
+import { storedForm as writtenForm } from './stored-form';
 
 /** What the state record may take, key included, with a margin under the 40 KB limit for the platform's own counting. */
 export const STATE_BUDGET_BYTES = 38 * 1024;
@@ -28,8 +29,9 @@ export const INLINE_MAP_BYTES = 8 * 1024;
 export type SpillableSection = 'pins' | 'groups';
 
 /** The size of the state record as stored: key plus JSON value. */
+/** Bytes of the record as written (chunk lists in their compact form). */
 export function stateBytes(state: AppState): number {
-  return STATE_KEY.length + JSON.stringify(state).length;
+  return STATE_KEY.length + JSON.stringify(writtenForm(state)).length;
 }
 
 /** The map a section holds in the working state (groups live inside the cached directory). */
@@ -98,6 +100,16 @@ function split(map: Record<string, string>, shards: number): Record<string, stri
   return parts;
 }
 
+/**
+ * Writes the pins to their shards now, before a post (the commit protocol's step 2), so that a
+ * commit refused after the post can refer to them instead of carrying them (commit.ts
+ * keepNewPins). Throws when the store refuses: then nothing is posted.
+ */
+export async function spillPinsNow(db: KeyValueStore, state: AppState): Promise<void> {
+  const pins = await writeShards(db, 'pins', state.pins ?? {}, state.spilled?.pins);
+  state.spilled = { ...(state.spilled ?? {}), pins };
+}
+
 /** Loads spilled maps into the working state (writers need them; the status page does not). */
 export async function loadSpilled(db: KeyValueStore, state: AppState): Promise<void> {
   for (const section of ['pins', 'groups'] as const) {
@@ -105,7 +117,8 @@ export async function loadSpilled(db: KeyValueStore, state: AppState): Promise<v
     if (!spilled) continue;
     const map: Record<string, string> = {};
     for (let index = 0; index < spilled.n; index += 1) Object.assign(map, await readShard(db, spillKey(section, index)));
-    setMap(state, section, map);
+    // What the working state holds already (a hand-off's pins, fresher names) is kept over the shards'.
+    setMap(state, section, { ...map, ...(mapOf(state, section) ?? {}) });
   }
 }
 

@@ -8,6 +8,7 @@ import { addContacts, emptyVolume } from '../accounting/recent-volume';
 import { type AppState, type ChunkList, type Health, validateState } from '../stored/stored-data';
 import { trimToBudgets } from './budgets';
 import { withCommits } from './commit-ring';
+import { expandLedger, expandList, storedForm } from './stored-form';
 import { loadSpilled, spillToFit, STATE_BUDGET_BYTES, stateBytes } from './spill';
 
 /**
@@ -94,25 +95,8 @@ export async function writeState(db: KeyValueStore, state: AppState, nowMs = sta
     log('error', 'STATE_OVER_BUDGET', `the delivery state would take ${bytes} bytes, over its budget of ${STATE_BUDGET_BYTES}; it is not written (report this)`, { bytes });
     throw new Error(`the delivery state would take ${bytes} bytes, over its budget of ${STATE_BUDGET_BYTES}`);
   }
-  await db.set(STATE_KEY, compactChunkLists(stored));
+  await db.set(STATE_KEY, storedForm(stored));
   if (stored.spilled) state.spilled = stored.spilled;
-}
-
-/** A chunk list as stored: first id, sizes, next id (ids are consecutive). */
-interface CompactChunkList {
-  f: number;
-  s: number[];
-  next: number;
-}
-
-function compactChunkLists(state: AppState): Record<string, unknown> {
-  return { ...state, backlog: compactList(state.backlog), setAside: compactList(state.setAside) };
-}
-
-function compactList(list: ChunkList): ChunkList | CompactChunkList {
-  const first = list.chunks[0]?.id ?? list.next;
-  const consecutive = list.chunks.every((c, i) => c.id === first + i);
-  return consecutive ? { f: first, s: list.chunks.map((c) => c.n), next: list.next } : list;
 }
 
 /**
@@ -120,15 +104,11 @@ function compactList(list: ChunkList): ChunkList | CompactChunkList {
  * and a record written before "set aside" had one word (`parked`, `parkedTotal`).
  */
 function expandChunkLists(value: Record<string, unknown>): Record<string, unknown> {
-  const expand = (list: unknown): unknown => {
-    const l = list as Partial<CompactChunkList> | undefined;
-    if (!l || typeof l.f !== 'number' || !Array.isArray(l.s)) return list;
-    return { chunks: l.s.map((n, i) => ({ id: (l.f as number) + i, n })), next: l.next };
-  };
   const { parked, ...rest } = value;
   const health = rest.health as Record<string, unknown> | undefined;
   const legacyHealth = health && health.setAsideTotal === undefined && health.parkedTotal !== undefined ? { health: { ...health, setAsideTotal: health.parkedTotal } } : {};
-  return { ...rest, ...legacyHealth, backlog: expand(rest.backlog), setAside: expand(rest.setAside ?? parked) };
+  const ledger = rest.ledger === undefined ? {} : { ledger: expandLedger(rest.ledger) };
+  return { ...rest, ...legacyHealth, ...ledger, backlog: expandList(rest.backlog), setAside: expandList(rest.setAside ?? parked) };
 }
 
 /** Counts the offered contacts sent into the rolling 24-hour record (recent-volume.ts); handled ones are counted by handled-contacts.ts. */

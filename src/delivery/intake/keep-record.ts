@@ -19,7 +19,7 @@ export async function keepRecord(platform: Pick<Platform, 'db' | 'schedule' | 'n
     log('error', 'EVENT_LOST', `${String(event)} ${recordId(record)} could not be stored (${(error as Error).message}); replay the import for this period to recover it`);
     // The same single increment also marks the record's 15-minute interval as a gap (gaps.ts).
     // In a minute when both stores refused, this call is likely refused too: then only the
-    // log line above knows (README "What the app can and cannot detect").
+    // log line above knows (docs/delivery.md "What the app can and cannot detect").
     await platform.db.update(COUNTERS_KEY, 'increment', { lost_events: 1, [lostBucketOf(record.k, recordTime(record))]: 1 }).catch(() => undefined);
   }
 }
@@ -29,22 +29,27 @@ export async function keepRecord(platform: Pick<Platform, 'db' | 'schedule' | 'n
  * counted for the status page; the handler then returns normally, since the platform
  * re-sending the same bad payload would not help.
  */
-export async function reportInvalidPayload(db: KeyValueStore, event: unknown, data: unknown, error: SchemaViolation): Promise<void> {
-  log('error', 'INVALID_PAYLOAD', `${String(event)} payload rejected: ${error.message}`, { field: error.field, ...idsIn(data) });
+export async function reportInvalidPayload(db: KeyValueStore, event: unknown, data: unknown, error: SchemaViolation, idPaths: IdPaths = ANY_EVENT_ID_PATHS): Promise<void> {
+  log('error', 'INVALID_PAYLOAD', `${String(event)} payload rejected: ${error.message}`, { field: error.field, ...idsIn(data, idPaths) });
   await db.update(COUNTERS_KEY, 'increment', { invalid_payloads: 1 }).catch(() => undefined);
 }
 
-/** Where each id may sit in a payload, first match wins, whatever its event. */
-const ID_PATHS: Readonly<Record<string, ReadonlyArray<readonly [string, string]>>> = {
+/** The ids an invalid payload is logged with, to find it again in Freshdesk. */
+export type IdName = 'ticket' | 'conversation' | 'time_entry' | 'agent';
+
+/** Where each id may sit in an event's payload ([object, key]), first match wins. src/entry/events.ts names them per event. */
+export type IdPaths = Readonly<Partial<Record<IdName, ReadonlyArray<readonly [string, string]>>>>;
+
+/** For a payload of no known event: every place an id may sit. */
+const ANY_EVENT_ID_PATHS: IdPaths = {
   ticket: [['ticket', 'id'], ['conversation', 'ticket_id'], ['time_entry', 'ticket_id']],
   conversation: [['conversation', 'id']],
   time_entry: [['time_entry', 'id']],
   agent: [['agent', 'id']],
 };
 
-/** The ids a payload names, to find it again in Freshdesk. */
-function idsIn(data: unknown): Record<string, string | undefined> {
-  return Object.fromEntries(Object.entries(ID_PATHS).map(([name, paths]) => [name, firstId(data, paths)]));
+function idsIn(data: unknown, idPaths: IdPaths): Record<string, string | undefined> {
+  return Object.fromEntries(Object.entries(idPaths).map(([name, paths]) => [name, firstId(data, paths)]));
 }
 
 function firstId(data: unknown, paths: ReadonlyArray<readonly [string, string]>): string | undefined {

@@ -4,6 +4,7 @@ import type { ConversationFacts, TicketFacts } from '../../core/types';
 import { log } from '../../platform/log';
 import { isNotFound } from '../../platform/refusals';
 import { type PackedRecord, validatePackedRecord } from '../stored/stored-data';
+import { isRecordKind, type RecordKind } from '../stored/record-kinds';
 import { DELIVERY_PERIOD_MINUTES, outboxKey, holdScheduleName, SCHEDULE_KINDS } from '../../storage/keys';
 import type { KeyValueStore, Scheduler } from '../../platform/types';
 import { SCHEDULE_LEAD_MS } from '../../platform/schedule-lead';
@@ -43,22 +44,35 @@ export interface TimeEntryRecord {
 /** Bit of an update record's flags: the update resolves the ticket for the first time. */
 const RESOLVED_BIT = 4;
 
+/** The record of one kind. */
+export type RecordOf<K extends RecordKind> = Extract<OutboxRecord, { k: K }>;
+
+/** A table with one entry per record kind, each typed by its own record. */
+type PerKind<T> = { readonly [K in RecordKind]: (record: RecordOf<K>) => T };
+
 /** Booleans as bit flags: the first is 1, the second 2. */
 function flags(first: boolean, second: boolean): number {
   return Number(first) | (Number(second) << 1);
 }
 
-export function packRecord(record: OutboxRecord): PackedRecord {
-  if (record.k === 'e') return ['e', record.entry.id, record.entry.ticketId, record.entry.seconds ?? -1, 0, Math.floor(record.at / 1000)];
-  if (record.k === 'a') return packAgentChange(record.change);
-  if (record.k === 'c') {
-    const c = record.conversation;
-    return ['c', c.id, c.ticket_id, c.source, flags(c.private, c.incoming), toSeconds(c.created_at)];
-  }
-  return packTicket(record);
+const PACK: PerKind<PackedRecord> = {
+  t: (record) => packTicket(record),
+  u: (record) => packTicket(record),
+  c: ({ conversation: c }) => ['c', c.id, c.ticket_id, c.source, flags(c.private, c.incoming), toSeconds(c.created_at)],
+  e: ({ entry, at }) => ['e', entry.id, entry.ticketId, entry.seconds ?? -1, 0, Math.floor(at / 1000)],
+  a: ({ change }) => packAgentChange(change),
+};
+
+/** Calls the entry of `table` for the record's own kind. */
+function byKind<T>(table: PerKind<T>, record: OutboxRecord): T {
+  return (table[record.k] as (r: OutboxRecord) => T)(record);
 }
 
-function packTicket(record: Extract<OutboxRecord, { k: 't' | 'u' }>): PackedRecord {
+export function packRecord(record: OutboxRecord): PackedRecord {
+  return byKind(PACK, record);
+}
+
+function packTicket(record: RecordOf<'t' | 'u'>): PackedRecord {
   const t = record.ticket;
   const resolved = record.k === 'u' && record.resolved === true ? RESOLVED_BIT : 0;
   const packed: PackedRecord = [record.k, t.id, t.group_id ?? -1, t.source, flags(t.spam, t.deleted) | resolved, toSeconds(t.created_at)];
@@ -79,35 +93,55 @@ function packAgentChange(change: AgentStatusChange): PackedRecord {
  * ticket as it was when the reply came in, even when a record reached the outbox late (a
  * one-time schedule re-appends what the KV limit refused).
  */
+const TIME_OF: PerKind<number> = {
+  t: ({ ticket }) => Date.parse(ticket.created_at),
+  u: ({ at }) => at,
+  c: ({ conversation }) => Date.parse(conversation.created_at),
+  e: ({ at }) => at,
+  a: ({ change }) => Date.parse(change.at),
+};
+
 export function recordTime(record: OutboxRecord): number {
-  if (record.k === 'u' || record.k === 'e') return record.at;
-  if (record.k === 'a') return Date.parse(record.change.at);
-  return Date.parse(record.k === 'c' ? record.conversation.created_at : record.ticket.created_at);
+  return byKind(TIME_OF, record);
 }
 
+/** Unpacks a stored record of each kind; the packed tuple's first item says which. */
+const UNPACK: { readonly [K in RecordKind]: (packed: PackedRecord) => RecordOf<K> } = {
+  t: (packed) => ({ k: 't', ticket: unpackTicket(packed) }),
+  u: (packed) => unpackUpdate(packed),
+  c: ([, id, ref, source, bits, seconds]) => ({
+    k: 'c',
+    conversation: { id, ticket_id: ref, source, private: (bits & 1) !== 0, incoming: (bits & 2) !== 0, created_at: isoOf(seconds * 1000) },
+  }),
+  e: ([, id, ref, source, , seconds]) => ({ k: 'e', entry: source < 0 ? { id, ticketId: ref } : { id, ticketId: ref, seconds: source }, at: seconds * 1000 }),
+  a: (packed) => ({ k: 'a', change: unpackAgentChange(packed) }),
+};
+
+/**
+ * The record a packed tuple holds. Its kind comes from the tuple itself, and a kind this version
+ * does not know throws (readOutboxSlot skips it with STORED_RECORD_UNREADABLE) rather than
+ * being read as some other kind.
+ */
 export function unpackRecord(packed: PackedRecord): OutboxRecord {
-  const [kind, id, ref, source, flags, seconds] = packed;
-  if (kind === 'e') return { k: 'e', entry: source < 0 ? { id, ticketId: ref } : { id, ticketId: ref, seconds: source }, at: seconds * 1000 };
-  if (kind === 'a') return { k: 'a', change: unpackAgentChange(packed) };
-  if (kind === 'c') {
-    return { k: 'c', conversation: { id, ticket_id: ref, source, private: (flags & 1) !== 0, incoming: (flags & 2) !== 0, created_at: isoOf(seconds * 1000) } };
-  }
-  return unpackTicket(packed);
+  const kind: unknown = packed[0];
+  if (!isRecordKind(kind)) throw new Error(`unknown record kind '${String(kind)}'`);
+  return UNPACK[kind](packed);
 }
 
-function unpackTicket(packed: PackedRecord): OutboxRecord {
-  const [kind, id, ref, source, flags, seconds, last] = packed;
-  const createdAt = isoOf(seconds * 1000);
-  const updatedSeconds = typeof last === 'number' ? last : undefined;
-  const ticket = { id, group_id: ref === -1 ? null : ref, source, spam: (flags & 1) !== 0, deleted: (flags & 2) !== 0, created_at: createdAt };
-  if (kind !== 'u') return { k: 't', ticket };
-  const update: OutboxRecord = { k: 'u', ticket, at: (updatedSeconds ?? seconds) * 1000 };
-  return (flags & RESOLVED_BIT) !== 0 ? { ...update, resolved: true } : update;
+function unpackTicket(packed: PackedRecord): TicketFacts {
+  const [, id, ref, source, bits, seconds] = packed;
+  return { id, group_id: ref === -1 ? null : ref, source, spam: (bits & 1) !== 0, deleted: (bits & 2) !== 0, created_at: isoOf(seconds * 1000) };
+}
+
+function unpackUpdate(packed: PackedRecord): RecordOf<'u'> {
+  const [, , , , bits, seconds, last] = packed;
+  const update: RecordOf<'u'> = { k: 'u', ticket: unpackTicket(packed), at: (typeof last === 'number' ? last : seconds) * 1000 };
+  return (bits & RESOLVED_BIT) !== 0 ? { ...update, resolved: true } : update;
 }
 
 function unpackAgentChange(packed: PackedRecord): AgentStatusChange {
-  const [, agentId, statusId, flags, , seconds, email] = packed;
-  const change: AgentStatusChange = { agentId, email: typeof email === 'string' ? email : '', at: isoOf(seconds * 1000), available: (flags & 1) !== 0 };
+  const [, agentId, statusId, bits, , seconds, email] = packed;
+  const change: AgentStatusChange = { agentId, email: typeof email === 'string' ? email : '', at: isoOf(seconds * 1000), available: (bits & 1) !== 0 };
   return statusId >= 0 ? { ...change, statusId } : change;
 }
 
@@ -200,19 +234,17 @@ function describe(error: unknown): string {
   return String(error);
 }
 
+const ID_OF: PerKind<string> = {
+  t: ({ ticket }) => `t${ticket.id}`,
+  u: ({ ticket }) => `u${ticket.id}`,
+  c: ({ conversation }) => `c${conversation.id}`,
+  e: ({ entry }) => `e${entry.id}`,
+  a: ({ change }) => `a${change.agentId}`,
+};
+
+/** The record's kind and id, as logs and hold-schedule names show it. */
 export function recordId(record: OutboxRecord): string {
-  switch (record.k) {
-    case 't':
-      return `t${record.ticket.id}`;
-    case 'u':
-      return `u${record.ticket.id}`;
-    case 'c':
-      return `c${record.conversation.id}`;
-    case 'e':
-      return `e${record.entry.id}`;
-    case 'a':
-      return `a${record.change.agentId}`;
-  }
+  return byKind(ID_OF, record);
 }
 
 /** Reads one slot's records; a missing key (404) is an empty slot. */
@@ -223,7 +255,8 @@ export async function readOutboxSlot(db: KeyValueStore, slot: number): Promise<O
     const records: OutboxRecord[] = [];
     for (const item of items) {
       const packed = validatePackedRecord(item);
-      // One unreadable record (a corrupt write, a newer version's format) must not hold back the rest.
+      // One unreadable record (a corrupt write, a newer version's kind: the schema's enum is
+      // RECORD_KIND_LETTERS) must not hold back the rest.
       if (packed.ok) records.push(unpackRecord(packed.value));
       else log('error', 'STORED_RECORD_UNREADABLE', `outbox slot ${slot} holds a record this version cannot read (${packed.error.message}); it is skipped`, { slot });
     }

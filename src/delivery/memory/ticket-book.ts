@@ -112,7 +112,7 @@ export class TicketBook {
     const history = await this.shards.get(ticket.id);
     if (!history) {
       await this.shards.put(ticket.id, { createdS: toSeconds(Date.parse(ticket.created_at)), versions: [version], counted: false, replies: [] });
-    } else if (insertVersion(history, version)) {
+    } else if (insertVersion(history, version, toSeconds(this.nowMs))) {
       this.shards.touch(ticket.id);
     }
   }

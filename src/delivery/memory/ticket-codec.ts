@@ -22,13 +22,13 @@ import { type History, shedReplyClaims, type Version } from './ticket-history';
  * oldest version holds since creation: no time stored) | REPLIES 16 | PENDING 32 (claims of
  * the run with that commit id, see ticket-history.ts) | PENDING_COUNTED 64 | MORE_VERSIONS 128
  * (4 more versions than the two low bits count: a ticket keeps its creation's version besides
- * the MAX_VERSIONS newest, so it can hold 4).
+ * the MAX_VERSIONS newest and the recent ones, MAX_STORED_VERSIONS = 7 at most).
  * Times are whole seconds, the tag in ms (a commit id is the run's time).
  *
  * A ticket that never changed and has no replies takes ~20 bytes; the largest account's test
  * (test/delivery/ticket-book-budget.test.ts) prints what a full key holds.
  */
-/** Two bits, and MORE_VERSIONS for four more: MAX_VERSIONS + 1 (the creation's) must stay below 8. */
+/** Two bits, and MORE_VERSIONS for four more: MAX_STORED_VERSIONS (ticket-history.ts) must stay below 8. */
 const VERSION_COUNT = 3;
 const COUNTED = 4;
 const SINCE_CREATION = 8;

@@ -3,13 +3,23 @@ import type { TicketFacts } from '../../core/types';
 import { type CommitView, verdictOf } from './commit-view';
 
 /**
- * Versions kept per ticket besides its creation's: a reply is attributed right when at most
- * MAX_VERSIONS − 1 changes followed it before its record was processed. The version in force
- * since the ticket's creation is kept for the life of the entry on top of these: it is the
+ * Versions kept per ticket besides its creation's, however old: a reply is attributed right when
+ * at most MAX_VERSIONS − 1 changes followed it before its record was processed. The version in
+ * force since the ticket's creation is kept for the life of the entry on top of these: it is the
  * queue of the ticket's offered contact, which its handled contact joins (handled-contacts.ts)
  * however often the ticket moved before it was resolved.
  */
 export const MAX_VERSIONS = 3;
+/**
+ * A version that ended less than this long ago is kept too, whatever MAX_VERSIONS says: a reply
+ * from its time may still be on its way to a run (a record held by the KV limit, then replies
+ * held for late facts, attribution-hold.ts, an hour each at most). Dropping it gave such a reply
+ * the creation's facts: seed 27 (small) of the simulator, a ticket moved four times in fifteen
+ * minutes, a reply held 35 minutes went to the group the ticket had left before the reply.
+ */
+export const RECENT_VERSION_MS = 3 * 60 * 60_000;
+/** The most versions an entry holds, its creation's included (the codec's limit, ticket-codec.ts). */
+export const MAX_STORED_VERSIONS = 7;
 
 /** The facts a reply's attribution depends on, in force from `since` (seconds). */
 export interface Version {
@@ -57,9 +67,9 @@ function sameFacts(a: Version, b: Version): boolean {
  * late must not overwrite newer facts, so the version goes where its time says; at the same
  * second the later-processed record wins. Neighbours with equal facts collapse into the
  * earlier one, and only the newest MAX_VERSIONS survive (replies arrive minutes late, not days),
- * besides the creation's (see MAX_VERSIONS).
+ * besides the creation's and those that ended within RECENT_VERSION_MS of `nowS`.
  */
-export function insertVersion(history: History, version: Version): boolean {
+export function insertVersion(history: History, version: Version, nowS = version.since): boolean {
   const before = JSON.stringify(history.versions);
   const versions = history.versions.filter((v) => v.since !== version.since);
   const at = versions.findIndex((v) => v.since > version.since);
@@ -69,15 +79,22 @@ export function insertVersion(history: History, version: Version): boolean {
     const last = merged[merged.length - 1];
     if (!last || !sameFacts(last, v)) merged.push(v);
   }
-  history.versions = newestAndCreation(merged, history.createdS);
+  history.versions = versionsKept(merged, history.createdS, nowS);
   return JSON.stringify(history.versions) !== before;
 }
 
-/** The newest MAX_VERSIONS versions, and the one in force since the creation when it is known. */
-function newestAndCreation(versions: Version[], createdS: number): Version[] {
+/**
+ * The one in force since the creation when it is known, and of the others the newest
+ * MAX_VERSIONS and those that ended within RECENT_VERSION_MS of `nowS`, MAX_STORED_VERSIONS in all.
+ */
+function versionsKept(versions: Version[], createdS: number, nowS: number): Version[] {
   if (versions.length <= MAX_VERSIONS) return versions;
   const [oldest, ...newer] = versions as [Version, ...Version[]];
-  return oldest.since === createdS ? [oldest, ...newer.slice(-MAX_VERSIONS)] : versions.slice(-MAX_VERSIONS);
+  const creation = oldest.since === createdS ? [oldest] : [];
+  const others = creation.length > 0 ? newer : versions;
+  const recentFrom = nowS - RECENT_VERSION_MS / 1000;
+  const kept = others.filter((_version, i) => i >= others.length - MAX_VERSIONS || (others[i + 1]?.since ?? nowS) > recentFrom);
+  return [...creation, ...kept.slice(-(MAX_STORED_VERSIONS - creation.length))];
 }
 
 /** The version in force at `asOfS`; before the oldest known one, the oldest is the best guess. */

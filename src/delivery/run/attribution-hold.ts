@@ -1,6 +1,7 @@
 import { DELIVERY_PERIOD_MINUTES } from '../../storage/keys';
 import { HOLD_DELAY_MS } from '../intake/outbox';
 import type { AppState } from '../stored/stored-data';
+import { DECIDES_ATTRIBUTION, type RecordKind } from '../stored/record-kinds';
 
 /**
  * Attribution under load (issue 11 item 5). A reply is attributed with its ticket's facts as of
@@ -37,10 +38,10 @@ export function latenessOf(recordTimeMs: number, slot: number): number {
 }
 
 /** Whether a ticket record (creation or update) in `slot` is that late. */
-export function isLateFact(recordTimeMs: number, kind: 't' | 'u' | 'c' | 'e' | 'a', slot: number): boolean {
+export function isLateFact(recordTimeMs: number, kind: RecordKind, slot: number): boolean {
   const lateness = latenessOf(recordTimeMs, slot);
   // Only ticket facts decide how replies are attributed.
-  return (kind === 't' || kind === 'u') && lateness > LATE_MARGIN_MS && lateness < MAX_HOLD_LATENESS_MS;
+  return DECIDES_ATTRIBUTION[kind] && lateness > LATE_MARGIN_MS && lateness < MAX_HOLD_LATENESS_MS;
 }
 
 /**

@@ -5,7 +5,8 @@ import type { KeyValueStore, RequestClient } from '../../platform/types';
 import { AppError, isAppError } from '../../remote/errors';
 import type { Settings } from '../../schemas/iparams';
 import { asCoreDirectory, refreshDirectory } from './directory';
-import { type OutboxRecord, recordId, recordTime } from '../intake/outbox';
+import { type OutboxRecord, type RecordOf, recordId, recordTime } from '../intake/outbox';
+import type { RecordKind } from '../stored/record-kinds';
 import { InvalidTimestamp } from '../../core/invalid-timestamp';
 import { dayOf } from '../commit/state';
 import type { AppState } from '../stored/stored-data';
@@ -183,10 +184,24 @@ async function decideSafely(context: RecordContext, record: OutboxRecord, built:
 }
 
 /** The counting rules' decision for one record, or undefined when it counts nothing now. */
-async function decide(context: RecordContext, record: OutboxRecord, built: Built): Promise<Decided | undefined> {
-  if (record.k === 'c') return decideReply(context, record.conversation, recordTime(record), built);
+function decide(context: RecordContext, record: OutboxRecord, built: Built): Promise<Decided | undefined> {
+  return (DECIDE[record.k] as Decide<OutboxRecord>)(context, record, built);
+}
+
+type Decide<R> = (context: RecordContext, record: R, built: Built) => Promise<Decided | undefined>;
+
+/** What each kind of record counts: every kind says so, so a new kind cannot pass for a ticket. */
+const DECIDE: { readonly [K in RecordKind]: Decide<RecordOf<K>> } = {
+  t: (context, record) => decideTicket(context, record),
+  u: (context, record) => decideTicket(context, record),
+  c: (context, record, built) => decideReply(context, record.conversation, recordTime(record), built),
   // Time entries and agent changes are not contacts of the counting rules (their own steps take them).
-  if (record.k === 'e' || record.k === 'a') return undefined;
+  e: () => Promise.resolve(undefined),
+  a: () => Promise.resolve(undefined),
+};
+
+/** A ticket's facts are remembered; its creation counts once, unless the import counts it. */
+async function decideTicket(context: RecordContext, record: RecordOf<'t' | 'u'>): Promise<Decided | undefined> {
   await context.book.remember(record.ticket, recordTime(record));
   const counts = record.k === 't' && !countsInImport(record.ticket.created_at, context.state.installedAt);
   return counts ? { decision: mapTicketCreated(record.ticket, context.directory), claim: { ticketId: record.ticket.id } } : undefined;

@@ -1,3 +1,4 @@
+import { RETRY_POLICIES } from '../../remote/retry-policy';
 import { log } from '../../platform/log';
 import type { AppError } from '../../remote/errors';
 import { MAX_BACKLOG_CHUNKS } from '../commit/backlog';
@@ -41,11 +42,20 @@ export function recordRun(state: AppState, result: SendResult, dropped: Dropped,
 function recordRunFailure(state: AppState, failure: AppError, nowMs: number): void {
   const health = state.health;
   recordFailure(state, failure, nowMs);
-  if (failure.retryAfterSeconds !== undefined) health.retryAfterUntil = new Date(nowMs + failure.retryAfterSeconds * 1000).toISOString();
+  // injixo's retry policy: the next runs post nothing until its Retry-After has passed.
+  if (failure.retryAfterSeconds !== undefined && RETRY_POLICIES.injixo.honourRetryAfter) health.retryAfterUntil = new Date(nowMs + failure.retryAfterSeconds * 1000).toISOString();
   if (failure.code === 'INJIXO_KEY_REJECTED') alertKeyRejected(state, failure, nowMs);
-  else if (health.consecutiveFailures === 1 || health.consecutiveFailures % REPEAT_WARNING_EVERY_RUNS === 0) {
-    log('warn', failure.code, `${failure.message}. ${GUIDANCE[failure.code]}`, { failures: health.consecutiveFailures });
-  }
+  else if (worthSaying(failure, health.consecutiveFailures)) log('warn', failure.code, `${failure.message}. ${GUIDANCE[failure.code]}`, { failures: health.consecutiveFailures });
+}
+
+/**
+ * A remote failing is said at its first run and then every few runs. The platform refusing a call
+ * of this run (its per-minute limit) is said by every run it happens in: it is this invocation's
+ * refusal, not a remote's state, and a support person reading that run's log must find why it
+ * sent nothing (issue 19 invariant (f); large seed 28: a run's post refused, nothing logged).
+ */
+function worthSaying(failure: AppError, consecutiveFailures: number): boolean {
+  return failure.code === 'PLATFORM_LIMIT' || consecutiveFailures === 1 || consecutiveFailures % REPEAT_WARNING_EVERY_RUNS === 0;
 }
 
 function recordSuccess(health: Health, result: SendResult, nowMs: number): void {

@@ -93,6 +93,8 @@ async function deliver(deps: DeliveryDeps, opened: OpenState, progress: RunProgr
   const built = await buildContacts({ ...deps, commits: opened.commitView() }, state, window.records, holdRepliesAfter(state, window, nowMs), factsUntilMs);
   if (built.directoryMissing) return waitForDirectory(deps, opened, window, built);
   built.contacts = applyPinnedNames(state, built.contacts);
+  // Pins too many for a hand-off are kept before the post (commit.ts keepNewPins).
+  await opened.keepNewPins(db);
   const { backlog, result, waiting } = await sendDue(deps, state, built, opened.commitView(), progress);
   const agentsPosted = await agentStatuses(deps, opened, { window, built, factsUntilMs, mayPost: !waiting && result.failure?.code !== 'INJIXO_KEY_REJECTED' });
   if (agentsPosted) progress.posted = true;

@@ -13,6 +13,7 @@ import { createValidator, type Validated } from '../../schemas/create-validator'
 import { LEGACY_HOLD_KIND, SCHEDULE_KINDS } from '../../storage/keys';
 import type { OfferedContact } from '../../core/types';
 import type { FailureCode } from '../../remote/errors';
+import { RECORD_KIND_LETTERS, type RecordKind } from './record-kinds';
 
 // The shapes the app stores, beside the schemas that read them back.
 
@@ -27,7 +28,7 @@ import type { FailureCode } from '../../remote/errors';
  *   agent status: ['a', agent id, custom status id (-1 = none), flags (1 available), 0,
  *                  changed-at seconds, email (only when agents are identified by email)]
  */
-export type PackedRecord = [string, number, number, number, number, number, (number | string)?];
+export type PackedRecord = [RecordKind, number, number, number, number, number, (number | string)?];
 
 export interface StoredContact extends OfferedContact {
   /** Why injixo refused it (set-aside chunks only). */
@@ -96,6 +97,12 @@ export interface LedgerState {
   flushing?: LedgerFlush[];
   /** Six-hour buckets since the epoch: keys before this one have been deleted. */
   keptFrom: number;
+  /**
+   * No bucket before this one was ever written (an install starts it at its own bucket; a flush of
+   * an older one, the import's, moves it back): pruning deletes nothing below it. Absent in
+   * records written before it was kept: every expired bucket is deleted.
+   */
+  writtenFrom?: number;
   /** Buckets (`2026-11-21T06`) whose counts may be off: a replay there warns (ledger.ts uncertainHours). */
   uncertain?: string[];
   /** Shards per bucket (a power of two, growing with the queues; absent: 1). */
@@ -232,7 +239,7 @@ export interface HandledState {
 }
 
 const packedNumbers = [{ type: 'integer' }, { type: 'integer' }, { type: 'integer' }, { type: 'integer' }, { type: 'integer' }];
-const packedPrefix = [{ type: 'string', enum: ['t', 'u', 'c', 'e', 'a'] }, ...packedNumbers];
+const packedPrefix = [{ type: 'string', enum: RECORD_KIND_LETTERS }, ...packedNumbers];
 const packedRecordSchema = {
   // An update record carries its update time as a seventh number; an agent record may carry an email.
   anyOf: [
@@ -344,6 +351,7 @@ const stateSchema = {
           items: { type: 'array', items: [{ type: 'integer' }, { type: 'string' }, { type: 'integer', minimum: 0 }, { type: 'object', additionalProperties: { type: 'integer' } }], minItems: 4, maxItems: 4 },
         },
         keptFrom: { type: 'integer' },
+        writtenFrom: { type: 'integer' },
         uncertain: { type: 'array', items: { type: 'string' } },
         shards: { type: 'integer', minimum: 1 },
         frozenOut: { type: 'array', items: { type: 'array', items: { type: 'integer' }, minItems: 2, maxItems: 2 } },
