@@ -58,7 +58,9 @@ describe('records the app lost at intake and said so (large seed 30)', () => {
     const like = run.injixo.contacts.find((c) => c.offered && c.queueIdentifier === alone.queueIdentifier) ?? run.injixo.contacts.find((c) => c.offered);
     expect(like).toBeDefined();
     const sent: Contact = { ...(like as Contact), queueIdentifier: alone.queueIdentifier, timestamp: alone.timestamp };
-    expect(offeredHolds({ ...run, injixo: { ...run.injixo, contacts: [...run.injixo.contacts, sent] } })).toBe(true);
+    // The daily check of the fed day (issue 20) may have repaired it already: then one more copy is one too many.
+    const repaired = run.injixo.contacts.some((c) => c.offered && c.queueIdentifier === alone.queueIdentifier && c.timestamp === alone.timestamp);
+    expect(offeredHolds({ ...run, injixo: { ...run.injixo, contacts: [...run.injixo.contacts, sent] } })).toBe(!repaired);
     expect(offeredHolds({ ...run, injixo: { ...run.injixo, contacts: [...run.injixo.contacts, sent, sent] } })).toBe(false);
   });
 });
