@@ -11,12 +11,13 @@
  * the world's own, that means the clock first idles forward (only empty delivery runs fire).
  */
 import { performance } from 'node:perf_hooks';
-import { expectedHandledContacts, expectedOfferedContacts, type ExpectedContact } from '../tools/local-freshdesk/oracle';
+import { expectedHandledContacts } from '../tools/local-freshdesk/oracle';
 import { toProductEvents } from '../tools/local-freshdesk/product-events';
 import type { WorldEvent } from '../tools/local-freshdesk/world';
 import { startSandbox, type Sandbox } from '../tools/sandbox';
-import { injixoCounts, oracleCounts, perQueueInterval, total, type Counts } from '../test/helpers/oracle-compare';
+import { injixoCounts, oracleCounts, total, type Counts } from '../test/helpers/oracle-compare';
 import type { LedgerEntry } from '../tools/local-platform';
+import { compareCounts, expectedAfterCheck } from './after-check';
 import { breakDownLedger, keyFamilyOf, profileInvocations, scheduleFamilyOf, type LedgerBreakdown } from './break-down-ledger';
 import { describeDistribution, type Distribution } from './describe-distribution';
 import type { Mode } from './run-day';
@@ -473,8 +474,9 @@ function from(counts: Counts, fromMs: number): Counts {
 async function runUntilChecked(sandbox: Sandbox, at: { from: number; to: number; feedEnd: number; capHours: number }): Promise<AfterCheck> {
   const { platform, clock } = sandbox;
   sandbox.freezeFreshdesk(at.to);
-  const { expected, lostMoved } = expectedAfterCheck(sandbox, at);
-  const difference = (): { missing: number; extra: number } => differenceOf(expected, injixoCounts(sandbox));
+  const lost = new Set(sandbox.platform.logs.flatMap((l) => /EVENT_LOST: \S+ ([tc])(\d+)/.exec(l.message)?.slice(1, 3).join(':') ?? []));
+  const { expected, lostMoved } = expectedAfterCheck(sandbox, at, lost);
+  const difference = (): { missing: number; extra: number } => compareCounts(expected, injixoCounts(sandbox));
   const day = new Date(at.from).toISOString().slice(0, 10);
   const dayLine = (): { at: number } | undefined => platform.logs.find((l) => l.message.includes(`DAY_CHECKED: ${day}`));
   let whole: number | null = null;
@@ -507,42 +509,6 @@ async function runUntilChecked(sandbox: Sandbox, at: { from: number; to: number;
   };
 }
 
-function identity(c: ExpectedContact): string {
-  return c.conversationId === undefined ? `t${c.ticketId}` : `c${c.conversationId}`;
-}
-
-/**
- * What injixo must hold once the check has run (issue 20 item 6): the events' oracle, except that
- * a contact whose event the app lost (its EVENT_LOST line names it) counts in the queue the
- * check's walk gives it, its ticket's group as Freshdesk shows it at the feed's end (SPEC §8);
- * `lostMoved` counts those whose queue differs.
- */
-function expectedAfterCheck(sandbox: Sandbox, at: { from: number; to: number }): { expected: Counts; lostMoved: number } {
-  const lost = new Set(sandbox.platform.logs.flatMap((l) => /EVENT_LOST: \S+ ([tc]\d+)/.exec(l.message)?.[1] ?? []));
-  const events = expectedOfferedContacts(sandbox.world, { replyScope: 'customer', from: at.from, to: at.to });
-  const walked = new Map(expectedOfferedContacts(sandbox.world, { replyScope: 'customer', from: at.from, to: at.to, importAt: at.to }).map((c) => [identity(c), c]));
-  let lostMoved = 0;
-  const list = events.flatMap((c) => {
-    if (!lost.has(identity(c))) return [c];
-    const w = walked.get(identity(c));
-    if (w && w.queueIdentifier !== c.queueIdentifier) lostMoved += 1;
-    return w ? [w] : [];
-  });
-  return { expected: perQueueInterval(list), lostMoved };
-}
-
-function differenceOf(expected: Counts, held: Counts): { missing: number; extra: number } {
-  let missing = 0;
-  let extra = 0;
-  for (const queue of new Set([...Object.keys(expected), ...Object.keys(held)])) {
-    for (const interval of new Set([...Object.keys(expected[queue] ?? {}), ...Object.keys(held[queue] ?? {})])) {
-      const d = (held[queue]?.[interval] ?? 0) - (expected[queue]?.[interval] ?? 0);
-      if (d > 0) extra += d;
-      else missing -= d;
-    }
-  }
-  return { missing, extra };
-}
 
 const PRODUCT_EVENTS = ['onTicketCreate', 'onConversationCreate', 'onTicketUpdate', 'onTimeEntryCreate', 'onTimeEntryUpdate', 'onTimeEntryDelete', 'onAgentUpdate', 'onAgentAvailabilityUpdate'];
 

@@ -17,11 +17,12 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { CheckView } from '../src/import/check-view';
-import { expectedOfferedContacts, type ExpectedContact } from '../tools/local-freshdesk/oracle';
+import { expectedOfferedContacts } from '../tools/local-freshdesk/oracle';
 import type { WorldEvent, WorldOptions } from '../tools/local-freshdesk/world';
 import type { LedgerEntry } from '../tools/local-platform';
 import { startSandbox, type Sandbox } from '../tools/sandbox';
-import { injixoCounts, perQueueInterval, total, type Counts } from '../test/helpers/oracle-compare';
+import { compareCounts, expectedAfterCheck, identity } from './after-check';
+import { injixoCounts, total } from '../test/helpers/oracle-compare';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -94,39 +95,7 @@ function lostBy(loss: Loss | undefined): ((e: WorldEvent) => boolean) | undefine
   return (e) => (e.kind === 'conversationCreated' && ((e.conversationId ?? 0) * 7919) % 1000 < loss.replies * 1000) || (e.kind === 'ticketUpdated' && ((e.ticketId * 104_729 + e.at / 1000) % 1000) < loss.updates * 1000);
 }
 
-function identity(c: ExpectedContact): string {
-  return c.conversationId === undefined ? `t:${c.ticketId}` : `c:${c.conversationId}`;
-}
 
-/**
- * What injixo must hold after the check: the events' oracle, except that a contact the events
- * never delivered (lost) counts where the walk attributes it (its ticket's group when walked).
- */
-function expectedAfterCheck(sandbox: Sandbox, to: number, lostIds: ReadonlySet<string>): { expected: Counts; lostMoved: number } {
-  const events = expectedOfferedContacts(sandbox.world, { replyScope: 'customer', from: S, to });
-  const walked = new Map(expectedOfferedContacts(sandbox.world, { replyScope: 'customer', from: S, to, importAt: to }).map((c) => [identity(c), c]));
-  let lostMoved = 0;
-  const list = events.flatMap((c) => {
-    if (!lostIds.has(identity(c))) return [c];
-    const w = walked.get(identity(c));
-    if (w && w.queueIdentifier !== c.queueIdentifier) lostMoved += 1;
-    return w ? [w] : [];
-  });
-  return { expected: perQueueInterval(list), lostMoved };
-}
-
-function compareCounts(expected: Counts, held: Counts): { missing: number; extra: number } {
-  let missing = 0;
-  let extra = 0;
-  for (const queue of new Set([...Object.keys(expected), ...Object.keys(held)])) {
-    for (const interval of new Set([...Object.keys(expected[queue] ?? {}), ...Object.keys(held[queue] ?? {})])) {
-      const d = (held[queue]?.[interval] ?? 0) - (expected[queue]?.[interval] ?? 0);
-      if (d > 0) extra += d;
-      else missing -= d;
-    }
-  }
-  return { missing, extra };
-}
 
 export interface CheckOptions {
   label: string;
@@ -185,7 +154,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckRun> {
     const during = ledger.filter((e) => e.kind === 'kv' && e.at >= startedAt && e.at <= endedAt);
     const requests = checkCalls.filter((e) => e.kind === 'request');
     const held = injixoCounts(sandbox);
-    const { expected, lostMoved } = options.nextDayEvents ? { expected: held, lostMoved: 0 } : expectedAfterCheck(sandbox, dayEnd, new Set([...lostIds].filter((id) => !id.startsWith('u:'))));
+    const { expected, lostMoved } = options.nextDayEvents ? { expected: held, lostMoved: 0 } : expectedAfterCheck(sandbox, { from: S, to: dayEnd }, new Set([...lostIds].filter((id) => !id.startsWith('u:'))));
     const { missing, extra } = compareCounts(expected, held);
     const found = parseNumber(doneLine?.message, 'found');
     return {
