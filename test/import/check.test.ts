@@ -10,6 +10,7 @@ import { startSandbox, type Sandbox, type SandboxOptions } from '../../tools/san
 import type { WorldEvent } from '../../tools/local-freshdesk/world';
 import { beyond, expectAfterDifference, injixoPerInterval } from '../helpers/difference-expect';
 import { extraCopies, injixoCounts, oracleCounts, total } from '../helpers/oracle-compare';
+import { status } from '../helpers/sandbox-calls';
 
 const HOUR = 3_600_000;
 const START = '2026-11-02T00:00:00Z';
@@ -25,12 +26,6 @@ async function open(options: SandboxOptions = {}): Promise<Sandbox> {
   const sandbox = await startSandbox({ start: START, inProcess: true, seed: 41, days: 1, ticketsPerDay: 300, ...options });
   opened.push(sandbox);
   return sandbox;
-}
-
-async function status(sandbox: Sandbox): Promise<Record<string, unknown>> {
-  const answer = await sandbox.platform.callFunction('getStatus', {});
-  if (!answer.ok) throw new Error(`getStatus failed: ${JSON.stringify(answer.error)}`);
-  return answer.data as Record<string, unknown>;
 }
 
 function checkOf(s: Record<string, unknown>): CheckView {

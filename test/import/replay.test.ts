@@ -4,13 +4,14 @@
  * request templates and sends to the local injixo. After a replay injixo must equal the oracle
  * per queue and interval — what was missing sent once, nothing delivered twice.
  */
-import type { ReplayAnswer, ReplayView } from '../../src/import/replay';
+import type { ReplayView } from '../../src/import/replay';
 import { expectedOfferedContacts, type ExpectedContact } from '../../tools/local-freshdesk/oracle';
 import { hourOf, ledgerAttribute } from '../../src/delivery/accounting/ledger';
 import { ledgerKey } from '../../src/storage/keys';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../tools/sandbox';
 import { beyond, expectAfterDifference, injixoPerInterval, type DifferenceExpectation } from '../helpers/difference-expect';
 import { extraCopies, injixoCounts, oracleCounts, perQueueInterval, total, type Counts } from '../helpers/oracle-compare';
+import { askReplay as replay, status } from '../helpers/sandbox-calls';
 
 const HOUR = 3_600_000;
 const QUARTER = 15 * 60_000;
@@ -27,18 +28,6 @@ async function open(options: SandboxOptions = {}): Promise<Sandbox> {
   const sandbox = await startSandbox({ start: START, inProcess: true, seed: 21, days: 1, ticketsPerDay: 160, ...options, iparams: { daily_check: false, ...options.iparams } });
   opened.push(sandbox);
   return sandbox;
-}
-
-async function status(sandbox: Sandbox): Promise<Record<string, unknown>> {
-  const answer = await sandbox.platform.callFunction('getStatus', {});
-  if (!answer.ok) throw new Error(`getStatus failed: ${JSON.stringify(answer.error)}`);
-  return answer.data as Record<string, unknown>;
-}
-
-async function replay(sandbox: Sandbox, from: number, to: number): Promise<ReplayAnswer> {
-  const answer = await sandbox.platform.callFunction('replayPeriod', { from: new Date(from).toISOString(), to: new Date(to).toISOString() });
-  if (!answer.ok) throw new Error(`replayPeriod failed: ${JSON.stringify(answer.error)}`);
-  return answer.data as ReplayAnswer;
 }
 
 /** Lets simulated time pass until the replay is done (or gives up after `hours`). */

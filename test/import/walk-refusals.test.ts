@@ -6,11 +6,12 @@
  * someone pressed Resume. Here every such walk finishes by itself, the refusal is logged with a
  * documented code, and the page shows it with the time the walk tries again.
  */
-import type { ReplayAnswer, ReplayView } from '../../src/import/replay';
+import type { ReplayView } from '../../src/import/replay';
 import type { ImportView } from '../../src/import/in-app';
 import { isDocumentedLogCode } from '../../tools/simulator/invariants';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../tools/sandbox';
 import { extraCopies } from '../helpers/oracle-compare';
+import { askReplay, status } from '../helpers/sandbox-calls';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -26,18 +27,6 @@ async function open(options: SandboxOptions = {}): Promise<Sandbox> {
   const sandbox = await startSandbox({ start: START, inProcess: true, seed: 31, days: 1, ticketsPerDay: 80, ...options });
   opened.push(sandbox);
   return sandbox;
-}
-
-async function status(sandbox: Sandbox): Promise<Record<string, unknown>> {
-  const answer = await sandbox.platform.callFunction('getStatus', {});
-  if (!answer.ok) throw new Error(`getStatus failed: ${JSON.stringify(answer.error)}`);
-  return answer.data as Record<string, unknown>;
-}
-
-async function askReplay(sandbox: Sandbox, from: number, to: number): Promise<ReplayAnswer> {
-  const answer = await sandbox.platform.callFunction('replayPeriod', { from: new Date(from).toISOString(), to: new Date(to).toISOString() });
-  if (!answer.ok) throw new Error(`replayPeriod failed: ${JSON.stringify(answer.error)}`);
-  return answer.data as ReplayAnswer;
 }
 
 /** Advances ten minutes at a time until `done` says so, or `hours` have passed; returns the last status. */
