@@ -16,7 +16,8 @@ import { RING_SIZE, withCommits } from '../../src/delivery/commit/commit-ring';
 import { SPILL_SHARD_BYTES, STATE_BUDGET_BYTES, stateBytes } from '../../src/delivery/commit/spill';
 import { newState, readState, writeState } from '../../src/delivery/commit/state';
 import { MAX_WAITING } from '../../src/delivery/opt-in/handled-contacts';
-import { showWalk, VIEW_ITEMS, VIEW_TEXT } from '../../src/delivery/status/walk-views';
+import { CHECK_DAYS_BYTES, showWalk, VIEW_ITEMS, VIEW_TEXT } from '../../src/delivery/status/walk-views';
+import { CHECK_DAYS_VIEW } from '../../src/import/check-days';
 import type { AppState, LedgerFlush, MissingRange } from '../../src/delivery/stored/stored-data';
 import { handlers } from '../../src/entry/handlers';
 import type { KeyValueStore } from '../../src/platform/types';
@@ -114,6 +115,8 @@ describe('the state record at the largest profile', () => {
     ledger.flushing = frozenUpTo(FROZEN_INLINE_BYTES);
     // Each walk's view at its longest: every list full, every text at its cut.
     const long = 'x'.repeat(VIEW_TEXT + 50);
+    // The daily check's 16 days at their own budget (issue 20).
+    showWalk(state, CHECK_DAYS_VIEW, { days: Array.from({ length: 16 }, (_, i) => ({ day: `2026-11-${String(i + 1).padStart(2, '0')}`, freshdesk: 99_999, delivered: 99_999, sent: 99_999, surplus: 99_999, moved: 99_999, heldBack: 99_999, notChecked: long })) }, 16, CHECK_DAYS_BYTES);
     for (const kind of ['import', 'replay', 'check']) {
       showWalk(state, kind, { state: 'running', from: long, to: long, failure: long, problems: Array.from({ length: VIEW_ITEMS + 5 }, () => long), queues: Array.from({ length: VIEW_ITEMS + 5 }, () => ({ name: long, found: 99_999, delivered: 99_999, sent: 99_999 })) });
     }

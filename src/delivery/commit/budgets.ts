@@ -23,7 +23,7 @@
  *                              (spilled whenever the record would not fit)
  *   walk marks                 3 kinds, 2 times, one step id ≤ 80 (issue 20)   ~160
  *   the check's days           CHECK_DAYS_BYTES (status/walk-views.ts)         ~2,200
- *   total, measured by test/delivery/budgets.test.ts (every part at its worst)
+ *   total, measured by test/delivery/budgets.test.ts (every part at its worst): 37,541 of 38,912
  */
 import { boundVolume } from '../accounting/recent-volume';
 import type { AppState } from '../stored/stored-data';
