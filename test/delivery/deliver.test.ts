@@ -592,6 +592,18 @@ describe('a run whose bookkeeping the KV store refuses after a successful post',
     expect(remote.posted().flatMap((b) => (JSON.parse(b) as { data: unknown[] }).data)).toHaveLength(300);
   });
 
+  it('hands off the hours its own unanswered post made uncertain, so the ledger is never taken as exact there (simulator small seed 61)', async () => {
+    await put([ticket(1, 1, T0 + 1000), ticket(2, 1, T0 + 2000)]);
+    // The platform refused injixo's answer (415): injixo may have stored the batch; then the KV store refuses the commit.
+    const remote = freshdeskAndInjixo((name) => (name === 'injixoPostContacts' ? { reject: { status: 415, response: 'content type not accepted' } } : undefined));
+    await runDelivery(deps(remote, afterSlot, refusingAfterPost(remote)));
+    const data = (await schedule.fetch({ name: 'deliver' })).data as { commit: { uncertain?: string[] } };
+    expect(data.commit.uncertain).toEqual(['2026-11-02T06']);
+    await db.delete(LEASE_KEY);
+    await runDelivery(deps(freshdeskAndInjixo(), afterSlot + SLOT_MINUTES * 60_000));
+    expect(uncertainHours(await readState(db, afterSlot), T0, T0 + HOUR_MS)).toEqual(['2026-11-02T06']);
+  });
+
   it('hands off every awaited ticket within the schedule\'s 4 KB: ranges beyond the record\'s room are joined, none given up', async () => {
     const state = await readState(db, T0);
     state.missing = { high: 100_000, highS: T0 / 1000, repaired: 0, ranges: Array.from({ length: 150 }, (_, i): [number, number, number, number, number] => [i * 10 + 1, i * 10 + 5, T0 / 1000 - 3600 + i, T0 / 1000 - 3500 + i, T0 / 1000]) };
