@@ -86,6 +86,23 @@ async function groupAt(b: TicketBook, id: number, atMs: number): Promise<number 
 /** [group, time in seconds after T0] in the order the records are processed. */
 type Step = [number | null, number];
 
+
+/** The store as it was in `before`, every key written since gone. */
+async function restore(before: Record<string, unknown>): Promise<void> {
+  for (const key of Object.keys(platform.kvSnapshot())) await db.delete(key);
+  for (const [key, value] of Object.entries(before)) await db.set(key, value as Record<string, unknown>);
+}
+
+/** The store, refusing every write after the first `cutAfter` (the process died there). */
+function dyingAfter(cutAfter: number): KeyValueStore {
+  let writes = 0;
+  return {
+    ...db,
+    set: (key, value, options) => (++writes > cutAfter ? Promise.reject(new Error('died')) : db.set(key, value, options)),
+    update: (key, action, attributes, options) => (++writes > cutAfter ? Promise.reject(new Error('died')) : db.update(key, action, attributes, options)),
+  };
+}
+
 describe('a ticket book attributes a reply as of the reply', () => {
   it.each<[string, Step[], [number, number | null][]]>([
     ['a reply between two versions gets the earlier one', [[1, 0], [2, 100]], [[50, 1], [99, 1], [100, 2], [500, 2]]],
@@ -471,14 +488,8 @@ describe('a range that outgrows one key', () => {
     const before = platform.kvSnapshot();
     let cutAfter = 0;
     for (;;) {
-      for (const key of Object.keys(platform.kvSnapshot())) await db.delete(key);
-      for (const [key, value] of Object.entries(before)) await db.set(key, value as Record<string, unknown>);
-      let writes = 0;
-      const failing: KeyValueStore = {
-        ...db,
-        set: (key, value, options) => (++writes > cutAfter ? Promise.reject(new Error('died')) : db.set(key, value, options)),
-        update: (key, action, attributes, options) => (++writes > cutAfter ? Promise.reject(new Error('died')) : db.update(key, action, attributes, options)),
-      };
+      await restore(before);
+      const failing = dyingAfter(cutAfter);
       const run = new TicketBook(failing, new FakeFreshdesk(), T0 + 86_400_000, allCommitted(T0 + 86_400_000));
       for (let i = 600; i < SHARD_SIZE; i += 1) await rememberWide(run, firstId + i, T0 + i * 1000);
       const finished = await run.save().then(
@@ -526,14 +537,8 @@ describe('an older piece that outgrows its key', () => {
     const before = platform.kvSnapshot();
     const later = T0 + 86_400_000;
     for (let cutAfter = 0; ; cutAfter += 1) {
-      for (const key of Object.keys(platform.kvSnapshot())) await db.delete(key);
-      for (const [key, value] of Object.entries(before)) await db.set(key, value as Record<string, unknown>);
-      let writes = 0;
-      const failing: KeyValueStore = {
-        ...db,
-        set: (key, value, options) => (++writes > cutAfter ? Promise.reject(new Error('died')) : db.set(key, value, options)),
-        update: (key, action, attributes, options) => (++writes > cutAfter ? Promise.reject(new Error('died')) : db.update(key, action, attributes, options)),
-      };
+      await restore(before);
+      const failing = dyingAfter(cutAfter);
       const finished = await (await countReplies(failing, later)).save().then(
         () => true,
         () => false,
