@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ManualClock } from '../../tools/clock';
-import { assertFaultWindow, findActiveFault, type FaultWindow } from '../../tools/local-injixo/fault-window';
+import { ANSWER_DELAY_HEADER, assertFaultWindow, findActiveFault, type FaultWindow } from '../../tools/local-injixo/fault-window';
 import { startLocalInjixo, type LocalInjixo } from '../../tools/local-injixo/server';
 import { contact, postContacts, send } from './http-helpers';
 
@@ -73,6 +73,14 @@ describe('local injixo fault injection', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(290);
     expect(answer.status).toBe(202);
     expect(answer.json).toMatchObject({ accepted: 1 });
+  });
+
+  it('stores first and answers at once, declaring the delay, during a declared slow window', async () => {
+    injixo.addFault({ kind: 'slow', delayMs: 30_000, declared: true, from: START, to: START + MINUTE });
+    const answer = await postContacts(injixo.url, KEY, { data: [contact()] });
+    expect(injixo.store.total()).toBe(1);
+    expect(answer.status).toBe(202);
+    expect(answer.headers[ANSWER_DELAY_HEADER]).toBe('30000');
   });
 
   it('turns a client timeout during a slow window into a duplicate when the client retries', async () => {

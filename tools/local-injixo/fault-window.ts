@@ -6,6 +6,10 @@
  * - `slow`: handles the request normally — contacts ARE stored — then holds the answer back for
  *   `delayMs` real milliseconds. A client that gives up first (the platform's 15 s template
  *   timeout) will retry contacts injixo already has: that is how duplicates happen for real.
+ *   With `declared`, the answer is not held in real time: it leaves at once and carries the
+ *   delay in ANSWER_DELAY_HEADER, and the local platform's request client takes a declared delay
+ *   at or past its timeout as that timeout. The race is then decided by the numbers, not by how
+ *   busy the machine is (the simulator's seeds must give the same result on any machine).
  * - `rateLimited`: 429 with `Retry-After: retryAfterSeconds`; nothing is stored.
  * - `reset`: reads the request, then destroys the socket without answering; nothing is stored.
  * - `contentType`: handles the request normally — contacts ARE stored — but answers with this
@@ -15,12 +19,18 @@
  */
 export type FaultWindow = { from: number; to: number } & (
   | { kind: 'outage'; status?: OutageStatus }
-  | { kind: 'slow'; delayMs: number }
+  | { kind: 'slow'; delayMs: number; declared?: boolean }
   | { kind: 'rateLimited'; retryAfterSeconds: number }
   | { kind: 'reset' }
   | { kind: 'contentType'; contentType: string }
   | { kind: 'refuse'; status: RefusalStatus }
 );
+
+/**
+ * Local tooling only, never sent by a real server: how long (ms) the answer "took". Read by
+ * tools/local-platform/request-client.ts, which strips it before the app sees the answer.
+ */
+export const ANSWER_DELAY_HEADER = 'x-local-answer-delay-ms';
 
 export type RefusalStatus = 400 | 401 | 403 | 413 | 422;
 

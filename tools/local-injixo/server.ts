@@ -8,7 +8,7 @@ import { systemClock, type Clock } from '../clock';
 import { AGENT_STATUSES_PATH, AgentStatusStore, validateAgentStatuses } from './agent-statuses';
 import { validateContactEvents } from './contact-events-schema';
 import { ContactStore } from './contact-store';
-import { assertFaultWindow, DEFAULT_OUTAGE_STATUS, findActiveFault, type FaultWindow } from './fault-window';
+import { ANSWER_DELAY_HEADER, assertFaultWindow, DEFAULT_OUTAGE_STATUS, findActiveFault, type FaultWindow } from './fault-window';
 import { buildSummary, isSummaryGranularity, renderSummaryPage, SUMMARY_GRANULARITIES } from './summary-page';
 
 export type { FaultWindow } from './fault-window';
@@ -206,6 +206,10 @@ export async function startLocalInjixo(options: LocalInjixoOptions): Promise<Loc
     }
     if (fault?.kind !== 'slow') {
       sendJson(res, reply);
+      return;
+    }
+    if (fault.declared === true) {
+      sendJson(res, { ...reply, headers: { ...reply.headers, [ANSWER_DELAY_HEADER]: String(fault.delayMs) } });
       return;
     }
     // Stored already: the late answer is what turns a client timeout into a duplicate.

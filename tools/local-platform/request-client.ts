@@ -12,6 +12,7 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import { isSupportedContentType, type RenderedRequest } from './template-renderer';
 import { PlatformCallError } from './types';
+import { ANSWER_DELAY_HEADER } from '../local-injixo/fault-window';
 
 export interface TemplateResponse {
   status: number;
@@ -39,6 +40,19 @@ function flattenHeaders(raw: http.IncomingHttpHeaders): Record<string, string> {
   return out;
 }
 
+/**
+ * A local server may declare how long its answer took (ANSWER_DELAY_HEADER, local tooling only):
+ * at or past the timeout the answer counts as never having come, exactly as if it had been held
+ * that long, without the real wait. The header never reaches the app.
+ */
+function answered(res: http.IncomingMessage, body: string, timeoutMs: number): Attempt {
+  const headers = flattenHeaders(res.headers);
+  const declared = headers[ANSWER_DELAY_HEADER];
+  delete headers[ANSWER_DELAY_HEADER];
+  if (declared !== undefined && Number(declared) >= timeoutMs) return { kind: 'timeout' };
+  return { kind: 'response', status: res.statusCode ?? 0, headers, body };
+}
+
 function attemptOnce(url: URL, req: RenderedRequest, body: string | undefined, timeoutMs: number): Promise<Attempt> {
   const transport = url.protocol === 'https:' ? https : http;
   return new Promise((resolve) => {
@@ -48,7 +62,7 @@ function attemptOnce(url: URL, req: RenderedRequest, body: string | undefined, t
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
         clearTimeout(timer);
-        resolve({ kind: 'response', status: res.statusCode ?? 0, headers: flattenHeaders(res.headers), body: Buffer.concat(chunks).toString('utf8') });
+        resolve(answered(res, Buffer.concat(chunks).toString('utf8'), timeoutMs));
       });
       res.on('error', (err) => {
         clearTimeout(timer);

@@ -3,7 +3,8 @@
  * of its day through the BUILT server/server.js in the local platform (every SPEC §5 limit on, a
  * simulated clock), lift the faults, drain, and collect what the invariants read. The same seed
  * gives the same run: every draw comes from (seed, a tag), every call is awaited in order, and
- * the only real-time race — a slow injixo against the platform's timeout — is ten to one.
+ * no result hangs on the real clock: a slow injixo declares its delay instead of holding its
+ * answer (faults.ts, SIM_REQUEST_TIMEOUT_MS), so a busy machine gives the same result as a quiet one.
  */
 import { performance } from 'node:perf_hooks';
 import { SECURE_IPARAMS } from '../../src/app/settings-fields';
