@@ -28,7 +28,7 @@ export async function onScheduledEvent(args: HandlerArgs, platform: Platform): P
   const settings = (): Settings => readSettings(args.iparams);
   if (value.kind === 'deliver') return await deliverAndTend(args, platform);
   // A record the KV store refused at intake, held in this schedule ('overflow' before the word).
-  if ('record' in value) return await keepRecord(platform, args.event, unpackRecord(value.record));
+  if ('record' in value) return await keepRecord(platform, args.event, unpackRecord(value.record), true);
   if (value.kind === 'tend') return await runTend(platform, settings(), freshdeskHostFrom(args.currentHost, args.domain));
   await WALK_SLICES[value.kind](platform, settings(), value);
 }

@@ -259,6 +259,30 @@ describe('a burst above the platform’s 50 KV operations a minute', () => {
   });
 });
 
+describe('a held record whose schedule fires into a refused append and then dies', () => {
+  // Simulator seed 27 large: the platform deletes a one-time schedule as it fires, the append
+  // was refused, the invocation died before the next hold — the reply was gone. Its next hold is
+  // now made before the append is tried.
+  it('is still kept, held again by the spare made first, and delivered once', async () => {
+    const sandbox = await open({});
+    await sandbox.platform.advance(10 * HOUR);
+    const createdAt = new Date(sandbox.clock.now()).toISOString().replace('.000Z', 'Z');
+    const outbox = (op: string, key: string | undefined): boolean => op === 'update' && (key ?? '').startsWith('outbox:');
+    sandbox.platform.refuseKvWhile(outbox);
+    expect(await sandbox.platform.trigger('onTicketCreate', { ticket: { id: 910_001, group_id: null, source: 1, spam: false, deleted: false, created_at: createdAt } })).toMatchObject({ ok: true });
+    expect(lines(sandbox, 'PLATFORM_LIMIT')).toHaveLength(1);
+    // The hold fires into the same refusal, and the invocation dies right after the refused append.
+    sandbox.platform.crashOn((e) => e.handler === 'onScheduledEventHandler' && e.kind === 'kv' && e.op === 'update' && e.outcome === 'rejected');
+    const fired = await sandbox.platform.advance(10 * 60_000);
+    expect(fired.filter((i) => !i.ok).map((i) => i.error?.message)).toEqual(['local platform: simulated crash after kv update']);
+    sandbox.platform.crashOn(() => false);
+    sandbox.platform.refuseKvWhile(undefined);
+    await sandbox.settle(30);
+    expect(sandbox.injixo.store.list().filter((c) => c.timestamp === createdAt)).toEqual([expect.objectContaining({ queueIdentifier: 'freshdesk/none/1/tickets' })]);
+    expect(lines(sandbox, 'EVENT_LOST')).toEqual([]);
+  });
+});
+
 describe('an event the platform delivers 40 minutes late', () => {
   it('still lands in an outbox slot no delivery run has read, and is delivered at its own time', async () => {
     const sandbox = await open({ ticketsPerDay: 20 });

@@ -3,17 +3,20 @@ import type { KeyValueStore, Platform } from '../../platform/types';
 import type { SchemaViolation } from '../../schemas/create-validator';
 import { COUNTERS_KEY } from '../../storage/keys';
 import { lostBucketOf } from '../accounting/gaps';
-import { type OutboxRecord, recordId, recordInOutbox, recordTime } from './outbox';
+import { type OutboxRecord, recordId, recordInOutbox, recordTime, rekeepHeldRecord } from './outbox';
 
 /**
  * Writes one event's record to the outbox (or, when the KV limit refuses, to a one-time
- * schedule); if even that is impossible, says so loudly with the ids and counts it.
+ * schedule); if even that is impossible, says so loudly with the ids and counts it. `held`:
+ * the record comes from its hold schedule, which the platform has deleted on firing — its next
+ * hold is made before the append is tried (rekeepHeldRecord).
  */
-export async function keepRecord(platform: Pick<Platform, 'db' | 'schedule' | 'now'>, event: unknown, record: OutboxRecord): Promise<void> {
+export async function keepRecord(platform: Pick<Platform, 'db' | 'schedule' | 'now'>, event: unknown, record: OutboxRecord, held = false): Promise<void> {
   try {
     // The slot is chosen by when the handler runs, not when the event happened: an event the
     // platform delivers late must still land in a slot no delivery run has read yet.
-    const where = await recordInOutbox(platform.db, platform.schedule, record, platform.now());
+    const keep = held ? rekeepHeldRecord : recordInOutbox;
+    const where = await keep(platform.db, platform.schedule, record, platform.now());
     if (where === 'held') log('warn', 'PLATFORM_LIMIT', `KV limit reached; ${recordId(record)} is held in a one-time schedule and retried shortly`);
   } catch (error) {
     log('error', 'EVENT_LOST', `${String(event)} ${recordId(record)} could not be stored (${(error as Error).message}); replay the import for this period to recover it`);

@@ -6,7 +6,7 @@ import { isNotFound } from '../../platform/refusals';
 import { type PackedRecord, validatePackedRecord } from '../stored/stored-data';
 import { isRecordKind, type RecordKind } from '../stored/record-kinds';
 import { DELIVERY_PERIOD_MINUTES, outboxKey, holdScheduleName, SCHEDULE_KINDS } from '../../storage/keys';
-import type { KeyValueStore, Scheduler } from '../../platform/types';
+import type { KeyValueStore, Scheduler, ScheduleSpec } from '../../platform/types';
 import { SCHEDULE_LEAD_MS } from '../../platform/schedule-lead';
 
 /**
@@ -201,11 +201,7 @@ export async function recordInOutbox(
     return 'outbox';
   } catch (kvError) {
     try {
-      await schedule.create({
-        name: holdScheduleName(recordId(record), nowMs),
-        data: { kind: SCHEDULE_KINDS.hold, record: packRecord(record) },
-        schedule_at: new Date(nowMs + HOLD_DELAY_MS + holdSpreadMs(recordId(record), nowMs)).toISOString(),
-      });
+      await schedule.create(holdSpec(record, nowMs));
       return 'held';
     } catch (scheduleError) {
       // The same record at the same moment is already held (names are the record and the time):
@@ -214,6 +210,41 @@ export async function recordInOutbox(
       throw new OutboxUnavailable(kvError, scheduleError);
     }
   }
+}
+
+function holdSpec(record: OutboxRecord, nowMs: number): ScheduleSpec {
+  return {
+    name: holdScheduleName(recordId(record), nowMs),
+    data: { kind: SCHEDULE_KINDS.hold, record: packRecord(record) },
+    schedule_at: new Date(nowMs + HOLD_DELAY_MS + holdSpreadMs(recordId(record), nowMs)).toISOString(),
+  };
+}
+
+/**
+ * A held record's schedule has fired, and the platform has deleted it (one-time): until the
+ * record is in the outbox, this invocation is its only holder, and an invocation may die after
+ * any platform call (the simulator found a reply lost so: the append refused, then death before
+ * the next hold). So the next hold is created FIRST, then the append tried; the spare hold is
+ * deleted once the append took. A death at any step leaves the record held or kept, at worst
+ * both: a record kept twice is one record (the delivery run drops repeats, as for an event the
+ * platform delivered twice). Costs two schedule calls a held record, only while the KV store refuses.
+ */
+export async function rekeepHeldRecord(db: KeyValueStore, schedule: Scheduler, record: OutboxRecord, nowMs: number): Promise<'outbox' | 'held'> {
+  const spare = holdSpec(record, nowMs);
+  try {
+    await schedule.create(spare);
+  } catch (scheduleError) {
+    // No spare (the scheduler refused too): the plain path, append then hold.
+    if (statusOf(scheduleError) !== 409) return recordInOutbox(db, schedule, record, nowMs);
+  }
+  try {
+    await db.update(outboxKey(slotOf(nowMs)), 'append', { items: [packRecord(record)] });
+  } catch {
+    return 'held';
+  }
+  // Refused or lost, the spare fires later and keeps the record a second time: a repeat, dropped.
+  await schedule.delete({ name: spare.name }).catch(() => undefined);
+  return 'outbox';
 }
 
 export class OutboxUnavailable extends Error {
