@@ -234,8 +234,8 @@ export async function rekeepHeldRecord(db: KeyValueStore, schedule: Scheduler, r
   try {
     await schedule.create(spare);
   } catch (scheduleError) {
-    // No spare (the scheduler refused too): the plain path, append then hold.
-    if (statusOf(scheduleError) !== 409) return recordInOutbox(db, schedule, record, nowMs);
+    // No spare (the scheduler refused): the plain path, append then hold.
+    if (statusOf(scheduleError) !== 409) return keptWithoutSpare(db, schedule, record, nowMs, scheduleError);
   }
   try {
     await db.update(outboxKey(slotOf(nowMs)), 'append', { items: [packRecord(record)] });
@@ -245,6 +245,13 @@ export async function rekeepHeldRecord(db: KeyValueStore, schedule: Scheduler, r
   // Refused or lost, the spare fires later and keeps the record a second time: a repeat, dropped.
   await schedule.delete({ name: spare.name }).catch(() => undefined);
   return 'outbox';
+}
+
+async function keptWithoutSpare(db: KeyValueStore, schedule: Scheduler, record: OutboxRecord, nowMs: number, scheduleError: unknown): Promise<'outbox' | 'held'> {
+  const where = await recordInOutbox(db, schedule, record, nowMs);
+  // Every refusal is said (invariant (f)); a held or lost record says its own.
+  if (where === 'outbox') log('warn', 'PLATFORM_LIMIT', `the scheduler refused the next hold of ${recordId(record)} (${describe(scheduleError)}); the record is kept in the outbox all the same`);
+  return where;
 }
 
 export class OutboxUnavailable extends Error {
