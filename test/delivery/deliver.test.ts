@@ -412,6 +412,32 @@ describe('an event delivered again in a later delivery window (rule 12)', () => 
   });
 });
 
+describe('a void run\'s claims inherited by a run that then posts nothing and fails too', () => {
+  // Large seed 39: run A posted and died before committing; run B found A's claims void, took
+  // them over as unconfirmed, posted nothing of its own (injixo 502) and failed its commit — and
+  // said "posted nothing", which voided the inherited claims too: run C posted A's contacts again.
+  it('keeps them unconfirmed: the second run does not say it posted nothing, and nothing is posted twice', async () => {
+    const healthy = freshdeskAndInjixo();
+    await put([ticket(1, 1, T0 + 1000)]);
+    const dying: KeyValueStore = { ...db, set: (key, value, options) => (key === 'state' ? Promise.reject(new Error('process died')) : db.set(key, value, options)) };
+    // Run A: posts, then dies; with no recurring schedule it cannot hand its commit off.
+    expect(await runDelivery(deps(healthy, afterSlot, dying))).toMatchObject({ outcome: 'busy' });
+    expect(healthy.posted()).toHaveLength(1);
+    await db.delete(LEASE_KEY);
+    // Run B: injixo refuses, its commit fails too, and this time it could leave a note.
+    await scheduleRecurringDelivery(schedule, T0);
+    const refusing = freshdeskAndInjixo((name) => (name === 'injixoPostContacts' ? { reject: { status: 503 } } : undefined));
+    expect(await runDelivery(deps(refusing, afterSlot + 60_000, dying))).toMatchObject({ outcome: 'busy' });
+    expect((await schedule.fetch({ name: 'deliver' })).data).not.toHaveProperty('voids');
+    await db.delete(LEASE_KEY);
+    // Run C: healthy; ticket 1 may already be in injixo — it is never posted again.
+    const last = freshdeskAndInjixo();
+    expect(await runDelivery(deps(last, afterSlot + 2 * 60_000))).toMatchObject({ sent: 0 });
+    expect(last.posted()).toEqual([]);
+    expect((await readHealthView(db, afterSlot + 2 * 60_000)).gaps).toEqual([{ from: iso(T0 + 1000), to: iso(T0 + 1000), reason: 'delivery_unconfirmed', contactsMaybeLost: 1 }]);
+  });
+});
+
 describe('queue names (rule 4)', () => {
   it('keeps the first name of a queue after its group is renamed, and lists the rename for the status page', async () => {
     let groupName = 'Billing';

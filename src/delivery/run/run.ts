@@ -75,7 +75,7 @@ export async function runDelivery(deps: DeliveryDeps): Promise<DeliveryReport> {
   }
 }
 
-/** How far a run got: whether it wrote claims, and whether anything reached injixo (or may have). */
+/** How far a run got: whether it wrote claims, and whether anything under its claims reached injixo (or may have). */
 interface RunProgress {
   claimsWritten: boolean;
   posted: boolean;
@@ -160,6 +160,10 @@ async function waitForDirectory(deps: DeliveryDeps, opened: OpenState, window: O
 
 /** Sends the oldest waiting contacts, then this run's; nothing while injixo asked us to wait. */
 async function sendDue(deps: DeliveryDeps, state: OpenState['state'], built: Built, commits: CommitView, progress: RunProgress): Promise<{ backlog: BacklogHead; result: SendResult; waiting: boolean }> {
+  // Claims of a void run, taken over under this run's tag: that run may have posted them. If this
+  // one stops uncommitted, it must not say it posted nothing — that would void them for good and
+  // the next run would post them again (large seed 39).
+  progress.posted = built.unconfirmed.length > 0;
   // After a 429 with Retry-After, injixo is not called at all until that time has passed.
   const retryAfter = state.health.retryAfterUntil;
   if (retryAfter !== undefined && Date.parse(retryAfter) > deps.nowMs) {
@@ -177,7 +181,7 @@ async function sendDue(deps: DeliveryDeps, state: OpenState['state'], built: Bui
   await built.saveFacts();
   const budget = Math.max(0, MAX_REQUESTS_PER_RUN - built.lookups);
   const result = await sendAll(deps.request, [...backlog.contacts, ...built.contacts], deps.settings.integrationId, budget);
-  progress.posted = result.sent.length > 0 || result.unconfirmed.length > 0;
+  progress.posted = progress.posted || result.sent.length > 0 || result.unconfirmed.length > 0;
   return { backlog, result, waiting: false };
 }
 
