@@ -291,6 +291,33 @@ describe('hand-offs in a row and other writers (issue 19, items 1 and 2)', () =>
     expect([...names]).toEqual(['Customer Service L2 Nordics 0 email Tickets']);
   });
 
+  it('pins a run wrote before its post and then died with are kept by the next run that writes the shards: a renamed group keeps its one name (large seed 39)', async () => {
+    const first = Array.from({ length: 150 }, (_, i) => ({ id: 27_620_878_000 + i, name: `Customer Service L2 Nordics ${i}` }));
+    const second = Array.from({ length: 150 }, (_, i) => ({ id: 31_000_000_000 + i, name: `Returns Tier 2 Americas ${i}` }));
+    day.remote.groups = JSON.stringify([...first, ...second]);
+    await day.put(first.map((g, i) => ticket(2000 + i, g.id, T0 + 1000 + i)), T0 + 60_000);
+    // Run A writes its 150 new pins to their shards, posts, and dies before it commits.
+    const dies = new Calls(undefined);
+    const inner = dies.call.bind(dies);
+    dies.call = async <T>(label: string, run: () => Promise<T>): Promise<T> => {
+      const value = await inner(label, run);
+      if (label === 'post') dies.crashed = true;
+      return value;
+    };
+    await day.run(T0 + SLOT + 60_000, dies);
+    // Run B: new queues of its own (their pins rewrite the shards), injixo down.
+    await day.put(second.map((g, i) => ticket(4000 + i, g.id, T0 + SLOT + 1000 + i)), T0 + SLOT + 60_000);
+    day.remote.down = true;
+    await day.run(T0 + 2 * SLOT + 60_000);
+    day.remote.down = false;
+    day.remote.groups = JSON.stringify([...first.map((g, i) => (i === 0 ? { ...g, name: `${g.name} (renamed)` } : g)), ...second]);
+    await day.put([ticket(3000, 27_620_878_000, T0 + 2 * 3_600_000)], T0 + 2 * 3_600_000 + 60_000);
+    for (let i = 3; i < 16; i += 1) await day.run(T0 + i * SLOT + 60_000);
+    const queue = day.remote.received.filter((c) => c.queueIdentifier === 'freshdesk/27620878000/1/tickets');
+    expect(queue).toHaveLength(2);
+    expect([...new Set(queue.map((c) => c.queueName))]).toEqual(['Customer Service L2 Nordics 0 email Tickets']);
+  });
+
   it('a state write refused in the run that writes an ended ledger bucket does not count the bucket twice (issue 19, item 5)', async () => {
     const expected = await feed(day);
     await day.run(T0 + 2 * SLOT + 60_000);

@@ -62,7 +62,9 @@ export async function spillToFit(db: KeyValueStore, state: AppState): Promise<Ap
   const spilled: Partial<Record<SpillableSection, SpilledMap>> = { ...(state.spilled ?? {}) };
   for (const section of ['pins', 'groups'] as const) {
     const map = mapOf(state, section) ?? {};
-    if (mustSpill(state, spilled, section, map)) spilled[section] = await writeShards(db, section, map, spilled[section]);
+    if (!mustSpill(state, spilled, section, map)) continue;
+    if (section === 'pins') await adoptPinsOnDisk(db, state, spilled.pins);
+    spilled[section] = await writeShards(db, section, mapOf(state, section) ?? {}, spilled[section]);
   }
   return storedForm(state, spilled);
 }
@@ -106,8 +108,30 @@ function split(map: Record<string, string>, shards: number): Record<string, stri
  * keepNewPins). Throws when the store refuses: then nothing is posted.
  */
 export async function spillPinsNow(db: KeyValueStore, state: AppState): Promise<void> {
+  await adoptPinsOnDisk(db, state, state.spilled?.pins);
   const pins = await writeShards(db, 'pins', state.pins ?? {}, state.spilled?.pins);
   state.spilled = { ...(state.spilled ?? {}), pins };
+}
+
+/**
+ * Before pin shards are rewritten: pins on disk that this writer's state does not know are
+ * taken in. A run writes its new pins to the shards before it posts (spillPinsNow); when it then
+ * dies uncommitted, its contacts may be in injixo under those names, yet the next writer's state
+ * never heard of them — rewriting the shards from its own map erased them, and a queue renamed
+ * afterwards reached injixo under a second name (large seed 39). Pins only ever grow, and shards
+ * are numbered densely (their count only doubles), so they are read up to the first missing one;
+ * this writer's own pins win a conflict. Costs a read per shard, and only when the pins changed.
+ */
+async function adoptPinsOnDisk(db: KeyValueStore, state: AppState, before: SpilledMap | undefined): Promise<void> {
+  const mine = state.pins ?? {};
+  if (before?.h === digestOf(mine)) return;
+  const onDisk: Record<string, string> = {};
+  for (let index = 0; ; index += 1) {
+    const shard = await readShard(db, spillKey('pins', index));
+    if (shard === undefined) break;
+    Object.assign(onDisk, shard);
+  }
+  state.pins = { ...onDisk, ...mine };
 }
 
 /** Loads spilled maps into the working state (writers need them; the status page does not). */
@@ -116,21 +140,21 @@ export async function loadSpilled(db: KeyValueStore, state: AppState): Promise<v
     const spilled = state.spilled?.[section];
     if (!spilled) continue;
     const map: Record<string, string> = {};
-    for (let index = 0; index < spilled.n; index += 1) Object.assign(map, await readShard(db, spillKey(section, index)));
+    for (let index = 0; index < spilled.n; index += 1) Object.assign(map, (await readShard(db, spillKey(section, index))) ?? {});
     // What the working state holds already (a hand-off's pins, fresher names) is kept over the shards'.
     setMap(state, section, { ...map, ...(mapOf(state, section) ?? {}) });
   }
 }
 
-async function readShard(db: KeyValueStore, key: string): Promise<Record<string, string>> {
+/** A shard's map; undefined when it was never written (a refused first spill: the next write fills it). */
+async function readShard(db: KeyValueStore, key: string): Promise<Record<string, string> | undefined> {
   try {
     const value = await db.get(key);
     const m = value.m;
     if (typeof m !== 'object' || m === null) return {};
     return Object.fromEntries(Object.entries(m as Record<string, unknown>).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
   } catch (error) {
-    // A shard never written (a refused first spill): the next write fills it.
-    if (isNotFound(error)) return {};
+    if (isNotFound(error)) return undefined;
     throw error;
   }
 }
