@@ -157,6 +157,19 @@ describe('group names that cannot be read', () => {
   });
 });
 
+describe('group names the platform\'s own per-minute limit refuses', () => {
+  it('are said in that run\'s log, every run it happens in (large seed 66: invariant (f))', async () => {
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    await put([ticket(1, 1, T0 + 1000)]);
+    const limited = freshdeskAndInjixo((name) => (name === 'freshdeskListGroups' ? { reject: { status: 429, message: 'You have exceeded the limit of 50 requests per minute', errorSource: 'APP' } } : undefined));
+    for (let run = 0; run < 2; run += 1) {
+      await db.delete(LEASE_KEY).catch(() => undefined);
+      expect(await runDelivery(deps(limited, afterSlot + run * 60_000))).toMatchObject({ outcome: 'waiting_for_directory', failure: { code: 'PLATFORM_LIMIT' } });
+      expect(warn.mock.calls.filter((args) => String(args[0]).includes('PLATFORM_LIMIT'))).toHaveLength(run + 1);
+    }
+  });
+});
+
 describe('the delivery lease', () => {
   it('makes a second run at the same time step aside', async () => {
     await db.set(LEASE_KEY, { at: afterSlot });

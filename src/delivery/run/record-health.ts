@@ -20,7 +20,7 @@ export interface Dropped {
 }
 
 /** Notes a failure on the status page's record, without logging it. */
-export function recordFailure(state: AppState, failure: AppError | undefined, nowMs: number): void {
+function recordFailure(state: AppState, failure: AppError | undefined, nowMs: number): void {
   if (!failure) return;
   const at = new Date(nowMs).toISOString();
   state.health.lastFailure = { code: failure.code, message: failure.message, at, ...(failure.status !== undefined ? { status: failure.status } : {}) };
@@ -45,7 +45,22 @@ function recordRunFailure(state: AppState, failure: AppError, nowMs: number): vo
   // injixo's retry policy: the next runs post nothing until its Retry-After has passed.
   if (failure.retryAfterSeconds !== undefined && RETRY_POLICIES.injixo.honourRetryAfter) health.retryAfterUntil = new Date(nowMs + failure.retryAfterSeconds * 1000).toISOString();
   if (failure.code === 'INJIXO_KEY_REJECTED') alertKeyRejected(state, failure, nowMs);
-  else if (worthSaying(failure, health.consecutiveFailures)) log('warn', failure.code, `${failure.message}. ${GUIDANCE[failure.code]}`, { failures: health.consecutiveFailures });
+  else sayFailure(failure, health.consecutiveFailures);
+}
+
+/**
+ * A run that could not count at all (no group names yet): its failure is recorded and said like
+ * any run's — a support person reading that run's log must find why it did nothing (large seed
+ * 66: the group list refused by the platform's per-minute limit, nothing logged).
+ */
+export function recordWaitingFailure(state: AppState, failure: AppError | undefined, nowMs: number): void {
+  if (!failure) return;
+  recordFailure(state, failure, nowMs);
+  sayFailure(failure, state.health.consecutiveFailures);
+}
+
+function sayFailure(failure: AppError, consecutiveFailures: number): void {
+  if (worthSaying(failure, consecutiveFailures)) log('warn', failure.code, `${failure.message}. ${GUIDANCE[failure.code]}`, { failures: consecutiveFailures });
 }
 
 /**

@@ -21,7 +21,7 @@ import type { AppState, LedgerFlush } from '../stored/stored-data';
 import { holdRepliesAfter } from './attribution-hold';
 import { type Built, buildContacts } from './build-contacts';
 import { type OutboxWindow, readSettledOutbox } from './read-outbox';
-import { recordFailure, recordRun } from './record-health';
+import { recordRun, recordWaitingFailure } from './record-health';
 import { scheduleDeliverySoon } from './schedule-runs';
 import { foldCounters, forgetFolded } from '../status/snapshot';
 import { MAX_REQUESTS_PER_RUN, type SendResult, sendAll } from './send';
@@ -153,7 +153,7 @@ async function leaseRefusal(deps: DeliveryDeps): Promise<DeliveryReport | undefi
 
 /** Keeps the outbox as it is (cursor unchanged) until group names can be read. */
 async function waitForDirectory(deps: DeliveryDeps, opened: OpenState, window: OutboxWindow, built: Built): Promise<DeliveryReport> {
-  recordFailure(opened.state, built.failure, deps.nowMs);
+  recordWaitingFailure(opened.state, built.failure, deps.nowMs);
   if ((await opened.commit(deps.db, deps.schedule, false)) === 'stored') await opened.finish(deps.db, deps.schedule);
   return { ...emptyReport('waiting_for_directory'), records: window.records.length, backlog: chunkListSize(opened.state.backlog), moreToDo: true, ...failureOf(built.failure) };
 }
