@@ -18,8 +18,13 @@ const opened: Sandbox[] = [];
 const allLogs: string[] = [];
 const allAnswers: string[] = [];
 
+/**
+ * Installed a minute before the feed these tests replay starts (06:00): a ticket created after the
+ * install is the app's to count even when only its update came (missing-tickets.ts startCount),
+ * and the hours before the feed are not under test here.
+ */
 async function open(options: SandboxOptions): Promise<Sandbox> {
-  const sandbox = await startSandbox({ start: START, inProcess: true, seed: 5, ticketsPerDay: 600, ...options });
+  const sandbox = await startSandbox({ start: START, inProcess: true, seed: 5, ticketsPerDay: 600, installAt: S + 6 * HOUR - 60_000, ...options });
   opened.push(sandbox);
   return sandbox;
 }

@@ -15,6 +15,15 @@ describe('finding tickets whose creation record never came, by their consecutive
     expect(noteCreations(undefined, [], NOW)).toBeUndefined();
   });
 
+  it('starts below a ticket created after the install whose creation never came but whose update did (large seed 76)', () => {
+    // Ticket 1's creation event was never delivered; its update was, in the run that first saw creations 2 and 3.
+    const book = noteCreations(undefined, seen(2, 3), NOW, seen(1)) as MissingTickets;
+    expect(book.high).toBe(3);
+    expect(book.ranges.map(([first, last]) => [first, last])).toEqual([[1, 1]]);
+    // Tickets known from before the first creation's id but above it change nothing.
+    expect(noteCreations(undefined, seen(2, 3), NOW, seen(3))).toEqual(noteCreations(undefined, seen(2, 3), NOW));
+  });
+
   it('notes a hole above the highest id seen, bounded by the creation times of its neighbours', () => {
     const book = noteCreations(undefined, seen(100, 104), NOW) as MissingTickets;
     expect(book.ranges).toEqual([[101, 103, S - 900, S - 896, S]]);

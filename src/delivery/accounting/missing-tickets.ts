@@ -33,15 +33,29 @@ interface CreationSeen {
   createdS: number;
 }
 
-/** Notes the ticket creation records a run read; holes above the previous high become ranges. */
-export function noteCreations(missing: MissingTickets | undefined, seen: readonly CreationSeen[], nowMs: number): MissingTickets | undefined {
+/**
+ * Notes the ticket creation records a run read; holes above the previous high become ranges.
+ * `createdSinceInstall`: tickets the run learned of otherwise (an update, a reply's look-up) that
+ * were created after the install — used only before the first creation ever seen (below).
+ */
+export function noteCreations(missing: MissingTickets | undefined, seen: readonly CreationSeen[], nowMs: number, createdSinceInstall: readonly CreationSeen[] = []): MissingTickets | undefined {
   if (seen.length === 0) return missing;
   const sorted = [...seen].sort((a, b) => a.id - b.id);
-  const first = sorted[0] as CreationSeen;
-  // The first creation ever seen starts the count: older ids belong to tickets from before the install.
-  const book: MissingTickets = missing ?? { high: first.id, highS: first.createdS, ranges: [], repaired: 0 };
+  const book: MissingTickets = missing ?? startCount(sorted[0] as CreationSeen, createdSinceInstall);
   for (const ticket of sorted) noteOne(book, ticket, Math.floor(nowMs / 1000));
   return book;
+}
+
+/**
+ * The first creation ever seen starts the count: older ids belong to tickets from before the
+ * install — except tickets known to be created after it (their update or reply came, their
+ * creation event did not): the count starts just below the lowest of those, so they are holes
+ * the repair counts (large seed 76: ticket 1's creation never delivered, its update was).
+ */
+function startCount(first: CreationSeen, createdSinceInstall: readonly CreationSeen[]): MissingTickets {
+  const lowest = createdSinceInstall.reduce((low, t) => (t.id < low.id ? t : low), first);
+  const high = lowest === first ? first.id : lowest.id - 1;
+  return { high, highS: lowest.createdS, ranges: [], repaired: 0 };
 }
 
 function noteOne(book: MissingTickets, ticket: CreationSeen, nowS: number): void {

@@ -101,7 +101,8 @@ async function countRecords(context: RecordContext, built: Built, records: reado
     if (handled && (await handled.take(record))) continue;
     addContact(context, built, seen, await decideSafely(context, record, built));
   }
-  built.contacts.push(...(await repairMissingTickets({ ...context, nowMs: context.deps.nowMs, unconfirmed: built.unconfirmed }, creationsIn(records))));
+  const sinceInstall = context.state.missing ? [] : await createdSinceInstall(context, records);
+  built.contacts.push(...(await repairMissingTickets({ ...context, nowMs: context.deps.nowMs, unconfirmed: built.unconfirmed }, creationsIn(records), sinceInstall)));
   if (handled) built.contacts.push(...(await handled.due()));
 }
 
@@ -123,6 +124,23 @@ function handledStepFor(context: RecordContext, times: TimeBook, factsUntilMs: n
 /** Whether resolutions wait in the state (they fall due with time alone, or are dropped when switched off). */
 function handledDue(state: AppState): boolean {
   return (state.handled?.waiting.length ?? 0) > 0;
+}
+
+/**
+ * Before the count of ticket ids has started (missing-tickets.ts startCount): the tickets of this
+ * run's updates and replies that were created after the install, as the ticket book knows them
+ * (every one was loaded while its record was counted; no extra call).
+ */
+async function createdSinceInstall(context: RecordContext, records: readonly OutboxRecord[]): Promise<CreationSeen[]> {
+  const installedS = Math.floor(Date.parse(context.state.installedAt) / 1000);
+  const ids = new Set(records.flatMap((r) => (r.k === 'u' ? [r.ticket.id] : r.k === 'c' ? [r.conversation.ticket_id] : [])));
+  const known: CreationSeen[] = [];
+  for (const id of ids) {
+    const facts = (await context.book.creation(id)).facts;
+    const createdS = facts ? Math.floor(Date.parse(facts.created_at) / 1000) : NaN;
+    if (createdS >= installedS) known.push({ id, createdS });
+  }
+  return known;
 }
 
 /** The ticket creations among the records: their ids tell which tickets never came (missing-tickets.ts). */

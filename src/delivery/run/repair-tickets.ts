@@ -39,9 +39,9 @@ export function repairsDue(state: AppState, nowMs: number): boolean {
 }
 
 /** Notes this run's creation records, then repairs what has waited long enough. Returns the contacts found. */
-export async function repairMissingTickets(context: RepairContext, creations: readonly CreationSeen[]): Promise<OfferedContact[]> {
+export async function repairMissingTickets(context: RepairContext, creations: readonly CreationSeen[], createdSinceInstall: readonly CreationSeen[] = []): Promise<OfferedContact[]> {
   const { state, nowMs } = context;
-  const missing = noteCreations(state.missing, creations, nowMs);
+  const missing = noteCreations(state.missing, creations, nowMs, createdSinceInstall);
   if (!missing) return [];
   state.missing = missing;
   stopWaiting(state, missing, nowMs);
