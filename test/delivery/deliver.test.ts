@@ -170,6 +170,17 @@ describe('group names the platform\'s own per-minute limit refuses', () => {
   });
 });
 
+describe('a clean-up the KV store refuses after the commit', () => {
+  it('is said in the run\'s log, and the delivery stands (large seed 119: invariant (f))', async () => {
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    await put([ticket(1, 1, T0 + 1000)]);
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the platform rejects with plain objects
+    const refusingDeletes: KeyValueStore = { ...db, delete: (key) => (key.startsWith('outbox:') ? Promise.reject({ status: 429, message: 'You have exceeded the limit of 50 requests per minute' }) : db.delete(key)) };
+    expect(await runDelivery(deps(freshdeskAndInjixo(), afterSlot, refusingDeletes))).toMatchObject({ outcome: 'delivered', sent: 1 });
+    expect(warn.mock.calls.map((args) => String(args[0]))).toContainEqual(expect.stringMatching(/PLATFORM_LIMIT: the KV store refused the clean-up of outbox:\d+; left behind/));
+  });
+});
+
 describe('the delivery lease', () => {
   it('makes a second run at the same time step aside', async () => {
     await db.set(LEASE_KEY, { at: afterSlot });
