@@ -64,3 +64,28 @@ describe('records the app lost at intake and said so (large seed 30)', () => {
     expect(offeredHolds({ ...run, injixo: { ...run.injixo, contacts: [...run.injixo.contacts, sent, sent] } })).toBe(false);
   });
 });
+
+describe('a recorded gap the app repaired by walking Freshdesk (large seed 118, tolerance 8)', () => {
+  let run: SeedRun;
+  beforeAll(async () => {
+    run = await runSeed(118, 'large');
+  });
+
+  it('lets the walk count a contact under its ticket\'s current group, and a never-delivered reply it found: the check holds', () => {
+    expect(run.logs.some((l) => /COMMIT_REFUSED: .* lost=\d+/.test(l.message))).toBe(true);
+    expect(run.logs.some((l) => /GAP_REPAIRED: the recorded gap \S+ to \S+ was repaired/.test(l.message))).toBe(true);
+    expect(offeredHolds(run)).toBe(true);
+  });
+
+  it('fails without the walk\'s log line: the same contacts are then in a wrong queue or unexpected', () => {
+    const logs = run.logs.filter((l) => !l.message.includes('GAP_REPAIRED:'));
+    expect(offeredHolds({ ...run, logs })).toBe(false);
+  });
+
+  it('still fails when a contact of the repaired window is there twice', () => {
+    const from = run.logs.map((l) => /GAP_REPAIRED: the recorded gap (\S+) to (\S+)/.exec(l.message)).find((m) => m !== null);
+    const inside = run.injixo.contacts.find((c) => c.offered && c.timestamp >= (from?.[1] ?? '') && c.timestamp < (from?.[2] ?? '')) as Contact;
+    expect(inside).toBeDefined();
+    expect(offeredHolds({ ...run, injixo: { ...run.injixo, contacts: [...run.injixo.contacts, inside] } })).toBe(false);
+  });
+});
