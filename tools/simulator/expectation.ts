@@ -214,7 +214,10 @@ export function buildExpectation(run: SeedRun, strict: boolean): Expectation {
     handled = new Map();
     const heldAt = handledSecondsAtInjixo(run);
     const gaps = countingGaps(run.status);
-    for (const h of expectedHandledContacts(world, { from: feed.from, to: feed.to, factsUntil: feed.to })) {
+    // The feed is [from, to): a time entry changed in the second at `to` never reached the app
+    // (large seed 35: an update at 11:00:00 of a ticket resolved at 10:58:40), so facts stand as
+    // of the feed's last millisecond.
+    for (const h of expectedHandledContacts(world, { from: feed.from, to: feed.to, factsUntil: feed.to - 1 })) {
       // The daily check repairs offered contacts only: handled contacts keep their tolerance (5) in strict mode too.
       if (touchedTickets.has(h.ticketId)) {
         handledTolerated += 1;
