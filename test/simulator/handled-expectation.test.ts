@@ -1,10 +1,11 @@
 /**
  * What the simulator's handled-contact check (invariant (a)-handled) may expect of the app, on the
  * seeds whose failures were the expectation's and not the app's (tools/simulator/expectation.ts,
- * tolerances 5 and 6; the feed's end, large seed 35): each holds now, and the check still fails when injixo holds a handled
+ * tolerances 5 and 6; the feed's end, large seed 35; a lost time entry, large seed 56): each holds now, and the check still fails when injixo holds a handled
  * contact twice or in a wrong queue.
  */
 import { expectedHandledContacts } from '../../tools/local-freshdesk/oracle';
+import { buildExpectation } from '../../tools/simulator/expectation';
 import { checkInvariants } from '../../tools/simulator/invariants';
 import { runSeed, type SeedRun } from '../../tools/simulator/run-seed';
 
@@ -84,6 +85,27 @@ describe("a time entry changed in the second the feed ends (large seed 35: ticke
     const h = oracle(run).find((x) => x.ticketId === 688) as ReturnType<typeof expectedHandledContacts>[number];
     const late = run.world.timeEntriesAsOf(688, run.feed.to).reduce((sum, e) => sum + e.time_spent, 0);
     const contacts = run.injixo.contacts.map((c) => (c.handled === true && c.timestamp === h.timestamp ? { ...c, duration: late } : c));
+    expect(handledHolds({ ...run, injixo: { ...run.injixo, contacts } })).toBe(false);
+  });
+});
+
+describe("a time entry whose record the app lost and said so (large seed 56: EVENT_LOST e71793614959, ticket 31's entry)", () => {
+  let run: SeedRun;
+  beforeAll(async () => {
+    run = await runSeed(56, 'large');
+  });
+
+  it("leaves its ticket's handled contact unchecked: the app never knew that time", () => {
+    expect(run.logs.some((l) => /EVENT_LOST: \w+ e71793614959 could not be stored/.test(l.message))).toBe(true);
+    const h = oracle(run).find((x) => x.ticketId === 31);
+    expect(run.injixo.contacts.find((c) => c.handled === true && c.timestamp === h?.timestamp)?.duration).not.toBe(h?.duration);
+    expect(handledHolds(run)).toBe(true);
+  });
+
+  it('still checks the handled contacts of other tickets', () => {
+    const unchecked = buildExpectation(run, false).handledToleratedAt;
+    const held = run.injixo.contacts.find((c) => c.handled === true && typeof c.duration === 'number' && !unchecked.has(c.timestamp)) as Contact;
+    const contacts = run.injixo.contacts.map((c) => (c === held ? { ...c, duration: (c.duration ?? 0) + 60 } : c));
     expect(handledHolds({ ...run, injixo: { ...run.injixo, contacts } })).toBe(false);
   });
 });

@@ -25,6 +25,10 @@
  *    that would have made its gap was refused in the same full minute — nothing else is left to
  *    store it in, and no conversation id is numbered for the app to find it again (like 1; may,
  *    since another delivery of the same event may have been kept) —,
+ *    a time entry's record it lost so (EVENT_LOST: onScheduledEvent e123, the entry's id; the log
+ *    does not say which version of the entry, so every event of it counts): never, like 6 — its
+ *    ticket's handled contact is not checked (large seed 56: a held entry's retry met the KV
+ *    limit and a scheduler 500: the app had nowhere left to keep it),
  *    a ticket it counted through the missing-ticket repair or found gone then (MISSING_TICKET_GONE:
  *    a 404; like 2), and an agent whose status
  *    change it applied late (AGENT_STATUS_STALE: the record came after the agent's time had been
@@ -271,18 +275,23 @@ function heldFacts(run: SeedRun): SeedRun['fed'][number]['event'][] {
  * Records the app lost at intake and said so (its log: "EVENT_LOST: onTicketUpdate u123 could not
  * be stored"): the KV store and the scheduler both refused them, at the delivery that was lost.
  * Ticket facts are then never known to the app (like tolerance 3); replies (`c:<id>`) may be missing.
+ * A time entry's record (`e<entry id>`), lost at its delivery or at a held record's retry, is
+ * never known either (tolerance 5): every event of that entry is returned, for its ticket.
  */
 function lostRecords(run: SeedRun): { facts: SeedRun['fed'][number]['event'][]; replies: Set<string> } {
   const lostFacts = new Set<string>();
   const replies = new Set<string>();
+  const entries = new Set<number>();
   const kinds: Record<string, string> = { t: 'ticketCreated', u: 'ticketUpdated' };
   for (const line of run.logs) {
-    const match = /EVENT_LOST: \w+ ([tuc])(\d+) could not be stored/.exec(line.message);
+    const match = /EVENT_LOST: \w+ ([tuce])(\d+) could not be stored/.exec(line.message);
     if (!match) continue;
     if (match[1] === 'c') replies.add(`c:${match[2] ?? ''}`);
+    else if (match[1] === 'e') entries.add(Number(match[2]));
     else lostFacts.add(`${kinds[match[1] ?? ''] ?? ''}|${match[2] ?? ''}|${line.at}`);
   }
-  const facts = run.fed.filter((f) => f.deliveredAt !== undefined && lostFacts.has(`${f.event.kind}|${f.event.ticketId}|${f.deliveredAt}`)).map((f) => f.event);
+  const lostEntry = (event: SeedRun['fed'][number]['event']): boolean => event.timeEntryId !== undefined && entries.has(event.timeEntryId);
+  const facts = run.fed.filter((f) => lostEntry(f.event) || (f.deliveredAt !== undefined && lostFacts.has(`${f.event.kind}|${f.event.ticketId}|${f.deliveredAt}`))).map((f) => f.event);
   return { facts, replies };
 }
 
