@@ -32,7 +32,8 @@
  *    a ticket it counted through the missing-ticket repair or found gone then (MISSING_TICKET_GONE:
  *    a 404; like 2), and an agent whose status
  *    change it applied late (AGENT_STATUS_STALE: the record came after the agent's time had been
- *    handed to injixo, which cannot split a sent interval) or lost (EVENT_LOST: onAgentUpdate):
+ *    handed to injixo, which cannot split a sent interval) or lost (EVENT_LOST: onAgentUpdate a123, or
+ *    onScheduledEvent a123 — a held record's retry, or a change a run carried back after its post):
  *    that agent's intervals are not checked.
  * 6. A handled contact of a ticket with any event delivered late or never is not checked: the
  *    app may miss its resolution, its time entries or its creation (its queue). Each world event
@@ -345,7 +346,7 @@ function laterResolutions(run: SeedRun, ticketId: number, firstMs: number): stri
 function agentsChangedLate(run: SeedRun): number[] {
   const agents: number[] = [];
   for (const line of run.logs) {
-    const match = /AGENT_STATUS_STALE: a status change of agent (\d+)|EVENT_LOST: onAgentUpdate a(\d+)/.exec(line.message);
+    const match = /AGENT_STATUS_STALE: a status change of agent (\d+)|EVENT_LOST: \w+ a(\d+)/.exec(line.message);
     if (match) agents.push(Number(match[1] ?? match[2]));
   }
   return agents;
