@@ -176,6 +176,23 @@ describe('an injixo outage', () => {
   });
 });
 
+// Simulator seed 58 (large): injixo answered 413 for a few minutes, to every body; the run dropped
+// six intervals of a few hundred bytes as "invalid", and injixo's adherence lost that time.
+describe('injixo answering 413 (too large) to a body far under its limit', () => {
+  it('keeps the intervals and sends them once injixo takes bodies again', async () => {
+    injixo.addFault({ from: T0 + 15 * MIN, to: T0 + 25 * MIN, kind: 'refuse', status: 413 });
+    await run(T0 + 10 * MIN, [change(1, T0 + MIN, true)]);
+    clock.advanceTo(T0 + 20 * MIN);
+    const during = await run(T0 + 20 * MIN, [change(1, T0 + 14 * MIN, false)]);
+    expect(during).toMatchObject({ sent: 0, pending: 2, failure: { code: 'INJIXO_BAD_REQUEST', status: 413 } });
+    clock.advanceTo(T0 + 30 * MIN);
+    expect(await run(T0 + 30 * MIN, [])).toMatchObject({ sent: 2, pending: 0 });
+    expect(await db.get('agents')).toMatchObject({ dropped: 0 });
+    expect(totals()).toEqual({ 'agent1@example.com available': 13 * 60, 'agent1@example.com unavailable': 16 * 60 });
+    expect(injixo.agentStatuses.overlaps()).toEqual([]);
+  });
+});
+
 describe('the commit protocol (issue 19): an interval is never posted twice', () => {
   it('posts nothing when the record cannot be stored first, and applies the changes again next run', async () => {
     const refusing: KeyValueStore = { ...db, get: (k) => db.get(k), set: () => Promise.reject(Object.assign(new Error('limit'), { status: 429 })) };

@@ -177,7 +177,8 @@ export const HANDLED_SETTLE_SECONDS = 30 * 60;
  * Every handled contact the app should send for resolutions in [from, to): one per ticket, at
  * its first resolution (status from open to 4 or 5); none when the ticket is spam or deleted at
  * its creation or its resolution; in the Tickets queue of the ticket as created; with the sum
- * of its time entries as they stand 30 minutes after the resolution.
+ * of its time entries as they stand 30 minutes after the resolution — or at `factsUntil` (ms,
+ * inclusive: the last instant whose events were fed) when the feed stopped before that.
  */
 export function expectedHandledContacts(world: World, options: { from?: number; to?: number; importAt?: number; factsUntil?: number } = {}): ExpectedHandled[] {
   if (options.importAt !== undefined) return expectedImportedHandled(world, { from: options.from ?? world.start, to: options.to ?? world.end, importAt: options.importAt });

@@ -4,7 +4,7 @@ import { log } from '../../platform/log';
 import { isNotFound } from '../../platform/refusals';
 import type { KeyValueStore, RequestClient } from '../../platform/types';
 import { AppError, isAppError } from '../../remote/errors';
-import { postAgentStatuses } from '../../remote/injixo-client';
+import { MAX_BODY_BYTES, postAgentStatuses, utf8Length } from '../../remote/injixo-client';
 import type { Settings } from '../../schemas/iparams';
 import { AGENTS_KEY } from '../../storage/keys';
 import type { OutboxRecord } from '../intake/outbox';
@@ -282,7 +282,7 @@ async function postPending(deps: AgentStatusesDeps, inFlight: AgentsRecord['pend
     const batch = inFlight.slice(start, start + MAX_INTERVALS_PER_POST);
     const failure = await tryPost(deps, batch);
     if (failure === undefined) counts.sent += batch.length;
-    else if (failure.code === 'INJIXO_BAD_REQUEST') {
+    else if (isInvalid(batch, failure)) {
       counts.refused += batch.length;
       log('error', 'AGENT_STATUSES_REFUSED', `injixo refused ${batch.length} agent status intervals as invalid (${failure.message}); they are dropped, since sending them again cannot help`);
     } else {
@@ -292,6 +292,18 @@ async function postPending(deps: AgentStatusesDeps, inFlight: AgentsRecord['pend
   }
   if (counts.sent > 0) log('info', 'AGENT_STATUSES', `sent ${counts.sent} agent status intervals to injixo`);
   return counts;
+}
+
+/**
+ * Whether injixo refused these intervals themselves (400/422, or 413 for a body over the app's
+ * own bound). A 413 for a body under MAX_BODY_BYTES cannot be about it: injixo (or a proxy before
+ * it) refuses every body for now, so the intervals wait for the next run like in an outage —
+ * dropping them lost that time from adherence for good (simulator seed 58 large; contacts do the
+ * same, run/send.ts isTooLargeAlone).
+ */
+function isInvalid(batch: AgentsRecord['pending'], failure: AppError): boolean {
+  if (failure.code !== 'INJIXO_BAD_REQUEST') return false;
+  return failure.status !== 413 || utf8Length(JSON.stringify({ data: batch.map(intervalOf) })) > MAX_BODY_BYTES;
 }
 
 async function tryPost(deps: AgentStatusesDeps, batch: AgentsRecord['pending']): Promise<AppError | undefined> {
