@@ -11,7 +11,7 @@ function seen(...ids: number[]): { id: number; createdS: number }[] {
 
 describe('finding tickets whose creation record never came, by their consecutive ids', () => {
   it('starts counting at the first creation seen: tickets before it are from before the install', () => {
-    expect(noteCreations(undefined, seen(500, 502, 501), NOW)).toEqual({ high: 502, highS: S - 1000 + 502, ranges: [], repaired: 0 });
+    expect(noteCreations(undefined, seen(500, 502, 501), NOW)).toEqual({ high: 502, highS: S - 1000 + 502, ranges: [], repaired: 0, low: [500, S - 1000 + 500] });
     expect(noteCreations(undefined, [], NOW)).toBeUndefined();
   });
 
@@ -22,6 +22,17 @@ describe('finding tickets whose creation record never came, by their consecutive
     expect(book.ranges.map(([first, last]) => [first, last])).toEqual([[1, 1]]);
     // Tickets known from before the first creation's id but above it change nothing.
     expect(noteCreations(undefined, seen(2, 3), NOW, seen(3))).toEqual(noteCreations(undefined, seen(2, 3), NOW));
+  });
+
+  it('extends below the lowest id counted for a ticket created after the install learned of in a later run (large seed 198)', () => {
+    const started = noteCreations(undefined, seen(5, 6), NOW) as MissingTickets;
+    // A later run: no creation at all, but a reply to ticket 2 (created after the install).
+    const book = noteCreations(started, [], NOW + 60_000, seen(2)) as MissingTickets;
+    expect(book.ranges).toEqual([[2, 4, S - 998, S - 995, S + 60]]);
+    expect(book.low).toEqual([2, S - 998]);
+    // A count kept before `low` existed cannot tell where it started: it does not extend.
+    const { low: _low, ...old } = started;
+    expect(noteCreations({ ...old, ranges: [] }, [], NOW, seen(2))?.ranges).toEqual([]);
   });
 
   it('notes a hole above the highest id seen, bounded by the creation times of its neighbours', () => {

@@ -36,13 +36,15 @@ interface CreationSeen {
 /**
  * Notes the ticket creation records a run read; holes above the previous high become ranges.
  * `createdSinceInstall`: tickets the run learned of otherwise (an update, a reply's look-up) that
- * were created after the install — used only before the first creation ever seen (below).
+ * were created after the install; those below the lowest id counted are holes too (extendDown).
  */
 export function noteCreations(missing: MissingTickets | undefined, seen: readonly CreationSeen[], nowMs: number, createdSinceInstall: readonly CreationSeen[] = []): MissingTickets | undefined {
+  const nowS = Math.floor(nowMs / 1000);
+  if (missing) extendDown(missing, createdSinceInstall, nowS);
   if (seen.length === 0) return missing;
   const sorted = [...seen].sort((a, b) => a.id - b.id);
   const book: MissingTickets = missing ?? startCount(sorted[0] as CreationSeen, createdSinceInstall);
-  for (const ticket of sorted) noteOne(book, ticket, Math.floor(nowMs / 1000));
+  for (const ticket of sorted) noteOne(book, ticket, nowS);
   return book;
 }
 
@@ -55,7 +57,22 @@ export function noteCreations(missing: MissingTickets | undefined, seen: readonl
 function startCount(first: CreationSeen, createdSinceInstall: readonly CreationSeen[]): MissingTickets {
   const lowest = createdSinceInstall.reduce((low, t) => (t.id < low.id ? t : low), first);
   const high = lowest === first ? first.id : lowest.id - 1;
-  return { high, highS: lowest.createdS, ranges: [], repaired: 0 };
+  return { high, highS: lowest.createdS, ranges: [], repaired: 0, low: [lowest.id, lowest.createdS] };
+}
+
+/**
+ * A ticket created after the install below the lowest id counted, learned of after the count
+ * started (large seed 198: ticket 1's creation never came, its reply reached a later run than
+ * ticket 2's creation): the ids from it up to the lowest become a hole. A count from before `low`
+ * was kept does not extend (it cannot tell where it started).
+ */
+function extendDown(book: MissingTickets, createdSinceInstall: readonly CreationSeen[], nowS: number): void {
+  for (const ticket of [...createdSinceInstall].sort((a, b) => a.id - b.id)) {
+    const low = book.low;
+    if (!low || ticket.id >= low[0]) return;
+    book.ranges.push([ticket.id, low[0] - 1, ticket.createdS, low[1], nowS]);
+    book.low = [ticket.id, ticket.createdS];
+  }
 }
 
 function noteOne(book: MissingTickets, ticket: CreationSeen, nowS: number): void {

@@ -101,7 +101,7 @@ async function countRecords(context: RecordContext, built: Built, records: reado
     if (handled && (await handled.take(record))) continue;
     addContact(context, built, seen, await decideSafely(context, record, built));
   }
-  const sinceInstall = context.state.missing ? [] : await createdSinceInstall(context, records);
+  const sinceInstall = await createdSinceInstall(context, records);
   built.contacts.push(...(await repairMissingTickets({ ...context, nowMs: context.deps.nowMs, unconfirmed: built.unconfirmed }, creationsIn(records), sinceInstall)));
   if (handled) built.contacts.push(...(await handled.due()));
 }
@@ -127,13 +127,16 @@ function handledDue(state: AppState): boolean {
 }
 
 /**
- * Before the count of ticket ids has started (missing-tickets.ts startCount): the tickets of this
- * run's updates and replies that were created after the install, as the ticket book knows them
- * (every one was loaded while its record was counted; no extra call).
+ * The tickets of this run's updates and replies below the lowest id the count covers (all, before
+ * it started) that were created after the install, as the ticket book knows them (every one was
+ * loaded while its record was counted; no extra call). missing-tickets.ts startCount, extendDown.
  */
 async function createdSinceInstall(context: RecordContext, records: readonly OutboxRecord[]): Promise<CreationSeen[]> {
   const installedS = Math.floor(Date.parse(context.state.installedAt) / 1000);
-  const ids = new Set(records.flatMap((r) => (r.k === 'u' ? [r.ticket.id] : r.k === 'c' ? [r.conversation.ticket_id] : [])));
+  // Only ids below the lowest one counted can start or extend the count (a count without `low` cannot extend).
+  const missing = context.state.missing;
+  const below = missing === undefined ? Infinity : (missing.low?.[0] ?? -Infinity);
+  const ids = new Set(records.flatMap((r) => (r.k === 'u' ? [r.ticket.id] : r.k === 'c' ? [r.conversation.ticket_id] : [])).filter((id) => id < below));
   const known: CreationSeen[] = [];
   for (const id of ids) {
     const facts = (await context.book.creation(id)).facts;

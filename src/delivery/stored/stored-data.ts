@@ -153,6 +153,8 @@ export interface MissingTickets {
   repaired: number;
   /** An id far above the sequence, and its creation time (s): the highest id moves to it only if the next ids follow it. */
   outlier?: [number, number];
+  /** The lowest id the count covers, and its creation time (s): a ticket below it created after the install is a hole too (missing-tickets.ts). */
+  low?: [number, number];
 }
 
 export interface AppState {
@@ -416,6 +418,7 @@ const stateSchema = {
         ranges: { type: 'array', items: { type: 'array', items: { type: 'integer' }, minItems: 5, maxItems: 5 } },
         repaired: { type: 'integer', minimum: 0 },
         outlier: { type: 'array', items: { type: 'integer' }, minItems: 2, maxItems: 2 },
+        low: { type: 'array', items: { type: 'integer' }, minItems: 2, maxItems: 2 },
       },
     },
   },
