@@ -11,7 +11,9 @@
  *    are sequential) and counted in the group and state it has *when the app looks it up*: its
  *    contact is "ambiguous" — allowed in the Tickets queue of any state the ticket had from its
  *    creation to the end of the feed (the local Freshdesk stands still after it), or nowhere if
- *    it was deleted for good by then (a 404).
+ *    it was deleted for good by then (a 404). Below the first ticket whose creation the app kept,
+ *    no id is numbered for the repair to find: such a ticket may be missing (the count extends
+ *    down only for a ticket an update or a reply's look-up told the app of).
  * 3. A reply after a ticket fact (its creation or an update) that the platform delivered late
  *    (after a later event of the same ticket: out of order) or never, may be attributed with
  *    the facts the app had: allowed in the Replies queue of any state the ticket had from just
@@ -174,6 +176,7 @@ export function buildExpectation(run: SeedRun, strict: boolean): Expectation {
     return times.map((t) => world.ticketAsOf(ticketId, t));
   };
 
+  const firstKeptCreation = Math.min(...run.fed.filter((f) => f.event.kind === 'ticketCreated' && f.fate !== 'never' && !never.has(`t:${f.event.ticketId}`)).map((f) => f.event.ticketId));
   const walkedWindows = walkedFor(run);
   const walked = (at: number): boolean => walkedWindows.some((w) => w.from <= at && at < w.to);
   const offered: ExpectedContact[] = [];
@@ -200,6 +203,13 @@ export function buildExpectation(run: SeedRun, strict: boolean): Expectation {
     const ticketSource = world.ticketAsOf(contact.ticketId, world.ticketCreatedAt(contact.ticketId) ?? at)?.source ?? -1;
     if (contact.kind === 'tickets' && never.has(id)) {
       const states = statesBetween(contact.ticketId, at);
+      // Below the first creation the app ever kept, no id is numbered for it (tolerance 2's
+      // repair starts there) unless an update or a reply told it of the ticket: may be missing.
+      if (contact.ticketId < firstKeptCreation) {
+        offered.push({ ...base, allowed: unique([contact.queueIdentifier, ...states.filter((s) => s !== undefined).map((s) => queueIdentifierOf(s, ticketSource, 'tickets'))]), optional: true });
+        ambiguous += 1;
+        continue;
+      }
       const allowed = unique([contact.queueIdentifier, ...states.filter((s) => s !== undefined).map((s) => queueIdentifierOf(s, ticketSource, 'tickets'))]);
       offered.push({ ...base, allowed, optional: states.some((s) => s === undefined) });
       if (allowed.length > 1) ambiguous += 1;

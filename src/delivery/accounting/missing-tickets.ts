@@ -62,9 +62,9 @@ function startCount(first: CreationSeen, createdSinceInstall: readonly CreationS
 
 /**
  * A ticket created after the install below the lowest id counted, learned of after the count
- * started (large seed 198: ticket 1's creation never came, its reply reached a later run than
- * ticket 2's creation): the ids from it up to the lowest become a hole. A count from before `low`
- * was kept does not extend (it cannot tell where it started).
+ * started (its creation never came; its update or a reply's look-up reached a later run than the
+ * first creation): the ids from it up to the lowest become a hole. A count from before `low` was
+ * kept does not extend (it cannot tell where it started).
  */
 function extendDown(book: MissingTickets, createdSinceInstall: readonly CreationSeen[], nowS: number): void {
   for (const ticket of [...createdSinceInstall].sort((a, b) => a.id - b.id)) {
