@@ -318,6 +318,27 @@ describe('hand-offs in a row and other writers (issue 19, items 1 and 2)', () =>
     expect([...new Set(queue.map((c) => c.queueName))]).toEqual(['Customer Service L2 Nordics 0 email Tickets']);
   });
 
+  it('a group renamed right after a run posted and died: the next run names its queue as that run posted it (large seed 205)', async () => {
+    const first = Array.from({ length: 150 }, (_, i) => ({ id: 27_620_878_000 + i, name: `Customer Service L2 Nordics ${i}` }));
+    day.remote.groups = JSON.stringify(first);
+    await day.put(first.map((g, i) => ticket(2000 + i, g.id, T0 + 1000 + i)), T0 + 60_000);
+    const dies = new Calls(undefined);
+    const inner = dies.call.bind(dies);
+    dies.call = async <T>(label: string, run: () => Promise<T>): Promise<T> => {
+      const value = await inner(label, run);
+      if (label === 'post') dies.crashed = true;
+      return value;
+    };
+    await day.run(T0 + SLOT + 60_000, dies);
+    // Renamed before the next run, which delivers another ticket of that group.
+    day.remote.groups = JSON.stringify(first.map((g, i) => (i === 0 ? { ...g, name: `${g.name} (renamed)` } : g)));
+    await day.put([ticket(3000, 27_620_878_000, T0 + SLOT + 1000)], T0 + SLOT + 60_000);
+    for (let i = 2; i < 10; i += 1) await day.run(T0 + i * SLOT + 60_000);
+    const queue = day.remote.received.filter((c) => c.queueIdentifier === 'freshdesk/27620878000/1/tickets');
+    expect(queue).toHaveLength(2);
+    expect([...new Set(queue.map((c) => c.queueName))]).toEqual(['Customer Service L2 Nordics 0 email Tickets']);
+  });
+
   it('a state write refused in the run that writes an ended ledger bucket does not count the bucket twice (issue 19, item 5)', async () => {
     const expected = await feed(day);
     await day.run(T0 + 2 * SLOT + 60_000);

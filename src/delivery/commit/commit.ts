@@ -30,7 +30,7 @@ import { commitViewOf, withCommits } from './commit-ring';
 import type { CommitView } from '../memory/commit-view';
 import { type AppliedHandOff, applyHandOff, clearHandOff, type HandOff, noteVoidCommit, storeHandOff } from './hand-off';
 import { releaseLease, takeLease } from './lease';
-import { loadSpilled, spillPinsNow } from './spill';
+import { adoptPinShards, loadSpilled, spillPinsNow } from './spill';
 import { readState, writeState } from './state';
 
 /** What the working state holds beyond the stored one, other than whole values: a hand-off must carry it. */
@@ -108,6 +108,11 @@ export class OpenState {
    * of a run whose state write was refused, and renames in the 34 minutes until a commit stuck).
    * A refusal here throws: nothing has been posted, the next run redoes it.
    */
+  /** Pins a void run wrote before its post (spill.ts adoptPinShards), when the run found its claims; call before naming contacts. */
+  async adoptVoidRunPins(db: KeyValueStore, voidClaims: number): Promise<void> {
+    if (voidClaims > 0) await adoptPinShards(db, this.state);
+  }
+
   async keepNewPins(db: KeyValueStore): Promise<void> {
     const fresh = newPins(this.base, this.state);
     if (JSON.stringify(fresh).length <= PINS_IN_HAND_OFF_BYTES) return;

@@ -123,8 +123,19 @@ export async function spillPinsNow(db: KeyValueStore, state: AppState): Promise<
  * this writer's own pins win a conflict. Costs a read per shard, and only when the pins changed.
  */
 async function adoptPinsOnDisk(db: KeyValueStore, state: AppState, before: SpilledMap | undefined): Promise<void> {
+  if (before?.h === digestOf(state.pins ?? {})) return;
+  await adoptPinShards(db, state);
+}
+
+/**
+ * Takes in every pin the shards hold that the working state lacks. A delivery run calls it when
+ * it found a void run's claims, BEFORE it names its contacts: that run may have posted under pins
+ * it wrote to the shards and never committed, and a queue renamed since must keep the name it
+ * posted (large seed 205: the next run named the queue anew, and its pin won). The state's own
+ * pins are kept on a conflict (they are committed, hence older).
+ */
+export async function adoptPinShards(db: KeyValueStore, state: AppState): Promise<void> {
   const mine = state.pins ?? {};
-  if (before?.h === digestOf(mine)) return;
   const onDisk: Record<string, string> = {};
   for (let index = 0; ; index += 1) {
     const shard = await readShard(db, spillKey('pins', index));

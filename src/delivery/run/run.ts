@@ -92,6 +92,8 @@ async function deliver(deps: DeliveryDeps, opened: OpenState, progress: RunProgr
   if (deps.host !== undefined) state.host = deps.host;
   const built = await buildContacts({ ...deps, commits: opened.commitView() }, state, window.records, holdRepliesAfter(state, window, nowMs), factsUntilMs);
   if (built.directoryMissing) return waitForDirectory(deps, opened, window, built);
+  // A void run may have posted under pins it kept only in the shards: they name these contacts too.
+  await opened.adoptVoidRunPins(db, built.unconfirmed.length);
   built.contacts = applyPinnedNames(state, built.contacts);
   // Pins too many for a hand-off are kept before the post (commit.ts keepNewPins).
   await opened.keepNewPins(db);
