@@ -14,7 +14,7 @@ import { scheduleRecurringDelivery } from '../../src/delivery/run/schedule-runs'
 import { handlers } from '../../src/entry/handlers';
 import type { InvokeOptions, KeyValueStore, RequestClient, Scheduler, TemplateResponse } from '../../src/platform/types';
 import { readSettings } from '../../src/schemas/iparams';
-import { DELIVERY_PERIOD_MINUTES, LEASE_KEY, outboxKey } from '../../src/storage/keys';
+import { DELIVERY_PERIOD_MINUTES, FOLLOW_UP_SCHEDULE, LEASE_KEY, outboxKey } from '../../src/storage/keys';
 import { ManualClock } from '../../tools/clock';
 import { LocalPlatform } from '../../tools/local-platform';
 
@@ -82,9 +82,9 @@ async function put(records: OutboxRecord[], atMs: number): Promise<void> {
   await db.update(outboxKey(slotOf(atMs)), 'append', { items: records.map(packRecord) });
 }
 
-async function deliverAt(nowMs: number, on = true): Promise<void> {
+async function deliverAt(nowMs: number, on = true, extra: { kvLimitAt?: number } = {}): Promise<void> {
   await db.delete(LEASE_KEY).catch(() => undefined);
-  await runDelivery({ db, request: remote, schedule, nowMs, settings: { ...readSettings(undefined), handledContacts: on } });
+  await runDelivery({ db, request: remote, schedule, nowMs, settings: { ...readSettings(undefined), handledContacts: on }, ...extra });
 }
 
 /** Runs every delivery period from T0 to `untilMs`, as the recurring schedule does. */
@@ -139,6 +139,30 @@ describe('a resolved ticket', () => {
     await deliverUntil(T0 + 50 * MIN);
     expect(remote.handled()).toEqual([]);
     await deliverUntil(T0 + 70 * MIN);
+    expect(remote.handled().map((e) => [e.timestamp, e.properties.duration])).toEqual([[iso(resolvedAt), 420]]);
+    expect((await readState(db, T0)).handled?.late).toEqual({ changes: 0, seconds: 0 });
+  });
+
+  it('waits past its settle time when the KV limit refused a run: the intake\'s records are being held then, though none has come late yet', async () => {
+    // Simulator seeds 80, 96, 48 small: a time entry logged within the settle time was held in a
+    // one-time schedule, and every retry was refused until after the slot of the settle time's end
+    // had been read — no record had come late yet, but the KV limit had refused the delivery
+    // lease. The run after it sent the handled contact without that time.
+    const resolvedAt = T0 + 2 * MIN;
+    await put([created(114, 1, T0 + MIN), resolved(114, 1, T0 + MIN, resolvedAt)], resolvedAt);
+    await deliverUntil(T0 + 30 * MIN);
+    // 09:40: the KV limit refuses the lease; the run asks for a follow-up and tells it so.
+    platform.refuseKvWhile((op, key) => op === 'set' && key === LEASE_KEY);
+    await deliverAt(T0 + 40 * MIN);
+    platform.refuseKvWhile(undefined);
+    const followUp = platform.schedulesSnapshot().find((s) => s.name === FOLLOW_UP_SCHEDULE);
+    expect(followUp?.data).toEqual({ kind: 'deliver', followUp: true, kvLimitAt: T0 + 40 * MIN });
+    // 09:46: the follow-up reads the slot of the settle time's end (09:32), with nothing late in it.
+    await deliverAt(T0 + 46 * MIN, true, { kvLimitAt: followUp?.data['kvLimitAt'] as number });
+    expect(remote.handled()).toEqual([]);
+    // The held entry (logged at 09:03) reaches the outbox at 09:47; the run at 10:01 reads its slot.
+    await put([entry(9401, 114, 420, resolvedAt + MIN)], T0 + 47 * MIN);
+    await deliverAt(T0 + 61 * MIN);
     expect(remote.handled().map((e) => [e.timestamp, e.properties.duration])).toEqual([[iso(resolvedAt), 420]]);
     expect((await readState(db, T0)).handled?.late).toEqual({ changes: 0, seconds: 0 });
   });

@@ -25,8 +25,9 @@ export const MAX_WAITING = 240;
  * later and possibly refused again, so a time entry logged within the settle time can reach the
  * outbox after the slot in which that time ends; counting the settle time on the outbox alone
  * would send the handled contact without it. While the newest slots read hold such late records
- * (the state's lateFactsSeenAt, run/attribution-hold.ts), settled resolutions wait, at most this
- * long: a record later than an hour is not counted as late there either.
+ * (the state's lateFactsSeenAt, run/attribution-hold.ts) — or a follow-up run was told the KV
+ * limit refused the run before it, while no held record may have come through yet — settled
+ * resolutions wait, at most this long: a record later than an hour is not counted as late there either.
  */
 export const MAX_LATE_WAIT_MS = 60 * 60_000;
 
