@@ -167,6 +167,29 @@ describe('a resolved ticket', () => {
     expect((await readState(db, T0)).handled?.late).toEqual({ changes: 0, seconds: 0 });
   });
 
+  it('is never posted twice when the run that posted it died before its commit: the next run counts it unconfirmed', async () => {
+    // Small seed 56: a run posted handled contacts, then died before committing. The next run found
+    // the time book's marks void, erased them and posted the same handled contacts a second time.
+    const resolvedAt = T0 + 2 * MIN;
+    await put([created(115, 1, T0 + MIN), resolved(115, 1, T0 + MIN, resolvedAt), entry(9501, 115, 300, resolvedAt)], resolvedAt);
+    await deliverUntil(resolvedAt + SETTLE_MS - MIN);
+    expect(remote.handled()).toEqual([]);
+    // The run after the settle time posts it, then dies before its state write (no recurring
+    // schedule to hand its commit off to).
+    const dying = new Proxy(db, {
+      get: (target, name: keyof KeyValueStore) => (name === 'set' ? (key: string, ...rest: unknown[]) => (key === 'state' ? Promise.reject(new Error('process died')) : (target.set as (...a: unknown[]) => Promise<unknown>)(key, ...rest)) : target[name].bind(target)),
+    });
+    const settledRun = T0 + 51 * MIN;
+    await db.delete(LEASE_KEY);
+    await runDelivery({ db: dying, request: remote, schedule, nowMs: settledRun, settings: { ...readSettings(undefined), handledContacts: true } });
+    expect(remote.handled().map((e) => e.properties.duration)).toEqual([300]);
+    // The next runs redo its work: the handled contact may be in injixo already — never again.
+    for (const later of [settledRun + 6 * MIN, T0 + 61 * MIN, T0 + 71 * MIN]) await deliverAt(later);
+    expect(remote.handled().map((e) => e.properties.duration)).toEqual([300]);
+    expect((await readState(db, T0)).handled?.waiting).toEqual([]);
+    expect((await readState(db, T0)).gaps).toEqual([expect.objectContaining({ reason: 'delivery_unconfirmed', from: iso(resolvedAt) })]);
+  });
+
   it(`waits for late records at most ${MAX_LATE_WAIT_MS / MIN} minutes past its settle time`, async () => {
     const resolvedAt = T0 + 2 * MIN;
     await put([created(112, 1, T0 + MIN), resolved(112, 1, T0 + MIN, resolvedAt)], resolvedAt);
