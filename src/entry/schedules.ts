@@ -57,8 +57,9 @@ async function deliverAndTend(args: HandlerArgs, platform: Platform): Promise<vo
 }
 
 /** The recurring schedule's data (it may carry a handed-off commit; a follow-up's says followUp), and the account's host. */
-function deliveryExtras(args: HandlerArgs): { recurringScheduleData?: Record<string, unknown>; host?: string } {
+function deliveryExtras(args: HandlerArgs): { recurringScheduleData?: Record<string, unknown>; host?: string; kvLimitAt?: number } {
   const data = args.data as Record<string, unknown>;
   const host = freshdeskHostFrom(args.currentHost, args.domain);
-  return { ...(data.followUp === undefined ? { recurringScheduleData: data } : {}), ...(host !== undefined ? { host } : {}) };
+  const kvLimitAt = typeof data.kvLimitAt === 'number' ? { kvLimitAt: data.kvLimitAt } : {};
+  return { ...(data.followUp === undefined ? { recurringScheduleData: data } : {}), ...(host !== undefined ? { host } : {}), ...kvLimitAt };
 }

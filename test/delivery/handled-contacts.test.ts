@@ -14,7 +14,7 @@ import { scheduleRecurringDelivery } from '../../src/delivery/run/schedule-runs'
 import { handlers } from '../../src/entry/handlers';
 import type { InvokeOptions, KeyValueStore, RequestClient, Scheduler, TemplateResponse } from '../../src/platform/types';
 import { readSettings } from '../../src/schemas/iparams';
-import { DELIVERY_PERIOD_MINUTES, LEASE_KEY, outboxKey } from '../../src/storage/keys';
+import { DELIVERY_PERIOD_MINUTES, FOLLOW_UP_SCHEDULE, LEASE_KEY, outboxKey } from '../../src/storage/keys';
 import { ManualClock } from '../../tools/clock';
 import { LocalPlatform } from '../../tools/local-platform';
 
@@ -82,9 +82,9 @@ async function put(records: OutboxRecord[], atMs: number): Promise<void> {
   await db.update(outboxKey(slotOf(atMs)), 'append', { items: records.map(packRecord) });
 }
 
-async function deliverAt(nowMs: number, on = true): Promise<void> {
+async function deliverAt(nowMs: number, on = true, extra: { kvLimitAt?: number } = {}): Promise<void> {
   await db.delete(LEASE_KEY).catch(() => undefined);
-  await runDelivery({ db, request: remote, schedule, nowMs, settings: { ...readSettings(undefined), handledContacts: on } });
+  await runDelivery({ db, request: remote, schedule, nowMs, settings: { ...readSettings(undefined), handledContacts: on }, ...extra });
 }
 
 /** Runs every delivery period from T0 to `untilMs`, as the recurring schedule does. */
@@ -141,6 +141,53 @@ describe('a resolved ticket', () => {
     await deliverUntil(T0 + 70 * MIN);
     expect(remote.handled().map((e) => [e.timestamp, e.properties.duration])).toEqual([[iso(resolvedAt), 420]]);
     expect((await readState(db, T0)).handled?.late).toEqual({ changes: 0, seconds: 0 });
+  });
+
+  it('waits past its settle time when the KV limit refused a run: the intake\'s records are being held then, though none has come late yet', async () => {
+    // Simulator seeds 80, 96, 48 small: a time entry logged within the settle time was held in a
+    // one-time schedule, and every retry was refused until after the slot of the settle time's end
+    // had been read — no record had come late yet, but the KV limit had refused the delivery
+    // lease. The run after it sent the handled contact without that time.
+    const resolvedAt = T0 + 2 * MIN;
+    await put([created(114, 1, T0 + MIN), resolved(114, 1, T0 + MIN, resolvedAt)], resolvedAt);
+    await deliverUntil(T0 + 30 * MIN);
+    // 09:40: the KV limit refuses the lease; the run asks for a follow-up and tells it so.
+    platform.refuseKvWhile((op, key) => op === 'set' && key === LEASE_KEY);
+    await deliverAt(T0 + 40 * MIN);
+    platform.refuseKvWhile(undefined);
+    const followUp = platform.schedulesSnapshot().find((s) => s.name === FOLLOW_UP_SCHEDULE);
+    expect(followUp?.data).toEqual({ kind: 'deliver', followUp: true, kvLimitAt: T0 + 40 * MIN });
+    // 09:46: the follow-up reads the slot of the settle time's end (09:32), with nothing late in it.
+    await deliverAt(T0 + 46 * MIN, true, { kvLimitAt: followUp?.data['kvLimitAt'] as number });
+    expect(remote.handled()).toEqual([]);
+    // The held entry (logged at 09:03) reaches the outbox at 09:47; the run at 10:01 reads its slot.
+    await put([entry(9401, 114, 420, resolvedAt + MIN)], T0 + 47 * MIN);
+    await deliverAt(T0 + 61 * MIN);
+    expect(remote.handled().map((e) => [e.timestamp, e.properties.duration])).toEqual([[iso(resolvedAt), 420]]);
+    expect((await readState(db, T0)).handled?.late).toEqual({ changes: 0, seconds: 0 });
+  });
+
+  it('is never posted twice when the run that posted it died before its commit: the next run counts it unconfirmed', async () => {
+    // Small seed 56: a run posted handled contacts, then died before committing. The next run found
+    // the time book's marks void, erased them and posted the same handled contacts a second time.
+    const resolvedAt = T0 + 2 * MIN;
+    await put([created(115, 1, T0 + MIN), resolved(115, 1, T0 + MIN, resolvedAt), entry(9501, 115, 300, resolvedAt)], resolvedAt);
+    await deliverUntil(resolvedAt + SETTLE_MS - MIN);
+    expect(remote.handled()).toEqual([]);
+    // The run after the settle time posts it, then dies before its state write (no recurring
+    // schedule to hand its commit off to).
+    const dying = new Proxy(db, {
+      get: (target, name: keyof KeyValueStore) => (name === 'set' ? (key: string, ...rest: unknown[]) => (key === 'state' ? Promise.reject(new Error('process died')) : (target.set as (...a: unknown[]) => Promise<unknown>)(key, ...rest)) : target[name].bind(target)),
+    });
+    const settledRun = T0 + 51 * MIN;
+    await db.delete(LEASE_KEY);
+    await runDelivery({ db: dying, request: remote, schedule, nowMs: settledRun, settings: { ...readSettings(undefined), handledContacts: true } });
+    expect(remote.handled().map((e) => e.properties.duration)).toEqual([300]);
+    // The next runs redo its work: the handled contact may be in injixo already — never again.
+    for (const later of [settledRun + 6 * MIN, T0 + 61 * MIN, T0 + 71 * MIN]) await deliverAt(later);
+    expect(remote.handled().map((e) => e.properties.duration)).toEqual([300]);
+    expect((await readState(db, T0)).handled?.waiting).toEqual([]);
+    expect((await readState(db, T0)).gaps).toEqual([expect.objectContaining({ reason: 'delivery_unconfirmed', from: iso(resolvedAt) })]);
   });
 
   it(`waits for late records at most ${MAX_LATE_WAIT_MS / MIN} minutes past its settle time`, async () => {

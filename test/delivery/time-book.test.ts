@@ -29,8 +29,8 @@ function book(nowMs = RUN_A): TimeBook {
 }
 
 /** A run's view of commits: `committed` are the earlier runs whose commits took effect. */
-function view(current: number, committed: number[]): CommitView {
-  return { current, isCommitted: (id) => committed.includes(id) };
+function view(current: number, committed: number[], postedNothing: number[] = []): CommitView {
+  return { current, isCommitted: (id) => committed.includes(id), postedNothing: (id) => postedNothing.includes(id) };
 }
 
 /** Every key of the time book with its bytes as the KV store counts them (key + JSON value). */
@@ -114,22 +114,40 @@ describe('a time entry event delivered late or twice', () => {
 });
 
 describe('a sent mark tagged with the commit that made it', () => {
-  it.each<[string, boolean, unknown]>([
-    ['counts when that commit took effect', true, { kind: 'sent' }],
-    ['is void when it did not, and the ticket keeps its time for the run that sends it after all', false, { kind: 'new', duration: 600 }],
-  ])('%s', async (_name, committed, outcome) => {
+  it.each<[string, 'committed' | 'void' | 'posted nothing', unknown]>([
+    ['counts when that commit took effect', 'committed', { kind: 'sent' }],
+    ['is void when it did not and its run said it posted nothing: the ticket keeps its time for the run that sends it after all', 'posted nothing', { kind: 'new', duration: 600 }],
+    // Small seed 56: a run posted the handled contacts, then died before its commit; the next run
+    // found its marks void, erased them and posted the same contacts again.
+    ['is void when it did not, but its run may have posted: claimed again as voided (unconfirmed), never sent twice', 'void', { kind: 'voided', duration: 600 }],
+  ])('%s', async (_name, fate, outcome) => {
     const first = new TimeBook(db, view(RUN_A, []));
     await first.apply({ id: 1, ticketId: 7, seconds: 600 }, at(1));
     expect(await first.claim(7)).toEqual({ kind: 'new', duration: 600 });
     await first.save();
-    expect(await new TimeBook(db, view(RUN_B, committed ? [RUN_A] : [])).claim(7)).toEqual(outcome);
+    const second = new TimeBook(db, view(RUN_B, fate === 'committed' ? [RUN_A] : [], fate === 'posted nothing' ? [RUN_A] : []));
+    expect(await second.claim(7)).toEqual(outcome);
+    // Claimed now under the second run's tag: a second claim in the same run sends nothing.
+    expect(await second.claim(7)).toEqual({ kind: 'sent' });
   });
 
-  it('is erased when its key is read by a run that finds it void', async () => {
+  it('a void mark whose run may have posted stays until a run claims it, however many runs read its key', async () => {
     const first = new TimeBook(db, view(RUN_A, []));
     await first.claim(7);
     await first.save();
-    const second = new TimeBook(db, view(RUN_B, []));
+    for (let i = 1; i <= 3; i += 1) {
+      const run = new TimeBook(db, view(RUN_A + i, []));
+      await run.apply({ id: 2, ticketId: TIME_SHARD_SIZE - 1, seconds: 60 * i }, at(2 + i));
+      await run.save();
+    }
+    expect(await new TimeBook(db, view(RUN_B, [])).claim(7)).toEqual({ kind: 'voided', duration: undefined });
+  });
+
+  it('is erased when its key is read by a run that finds it void and said to have posted nothing', async () => {
+    const first = new TimeBook(db, view(RUN_A, []));
+    await first.claim(7);
+    await first.save();
+    const second = new TimeBook(db, view(RUN_B, [], [RUN_A]));
     // Another ticket of the same key: the run reads it, finds the void mark and writes the key clean.
     await second.apply({ id: 2, ticketId: TIME_SHARD_SIZE - 1, seconds: 60 }, at(2));
     await second.save();

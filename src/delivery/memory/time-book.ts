@@ -20,8 +20,10 @@ import { type PieceCodec, RangeShards } from './range-shards';
  * its time says (a delete event without `updated_at` carries the platform's clock instead).
  *
  * A "sent" mark is tagged with the commit id of the run that made it (commit-view.ts) and keeps
- * the ticket's entries until a later run finds that commit took effect; a void run's mark is
- * erased, and the ticket's time is there for the run that sends it after all.
+ * the ticket's entries until a later run finds that commit took effect. A void run's mark is
+ * erased when that run said it posted nothing, and the ticket's time is there for the run that
+ * sends it after all; otherwise that run may have posted it before it died, and the next claim
+ * is 'voided' (the caller counts the contact unconfirmed, as the ticket book does its own).
  *
  * Stored like the ticket book (range-shards.ts): ranges of TIME_SHARD_SIZE consecutive ticket
  * ids that split by bytes. A piece's context `x` is `[z]`, a time base in seconds; a ticket's
@@ -60,6 +62,11 @@ interface TicketTime {
   entries: Logged[];
   /** What the last shed dropped (never stored), for `forgotten`. */
   dropped?: Logged[];
+  /**
+   * `sentBy` is a void run's that may have posted the contact before it died (never stored,
+   * found as the key is read): the tag stays, and the next claim is 'voided'.
+   */
+  mayBeSent?: true;
 }
 
 interface TimeContext {
@@ -201,13 +208,17 @@ export class TimeBook {
    * or 'sent' when it was claimed before. The entries stay until the claim's commit is known
    * to have taken effect.
    */
-  async claim(ticketId: number): Promise<{ kind: 'new'; duration: number | undefined } | { kind: 'sent' }> {
+  async claim(ticketId: number): Promise<{ kind: 'new' | 'voided'; duration: number | undefined } | { kind: 'sent' }> {
     const t = (await this.shards.get(ticketId)) ?? { sent: false, entries: [] };
-    if (t.sent || t.sentBy !== undefined) return { kind: 'sent' };
+    const voided = t.mayBeSent === true;
+    if (t.sent || (t.sentBy !== undefined && !voided)) return { kind: 'sent' };
+    // A void run's claim that may have been posted is taken over under this run's tag (like the
+    // ticket book's, ticket-history.ts wasVoided): the caller treats the contact as unconfirmed.
+    delete t.mayBeSent;
     t.sentBy = this.commits.current;
     await this.shards.put(ticketId, t);
     const logged = t.entries.filter((e) => e.seconds !== undefined);
-    return { kind: 'new', duration: logged.length === 0 ? undefined : logged.reduce((sum, e) => sum + (e.seconds ?? 0), 0) };
+    return { kind: voided ? 'voided' : 'new', duration: logged.length === 0 ? undefined : logged.reduce((sum, e) => sum + (e.seconds ?? 0), 0) };
   }
 
   /** Writes the changed keys (an update of the changed tickets, or whole when a range splits). */
@@ -217,12 +228,25 @@ export class TimeBook {
 
   private settle(t: TicketTime): 'kept' | 'merged' | 'voided' {
     if (t.sentBy === undefined) return 'kept';
-    const verdict = verdictOf(this.commits, t.sentBy);
-      delete t.sentBy;
-    if (verdict === 'void') return 'voided';
+    if (verdictOf(this.commits, t.sentBy) === 'void') return this.settleVoid(t, t.sentBy);
+    delete t.sentBy;
     t.sent = true;
     t.entries = [];
     return 'merged';
+  }
+
+  /**
+   * A void run's mark is erased when that run said it posted nothing; otherwise it may have posted
+   * the handled contact before it died (claims are saved right before the post): the mark stays,
+   * so the contact is never posted a second time (small seed 56: a run that posted, then died).
+   */
+  private settleVoid(t: TicketTime, tag: number): 'kept' | 'voided' {
+    if (this.commits.postedNothing?.(tag) !== true) {
+      t.mayBeSent = true;
+      return 'kept';
+    }
+    delete t.sentBy;
+    return 'voided';
   }
 
   private noteShed(ticketId: number, t: TicketTime, dropped: number | 'all'): void {

@@ -25,10 +25,14 @@ export const MAX_WAITING = 240;
  * later and possibly refused again, so a time entry logged within the settle time can reach the
  * outbox after the slot in which that time ends; counting the settle time on the outbox alone
  * would send the handled contact without it. While the newest slots read hold such late records
- * (the state's lateFactsSeenAt, run/attribution-hold.ts), settled resolutions wait, at most this
- * long: a record later than an hour is not counted as late there either.
+ * (the state's lateFactsSeenAt, run/attribution-hold.ts) — or a follow-up run was told the KV
+ * limit refused the run before it, while no held record may have come through yet — settled
+ * resolutions wait, at most this long: a record later than an hour is not counted as late there either.
  */
 export const MAX_LATE_WAIT_MS = 60 * 60_000;
+
+/** What became of a waiting resolution in a run (HandledStep.decide). */
+type Outcome = OfferedContact | 'wait' | 'skip' | 'unconfirmed';
 
 /** A resolution waiting for its settle time. */
 interface Waiting {
@@ -103,6 +107,11 @@ export class HandledStep {
   private readonly decided: OfferedContact[] = [];
   /** The newest outbox slots read held records that came late (see MAX_LATE_WAIT_MS). */
   private readonly recordsComeLate: boolean;
+  /**
+   * Handled contacts a void run claimed and may have posted before it died (time-book.ts claim
+   * 'voided'): never posted again, counted unconfirmed like the offered ones (build-contacts.ts).
+   */
+  readonly unconfirmed: OfferedContact[] = [];
 
   constructor(private readonly deps: HandledDeps) {
     this.handled = deps.state.handled ?? emptyHandledState();
@@ -146,7 +155,7 @@ export class HandledStep {
     const outcome = await this.decide(waiting);
     if (outcome === 'wait') return;
     this.waiting = this.waiting.filter((w) => w !== waiting);
-    if (outcome !== 'skip') this.decided.push(outcome);
+    if (typeof outcome === 'object') this.decided.push(outcome);
   }
 
   private async applyEntry(entry: TimeEntryRecord, atMs: number): Promise<void> {
@@ -170,7 +179,7 @@ export class HandledStep {
     for (const [index, waiting] of this.waiting.entries()) {
       const outcome = await this.decideDue(waiting, index < overflow);
       if (outcome === 'wait') still.push(waiting);
-      else if (outcome !== 'skip') contacts.push(outcome);
+      else if (typeof outcome === 'object') contacts.push(outcome);
     }
     storeWaiting(this.handled, still);
     this.handled.sent += contacts.length;
@@ -178,7 +187,7 @@ export class HandledStep {
   }
 
   /** A resolution past its settle time, or one pushed out early by the list's bound. */
-  private async decideDue(waiting: Waiting, pushedOut: boolean): Promise<OfferedContact | 'wait' | 'skip'> {
+  private async decideDue(waiting: Waiting, pushedOut: boolean): Promise<Outcome> {
     // Settled by the facts read, not the clock: a time entry logged within the settle time may
     // still sit in an outbox slot this run has not read, or in a one-time schedule.
     const settledAtMs = waiting.resolvedS * 1000 + SETTLE_MS;
@@ -190,7 +199,8 @@ export class HandledStep {
     return outcome;
   }
 
-  private async decide(waiting: Waiting): Promise<OfferedContact | 'wait' | 'skip'> {
+  /** A contact to post; or none: 'wait' (decided later), 'skip' (not handled, or sent before), 'unconfirmed' (see unconfirmed). */
+  private async decide(waiting: Waiting): Promise<Outcome> {
     const asCreated = await this.creationFacts(waiting.ticketId);
     if (asCreated === 'wait') return 'wait';
     if (asCreated === 'gone') return this.skip();
@@ -198,7 +208,10 @@ export class HandledStep {
     if (claim.kind === 'sent') return 'skip';
     const now = { spam: (waiting.flags & 1) !== 0, deleted: (waiting.flags & 2) !== 0 };
     const decision = mapTicketResolved(asCreated, now, new Date(waiting.resolvedS * 1000).toISOString(), this.deps.directory, claim.duration);
-    return decision.kind === 'handled' ? decision.contact : this.skip();
+    if (decision.kind !== 'handled') return this.skip();
+    if (claim.kind === 'new') return decision.contact;
+    this.unconfirmed.push(decision.contact);
+    return 'unconfirmed';
   }
 
   private skip(): 'skip' {

@@ -51,13 +51,24 @@ export function isLateFact(recordTimeMs: number, kind: RecordKind, slot: number)
  * lateness seen within the last HOLD_AFTER_LATE_MS (at least one retry, at most an hour) — a
  * reply then waits for updates that came before it rather than take the group they left (the
  * simulator's misattributions at large accounts, issue 19).
+ *
+ * `heldByLimit`: the KV limit refused an earlier run's lease (its follow-up says so, since that
+ * run could store nothing). The intake's records are then being held too, but the slots read may
+ * not show one late yet — every retry refused so far (small seeds 80, 96, 48: a time entry held
+ * from before a handled contact's settle time, which went out without it). Noted like late
+ * records, so replies and settled resolutions wait for them (handled-contacts.ts).
  */
-export function holdRepliesAfter(state: AppState, window: { slots: readonly number[]; lateFacts: number; maxLatenessMs?: number }, nowMs: number): number | undefined {
-  if (window.lateFacts > 0) noteLateness(state, window.maxLatenessMs ?? 0, nowMs);
+export function holdRepliesAfter(state: AppState, window: { slots: readonly number[]; lateFacts: number; maxLatenessMs?: number; heldByLimit?: boolean }, nowMs: number): number | undefined {
+  if (recordsAreLate(window)) noteLateness(state, window.maxLatenessMs ?? 0, nowMs);
   const last = window.slots[window.slots.length - 1];
   if (last === undefined || state.lateFactsSeenAt === undefined || nowMs - state.lateFactsSeenAt > HOLD_AFTER_LATE_MS) return undefined;
   const hold = Math.min(MAX_HOLD_LATENESS_MS, Math.max(HOLD_DELAY_MS, state.latenessMs ?? 0) + LATE_MARGIN_MS);
   return (last + 1) * SLOT_MS - hold;
+}
+
+/** Late records in the slots read, or the KV limit holding the intake's records (`heldByLimit`). */
+function recordsAreLate(window: { lateFacts: number; heldByLimit?: boolean }): boolean {
+  return window.lateFacts > 0 || window.heldByLimit === true;
 }
 
 /** The largest lateness of the last HOLD_AFTER_LATE_MS (an older one is forgotten when a newer stretch begins). */

@@ -103,7 +103,9 @@ async function countRecords(context: RecordContext, built: Built, records: reado
   }
   const sinceInstall = await createdSinceInstall(context, records);
   built.contacts.push(...(await repairMissingTickets({ ...context, nowMs: context.deps.nowMs, unconfirmed: built.unconfirmed }, creationsIn(records), sinceInstall)));
-  if (handled) built.contacts.push(...(await handled.due()));
+  if (!handled) return;
+  built.contacts.push(...(await handled.due()));
+  built.unconfirmed.push(...handled.unconfirmed);
 }
 
 /**

@@ -45,6 +45,8 @@ export interface DeliveryDeps {
   onCommitted?: (state: AppState) => void;
   /** The account's bare Freshdesk host, as the platform gave the invocation (kept for the status page). */
   host?: string;
+  /** The KV limit refused an earlier run's lease then (ms; a follow-up's data, schedule-runs.ts): records are being held. */
+  kvLimitAt?: number;
 }
 
 export interface DeliveryReport {
@@ -90,7 +92,7 @@ async function deliver(deps: DeliveryDeps, opened: OpenState, progress: RunProgr
   const factsUntilMs = slotEndMs(state.cursor, window);
   const folded = await foldCounters(db, state, nowMs, window.lateFacts > 0);
   if (deps.host !== undefined) state.host = deps.host;
-  const built = await buildContacts({ ...deps, commits: opened.commitView() }, state, window.records, holdRepliesAfter(state, window, nowMs), factsUntilMs);
+  const built = await buildContacts({ ...deps, commits: opened.commitView() }, state, window.records, holdRepliesAfter(state, { ...window, heldByLimit: deps.kvLimitAt !== undefined }, nowMs), factsUntilMs);
   if (built.directoryMissing) return waitForDirectory(deps, opened, window, built);
   // A void run may have posted under pins it kept only in the shards: they name these contacts too.
   await opened.adoptVoidRunPins(db, built.unconfirmed.length);
@@ -149,7 +151,7 @@ async function leaseRefusal(deps: DeliveryDeps): Promise<DeliveryReport | undefi
   if (lease === 'busy') return emptyReport('busy');
   // Refused: no run may be under way at all, so ask for one rather than wait a whole period.
   log('info', 'DELIVERY_DEFERRED', 'the KV limit refused the delivery lease; a run follows in a few minutes');
-  await scheduleDeliverySoon(deps.schedule, deps.nowMs);
+  await scheduleDeliverySoon(deps.schedule, deps.nowMs, deps.nowMs);
   return { ...emptyReport('busy'), moreToDo: true };
 }
 

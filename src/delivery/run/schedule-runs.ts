@@ -20,11 +20,17 @@ export async function scheduleRecurringDelivery(schedule: Scheduler, nowMs: numb
   });
 }
 
-/** Asks for an extra delivery run soon; at most one such run is ever pending. */
-export async function scheduleDeliverySoon(schedule: Scheduler, nowMs: number): Promise<void> {
+/**
+ * Asks for an extra delivery run soon; at most one such run is ever pending. `limitAtMs`: the KV
+ * limit refused this run (its lease) then, so the intake's records are being held in one-time
+ * schedules and the outbox slots the next run reads may lack them; the run it starts is told
+ * (DeliveryDeps.kvLimitAt), since this one could store nothing.
+ */
+export async function scheduleDeliverySoon(schedule: Scheduler, nowMs: number, limitAtMs?: number): Promise<void> {
   try {
     // Marked, so the run it starts knows its data is not the recurring schedule's (pending-commit.ts).
-    await schedule.create({ name: FOLLOW_UP_SCHEDULE, data: { kind: SCHEDULE_KINDS.deliver, followUp: true }, schedule_at: new Date(nowMs + FOLLOW_UP_DELAY_MS).toISOString() });
+    const data = { kind: SCHEDULE_KINDS.deliver, followUp: true, ...(limitAtMs !== undefined ? { kvLimitAt: limitAtMs } : {}) };
+    await schedule.create({ name: FOLLOW_UP_SCHEDULE, data, schedule_at: new Date(nowMs + FOLLOW_UP_DELAY_MS).toISOString() });
   } catch {
     // Already scheduled (names are unique) or the scheduler is busy: the recurring run follows anyway.
   }
