@@ -218,7 +218,10 @@ export async function updateState(
   change: (opened: OpenState) => Promise<void>,
   options: { afterCommit?: () => Promise<void> } = {},
 ): Promise<'done' | 'busy'> {
-  if ((await takeLease(deps.db, nowMs)) !== 'taken') return 'busy';
+  const lease = await takeLease(deps.db, nowMs);
+  // Every refusal is said (invariant (f); small seed 3: a check's slice met a full minute here).
+  if (lease === 'refused') log('warn', 'PLATFORM_LIMIT', 'the KV limit refused the lease a change of the state record needs; the change is tried again later');
+  if (lease !== 'taken') return 'busy';
   try {
     const opened = await OpenState.open(deps.db, deps.schedule, nowMs);
     await change(opened);
