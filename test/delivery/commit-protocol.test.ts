@@ -252,6 +252,18 @@ describe('hand-offs in a row and other writers (issue 19, items 1 and 2)', () =>
     await day.close();
   });
 
+  /** The run's first post succeeds, then the process dies before anything else. */
+  function diesAfterPost(): Calls {
+    const calls = new Calls(undefined);
+    const inner = calls.call.bind(calls);
+    calls.call = async <T>(label: string, run: () => Promise<T>): Promise<T> => {
+      const value = await inner(label, run);
+      if (label === 'post') calls.crashed = true;
+      return value;
+    };
+    return calls;
+  }
+
   /** The KV store refuses every write after the run's first post, as under sustained overload. */
   function refusingAfterPost(): Calls {
     const calls = new Calls(undefined);
@@ -297,13 +309,7 @@ describe('hand-offs in a row and other writers (issue 19, items 1 and 2)', () =>
     day.remote.groups = JSON.stringify([...first, ...second]);
     await day.put(first.map((g, i) => ticket(2000 + i, g.id, T0 + 1000 + i)), T0 + 60_000);
     // Run A writes its 150 new pins to their shards, posts, and dies before it commits.
-    const dies = new Calls(undefined);
-    const inner = dies.call.bind(dies);
-    dies.call = async <T>(label: string, run: () => Promise<T>): Promise<T> => {
-      const value = await inner(label, run);
-      if (label === 'post') dies.crashed = true;
-      return value;
-    };
+    const dies = diesAfterPost();
     await day.run(T0 + SLOT + 60_000, dies);
     // Run B: new queues of its own (their pins rewrite the shards), injixo down.
     await day.put(second.map((g, i) => ticket(4000 + i, g.id, T0 + SLOT + 1000 + i)), T0 + SLOT + 60_000);
@@ -322,13 +328,7 @@ describe('hand-offs in a row and other writers (issue 19, items 1 and 2)', () =>
     const first = Array.from({ length: 150 }, (_, i) => ({ id: 27_620_878_000 + i, name: `Customer Service L2 Nordics ${i}` }));
     day.remote.groups = JSON.stringify(first);
     await day.put(first.map((g, i) => ticket(2000 + i, g.id, T0 + 1000 + i)), T0 + 60_000);
-    const dies = new Calls(undefined);
-    const inner = dies.call.bind(dies);
-    dies.call = async <T>(label: string, run: () => Promise<T>): Promise<T> => {
-      const value = await inner(label, run);
-      if (label === 'post') dies.crashed = true;
-      return value;
-    };
+    const dies = diesAfterPost();
     await day.run(T0 + SLOT + 60_000, dies);
     // Renamed before the next run, which delivers another ticket of that group.
     day.remote.groups = JSON.stringify(first.map((g, i) => (i === 0 ? { ...g, name: `${g.name} (renamed)` } : g)));
@@ -360,13 +360,7 @@ describe('hand-offs in a row and other writers (issue 19, items 1 and 2)', () =>
     expect((await readState(day.db, day.clock.now())).backlog.chunks.length).toBeGreaterThan(0);
     day.remote.down = false;
     // The backlog's post succeeds, then the process dies before anything else.
-    const dies = new Calls(undefined);
-    const inner = dies.call.bind(dies);
-    dies.call = async <T>(label: string, run: () => Promise<T>): Promise<T> => {
-      const value = await inner(label, run);
-      if (label === 'post') dies.crashed = true;
-      return value;
-    };
+    const dies = diesAfterPost();
     await day.run(T0 + 3 * SLOT + 60_000, dies);
     for (let i = 4; i < 40; i += 1) await day.run(T0 + i * SLOT + 60_000);
     expect(day.injixo()).toEqual(expected);
