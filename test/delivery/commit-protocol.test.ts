@@ -339,6 +339,22 @@ describe('hand-offs in a row and other writers (issue 19, items 1 and 2)', () =>
     expect([...new Set(queue.map((c) => c.queueName))]).toEqual(['Customer Service L2 Nordics 0 email Tickets']);
   });
 
+  it('a run that posted a few new queues and died: the next run pins them, so a rename after it keeps the posted name', async () => {
+    await day.put([ticket(5001, 48_000_000_102, T0 + 1000)], T0 + 60_000);
+    // One new pin: small enough for a hand-off, so not written anywhere before the post.
+    await day.run(T0 + SLOT + 60_000, diesAfterPost());
+    await day.run(T0 + 2 * SLOT + 60_000);
+    day.remote.groups = JSON.stringify([
+      { id: 48_000_000_101, name: 'Billing' },
+      { id: 48_000_000_102, name: 'Technical Support L2 Americas 117 (renamed)' },
+    ]);
+    await day.put([ticket(5002, 48_000_000_102, T0 + 2 * 3_600_000)], T0 + 2 * 3_600_000 + 60_000);
+    for (let i = 3; i < 16; i += 1) await day.run(T0 + i * SLOT + 60_000);
+    const queue = day.remote.received.filter((c) => c.queueIdentifier === 'freshdesk/48000000102/1/tickets');
+    expect(queue).toHaveLength(2);
+    expect([...new Set(queue.map((c) => c.queueName))]).toEqual(['Technical Support L2 Americas 117 email Tickets']);
+  });
+
   it('a state write refused in the run that writes an ended ledger bucket does not count the bucket twice (issue 19, item 5)', async () => {
     const expected = await feed(day);
     await day.run(T0 + 2 * SLOT + 60_000);

@@ -96,6 +96,9 @@ async function deliver(deps: DeliveryDeps, opened: OpenState, progress: RunProgr
   if (built.directoryMissing) return waitForDirectory(deps, opened, window, built);
   // A void run may have posted under pins it kept only in the shards: they name these contacts too.
   await opened.adoptVoidRunPins(db, built.unconfirmed.length);
+  // Their queues are pinned too: the void run may have posted them under these names, and new
+  // pins small enough for a hand-off were in no store when it died (docs/delivery-lifecycle.md).
+  built.unconfirmed = applyPinnedNames(state, built.unconfirmed);
   built.contacts = applyPinnedNames(state, built.contacts);
   // Pins too many for a hand-off are kept before the post (commit.ts keepNewPins).
   await opened.keepNewPins(db);
