@@ -194,6 +194,15 @@ describe('injixo answering 413 (too large) to a body far under its limit', () =>
 });
 
 describe('the commit protocol (issue 19): an interval is never posted twice', () => {
+  it('says a refused read of the record (large seed 492: invariant (f)), posts nothing and carries the changes', async () => {
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const refusing: KeyValueStore = { ...db, get: () => Promise.reject(Object.assign(new Error('You have exceeded the limit of 50 requests per minute'), { status: 429 })) };
+    const report = await deliverAgentStatuses({ db: refusing, request, factsUntilMs: T0 + 10 * MIN, settings: ON, mayPost: true }, [change(1, T0 + MIN, true)]);
+    expect(report).toMatchObject({ sent: 0, carry: [change(1, T0 + MIN, true)] });
+    expect(request.posts).toBe(0);
+    expect(warn.mock.calls.map((args) => String(args[0]))).toContainEqual(expect.stringContaining('PLATFORM_LIMIT: the agents record could not be read now'));
+  });
+
   it('posts nothing when the record cannot be stored first, and applies the changes again next run', async () => {
     const refusing: KeyValueStore = { ...db, get: (k) => db.get(k), set: () => Promise.reject(Object.assign(new Error('limit'), { status: 429 })) };
     const report = await deliverAgentStatuses({ db: refusing, request, factsUntilMs: T0 + 10 * MIN, settings: ON, mayPost: true }, [change(1, T0 + MIN, true)]);

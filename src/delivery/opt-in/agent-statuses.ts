@@ -86,7 +86,9 @@ async function loadAgents(db: KeyValueStore, changes: readonly OutboxRecord[]): 
   try {
     const stored = await readAgents(db);
     return stored ?? (changes.length > 0 ? emptyAgents() : undefined);
-  } catch {
+  } catch (error) {
+    // Every refusal is said (invariant (f); large seed 492): the changes wait in the outbox.
+    log('warn', 'PLATFORM_LIMIT', `the agents record could not be read now (${(error as { message?: string }).message ?? String(error)}); agent status changes wait for the next run`);
     return 'unreadable';
   }
 }
