@@ -89,3 +89,13 @@ describe('a recorded gap the app repaired by walking Freshdesk (large seed 118, 
     expect(offeredHolds({ ...run, injixo: { ...run.injixo, contacts: [...run.injixo.contacts, inside] } })).toBe(false);
   });
 });
+
+describe('a key paste the platform refused (small seed 737)', () => {
+  it('is saved again once the faults are lifted, so the backlog reaches injixo under the new key', async () => {
+    const run = await runSeed(737, 'small');
+    const saves = run.calls.filter((c) => c.kind === 'invocation' && c.name === 'afterAppUpdate');
+    // The first save died at a crash point (the platform kept the old key); the second took.
+    expect(saves.map((c) => c.outcome)).toEqual(['error', 'ok']);
+    expect(offeredHolds(run)).toBe(true);
+  });
+});

@@ -143,10 +143,12 @@ export async function runSeed(seed: number, profile: ProfileName, options: RunOp
     const fed: FedEvent[] = [];
     const deliveries: Delivery[] = [];
     let keyPasted = false;
+    // The admin pastes the new key; a save the platform refused (its afterAppUpdate died at a
+    // crash point: the platform keeps the old settings) is saved again once the faults are lifted,
+    // as an admin who saw the save fail would (small seed 737: the old key stayed for good).
     const pasteKey = async (): Promise<undefined> => {
       if (keyPasted) return undefined;
-      keyPasted = true;
-      await platform.updateSettings({ ...iparams, injixo_api_key: KEYS.injixoRegenerated });
+      keyPasted = (await platform.updateSettings({ ...iparams, injixo_api_key: KEYS.injixoRegenerated })).ok;
       return undefined;
     };
     let sequence = 0;
