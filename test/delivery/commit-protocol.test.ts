@@ -32,6 +32,11 @@ const GROUPS = JSON.stringify([
 ]);
 const SOURCES = JSON.stringify([{ id: 9, name: 'source', label: 'Source', type: 'default_source', choices: { Email: 1, Phone: 3 } }]);
 
+/** 150 groups with 11-digit ids: more new pins than a hand-off carries (commit.ts keepNewPins). */
+const NORDICS = Array.from({ length: 150 }, (_, i) => ({ id: 27_620_878_000 + i, name: `Customer Service L2 Nordics ${i}` }));
+/** The same groups, the first renamed in Freshdesk. */
+const withFirstRenamed = (groups: readonly { id: number; name: string }[]): { id: number; name: string }[] => groups.map((g, i) => (i === 0 ? { ...g, name: `${g.name} (renamed)` } : g));
+
 type Counts = Record<string, number>;
 
 /** Where a call is refused or the process dies: the n-th platform call of the faulty run (1-based). */
@@ -252,6 +257,12 @@ describe('hand-offs in a row and other writers (issue 19, items 1 and 2)', () =>
     await day.close();
   });
 
+  /** How many contacts injixo got in a queue, and under which names (rule 4: one). */
+  function queueAt(queueIdentifier: string): { contacts: number; names: string[] } {
+    const queue = day.remote.received.filter((c) => c.queueIdentifier === queueIdentifier);
+    return { contacts: queue.length, names: [...new Set(queue.map((c) => c.queueName))] };
+  }
+
   /** The run's first post succeeds, then the process dies before anything else. */
   function diesAfterPost(): Calls {
     const calls = new Calls(undefined);
@@ -290,21 +301,21 @@ describe('hand-offs in a row and other writers (issue 19, items 1 and 2)', () =>
   });
 
   it('a hand-off too small for a run\'s many new pins: they are kept before the post, and a group renamed before the next stored commit keeps its one name (large seed 104)', async () => {
-    const many = Array.from({ length: 150 }, (_, i) => ({ id: 27_620_878_000 + i, name: `Customer Service L2 Nordics ${i}` }));
+    const many = NORDICS;
     day.remote.groups = JSON.stringify(many);
     await day.put(many.map((g, i) => ticket(2000 + i, g.id, T0 + 1000 + i)), T0 + 60_000);
     await day.run(T0 + SLOT + 60_000, refusingAfterPost());
     // The first group is renamed; the next runs read the directory again and deliver its next ticket.
-    day.remote.groups = JSON.stringify(many.map((g, i) => (i === 0 ? { ...g, name: `${g.name} (renamed)` } : g)));
+    day.remote.groups = JSON.stringify(withFirstRenamed(many));
     await day.put([ticket(3000, 27_620_878_000, T0 + 2 * 3_600_000)], T0 + 2 * 3_600_000 + 60_000);
     for (let i = 2; i < 16; i += 1) await day.run(T0 + i * SLOT + 60_000);
-    const names = new Set(day.remote.received.filter((c) => c.queueIdentifier === 'freshdesk/27620878000/1/tickets').map((c) => c.queueName));
-    expect(day.remote.received.filter((c) => c.queueIdentifier === 'freshdesk/27620878000/1/tickets')).toHaveLength(2);
-    expect([...names]).toEqual(['Customer Service L2 Nordics 0 email Tickets']);
+    const queue = queueAt('freshdesk/27620878000/1/tickets');
+    expect(queue.contacts).toBe(2);
+    expect(queue.names).toEqual(['Customer Service L2 Nordics 0 email Tickets']);
   });
 
   it('pins a run wrote before its post and then died with are kept by the next run that writes the shards: a renamed group keeps its one name (large seed 39)', async () => {
-    const first = Array.from({ length: 150 }, (_, i) => ({ id: 27_620_878_000 + i, name: `Customer Service L2 Nordics ${i}` }));
+    const first = NORDICS;
     const second = Array.from({ length: 150 }, (_, i) => ({ id: 31_000_000_000 + i, name: `Returns Tier 2 Americas ${i}` }));
     day.remote.groups = JSON.stringify([...first, ...second]);
     await day.put(first.map((g, i) => ticket(2000 + i, g.id, T0 + 1000 + i)), T0 + 60_000);
@@ -316,27 +327,27 @@ describe('hand-offs in a row and other writers (issue 19, items 1 and 2)', () =>
     day.remote.down = true;
     await day.run(T0 + 2 * SLOT + 60_000);
     day.remote.down = false;
-    day.remote.groups = JSON.stringify([...first.map((g, i) => (i === 0 ? { ...g, name: `${g.name} (renamed)` } : g)), ...second]);
+    day.remote.groups = JSON.stringify([...withFirstRenamed(first), ...second]);
     await day.put([ticket(3000, 27_620_878_000, T0 + 2 * 3_600_000)], T0 + 2 * 3_600_000 + 60_000);
     for (let i = 3; i < 16; i += 1) await day.run(T0 + i * SLOT + 60_000);
-    const queue = day.remote.received.filter((c) => c.queueIdentifier === 'freshdesk/27620878000/1/tickets');
-    expect(queue).toHaveLength(2);
-    expect([...new Set(queue.map((c) => c.queueName))]).toEqual(['Customer Service L2 Nordics 0 email Tickets']);
+    const queue = queueAt('freshdesk/27620878000/1/tickets');
+    expect(queue.contacts).toBe(2);
+    expect(queue.names).toEqual(['Customer Service L2 Nordics 0 email Tickets']);
   });
 
   it('a group renamed right after a run posted and died: the next run names its queue as that run posted it (large seed 205)', async () => {
-    const first = Array.from({ length: 150 }, (_, i) => ({ id: 27_620_878_000 + i, name: `Customer Service L2 Nordics ${i}` }));
+    const first = NORDICS;
     day.remote.groups = JSON.stringify(first);
     await day.put(first.map((g, i) => ticket(2000 + i, g.id, T0 + 1000 + i)), T0 + 60_000);
     const dies = diesAfterPost();
     await day.run(T0 + SLOT + 60_000, dies);
     // Renamed before the next run, which delivers another ticket of that group.
-    day.remote.groups = JSON.stringify(first.map((g, i) => (i === 0 ? { ...g, name: `${g.name} (renamed)` } : g)));
+    day.remote.groups = JSON.stringify(withFirstRenamed(first));
     await day.put([ticket(3000, 27_620_878_000, T0 + SLOT + 1000)], T0 + SLOT + 60_000);
     for (let i = 2; i < 10; i += 1) await day.run(T0 + i * SLOT + 60_000);
-    const queue = day.remote.received.filter((c) => c.queueIdentifier === 'freshdesk/27620878000/1/tickets');
-    expect(queue).toHaveLength(2);
-    expect([...new Set(queue.map((c) => c.queueName))]).toEqual(['Customer Service L2 Nordics 0 email Tickets']);
+    const queue = queueAt('freshdesk/27620878000/1/tickets');
+    expect(queue.contacts).toBe(2);
+    expect(queue.names).toEqual(['Customer Service L2 Nordics 0 email Tickets']);
   });
 
   it('a run that posted a few new queues and died: the next run pins them, so a rename after it keeps the posted name', async () => {
@@ -350,9 +361,9 @@ describe('hand-offs in a row and other writers (issue 19, items 1 and 2)', () =>
     ]);
     await day.put([ticket(5002, 48_000_000_102, T0 + 2 * 3_600_000)], T0 + 2 * 3_600_000 + 60_000);
     for (let i = 3; i < 16; i += 1) await day.run(T0 + i * SLOT + 60_000);
-    const queue = day.remote.received.filter((c) => c.queueIdentifier === 'freshdesk/48000000102/1/tickets');
-    expect(queue).toHaveLength(2);
-    expect([...new Set(queue.map((c) => c.queueName))]).toEqual(['Technical Support L2 Americas 117 email Tickets']);
+    const queue = queueAt('freshdesk/48000000102/1/tickets');
+    expect(queue.contacts).toBe(2);
+    expect(queue.names).toEqual(['Technical Support L2 Americas 117 email Tickets']);
   });
 
   it('a state write refused in the run that writes an ended ledger bucket does not count the bucket twice (issue 19, item 5)', async () => {
