@@ -19,6 +19,8 @@ export interface SeedSummary {
   tolerated: { invisibleReplies: number; ambiguous: number; handled: number };
   uncertainHours: number;
   appendsAtLimit: number;
+  /** The largest write attempted per key family (`state`, `ledger:`, `tickets:`, schedule data…), bytes. */
+  largest: Record<string, number>;
 }
 
 export function reproCommand(seed: number, profile: ProfileName, strict: boolean): string {
@@ -69,6 +71,7 @@ export function summarize(run: SeedRun, strict: boolean): SeedSummary {
     tolerated: { invisibleReplies: check.expectation.invisibleReplies, ambiguous: check.expectation.ambiguous, handled: check.expectation.handledTolerated },
     uncertainHours: check.uncertainHours,
     appendsAtLimit: check.appendsAtLimit,
+    largest: { ...run.hooks.largest },
   };
 }
 
@@ -99,12 +102,16 @@ export interface Totals {
   failing: number;
   byInvariant: Partial<Record<InvariantId, { profiles: Partial<Record<ProfileName, number>>; smallestSeeds: number[] }>>;
   wallMs: { total: number; byProfile: Partial<Record<ProfileName, { seeds: number; meanMs: number; maxMs: number }>> };
+  /** Over every seed: the largest write attempted per key family, and the seed that attempted it. */
+  largest: Record<string, { bytes: number; seed: number }>;
 }
 
 export function totals(summaries: readonly SeedSummary[]): Totals {
   const byInvariant: Totals['byInvariant'] = {};
   const byProfile: Totals['wallMs']['byProfile'] = {};
+  const largest: Totals['largest'] = {};
   for (const s of [...summaries].sort((a, b) => a.seed - b.seed)) {
+    for (const [family, bytes] of Object.entries(s.largest)) if (bytes > (largest[family]?.bytes ?? 0)) largest[family] = { bytes, seed: s.seed };
     for (const id of s.failed) {
       const entry = (byInvariant[id] ??= { profiles: {}, smallestSeeds: [] });
       entry.profiles[s.profile] = (entry.profiles[s.profile] ?? 0) + 1;
@@ -120,12 +127,15 @@ export function totals(summaries: readonly SeedSummary[]): Totals {
     failing: summaries.filter((s) => !s.ok).length,
     byInvariant,
     wallMs: { total: summaries.reduce((sum, s) => sum + s.wallMs, 0), byProfile },
+    largest,
   };
 }
 
 export function formatTotals(t: Totals, wallSeconds: number): string {
   const lines = [`seeds run: ${t.seeds}, failing: ${t.failing} (${wallSeconds.toFixed(1)} s wall)`];
   for (const [profile, p] of Object.entries(t.wallMs.byProfile)) lines.push(`  ${profile}: ${p.seeds} seeds, ${(p.meanMs / 1000).toFixed(1)} s a seed on average, ${(p.maxMs / 1000).toFixed(1)} s at most`);
+  const sizes = Object.entries(t.largest).sort(([, a], [, b]) => b.bytes - a.bytes).slice(0, 6);
+  if (sizes.length > 0) lines.push(`  largest writes attempted (limit 40,960 B a KV value, 4,096 B schedule data): ${sizes.map(([family, l]) => `${family} ${l.bytes} B (seed ${l.seed})`).join(', ')}`);
   for (const [id, entry] of Object.entries(t.byInvariant)) {
     const profiles = Object.entries(entry.profiles).map(([profile, n]) => `${profile} ${n}`).join(', ');
     lines.push(`  ${INVARIANTS[id as InvariantId]}: broken in ${profiles}; smallest seeds ${entry.smallestSeeds.join(', ')}`);
