@@ -486,8 +486,13 @@ export async function runImport(argv: readonly string[], env: NodeJS.ProcessEnv)
     save();
     result = summary('failed', code, unanswered ? `${message} (address tried: ${options.freshdeskUrl})` : message);
   }
-  process.off('SIGINT', onSignal);
-  process.off('SIGTERM', onSignal);
+  // After a Ctrl-C the handlers stay: tsx relays the terminal's SIGINT to this process a second
+  // time, and that copy can come after the summary; without a handler it would end the process
+  // with 130 instead of the documented 8.
+  if (!stopping) {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
   report(result, options.json);
   return result.exitCode;
 }

@@ -391,6 +391,10 @@ async function walkSlice(job: WalkJob, record: ImportRecord, platform: Platform,
     contacts.push(...step.contacts);
     cursor = step.cursor;
     for (const problem of step.problems) noteProblem(record, platform.now(), problem.message);
+    if (step.refusedByPlatform > 0) {
+      // The walk pauses for the platform's minute; support must still see that a call was refused.
+      log('warn', 'PLATFORM_LIMIT', `the platform request limit (50/min) refused a Freshdesk call of the ${job.kind}; it continues after a minute`);
+    }
     if (sliceIsOver(step, requests, startedMs)) {
       record.pacer = deps.pacer.snapshot();
       return witness ? { taken, step, contacts, requests, witness } : { taken, step, contacts, requests };

@@ -90,6 +90,8 @@ export interface StepResult {
   problems: WalkProblem[];
   /** Calls made by this step, 429 answers included. */
   requests: number;
+  /** Calls the platform's own request limit refused (the walk paused for its minute). */
+  refusedByPlatform: number;
   status: StepStatus;
   /** With status `paused`: the clock ms after which the walk may continue. */
   resumeAt?: number;
@@ -109,6 +111,7 @@ export class Step {
   readonly notices: Notice[] = [];
   readonly problems: WalkProblem[] = [];
   requests = 0;
+  refusedByPlatform = 0;
 
   constructor(
     start: ImportCursor,
@@ -171,7 +174,10 @@ export class Step {
 
   /** The platform's own limit pauses the walk for its minute; Freshdesk's 429 is retried (the pacer honours Retry-After). */
   private afterRateLimit(answer: FreshdeskAnswer, path: string, tries: Tries): CallOutcome | 'again' {
-    if (answer.refusedByPlatform) return { pausedUntil: this.deps.now() + PLATFORM_LIMIT_PAUSE_MS };
+    if (answer.refusedByPlatform) {
+      this.refusedByPlatform += 1;
+      return { pausedUntil: this.deps.now() + PLATFORM_LIMIT_PAUSE_MS };
+    }
     this.cursor.counters.rateLimited += 1;
     tries.limited += 1;
     if (!mayRetry('freshdesk', 429, tries.limited)) {
@@ -459,7 +465,8 @@ function ticketOf(ticket: PendingTicket): TicketFacts {
 export async function walkStep(cursor: ImportCursor, deps: WalkDeps, maxRequests: number): Promise<StepResult> {
   const step = new Step(cursor, deps);
   const finish = (status: StepStatus, resumeAt?: number): StepResult => {
-    const result = { cursor: step.cursor, contacts: step.contacts, notices: step.notices, problems: step.problems, requests: step.requests, status };
+    const { cursor: c, contacts, notices, problems, requests, refusedByPlatform } = step;
+    const result = { cursor: c, contacts, notices, problems, requests, refusedByPlatform, status };
     return resumeAt === undefined ? result : { ...result, resumeAt };
   };
   while (step.requests < maxRequests) {

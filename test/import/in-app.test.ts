@@ -189,6 +189,33 @@ describe('a Freshdesk 429 with a long Retry-After (issue 20 item 5)', () => {
   }, 600_000);
 });
 
+describe('the platform request limit refusing Freshdesk calls of the walk (small seed 811)', () => {
+  it('logs PLATFORM_LIMIT for each refused slice, continues after the minute, and still imports everything once', async () => {
+    const install = S + 7 * DAY + 9 * 3_600_000;
+    let refused = 0;
+    const sandbox = await open({
+      seed: 14,
+      days: 8,
+      ticketsPerDay: 60,
+      installAt: install,
+      platformFaults: {
+        // Three list calls of the walk refused by the platform's own 50/min, as under a burst.
+        refuse: (call) => {
+          if (call.kind !== 'request' || call.op !== 'freshdeskImportTickets' || refused >= 3) return undefined;
+          refused += 1;
+          return { status: 429, headers: {}, message: 'You have exceeded the limit of 50 requests per minute', errorSource: 'APP', attempts: 0 };
+        },
+      },
+    });
+    const done = await untilImport(sandbox, 'done');
+    await sandbox.settle(30);
+    expectOracle(sandbox, install, done, false);
+    expect(refused).toBe(3);
+    const said = sandbox.platform.logs.filter((l) => l.message.includes('PLATFORM_LIMIT') && l.message.includes('Freshdesk call of the import'));
+    expect(said).toHaveLength(3);
+  }, 600_000);
+});
+
 describe('the initial import with handled contacts on (issue 14)', () => {
   it('sends each ticket resolved in the window once as a handled contact with its logged minutes, through the app’s own templates', async () => {
     const install = S + 7 * DAY + 9 * 3_600_000;
