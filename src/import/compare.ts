@@ -116,7 +116,7 @@ export async function compareStep(platform: Platform, record: ImportRecord, job:
   let first = true;
   while (compare.groups.length > 0) {
     const group = groupOf(compare.groups[0] as number[]);
-    const outcome = needsSplit(group) ? await splitStep(step, group, first) : await compareGroup(step, group, first);
+    const outcome = needsSplit(group, step.state?.ledger?.shards ?? compare.shards) ? await splitStep(step, group, first) : await compareGroup(step, group, first);
     if (outcome === 'busy') return 'busy';
     if (outcome === 'stop') return 'more';
     first = false;
@@ -138,8 +138,33 @@ interface Step {
 
 type Outcome = 'next' | 'stop' | 'busy';
 
-function needsSplit(group: Group): boolean {
-  return group.chunks.length > COMPARE_MAX_CHUNKS || (group.items > COMPARE_MAX_ITEMS && group.hi - group.lo > 1);
+function needsSplit(group: Group, shards: number): boolean {
+  return group.chunks.length > COMPARE_MAX_CHUNKS || (group.items > COMPARE_MAX_ITEMS && group.hi - group.lo > 1) || overLedgerBudget(group, shards);
+}
+
+/**
+ * A group over several six-hour buckets whose ledger shards would not fit one step: compared
+ * whole, it would read every shard of every bucket at once — a day of an account with 300
+ * queues is 3 buckets × 17 keys, past the platform's 50 a minute on its own, refused every time
+ * (large seed 482: the check never ended). It is cut at bucket boundaries instead.
+ */
+function overLedgerBudget(group: Group, shards: number): boolean {
+  const buckets = bucketSpan(group);
+  return buckets > 1 && group.chunks.length + buckets * (shards + 1) + 2 + COMMIT_OPS > COMPARE_KV_PER_STEP;
+}
+
+function bucketSpan(group: Group): number {
+  return Math.ceil(group.hi / QUARTERS) - Math.floor(group.lo / QUARTERS);
+}
+
+/**
+ * Sub-range width: even, except that a bucket-aligned group over several buckets is cut at
+ * bucket boundaries (each sub-range then reads the ledger shards of as few buckets as it can).
+ */
+function splitWidth(group: Group, fanout: number): number {
+  const even = Math.ceil((group.hi - group.lo) / fanout);
+  if (group.lo % QUARTERS !== 0 || bucketSpan(group) <= 1) return even;
+  return Math.ceil(even / QUARTERS) * QUARTERS;
 }
 
 // ---- split ------------------------------------------------------------------------------------
@@ -157,7 +182,7 @@ async function splitStep(step: Step, group: Group, first: boolean): Promise<Outc
   if (reads <= 0 && !first) return 'stop';
   const take = Math.max(1, reads);
   const items = await readChunks(step, group.chunks.slice(split.read, split.read + take));
-  const width = Math.ceil((group.hi - group.lo) / fanout);
+  const width = splitWidth(group, fanout);
   await writeParts(step, split.parts, distribute(compare, items, group.lo, width, fanout));
   split.read += take;
   compare.split = split;
@@ -205,12 +230,15 @@ function endSplit(compare: CompareState, group: Group, parts: readonly number[][
 
 // ---- compare ----------------------------------------------------------------------------------
 
-/** Compares the front group and commits what it sends; pops it. */
+/** Compares the front group and commits what it sends; pops it ('next' without popping: split it first). */
 async function compareGroup(step: Step, group: Group, first: boolean): Promise<Outcome> {
   const { db, compare } = step;
   const buckets = bucketsOf(compare, group);
   if (!first && db.left() < readsOf(step, group, buckets) + COMMIT_OPS) return 'stop';
   step.state ??= await readState(db, step.platform.now(), { withSpilled: true });
+  // The ledger's shard count is known once the state is read: a group too wide for it is split first.
+  compare.shards = step.state.ledger?.shards ?? 1;
+  if (overLedgerBudget(group, compare.shards)) return 'next';
   const found = dedupe((await Promise.all(group.chunks.map((id) => readFoundChunk(db, id, step.job.chunkKey)))).flat());
   const delivered = await deliveredIn(step, group, buckets);
   const allowance = uncertainAllowance(step.state, Date.parse(step.record.from), Date.parse(step.record.to));

@@ -69,7 +69,7 @@ export interface WalkRefusal {
  */
 export interface CompareState {
   stage: 'sort' | 'compare' | 'clean';
-  /** Ledger shards per bucket when sorting began (the partitions are cut by it). */
+  /** Ledger shards per bucket as the last step read them from the state (a group over several buckets too wide for them is cut at bucket boundaries). */
   shards: number;
   /** The first six-hour bucket of the window (ms / 6 h). */
   first: number;
