@@ -29,6 +29,7 @@
  * account under 32 active queues, sixteen at 500), except one group whose own reads exceed it (a
  * quarter hour with more than COMPARE_MAX_ITEMS contacts), so progress is always made.
  */
+import { countsInImport } from '../core/counting';
 import { INTERVAL_MS, isoOf } from '../core/time';
 import { BUCKET_HOURS, hourOf, readLedgerPart, uncertainHours, type LedgerCounts } from '../delivery/accounting/ledger';
 import { applyPinnedNames } from '../delivery/accounting/queue-names';
@@ -246,7 +247,10 @@ async function compareGroup(step: Step, group: Group, first: boolean): Promise<O
   const book = new TicketBook(db, step.platform.request, step.platform.now(), commits);
   const claims = await claimsOf(step, book, candidatesOf(found, delivered, allowance));
   if (claims === 'later') return 'stop';
-  const difference = differenceOf(found, delivered, (f) => claims.has(f.contact.contactId), allowance.sendable);
+  const installedAt = step.state.installedAt;
+  // A ticket created after the install was claimed by whatever delivered it: the claims' silence is proof.
+  const certain = (f: FoundContact): boolean => f.conversationId === undefined && !countsInImport(f.ticket.created_at, installedAt);
+  const difference = differenceOf(found, delivered, (f) => claims.has(f.contact.contactId), allowance.sendable, certain);
   const committed = await commitSends(step, { book, commits }, group, difference.send);
   if (committed === 'busy') return 'busy';
   addResult(compare, difference.result, allowance.hours);

@@ -51,13 +51,13 @@ export interface Difference {
  * `counted` says whether the ticket book's claims know a contact as counted. A contact found
  * twice (a slice repeated after a crash) counts once.
  */
-export function differenceOf(found: readonly FoundContact[], delivered: DeliveredCounts, counted: (f: FoundContact) => boolean, sendable: Sendable = everything): Difference {
+export function differenceOf(found: readonly FoundContact[], delivered: DeliveredCounts, counted: (f: FoundContact) => boolean, sendable: Sendable = everything, certain: Certain = never): Difference {
   const byInterval = groupByInterval(found);
   const queues = new Map<string, ReplayQueueResult>();
   const send: FoundContact[] = [];
   let heldBack = 0;
   for (const [interval, cells] of byInterval) {
-    const outcome = intervalDifference(interval, cells, delivered, counted, sendable);
+    const outcome = intervalDifference(interval, cells, delivered, { counted, sendable, certain });
     heldBack += outcome.heldBack;
     for (const cell of outcome.cells) {
       send.push(...cell.chosen);
@@ -74,6 +74,21 @@ export function differenceOf(found: readonly FoundContact[], delivered: Delivere
 export type Sendable = (queue: string, interval: string, missing: number) => number;
 
 const everything: Sendable = (_queue, _interval, missing) => missing;
+
+/**
+ * Whether the claims' silence on a contact proves it was never counted: true for a ticket's own
+ * contact created after the install (the book never sheds nor prunes a creation claim, and every
+ * path that delivers one after the install claims it; the initial import before it does not).
+ */
+export type Certain = (f: FoundContact) => boolean;
+
+const never: Certain = () => false;
+
+interface Judges {
+  counted: (f: FoundContact) => boolean;
+  sendable: Sendable;
+  certain: Certain;
+}
 
 function countIn(delivered: DeliveredCounts, queue: string, interval: string): number {
   return delivered.get(queue)?.get(interval) ?? 0;
@@ -106,14 +121,15 @@ interface CellOutcome {
  * counted contacts. Then, in a six-hour bucket the ledger may under-count, only what exceeds what
  * it may have missed is sent (compare.ts uncertainAllowance).
  */
-function intervalDifference(interval: string, cells: ReadonlyMap<string, FoundContact[]>, delivered: DeliveredCounts, counted: (f: FoundContact) => boolean, sendable: Sendable): { cells: CellOutcome[]; heldBack: number } {
-  const rows = [...cells.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([queue, contacts]) => cellFacts(queue, contacts, countIn(delivered, queue, interval), counted));
+function intervalDifference(interval: string, cells: ReadonlyMap<string, FoundContact[]>, delivered: DeliveredCounts, judges: Judges): { cells: CellOutcome[]; heldBack: number } {
+  const { sendable, certain } = judges;
+  const rows = [...cells.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([queue, contacts]) => cellFacts(queue, contacts, countIn(delivered, queue, interval), judges));
   const moved = rows.reduce((sum, r) => sum + Math.max(0, r.claimed - r.ledger), 0);
   // Moved contacts are first taken to sit where the ledger holds more than the walk finds (their
   // former queue, usually); only the rest can be holding slots of queues with contacts to send.
   const left = { left: Math.max(0, moved - surplusSlots(interval, cells, delivered)) };
   const outcomes = rows.map((r) => cellOutcome(r, interval, left, sendable));
-  const heldBack = capInterval(outcomes, Math.max(0, rows.reduce((sum, r) => sum + r.contacts.length, 0) - ledgerTotal(interval, delivered)));
+  const heldBack = capInterval(outcomes, Math.max(0, rows.reduce((sum, r) => sum + r.contacts.length, 0) - ledgerTotal(interval, delivered)), certain);
   return { cells: outcomes, heldBack };
 }
 
@@ -131,30 +147,38 @@ function ledgerTotal(interval: string, delivered: DeliveredCounts): number {
 }
 
 /**
- * Cuts the interval's sends to `cap`, what Freshdesk shows beyond the ledger in all its queues
- * together: a cell's own difference first, freed slots last. A contact the claims forgot (a full
- * ticket-book key sheds its reply memory) is then never sent twice — at the price of holding back
- * a lost contact in an interval that also holds one of a ticket deleted for good since (listed
- * nowhere, so its ledger slot looks like a copy): counted as `heldBack`.
+ * Cuts the interval's replies to `cap`, what Freshdesk shows beyond the ledger in all its queues
+ * together: a cell's own difference first, freed slots last. A reply the claims forgot (a full
+ * ticket-book key sheds its oldest reply claims) is then never sent twice — at the price of
+ * holding back a lost reply in an interval that also holds a contact of a ticket deleted for good
+ * since (listed nowhere, so its ledger slot looks like a copy): counted as `heldBack`.
+ *
+ * A contact whose claims are `certain` is not cut (large seeds 568 and 720: the last ticket of
+ * the day, whose creation event never came, stayed missing because a ticket deleted for good in
+ * its quarter hour held the slot). It still takes its room first.
  */
-function capInterval(outcomes: CellOutcome[], cap: number): number {
-  let room = cap;
+function capInterval(outcomes: CellOutcome[], cap: number, certain: Certain): number {
   const wanted = outcomes.reduce((sum, o) => sum + o.chosen.length, 0);
-  const own = outcomes.map((o) => Math.min(o.own, room, o.chosen.length)).map((n) => {
+  const sure = outcomes.map((o) => o.chosen.filter(certain).length);
+  let room = cap - sure.reduce((a, b) => a + b, 0);
+  const own = outcomes.map((o, i) => {
+    const n = Math.max(0, Math.min(o.own - (sure[i] ?? 0), room));
     room -= n;
     return n;
   });
   outcomes.forEach((o, i) => {
-    const extra = Math.min(o.chosen.length - (own[i] ?? 0), room);
+    const doubtful = o.chosen.filter((f) => !certain(f));
+    const extra = Math.max(0, Math.min(doubtful.length - (own[i] ?? 0), room));
     room -= extra;
-    o.chosen = o.chosen.slice(0, (own[i] ?? 0) + extra);
+    const kept = new Set(doubtful.slice(0, (own[i] ?? 0) + extra));
+    o.chosen = o.chosen.filter((f) => certain(f) || kept.has(f));
     o.row.sent = o.chosen.length;
   });
   return wanted - outcomes.reduce((sum, o) => sum + o.chosen.length, 0);
 }
 
-function cellFacts(queue: string, contacts: FoundContact[], ledger: number, counted: (f: FoundContact) => boolean): CellFacts {
-  const unclaimed = unclaimedInOrder(contacts, counted);
+function cellFacts(queue: string, contacts: FoundContact[], ledger: number, judges: Judges): CellFacts {
+  const unclaimed = unclaimedInOrder(contacts, judges);
   return { queue, contacts, ledger, claimed: contacts.length - unclaimed.length, unclaimed };
 }
 
@@ -183,9 +207,10 @@ function groupByInterval(found: readonly FoundContact[]): Map<string, Map<string
   return groups;
 }
 
-/** The contacts the claims do not know, by contact id. */
-function unclaimedInOrder(contacts: readonly FoundContact[], counted: (f: FoundContact) => boolean): FoundContact[] {
-  const byId = (a: FoundContact, b: FoundContact): number => (a.contact.contactId < b.contact.contactId ? -1 : a.contact.contactId > b.contact.contactId ? 1 : 0);
+/** The contacts the claims do not know: those whose claims are certain first (see capInterval), each part by contact id. */
+function unclaimedInOrder(contacts: readonly FoundContact[], { counted, certain }: Judges): FoundContact[] {
+  const rank = (f: FoundContact): number => (certain(f) ? 0 : 1);
+  const byId = (a: FoundContact, b: FoundContact): number => rank(a) - rank(b) || (a.contact.contactId < b.contact.contactId ? -1 : a.contact.contactId > b.contact.contactId ? 1 : 0);
   return contacts.filter((c) => !counted(c)).sort(byId);
 }
 

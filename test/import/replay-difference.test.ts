@@ -100,6 +100,32 @@ describe('the difference a replay sends', () => {
     expect(result.result.heldBack).toBe(1);
   });
 
+  it('sends a ticket whose claim is certain even where a ticket deleted for good holds the interval’s slot; a reply there is still held back (large seeds 568, 720)', () => {
+    const Z = 'freshdesk/6/1/tickets';
+    // t:7 was delivered in Z and deleted for good since: Freshdesk lists it nowhere, so the
+    // interval's totals (2 found, 1 delivered in Z, 0 in Q and R) leave room for one contact only.
+    const contacts = [found('t:5', Q, '2026-11-21T10:01:00Z'), found('c:9', R, '2026-11-21T10:02:00Z')];
+    const delivered = ledger([[Z, '2026-11-21T10:00:00Z', 1], [Q, '2026-11-21T10:00:00Z', 0], [R, '2026-11-21T10:00:00Z', 0]]);
+    const creations = (f: FoundContact): boolean => f.conversationId === undefined;
+    const sure = differenceOf(contacts, delivered, () => false, undefined, creations);
+    expect(sure.send.map((f) => f.contact.contactId)).toEqual(['t:5']);
+    expect(sure.result.heldBack).toBe(1);
+    // Without that certainty (a window the initial import delivered, whose contacts have no
+    // claims) the cap decides alone, and the reply sorts first.
+    const doubtful = differenceOf(contacts, delivered, () => false);
+    expect(doubtful.send.map((f) => f.contact.contactId)).toEqual(['c:9']);
+    expect(doubtful.result.heldBack).toBe(1);
+  });
+
+  it('never sends more than the interval’s room in doubtful contacts beside certain ones', () => {
+    // Room 1 (3 found, 2 delivered elsewhere): the certain t:5 takes it; the unclaimed replies wait.
+    const contacts = [found('t:5', Q, '2026-11-21T10:01:00Z'), found('c:8', R, '2026-11-21T10:02:00Z'), found('c:9', R, '2026-11-21T10:03:00Z')];
+    const delivered = ledger([['freshdesk/6/1/tickets', '2026-11-21T10:00:00Z', 2]]);
+    const result = differenceOf(contacts, delivered, () => false, undefined, (f) => f.conversationId === undefined);
+    expect(result.send.map((f) => f.contact.contactId)).toEqual(['t:5']);
+    expect(result.result.heldBack).toBe(2);
+  });
+
   it('counts a contact found twice (a repeated slice) once', () => {
     const contacts = [found('t:1', Q, '2026-11-21T10:01:00Z'), found('t:1', Q, '2026-11-21T10:01:00Z')];
     expect(differenceOf(contacts, ledger([]), () => false).send).toHaveLength(1);
