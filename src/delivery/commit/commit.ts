@@ -177,6 +177,7 @@ export class OpenState {
     const optional: { [K in keyof HandOff]?: HandOff[K] | undefined } = {
       lastRunAt: this.state.lastRunAt,
       agentsPosted: this.state.agentsPosted,
+      late: this.state.lateFactsSeenAt === undefined ? undefined : [this.state.lateFactsSeenAt, this.state.latenessMs ?? 0],
       missing: this.state.missing,
       handled: this.state.handled,
       handledChange: handledChangeOf(this.base, this.state),

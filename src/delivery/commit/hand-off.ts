@@ -59,6 +59,13 @@ export interface HandOff {
   pinShards?: SpilledMap;
   /** What the run's agent-status posts came to (opt-in/agent-statuses.ts). */
   agentsPosted?: AppState['agentsPosted'];
+  /**
+   * When late records were last seen and how late ([lateFactsSeenAt, latenessMs], run/attribution-hold.ts):
+   * the run that saw them may be the one handed off, and the next runs' replies and settled
+   * resolutions must still wait for the records held with them (small seed 229: a time entry's
+   * deletion held past a handed-off run, whose follow-up sent the handled contact without it).
+   */
+  late?: [number, number];
   /** KV keys the committed state no longer refers to: deleted once the commit is stored. */
   deletes: string[];
 }
@@ -193,12 +200,20 @@ function withHandOff(state: AppState, handOff: Partial<HandOff> & { id: number }
     pins: { ...(state.pins ?? {}), ...(handOff.pins ?? {}) },
     ...spilledOf(state, handOff),
     ...handledOf(state, handOff),
+    ...lateOf(state, handOff),
     commitId: handOff.id,
     commits: withCommits(state.commits, carried.ids),
   };
 }
 
 /** The pins' shards a hand-off refers to (written before its post) replace the stored state's reference. */
+/** The newer of the state's and the hand-off's sightings of late records. */
+function lateOf(state: AppState, handOff: Partial<HandOff>): Pick<AppState, 'lateFactsSeenAt' | 'latenessMs'> {
+  const [seenAt, latenessMs] = handOff.late ?? [];
+  if (seenAt === undefined || (state.lateFactsSeenAt ?? -Infinity) >= seenAt) return {};
+  return latenessMs === undefined ? { lateFactsSeenAt: seenAt } : { lateFactsSeenAt: seenAt, latenessMs };
+}
+
 function spilledOf(state: AppState, handOff: Partial<HandOff>): { spilled?: AppState['spilled'] } {
   if (handOff.pinShards === undefined) return state.spilled === undefined ? {} : { spilled: state.spilled };
   return { spilled: { ...(state.spilled ?? {}), pins: handOff.pinShards } };

@@ -1,7 +1,7 @@
 import { mapTicketResolved } from '../../core/handled';
 import type { Directory, OfferedContact, TicketFacts } from '../../core/types';
 import { log } from '../../platform/log';
-import type { OutboxRecord, TimeEntryRecord } from '../intake/outbox';
+import { HOLD_DELAY_MS, type OutboxRecord, type TimeEntryRecord } from '../intake/outbox';
 import type { AppState, HandledState } from '../stored/stored-data';
 import type { TicketBook } from '../memory/ticket-book';
 import type { TimeBook } from '../memory/time-book';
@@ -30,6 +30,15 @@ export const MAX_WAITING = 240;
  * resolutions wait, at most this long: a record later than an hour is not counted as late there either.
  */
 export const MAX_LATE_WAIT_MS = 60 * 60_000;
+/**
+ * How long a fact's record may reach the outbox after the fact when the KV store refused it once:
+ * held in a one-time schedule, it is appended HOLD_DELAY_MS later, in a later slot. A resolution
+ * counts as settled only once the slots read reach this far past its settle time, so a time
+ * entry logged just before that end and held once is read first — even when no run saw the KV
+ * limit (small seed 947: a three-minute write outage between two runs; the entry, logged two
+ * minutes before the settle time ended, reached the outbox after the handled contact was sent).
+ */
+export const HELD_RECORD_LAG_MS = HOLD_DELAY_MS + 60_000;
 
 /** What became of a waiting resolution in a run (HandledStep.decide). */
 type Outcome = OfferedContact | 'wait' | 'skip' | 'unconfirmed';
@@ -190,7 +199,7 @@ export class HandledStep {
   private async decideDue(waiting: Waiting, pushedOut: boolean): Promise<Outcome> {
     // Settled by the facts read, not the clock: a time entry logged within the settle time may
     // still sit in an outbox slot this run has not read, or in a one-time schedule.
-    const settledAtMs = waiting.resolvedS * 1000 + SETTLE_MS;
+    const settledAtMs = waiting.resolvedS * 1000 + SETTLE_MS + HELD_RECORD_LAG_MS;
     const settled = settledAtMs <= this.deps.factsUntilMs;
     const heldBack = this.recordsComeLate && settledAtMs + MAX_LATE_WAIT_MS > this.deps.factsUntilMs;
     if ((!settled || heldBack) && !pushedOut) return 'wait';
