@@ -117,7 +117,7 @@ export async function compareStep(platform: Platform, record: ImportRecord, job:
   let first = true;
   while (compare.groups.length > 0) {
     const group = groupOf(compare.groups[0] as number[]);
-    const outcome = needsSplit(group, step.state?.ledger?.shards ?? compare.shards) ? await splitStep(step, group, first) : await compareGroup(step, group, first);
+    const outcome = needsSplit(group, compare.shards) ? await splitStep(step, group, first) : await compareGroup(step, group, first);
     if (outcome === 'busy') return 'busy';
     if (outcome === 'stop') return 'more';
     first = false;
@@ -233,31 +233,44 @@ function endSplit(compare: CompareState, group: Group, parts: readonly number[][
 
 /** Compares the front group and commits what it sends; pops it ('next' without popping: split it first). */
 async function compareGroup(step: Step, group: Group, first: boolean): Promise<Outcome> {
+  const ready = await openGroup(step, group, first);
+  if (ready !== 'go') return ready;
+  const planned = await plannedSends(step, group);
+  if (planned === 'later') return 'stop';
+  const committed = await commitSends(step, planned.books, group, planned.difference.send);
+  if (committed === 'busy') return 'busy';
+  addResult(step.compare, planned.difference.result, planned.hours);
+  step.compare.groups.shift();
+  step.compare.cleanup.push(...group.chunks);
+  delete step.compare.claims;
+  return 'next';
+}
+
+/** 'go' once the group fits this step and the state is read; 'stop' (not this step) or 'next' (split it first) otherwise. */
+async function openGroup(step: Step, group: Group, first: boolean): Promise<'go' | 'stop' | 'next'> {
   const { db, compare } = step;
-  const buckets = bucketsOf(compare, group);
-  if (!first && db.left() < readsOf(step, group, buckets) + COMMIT_OPS) return 'stop';
+  if (!first && db.left() < readsOf(step, group, bucketsOf(compare, group)) + COMMIT_OPS) return 'stop';
   step.state ??= await readState(db, step.platform.now(), { withSpilled: true });
   // The ledger's shard count is known once the state is read: a group too wide for it is split first.
   compare.shards = step.state.ledger?.shards ?? 1;
-  if (overLedgerBudget(group, compare.shards)) return 'next';
+  return overLedgerBudget(group, compare.shards) ? 'next' : 'go';
+}
+
+/** The group's difference, with the books its sends are claimed in; 'later' when its claims do not fit this step. */
+async function plannedSends(step: Step, group: Group): Promise<'later' | { difference: ReturnType<typeof differenceOf>; books: { book: TicketBook; commits: LiveCommits }; hours: string[] }> {
+  const { db } = step;
+  const state = step.state as AppState;
   const found = dedupe((await Promise.all(group.chunks.map((id) => readFoundChunk(db, id, step.job.chunkKey)))).flat());
-  const delivered = await deliveredIn(step, group, buckets);
-  const allowance = uncertainAllowance(step.state, Date.parse(step.record.from), Date.parse(step.record.to));
-  const commits = new LiveCommits(commitViewOf(step.state.commits, step.platform.now()));
+  const delivered = await deliveredIn(step, group, bucketsOf(step.compare, group));
+  const allowance = uncertainAllowance(state, Date.parse(step.record.from), Date.parse(step.record.to));
+  const commits = new LiveCommits(commitViewOf(state.commits, step.platform.now()));
   const book = new TicketBook(db, step.platform.request, step.platform.now(), commits);
   const claims = await claimsOf(step, book, candidatesOf(found, delivered, allowance));
-  if (claims === 'later') return 'stop';
-  const installedAt = step.state.installedAt;
+  if (claims === 'later') return 'later';
   // A ticket created after the install was claimed by whatever delivered it: the claims' silence is proof.
-  const certain = (f: FoundContact): boolean => f.conversationId === undefined && !countsInImport(f.ticket.created_at, installedAt);
+  const certain = (f: FoundContact): boolean => f.conversationId === undefined && !countsInImport(f.ticket.created_at, state.installedAt);
   const difference = differenceOf(found, delivered, (f) => claims.has(f.contact.contactId), allowance.sendable, certain);
-  const committed = await commitSends(step, { book, commits }, group, difference.send);
-  if (committed === 'busy') return 'busy';
-  addResult(compare, difference.result, allowance.hours);
-  compare.groups.shift();
-  compare.cleanup.push(...group.chunks);
-  delete compare.claims;
-  return 'next';
+  return { difference, books: { book, commits }, hours: allowance.hours };
 }
 
 /** KV reads a group's comparison needs: its chunks, the ledger shards of buckets not read yet this step, the state once. */

@@ -374,6 +374,13 @@ function sliceDeps(platform: Platform, settings: Settings, record: ImportRecord,
   return { ...base, pacer, directory, replyScope: settings.replyScope, takeOnce: (id) => taken.take(id), restartEveryPage: true, handled };
 }
 
+/** What a sub-step met that a person should see: its problems on the record, a platform refusal in the log. */
+function noteStep(job: WalkJob, record: ImportRecord, platform: Platform, step: StepResult): void {
+  for (const problem of step.problems) noteProblem(record, platform.now(), problem.message);
+  // The walk pauses for the platform's minute; support must still see that a call was refused (small seed 811).
+  if (step.refusedByPlatform > 0) log('warn', 'PLATFORM_LIMIT', `the platform request limit (50/min) refused a Freshdesk call of the ${job.kind}; it continues after a minute`);
+}
+
 /** Walks sub-steps until the request budget, the time budget, a pause or the end. */
 async function walkSlice(job: WalkJob, record: ImportRecord, platform: Platform, settings: Settings, directory: { directory: WalkDeps['directory']; requests: number }): Promise<SliceWalk> {
   const startedMs = Date.now();
@@ -390,11 +397,7 @@ async function walkSlice(job: WalkJob, record: ImportRecord, platform: Platform,
     requests += step.requests;
     contacts.push(...step.contacts);
     cursor = step.cursor;
-    for (const problem of step.problems) noteProblem(record, platform.now(), problem.message);
-    if (step.refusedByPlatform > 0) {
-      // The walk pauses for the platform's minute; support must still see that a call was refused.
-      log('warn', 'PLATFORM_LIMIT', `the platform request limit (50/min) refused a Freshdesk call of the ${job.kind}; it continues after a minute`);
-    }
+    noteStep(job, record, platform, step);
     if (sliceIsOver(step, requests, startedMs)) {
       record.pacer = deps.pacer.snapshot();
       return witness ? { taken, step, contacts, requests, witness } : { taken, step, contacts, requests };

@@ -300,6 +300,59 @@ describe('hand-offs in a row and other writers (issue 19, items 1 and 2)', () =>
     expect(state.pins).toEqual({ 'freshdesk/48000000101/1/tickets': 'Billing email Tickets', 'freshdesk/48000000102/1/tickets': 'Technical Support L2 Americas 117 email Tickets' });
   });
 
+  /** The ledger pages the pending hand-off refers to. */
+  async function pendingPages(): Promise<string[]> {
+    const data = (await day.schedule.fetch({ name: 'deliver' })).data as { commit?: { ledgerPages?: [string, string[]][] } };
+    return (data.commit?.ledgerPages ?? []).map(([name]) => name);
+  }
+
+  it('ledger counts too many for a hand-off travel in ledger pages: two hand-offs in a row, the ledger equals injixo with no hour uncertain, and the pages go (large seeds 394, 466)', async () => {
+    day.remote.groups = JSON.stringify(NORDICS);
+    await day.put(NORDICS.map((g, i) => ticket(2000 + i, g.id, T0 + 1000 + i)), T0 + 60_000);
+    await day.run(T0 + SLOT + 60_000, refusingAfterPost());
+    const first = await pendingPages();
+    expect(first.length).toBeGreaterThan(1);
+    await day.put(NORDICS.map((g, i) => ticket(4000 + i, g.id, T0 + SLOT + 1000 + i)), T0 + SLOT + 60_000);
+    await day.run(T0 + 2 * SLOT + 60_000, refusingAfterPost());
+    const second = await pendingPages();
+    // The second hand-off carries both runs' counts in pages of its own; the first's are gone.
+    expect(second.length).toBeGreaterThan(1);
+    expect(second.filter((name) => first.includes(name))).toEqual([]);
+    for (const name of first) await expect(day.schedule.fetch({ name })).rejects.toMatchObject({ status: 404 });
+    for (let i = 3; i < 40; i += 1) await day.run(T0 + i * SLOT + 60_000);
+    const injixo = day.injixo();
+    expect(Object.values(injixo).reduce((a, b) => a + b, 0)).toBe(300);
+    expect(await day.ledger()).toEqual(injixo);
+    expect((await readState(day.db, day.clock.now())).ledger?.uncertain ?? []).toEqual([]);
+    for (const name of second) await expect(day.schedule.fetch({ name })).rejects.toMatchObject({ status: 404 });
+  });
+
+  it('a ledger page the scheduler cannot read now holds the hand-off back; a page gone leaves its hours uncertain, said, and nothing is sent twice', async () => {
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    day.remote.groups = JSON.stringify(NORDICS);
+    await day.put(NORDICS.map((g, i) => ticket(2000 + i, g.id, T0 + 1000 + i)), T0 + 60_000);
+    await day.run(T0 + SLOT + 60_000, refusingAfterPost());
+    const [gone, unreadable] = await pendingPages();
+    // A run whose page read is refused writes nothing: the hand-off stays pending.
+    const refusingPage = new Calls(undefined);
+    const inner = refusingPage.call.bind(refusingPage);
+    let fetches = 0;
+    refusingPage.call = <T>(label: string, run: () => Promise<T>): Promise<T> => {
+      // The recurring schedule is fetched first; the page after it.
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the platform rejects with plain objects
+      if (label === 'schedule' && (fetches += 1) === 2) return Promise.reject({ status: 503, message: 'Service unavailable' });
+      return inner(label, run);
+    };
+    await day.run(T0 + 2 * SLOT + 60_000, refusingPage);
+    expect(await pendingPages()).toEqual([gone, unreadable]);
+    await day.schedule.delete({ name: gone as string });
+    for (let i = 3; i < 40; i += 1) await day.run(T0 + i * SLOT + 60_000);
+    expect(Object.values(day.injixo()).reduce((a, b) => a + b, 0)).toBe(150);
+    expect((await readState(day.db, day.clock.now())).ledger?.uncertain).toEqual(['2026-11-02T06']);
+    expect(warn.mock.calls.some(([line]) => String(line).includes('LEDGER_UNCERTAIN') && String(line).includes('a page of a handed-off commit'))).toBe(true);
+    await expect(day.schedule.fetch({ name: unreadable as string })).rejects.toMatchObject({ status: 404 });
+  });
+
   it('a hand-off too small for a run\'s many new pins: they are kept before the post, and a group renamed before the next stored commit keeps its one name (large seed 104)', async () => {
     const many = NORDICS;
     day.remote.groups = JSON.stringify(many);

@@ -28,7 +28,7 @@ import type { HandledChange } from '../opt-in/handled-contacts';
 import type { AppState, SpilledMap } from '../stored/stored-data';
 import { commitViewOf, withCommits } from './commit-ring';
 import type { CommitView } from '../memory/commit-view';
-import { type AppliedHandOff, applyHandOff, clearHandOff, type HandOff, noteVoidCommit, storeHandOff } from './hand-off';
+import { type AppliedHandOff, applyHandOff, clearHandOff, deleteLedgerPages, type HandOff, noteVoidCommit, storeHandOff } from './hand-off';
 import { releaseLease, takeLease } from './lease';
 import { adoptPinShards, loadSpilled, spillPinsNow } from './spill';
 import { readState, writeState } from './state';
@@ -165,6 +165,8 @@ export class OpenState {
       log('error', 'COMMIT_LOST', 'neither the KV store nor the scheduler kept the bookkeeping of a delivery run that posted; its contacts may be sent again', { cause: describe(scheduleError) });
       throw kvError;
     }
+    // The applied hand-off's counts travel in this one now (its own pages): the old pages are garbage.
+    if (this.handedOff) await deleteLedgerPages(schedule, this.handedOff.pages);
     log('warn', 'PLATFORM_LIMIT', "KV limit reached after a successful post; the run's bookkeeping waits in the delivery schedule and is applied by the next run", { cursor: this.state.cursor });
     return 'handed_off';
   }
@@ -204,7 +206,10 @@ export class OpenState {
     // is said all the same (invariant (f); large seed 119).
     if (left.length > 0) log('warn', 'PLATFORM_LIMIT', `the KV store refused the clean-up of ${left.join(', ')}; left behind (the commit moved on: nothing reads them again)`);
     this.carried.deletes = [];
-    if (this.handedOff) await clearHandOff(schedule, this.schedule.voids, this.id);
+    if (this.handedOff) {
+      await clearHandOff(schedule, this.schedule.voids, this.id);
+      await deleteLedgerPages(schedule, this.handedOff.pages);
+    }
   }
 }
 

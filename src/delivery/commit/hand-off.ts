@@ -1,8 +1,8 @@
 import { log } from '../../platform/log';
 import { isNotFound } from '../../platform/refusals';
 import type { Scheduler } from '../../platform/types';
-import { DELIVERY_PERIOD_MINUTES, DELIVERY_SCHEDULE, SCHEDULE_KINDS } from '../../storage/keys';
-import { addPending, type CompactCounts, emptyLedgerState, expandCounts, markUncertain } from '../accounting/ledger';
+import { DELIVERY_PERIOD_MINUTES, DELIVERY_SCHEDULE, ledgerPageName, SCHEDULE_KINDS } from '../../storage/keys';
+import { addPending, type CompactCounts, compactCounts as compactCountsOf, emptyLedgerState, expandCounts, markUncertain } from '../accounting/ledger';
 import { rangesAsGap } from '../accounting/missing-tickets';
 import { applyHandledChange, emptyHandledState, type HandledChange } from '../opt-in/handled-contacts';
 import { type AppState, type MissingRange, type MissingTickets, type SpilledMap, validateState } from '../stored/stored-data';
@@ -50,6 +50,12 @@ export interface HandOff {
   ledger?: CompactCounts;
   /** Six-hour buckets whose counts did not fit (ledger.ts uncertainHours). */
   uncertain?: string[];
+  /**
+   * Ledger counts too many for this data, in one-time schedules of their own: [name, the hours
+   * it holds]. Without them a busy run's counts became uncertain hours, and a check there could
+   * send nothing (large seeds 394, 466, 684, 902: 700 posted contacts the ledger never counted).
+   */
+  ledgerPages?: [string, string[]][];
   /** Queue names pinned under these commits (rule 4). */
   pins?: Record<string, string>;
   /**
@@ -78,6 +84,8 @@ export interface AppliedHandOff {
   ids: number[];
   ledger: Record<string, Record<string, number>>;
   uncertain: string[];
+  /** Its ledger pages: deleted once this writer's commit (stored or handed off) replaces it. */
+  pages: string[];
 }
 
 /**
@@ -88,13 +96,62 @@ export interface AppliedHandOff {
 export async function applyHandOff(schedule: Scheduler, state: AppState, recurringData?: Record<string, unknown>): Promise<{ applied: AppliedHandOff | undefined; voids: number[]; pending: Record<string, unknown> | undefined }> {
   const data = await readScheduleData(schedule, recurringData);
   const commit = commitOf(data);
-  return { applied: applyOne(state, commit), voids: voidsOf(data), pending: commit };
+  const withPages = commit && !isIncluded(state, commit.id) ? await readLedgerPages(schedule, commit) : commit;
+  return { applied: applyOne(state, withPages), voids: voidsOf(data), pending: commit };
 }
+
+/**
+ * The hand-off with its pages' counts back in `ledger`. A page gone (it fired after three days,
+ * or was never there) leaves its hours uncertain, said; a page the scheduler cannot read now
+ * makes the hand-off unknown, so the writer does not write (it is tried again next run).
+ */
+async function readLedgerPages(schedule: Scheduler, commit: Partial<HandOff> & { id: number }): Promise<Partial<HandOff> & { id: number }> {
+  const pages = pagesOf(commit);
+  if (pages.length === 0) return commit;
+  let counts = commit.ledger && typeof commit.ledger === 'object' ? expandCounts(commit.ledger) : {};
+  const uncertain = stringsOf(commit.uncertain);
+  for (const [name, hours] of pages) {
+    const page = await readLedgerPage(schedule, name);
+    if (page === 'gone') {
+      log('warn', 'LEDGER_UNCERTAIN', `the delivered ledger of ${hours.join(', ')} (UTC, six hours each) may be off: a page of a handed-off commit's counts was gone; a replay of those hours may send contacts twice`, { hours: hours.length });
+      uncertain.push(...hours);
+    } else counts = mergeCounts(counts, page);
+  }
+  return { ...commit, ledger: compactCountsOf(counts), uncertain: [...new Set(uncertain)] };
+}
+
+/** One page's counts, or 'gone' (404); throws HandOffUnknown when the scheduler cannot say. */
+async function readLedgerPage(schedule: Scheduler, name: string): Promise<Record<string, Record<string, number>> | 'gone'> {
+  let data: Record<string, unknown>;
+  try {
+    data = (await schedule.fetch({ name })).data;
+  } catch (error) {
+    if (isNotFound(error)) return 'gone';
+    throw new HandOffUnknown(`a page of a handed-off commit's ledger counts could not be read (${describe(error)})`);
+  }
+  return data.counts && typeof data.counts === 'object' ? expandCounts(data.counts as CompactCounts) : {};
+}
+
+function pagesOf(commit: Partial<HandOff>): [string, string[]][] {
+  if (!Array.isArray(commit.ledgerPages)) return [];
+  return commit.ledgerPages.filter((p): p is [string, string[]] => Array.isArray(p) && typeof p[0] === 'string' && Array.isArray(p[1])).map(([name, hours]) => [name, stringsOf(hours)]);
+}
+
+function mergeCounts(a: Record<string, Record<string, number>>, b: Record<string, Record<string, number>>): Record<string, Record<string, number>> {
+  const out = JSON.parse(JSON.stringify(a)) as Record<string, Record<string, number>>;
+  for (const [hour, attributes] of Object.entries(b)) {
+    const into = (out[hour] ??= {});
+    for (const [attribute, n] of Object.entries(attributes)) if (typeof n === 'number') into[attribute] = (into[attribute] ?? 0) + n;
+  }
+  return out;
+}
+
 
 function applyOne(state: AppState, handOff: (Partial<HandOff> & { id: number }) | undefined): AppliedHandOff | undefined {
   if (!handOff) return undefined;
   const deletes = stringsOf(handOff.deletes);
-  if (isIncluded(state, handOff.id)) return { id: handOff.id, deletes, ids: [], ledger: {}, uncertain: [] };
+  const pages = pagesOf(handOff).map(([name]) => name);
+  if (isIncluded(state, handOff.id)) return { id: handOff.id, deletes, ids: [], ledger: {}, uncertain: [], pages };
   const carried = carriedOf(handOff);
   const checked = validateState(JSON.parse(JSON.stringify(withHandOff(state, handOff, carried))));
   if (!checked.ok) {
@@ -103,7 +160,7 @@ function applyOne(state: AppState, handOff: (Partial<HandOff> & { id: number }) 
   }
   Object.assign(state, checked.value);
   log('info', 'COMMIT_APPLIED', 'applied the bookkeeping of a delivery run the KV store had refused', { commit: handOff.id, cursor: state.cursor });
-  return { id: handOff.id, deletes, ...carried };
+  return { id: handOff.id, deletes, ...carried, pages };
 }
 
 /** What a hand-off carries beyond whole values, read defensively like any stored value. */
@@ -238,7 +295,81 @@ export async function clearHandOff(schedule: Scheduler, voids: readonly number[]
 
 /** Hands a commit to the recurring schedule; throws when the scheduler refuses too. */
 export async function storeHandOff(schedule: Scheduler, handOff: HandOff, voids: readonly number[], nowMs: number): Promise<void> {
-  await updateDeliverySchedule(schedule, { kind: SCHEDULE_KINDS.deliver, commit: fitHandOff(handOff), ...voidsData(voids) }, nowMs);
+  const paged = await pageLedger(schedule, handOff, nowMs);
+  await updateDeliverySchedule(schedule, { kind: SCHEDULE_KINDS.deliver, commit: fitHandOff(paged), ...voidsData(voids) }, nowMs);
+}
+
+/** Ledger counts per page at most (a page's data, with its kind, within the schedule's 4 KB). */
+export const LEDGER_PAGE_BYTES = 3800;
+/** Pages fire (and go) after this long: a hand-off is applied within minutes, and a page that fires is ignored. */
+export const LEDGER_PAGE_LIFETIME_MS = 3 * 24 * 60 * 60_000;
+
+/**
+ * Ledger counts that would not fit the hand-off go to pages (one-time schedules, ledgerPages)
+ * before anything is shrunk. A page the scheduler refuses keeps its counts in the hand-off, where
+ * shrink() turns what still does not fit into uncertain hours, as before.
+ */
+async function pageLedger(schedule: Scheduler, handOff: HandOff, nowMs: number): Promise<HandOff> {
+  if (handOff.ledger === undefined || fits(handOff)) return handOff;
+  const { ledger, ...rest } = handOff;
+  const pages: [string, string[]][] = [];
+  let left: Record<string, Record<string, number>> = {};
+  for (const [index, counts] of splitIntoPages(expandCounts(ledger)).entries()) {
+    const name = ledgerPageName(handOff.id, index);
+    try {
+      await schedule.create({ name, data: { kind: SCHEDULE_KINDS.ledgerPage, counts: compactCountsOf(counts) }, schedule_at: new Date(nowMs + LEDGER_PAGE_LIFETIME_MS).toISOString() });
+      pages.push([name, Object.keys(counts).sort()]);
+    } catch (error) {
+      log('warn', 'PLATFORM_LIMIT', `the scheduler refused a page of a handed-off commit's ledger counts (${describe(error)}); those counts travel in the hand-off if they fit`);
+      left = mergeCounts(left, counts);
+    }
+  }
+  const carried: HandOff = pages.length > 0 ? { ...rest, ledgerPages: pages } : rest;
+  return Object.keys(left).length > 0 ? { ...carried, ledger: compactCountsOf(left) } : carried;
+}
+
+/** Counts cut into pages of at most LEDGER_PAGE_BYTES each (one queue's quarters of one hour never split). */
+function splitIntoPages(counts: Record<string, Record<string, number>>): Record<string, Record<string, number>>[] {
+  const pages: Record<string, Record<string, number>>[] = [];
+  let page: Record<string, Record<string, number>> = {};
+  let bytes = 0;
+  for (const [hour, queue, pairs] of queueEntries(counts)) {
+    const size = hour.length + queue.length + JSON.stringify(pairs).length + 12;
+    if (bytes > 0 && bytes + size > LEDGER_PAGE_BYTES) {
+      pages.push(page);
+      page = {};
+      bytes = 0;
+    }
+    addPairs(page, hour, queue, pairs);
+    bytes += size;
+  }
+  if (bytes > 0) pages.push(page);
+  return pages;
+}
+
+/** [hour, queue, [quarter, count, …]] for every queue of every hour. */
+function queueEntries(counts: Record<string, Record<string, number>>): [string, string, number[]][] {
+  return Object.entries(compactCountsOf(counts)).flatMap(([hour, byQueue]) => Object.entries(byQueue).map(([queue, pairs]): [string, string, number[]] => [hour, queue, pairs]));
+}
+
+function addPairs(page: Record<string, Record<string, number>>, hour: string, queue: string, pairs: readonly number[]): void {
+  const into = (page[hour] ??= {});
+  for (let i = 0; i + 1 < pairs.length; i += 2) into[`${queue}|${String(pairs[i])}`] = pairs[i + 1] as number;
+}
+
+/**
+ * Once this writer's commit replaced the hand-off it applied (stored, or handed off itself with
+ * those counts in its own pages), that hand-off's pages are garbage. A refusal is said; a page
+ * left behind fires after LEDGER_PAGE_LIFETIME_MS and is ignored.
+ */
+export async function deleteLedgerPages(schedule: Scheduler, pages: readonly string[]): Promise<void> {
+  const left: string[] = [];
+  for (const name of pages) {
+    await schedule.delete({ name }).catch((error: unknown) => {
+      if (!isNotFound(error)) left.push(name);
+    });
+  }
+  if (left.length > 0) log('warn', 'PLATFORM_LIMIT', `the scheduler refused the clean-up of ${left.length} ledger page(s) of an applied commit; they fire unused within ${LEDGER_PAGE_LIFETIME_MS / 86_400_000} days`);
 }
 
 function voidsData(voids: readonly number[]): { voids?: number[] } {

@@ -261,7 +261,8 @@ export type ScheduleData =
   | { kind: typeof SCHEDULE_KINDS.import; token: string; retry?: number; at?: number }
   | { kind: typeof SCHEDULE_KINDS.replay; token: string; retry?: number; at?: number }
   | { kind: typeof SCHEDULE_KINDS.check; token: string; retry?: number; at?: number }
-  | { kind: typeof SCHEDULE_KINDS.tend };
+  | { kind: typeof SCHEDULE_KINDS.tend }
+  | { kind: typeof SCHEDULE_KINDS.ledgerPage; counts: Record<string, unknown> };
 
 const scheduleDataSchema = {
   type: 'object',
@@ -274,6 +275,8 @@ const scheduleDataSchema = {
     { type: 'object', required: ['kind', 'token'], properties: { kind: { const: SCHEDULE_KINDS.replay }, token: { type: 'string', maxLength: 40 }, retry: { type: 'integer', minimum: 0 }, at: { type: 'integer' } } },
     { type: 'object', required: ['kind', 'token'], properties: { kind: { const: SCHEDULE_KINDS.check }, token: { type: 'string', maxLength: 40 }, retry: { type: 'integer', minimum: 0 }, at: { type: 'integer' } } },
     { type: 'object', required: ['kind'], properties: { kind: { const: SCHEDULE_KINDS.tend } } },
+    // Storage only: read by the writer that applies its hand-off; one that fires was left behind.
+    { type: 'object', required: ['kind', 'counts'], properties: { kind: { const: SCHEDULE_KINDS.ledgerPage }, counts: { type: 'object' } } },
   ],
 } as unknown as JSONSchemaType<ScheduleData>;
 
