@@ -179,12 +179,13 @@ describe('a resolved ticket', () => {
     const dying = new Proxy(db, {
       get: (target, name: keyof KeyValueStore) => (name === 'set' ? (key: string, ...rest: unknown[]) => (key === 'state' ? Promise.reject(new Error('process died')) : (target.set as (...a: unknown[]) => Promise<unknown>)(key, ...rest)) : target[name].bind(target)),
     });
-    const settledRun = T0 + 51 * MIN;
+    // The next run in the period (a run further off would find runs missed and wait for held records).
+    const settledRun = T0 + 41 * MIN;
     await db.delete(LEASE_KEY);
     await runDelivery({ db: dying, request: remote, schedule, nowMs: settledRun, settings: { ...readSettings(undefined), handledContacts: true } });
     expect(remote.handled().map((e) => e.properties.duration)).toEqual([300]);
     // The next runs redo its work: the handled contact may be in injixo already — never again.
-    for (const later of [settledRun + 6 * MIN, T0 + 61 * MIN, T0 + 71 * MIN]) await deliverAt(later);
+    for (const later of [settledRun + 6 * MIN, T0 + 51 * MIN, T0 + 61 * MIN, T0 + 71 * MIN]) await deliverAt(later);
     expect(remote.handled().map((e) => e.properties.duration)).toEqual([300]);
     expect((await readState(db, T0)).handled?.waiting).toEqual([]);
     expect((await readState(db, T0)).gaps).toEqual([expect.objectContaining({ reason: 'delivery_unconfirmed', from: iso(resolvedAt) })]);

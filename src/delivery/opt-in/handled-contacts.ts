@@ -114,6 +114,8 @@ export class HandledStep {
   private readonly before: Map<number, number>;
   /** Handled contacts decided while reading records (see settleBefore). */
   private readonly decided: OfferedContact[] = [];
+  /** Time entries kept for a later run (see mustKeepForLater): back to the outbox with the run's carry. */
+  readonly carried: OutboxRecord[] = [];
   /** The newest outbox slots read held records that came late (see MAX_LATE_WAIT_MS). */
   private readonly recordsComeLate: boolean;
   /**
@@ -145,12 +147,33 @@ export class HandledStep {
   /** Takes a record if it is handled-contact work; true when it was. */
   async take(record: OutboxRecord): Promise<boolean> {
     if (record.k === 'e') {
+      if (this.mustKeepForLater(record.entry.ticketId, record.at)) {
+        this.carried.push(record);
+        return true;
+      }
       await this.settleBefore(record.entry.ticketId, record.at);
       await this.applyEntry(record.entry, record.at);
       return true;
     }
     if (record.k === 'u' && record.resolved === true) this.noteResolution(record.ticket, record.at);
     return false;
+  }
+
+  /**
+   * A time entry logged after its ticket's settle time ended, read while an entry logged before
+   * that end may still be on its way (held once, or while records come late): applied now, it
+   * would settle the resolution without the earlier entry. It goes back to the outbox for a later
+   * run instead, at most until the resolution would stop waiting for late records (small seed
+   * 375: an entry held for 36 minutes by a write outage, behind a later one that settled the
+   * resolution without it).
+   */
+  private mustKeepForLater(ticketId: number, atMs: number): boolean {
+    const waiting = this.waiting.find((w) => w.ticketId === ticketId);
+    if (!waiting) return false;
+    const settleEndMs = waiting.resolvedS * 1000 + SETTLE_MS;
+    if (atMs <= settleEndMs) return false;
+    const lateWait = this.recordsComeLate && settleEndMs + HELD_RECORD_LAG_MS + MAX_LATE_WAIT_MS > this.deps.factsUntilMs;
+    return this.deps.factsUntilMs < settleEndMs + HELD_RECORD_LAG_MS || lateWait;
   }
 
   /**

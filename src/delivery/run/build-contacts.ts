@@ -106,6 +106,7 @@ async function countRecords(context: RecordContext, built: Built, records: reado
   if (!handled) return;
   built.contacts.push(...(await handled.due()));
   built.unconfirmed.push(...handled.unconfirmed);
+  built.carry.push(...handled.carried);
 }
 
 /**

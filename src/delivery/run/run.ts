@@ -1,4 +1,5 @@
 import { log } from '../../platform/log';
+import { isTooManyRequests } from '../../platform/refusals';
 import type { KeyValueStore, RequestClient, Scheduler } from '../../platform/types';
 import type { AppError } from '../../remote/errors';
 import type { Settings } from '../../schemas/iparams';
@@ -92,7 +93,8 @@ async function deliver(deps: DeliveryDeps, opened: OpenState, progress: RunProgr
   const factsUntilMs = slotEndMs(state.cursor, window);
   const folded = await foldCounters(db, state, nowMs, window.lateFacts > 0);
   if (deps.host !== undefined) state.host = deps.host;
-  const built = await buildContacts({ ...deps, commits: opened.commitView() }, state, window.records, holdRepliesAfter(state, { ...window, heldByLimit: deps.kvLimitAt !== undefined }, nowMs), factsUntilMs);
+  const heldByLimit = deps.kvLimitAt !== undefined || runsWereMissed(state, nowMs);
+  const built = await buildContacts({ ...deps, commits: opened.commitView() }, state, window.records, holdRepliesAfter(state, { ...window, heldByLimit }, nowMs), factsUntilMs);
   if (built.directoryMissing) return waitForDirectory(deps, opened, window, built);
   // A void run may have posted under pins it kept only in the shards: they name these contacts too.
   await opened.adoptVoidRunPins(db, built.unconfirmed.length);
@@ -130,8 +132,24 @@ async function agentStatuses(deps: DeliveryDeps, opened: OpenState, run: { windo
 async function deferred(deps: DeliveryDeps, error: unknown): Promise<DeliveryReport> {
   const reason = error instanceof HandOffUnknown ? error.message : describe(error);
   log('warn', 'DELIVERY_DEFERRED', `the delivery run stopped before committing (${reason}); the next run, in a few minutes, does its work`);
-  await scheduleDeliverySoon(deps.schedule, deps.nowMs);
+  // A KV refusal says the intake's records are being held too: the follow-up is told, as after a
+  // refused lease (small seed 375: a time entry held for 36 minutes, read after its handled contact went out).
+  await scheduleDeliverySoon(deps.schedule, deps.nowMs, isTooManyRequests(error) ? deps.nowMs : undefined);
   return { ...emptyReport('busy'), moreToDo: true };
+}
+
+/** Runs missed since the last committed one, beyond a follow-up's delay. */
+const MISSED_RUNS_AFTER_MS = 1.5 * DELIVERY_PERIOD_MINUTES * 60_000;
+
+/**
+ * Whether the runs before this one were refused or died: the KV limit may then be holding the
+ * intake's records too, though no follow-up could say so — two refused runs ask for one follow-up
+ * (its name is unique), and the recurring run may take the lease before it (small seed 463: a
+ * 30-minute write outage; the recurring run after it sent a handled contact without the two
+ * time-entry changes still held in schedules).
+ */
+function runsWereMissed(state: AppState, nowMs: number): boolean {
+  return state.lastRunAt !== undefined && nowMs - state.lastRunAt > MISSED_RUNS_AFTER_MS;
 }
 
 /** The end of the last outbox slot read (this run's, or the cursor's when it read none). */
