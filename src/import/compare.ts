@@ -267,8 +267,9 @@ async function plannedSends(step: Step, group: Group): Promise<'later' | { diffe
   const book = new TicketBook(db, step.platform.request, step.platform.now(), commits);
   const claims = await claimsOf(step, book, candidatesOf(found, delivered, allowance));
   if (claims === 'later') return 'later';
-  // A ticket created after the install was claimed by whatever delivered it: the claims' silence is proof.
-  const certain = (f: FoundContact): boolean => f.conversationId === undefined && !countsInImport(f.ticket.created_at, state.installedAt);
+  // A contact created after the install was claimed by whatever delivered it; where the book
+  // cannot say (peekClaim 'maybe') it counts as claimed. So the claims' silence is proof there.
+  const certain = (f: FoundContact): boolean => !countsInImport(f.contact.timestamp, state.installedAt);
   const difference = differenceOf(found, delivered, (f) => claims.has(f.contact.contactId), allowance.sendable, certain);
   return { difference, books: { book, commits }, hours: allowance.hours };
 }
@@ -401,10 +402,13 @@ async function claimsOf(step: Step, book: TicketBook, candidates: readonly Found
   return 'later';
 }
 
-/** The contact ids of `contacts` the ticket book knows as counted. */
+/** The contact ids of `contacts` the ticket book knows as counted, or cannot say were not ('maybe': never sent). */
 async function countedIn(book: TicketBook, contacts: readonly FoundContact[]): Promise<string[]> {
   const ids: string[] = [];
-  for (const f of contacts) if ((await book.peekClaim(claimOf(f))) === 'counted') ids.push(f.contact.contactId);
+  for (const f of contacts) {
+    const claim = await book.peekClaim(claimOf(f));
+    if (claim === 'counted' || claim === 'maybe') ids.push(f.contact.contactId);
+  }
   return ids;
 }
 

@@ -76,9 +76,10 @@ export type Sendable = (queue: string, interval: string, missing: number) => num
 const everything: Sendable = (_queue, _interval, missing) => missing;
 
 /**
- * Whether the claims' silence on a contact proves it was never counted: true for a ticket's own
- * contact created after the install (the book never sheds nor prunes a creation claim, and every
- * path that delivers one after the install claims it; the initial import before it does not).
+ * Whether the claims' silence on a contact proves it was never counted: true for a contact
+ * created after the install (every path that delivers one claims it, and the book counts as
+ * claimed whatever it cannot vouch for: ticket-book.ts peekClaim 'maybe'); false before the
+ * install, where the initial import delivered without claims.
  */
 export type Certain = (f: FoundContact) => boolean;
 
@@ -155,7 +156,7 @@ function ledgerTotal(interval: string, delivered: DeliveredCounts): number {
  *
  * A contact whose claims are `certain` is not cut (large seeds 568 and 720: the last ticket of
  * the day, whose creation event never came, stayed missing because a ticket deleted for good in
- * its quarter hour held the slot). It still takes its room first.
+ * its quarter hour held the slot; large seed 902: replies likewise). It still takes its room first.
  */
 function capInterval(outcomes: CellOutcome[], cap: number, certain: Certain): number {
   const wanted = outcomes.reduce((sum, o) => sum + o.chosen.length, 0);

@@ -8,7 +8,7 @@ import { isDocumentedLogCode } from '../../tools/simulator/invariants';
 import { expectedOfferedContacts } from '../../tools/local-freshdesk/oracle';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../tools/sandbox';
 import type { WorldEvent } from '../../tools/local-freshdesk/world';
-import { beyond, expectAfterDifference, injixoPerInterval } from '../helpers/difference-expect';
+import { beyond, expectAfterDifference, outsideBounds } from '../helpers/difference-expect';
 import { extraCopies, injixoCounts, oracleCounts, total } from '../helpers/oracle-compare';
 import { status } from '../helpers/sandbox-calls';
 
@@ -70,13 +70,16 @@ describe('the daily check of a day whose reply events were partly lost', () => {
     const walked = expectedOfferedContacts(sandbox.world, { replyScope: 'customer', from: S, to: DAY_END, importAt: sandbox.clock.now() });
     const expected = expectAfterDifference(before, walked, (c) => c.conversationId !== undefined && c.conversationId % 10 === 3);
     const held = injixoCounts(sandbox);
-    expect(injixoPerInterval(held)).toEqual(expected.perInterval);
+    expect(outsideBounds(held, expected)).toEqual([]);
     expect(beyond(held, expected.atMost)).toEqual([]);
-    // Almost every lost reply is sent; the few held back share their quarter hour with a ticket deleted for good.
-    expect(expected.sent).toBeGreaterThan(stats.lost * 0.4);
-    expect(expected.heldBack).toBeLessThan(expected.sent / 10);
+    // Every lost reply the walk finds is sent, but for one whose own queue's difference a contact
+    // deleted for good since hides (its ledger slot there looks like a copy).
+    expect(day?.sent).toBe(total(held) - total(before));
+    expect(day?.sent).toBeGreaterThanOrEqual(expected.sentAtLeast);
+    expect(day?.sent).toBeGreaterThan(expected.sentAtMost * 0.9);
+    expect(day?.sent).toBeLessThanOrEqual(expected.sentAtMost);
     expect(extraCopies(sandbox)).toBe(0);
-    expect(day).toMatchObject({ status: 'checked', sent: expected.sent, ...(expected.heldBack > 0 ? { heldBack: expected.heldBack } : {}) });
+    expect(day).toMatchObject({ status: 'checked' });
     expect(day?.found).toBeGreaterThan(400);
     expect(day?.sent).toBeGreaterThan(20);
     const line = sandbox.platform.logs.find((l) => l.message.includes('DAY_CHECKED: 2026-11-02'));

@@ -62,6 +62,18 @@ export interface Forgotten {
   claims: number;
 }
 
+/**
+ * A ticket whose reply claims were shed (ticket-history.ts shedReplyClaims: the lower half of its
+ * conversation ids, when its entry outgrew a key: some 3,000 claims at SHARD_BYTES_BUDGET) keeps
+ * more than this many, all above the ids it dropped. Below it, no claim of the ticket ever went.
+ */
+export const SHED_FLOOR = 500;
+
+function mayHaveShed(history: History, conversationId: number | undefined): boolean {
+  if (conversationId === undefined || history.replies.length < SHED_FLOOR) return false;
+  return conversationId < Math.min(...history.replies);
+}
+
 function toSeconds(ms: number): number {
   return Math.floor(ms / 1000);
 }
@@ -161,12 +173,16 @@ export class TicketBook {
   /**
    * Rule 12 without claiming, for a replay choosing which contacts of an interval to send:
    * 'counted' when the book has counted the contact, 'new' when it knows the ticket but not
-   * that contact, 'unknown' when it holds no entry for the ticket.
+   * that contact, 'unknown' when it holds no entry for the ticket, 'maybe' when it cannot say —
+   * a void run claimed it (it may have posted it), or the ticket shed reply claims and this reply
+   * is older than every claim kept (see SHED_FLOOR). 'new' and 'unknown' are certain: the book
+   * never sheds a creation claim and is never pruned.
    */
-  async peekClaim(contact: { ticketId: number; conversationId?: number }): Promise<'new' | 'counted' | 'unknown'> {
+  async peekClaim(contact: { ticketId: number; conversationId?: number }): Promise<'new' | 'counted' | 'unknown' | 'maybe'> {
     const history = await this.shards.get(contact.ticketId);
     if (!history) return 'unknown';
-    return isClaimed(history, contact.conversationId) ? 'counted' : 'new';
+    if (isClaimed(history, contact.conversationId)) return 'counted';
+    return wasVoided(history, contact.conversationId, this.commits) || mayHaveShed(history, contact.conversationId) ? 'maybe' : 'new';
   }
 
   /**
