@@ -265,11 +265,12 @@ async function plannedSends(step: Step, group: Group): Promise<'later' | { diffe
   const allowance = uncertainAllowance(state, Date.parse(step.record.from), Date.parse(step.record.to));
   const commits = new LiveCommits(commitViewOf(state.commits, step.platform.now()));
   const book = new TicketBook(db, step.platform.request, step.platform.now(), commits);
-  const claims = await claimsOf(step, book, candidatesOf(found, delivered, allowance));
-  if (claims === 'later') return 'later';
   // A contact created after the install was claimed by whatever delivered it; where the book
-  // cannot say (peekClaim 'maybe') it counts as claimed. So the claims' silence is proof there.
+  // cannot say (peekClaim 'maybe') it counts as claimed. So the claims' silence is proof there —
+  // once they are read: every such contact is a candidate, whatever its interval's counts.
   const certain = (f: FoundContact): boolean => !countsInImport(f.contact.timestamp, state.installedAt);
+  const claims = await claimsOf(step, book, candidatesOf(found, delivered, allowance, certain));
+  if (claims === 'later') return 'later';
   const difference = differenceOf(found, delivered, (f) => claims.has(f.contact.contactId), allowance.sendable, certain);
   return { difference, books: { book, commits }, hours: allowance.hours };
 }
@@ -356,16 +357,17 @@ function maybeLostIn(state: AppState, hour: string): number {
 /**
  * Contacts whose claims matter: every contact of an interval in which some queue misses
  * something (the difference is taken per interval: a queue's counted contacts free or hold ledger
- * slots of the others, replay-difference.ts).
+ * slots of the others, replay-difference.ts), and every contact whose claims are certain (sent
+ * whenever they are silent, so they must be read).
  */
-function candidatesOf(found: readonly FoundContact[], delivered: DeliveredCounts, allowance: ReturnType<typeof uncertainAllowance>): FoundContact[] {
+function candidatesOf(found: readonly FoundContact[], delivered: DeliveredCounts, allowance: ReturnType<typeof uncertainAllowance>, certain: (f: FoundContact) => boolean): FoundContact[] {
   const wanting = new Set<string>();
   for (const [key, contacts] of cellsOf(found)) {
     const [queue = '', interval = ''] = key.split('|');
     const missing = Math.max(0, contacts.length - (delivered.get(queue)?.get(interval) ?? 0));
     if (allowance.sendable(queue, interval, missing) > 0) wanting.add(interval);
   }
-  return found.filter((f) => f.ticket.id > 0 && wanting.has(intervalStart(f.contact.timestamp)));
+  return found.filter((f) => f.ticket.id > 0 && (certain(f) || wanting.has(intervalStart(f.contact.timestamp))));
 }
 
 function cellsOf(found: readonly FoundContact[]): Map<string, FoundContact[]> {

@@ -11,6 +11,10 @@
  * (SPEC §8) — so sending it would double it in injixo's totals; it is counted as
  * `claimedElsewhere` and not sent.
  *
+ * Where the claims' silence is proof (`certain`: a contact created after the install, which every
+ * path that delivers one claims), an unclaimed contact is sent whatever the counts say: the
+ * counts only decide for contacts the claims cannot vouch for (the initial import's window).
+ *
  * Moved contacts keep their timestamp: a contact delivered under its ticket's former group sits
  * in the ledger of another queue of the SAME interval. So the difference is taken per interval
  * (issue 20): the ledger slots such contacts occupy in other queues are freed for the unclaimed
@@ -123,13 +127,13 @@ interface CellOutcome {
  * it may have missed is sent (compare.ts uncertainAllowance).
  */
 function intervalDifference(interval: string, cells: ReadonlyMap<string, FoundContact[]>, delivered: DeliveredCounts, judges: Judges): { cells: CellOutcome[]; heldBack: number } {
-  const { sendable, certain } = judges;
+  const { certain } = judges;
   const rows = [...cells.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([queue, contacts]) => cellFacts(queue, contacts, countIn(delivered, queue, interval), judges));
   const moved = rows.reduce((sum, r) => sum + Math.max(0, r.claimed - r.ledger), 0);
   // Moved contacts are first taken to sit where the ledger holds more than the walk finds (their
   // former queue, usually); only the rest can be holding slots of queues with contacts to send.
   const left = { left: Math.max(0, moved - surplusSlots(interval, cells, delivered)) };
-  const outcomes = rows.map((r) => cellOutcome(r, interval, left, sendable));
+  const outcomes = rows.map((r) => cellOutcome(r, interval, left, judges));
   const heldBack = capInterval(outcomes, Math.max(0, rows.reduce((sum, r) => sum + r.contacts.length, 0) - ledgerTotal(interval, delivered)), certain);
   return { cells: outcomes, heldBack };
 }
@@ -183,12 +187,20 @@ function cellFacts(queue: string, contacts: FoundContact[], ledger: number, judg
   return { queue, contacts, ledger, claimed: contacts.length - unclaimed.length, unclaimed };
 }
 
-function cellOutcome(r: CellFacts, interval: string, moved: { left: number }, sendable: Sendable): CellOutcome {
+/**
+ * A cell's sends: its own difference plus the slots freed for it, of the unclaimed contacts in
+ * order — and every contact whose claims are `certain` whatever the counts say: never counted,
+ * it cannot be a copy, while the ledger's count of the cell may hold a contact Freshdesk lists
+ * nowhere now (a ticket deleted for good) or elsewhere (large seed 684: the day's last ticket,
+ * its creation never delivered, in the queue and quarter hour of a ticket that changed group).
+ */
+function cellOutcome(r: CellFacts, interval: string, moved: { left: number }, judges: Judges): CellOutcome {
   const base = Math.max(0, r.contacts.length - r.ledger);
   const freed = Math.min(moved.left, Math.max(0, r.ledger - r.claimed), Math.max(0, r.unclaimed.length - base));
   moved.left -= freed;
-  const allowed = sendable(r.queue, interval, base + freed);
-  const chosen = r.unclaimed.slice(0, allowed);
+  const sure = r.unclaimed.filter(judges.certain).length;
+  // Certain ones come first in `unclaimed`.
+  const chosen = r.unclaimed.slice(0, Math.max(sure, judges.sendable(r.queue, interval, base + freed)));
   const row = { found: r.contacts.length, delivered: r.ledger, sent: chosen.length, surplus: Math.max(0, r.ledger - r.contacts.length - freed), claimedElsewhere: Math.max(0, r.claimed - r.ledger) };
   return { queue: r.queue, name: r.contacts[0]?.contact.queueName ?? r.queue, chosen, own: Math.min(chosen.length, base), row };
 }

@@ -117,6 +117,17 @@ describe('the difference a replay sends', () => {
     expect(doubtful.result.heldBack).toBe(1);
   });
 
+  it('sends a contact whose claims are certain even where its own queue’s ledger count leaves no room (large seed 684)', () => {
+    // Q's ledger counts 2: t:3, and t:4 whose ticket was deleted for good since (listed nowhere).
+    // t:5's creation never came: Freshdesk shows 2 (t:3, t:5), the ledger 2, yet t:5 was never sent.
+    const contacts = [found('t:3', Q, '2026-11-21T10:01:00Z'), found('t:5', Q, '2026-11-21T10:05:00Z')];
+    const delivered = ledger([[Q, '2026-11-21T10:00:00Z', 2]]);
+    const claimed = (f: FoundContact): boolean => f.contact.contactId === 't:3';
+    expect(differenceOf(contacts, delivered, claimed, undefined, () => true).send.map((f) => f.contact.contactId)).toEqual(['t:5']);
+    // Without that certainty the cell's difference (0) decides.
+    expect(differenceOf(contacts, delivered, claimed).send).toEqual([]);
+  });
+
   it('never sends more than the interval’s room in doubtful contacts beside certain ones', () => {
     // Room 1 (3 found, 2 delivered elsewhere): the certain t:5 takes it; the unclaimed replies wait.
     const contacts = [found('t:5', Q, '2026-11-21T10:01:00Z'), found('c:8', R, '2026-11-21T10:02:00Z'), found('c:9', R, '2026-11-21T10:03:00Z')];
