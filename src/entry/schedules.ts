@@ -30,8 +30,8 @@ export async function onScheduledEvent(args: HandlerArgs, platform: Platform): P
   // A record the KV store refused at intake, held in this schedule ('overflow' before the word).
   if ('record' in value) return await keepRecord(platform, args.event, unpackRecord(value.record), true);
   if (value.kind === 'tend') return await runTend(platform, settings(), freshdeskHostFrom(args.currentHost, args.domain));
-  // A page of ledger counts is storage, read when its hand-off is applied; firing, it outlived it.
-  if (value.kind === 'ledger-page') return;
+  // A hand-off's page is storage, read when the hand-off is applied; firing, it outlived it.
+  if (value.kind === 'hand-off-page') return;
   await WALK_SLICES[value.kind](platform, settings(), value);
 }
 

@@ -175,12 +175,12 @@ export function walkTendScheduleName(slot: number): string {
 }
 
 /** What a schedule's `data.kind` says it is for; src/delivery/stored/stored-data.ts narrows the rest. */
-export const SCHEDULE_KINDS = { deliver: 'deliver', hold: 'hold', import: 'import', replay: 'replay', check: 'check', tend: 'tend', ledgerPage: 'ledger-page' } as const;
-/** One-time schedules that hold ledger counts a handed-off commit could not carry (commit/hand-off.ts). */
-export const LEDGER_PAGE_PREFIX = 'ledger-';
+export const SCHEDULE_KINDS = { deliver: 'deliver', hold: 'hold', import: 'import', replay: 'replay', check: 'check', tend: 'tend', handOffPage: 'hand-off-page' } as const;
+/** One-time schedules that hold what a handed-off commit could not carry in its 4 KB (commit/hand-off.ts). */
+export const HAND_OFF_PAGE_PREFIX = 'hand-off-';
 
-export function ledgerPageName(commitId: number, index: number): string {
-  return `${LEDGER_PAGE_PREFIX}${commitId}-${index}`;
+export function handOffPageName(commitId: number, index: number): string {
+  return `${HAND_OFF_PAGE_PREFIX}${commitId}-${index}`;
 }
 /** A held record's schedule from before the word: still read (one-time schedules fire within minutes of an upgrade). */
 export const LEGACY_HOLD_KIND = 'overflow';

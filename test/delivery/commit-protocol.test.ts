@@ -300,13 +300,13 @@ describe('hand-offs in a row and other writers (issue 19, items 1 and 2)', () =>
     expect(state.pins).toEqual({ 'freshdesk/48000000101/1/tickets': 'Billing email Tickets', 'freshdesk/48000000102/1/tickets': 'Technical Support L2 Americas 117 email Tickets' });
   });
 
-  /** The ledger pages the pending hand-off refers to. */
+  /** The pages the pending hand-off refers to. */
   async function pendingPages(): Promise<string[]> {
-    const data = (await day.schedule.fetch({ name: 'deliver' })).data as { commit?: { ledgerPages?: [string, string[]][] } };
-    return (data.commit?.ledgerPages ?? []).map(([name]) => name);
+    const data = (await day.schedule.fetch({ name: 'deliver' })).data as { commit?: { pages?: [string, string[], number][] } };
+    return (data.commit?.pages ?? []).map(([name]) => name);
   }
 
-  it('ledger counts too many for a hand-off travel in ledger pages: two hand-offs in a row, the ledger equals injixo with no hour uncertain, and the pages go (large seeds 394, 466)', async () => {
+  it('ledger counts too many for a hand-off travel in its pages: two hand-offs in a row, the ledger equals injixo with no hour uncertain, and the pages go (large seeds 394, 466)', async () => {
     day.remote.groups = JSON.stringify(NORDICS);
     await day.put(NORDICS.map((g, i) => ticket(2000 + i, g.id, T0 + 1000 + i)), T0 + 60_000);
     await day.run(T0 + SLOT + 60_000, refusingAfterPost());
@@ -327,7 +327,7 @@ describe('hand-offs in a row and other writers (issue 19, items 1 and 2)', () =>
     for (const name of second) await expect(day.schedule.fetch({ name })).rejects.toMatchObject({ status: 404 });
   });
 
-  it('a ledger page the scheduler cannot read now holds the hand-off back; a page gone leaves its hours uncertain, said, and nothing is sent twice', async () => {
+  it('a page the scheduler cannot read now holds the hand-off back; a page gone leaves its hours uncertain, said, and nothing is sent twice', async () => {
     const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
     day.remote.groups = JSON.stringify(NORDICS);
     await day.put(NORDICS.map((g, i) => ticket(2000 + i, g.id, T0 + 1000 + i)), T0 + 60_000);
@@ -349,7 +349,7 @@ describe('hand-offs in a row and other writers (issue 19, items 1 and 2)', () =>
     for (let i = 3; i < 40; i += 1) await day.run(T0 + i * SLOT + 60_000);
     expect(Object.values(day.injixo()).reduce((a, b) => a + b, 0)).toBe(150);
     expect((await readState(day.db, day.clock.now())).ledger?.uncertain).toEqual(['2026-11-02T06']);
-    expect(warn.mock.calls.some(([line]) => String(line).includes('LEDGER_UNCERTAIN') && String(line).includes('a page of a handed-off commit'))).toBe(true);
+    expect(warn.mock.calls.some(([line]) => String(line).includes('LEDGER_UNCERTAIN') && String(line).includes('a page of a handed-off commit was gone'))).toBe(true);
     await expect(day.schedule.fetch({ name: unreadable as string })).rejects.toMatchObject({ status: 404 });
   });
 

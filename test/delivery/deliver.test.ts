@@ -622,13 +622,13 @@ describe('a run whose bookkeeping the KV store refuses after a successful post',
     expect(state.pins).toEqual({ 'freshdesk/1/1/tickets': 'Billing email Tickets', 'freshdesk/2/1/tickets': expect.any(String) });
   });
 
-  it('when a run’s ledger counts fit neither the hand-off nor the ledger pages the scheduler refused, marks their hours uncertain and says so', async () => {
+  it('when a run’s ledger counts fit neither the hand-off nor the pages the scheduler refused, marks their hours uncertain and says so', async () => {
     // One contact in each of 300 queues: far more ledger counts and new pins than the schedule's 4 KB hold.
     await put(Array.from({ length: 300 }, (_, i) => ticket(i + 1, 1000 + i, T0 + 1000 + i)));
     const remote = freshdeskAndInjixo();
     // The scheduler refuses the pages (its 1,000 one-time schedules full of held records, say).
     // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the platform rejects with plain objects
-    const refusingPages: Scheduler = { ...schedule, create: (spec) => (spec.name.startsWith('ledger-') ? Promise.reject({ status: 400, message: 'At most 1000 one-time schedules are allowed per installation' }) : schedule.create(spec)) };
+    const refusingPages: Scheduler = { ...schedule, create: (spec) => (spec.name.startsWith('hand-off-') ? Promise.reject({ status: 400, message: 'At most 1000 one-time schedules are allowed per installation' }) : schedule.create(spec)) };
     await runDelivery({ ...deps(remote, afterSlot, refusingAfterPost(remote)), schedule: refusingPages });
     const data = (await schedule.fetch({ name: 'deliver' })).data as { commit: { ledger?: unknown; uncertain?: unknown } };
     expect(data.commit.ledger).toBeUndefined();

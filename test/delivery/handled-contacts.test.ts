@@ -291,6 +291,32 @@ describe('a run whose bookkeeping the KV store refuses after its post', () => {
   });
 });
 
+describe('a run whose many new resolutions do not fit the hand-off (large seed 902)', () => {
+  it('hands them over in pages of their own: every handled contact is sent once, none said lost', async () => {
+    await scheduleRecurringDelivery(schedule, T0);
+    const error = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    // 200 tickets with 11-digit ids resolved in one slot: their change alone passes the schedule's 4 KB.
+    const ids = Array.from({ length: 200 }, (_, i) => 30_000_000_000 + i * 7);
+    await put(ids.flatMap((id, i) => [created(id, 1, T0 + MIN), resolved(id, 1, T0 + MIN, T0 + 2 * MIN + i * 1000)]), T0 + 6 * MIN);
+    const refusing: KeyValueStore = {
+      get: (key) => db.get(key),
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the platform rejects with plain objects
+      set: (key, value, options) => (remote.received.length > 0 ? Promise.reject({ status: 429, message: 'limit' }) : db.set(key, value, options)),
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the platform rejects with plain objects
+      update: (key, action, attributes, options) => (remote.received.length > 0 ? Promise.reject({ status: 429, message: 'limit' }) : db.update(key, action, attributes, options)),
+      delete: (key) => db.delete(key),
+    };
+    await runDelivery({ db: refusing, request: remote, schedule, nowMs: T0 + 11 * MIN, settings: { ...readSettings(undefined), handledContacts: true } });
+    const handedOff = (await schedule.fetch({ name: 'deliver' })).data as { commit: { handledChange?: unknown; pages?: [string, string[], number][] } };
+    expect(handedOff.commit.handledChange).toBeUndefined();
+    expect((handedOff.commit.pages ?? []).reduce((sum, [, , resolutions]) => sum + resolutions, 0)).toBe(200);
+    await deliverUntil(T0 + 2 * MIN + SETTLE_MS + 6 * DELIVERY_PERIOD_MINUTES * MIN);
+    expect(remote.handled()).toHaveLength(200);
+    expect(new Set(remote.handled().map((e) => e.timestamp)).size).toBe(200);
+    expect(error.mock.calls.map((c) => String(c[0])).filter((line) => line.includes('HANDLED_LOST'))).toEqual([]);
+  });
+});
+
 describe('a handed-off change of the waiting resolutions', () => {
   const S = T0 / 1000;
   const withWaiting = (waiting: number[]) => ({ ...emptyHandledState(), waiting });

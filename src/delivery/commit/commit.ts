@@ -28,7 +28,7 @@ import type { HandledChange } from '../opt-in/handled-contacts';
 import type { AppState, SpilledMap } from '../stored/stored-data';
 import { commitViewOf, withCommits } from './commit-ring';
 import type { CommitView } from '../memory/commit-view';
-import { type AppliedHandOff, applyHandOff, clearHandOff, deleteLedgerPages, type HandOff, noteVoidCommit, storeHandOff } from './hand-off';
+import { type AppliedHandOff, applyHandOff, clearHandOff, deleteHandOffPages, type HandOff, noteVoidCommit, storeHandOff } from './hand-off';
 import { releaseLease, takeLease } from './lease';
 import { adoptPinShards, loadSpilled, spillPinsNow } from './spill';
 import { readState, writeState } from './state';
@@ -166,7 +166,7 @@ export class OpenState {
       throw kvError;
     }
     // The applied hand-off's counts travel in this one now (its own pages): the old pages are garbage.
-    if (this.handedOff) await deleteLedgerPages(schedule, this.handedOff.pages);
+    if (this.handedOff) await deleteHandOffPages(schedule, this.handedOff.pageNames);
     log('warn', 'PLATFORM_LIMIT', "KV limit reached after a successful post; the run's bookkeeping waits in the delivery schedule and is applied by the next run", { cursor: this.state.cursor });
     return 'handed_off';
   }
@@ -208,7 +208,7 @@ export class OpenState {
     this.carried.deletes = [];
     if (this.handedOff) {
       await clearHandOff(schedule, this.schedule.voids, this.id);
-      await deleteLedgerPages(schedule, this.handedOff.pages);
+      await deleteHandOffPages(schedule, this.handedOff.pageNames);
     }
   }
 }

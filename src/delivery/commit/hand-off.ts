@@ -1,7 +1,7 @@
 import { log } from '../../platform/log';
 import { isNotFound } from '../../platform/refusals';
 import type { Scheduler } from '../../platform/types';
-import { DELIVERY_PERIOD_MINUTES, DELIVERY_SCHEDULE, ledgerPageName, SCHEDULE_KINDS } from '../../storage/keys';
+import { DELIVERY_PERIOD_MINUTES, DELIVERY_SCHEDULE, handOffPageName, SCHEDULE_KINDS } from '../../storage/keys';
 import { addPending, type CompactCounts, compactCounts as compactCountsOf, emptyLedgerState, expandCounts, markUncertain } from '../accounting/ledger';
 import { rangesAsGap } from '../accounting/missing-tickets';
 import { applyHandledChange, emptyHandledState, type HandledChange } from '../opt-in/handled-contacts';
@@ -51,11 +51,13 @@ export interface HandOff {
   /** Six-hour buckets whose counts did not fit (ledger.ts uncertainHours). */
   uncertain?: string[];
   /**
-   * Ledger counts too many for this data, in one-time schedules of their own: [name, the hours
-   * it holds]. Without them a busy run's counts became uncertain hours, and a check there could
-   * send nothing (large seeds 394, 466, 684, 902: 700 posted contacts the ledger never counted).
+   * What did not fit this data (ledger counts, the change of the waiting resolutions), in one-time
+   * schedules of their own: [name, the ledger hours it holds, the resolutions it adds]. Without
+   * them a busy run's counts became uncertain hours, and a check there could send nothing (large
+   * seeds 394, 466: 700 posted contacts the ledger never counted), and its resolutions were lost
+   * (large seed 902: HANDLED_LOST, 169 handled contacts never sent).
    */
-  ledgerPages?: [string, string[]][];
+  pages?: [string, string[], number][];
   /** Queue names pinned under these commits (rule 4). */
   pins?: Record<string, string>;
   /**
@@ -84,8 +86,8 @@ export interface AppliedHandOff {
   ids: number[];
   ledger: Record<string, Record<string, number>>;
   uncertain: string[];
-  /** Its ledger pages: deleted once this writer's commit (stored or handed off) replaces it. */
-  pages: string[];
+  /** Its pages: deleted once this writer's commit (stored or handed off) replaces it. */
+  pageNames: string[];
 }
 
 /**
@@ -96,45 +98,64 @@ export interface AppliedHandOff {
 export async function applyHandOff(schedule: Scheduler, state: AppState, recurringData?: Record<string, unknown>): Promise<{ applied: AppliedHandOff | undefined; voids: number[]; pending: Record<string, unknown> | undefined }> {
   const data = await readScheduleData(schedule, recurringData);
   const commit = commitOf(data);
-  const withPages = commit && !isIncluded(state, commit.id) ? await readLedgerPages(schedule, commit) : commit;
+  const withPages = commit && !isIncluded(state, commit.id) ? await readPages(schedule, commit) : commit;
   return { applied: applyOne(state, withPages), voids: voidsOf(data), pending: commit };
 }
 
 /**
- * The hand-off with its pages' counts back in `ledger`. A page gone (it fired after three days,
- * or was never there) leaves its hours uncertain, said; a page the scheduler cannot read now
- * makes the hand-off unknown, so the writer does not write (it is tried again next run).
+ * The hand-off with its pages' contents back in place. A page gone (it fired after three days, or
+ * was never there) leaves its hours uncertain and its resolutions lost, both said; a page the
+ * scheduler cannot read now makes the hand-off unknown, so the writer does not write (it is tried
+ * again next run).
  */
-async function readLedgerPages(schedule: Scheduler, commit: Partial<HandOff> & { id: number }): Promise<Partial<HandOff> & { id: number }> {
+async function readPages(schedule: Scheduler, commit: Partial<HandOff> & { id: number }): Promise<Partial<HandOff> & { id: number }> {
   const pages = pagesOf(commit);
   if (pages.length === 0) return commit;
   let counts = commit.ledger && typeof commit.ledger === 'object' ? expandCounts(commit.ledger) : {};
+  const change: HandledChange = { added: [...(commit.handledChange?.added ?? [])], removed: [...(commit.handledChange?.removed ?? [])] };
   const uncertain = stringsOf(commit.uncertain);
-  for (const [name, hours] of pages) {
-    const page = await readLedgerPage(schedule, name);
+  for (const [name, hours, resolutions] of pages) {
+    const page = await readPage(schedule, name);
     if (page === 'gone') {
-      log('warn', 'LEDGER_UNCERTAIN', `the delivered ledger of ${hours.join(', ')} (UTC, six hours each) may be off: a page of a handed-off commit's counts was gone; a replay of those hours may send contacts twice`, { hours: hours.length });
+      pageGone(hours, resolutions);
       uncertain.push(...hours);
-    } else counts = mergeCounts(counts, page);
+      continue;
+    }
+    counts = mergeCounts(counts, page.counts);
+    change.added.push(...page.added);
+    change.removed.push(...page.removed);
   }
-  return { ...commit, ledger: compactCountsOf(counts), uncertain: [...new Set(uncertain)] };
+  const handled = change.added.length + change.removed.length > 0 ? { handledChange: change } : {};
+  return { ...commit, ledger: compactCountsOf(counts), uncertain: [...new Set(uncertain)], ...handled };
 }
 
-/** One page's counts, or 'gone' (404); throws HandOffUnknown when the scheduler cannot say. */
-async function readLedgerPage(schedule: Scheduler, name: string): Promise<Record<string, Record<string, number>> | 'gone'> {
+function pageGone(hours: readonly string[], resolutions: number): void {
+  if (hours.length > 0) log('warn', 'LEDGER_UNCERTAIN', `the delivered ledger of ${hours.join(', ')} (UTC, six hours each) may be off: a page of a handed-off commit was gone; a replay of those hours may send contacts twice`, { hours: hours.length });
+  if (resolutions > 0) log('error', 'HANDLED_LOST', `${resolutions} resolved tickets were in a page of a handed-off commit that was gone; their handled contacts are not sent`, { lost: resolutions });
+}
+
+interface PageContent {
+  counts: Record<string, Record<string, number>>;
+  added: number[];
+  removed: number[];
+}
+
+/** One page's contents, or 'gone' (404); throws HandOffUnknown when the scheduler cannot say. */
+async function readPage(schedule: Scheduler, name: string): Promise<PageContent | 'gone'> {
   let data: Record<string, unknown>;
   try {
     data = (await schedule.fetch({ name })).data;
   } catch (error) {
     if (isNotFound(error)) return 'gone';
-    throw new HandOffUnknown(`a page of a handed-off commit's ledger counts could not be read (${describe(error)})`);
+    throw new HandOffUnknown(`a page of a handed-off commit could not be read (${describe(error)})`);
   }
-  return data.counts && typeof data.counts === 'object' ? expandCounts(data.counts as CompactCounts) : {};
+  const numbers = (value: unknown): number[] => (Array.isArray(value) ? value.filter((n): n is number => Number.isInteger(n)) : []);
+  return { counts: data.counts && typeof data.counts === 'object' ? expandCounts(data.counts as CompactCounts) : {}, added: numbers(data.added), removed: numbers(data.removed) };
 }
 
-function pagesOf(commit: Partial<HandOff>): [string, string[]][] {
-  if (!Array.isArray(commit.ledgerPages)) return [];
-  return commit.ledgerPages.filter((p): p is [string, string[]] => Array.isArray(p) && typeof p[0] === 'string' && Array.isArray(p[1])).map(([name, hours]) => [name, stringsOf(hours)]);
+function pagesOf(commit: Partial<HandOff>): [string, string[], number][] {
+  if (!Array.isArray(commit.pages)) return [];
+  return commit.pages.filter((p): p is [string, string[], number] => Array.isArray(p) && typeof p[0] === 'string' && Array.isArray(p[1])).map(([name, hours, resolutions]) => [name, stringsOf(hours), Number.isInteger(resolutions) ? resolutions : 0]);
 }
 
 function mergeCounts(a: Record<string, Record<string, number>>, b: Record<string, Record<string, number>>): Record<string, Record<string, number>> {
@@ -150,8 +171,8 @@ function mergeCounts(a: Record<string, Record<string, number>>, b: Record<string
 function applyOne(state: AppState, handOff: (Partial<HandOff> & { id: number }) | undefined): AppliedHandOff | undefined {
   if (!handOff) return undefined;
   const deletes = stringsOf(handOff.deletes);
-  const pages = pagesOf(handOff).map(([name]) => name);
-  if (isIncluded(state, handOff.id)) return { id: handOff.id, deletes, ids: [], ledger: {}, uncertain: [], pages };
+  const pageNames = pagesOf(handOff).map(([name]) => name);
+  if (isIncluded(state, handOff.id)) return { id: handOff.id, deletes, ids: [], ledger: {}, uncertain: [], pageNames };
   const carried = carriedOf(handOff);
   const checked = validateState(JSON.parse(JSON.stringify(withHandOff(state, handOff, carried))));
   if (!checked.ok) {
@@ -160,7 +181,7 @@ function applyOne(state: AppState, handOff: (Partial<HandOff> & { id: number }) 
   }
   Object.assign(state, checked.value);
   log('info', 'COMMIT_APPLIED', 'applied the bookkeeping of a delivery run the KV store had refused', { commit: handOff.id, cursor: state.cursor });
-  return { id: handOff.id, deletes, ...carried, pages };
+  return { id: handOff.id, deletes, ...carried, pageNames };
 }
 
 /** What a hand-off carries beyond whole values, read defensively like any stored value. */
@@ -295,47 +316,101 @@ export async function clearHandOff(schedule: Scheduler, voids: readonly number[]
 
 /** Hands a commit to the recurring schedule; throws when the scheduler refuses too. */
 export async function storeHandOff(schedule: Scheduler, handOff: HandOff, voids: readonly number[], nowMs: number): Promise<void> {
-  const paged = await pageLedger(schedule, handOff, nowMs);
+  const paged = await pageBulk(schedule, handOff, nowMs);
   await updateDeliverySchedule(schedule, { kind: SCHEDULE_KINDS.deliver, commit: fitHandOff(paged), ...voidsData(voids) }, nowMs);
 }
 
-/** Ledger counts per page at most (a page's data, with its kind, within the schedule's 4 KB). */
-export const LEDGER_PAGE_BYTES = 3800;
+/** A page's contents at most (its data, with its kind, within the schedule's 4 KB). */
+export const PAGE_BYTES = 3800;
 /** Pages fire (and go) after this long: a hand-off is applied within minutes, and a page that fires is ignored. */
-export const LEDGER_PAGE_LIFETIME_MS = 3 * 24 * 60 * 60_000;
+export const PAGE_LIFETIME_MS = 3 * 24 * 60 * 60_000;
+
+type PageData = { counts: CompactCounts } | { added: number[]; removed: number[] };
 
 /**
- * Ledger counts that would not fit the hand-off go to pages (one-time schedules, ledgerPages)
- * before anything is shrunk. A page the scheduler refuses keeps its counts in the hand-off, where
- * shrink() turns what still does not fit into uncertain hours, as before.
+ * What would not fit the hand-off — ledger counts, then the change of the waiting resolutions —
+ * goes to pages (one-time schedules, `pages`) before anything is shrunk. What a page the
+ * scheduler refuses held stays in the hand-off, where shrink() degrades it as before (counts to
+ * uncertain hours, resolutions said lost).
  */
-async function pageLedger(schedule: Scheduler, handOff: HandOff, nowMs: number): Promise<HandOff> {
-  if (handOff.ledger === undefined || fits(handOff)) return handOff;
-  const { ledger, ...rest } = handOff;
-  const pages: [string, string[]][] = [];
-  let left: Record<string, Record<string, number>> = {};
-  for (const [index, counts] of splitIntoPages(expandCounts(ledger)).entries()) {
-    const name = ledgerPageName(handOff.id, index);
-    try {
-      await schedule.create({ name, data: { kind: SCHEDULE_KINDS.ledgerPage, counts: compactCountsOf(counts) }, schedule_at: new Date(nowMs + LEDGER_PAGE_LIFETIME_MS).toISOString() });
-      pages.push([name, Object.keys(counts).sort()]);
-    } catch (error) {
-      log('warn', 'PLATFORM_LIMIT', `the scheduler refused a page of a handed-off commit's ledger counts (${describe(error)}); those counts travel in the hand-off if they fit`);
-      left = mergeCounts(left, counts);
+async function pageBulk(schedule: Scheduler, handOff: HandOff, nowMs: number): Promise<HandOff> {
+  // The change travels instead of the whole list (as shrink() would choose).
+  let current = handOff.handledChange !== undefined ? withoutWholeHandled(handOff) : handOff;
+  const pages: [string, string[], number][] = [];
+  const left = { counts: {} as Record<string, Record<string, number>>, change: { added: [] as number[], removed: [] as number[] } };
+  const steps: [keyof Pick<HandOff, 'ledger' | 'handledChange'>, (h: HandOff) => PlannedPage[]][] = [
+    ['ledger', (h) => splitIntoPages(h.ledger ? expandCounts(h.ledger) : {}).map((counts) => ({ data: { counts: compactCountsOf(counts) }, hours: Object.keys(counts).sort(), resolutions: 0 }))],
+    ['handledChange', (h) => splitChange(h.handledChange).map((part) => ({ data: part, hours: [], resolutions: part.added.length / 3 }))],
+  ];
+  let index = 0;
+  for (const [part, plan] of steps) {
+    if (fits(current) || current[part] === undefined) continue;
+    const planned = plan(current);
+    current = { ...current };
+    delete current[part];
+    for (const page of planned) {
+      const name = handOffPageName(handOff.id, index);
+      index += 1;
+      try {
+        await schedule.create({ name, data: { kind: SCHEDULE_KINDS.handOffPage, ...page.data }, schedule_at: new Date(nowMs + PAGE_LIFETIME_MS).toISOString() });
+        pages.push([name, page.hours, page.resolutions]);
+      } catch (error) {
+        log('warn', 'PLATFORM_LIMIT', `the scheduler refused a page of a handed-off commit (${describe(error)}); what it held travels in the hand-off if it fits`);
+        keepInHandOff(left, page.data);
+      }
     }
   }
-  const carried: HandOff = pages.length > 0 ? { ...rest, ledgerPages: pages } : rest;
-  return Object.keys(left).length > 0 ? { ...carried, ledger: compactCountsOf(left) } : carried;
+  return withLeft(pages.length > 0 ? { ...current, pages } : current, left);
 }
 
-/** Counts cut into pages of at most LEDGER_PAGE_BYTES each (one queue's quarters of one hour never split). */
+interface PlannedPage {
+  data: PageData;
+  hours: string[];
+  resolutions: number;
+}
+
+function keepInHandOff(left: { counts: Record<string, Record<string, number>>; change: HandledChange }, data: PageData): void {
+  if ('counts' in data) left.counts = mergeCounts(left.counts, expandCounts(data.counts));
+  else {
+    left.change.added.push(...data.added);
+    left.change.removed.push(...data.removed);
+  }
+}
+
+function withLeft(handOff: HandOff, left: { counts: Record<string, Record<string, number>>; change: HandledChange }): HandOff {
+  const out = { ...handOff };
+  if (Object.keys(left.counts).length > 0) out.ledger = compactCountsOf(left.counts);
+  if (left.change.added.length + left.change.removed.length > 0) out.handledChange = left.change;
+  return out;
+}
+
+/** The change cut into pages: whole resolutions (triples) and removed ids, PAGE_BYTES at most each. */
+function splitChange(change: HandledChange | undefined): { added: number[]; removed: number[] }[] {
+  if (change === undefined) return [];
+  const items: ['added' | 'removed', number[]][] = [];
+  for (let i = 0; i + 2 < change.added.length; i += 3) items.push(['added', change.added.slice(i, i + 3)]);
+  for (const id of change.removed) items.push(['removed', [id]]);
+  const parts: { added: number[]; removed: number[] }[] = [];
+  let part = { added: [] as number[], removed: [] as number[] };
+  for (const [list, numbers] of items) {
+    if (JSON.stringify(part).length + JSON.stringify(numbers).length > PAGE_BYTES) {
+      parts.push(part);
+      part = { added: [], removed: [] };
+    }
+    part[list].push(...numbers);
+  }
+  if (part.added.length + part.removed.length > 0) parts.push(part);
+  return parts;
+}
+
+/** Counts cut into pages of at most PAGE_BYTES each (one queue's quarters of one hour never split). */
 function splitIntoPages(counts: Record<string, Record<string, number>>): Record<string, Record<string, number>>[] {
   const pages: Record<string, Record<string, number>>[] = [];
   let page: Record<string, Record<string, number>> = {};
   let bytes = 0;
   for (const [hour, queue, pairs] of queueEntries(counts)) {
     const size = hour.length + queue.length + JSON.stringify(pairs).length + 12;
-    if (bytes > 0 && bytes + size > LEDGER_PAGE_BYTES) {
+    if (bytes > 0 && bytes + size > PAGE_BYTES) {
       pages.push(page);
       page = {};
       bytes = 0;
@@ -359,17 +434,17 @@ function addPairs(page: Record<string, Record<string, number>>, hour: string, qu
 
 /**
  * Once this writer's commit replaced the hand-off it applied (stored, or handed off itself with
- * those counts in its own pages), that hand-off's pages are garbage. A refusal is said; a page
- * left behind fires after LEDGER_PAGE_LIFETIME_MS and is ignored.
+ * what the pages held in its own), that hand-off's pages are garbage. A refusal is said; a page
+ * left behind fires after PAGE_LIFETIME_MS and is ignored.
  */
-export async function deleteLedgerPages(schedule: Scheduler, pages: readonly string[]): Promise<void> {
+export async function deleteHandOffPages(schedule: Scheduler, pages: readonly string[]): Promise<void> {
   const left: string[] = [];
   for (const name of pages) {
     await schedule.delete({ name }).catch((error: unknown) => {
       if (!isNotFound(error)) left.push(name);
     });
   }
-  if (left.length > 0) log('warn', 'PLATFORM_LIMIT', `the scheduler refused the clean-up of ${left.length} ledger page(s) of an applied commit; they fire unused within ${LEDGER_PAGE_LIFETIME_MS / 86_400_000} days`);
+  if (left.length > 0) log('warn', 'PLATFORM_LIMIT', `the scheduler refused the clean-up of ${left.length} page(s) of an applied commit; they fire unused within ${PAGE_LIFETIME_MS / 86_400_000} days`);
 }
 
 function voidsData(voids: readonly number[]): { voids?: number[] } {

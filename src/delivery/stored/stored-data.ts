@@ -262,7 +262,7 @@ export type ScheduleData =
   | { kind: typeof SCHEDULE_KINDS.replay; token: string; retry?: number; at?: number }
   | { kind: typeof SCHEDULE_KINDS.check; token: string; retry?: number; at?: number }
   | { kind: typeof SCHEDULE_KINDS.tend }
-  | { kind: typeof SCHEDULE_KINDS.ledgerPage; counts: Record<string, unknown> };
+  | { kind: typeof SCHEDULE_KINDS.handOffPage; counts?: Record<string, unknown>; added?: number[]; removed?: number[] };
 
 const scheduleDataSchema = {
   type: 'object',
@@ -276,7 +276,7 @@ const scheduleDataSchema = {
     { type: 'object', required: ['kind', 'token'], properties: { kind: { const: SCHEDULE_KINDS.check }, token: { type: 'string', maxLength: 40 }, retry: { type: 'integer', minimum: 0 }, at: { type: 'integer' } } },
     { type: 'object', required: ['kind'], properties: { kind: { const: SCHEDULE_KINDS.tend } } },
     // Storage only: read by the writer that applies its hand-off; one that fires was left behind.
-    { type: 'object', required: ['kind', 'counts'], properties: { kind: { const: SCHEDULE_KINDS.ledgerPage }, counts: { type: 'object' } } },
+    { type: 'object', required: ['kind'], properties: { kind: { const: SCHEDULE_KINDS.handOffPage }, counts: { type: 'object', nullable: true }, added: { type: 'array', nullable: true, items: { type: 'integer' } }, removed: { type: 'array', nullable: true, items: { type: 'integer' } } } },
   ],
 } as unknown as JSONSchemaType<ScheduleData>;
 
