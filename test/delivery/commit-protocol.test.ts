@@ -403,9 +403,23 @@ describe('hand-offs in a row and other writers (issue 19, items 1 and 2)', () =>
     expect(queue.names).toEqual(['Customer Service L2 Nordics 0 email Tickets']);
   });
 
+  it('a run that posted a few new queues and died, then a rename before the next run: the next run names them as they were posted (small seed 2)', async () => {
+    await day.put([ticket(5001, 48_000_000_102, T0 + 1000), reply(40_000_000_501, 5001, T0 + 2000)], T0 + 60_000);
+    // Two new pins: few enough to be kept in the schedule's data before the post, not in KV.
+    await day.run(T0 + SLOT + 60_000, diesAfterPost());
+    day.remote.groups = JSON.stringify([
+      { id: 48_000_000_101, name: 'Billing' },
+      { id: 48_000_000_102, name: 'Technical Support L2 Americas 117 (renamed)' },
+    ]);
+    await day.put([reply(40_000_000_502, 5001, T0 + SLOT + 1000)], T0 + SLOT + 60_000);
+    for (let i = 2; i < 16; i += 1) await day.run(T0 + i * SLOT + 60_000);
+    expect(queueAt('freshdesk/48000000102/1/replies')).toEqual({ contacts: 2, names: ['Technical Support L2 Americas 117 email Replies'] });
+    expect(queueAt('freshdesk/48000000102/1/tickets').names).toEqual(['Technical Support L2 Americas 117 email Tickets']);
+  });
+
   it('a run that posted a few new queues and died: the next run pins them, so a rename after it keeps the posted name', async () => {
     await day.put([ticket(5001, 48_000_000_102, T0 + 1000)], T0 + 60_000);
-    // One new pin: small enough for a hand-off, so not written anywhere before the post.
+    // One new pin: few enough to be kept in the schedule's data before the post.
     await day.run(T0 + SLOT + 60_000, diesAfterPost());
     await day.run(T0 + 2 * SLOT + 60_000);
     day.remote.groups = JSON.stringify([

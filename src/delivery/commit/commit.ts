@@ -28,10 +28,23 @@ import type { HandledChange } from '../opt-in/handled-contacts';
 import type { AppState, SpilledMap } from '../stored/stored-data';
 import { commitViewOf, withCommits } from './commit-ring';
 import type { CommitView } from '../memory/commit-view';
-import { type AppliedHandOff, applyHandOff, clearHandOff, deleteHandOffPages, type HandOff, noteVoidCommit, storeHandOff } from './hand-off';
+import { type AppliedHandOff, applyHandOff, clearHandOff, deleteHandOffPages, type HandOff, type NewPins, noteNewPins, noteVoidCommit, type ScheduleKept, storeHandOff } from './hand-off';
 import { releaseLease, takeLease } from './lease';
 import { adoptPinShards, loadSpilled, spillPinsNow } from './spill';
 import { readState, writeState } from './state';
+
+/**
+ * Pins a run kept in the schedule's data before a post it may not have committed (noteNewPins):
+ * taken in where this state has none, so a queue renamed since keeps the name that run posted.
+ * A committed run's are in the state already; those of a run that posted nothing are names
+ * Freshdesk gave minutes ago, harmless.
+ */
+function adoptNewPins(state: AppState, noted: NewPins | undefined): void {
+  if (!noted || noted.id <= (state.commitId ?? 0)) return;
+  const pins = { ...(state.pins ?? {}) };
+  for (const [queue, name] of Object.entries(noted.pins)) pins[queue] ??= name;
+  state.pins = pins;
+}
 
 /** What the working state holds beyond the stored one, other than whole values: a hand-off must carry it. */
 interface Carried {
@@ -64,7 +77,7 @@ export class OpenState {
     readonly handedOff: AppliedHandOff | undefined,
     base: AppState,
     nowMs: number,
-    private readonly schedule: { voids: number[]; pending: Record<string, unknown> | undefined },
+    private readonly schedule: { voids: number[]; pending: Record<string, unknown> | undefined; newPins: NewPins | undefined },
   ) {
     this.base = base;
     this.id = Math.max(nowMs, (state.commitId ?? 0) + 1);
@@ -75,8 +88,9 @@ export class OpenState {
   static async open(db: KeyValueStore, schedule: Scheduler, nowMs: number, recurringData?: Record<string, unknown>): Promise<OpenState> {
     const state = await readState(db, nowMs, { withSpilled: true });
     const base = clone(state);
-    const { applied, voids, pending } = await applyHandOff(schedule, state, recurringData);
-    const opened = new OpenState(state, applied, base, nowMs, { voids, pending });
+    const { applied, voids, pending, newPins } = await applyHandOff(schedule, state, recurringData);
+    adoptNewPins(state, newPins);
+    const opened = new OpenState(state, applied, base, nowMs, { voids, pending, newPins });
     // A hand-off that refers to pin shards its run wrote before posting: load them like the stored ones.
     if (state.spilled?.pins?.h !== base.spilled?.pins?.h) {
       await loadSpilled(db, state);
@@ -96,8 +110,7 @@ export class OpenState {
    * claims are taken as simply void (hand-off.ts noteVoidCommit). Best effort; never throws.
    */
   async notePostedNothing(schedule: Scheduler): Promise<void> {
-    const kept = this.schedule.pending ? { commit: this.schedule.pending, voids: this.schedule.voids } : { voids: this.schedule.voids };
-    if (await noteVoidCommit(schedule, this.id, kept, this.id)) log('info', 'DELIVERY_DEFERRED', 'the run posted nothing before it stopped; the next run counts its contacts again');
+    if (await noteVoidCommit(schedule, this.id, this.kept(), this.id)) log('info', 'DELIVERY_DEFERRED', 'the run posted nothing before it stopped; the next run counts its contacts again');
   }
 
   /**
@@ -113,11 +126,18 @@ export class OpenState {
     if (voidClaims > 0) await adoptPinShards(db, this.state);
   }
 
-  async keepNewPins(db: KeyValueStore): Promise<void> {
+  async keepNewPins(db: KeyValueStore, schedule: Scheduler): Promise<void> {
     const fresh = newPins(this.base, this.state);
-    if (JSON.stringify(fresh).length <= PINS_IN_HAND_OFF_BYTES) return;
+    if (Object.keys(fresh).length === 0) return;
+    if (JSON.stringify(fresh).length <= PINS_IN_HAND_OFF_BYTES && (await noteNewPins(schedule, { ...this.kept(), newPins: { id: this.id, pins: fresh } }, this.id))) return;
     await spillPinsNow(db, this.state);
     this.pinsInShards = new Set(Object.keys(this.state.pins ?? {}));
+  }
+
+  /** What the recurring schedule's data holds beside a rewrite of it. */
+  private kept(): ScheduleKept {
+    const { pending, voids, newPins: notedPins } = this.schedule;
+    return { ...(pending ? { commit: pending } : {}), voids, ...(notedPins ? { newPins: notedPins } : {}) };
   }
 
   /** Counts contacts injixo accepted into the ledger (offered ones only). */

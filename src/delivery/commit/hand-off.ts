@@ -95,11 +95,56 @@ export interface AppliedHandOff {
  * the recurring schedule started was handed that schedule's data and needs no call; any other
  * writer fetches it: one scheduler call. Throws HandOffUnknown when the scheduler cannot say.
  */
-export async function applyHandOff(schedule: Scheduler, state: AppState, recurringData?: Record<string, unknown>): Promise<{ applied: AppliedHandOff | undefined; voids: number[]; pending: Record<string, unknown> | undefined }> {
+export async function applyHandOff(schedule: Scheduler, state: AppState, recurringData?: Record<string, unknown>): Promise<{ applied: AppliedHandOff | undefined; voids: number[]; pending: Record<string, unknown> | undefined; newPins: NewPins | undefined }> {
   const data = await readScheduleData(schedule, recurringData);
   const commit = commitOf(data);
   const withPages = commit && !isIncluded(state, commit.id) ? await readPages(schedule, commit) : commit;
-  return { applied: applyOne(state, withPages), voids: voidsOf(data), pending: commit };
+  return { applied: applyOne(state, withPages), voids: voidsOf(data), pending: commit, newPins: newPinsOf(data) };
+}
+
+/** New queue pins a run kept in the schedule's data before its post (noteNewPins): its commit id and the pins. */
+export interface NewPins {
+  id: number;
+  pins: Record<string, string>;
+}
+
+function newPinsOf(data: Record<string, unknown>): NewPins | undefined {
+  const value = data.newPins as { id?: unknown; pins?: unknown } | undefined;
+  if (typeof value !== 'object' || value === null || typeof value.id !== 'number' || typeof value.pins !== 'object' || value.pins === null) return undefined;
+  const pins = Object.fromEntries(Object.entries(value.pins as Record<string, unknown>).filter((e): e is [string, string] => typeof e[1] === 'string'));
+  return { id: value.id, pins };
+}
+
+/** What the recurring schedule's data holds beside the schedule itself, kept by every rewrite of it. */
+export interface ScheduleKept {
+  commit?: HandOff | Record<string, unknown>;
+  voids: readonly number[];
+  newPins?: NewPins;
+}
+
+/**
+ * Step 2 for a few new queue pins: kept in the recurring schedule's data before the post (no KV
+ * operation), so that when this run dies after posting, the next writer names those queues as
+ * they were posted even if a group is renamed in between (small seed 2: a run posted a new queue,
+ * died, and the queue reached injixo under a second name after a rename). False when the data
+ * would pass 4 KB or the scheduler refuses: the caller keeps them in the pins' shards instead.
+ */
+export async function noteNewPins(schedule: Scheduler, kept: ScheduleKept, nowMs: number): Promise<boolean> {
+  const data = { kind: SCHEDULE_KINDS.deliver, ...keptData(kept) };
+  if (JSON.stringify(data).length > SCHEDULE_DATA_BYTES) return false;
+  try {
+    await updateDeliverySchedule(schedule, data, nowMs);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The platform's limit on a schedule's data (SPEC §5), less a margin for the platform's own count. */
+const SCHEDULE_DATA_BYTES = 4000;
+
+function keptData(kept: ScheduleKept): Record<string, unknown> {
+  return { ...(kept.commit ? { commit: kept.commit } : {}), ...(kept.voids.length > 0 ? { voids: [...kept.voids] } : {}), ...(kept.newPins ? { newPins: kept.newPins } : {}) };
 }
 
 /**
@@ -245,9 +290,9 @@ export const MAX_VOIDS = 20;
  * The recurring schedule's data carries it beside any hand-off. When even this is refused, the
  * claims stay "may have been posted": unconfirmed, never sent twice.
  */
-export async function noteVoidCommit(schedule: Scheduler, id: number, kept: { commit?: HandOff | Record<string, unknown>; voids: readonly number[] }, nowMs: number): Promise<boolean> {
+export async function noteVoidCommit(schedule: Scheduler, id: number, kept: ScheduleKept, nowMs: number): Promise<boolean> {
   try {
-    await updateDeliverySchedule(schedule, { kind: SCHEDULE_KINDS.deliver, ...(kept.commit ? { commit: kept.commit } : {}), voids: [...kept.voids, id].slice(-MAX_VOIDS) }, nowMs);
+    await updateDeliverySchedule(schedule, { kind: SCHEDULE_KINDS.deliver, ...keptData({ ...kept, voids: [...kept.voids, id].slice(-MAX_VOIDS) }) }, nowMs);
     return true;
   } catch {
     return false;

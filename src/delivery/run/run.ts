@@ -102,8 +102,8 @@ async function deliver(deps: DeliveryDeps, opened: OpenState, progress: RunProgr
   // pins small enough for a hand-off were in no store when it died (docs/delivery-lifecycle.md).
   built.unconfirmed = applyPinnedNames(state, built.unconfirmed);
   built.contacts = applyPinnedNames(state, built.contacts);
-  // Pins too many for a hand-off are kept before the post (commit.ts keepNewPins).
-  await opened.keepNewPins(db);
+  // New pins are kept before the post: a few in the schedule's data, more in their shards (commit.ts keepNewPins).
+  await opened.keepNewPins(db, deps.schedule);
   const { backlog, result, waiting } = await sendDue(deps, state, built, opened.commitView(), progress);
   const agentsPosted = await agentStatuses(deps, opened, { window, built, factsUntilMs, mayPost: !waiting && result.failure?.code !== 'INJIXO_KEY_REJECTED' });
   if (agentsPosted) progress.posted = true;
