@@ -7,9 +7,9 @@
 import type { InvariantId } from './invariants';
 import type { ProfileName } from './profile';
 
-// Empty on 2026-12-07: seeds 1–40 (the ones npm test runs) break no invariant. Seeds 41–121 of a
-// 1,000-seed run still broke some (15 of 81): see the issue-19 closing note; add an entry only with
-// the seeds that show it.
+// Empty: seeds 1–40 (the ones npm test runs) break no invariant. The 1,000-seed run's figures are
+// in docs/measurements.md (`npm run bench -- --simulate-only`); add an entry only with the seeds
+// that show it.
 export const KNOWN_BROKEN: Readonly<Partial<Record<InvariantId, readonly ProfileName[]>>> = {};
 
 export function isKnownBroken(id: InvariantId, profile: ProfileName): boolean {
