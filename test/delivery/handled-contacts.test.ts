@@ -92,6 +92,18 @@ async function deliverUntil(untilMs: number, on = true): Promise<void> {
   for (let t = T0 + DELIVERY_PERIOD_MINUTES * MIN; t <= untilMs; t += DELIVERY_PERIOD_MINUTES * MIN) await deliverAt(t, on);
 }
 
+/** The KV store refusing every write once injixo received a post, as under sustained overload. */
+function refusingAfterPost(): KeyValueStore {
+  return {
+    get: (key) => db.get(key),
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the platform rejects with plain objects
+    set: (key, value, options) => (remote.received.length > 0 ? Promise.reject({ status: 429, message: 'limit' }) : db.set(key, value, options)),
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the platform rejects with plain objects
+    update: (key, action, attributes, options) => (remote.received.length > 0 ? Promise.reject({ status: 429, message: 'limit' }) : db.update(key, action, attributes, options)),
+    delete: (key) => db.delete(key),
+  };
+}
+
 describe('a resolved ticket', () => {
   it('waits its settle time, then goes once to the queue of its offered contact, at the resolution, with the time logged by then', async () => {
     const resolvedAt = T0 + 20 * MIN;
@@ -273,14 +285,7 @@ describe('a run whose bookkeeping the KV store refuses after its post', () => {
     state.handled = { waiting: Array.from({ length: 200 }, (_, i) => [900_000 + i, Math.floor((T0 + 60 * MIN) / 1000), 0]).flat(), late: { changes: 0, seconds: 0 }, early: 0, skipped: 0, sent: 0 };
     await writeState(db, state);
     await put([created(107, 1, T0 + MIN), resolved(107, 1, T0 + MIN, T0 + 2 * MIN)], T0 + 2 * MIN);
-    const refusing: KeyValueStore = {
-      get: (key) => db.get(key),
-      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the platform rejects with plain objects
-      set: (key, value, options) => (remote.received.length > 0 ? Promise.reject({ status: 429, message: 'limit' }) : db.set(key, value, options)),
-      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the platform rejects with plain objects
-      update: (key, action, attributes, options) => (remote.received.length > 0 ? Promise.reject({ status: 429, message: 'limit' }) : db.update(key, action, attributes, options)),
-      delete: (key) => db.delete(key),
-    };
+    const refusing = refusingAfterPost();
     await runDelivery({ db: refusing, request: remote, schedule, nowMs: T0 + 11 * MIN, settings: { ...readSettings(undefined), handledContacts: true } });
     const handedOff = (await schedule.fetch({ name: 'deliver' })).data as { commit: { handled?: unknown; handledChange?: { added: number[]; removed: number[] } } };
     expect(handedOff.commit.handled).toBeUndefined();
@@ -298,14 +303,7 @@ describe('a run whose many new resolutions do not fit the hand-off (large seed 9
     // 200 tickets with 11-digit ids resolved in one slot: their change alone passes the schedule's 4 KB.
     const ids = Array.from({ length: 200 }, (_, i) => 30_000_000_000 + i * 7);
     await put(ids.flatMap((id, i) => [created(id, 1, T0 + MIN), resolved(id, 1, T0 + MIN, T0 + 2 * MIN + i * 1000)]), T0 + 6 * MIN);
-    const refusing: KeyValueStore = {
-      get: (key) => db.get(key),
-      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the platform rejects with plain objects
-      set: (key, value, options) => (remote.received.length > 0 ? Promise.reject({ status: 429, message: 'limit' }) : db.set(key, value, options)),
-      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the platform rejects with plain objects
-      update: (key, action, attributes, options) => (remote.received.length > 0 ? Promise.reject({ status: 429, message: 'limit' }) : db.update(key, action, attributes, options)),
-      delete: (key) => db.delete(key),
-    };
+    const refusing = refusingAfterPost();
     await runDelivery({ db: refusing, request: remote, schedule, nowMs: T0 + 11 * MIN, settings: { ...readSettings(undefined), handledContacts: true } });
     const handedOff = (await schedule.fetch({ name: 'deliver' })).data as { commit: { handledChange?: unknown; pages?: [string, string[], number][] } };
     expect(handedOff.commit.handledChange).toBeUndefined();
