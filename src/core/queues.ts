@@ -120,3 +120,17 @@ export function ticketSourceName(sourceId: number, directory: Directory): string
 export function replyTicketSource(conversationSource: number, ticketSource: number): number {
   return REPLY_TICKET_SOURCES[conversationSource] ?? ticketSource;
 }
+
+/**
+ * The name a directory gives a queue identifier (rules 5–7), or undefined when the directory
+ * cannot tell it (a group it does not know, or not an identifier of ours).
+ */
+export function queueNameIn(identifier: string, directory: Directory): string | undefined {
+  const match = /^freshdesk\/(\d+|none|unknown)\/(\d+|unknown)\/(tickets|replies)$/.exec(identifier);
+  if (!match) return undefined;
+  const [, group = '', source = '', kind] = match;
+  const queueKind = kind as QueueKind;
+  if (group === UNKNOWN_SEGMENT || source === UNKNOWN_SEGMENT) return unknownQueueName(queueKind);
+  if (group !== NO_GROUP_SEGMENT && directory.groups[group] === undefined) return undefined;
+  return queueName(groupNameFor(group === NO_GROUP_SEGMENT ? null : Number(group), directory).name, ticketSourceName(Number(source), directory), queueKind);
+}

@@ -6,12 +6,14 @@ import {
   QUEUE_KIND_SUFFIX,
   queueNamePattern,
   queueName,
+  queueNameIn,
   REPLY_TICKET_SOURCES,
   replyTicketSource,
   ticketSourceName,
   UNKNOWN_QUEUE_LABEL,
   unknownQueueName,
 } from '../../src/core/queues';
+import { mapTicketCreated } from '../../src/core/counting';
 import { validateInjixoBody } from '../../src/schemas/injixo-body';
 import type { Directory, QueueKind } from '../../src/core/types';
 
@@ -150,5 +152,24 @@ describe('the queue-name format and its pattern (one home: src/core/queues.ts)',
     const body = (queueName: string) => ({ data: [{ queueIdentifier: 'freshdesk/1/1/replies', queueName, channel: 'cases', timestamp: '2026-11-21T10:00:00Z', properties: { offered: true } }] });
     expect(validateInjixoBody(body(queueName('Billing', 'email', 'replies'))).ok).toBe(true);
     expect(validateInjixoBody(body('Billing email')).ok).toBe(false);
+  });
+});
+
+describe('queueNameIn: a queue identifier named by a directory (a void run\'s queues, commit.ts namedAsStored)', () => {
+  it.each([
+    ['a known group and an account label', { group_id: 42, source: 3 }],
+    ['no group', { group_id: null, source: 1001 }],
+    ['a source outside the account labels', { group_id: 7, source: 99 }],
+    ['a spam ticket (Unknown group/source)', { group_id: 42, source: 1, spam: true }],
+  ])('names %s as the counting core does', (_name, facts) => {
+    const decision = mapTicketCreated({ id: 1, spam: false, deleted: false, created_at: '2026-11-02T09:00:00Z', ...facts }, directory);
+    expect(decision.kind).toBe('contact');
+    if (decision.kind !== 'contact') return;
+    expect(queueNameIn(decision.contact.queueIdentifier, directory)).toBe(decision.contact.queueName);
+  });
+
+  it('cannot tell a group the directory does not know, nor an identifier not of ours', () => {
+    expect(queueNameIn('freshdesk/12345/1/tickets', directory)).toBeUndefined();
+    expect(queueNameIn('elsewhere/42/1/tickets', directory)).toBeUndefined();
   });
 });

@@ -417,6 +417,26 @@ describe('hand-offs in a row and other writers (issue 19, items 1 and 2)', () =>
     expect(queueAt('freshdesk/48000000102/1/tickets').names).toEqual(['Technical Support L2 Americas 117 email Tickets']);
   });
 
+  it('a run that posted a new queue of a group the stored directory names, died, then a rename: the next run names it from that directory, with no write before the post', async () => {
+    await day.put([ticket(5001, 48_000_000_101, T0 + 1000)], T0 + 60_000);
+    await day.run(T0 + SLOT + 60_000);
+    // The next run's new queue (group 102 in a source not seen yet) is named from the stored directory.
+    await day.put([reply(40_000_000_601, 5001, T0 + SLOT + 1000), ticket(5002, 48_000_000_102, T0 + SLOT + 2000)], T0 + SLOT + 60_000);
+    const dying = diesAfterPost();
+    await day.run(T0 + 2 * SLOT + 60_000, dying);
+    const noted = ((await day.schedule.fetch({ name: 'deliver' })).data as { newPins?: { pins: Record<string, string> } }).newPins;
+    expect(Object.keys(noted?.pins ?? {})).not.toContain('freshdesk/48000000102/1/tickets');
+    day.remote.groups = JSON.stringify([
+      { id: 48_000_000_101, name: 'Billing' },
+      { id: 48_000_000_102, name: 'Technical Support L2 Americas 117 (renamed)' },
+    ]);
+    // An hour on, the directory is read again: the rename is seen before the void run's queues are pinned.
+    for (let i = 9; i < 16; i += 1) await day.run(T0 + i * SLOT + 60_000);
+    await day.put([ticket(5003, 48_000_000_102, T0 + 3 * 3_600_000)], T0 + 3 * 3_600_000 + 60_000);
+    for (let i = 19; i < 22; i += 1) await day.run(T0 + i * SLOT + 60_000);
+    expect(queueAt('freshdesk/48000000102/1/tickets')).toEqual({ contacts: 2, names: ['Technical Support L2 Americas 117 email Tickets'] });
+  });
+
   it('a run that posted a few new queues and died: the next run pins them, so a rename after it keeps the posted name', async () => {
     await day.put([ticket(5001, 48_000_000_102, T0 + 1000)], T0 + 60_000);
     // One new pin: few enough to be kept in the schedule's data before the post.

@@ -20,6 +20,7 @@
  * died, or was refused by both the KV store and the scheduler, posts that batch again (logged
  * COMMIT_LOST; docs/delivery.md "Known duplicates").
  */
+import { queueNameIn } from '../../core/queues';
 import type { OfferedContact } from '../../core/types';
 import { log } from '../../platform/log';
 import type { KeyValueStore, Scheduler } from '../../platform/types';
@@ -129,9 +130,35 @@ export class OpenState {
   async keepNewPins(db: KeyValueStore, schedule: Scheduler): Promise<void> {
     const fresh = newPins(this.base, this.state);
     if (Object.keys(fresh).length === 0) return;
-    if (JSON.stringify(fresh).length <= PINS_IN_HAND_OFF_BYTES && (await noteNewPins(schedule, { ...this.kept(), newPins: { id: this.id, pins: fresh } }, this.id))) return;
+    if (JSON.stringify(fresh).length <= PINS_IN_HAND_OFF_BYTES) {
+      // A few the stored directory names the same: the next writer names them so should this run
+      // die after its post (namedAsStored). Others (a new group, a rename this run read) are kept.
+      if (Object.entries(fresh).every(([queue, name]) => this.storedName(queue) === name)) return;
+      if (await noteNewPins(schedule, { ...this.kept(), newPins: { id: this.id, pins: fresh } }, this.id)) return;
+    }
     await spillPinsNow(db, this.state);
     this.pinsInShards = new Set(Object.keys(this.state.pins ?? {}));
+  }
+
+  /**
+   * A void run's contacts in queues no pin names, named as that run named them: from the
+   * directory stored with the last commit, which is the one it had unless it read a renamed group
+   * (then it kept its pins in the schedule's data: keepNewPins, adoptNewPins). This run's own
+   * refresh may already see a rename (small seed 2: a new queue posted by a run that died, the
+   * group renamed before the next run, which named the queue afresh).
+   */
+  namedAsStored(contacts: OfferedContact[]): OfferedContact[] {
+    const pins = this.state.pins ?? {};
+    return contacts.map((c) => {
+      const name = pins[c.queueIdentifier] === undefined ? this.storedName(c.queueIdentifier) : undefined;
+      return name === undefined ? c : { ...c, queueName: name };
+    });
+  }
+
+  /** The name the directory stored with the last commit gives a queue, if it can tell. */
+  private storedName(queue: string): string | undefined {
+    const stored = this.base.directory;
+    return stored ? queueNameIn(queue, { groups: stored.groups, ...(stored.sourceChoices ? { sourceChoices: stored.sourceChoices } : {}) }) : undefined;
   }
 
   /** What the recurring schedule's data holds beside a rewrite of it. */

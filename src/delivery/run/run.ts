@@ -100,7 +100,7 @@ async function deliver(deps: DeliveryDeps, opened: OpenState, progress: RunProgr
   await opened.adoptVoidRunPins(db, built.unconfirmed.length);
   // Their queues are pinned too: the void run may have posted them under these names, and new
   // pins small enough for a hand-off were in no store when it died (docs/delivery-lifecycle.md).
-  built.unconfirmed = applyPinnedNames(state, built.unconfirmed);
+  built.unconfirmed = applyPinnedNames(state, opened.namedAsStored(built.unconfirmed));
   built.contacts = applyPinnedNames(state, built.contacts);
   // New pins are kept before the post: a few in the schedule's data, more in their shards (commit.ts keepNewPins).
   await opened.keepNewPins(db, deps.schedule);
