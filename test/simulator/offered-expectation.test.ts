@@ -90,9 +90,11 @@ describe('a recorded gap the app repaired by walking Freshdesk (large seed 118, 
   });
 });
 
-describe('a key paste the platform refused (small seed 737)', () => {
+// Which seed shows it moves with the app: a crash point is drawn per platform call, so a change in
+// the calls a run makes moves the crashes (small seed 737 until 2026-12-07, 883 since).
+describe('a key paste the platform refused (small seed 883)', () => {
   it('is saved again once the faults are lifted, so the backlog reaches injixo under the new key', async () => {
-    const run = await runSeed(737, 'small');
+    const run = await runSeed(883, 'small');
     const saves = run.calls.filter((c) => c.kind === 'invocation' && c.name === 'afterAppUpdate');
     // The first save died at a crash point (the platform kept the old key); the second took.
     expect(saves.map((c) => c.outcome)).toEqual(['error', 'ok']);
