@@ -305,7 +305,7 @@ export function formatAfterCheck(rate: number, p: LoadResult): string {
   const a = p.afterCheck;
   if (!a) return `  after the next check (${rate}/min): not run`;
   const hours = (h: number | null): string => (h === null ? 'not within the cap' : `${h.toFixed(1)} h after the feed`);
-  return `  after the next check (${rate}/min): missing ${a.missing}, surplus ${a.extra}, duplicates ${a.duplicates}; whole ${hours(a.hoursUntilWhole)}; day checked ${hours(a.hoursUntilDayChecked)}; ${a.daysChecked} DAY_CHECKED, ${a.gapsRepaired} GAP_REPAIRED, ${a.sentByCheck} contacts sent by them, ${a.formerGroup} held under a ticket's former group (never taken back), ${a.heldBack} held back; ${a.lostMoved} lost contacts expected in the group Freshdesk shows`;
+  return `  after the next check (${rate}/min): missing ${a.missing} (${a.paired} beside a surplus in another queue of their quarter hour, i.e. under a ticket's former group; ${a.missing - a.paired} unpaired), surplus ${a.extra}, duplicates ${a.duplicates}; whole ${hours(a.hoursUntilWhole)}; nothing unpaired missing ${hours(a.hoursUntilNothingLost)}; day checked ${hours(a.hoursUntilDayChecked)}; ${a.daysChecked} DAY_CHECKED, ${a.gapsRepaired} GAP_REPAIRED, ${a.sentByCheck} contacts sent by them, ${a.formerGroup} held under a ticket's former group (never taken back), ${a.heldBack} held back; ${a.lostMoved} lost contacts expected in the group Freshdesk shows`;
 }
 
 /** One probe on its own (`bench/run.ts --rate N`). */

@@ -43,19 +43,29 @@ export interface LoadOptions {
   afterCheckHours?: number;
   /**
    * Issue 20 item 1: the events are fed while the daily check walks. The world has two days; the
-   * first is never fed (the check finds all of it missing), the clock runs to its check, and the
-   * feed then takes the second day's events while the check reads Freshdesk. Only the fed
-   * window is compared with the oracle (the check's own contacts lie in the first day).
+   * clock runs to the first day's check, and the feed then takes the second day's events while
+   * the check reads Freshdesk. Only the fed window is compared with the oracle (the check's own
+   * contacts lie in the first day).
+   * - 'fed-day': the first day's events are delivered as they happen, as on an account where the
+   *   app ran the day before: the check finds little to send, and the second day's replies to the
+   *   first day's tickets are known to the ticket book. This is the probe of the daily routine.
+   * - 'unfed-day': the first day is never fed, so the check sends all of it while the events flow,
+   *   and every reply to a first-day ticket needs a Freshdesk look-up (the worst case: a check of a
+   *   day the app missed entirely).
    */
-  duringCheck?: boolean;
+  duringCheck?: 'fed-day' | 'unfed-day';
 }
 
 /** What injixo held once the daily check had run after an overload (LoadOptions.afterCheckHours). */
 export interface AfterCheck {
   /** Simulated hours from the end of the feed until injixo equalled the oracle per (queue, interval); null: not within the cap. */
   hoursUntilWhole: number | null;
+  /** The same, counting a missing contact paired with a surplus of its quarter hour (`paired`) as placed: nothing lost. */
+  hoursUntilNothingLost: number | null;
   missing: number;
   extra: number;
+  /** Of the missing, those beside a surplus in another queue of their quarter hour (after-check.ts compareCounts). */
+  paired: number;
   duplicates: number;
   /** DAY_CHECKED and GAP_REPAIRED lines, and what the check sent in all. */
   daysChecked: number;
@@ -166,7 +176,7 @@ export interface LoadResult {
   optIn?: OptInCheck;
   afterCheck?: AfterCheck;
   /** LoadOptions.duringCheck: where the feed began, and the check's phase at the feed's end and after the drain. */
-  duringCheck?: { feedFrom: string; phaseAtFeedEnd: string | null; phaseAfterDrain: string | null };
+  duringCheck?: { firstDay: 'fed-day' | 'unfed-day'; feedFrom: string; phaseAtFeedEnd: string | null; phaseAfterDrain: string | null };
 }
 
 /** The first `count` events, and the rest of the last one's second (a time entry shares its step's second). */
@@ -261,6 +271,7 @@ export async function runAtRate(options: LoadOptions): Promise<LoadResult> {
   });
   try {
     const { platform, clock, world } = sandbox;
+    if (options.duringCheck === 'fed-day') await sandbox.replay(world.start, world.start + 24 * 3_600_000);
     const feedFrom = options.duringCheck ? await untilCheckWalks(sandbox) : world.start;
     const events = takeEvents(sandbox, Math.round(options.rate * options.feedMinutes), feedFrom);
     const stepMs = 60_000 / options.rate;
@@ -430,7 +441,7 @@ export async function runAtRate(options: LoadOptions): Promise<LoadResult> {
       verdict,
       ...(optInCheck ? { optIn: optInCheck } : {}),
       ...(afterCheck ? { afterCheck } : {}),
-      ...(options.duringCheck ? { duringCheck: { feedFrom: iso(feedFrom), phaseAtFeedEnd: checkPhaseAtFeedEnd ?? null, phaseAfterDrain: checkPhaseAtDrain ?? null } } : {}),
+      ...(options.duringCheck ? { duringCheck: { firstDay: options.duringCheck, feedFrom: iso(feedFrom), phaseAtFeedEnd: checkPhaseAtFeedEnd ?? null, phaseAfterDrain: checkPhaseAtDrain ?? null } } : {}),
     };
   } finally {
     await sandbox.close();
@@ -476,14 +487,17 @@ async function runUntilChecked(sandbox: Sandbox, at: { from: number; to: number;
   sandbox.freezeFreshdesk(at.to);
   const lost = new Set(sandbox.platform.logs.flatMap((l) => /EVENT_LOST: \S+ ([tc])(\d+)/.exec(l.message)?.slice(1, 3).join(':') ?? []));
   const { expected, lostMoved } = expectedAfterCheck(sandbox, at, lost);
-  const difference = (): { missing: number; extra: number } => compareCounts(expected, injixoCounts(sandbox));
+  const difference = (): { missing: number; extra: number; paired: number } => compareCounts(expected, injixoCounts(sandbox));
   const day = new Date(at.from).toISOString().slice(0, 10);
   const dayLine = (): { at: number } | undefined => platform.logs.find((l) => l.message.includes(`DAY_CHECKED: ${day}`));
   let whole: number | null = null;
+  let nothingLost: number | null = null;
   while (clock.now() < at.feedEnd + at.capHours * 3_600_000) {
     await platform.advance(10 * 60_000);
     const d = difference();
-    if (d.missing === 0 && d.extra === 0 && dayLine()) {
+    if (!dayLine()) continue;
+    if (nothingLost === null && d.missing === d.paired) nothingLost = clock.now();
+    if (d.missing === 0 && d.extra === 0) {
       whole = clock.now();
       break;
     }
@@ -497,6 +511,7 @@ async function runUntilChecked(sandbox: Sandbox, at: { from: number; to: number;
   const sent = field('sent');
   return {
     hoursUntilWhole: whole === null ? null : (whole - at.feedEnd) / 3_600_000,
+    hoursUntilNothingLost: nothingLost === null ? null : (nothingLost - at.feedEnd) / 3_600_000,
     ...final,
     duplicates: sandbox.injixo.store.duplicates().reduce((sum, d) => sum + d.received - 1, 0),
     daysChecked: platform.logs.filter((l) => l.message.includes('DAY_CHECKED')).length,

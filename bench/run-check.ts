@@ -55,6 +55,8 @@ export interface CheckRun {
   held: number;
   missing: number;
   extra: number;
+  /** Of the missing, those beside a surplus in another queue of their quarter hour (after-check.ts compareCounts). */
+  paired: number;
   duplicates: number;
   /** Lost replies whose ticket moved afterwards: expected in the group the API shows. */
   lostMoved: number;
@@ -155,7 +157,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckRun> {
     const requests = checkCalls.filter((e) => e.kind === 'request');
     const held = injixoCounts(sandbox);
     const { expected, lostMoved } = options.nextDayEvents ? { expected: held, lostMoved: 0 } : expectedAfterCheck(sandbox, { from: S, to: dayEnd }, new Set([...lostIds].filter((id) => !id.startsWith('u:'))));
-    const { missing, extra } = compareCounts(expected, held);
+    const { missing, extra, paired } = compareCounts(expected, held);
     const found = parseNumber(doneLine?.message, 'found');
     return {
       label: options.label,
@@ -179,6 +181,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckRun> {
       held: total(held),
       missing,
       extra,
+      paired,
       duplicates: sandbox.injixo.store.duplicates().reduce((sum, d) => sum + d.received - 1, 0),
       lostMoved,
       misattributed: options.loss && options.loss.updates > 0 ? Math.max(0, extra) : 0,
@@ -203,7 +206,7 @@ export function formatCheckRun(r: CheckRun): string {
     `  DAY_CHECKED         Freshdesk ${r.found.toLocaleString('en')}, delivered ${r.delivered.toLocaleString('en')}, sent ${r.sent.toLocaleString('en')}, surplus ${r.surplus}, under a former group ${r.formerGroup}`,
     `  Freshdesk calls     ${r.requests.toLocaleString('en')} (${per} per checked contact; at most ${r.requestsMaxPerMinute} in one minute); a day of this account costs ~${r.requests.toLocaleString('en')} calls`,
     `  KV operations       ${r.kvOps.toLocaleString('en')} by the check's invocations, at most ${r.kvMaxPerInvocation} in one; the installation's busiest minute while it ran: ${r.kvMaxPerMinute} (limit 50); WALK_REFUSED lines ${r.refusals}`,
-    `  injixo after        ${r.held.toLocaleString('en')} held, ${r.expected.toLocaleString('en')} expected: missing ${r.missing}, extra ${r.extra}, duplicates ${r.duplicates}; lost replies counted in the group the API shows ${r.lostMoved}`,
+    `  injixo after        ${r.held.toLocaleString('en')} held, ${r.expected.toLocaleString('en')} expected: missing ${r.missing} (${r.paired} beside a surplus in another queue of their quarter hour), extra ${r.extra}, duplicates ${r.duplicates}; lost replies counted in the group the API shows ${r.lostMoved}`,
     `  simulation          ${r.realSeconds.toFixed(0)} s real time`,
   ].join('\n');
 }
