@@ -114,6 +114,22 @@ function withoutProfiles(day: DayResult): Omit<DayResult, 'profiles'> {
   return rest;
 }
 
+/** `--rate-only`: main() stops after the day-and-rate section (about an hour less). */
+const RATE_ONLY = process.argv.includes('--rate-only');
+
+/** The parts of `npm run bench` after the rate and overload probes. */
+async function measureTheRest(): Promise<{ importBench: Awaited<ReturnType<typeof runImportBench>>; inAppImport: Awaited<ReturnType<typeof runInAppImport>>; simulator: Awaited<ReturnType<typeof runSimulatorBench>>; check: Awaited<ReturnType<typeof runCheckBench>> }> {
+  const importBench = await runImportBench(progress);
+  progress('in-app import: 30 days of the default world (2,000 tickets a day), simulated clock…');
+  const inAppImport = await runInAppImport({ ...IN_APP_IMPORT, progress: () => undefined });
+  const simulatorSeeds = numberArgument('--simulate-seeds') ?? SIMULATOR_SEEDS;
+  progress(`fault simulator: ${simulatorSeeds} seeds…`);
+  const simulator = await runSimulatorBench(simulatorSeeds, progress);
+  progress('daily check (issue 20): a 2,000-ticket day, silent loss, a 13,000-ticket day, the largest profile…');
+  const check = await runCheckBench(undefined, progress);
+  return { importBench, inAppImport, simulator, check };
+}
+
 async function main(): Promise<void> {
   const started = performance.now();
   const startedAt = new Date().toISOString();
@@ -173,28 +189,26 @@ async function main(): Promise<void> {
     overload,
     calls: analyzeCalls(dayBuilt.profiles, dayBuilt.contacts.delivered),
   };
-  const importBench = await runImportBench(progress);
-  progress('in-app import: 30 days of the default world (2,000 tickets a day), simulated clock…');
-  const inAppImport = await runInAppImport({ ...IN_APP_IMPORT, progress: () => undefined });
-  const simulatorSeeds = numberArgument('--simulate-seeds') ?? SIMULATOR_SEEDS;
-  progress(`fault simulator: ${simulatorSeeds} seeds…`);
-  const simulator = await runSimulatorBench(simulatorSeeds, progress);
-  progress('daily check (issue 20): a 2,000-ticket day, silent loss, a 13,000-ticket day, the largest profile…');
-  const check = await runCheckBench(undefined, progress);
+  // `--rate-only`: the day, the rate search, overload and the during-check probe; nothing after.
+  const rest = RATE_ONLY ? undefined : await measureTheRest();
   results.wallSeconds = (performance.now() - started) / 1000;
   const during = duringCheck ? `\n\nWhile the daily check walks (${duringCheck.rate}/min for an hour, the check of the 12,000-ticket day before reading Freshdesk, ${duringCheck.duringCheck?.firstDay ?? ''}): ${describeProbe(duringCheck)}, ${duringCheck.duplicates} duplicates` : '';
   const parts: Array<[BenchSection, string]> = [
     ['day-and-rate', `${formatReport(results)}${during}`],
-    ['import', formatImportBench(importBench)],
-    ['in-app-import', formatInAppImport(inAppImport)],
-    ['simulator', formatSimulatorBench(simulator)],
-    ['check', `Daily check\n${check.map(formatCheckRun).join('\n\n')}`],
+    ...(rest
+      ? ([
+          ['import', formatImportBench(rest.importBench)],
+          ['in-app-import', formatInAppImport(rest.inAppImport)],
+          ['simulator', formatSimulatorBench(rest.simulator)],
+          ['check', `Daily check\n${rest.check.map(formatCheckRun).join('\n\n')}`],
+        ] as Array<[BenchSection, string]>)
+      : []),
   ];
   const report = parts.map(([, text]) => text).join('\n\n');
   process.stdout.write(`${report}\n`);
   record(startedAt, parts);
   fs.mkdirSync(path.dirname(ARTIFACT), { recursive: true });
-  const json = { ...results, dayBuilt: withoutProfiles(dayBuilt), dayInProcess: withoutProfiles(dayInProcess), importBench, inAppImport, simulator, check, report };
+  const json = { ...results, dayBuilt: withoutProfiles(dayBuilt), dayInProcess: withoutProfiles(dayInProcess), ...rest, report };
   fs.writeFileSync(ARTIFACT, `${JSON.stringify(json, null, 2)}\n`);
   progress(`wrote ${path.relative(process.cwd(), ARTIFACT)}`);
 }
@@ -220,8 +234,12 @@ async function runOnly(section: BenchSection, measure: () => Promise<string>): P
 
 async function runCheckOnly(): Promise<void> {
   const only = argument('--only')?.split(',');
+  const at = new Date().toISOString();
   const runs = await runCheckBench(only, progress);
-  process.stdout.write(`${runs.map(formatCheckRun).join('\n\n')}\n`);
+  const report = `Daily check\n${runs.map(formatCheckRun).join('\n\n')}`;
+  process.stdout.write(`${report}\n`);
+  // Only the whole check bench replaces its section; `--only` prints a part.
+  if (!only) record(at, [['check', report]]);
 }
 
 /** Issue 20 item 6: 120 and 160 events/min for an hour, the drain, then the next daily check. */
