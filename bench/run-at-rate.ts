@@ -54,6 +54,11 @@ export interface LoadOptions {
    *   day the app missed entirely).
    */
   duringCheck?: 'fed-day' | 'unfed-day';
+  /**
+   * The control of a duringCheck probe: the same world and feed with the daily check switched
+   * off; the feed starts when the check would have started (2 h 10 min into the second day).
+   */
+  checkOff?: boolean;
 }
 
 /** What injixo held once the daily check had run after an overload (LoadOptions.afterCheckHours). */
@@ -267,12 +272,13 @@ export async function runAtRate(options: LoadOptions): Promise<LoadResult> {
     ticketsPerDay: options.ticketsPerDay,
     inProcess: options.mode === 'in-process',
     ...(options.duringCheck ? { days: 2 } : {}),
-    ...(optIn ? { world: { timeTracking: true, agents: { customStatuses: true } }, iparams: { handled_contacts: true, agent_statuses: true } } : {}),
+    ...(optIn ? { world: { timeTracking: true, agents: { customStatuses: true } } } : {}),
+    iparams: { ...(optIn ? { handled_contacts: true, agent_statuses: true } : {}), ...(options.checkOff ? { daily_check: false } : {}) },
   });
   try {
     const { platform, clock, world } = sandbox;
     if (options.duringCheck === 'fed-day') await sandbox.replay(world.start, world.start + 24 * 3_600_000);
-    const feedFrom = options.duringCheck ? await untilCheckWalks(sandbox) : world.start;
+    const feedFrom = options.duringCheck ? await untilCheckWalks(sandbox, options.checkOff === true) : world.start;
     const events = takeEvents(sandbox, Math.round(options.rate * options.feedMinutes), feedFrom);
     const stepMs = 60_000 / options.rate;
     const feedAt = (i: number): number => Math.round(i * stepMs);
@@ -386,7 +392,7 @@ export async function runAtRate(options: LoadOptions): Promise<LoadResult> {
     if (statusDropped !== 0) verdict.push(`status reports dropped ${String(statusDropped)}`);
     if (lost.length > 0) verdict.push(`${lost.length} EVENT_LOST log lines`);
     if (failed > 0) verdict.push(`${failed} handler runs failed`);
-    if (options.duringCheck && checkPhaseAtFeedEnd !== 'walking') verdict.push(`the check was not walking at the feed's end (${String(checkPhaseAtFeedEnd)}): the probe did not measure what it says`);
+    if (options.duringCheck && !options.checkOff && checkPhaseAtFeedEnd !== 'walking') verdict.push(`the check was not walking at the feed's end (${String(checkPhaseAtFeedEnd)}): the probe did not measure what it says`);
     const optInCheck = optIn ? await checkOptIn(sandbox, last.at) : undefined;
     if (optInCheck) verdict.push(...optInVerdict(optInCheck));
     const afterCheck = options.afterCheckHours ? await runUntilChecked(sandbox, { from: world.start, to: last.at + 1, feedEnd, capHours: options.afterCheckHours }) : undefined;
@@ -449,8 +455,12 @@ export async function runAtRate(options: LoadOptions): Promise<LoadResult> {
 }
 
 /** The clock runs, nothing fed, until the daily check of the world's first day walks; returns the second day's start (where the feed begins). */
-async function untilCheckWalks(sandbox: Sandbox): Promise<number> {
+async function untilCheckWalks(sandbox: Sandbox, checkOff: boolean): Promise<number> {
   const secondDay = sandbox.world.start + 24 * 3_600_000;
+  if (checkOff) {
+    await sandbox.platform.advance(secondDay + 130 * 60_000 - sandbox.clock.now());
+    return secondDay;
+  }
   while (sandbox.clock.now() < secondDay + 6 * 3_600_000) {
     await sandbox.platform.advance(10 * 60_000);
     if ((await checkPhase(sandbox)) === 'walking') return secondDay;

@@ -255,14 +255,14 @@ async function runOverloadCheckOnly(): Promise<void> {
  * Issue 20 item 1: one-hour probes while the daily check walks the 12,000-ticket day before
  * (`--rates 60,79`, default the zero-loss rate without a check, 79, and the goal, 90). That day's
  * events were delivered as they happened; `--unfed-day` never feeds it (the check then sends all
- * of it while the events flow).
+ * of it while the events flow). `--check-off` is the control: the same probe with the check off.
  */
 async function runDuringCheckOnly(): Promise<void> {
   const rates = (argument('--rates') ?? '79,90').split(',').map(Number);
   const { seed, feedMinutes, drainMinutes } = SETTINGS.load;
   for (const rate of rates) {
     progress(`${rate}/min while the daily check walks…`);
-    const result = await runAtRate({ rate, mode: 'built', seed, ticketsPerDay: DURING_CHECK_TICKETS, feedMinutes, drainMinutes, duringCheck: DURING_CHECK_FIRST_DAY });
+    const result = await runAtRate({ rate, mode: 'built', seed, ticketsPerDay: DURING_CHECK_TICKETS, feedMinutes, drainMinutes, duringCheck: DURING_CHECK_FIRST_DAY, checkOff: process.argv.includes('--check-off') });
     process.stdout.write(`${describeProbe(result)}, ${result.duplicates} duplicates; check ${JSON.stringify(result.duringCheck)}; refused kv/req/sch ${result.rejections.kv}/${result.rejections.request}/${result.rejections.schedule}\n`);
   }
 }
