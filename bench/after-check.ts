@@ -34,24 +34,21 @@ export function expectedAfterCheck(sandbox: Sandbox, at: { from: number; to: num
  * counted, never taken back). A missing contact without such a surplus is a loss.
  */
 export function compareCounts(expected: Counts, held: Counts): { missing: number; extra: number; paired: number } {
-  let missing = 0;
-  let extra = 0;
   const byInterval = new Map<string, { missing: number; extra: number }>();
   for (const queue of new Set([...Object.keys(expected), ...Object.keys(held)])) {
     for (const interval of new Set([...Object.keys(expected[queue] ?? {}), ...Object.keys(held[queue] ?? {})])) {
       const d = (held[queue]?.[interval] ?? 0) - (expected[queue]?.[interval] ?? 0);
       const slot = byInterval.get(interval) ?? { missing: 0, extra: 0 };
       byInterval.set(interval, slot);
-      if (d > 0) {
-        extra += d;
-        slot.extra += d;
-      } else {
-        missing -= d;
-        slot.missing -= d;
-      }
+      if (d > 0) slot.extra += d;
+      else slot.missing -= d;
     }
   }
-  let paired = 0;
-  for (const slot of byInterval.values()) paired += Math.min(slot.missing, slot.extra);
-  return { missing, extra, paired };
+  const out = { missing: 0, extra: 0, paired: 0 };
+  for (const slot of byInterval.values()) {
+    out.missing += slot.missing;
+    out.extra += slot.extra;
+    out.paired += Math.min(slot.missing, slot.extra);
+  }
+  return out;
 }

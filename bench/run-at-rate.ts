@@ -454,7 +454,10 @@ export async function runAtRate(options: LoadOptions): Promise<LoadResult> {
   }
 }
 
-/** The clock runs, nothing fed, until the daily check of the world's first day walks; returns the second day's start (where the feed begins). */
+/**
+ * The clock runs, nothing fed, until the daily check of the world's first day walks (with the check
+ * off: until it would have started); returns the second day's start (where the feed begins).
+ */
 async function untilCheckWalks(sandbox: Sandbox, checkOff: boolean): Promise<number> {
   const secondDay = sandbox.world.start + 24 * 3_600_000;
   if (checkOff) {
