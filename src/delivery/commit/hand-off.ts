@@ -130,10 +130,14 @@ export interface ScheduleKept {
  * would pass 4 KB or the scheduler refuses: the caller keeps them in the pins' shards instead.
  */
 export async function noteNewPins(schedule: Scheduler, kept: ScheduleKept, nowMs: number): Promise<boolean> {
-  const data = { kind: SCHEDULE_KINDS.deliver, ...keptData(kept) };
-  if (JSON.stringify(data).length > SCHEDULE_DATA_BYTES) return false;
+  if (JSON.stringify({ kind: SCHEDULE_KINDS.deliver, ...keptData(kept) }).length > SCHEDULE_DATA_BYTES) return false;
+  return await rewriteKept(schedule, kept, nowMs);
+}
+
+/** The recurring schedule's data rewritten to `kept`; false when the scheduler refuses. */
+async function rewriteKept(schedule: Scheduler, kept: ScheduleKept, nowMs: number): Promise<boolean> {
   try {
-    await updateDeliverySchedule(schedule, data, nowMs);
+    await updateDeliverySchedule(schedule, { kind: SCHEDULE_KINDS.deliver, ...keptData(kept) }, nowMs);
     return true;
   } catch {
     return false;
@@ -291,12 +295,7 @@ export const MAX_VOIDS = 20;
  * claims stay "may have been posted": unconfirmed, never sent twice.
  */
 export async function noteVoidCommit(schedule: Scheduler, id: number, kept: ScheduleKept, nowMs: number): Promise<boolean> {
-  try {
-    await updateDeliverySchedule(schedule, { kind: SCHEDULE_KINDS.deliver, ...keptData({ ...kept, voids: [...kept.voids, id].slice(-MAX_VOIDS) }) }, nowMs);
-    return true;
-  } catch {
-    return false;
-  }
+  return await rewriteKept(schedule, { ...kept, voids: [...kept.voids, id].slice(-MAX_VOIDS) }, nowMs);
 }
 
 /**
