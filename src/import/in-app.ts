@@ -31,7 +31,8 @@ import { SCHEDULE_LEAD_MS } from '../platform/schedule-lead';
 import type { KeyValueStore, Platform } from '../platform/types';
 import { isAppError } from '../remote/errors';
 import type { Settings } from '../schemas/iparams';
-import { BACKLOG_PREFIX, CHECK_KEY, IMPORT_KEY, IMPORT_STEP_KEY, IMPORT_TAKEN_KEY, importScheduleName, REPLAY_KEY, SCHEDULE_KINDS } from '../storage/keys';
+import { lastSettledSlot } from '../delivery/intake/outbox';
+import { BACKLOG_PREFIX, CHECK_KEY, DELIVERY_PERIOD_MINUTES, IMPORT_KEY, IMPORT_STEP_KEY, IMPORT_TAKEN_KEY, importScheduleName, REPLAY_KEY, SCHEDULE_KINDS } from '../storage/keys';
 import { startCursor, walkProgress, type ImportCursor } from './cursor';
 import { validateImportRecord, validateTakenRanges, type ImportRecord, type ImportRunState, type WalkRefusal } from './import-record';
 import { TakenTickets } from './taken-tickets';
@@ -519,6 +520,7 @@ async function walkAndKeep(platform: Platform, settings: Settings, job: WalkJob,
   const resumed = await job.resume?.(platform, record, before);
   if (resumed) return resumed;
   if (before.backlog.chunks.length > IMPORT_BACKLOG_LIMIT) return waitForBacklog(job, record, before.backlog.chunks.length, nowMs);
+  if (deliveryIsBehind(before, nowMs)) return waitForDelivery(job, record, before.cursor, nowMs);
   let walked: SliceWalk;
   try {
     const directory = await directoryFor(platform, record, before.directory);
@@ -527,6 +529,27 @@ async function walkAndKeep(platform: Platform, settings: Settings, job: WalkJob,
     return sliceFailed(job, record, error, nowMs);
   }
   return await keepSlice(platform, job, record, walked);
+}
+
+/**
+ * Delivery runs this many periods behind the last settled slot mean event intake is waiting for
+ * the minute's KV operations (runs refused, or each run too big for the minute). A walk then reads
+ * nothing: its slices cost the KV operations delivery lacks (issue 20 item 1: a walking check
+ * took a 12,000-ticket account's delivery down at 60 events a minute, which alone it carried).
+ * One period behind is a run that is simply due.
+ */
+export const DELIVERY_BEHIND_PERIODS = 2;
+
+export function deliveryIsBehind(state: AppState, nowMs: number): boolean {
+  return state.cursor < lastSettledSlot(nowMs) - DELIVERY_BEHIND_PERIODS;
+}
+
+/** The lane comes back one lane period later; the slice spent only its lease, record and state reads. */
+function waitForDelivery(job: WalkJob, record: ImportRecord, cursor: number, nowMs: number): StepEnd {
+  record.waitedForBacklog += 1;
+  const behindMinutes = Math.round((lastSettledSlot(nowMs) - cursor) * DELIVERY_PERIOD_MINUTES);
+  log('info', 'IMPORT_WAITING', `delivery runs are ${behindMinutes} minutes behind the events; the ${job.kind} reads nothing until they catch up`);
+  return { at: nowMs + LANE_PERIOD_MS };
 }
 
 function waitForBacklog(job: WalkJob, record: ImportRecord, chunks: number, nowMs: number): StepEnd {

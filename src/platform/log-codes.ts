@@ -538,8 +538,8 @@ export const LOG_CODES = {
     levels: ['info'],
     audience: 'support',
     meaning: {
-      en: 'The import or replay waits for the delivery backlog to drain before it reads more.',
-      fr: 'L’import ou le rejeu attend que la file d’envoi se vide avant de lire la suite.',
+      en: 'The import, a replay or the daily check waits before it reads more: the delivery backlog must drain, or delivery runs fallen behind the events must catch up (a walk never takes the minute’s stored-data operations from event delivery).',
+      fr: 'L’import, un rejeu ou la vérification quotidienne attend avant de lire la suite : la file d’envoi doit se vider, ou les envois en retard sur les événements doivent le rattraper (une lecture ne prend jamais à l’envoi des événements les opérations de données de la minute).',
     },
     action: NOTHING,
   },
