@@ -21,7 +21,7 @@ import { type AgentsOutcome, deliverAgentStatuses } from '../opt-in/agent-status
 import type { AppState, LedgerFlush } from '../stored/stored-data';
 import { holdRepliesAfter } from './attribution-hold';
 import { type Built, buildContacts } from './build-contacts';
-import { type OutboxWindow, readSettledOutbox } from './read-outbox';
+import { MAX_SLOTS_PER_RUN, type OutboxWindow, readSettledOutbox, SLOTS_AFTER_KV_REFUSAL } from './read-outbox';
 import { recordRun, recordWaitingFailure } from './record-health';
 import { scheduleDeliverySoon } from './schedule-runs';
 import { foldCounters, forgetFolded } from '../status/snapshot';
@@ -89,7 +89,8 @@ async function deliver(deps: DeliveryDeps, opened: OpenState, progress: RunProgr
   const state = opened.state;
   // Ledger counts earlier commits froze: written (or found written) before this commit drops them.
   if (state.ledger) opened.discard(await settleFrozen(db, state.ledger));
-  const window = await readSettledOutbox(db, state.cursor, nowMs);
+  // After a run the KV limit refused, a small window: a whole one may never fit a minute (read-outbox.ts).
+  const window = await readSettledOutbox(db, state.cursor, nowMs, deps.kvLimitAt === undefined ? MAX_SLOTS_PER_RUN : SLOTS_AFTER_KV_REFUSAL);
   const factsUntilMs = slotEndMs(state.cursor, window);
   const folded = await foldCounters(db, state, nowMs, window.lateFacts > 0);
   if (deps.host !== undefined) state.host = deps.host;
