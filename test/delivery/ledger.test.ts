@@ -17,6 +17,7 @@ import {
   planFlushes,
   pruneLedger,
   readLedger,
+  settleFrozen,
   shardKey,
   shardOf,
   shardsFor,
@@ -24,6 +25,7 @@ import {
   writeFlushes,
 } from '../../src/delivery/accounting/ledger';
 import { newState } from '../../src/delivery/commit/state';
+import { ledgerOutKey } from '../../src/storage/keys';
 import { handlers } from '../../src/entry/handlers';
 import type { AppState, LedgerState } from '../../src/delivery/stored/stored-data';
 import type { KeyValueStore } from '../../src/platform/types';
@@ -154,7 +156,7 @@ describe('recording what was delivered', () => {
     expect(await db.get('ledger:2026-11-21T06')).toEqual({ '42/1/t|16': 1, '~900': 1 });
   });
 
-  it('checks a commit written in full with one read: its last shard carries the marker; one cut short is checked shard by shard and finished', async () => {
+  it('checks a commit written in full with one read: its last shard carries the marker; one cut short is found by halving and finished', async () => {
     ledger().shards = 4;
     const queues = Array.from({ length: 40 }, (_, i) => contact(`freshdesk/${48_000_000_100 + i}/1/tickets`, '2026-11-21T10:01:00Z', i));
     addPending(ledger(), ledgerCountsOf(queues));
@@ -170,7 +172,8 @@ describe('recording what was delivered', () => {
     await writeFlushes(db, again.slice(0, 2), false);
     gets.length = 0;
     expect(await writeFlushes(counting, again, true)).toEqual(again);
-    expect(gets.length).toBe(1 + 4);
+    // The last entry, then halving the three before it: two reads.
+    expect(gets.length).toBe(1 + 2);
     // Every queue counted once per commit (two commits: 2, never 3), each marker once.
     for (let shard = 0; shard < 4; shard += 1) {
       const stored = await db.get(shardKey('2026-11-21T06', shard));
@@ -215,6 +218,40 @@ describe('recording what was delivered', () => {
     expect(first).toHaveLength(MAX_SHARD_WRITES_PER_RUN);
     dropFlushes(ledger(), first);
     expect(await writeFlushes(db, ledger().flushing ?? [], true)).toHaveLength(12 - MAX_SHARD_WRITES_PER_RUN);
+  });
+
+  it(`settles a spilled commit of more than ${MAX_SHARD_WRITES_PER_RUN} entries over runs, each run going on where the last stopped`, async () => {
+    // 12 ended buckets of one commit, spilled to its ledger-out key and never written after the commit.
+    const days = Array.from({ length: 12 }, (_, i) => contact('freshdesk/42/1/tickets', new Date(T0 - (i + 1) * 6 * 3600_000).toISOString().replace('.000Z', 'Z'), i));
+    addPending(ledger(), ledgerCountsOf(days));
+    const frozen = planFlushes(ledger(), T0, 7);
+    delete ledger().flushing;
+    await db.set(ledgerOutKey(7, 0), { e: frozen });
+    ledger().frozenOut = [[7, 1]];
+    const ops: string[] = [];
+    const counting: KeyValueStore = { get: (key) => (ops.push(`get ${key}`), db.get(key)), set: db.set.bind(db), update: (key, action, attributes) => (ops.push(`update ${key}`), db.update(key, action, attributes)), delete: db.delete.bind(db) };
+    // First run: the ledger-out key, the halving finds nothing written, the budget's writes.
+    expect(await settleFrozen(counting, ledger())).toEqual([]);
+    expect(ops.filter((op) => op.startsWith('update'))).toHaveLength(MAX_SHARD_WRITES_PER_RUN);
+    // Second run: it finds where the first stopped and writes the rest (it used to re-read the
+    // first eight on every run and never get past them).
+    ops.length = 0;
+    expect(await settleFrozen(counting, ledger())).toEqual([ledgerOutKey(7, 0)]);
+    expect(ops.filter((op) => op.startsWith('update'))).toHaveLength(12 - MAX_SHARD_WRITES_PER_RUN);
+    expect(ops.filter((op) => op.startsWith('get ledger:')).length).toBeLessThanOrEqual(1 + Math.ceil(Math.log2(12)));
+    expect(ledger().frozenOut).toBeUndefined();
+    // Every bucket counted once, with the commit's marker.
+    for (const [, hour, shard, counts] of frozen) expect(await db.get(shardKey(hour, shard))).toEqual({ ...counts, '~7': 1 });
+  });
+
+  it('writes nothing of a commit when the read that finds its written part is refused, and says so', async () => {
+    addPending(ledger(), ledgerCountsOf([contact('freshdesk/42/1/tickets', '2026-11-21T10:01:00Z')]));
+    const planned = planFlushes(ledger(), bucketEnd, 905);
+    const refusing: KeyValueStore = { ...db, get: () => Promise.reject(Object.assign(new Error('limit'), { status: 429 })), update: db.update.bind(db) };
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    expect(await writeFlushes(refusing, planned, true)).toEqual([]);
+    expect(warn.mock.calls.map((c) => String(c[0]))).toEqual([expect.stringContaining('LEDGER_WRITE_LATER: the delivered ledger ledger:2026-11-21T06 could not be written now (429 limit)')]);
+    await expect(db.get('ledger:2026-11-21T06')).rejects.toMatchObject({ status: 404 });
   });
 
   it('splits a bucket by queue over the shards the queue count asks for, and reads every shard back', async () => {
