@@ -520,7 +520,8 @@ async function walkAndKeep(platform: Platform, settings: Settings, job: WalkJob,
   const resumed = await job.resume?.(platform, record, before);
   if (resumed) return resumed;
   if (before.backlog.chunks.length > IMPORT_BACKLOG_LIMIT) return waitForBacklog(job, record, before.backlog.chunks.length, nowMs);
-  if (deliveryIsBehind(before, nowMs)) return waitForDelivery(job, record, before.cursor, nowMs);
+  const wait = deliveryNeedsTheStore(before, nowMs);
+  if (wait) return waitForDelivery(job, record, wait, nowMs);
   let walked: SliceWalk;
   try {
     const directory = await directoryFor(platform, record, before.directory);
@@ -533,23 +534,37 @@ async function walkAndKeep(platform: Platform, settings: Settings, job: WalkJob,
 
 /**
  * Delivery runs this many periods behind the last settled slot mean event intake is waiting for
- * the minute's KV operations (runs refused, or each run too big for the minute). A walk then reads
- * nothing: its slices cost the KV operations delivery lacks (issue 20 item 1: a walking check
- * took a 12,000-ticket account's delivery down at 60 events a minute, which alone it carried).
- * One period behind is a run that is simply due.
+ * the minute's KV operations (runs refused, or each run too big for the minute). One period
+ * behind is a run that is simply due.
  */
 export const DELIVERY_BEHIND_PERIODS = 2;
+/**
+ * After a delivery run saw event records the KV limit had held (attribution-hold.ts notes when),
+ * walks read nothing for this long: the store is saturated by the events themselves, and a
+ * slice's KV operations are the ones delivery lacks. Two delivery periods: while the limit is
+ * still reached, every run (one a period) sees held records again before the pause ends.
+ */
+export const WALK_PAUSE_AFTER_LIMIT_MS = 2 * DELIVERY_PERIOD_MINUTES * 60_000;
 
-export function deliveryIsBehind(state: AppState, nowMs: number): boolean {
-  return state.cursor < lastSettledSlot(nowMs) - DELIVERY_BEHIND_PERIODS;
+/**
+ * Why a walk must leave the minute's KV operations to delivery now, and until when; undefined
+ * when it may read. Issue 20 item 1: a walking check took a 12,000-ticket account's delivery down
+ * at 60 events a minute, which delivery alone carried — its slices (nine KV operations a minute)
+ * took the headroom, delivery runs were refused, and once behind they never caught up.
+ */
+export function deliveryNeedsTheStore(state: AppState, nowMs: number): { why: string; until: number } | undefined {
+  const behind = lastSettledSlot(nowMs) - state.cursor;
+  if (behind > DELIVERY_BEHIND_PERIODS) return { why: `delivery runs are ${behind * DELIVERY_PERIOD_MINUTES} minutes behind the events`, until: nowMs + LANE_PERIOD_MS };
+  const heldAt = state.lateFactsSeenAt;
+  if (heldAt === undefined || nowMs - heldAt >= WALK_PAUSE_AFTER_LIMIT_MS) return undefined;
+  return { why: `the KV limit held event records ${Math.round((nowMs - heldAt) / 60_000)} minutes ago`, until: heldAt + WALK_PAUSE_AFTER_LIMIT_MS };
 }
 
-/** The lane comes back one lane period later; the slice spent only its lease, record and state reads. */
-function waitForDelivery(job: WalkJob, record: ImportRecord, cursor: number, nowMs: number): StepEnd {
+/** The lane comes back when the reason has passed (at least a lane period later); the slice spent only its lease, record and state reads. */
+function waitForDelivery(job: WalkJob, record: ImportRecord, wait: { why: string; until: number }, nowMs: number): StepEnd {
   record.waitedForBacklog += 1;
-  const behindMinutes = Math.round((lastSettledSlot(nowMs) - cursor) * DELIVERY_PERIOD_MINUTES);
-  log('info', 'IMPORT_WAITING', `delivery runs are ${behindMinutes} minutes behind the events; the ${job.kind} reads nothing until they catch up`);
-  return { at: nowMs + LANE_PERIOD_MS };
+  log('info', 'IMPORT_WAITING', `${wait.why}; the ${job.kind} reads nothing until ${new Date(Math.max(wait.until, nowMs + LANE_PERIOD_MS)).toISOString()} so that delivery has the KV operations`);
+  return { at: Math.max(wait.until, nowMs + LANE_PERIOD_MS) };
 }
 
 function waitForBacklog(job: WalkJob, record: ImportRecord, chunks: number, nowMs: number): StepEnd {

@@ -538,8 +538,8 @@ export const LOG_CODES = {
     levels: ['info'],
     audience: 'support',
     meaning: {
-      en: 'The import, a replay or the daily check waits before it reads more: the delivery backlog must drain, or delivery runs fallen behind the events must catch up (a walk never takes the minute’s stored-data operations from event delivery).',
-      fr: 'L’import, un rejeu ou la vérification quotidienne attend avant de lire la suite : la file d’envoi doit se vider, ou les envois en retard sur les événements doivent le rattraper (une lecture ne prend jamais à l’envoi des événements les opérations de données de la minute).',
+      en: 'The import, a replay or the daily check waits before it reads more: the delivery backlog must drain, delivery runs fallen behind the events must catch up, or the platform’s limit on stored-data operations, which held event records in the last 20 minutes, must pass (a walk never takes the minute’s stored-data operations from event delivery).',
+      fr: 'L’import, un rejeu ou la vérification quotidienne attend avant de lire la suite : la file d’envoi doit se vider, les envois en retard sur les événements doivent le rattraper, ou la limite de la plateforme sur les opérations de données, qui a retenu des événements dans les 20 dernières minutes, doit passer (une lecture ne prend jamais à l’envoi des événements les opérations de données de la minute).',
     },
     action: NOTHING,
   },

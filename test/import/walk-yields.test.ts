@@ -2,9 +2,13 @@
  * Issue 20 item 1: a walk never starves delivery. The bench saw a walking daily check take a
  * 12,000-ticket account's delivery down at 60 events a minute (every contact of the hour late,
  * 979 refused ticket-book reads), which the same account carried with the check off. Now a walk
- * whose state shows delivery runs fallen behind the events reads nothing until they catch up.
+ * whose state shows delivery runs fallen behind the events, or event records the KV limit held,
+ * reads nothing until they catch up and the limit has passed.
  */
-import { DELIVERY_BEHIND_PERIODS } from '../../src/import/in-app';
+import { newState } from '../../src/delivery/commit/state';
+import { lastSettledSlot } from '../../src/delivery/intake/outbox';
+import { DELIVERY_BEHIND_PERIODS, deliveryNeedsTheStore, WALK_PAUSE_AFTER_LIMIT_MS } from '../../src/import/in-app';
+import { LANE_PERIOD_MS } from '../../src/import/walk-chain';
 import type { ReplayView } from '../../src/import/replay';
 import { LEASE_KEY } from '../../src/storage/keys';
 import { startSandbox, type Sandbox } from '../../tools/sandbox';
@@ -43,6 +47,27 @@ async function replayDone(sandbox: Sandbox): Promise<ReplayView | undefined> {
   return (await status(sandbox)).replay as ReplayView | undefined;
 }
 
+describe('when a walk leaves the KV store to delivery', () => {
+  const now = Date.parse('2026-11-02T12:03:00Z');
+  const current = (): ReturnType<typeof newState> => Object.assign(newState(now), { cursor: lastSettledSlot(now) });
+
+  it('reads while delivery is current and no event record was held', () => {
+    expect(deliveryNeedsTheStore(current(), now)).toBeUndefined();
+    expect(deliveryNeedsTheStore(Object.assign(current(), { cursor: lastSettledSlot(now) - DELIVERY_BEHIND_PERIODS }), now)).toBeUndefined();
+  });
+
+  it('waits a lane period while delivery runs are behind the events', () => {
+    const state = Object.assign(current(), { cursor: lastSettledSlot(now) - DELIVERY_BEHIND_PERIODS - 1 });
+    expect(deliveryNeedsTheStore(state, now)).toEqual({ why: 'delivery runs are 30 minutes behind the events', until: now + LANE_PERIOD_MS });
+  });
+
+  it('pauses after a delivery run saw records the KV limit held, until the pause has passed since', () => {
+    const heldAt = now - 5 * 60_000;
+    expect(deliveryNeedsTheStore(Object.assign(current(), { lateFactsSeenAt: heldAt }), now)).toEqual({ why: 'the KV limit held event records 5 minutes ago', until: heldAt + WALK_PAUSE_AFTER_LIMIT_MS });
+    expect(deliveryNeedsTheStore(Object.assign(current(), { lateFactsSeenAt: now - WALK_PAUSE_AFTER_LIMIT_MS }), now)).toBeUndefined();
+  });
+});
+
 describe('a walk while delivery runs are behind the events', () => {
   it('reads nothing until delivery catches up, says why, and then finishes with what a walk without the wait sends', async () => {
     const clean = await day();
@@ -60,7 +85,7 @@ describe('a walk while delivery runs are behind the events', () => {
     // Within a few periods the cursor is behind and the walk stops reading.
     const behindFrom = refusedFrom + (DELIVERY_BEHIND_PERIODS + 2) * PERIOD_MS;
     expect(walkRequestsBetween(sandbox, behindFrom, refusedTo)).toBe(0);
-    expect(sandbox.platform.logs.some((l) => l.at >= behindFrom && /IMPORT_WAITING: delivery runs are \d+ minutes behind the events; the replay reads nothing/.test(l.message))).toBe(true);
+    expect(sandbox.platform.logs.some((l) => l.at >= behindFrom && /IMPORT_WAITING: delivery runs are \d+ minutes behind the events; the replay reads nothing until \S+ so that delivery has the KV operations/.test(l.message))).toBe(true);
     sandbox.platform.refuseKvWhile(undefined);
 
     const replay = await replayDone(sandbox);
