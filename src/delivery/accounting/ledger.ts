@@ -327,13 +327,19 @@ export async function writeFlushes(db: KeyValueStore, entries: readonly LedgerFl
     const written = verify ? await writtenPart(db, commit) : 0;
     if (written === undefined) break;
     done.push(...commit.slice(0, written));
-    for (const entry of commit.slice(written)) {
-      if (budget.left <= 0 || !(await writeOne(db, entry))) return done;
-      budget.left -= 1;
-      done.push(entry);
-    }
+    if (!(await writeInOrder(db, commit.slice(written), budget, done))) break;
   }
   return done;
+}
+
+/** Writes entries in order into `done` until the budget is spent or the store refuses; true when all were written. */
+async function writeInOrder(db: KeyValueStore, entries: readonly LedgerFlush[], budget: { left: number }, done: LedgerFlush[]): Promise<boolean> {
+  for (const entry of entries) {
+    if (budget.left <= 0 || !(await writeOne(db, entry))) return false;
+    budget.left -= 1;
+    done.push(entry);
+  }
+  return true;
 }
 
 /** Entries grouped by their commit, each group in its order, the groups in the order they first appear. */
