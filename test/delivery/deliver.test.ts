@@ -16,7 +16,7 @@ import { scheduleRecurringDelivery } from '../../src/delivery/run/schedule-runs'
 import { runDelivery, type DeliveryDeps } from '../../src/delivery/run/run';
 import { DELIVERY_PERIOD_MINUTES as SLOT_MINUTES, LEASE_KEY, outboxKey } from '../../src/storage/keys';
 import { type OutboxRecord, packRecord, slotOf } from '../../src/delivery/intake/outbox';
-import { MAX_SLOTS_PER_RUN, SLOTS_AFTER_KV_REFUSAL } from '../../src/delivery/run/read-outbox';
+import { MAX_SLOTS_PER_RUN } from '../../src/delivery/run/read-outbox';
 import { newState, readState, RECOVERY_SLOTS, writeState } from '../../src/delivery/commit/state';
 import { MAX_LOOKUPS_PER_RUN } from '../../src/delivery/memory/ticket-book';
 import { handlers } from '../../src/entry/handlers';
@@ -350,19 +350,6 @@ describe('stored data this version cannot read', () => {
     expect(runs).toBe(Math.ceil(RECOVERY_SLOTS / MAX_SLOTS_PER_RUN) + 1);
     expect((await readState(db, afterSlot)).installedAt).toBe(iso(T0));
     expect(String(errors.mock.calls[0]?.[0])).toContain('STORED_RECORD_UNREADABLE: the delivery state cannot be read (backlog is required but missing.)');
-  });
-
-  it('after a run the KV limit refused, reads a small window, so that its commit fits the minute a whole one never did', async () => {
-    const state = newState(T0);
-    await writeState(db, state);
-    const now = T0 + 4 * HOUR_MS;
-    const remote = freshdeskAndInjixo();
-    await runDelivery({ ...deps(remote, now), kvLimitAt: now - 60_000 });
-    await db.delete(LEASE_KEY);
-    const afterSmall = (await readState(db, now)).cursor;
-    expect(afterSmall - state.cursor).toBe(SLOTS_AFTER_KV_REFUSAL);
-    await runDelivery(deps(remote, now + 60_000));
-    expect((await readState(db, now)).cursor - afterSmall).toBe(MAX_SLOTS_PER_RUN);
   });
 
   it('drops and counts a backlog chunk it cannot read, and delivers the chunks it can', async () => {

@@ -4,14 +4,6 @@ import { lastSettledSlot, type OutboxRecord, readOutboxSlot, recordTime } from '
 
 /** Outbox slots read per run: two hours of backlog when catching up. */
 export const MAX_SLOTS_PER_RUN = 12;
-/**
- * Outbox slots read by a run that follows a run the KV limit refused. A catching-up run of
- * MAX_SLOTS_PER_RUN slots at 60 events a minute, with a 12,000-ticket day in the ticket book,
- * makes ~42 KV operations (12 slots, 14 ticket-book keys, 9 ledger reads): with a walk's slice in
- * the same minute it is refused before its commit, every time, and delivery stalls for good. A
- * smaller window commits, and the cursor moves.
- */
-export const SLOTS_AFTER_KV_REFUSAL = 2;
 
 export interface OutboxWindow {
   /** The slots this run covers, in order; the cursor moves to the last one once committed. */
@@ -26,9 +18,9 @@ export interface OutboxWindow {
   maxLatenessMs: number;
 }
 
-/** Reads the settled slots after `cursor`, at most `maxSlots` of them. */
-export async function readSettledOutbox(db: KeyValueStore, cursor: number, nowMs: number, maxSlots = MAX_SLOTS_PER_RUN): Promise<OutboxWindow> {
-  const lastSlot = Math.min(lastSettledSlot(nowMs), cursor + maxSlots);
+/** Reads the settled slots after `cursor`, at most MAX_SLOTS_PER_RUN of them. */
+export async function readSettledOutbox(db: KeyValueStore, cursor: number, nowMs: number): Promise<OutboxWindow> {
+  const lastSlot = Math.min(lastSettledSlot(nowMs), cursor + MAX_SLOTS_PER_RUN);
   const window: OutboxWindow = { slots: [], filledSlots: [], records: [], lateFacts: 0, maxLatenessMs: 0 };
   for (let slot = cursor + 1; slot <= lastSlot; slot += 1) {
     window.slots.push(slot);

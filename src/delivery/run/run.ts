@@ -21,7 +21,7 @@ import { type AgentsOutcome, deliverAgentStatuses } from '../opt-in/agent-status
 import type { AppState, LedgerFlush } from '../stored/stored-data';
 import { holdRepliesAfter } from './attribution-hold';
 import { type Built, buildContacts } from './build-contacts';
-import { MAX_SLOTS_PER_RUN, type OutboxWindow, readSettledOutbox, SLOTS_AFTER_KV_REFUSAL } from './read-outbox';
+import { type OutboxWindow, readSettledOutbox } from './read-outbox';
 import { recordRun, recordWaitingFailure } from './record-health';
 import { scheduleDeliverySoon } from './schedule-runs';
 import { foldCounters, forgetFolded } from '../status/snapshot';
@@ -89,7 +89,7 @@ async function deliver(deps: DeliveryDeps, opened: OpenState, progress: RunProgr
   const state = opened.state;
   // Ledger counts earlier commits froze: written (or found written) before this commit drops them.
   if (state.ledger) opened.discard(await settleFrozen(db, state.ledger));
-  const window = await readSettledOutbox(db, state.cursor, nowMs, slotsToRead(deps));
+  const window = await readSettledOutbox(db, state.cursor, nowMs);
   const factsUntilMs = slotEndMs(state.cursor, window);
   const folded = await foldCounters(db, state, nowMs, window.lateFacts > 0);
   if (deps.host !== undefined) state.host = deps.host;
@@ -150,11 +150,6 @@ const MISSED_RUNS_AFTER_MS = 1.5 * DELIVERY_PERIOD_MINUTES * 60_000;
  */
 function runsWereMissed(state: AppState, nowMs: number): boolean {
   return state.lastRunAt !== undefined && nowMs - state.lastRunAt > MISSED_RUNS_AFTER_MS;
-}
-
-/** After a run the KV limit refused, a small window: a whole one may never fit a minute (read-outbox.ts). */
-function slotsToRead(deps: DeliveryDeps): number {
-  return deps.kvLimitAt === undefined ? MAX_SLOTS_PER_RUN : SLOTS_AFTER_KV_REFUSAL;
 }
 
 /** The end of the last outbox slot read (this run's, or the cursor's when it read none). */
