@@ -563,8 +563,9 @@ export function deliveryNeedsTheStore(state: AppState, nowMs: number): { why: st
 /** The lane comes back when the reason has passed (at least a lane period later); the slice spent only its lease, record and state reads. */
 function waitForDelivery(job: WalkJob, record: ImportRecord, wait: { why: string; until: number }, nowMs: number): StepEnd {
   record.waitedForBacklog += 1;
-  log('info', 'IMPORT_WAITING', `${wait.why}; the ${job.kind} reads nothing until ${new Date(Math.max(wait.until, nowMs + LANE_PERIOD_MS)).toISOString()} so that delivery has the KV operations`);
-  return { at: Math.max(wait.until, nowMs + LANE_PERIOD_MS) };
+  const at = Math.max(wait.until, nowMs + LANE_PERIOD_MS);
+  log('info', 'IMPORT_WAITING', `${wait.why}; the ${job.kind} reads nothing until ${new Date(at).toISOString()} so that delivery has the KV operations`);
+  return { at };
 }
 
 function waitForBacklog(job: WalkJob, record: ImportRecord, chunks: number, nowMs: number): StepEnd {

@@ -345,7 +345,11 @@ async function writeInOrder(db: KeyValueStore, entries: readonly LedgerFlush[], 
 /** Entries grouped by their commit, each group in its order, the groups in the order they first appear. */
 function byCommit(entries: readonly LedgerFlush[]): LedgerFlush[][] {
   const groups = new Map<number, LedgerFlush[]>();
-  for (const entry of entries) groups.set(entry[0], [...(groups.get(entry[0]) ?? []), entry]);
+  for (const entry of entries) {
+    const group = groups.get(entry[0]);
+    if (group) group.push(entry);
+    else groups.set(entry[0], [entry]);
+  }
   return [...groups.values()];
 }
 

@@ -130,14 +130,19 @@ export interface ScheduleKept {
  * would pass 4 KB or the scheduler refuses: the caller keeps them in the pins' shards instead.
  */
 export async function noteNewPins(schedule: Scheduler, kept: ScheduleKept, nowMs: number): Promise<boolean> {
-  if (JSON.stringify({ kind: SCHEDULE_KINDS.deliver, ...keptData(kept) }).length > SCHEDULE_DATA_BYTES) return false;
-  return await rewriteKept(schedule, kept, nowMs);
+  const data = deliveryDataOf(kept);
+  if (JSON.stringify(data).length > SCHEDULE_DATA_BYTES) return false;
+  return await rewriteKept(schedule, data, nowMs);
 }
 
-/** The recurring schedule's data rewritten to `kept`; false when the scheduler refuses. */
-async function rewriteKept(schedule: Scheduler, kept: ScheduleKept, nowMs: number): Promise<boolean> {
+function deliveryDataOf(kept: ScheduleKept): Record<string, unknown> {
+  return { kind: SCHEDULE_KINDS.deliver, ...keptData(kept) };
+}
+
+/** The recurring schedule's data rewritten; false when the scheduler refuses. */
+async function rewriteKept(schedule: Scheduler, data: Record<string, unknown>, nowMs: number): Promise<boolean> {
   try {
-    await updateDeliverySchedule(schedule, { kind: SCHEDULE_KINDS.deliver, ...keptData(kept) }, nowMs);
+    await updateDeliverySchedule(schedule, data, nowMs);
     return true;
   } catch {
     return false;
@@ -295,7 +300,7 @@ export const MAX_VOIDS = 20;
  * claims stay "may have been posted": unconfirmed, never sent twice.
  */
 export async function noteVoidCommit(schedule: Scheduler, id: number, kept: ScheduleKept, nowMs: number): Promise<boolean> {
-  return await rewriteKept(schedule, { ...kept, voids: [...kept.voids, id].slice(-MAX_VOIDS) }, nowMs);
+  return await rewriteKept(schedule, deliveryDataOf({ ...kept, voids: [...kept.voids, id].slice(-MAX_VOIDS) }), nowMs);
 }
 
 /**
