@@ -18,7 +18,7 @@ import { DELIVERY_PERIOD_MINUTES as SLOT_MINUTES, LEASE_KEY, outboxKey } from '.
 import { type OutboxRecord, packRecord, slotOf } from '../../src/delivery/intake/outbox';
 import { MAX_SLOTS_PER_RUN } from '../../src/delivery/run/read-outbox';
 import { newState, readState, RECOVERY_SLOTS, writeState } from '../../src/delivery/commit/state';
-import { MAX_LOOKUPS_PER_RUN } from '../../src/delivery/memory/ticket-book';
+import { MAX_BOOK_READS_PER_RUN, MAX_LOOKUPS_PER_RUN, SHARD_SIZE } from '../../src/delivery/memory/ticket-book';
 import { handlers } from '../../src/entry/handlers';
 import type { InvokeOptions, KeyValueStore, RequestClient, Scheduler, TemplateResponse } from '../../src/platform/types';
 import { ManualClock } from '../../tools/clock';
@@ -271,6 +271,56 @@ describe('replies to tickets the app has never seen', () => {
     expect(report).toMatchObject({ newContacts: 0, failure: { code: 'FRESHDESK_RATE_LIMITED' } });
     const carried = await db.get(outboxKey(slotOf(afterSlot)));
     expect(carried.items).toHaveLength(2);
+  });
+});
+
+/** The same store, noting every key read. */
+function noteReads(kv: KeyValueStore, reads: string[]): KeyValueStore {
+  return new Proxy(kv, {
+    get(target, name, receiver) {
+      if (name !== 'get') return Reflect.get(target, name, receiver) as unknown;
+      return (key: string) => {
+        reads.push(key);
+        return target.get(key);
+      };
+    },
+  });
+}
+
+describe('replies to tickets of many ranges (the largest account: a day of tickets spans 20 keys of the book)', () => {
+  const period = SLOT_MINUTES * 60_000;
+  const ranges = MAX_BOOK_READS_PER_RUN + 4;
+  const ticketIds = Array.from({ length: ranges }, (_, i) => (i + 1) * SHARD_SIZE + 7);
+
+  it(`read at most ${MAX_BOOK_READS_PER_RUN} of the book's keys a run; the other replies wait in the outbox and go out in the next run, none twice`, async () => {
+    // Creations always read their ranges (they are the newest ids): all counted in the first run.
+    await put(ticketIds.map((id, i) => ticket(id, 1, T0 + 1000 * (i + 1))));
+    const remote = freshdeskAndInjixo();
+    expect(await runDelivery(deps(remote, afterSlot))).toMatchObject({ newContacts: ranges });
+    await put(ticketIds.map((id, i) => reply(900 + i, id, T0 + period + 1000 * (i + 1))), T0 + period + 60_000);
+    await db.delete(LEASE_KEY);
+    const reads: string[] = [];
+    const second = await runDelivery(deps(remote, afterSlot + period, noteReads(db, reads)));
+    expect(reads.filter((key) => key.startsWith('tickets:'))).toHaveLength(MAX_BOOK_READS_PER_RUN);
+    // The oldest replies first: the ones put off are the last four, back in the current slot.
+    expect(second.newContacts).toBe(MAX_BOOK_READS_PER_RUN);
+    const carried = await db.get(outboxKey(slotOf(afterSlot + period)));
+    expect(carried.items).toHaveLength(4);
+    await db.delete(LEASE_KEY);
+    expect(await runDelivery(deps(remote, afterSlot + 2 * period))).toMatchObject({ newContacts: 4 });
+    const posted = remote.posted().join('');
+    expect(posted.split('"Billing email Replies"')).toHaveLength(ranges + 1);
+    for (let i = 0; i < ranges; i += 1) expect(posted.split(`"${iso(T0 + period + 1000 * (i + 1))}"`)).toHaveLength(2);
+  });
+
+  it('leave a missing ticket waiting rather than read a key past the budget for it', async () => {
+    await put(ticketIds.map((id, i) => reply(900 + i, id, T0 + 1000 * (i + 1))));
+    const remote = freshdeskAndInjixo((name, options) => (name === 'freshdeskGetTicket' ? { response: JSON.stringify({ id: Number(/\d+/.exec(JSON.stringify(options))?.[0]), group_id: 1, source: 1, spam: false, created_at: iso(T0) }) } : undefined));
+    const reads: string[] = [];
+    const report = await runDelivery(deps(remote, afterSlot, noteReads(db, reads)));
+    expect(reads.filter((key) => key.startsWith('tickets:'))).toHaveLength(MAX_BOOK_READS_PER_RUN);
+    expect(report.newContacts).toBeLessThanOrEqual(MAX_BOOK_READS_PER_RUN);
+    expect(remote.calls.filter((c) => c.name === 'freshdeskGetTicket').length).toBeLessThanOrEqual(MAX_BOOK_READS_PER_RUN);
   });
 });
 

@@ -131,6 +131,16 @@ export class RangeShards<E, C> {
     return (await this.pieceOf(id)).entries.get(id);
   }
 
+  /** Whether the piece holding `id` was read already: a get of it costs no KV call. */
+  isLoaded(id: number): boolean {
+    return this.loadedPiece(id) !== undefined;
+  }
+
+  /** The range `id` falls in (ids of one range share their keys). */
+  rangeOf(id: number): number {
+    return this.indexOf(id).index;
+  }
+
   /** The entry of `id` when its piece was read already (see get). */
   loaded(id: number): E | undefined {
     return this.loadedPiece(id)?.entries.get(id);

@@ -42,6 +42,24 @@ export const SHARD_BYTES_BUDGET = 38 * 1024;
  */
 export const MAX_LOOKUPS_PER_RUN = 10;
 /**
+ * KV reads of the book's keys per delivery run, beyond the ranges of the run's own ticket
+ * creations. The book is the one part of a run whose reads grow with how far back its replies
+ * reach: at the largest profile (20,000 tickets a day, replies up to a day after their ticket)
+ * ten minutes of replies name some 16 ranges, and a day that was never delivered (every reply's
+ * ticket unknown) 22. Read and rewritten in one run, with the run's own ~20 operations, that
+ * was more than the 50 a minute, so every run was refused before its commit and delivery
+ * stopped for good (`npm run bench -- --check-only --only huge`, 2026-12-07). Records whose
+ * range does not fit wait in the outbox for the next run (build-contacts.ts); records are read
+ * oldest first, so the ones that waited are served first then.
+ */
+export const MAX_BOOK_READS_PER_RUN = 8;
+
+/** Thrown by a book asked for a ticket whose key its read budget does not cover: a caller that forgot to ask mayRead. */
+export class BookBudgetSpent extends Error {
+  override readonly name = 'BookBudgetSpent';
+}
+
+/**
  * How long after a ticket's creation a reply may wait for the ticket's own creation record.
  * At the KV limit a refused record is retried every HOLD_DELAY_MS and may be refused
  * again; the benchmark saw creation records arrive over 20 minutes late.
@@ -97,16 +115,22 @@ export class TicketBook {
   private remoteFailed = false;
   /** Tickets and claims shed during the current save, logged once at its end. */
   private shedNow = { tickets: new Set<number>(), claims: 0 };
+  /** Ranges readable whatever the budget (the run's own creations: the newest one or two). */
+  private readonly alwaysReadable = new Set<number>();
+  /** KV reads spent so far on ranges that are not always readable. */
+  private budgetReads = 0;
 
   /**
    * `nowMs` dates what Freshdesk answers: a look-up returns the ticket as it is now. `commits`
    * tags this run's claims and says which stored claims took effect (commit-view.ts).
+   * `maxReads`: KV reads allowed beyond the always-readable ranges (unbounded unless given).
    */
   constructor(
     db: KeyValueStore,
     private readonly request: RequestClient,
     private readonly nowMs: number,
     private readonly commits: CommitView,
+    private readonly maxReads = Number.POSITIVE_INFINITY,
   ) {
     this.shards = new RangeShards(db, {
       keyOf: ticketShardKey,
@@ -118,10 +142,35 @@ export class TicketBook {
     });
   }
 
+  /** Makes the ranges of these tickets readable whatever the read budget (a run's ticket creations). */
+  alwaysRead(ticketIds: Iterable<number>): void {
+    for (const id of ticketIds) this.alwaysReadable.add(this.shards.rangeOf(id));
+  }
+
+  /**
+   * Whether the book may answer for this ticket in this run: its key was read already, its range
+   * is always readable, or the read budget has room. Once the budget is spent it stays spent, so
+   * no key is read after a record of it was put off: reading a key erases a void run's claims on
+   * it (ticket-history.ts settleClaims), and the records put off need them when they come back.
+   */
+  mayRead(ticketId: number): boolean {
+    return this.shards.isLoaded(ticketId) || this.alwaysReadable.has(this.shards.rangeOf(ticketId)) || this.budgetReads < this.maxReads;
+  }
+
+  /** The ticket's entry, reading its key the first time; only where mayRead allows. */
+  private async entry(ticketId: number): Promise<History | undefined> {
+    if (this.shards.isLoaded(ticketId)) return this.shards.loaded(ticketId);
+    if (!this.mayRead(ticketId)) throw new BookBudgetSpent(`the ticket book's read budget of this run (${this.maxReads}) is spent; ticket ${ticketId} waits for the next run`);
+    const before = this.shards.stats.reads;
+    const found = await this.shards.get(ticketId);
+    if (!this.alwaysReadable.has(this.shards.rangeOf(ticketId))) this.budgetReads += this.shards.stats.reads - before;
+    return found;
+  }
+
   /** Records the ticket's facts as true from `atMs` (creation for a new ticket, `updated_at` for an update). */
   async remember(ticket: TicketFacts, atMs: number): Promise<void> {
     const version = versionOf(ticket, toSeconds(atMs));
-    const history = await this.shards.get(ticket.id);
+    const history = await this.entry(ticket.id);
     if (!history) {
       await this.shards.put(ticket.id, { createdS: toSeconds(Date.parse(ticket.created_at)), versions: [version], counted: false, replies: [] });
     } else if (insertVersion(history, version, toSeconds(this.nowMs))) {
@@ -150,14 +199,14 @@ export class TicketBook {
    * as created (the oldest version known) when it holds an entry at all.
    */
   async creation(ticketId: number): Promise<{ counted: boolean; facts?: TicketFacts }> {
-    const history = await this.shards.get(ticketId);
+    const history = await this.entry(ticketId);
     if (!history) return { counted: false };
     return { counted: isClaimed(history, undefined), facts: factsOf(ticketId, history, history.versions[0] as Version) };
   }
 
-  /** The ticket as Freshdesk tells it now ('gone' on 404, 'deferred' over this run's look-up budget), remembered. */
+  /** The ticket as Freshdesk tells it now ('gone' on 404, 'deferred' over this run's look-up or read budget), remembered. */
   async fetchNow(ticketId: number): Promise<TicketFacts | 'gone' | 'deferred'> {
-    if (this.remoteFailed || this.lookups >= MAX_LOOKUPS_PER_RUN) return 'deferred';
+    if (this.remoteFailed || this.lookups >= MAX_LOOKUPS_PER_RUN || !this.mayRead(ticketId)) return 'deferred';
     this.lookups += 1;
     let facts: TicketFacts | 'gone';
     try {
@@ -179,7 +228,7 @@ export class TicketBook {
    * never sheds a creation claim and is never pruned.
    */
   async peekClaim(contact: { ticketId: number; conversationId?: number }): Promise<'new' | 'counted' | 'unknown' | 'maybe'> {
-    const history = await this.shards.get(contact.ticketId);
+    const history = await this.entry(contact.ticketId);
     if (!history) return 'unknown';
     if (isClaimed(history, contact.conversationId)) return 'counted';
     return wasVoided(history, contact.conversationId, this.commits) || mayHaveShed(history, contact.conversationId) ? 'maybe' : 'new';
@@ -192,7 +241,7 @@ export class TicketBook {
    * facts as of the reply may still arrive (see mayStillLearnEarlierFacts).
    */
   async lookup(ticketId: number, asOfMs: number): Promise<TicketFacts | 'gone' | 'deferred'> {
-    if (!(await this.shards.get(ticketId))) {
+    if (!(await this.entry(ticketId))) {
       const fetched = await this.fetchNow(ticketId);
       if (fetched === 'gone' || fetched === 'deferred') return fetched;
     }

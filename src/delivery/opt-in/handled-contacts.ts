@@ -256,6 +256,7 @@ export class HandledStep {
    * the book does not know (created before install, or forgotten), Freshdesk's facts now.
    */
   private async creationFacts(ticketId: number): Promise<TicketFacts | 'wait' | 'gone'> {
+    if (!this.deps.book.mayRead(ticketId)) return 'wait';
     const known = await this.deps.book.creation(ticketId);
     if (known.facts) return known.facts;
     try {

@@ -13,7 +13,7 @@ import type { AppState } from '../stored/stored-data';
 import { type CreationSeen, repairMissingTickets, repairsDue } from './repair-tickets';
 import { type HandledChange, HandledStep } from '../opt-in/handled-contacts';
 import { allCommitted, type CommitView } from '../memory/commit-view';
-import { TicketBook } from '../memory/ticket-book';
+import { MAX_BOOK_READS_PER_RUN, TicketBook } from '../memory/ticket-book';
 import { TimeBook } from '../memory/time-book';
 
 export interface BuildDeps {
@@ -33,6 +33,8 @@ export interface Built {
   carry: OutboxRecord[];
   /** Freshdesk requests spent on ticket look-ups (they share the run's request budget). */
   lookups: number;
+  /** Records put off because the ticket book's read budget was spent (in `carry`, so in the current slot: the next run reads them first, being oldest). */
+  putOff: number;
   /** No group names at all: nothing may be named, so the outbox stays as it is. */
   directoryMissing: boolean;
   /** Records of contacts counted before (rule 12: a redelivered event), left out. */
@@ -64,7 +66,7 @@ export interface Built {
  * run, so a resolution settled before it will learn of no more time logged in its settle time.
  */
 export async function buildContacts(deps: BuildDeps, state: AppState, records: readonly OutboxRecord[], holdRepliesAfterMs?: number, factsUntilMs = deps.nowMs): Promise<Built> {
-  const built: Built = { contacts: [], held: 0, carry: [], lookups: 0, directoryMissing: false, redelivered: 0, unconfirmed: [], saveFacts: () => Promise.resolve() };
+  const built: Built = { contacts: [], held: 0, carry: [], lookups: 0, putOff: 0, directoryMissing: false, redelivered: 0, unconfirmed: [], saveFacts: () => Promise.resolve() };
   if (records.length === 0 && !repairsDue(state, deps.nowMs) && !handledDue(state)) return built;
   const refreshed = await refreshDirectory(state.directory, deps.request, deps.nowMs, groupIdsIn(records));
   if (refreshed.failure) built.failure = refreshed.failure;
@@ -79,7 +81,7 @@ export async function buildContacts(deps: BuildDeps, state: AppState, records: r
 /** The run's books: claims tagged with its commit id (commit/commit.ts; without a commit view, every earlier claim counts). */
 function booksFor(deps: BuildDeps, state: AppState, directory: NonNullable<AppState['directory']>, holdRepliesAfterMs: number | undefined): { context: RecordContext; times: TimeBook } {
   const commits = deps.commits ?? allCommitted(deps.nowMs);
-  const book = new TicketBook(deps.db, deps.request, deps.nowMs, commits);
+  const book = new TicketBook(deps.db, deps.request, deps.nowMs, commits, MAX_BOOK_READS_PER_RUN);
   return { context: { deps, state, directory: asCoreDirectory(directory), book, holdRepliesAfterMs }, times: new TimeBook(deps.db, commits) };
 }
 
@@ -97,16 +99,34 @@ function withFacts(built: Built, book: TicketBook, times: TimeBook, handled: Han
 /** The records in order, then the missing tickets found, then the handled contacts due. */
 async function countRecords(context: RecordContext, built: Built, records: readonly OutboxRecord[], handled: HandledStep | undefined): Promise<void> {
   const seen = new Set<string>();
+  // The run's creations are the newest ticket ids: their one or two ranges are read whatever the budget.
+  context.book.alwaysRead(creationsIn(records).map((c) => c.id));
+  const counted: OutboxRecord[] = [];
   for (const record of records) {
+    if (putOff(context.book, built, record)) continue;
+    counted.push(record);
     if (handled && (await handled.take(record))) continue;
     addContact(context, built, seen, await decideSafely(context, record, built));
   }
-  const sinceInstall = await createdSinceInstall(context, records);
+  const sinceInstall = await createdSinceInstall(context, counted);
   built.contacts.push(...(await repairMissingTickets({ ...context, nowMs: context.deps.nowMs, unconfirmed: built.unconfirmed }, creationsIn(records), sinceInstall)));
   if (!handled) return;
   built.contacts.push(...(await handled.due()));
   built.unconfirmed.push(...handled.unconfirmed);
   built.carry.push(...handled.carried);
+}
+
+/**
+ * An update or reply whose ticket's key the book may not read in this run goes back to the
+ * outbox (ticket-book.ts MAX_BOOK_READS_PER_RUN): whole ranges are served or put off, so every
+ * record of a key read is counted in the run that read it.
+ */
+function putOff(book: TicketBook, built: Built, record: OutboxRecord): boolean {
+  const ticketId = record.k === 'u' ? record.ticket.id : record.k === 'c' ? record.conversation.ticket_id : undefined;
+  if (ticketId === undefined || book.mayRead(ticketId)) return false;
+  built.carry.push(record);
+  built.putOff += 1;
+  return true;
 }
 
 /**

@@ -84,6 +84,7 @@ function claimRepair(context: RepairContext, id: number, contact: OfferedContact
 
 /** The ticket's facts when it still needs counting: from the book if it knows them, else from Freshdesk. */
 async function factsOfUncounted(book: TicketBook, id: number): Promise<TicketFacts | 'settled' | 'deferred'> {
+  if (!book.mayRead(id)) return 'deferred';
   const known = await book.creation(id);
   if (known.counted) return 'settled';
   const facts = known.facts ?? (await fetchQuietly(book, id));
