@@ -272,6 +272,15 @@ export const LOG_CODES = {
     },
     action: REPLAY_PERIOD,
   },
+  CARRY_GIVEN_UP: {
+    levels: ['warn'],
+    audience: 'admin',
+    meaning: {
+      en: 'More replies or tickets waited for a later delivery run (mostly for Freshdesk look-ups of tickets from before the install) than the outbox can carry; the oldest are listed as a gap with their count.',
+      fr: 'Plus de réponses ou de tickets attendaient un envoi ultérieur (surtout des recherches Freshdesk de tickets d’avant l’installation) que la boîte d’envoi ne peut en garder ; les plus anciens sont listés comme période manquante avec leur nombre.',
+    },
+    action: REPLAY_PERIOD,
+  },
   COMMIT_REFUSED: {
     levels: ['error'],
     audience: 'admin',

@@ -27,15 +27,60 @@ export async function keepUnsent(
   try {
     await writeChunks(db, BACKLOG_PREFIX, state.backlog, unsent.contacts);
     await writeChunks(db, SET_ASIDE_PREFIX, state.setAside, unsent.setAside);
-    if (unsent.carry.length > 0) await db.update(outboxKey(unsent.slot), 'append', { items: unsent.carry.map(packRecord) });
+    const { kept, givenUp } = boundCarry(unsent.carry);
+    await appendInPieces(db, kept, unsent.slot);
     carried = true;
-    return 0;
+    return giveUp(state, givenUp);
   } catch (error) {
     if (!posted) throw error;
     const lostContacts = [...unsent.contacts.slice(storedSince(state.backlog, firstNew.backlog)), ...unsent.setAside.slice(storedSince(state.setAside, firstNew.setAside))];
     if (!carried) sayFactsLost(unsent.carry, error);
     return recordUnkept(state, lostContacts, carried ? [] : unsent.carry);
   }
+}
+
+/**
+ * Records carried back to the outbox per key written. A slot's key also takes that period's
+ * events, and a key holds 40 KB: some 1,000 packed records. One append of everything carried
+ * was refused for its size once the replies waiting for Freshdesk look-ups passed that — a day
+ * of a large account's replies to tickets from before the install (2,222 at the largest
+ * profile, 10 look-ups a run) — and a refusal before the post is thrown, so every run after
+ * was refused the same way.
+ */
+export const CARRY_PIECE_RECORDS = 250;
+/**
+ * At most this many records are carried (four pieces: the current slot and the next three). The
+ * oldest contact records beyond it are given up as a gap (CARRY_GIVEN_UP), which the daily check
+ * repairs from Freshdesk's lists, 100 tickets a request, where look-ups cost one each.
+ */
+export const MAX_CARRIED_RECORDS = 4 * CARRY_PIECE_RECORDS;
+
+/** The newest MAX_CARRIED_RECORDS records are kept (the records come oldest first); only contact records are given up, others are always kept. */
+function boundCarry(carry: readonly OutboxRecord[]): { kept: OutboxRecord[]; givenUp: OutboxRecord[] } {
+  const contacts = carry.filter((r) => LOSS_CLASS[r.k] === 'contact');
+  const excess = Math.max(0, carry.length - MAX_CARRIED_RECORDS);
+  if (excess === 0) return { kept: [...carry], givenUp: [] };
+  const byAge = [...contacts].sort((a, b) => recordTime(a) - recordTime(b));
+  const givenUp = new Set(byAge.slice(0, excess));
+  return { kept: carry.filter((r) => !givenUp.has(r)), givenUp: [...givenUp] };
+}
+
+/** Piece i goes to slot `slot + i`: each is read once its slot has settled, in time order with the rest. */
+async function appendInPieces(db: KeyValueStore, records: readonly OutboxRecord[], slot: number): Promise<void> {
+  for (let i = 0; i * CARRY_PIECE_RECORDS < records.length; i += 1) {
+    const piece = records.slice(i * CARRY_PIECE_RECORDS, (i + 1) * CARRY_PIECE_RECORDS);
+    await db.update(outboxKey(slot + i), 'append', { items: piece.map(packRecord) });
+  }
+}
+
+/** Contact records the run could not carry: a gap with their count and span, said once. */
+function giveUp(state: AppState, records: readonly OutboxRecord[]): number {
+  if (records.length === 0) return 0;
+  const gap = gapOfContacts(records.map((r) => ({ timestamp: new Date(recordTime(r)).toISOString() })), 'event_lost');
+  if (gap) addGap(state, gap);
+  state.health.dropped += records.length;
+  log('warn', 'CARRY_GIVEN_UP', `${records.length} replies or tickets waited longer than the outbox can carry them (Freshdesk look-ups of their tickets could not keep up); they are a gap that the daily check repairs`, { lost: records.length, from: gap?.from, to: gap?.to });
+  return records.length;
 }
 
 /**
