@@ -15,7 +15,7 @@ import { keepRecord } from '../../src/delivery/intake/keep-record';
 import { scheduleRecurringDelivery } from '../../src/delivery/run/schedule-runs';
 import { runDelivery, type DeliveryDeps } from '../../src/delivery/run/run';
 import { DELIVERY_PERIOD_MINUTES as SLOT_MINUTES, LEASE_KEY, outboxKey } from '../../src/storage/keys';
-import { type OutboxRecord, packRecord, slotOf } from '../../src/delivery/intake/outbox';
+import { type OutboxRecord, packRecord, readOutboxSlot, slotOf } from '../../src/delivery/intake/outbox';
 import { MAX_SLOTS_PER_RUN } from '../../src/delivery/run/read-outbox';
 import { newState, readState, RECOVERY_SLOTS, writeState } from '../../src/delivery/commit/state';
 import { MAX_BOOK_READS_PER_RUN, MAX_LOOKUPS_PER_RUN, SHARD_SIZE } from '../../src/delivery/memory/ticket-book';
@@ -311,6 +311,23 @@ describe('replies to tickets of many ranges (the largest account: a day of ticke
     const posted = remote.posted().join('');
     expect(posted.split('"Billing email Replies"')).toHaveLength(ranges + 1);
     for (let i = 0; i < ranges; i += 1) expect(posted.split(`"${iso(T0 + period + 1000 * (i + 1))}"`)).toHaveLength(2);
+  });
+
+  it('take an update they put off for what it is: not a record the KV limit held (no hold of replies, no pause of the walks)', async () => {
+    await put(ticketIds.map((id, i) => ticket(id, 1, T0 + 1000 * (i + 1))));
+    const remote = freshdeskAndInjixo();
+    await runDelivery(deps(remote, afterSlot));
+    const moved = (id: number, atMs: number): OutboxRecord => ({ k: 'u', ticket: { id, group_id: 2, source: 1, spam: false, deleted: false, created_at: iso(T0) }, at: atMs });
+    await put(ticketIds.map((id, i) => moved(id, T0 + period + 1000 * (i + 1))), T0 + period + 60_000);
+    await db.delete(LEASE_KEY);
+    await runDelivery(deps(remote, afterSlot + period));
+    const carried = await readOutboxSlot(db, slotOf(afterSlot + period));
+    expect(carried).toEqual(ticketIds.slice(MAX_BOOK_READS_PER_RUN).map((id) => expect.objectContaining({ k: 'u', carried: true, ticket: expect.objectContaining({ id }) })));
+    await db.delete(LEASE_KEY);
+    await runDelivery(deps(remote, afterSlot + 2 * period));
+    const state = await readState(db, afterSlot + 2 * period);
+    expect(state.cursor).toBe(slotOf(afterSlot + period));
+    expect(state.lateFactsSeenAt).toBeUndefined();
   });
 
   it('leave a missing ticket waiting rather than read a key past the budget for it', async () => {

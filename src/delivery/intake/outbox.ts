@@ -26,8 +26,10 @@ export type OutboxRecord =
   /**
    * A ticket's facts after an update; `at` is when the update happened (ms). `resolved`: the
    * update is the ticket's first resolution, kept only while handled contacts are on (issue 14).
+   * `carried`: a delivery run put it back in the outbox (ticket-book.ts MAX_BOOK_READS_PER_RUN),
+   * so its lateness says nothing of the KV limit (attribution-hold.ts isLateFact).
    */
-  | { k: 'u'; ticket: TicketFacts; at: number; resolved?: true }
+  | { k: 'u'; ticket: TicketFacts; at: number; resolved?: true; carried?: true }
   | { k: 'c'; conversation: ConversationFacts }
   /** A time entry created or updated (its seconds now) or deleted (no seconds); `at`: the event (ms). */
   | { k: 'e'; entry: TimeEntryRecord; at: number }
@@ -43,6 +45,8 @@ export interface TimeEntryRecord {
 
 /** Bit of an update record's flags: the update resolves the ticket for the first time. */
 const RESOLVED_BIT = 4;
+/** Bit of an update record's flags: a delivery run carried it back to the outbox. */
+const CARRIED_BIT = 8;
 
 /** The record of one kind. */
 export type RecordOf<K extends RecordKind> = Extract<OutboxRecord, { k: K }>;
@@ -75,7 +79,8 @@ export function packRecord(record: OutboxRecord): PackedRecord {
 function packTicket(record: RecordOf<'t' | 'u'>): PackedRecord {
   const t = record.ticket;
   const resolved = record.k === 'u' && record.resolved === true ? RESOLVED_BIT : 0;
-  const packed: PackedRecord = [record.k, t.id, t.group_id ?? -1, t.source, flags(t.spam, t.deleted) | resolved, toSeconds(t.created_at)];
+  const carried = record.k === 'u' && record.carried === true ? CARRIED_BIT : 0;
+  const packed: PackedRecord = [record.k, t.id, t.group_id ?? -1, t.source, flags(t.spam, t.deleted) | resolved | carried, toSeconds(t.created_at)];
   if (record.k === 'u') packed.push(Math.floor(record.at / 1000));
   return packed;
 }
@@ -136,7 +141,9 @@ function unpackTicket(packed: PackedRecord): TicketFacts {
 function unpackUpdate(packed: PackedRecord): RecordOf<'u'> {
   const [, , , , bits, seconds, last] = packed;
   const update: RecordOf<'u'> = { k: 'u', ticket: unpackTicket(packed), at: (typeof last === 'number' ? last : seconds) * 1000 };
-  return (bits & RESOLVED_BIT) !== 0 ? { ...update, resolved: true } : update;
+  if ((bits & RESOLVED_BIT) !== 0) update.resolved = true;
+  if ((bits & CARRIED_BIT) !== 0) update.carried = true;
+  return update;
 }
 
 function unpackAgentChange(packed: PackedRecord): AgentStatusChange {

@@ -124,7 +124,7 @@ async function countRecords(context: RecordContext, built: Built, records: reado
 function putOff(book: TicketBook, built: Built, record: OutboxRecord): boolean {
   const ticketId = record.k === 'u' ? record.ticket.id : record.k === 'c' ? record.conversation.ticket_id : undefined;
   if (ticketId === undefined || book.mayRead(ticketId)) return false;
-  built.carry.push(record);
+  built.carry.push(record.k === 'u' ? { ...record, carried: true } : record);
   built.putOff += 1;
   return true;
 }
