@@ -554,7 +554,9 @@ export const WALK_PAUSE_AFTER_LIMIT_MS = 2 * DELIVERY_PERIOD_MINUTES * 60_000;
  */
 export function deliveryNeedsTheStore(state: AppState, nowMs: number): { why: string; until: number } | undefined {
   const behind = lastSettledSlot(nowMs) - state.cursor;
-  if (behind > DELIVERY_BEHIND_PERIODS) return { why: `delivery runs are ${behind * DELIVERY_PERIOD_MINUTES} minutes behind the events`, until: nowMs + LANE_PERIOD_MS };
+  // As long as the pause: a lane that looked every lane period cost its three reads a minute across the lanes
+  // (the largest profile, 2026-12-07), where the events left delivery some 14 operations a minute.
+  if (behind > DELIVERY_BEHIND_PERIODS) return { why: `delivery runs are ${behind * DELIVERY_PERIOD_MINUTES} minutes behind the events`, until: nowMs + WALK_PAUSE_AFTER_LIMIT_MS };
   const heldAt = state.lateFactsSeenAt;
   if (heldAt === undefined || nowMs - heldAt >= WALK_PAUSE_AFTER_LIMIT_MS) return undefined;
   return { why: `the KV limit held event records ${Math.round((nowMs - heldAt) / 60_000)} minutes ago`, until: heldAt + WALK_PAUSE_AFTER_LIMIT_MS };
