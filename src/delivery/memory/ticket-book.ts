@@ -48,7 +48,7 @@ export const MAX_LOOKUPS_PER_RUN = 10;
  * ten minutes of replies name some 16 ranges, and a day that was never delivered (every reply's
  * ticket unknown) 22. Read and rewritten in one run, with the run's own ~20 operations, that
  * was more than the 50 a minute, so every run was refused before its commit and delivery
- * stopped for good (`npm run bench -- --check-only --only huge`, 2026-12-07). Records whose
+ * stopped for good (`npx tsx bench/run.ts --check-only --only huge`, 2026-12-07). Records whose
  * range does not fit wait in the outbox for the next run (build-contacts.ts); records are read
  * oldest first, so the ones that waited are served first then.
  */

@@ -33,7 +33,7 @@ export interface Built {
   carry: OutboxRecord[];
   /** Freshdesk requests spent on ticket look-ups (they share the run's request budget). */
   lookups: number;
-  /** Records put off because the ticket book's read budget was spent (in `carry`, so in the current slot: the next run reads them first, being oldest). */
+  /** Records put off because the ticket book's read budget was spent (in `carry`, back to the outbox: the next run reads them first, being oldest). */
   putOff: number;
   /** No group names at all: nothing may be named, so the outbox stays as it is. */
   directoryMissing: boolean;
