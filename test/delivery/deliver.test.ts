@@ -330,6 +330,24 @@ describe('replies to tickets of many ranges (the largest account: a day of ticke
     expect(state.lateFactsSeenAt).toBeUndefined();
   });
 
+  it('when catching up, end the window before a slot that would need more keys than the budget: nothing is put off, the next run goes on', async () => {
+    await put(ticketIds.map((id, i) => ticket(id, 1, T0 + 1000 * (i + 1))));
+    const remote = freshdeskAndInjixo();
+    await runDelivery(deps(remote, afterSlot));
+    // Three later slots, each with replies to four of the tickets' ranges (12 in all, the budget 8).
+    const slotStart = (n: number): number => T0 + n * period;
+    for (let n = 1; n <= 3; n += 1) await put(ticketIds.slice((n - 1) * 4, n * 4).map((id, i) => reply(900 + (n - 1) * 4 + i, id, slotStart(n) + 1000 * (i + 1))), slotStart(n) + 60_000);
+    await db.delete(LEASE_KEY);
+    const catchingUp = await runDelivery(deps(remote, slotStart(4) + 60_000));
+    expect(catchingUp.newContacts).toBe(8);
+    expect((await readState(db, slotStart(4) + 60_000)).cursor).toBe(slotOf(slotStart(2)));
+    expect(await readOutboxSlot(db, slotOf(slotStart(3)))).toHaveLength(4);
+    await db.delete(LEASE_KEY);
+    expect(await runDelivery(deps(remote, slotStart(4) + 2 * 60_000))).toMatchObject({ newContacts: 4 });
+    const posted = remote.posted().join('');
+    expect(posted.split('"Billing email Replies"')).toHaveLength(ranges + 1);
+  });
+
   it('leave a missing ticket waiting rather than read a key past the budget for it', async () => {
     await put(ticketIds.map((id, i) => reply(900 + i, id, T0 + 1000 * (i + 1))));
     const remote = freshdeskAndInjixo((name, options) => (name === 'freshdeskGetTicket' ? { response: JSON.stringify({ id: Number(/\d+/.exec(JSON.stringify(options))?.[0]), group_id: 1, source: 1, spam: false, created_at: iso(T0) }) } : undefined));

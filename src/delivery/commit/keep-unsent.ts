@@ -18,25 +18,39 @@ import { writeChunks } from './chunks';
 export async function keepUnsent(
   db: KeyValueStore,
   state: AppState,
-  unsent: { contacts: readonly OfferedContact[]; setAside: readonly StoredContact[]; carry: readonly OutboxRecord[]; slot: number },
+  unsent: { contacts: readonly OfferedContact[]; setAside: readonly StoredContact[]; carry: readonly OutboxRecord[]; slot: number; putOff?: PutOff },
   posted: boolean,
 ): Promise<number> {
   // writeChunks lists a chunk only once it is stored: ids from these on are what this run wrote.
   const firstNew = { backlog: state.backlog.next, setAside: state.setAside.next };
-  let carried = false;
+  const putOff = unsent.putOff?.records ?? [];
+  let unwritten = [...unsent.carry, ...putOff];
   try {
     await writeChunks(db, BACKLOG_PREFIX, state.backlog, unsent.contacts);
     await writeChunks(db, SET_ASIDE_PREFIX, state.setAside, unsent.setAside);
+    // Put off first: bounded by the run's window (read-outbox.ts), they are never given up.
+    await appendInPieces(db, putOff, unsent.putOff?.slot ?? unsent.slot);
+    unwritten = [...unsent.carry];
     const { kept, givenUp } = boundCarry(unsent.carry);
     await appendInPieces(db, kept, unsent.slot);
-    carried = true;
+    unwritten = [];
     return giveUp(state, givenUp);
   } catch (error) {
     if (!posted) throw error;
     const lostContacts = [...unsent.contacts.slice(storedSince(state.backlog, firstNew.backlog)), ...unsent.setAside.slice(storedSince(state.setAside, firstNew.setAside))];
-    if (!carried) sayFactsLost(unsent.carry, error);
-    return recordUnkept(state, lostContacts, carried ? [] : unsent.carry);
+    sayFactsLost(unwritten, error);
+    return recordUnkept(state, lostContacts, unwritten);
   }
+}
+
+/**
+ * Records a run put off because the ticket book's read budget was spent, and the slot they go
+ * to: the first one after the run's window, so they are read before anything later of their
+ * tickets (an update put off must come before the replies after it, also when catching up).
+ */
+export interface PutOff {
+  records: readonly OutboxRecord[];
+  slot: number;
 }
 
 /**

@@ -33,8 +33,8 @@ export interface Built {
   carry: OutboxRecord[];
   /** Freshdesk requests spent on ticket look-ups (they share the run's request budget). */
   lookups: number;
-  /** Records put off because the ticket book's read budget was spent (in `carry`, back to the outbox: the next run reads them first, being oldest). */
-  putOff: number;
+  /** Updates and replies put off because the ticket book's read budget was spent: back to the outbox after the window (commit/keep-unsent.ts PutOff). */
+  putOff: OutboxRecord[];
   /** No group names at all: nothing may be named, so the outbox stays as it is. */
   directoryMissing: boolean;
   /** Records of contacts counted before (rule 12: a redelivered event), left out. */
@@ -66,7 +66,7 @@ export interface Built {
  * run, so a resolution settled before it will learn of no more time logged in its settle time.
  */
 export async function buildContacts(deps: BuildDeps, state: AppState, records: readonly OutboxRecord[], holdRepliesAfterMs?: number, factsUntilMs = deps.nowMs): Promise<Built> {
-  const built: Built = { contacts: [], held: 0, carry: [], lookups: 0, putOff: 0, directoryMissing: false, redelivered: 0, unconfirmed: [], saveFacts: () => Promise.resolve() };
+  const built: Built = { contacts: [], held: 0, carry: [], lookups: 0, putOff: [], directoryMissing: false, redelivered: 0, unconfirmed: [], saveFacts: () => Promise.resolve() };
   if (records.length === 0 && !repairsDue(state, deps.nowMs) && !handledDue(state)) return built;
   const refreshed = await refreshDirectory(state.directory, deps.request, deps.nowMs, groupIdsIn(records));
   if (refreshed.failure) built.failure = refreshed.failure;
@@ -124,8 +124,7 @@ async function countRecords(context: RecordContext, built: Built, records: reado
 function putOff(book: TicketBook, built: Built, record: OutboxRecord): boolean {
   const ticketId = record.k === 'u' ? record.ticket.id : record.k === 'c' ? record.conversation.ticket_id : undefined;
   if (ticketId === undefined || book.mayRead(ticketId)) return false;
-  built.carry.push(record.k === 'u' ? { ...record, carried: true } : record);
-  built.putOff += 1;
+  built.putOff.push(record.k === 'u' ? { ...record, carried: true } : record);
   return true;
 }
 

@@ -246,7 +246,8 @@ async function commit(deps: DeliveryDeps, opened: OpenState, run: RunOutcome): P
   // An unconfirmed batch may be at injixo: the commit must stick as much as a confirmed one.
   const posted = result.sent.length > 0 || result.unconfirmed.length > 0 || run.agentsPosted;
   state.backlog.chunks = state.backlog.chunks.filter((c) => !backlog.chunkIds.includes(c.id));
-  const unkept = await keepUnsent(db, state, { contacts: result.unsent, setAside: result.setAside, carry: built.carry, slot: slotOf(nowMs) }, posted);
+  const putOff = { records: built.putOff, slot: (window.slots.at(-1) ?? state.cursor) + 1 };
+  const unkept = await keepUnsent(db, state, { contacts: result.unsent, setAside: result.setAside, carry: built.carry, slot: slotOf(nowMs), putOff }, posted);
   const trimmed = [...trimOldest(BACKLOG_PREFIX, state.backlog, MAX_BACKLOG_CHUNKS), ...trimOldest(SET_ASIDE_PREFIX, state.setAside, MAX_SET_ASIDE_CHUNKS)];
   const overflow = trimmed.reduce((sum, c) => sum + c.n, 0);
   state.cursor = window.slots[window.slots.length - 1] ?? state.cursor;
