@@ -52,6 +52,12 @@ export async function readSettledOutbox(db: KeyValueStore, cursor: number, nowMs
   return window;
 }
 
+/** The ticket book's range of a record's ticket, and whether a creation (always read) or a need of the budget; undefined for other kinds. */
+function rangeOf(record: OutboxRecord): { range: number; created: boolean } | undefined {
+  const ticketId = record.k === 't' || record.k === 'u' ? record.ticket.id : record.k === 'c' ? record.conversation.ticket_id : undefined;
+  return ticketId === undefined ? undefined : { range: Math.floor(ticketId / SHARD_SIZE), created: record.k === 't' };
+}
+
 /** The ticket book's ranges a window's updates and replies need, beyond those of its creations (always read). */
 class BookRanges {
   private readonly needed = new Set<number>();
@@ -61,13 +67,8 @@ class BookRanges {
   add(records: readonly OutboxRecord[]): boolean {
     const created = new Set(this.created);
     const needed = new Set(this.needed);
-    for (const r of records) {
-      if (r.k === 't') created.add(Math.floor(r.ticket.id / SHARD_SIZE));
-      else if (r.k === 'u') needed.add(Math.floor(r.ticket.id / SHARD_SIZE));
-      else if (r.k === 'c') needed.add(Math.floor(r.conversation.ticket_id / SHARD_SIZE));
-    }
-    const reads = [...needed].filter((range) => !created.has(range)).length;
-    if (reads > MAX_BOOK_READS_PER_RUN) return false;
+    for (const found of records.map(rangeOf)) if (found) (found.created ? created : needed).add(found.range);
+    if ([...needed].filter((range) => !created.has(range)).length > MAX_BOOK_READS_PER_RUN) return false;
     for (const range of created) this.created.add(range);
     for (const range of needed) this.needed.add(range);
     return true;
