@@ -287,6 +287,16 @@ const ID_OF: PerKind<string> = {
   a: ({ change }) => `a${change.agentId}`,
 };
 
+/**
+ * The ticket whose facts the counting rules read for a record — its own for a creation or an
+ * update, its ticket's for a reply — or undefined (time entries and agent changes do not read the
+ * ticket book).
+ */
+export function bookTicketOf(record: OutboxRecord): number | undefined {
+  if (record.k === 't' || record.k === 'u') return record.ticket.id;
+  return record.k === 'c' ? record.conversation.ticket_id : undefined;
+}
+
 /** The record's kind and id, as logs and hold-schedule names show it. */
 export function recordId(record: OutboxRecord): string {
   return byKind(ID_OF, record);

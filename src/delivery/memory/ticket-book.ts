@@ -68,7 +68,12 @@ export const LATE_RECORD_WAIT_MS = 60 * 60_000;
 
 /** The base key of a ticket's range (its older pieces, if any, are `<base key>.<offset>`). */
 export function shardKey(ticketId: number): string {
-  return ticketShardKey(Math.floor(ticketId / SHARD_SIZE));
+  return ticketShardKey(bookRangeOf(ticketId));
+}
+
+/** The book's range a ticket falls in: tickets of one range share their keys. */
+export function bookRangeOf(ticketId: number): number {
+  return Math.floor(ticketId / SHARD_SIZE);
 }
 
 /** Claims the book had to drop to stay within a key: rule 12 may count these tickets' contacts again. */

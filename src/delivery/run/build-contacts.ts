@@ -5,7 +5,7 @@ import type { KeyValueStore, RequestClient } from '../../platform/types';
 import { AppError, isAppError } from '../../remote/errors';
 import type { Settings } from '../../schemas/iparams';
 import { asCoreDirectory, refreshDirectory } from './directory';
-import { type OutboxRecord, type RecordOf, recordId, recordTime } from '../intake/outbox';
+import { bookTicketOf, type OutboxRecord, type RecordOf, recordId, recordTime } from '../intake/outbox';
 import type { RecordKind } from '../stored/record-kinds';
 import { InvalidTimestamp } from '../../core/invalid-timestamp';
 import { dayOf } from '../commit/state';
@@ -122,7 +122,8 @@ async function countRecords(context: RecordContext, built: Built, records: reado
  * record of a key read is counted in the run that read it.
  */
 function putOff(book: TicketBook, built: Built, record: OutboxRecord): boolean {
-  const ticketId = record.k === 'u' ? record.ticket.id : record.k === 'c' ? record.conversation.ticket_id : undefined;
+  // Creations are never put off: their ranges are always read.
+  const ticketId = record.k === 't' ? undefined : bookTicketOf(record);
   if (ticketId === undefined || book.mayRead(ticketId)) return false;
   built.putOff.push(record.k === 'u' ? { ...record, carried: true } : record);
   return true;
@@ -158,7 +159,7 @@ async function createdSinceInstall(context: RecordContext, records: readonly Out
   // Only ids below the lowest one counted can start or extend the count (a count without `low` cannot extend).
   const missing = context.state.missing;
   const below = missing === undefined ? Infinity : (missing.low?.[0] ?? -Infinity);
-  const ids = new Set(records.flatMap((r) => (r.k === 'u' ? [r.ticket.id] : r.k === 'c' ? [r.conversation.ticket_id] : [])).filter((id) => id < below));
+  const ids = new Set(records.flatMap((r) => (r.k === 'u' || r.k === 'c' ? [bookTicketOf(r) as number] : [])).filter((id) => id < below));
   const known: CreationSeen[] = [];
   for (const id of ids) {
     const facts = (await context.book.creation(id)).facts;

@@ -1,7 +1,7 @@
 import type { KeyValueStore } from '../../platform/types';
 import { isLateFact, latenessOf } from './attribution-hold';
-import { lastSettledSlot, type OutboxRecord, readOutboxSlot, recordTime } from '../intake/outbox';
-import { MAX_BOOK_READS_PER_RUN, SHARD_SIZE } from '../memory/ticket-book';
+import { bookTicketOf, lastSettledSlot, type OutboxRecord, readOutboxSlot, recordTime } from '../intake/outbox';
+import { bookRangeOf, MAX_BOOK_READS_PER_RUN } from '../memory/ticket-book';
 
 /** Outbox slots read per run: two hours of backlog when catching up. */
 export const MAX_SLOTS_PER_RUN = 12;
@@ -54,8 +54,8 @@ export async function readSettledOutbox(db: KeyValueStore, cursor: number, nowMs
 
 /** The ticket book's range of a record's ticket, and whether a creation (always read) or a need of the budget; undefined for other kinds. */
 function rangeOf(record: OutboxRecord): { range: number; created: boolean } | undefined {
-  const ticketId = record.k === 't' || record.k === 'u' ? record.ticket.id : record.k === 'c' ? record.conversation.ticket_id : undefined;
-  return ticketId === undefined ? undefined : { range: Math.floor(ticketId / SHARD_SIZE), created: record.k === 't' };
+  const ticketId = bookTicketOf(record);
+  return ticketId === undefined ? undefined : { range: bookRangeOf(ticketId), created: record.k === 't' };
 }
 
 /** The ticket book's ranges a window's updates and replies need, beyond those of its creations (always read). */
