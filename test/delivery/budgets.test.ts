@@ -13,7 +13,7 @@ import { addContacts } from '../../src/delivery/accounting/recent-volume';
 import { MAX_BACKLOG_CHUNKS, MAX_SET_ASIDE_CHUNKS } from '../../src/delivery/commit/backlog';
 import { CHART_QUEUES, MAX_RENAMED } from '../../src/delivery/commit/budgets';
 import { RING_SIZE, withCommits } from '../../src/delivery/commit/commit-ring';
-import { SPILL_SHARD_BYTES, STATE_BUDGET_BYTES, stateBytes } from '../../src/delivery/commit/spill';
+import { adoptPinShards, SPILL_SHARD_BYTES, STATE_BUDGET_BYTES, stateBytes } from '../../src/delivery/commit/spill';
 import { newState, readState, writeState } from '../../src/delivery/commit/state';
 import { MAX_WAITING } from '../../src/delivery/opt-in/handled-contacts';
 import { CHECK_DAYS_BYTES, showWalk, VIEW_ITEMS, VIEW_TEXT } from '../../src/delivery/status/walk-views';
@@ -158,6 +158,35 @@ describe('the state record at the largest profile', () => {
     state.pins = { ...state.pins, 'freshdesk/1/1/tickets': 'New email Tickets' };
     await writeState(db, state, NOW);
     expect(platform.counts().kvOps - before).toBeGreaterThan(2);
+  });
+
+  it('at 3,500 queues, a writer reads each pin shard once and rewrites only the shard a new pin falls into', async () => {
+    const state = worstState();
+    // 500 groups × 7 sources: the pins of the largest profile, 100-character names.
+    state.pins = Object.fromEntries(Array.from({ length: QUEUES * 7 }, (_, i) => [`freshdesk/${GROUP(i % QUEUES)}/${1 + Math.floor(i / QUEUES)}/tickets`, `${NAME(i % QUEUES)} source ${1 + Math.floor(i / QUEUES)} Tickets`]));
+    await writeState(db, state, NOW);
+    const shards = ((await db.get('state')).spilled as { pins: { n: number } }).pins.n;
+    expect(shards).toBeGreaterThanOrEqual(8);
+    const opsOn = (from: number, prefix: string, op: string): number => platform.ledger.slice(from).filter((e) => e.kind === 'kv' && e.op === op && (e.key ?? '').startsWith(prefix)).length;
+
+    const opened = platform.ledger.length;
+    const writer = await readState(db, NOW, { withSpilled: true });
+    expect(opsOn(opened, 'state-pins.', 'get')).toBe(shards);
+    // A void run's pins are adopted, then a new queue is pinned and the state written.
+    const adopting = platform.ledger.length;
+    await adoptPinShards(db, writer);
+    expect(opsOn(adopting, 'state-pins.', 'get')).toBe(1);
+    const queue = 'freshdesk/48000009999/3/replies';
+    writer.pins = { ...writer.pins, [queue]: 'A new group email Replies' };
+    const writing = platform.ledger.length;
+    await writeState(db, writer, NOW);
+    expect(opsOn(writing, 'state-pins.', 'get')).toBe(0);
+    expect(opsOn(writing, 'state-pins.', 'set')).toBe(1);
+
+    // What the next writer reads back is the whole map, the new pin included.
+    const next = await readState(db, NOW, { withSpilled: true });
+    expect(next.pins).toEqual(writer.pins);
+    expect(Object.keys(next.pins ?? {})).toHaveLength(QUEUES * 7 + 1);
   });
 });
 
