@@ -142,6 +142,19 @@ describe('the difference a replay sends', () => {
     expect(differenceOf(contacts, ledger([]), () => false).send).toHaveLength(1);
   });
 
+  it('counts once a ticket listed again after it moved group (forgotten by the walk’s taken record at its size limit)', () => {
+    // TakenTickets.trim forgets the oldest ids past MAX_TAKEN_RANGES (the largest profile's check
+    // reached it): such a ticket, updated again during the walk, is listed twice, once per group.
+    const moved = 'freshdesk/5/1/tickets';
+    const contacts = [found('t:1', Q, '2026-11-21T10:01:00Z'), found('t:2', Q, '2026-11-21T10:02:00Z'), found('t:1', moved, '2026-11-21T10:01:00Z')];
+    const result = differenceOf(contacts, ledger([]), () => false);
+    expect(result.send.map((f) => [f.contact.contactId, f.contact.queueIdentifier])).toEqual([
+      ['t:1', Q],
+      ['t:2', Q],
+    ]);
+    expect(result.result).toMatchObject({ found: 2, sent: 2 });
+  });
+
   it('lists at most MAX_RESULT_QUEUES queues and counts the rest', () => {
     const contacts = Array.from({ length: MAX_RESULT_QUEUES + 3 }, (_, i) => found(`t:${i + 1}`, `freshdesk/${i + 1}/1/tickets`, '2026-11-21T10:01:00Z'));
     const result = differenceOf(contacts, ledger([]), () => false).result;
