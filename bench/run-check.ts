@@ -221,7 +221,8 @@ const SECTIONS: Record<string, (progress: (m: string) => void) => Promise<CheckR
     feed: false,
     nextDayEvents: true,
     world: { groups: { count: 500 }, hourlyProfile: 'flat', maxRepliesPerTicket: 2 },
-    capHours: 48,
+    // The next day's events flow for 24 h; then how long the check still needs is the figure.
+    capHours: 96,
     progress,
   }),
 };
