@@ -4,7 +4,7 @@
  * 40 gap keys, ~4 KB at most (test/import/check-days.test.ts), narrowed by a schema when read back.
  */
 import type { JSONSchemaType } from 'ajv';
-import { updateState } from '../delivery/commit/commit';
+import { NO_MAPS, updateState } from '../delivery/commit/commit';
 import { CHECK_DAYS_BYTES, showWalk } from '../delivery/status/walk-views';
 import { log } from '../platform/log';
 import { isNotFound } from '../platform/refusals';
@@ -128,7 +128,7 @@ export async function publishCheckDays(platform: Pick<Platform, 'db' | 'schedule
       if (days.cost) shown.cost = days.cost;
       showWalk(opened.state, CHECK_DAYS_VIEW, shown, KEPT_DAYS, CHECK_DAYS_BYTES);
       return Promise.resolve();
-    });
+    }, NO_MAPS);
     return outcome === 'done';
   } catch (error) {
     log('warn', 'PLATFORM_LIMIT', `the status page's days of the daily check could not be updated now (${(error as { message?: string }).message ?? String(error)}); the next check or look updates them`);

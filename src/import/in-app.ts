@@ -19,7 +19,7 @@ import type { OfferedContact } from '../core/types';
 import { isTransient } from '../remote/retry-policy';
 import { MAX_BACKLOG_CHUNKS } from '../delivery/commit/backlog';
 import { CHUNK_CONTACTS, writeChunks } from '../delivery/commit/chunks';
-import { updateState } from '../delivery/commit/commit';
+import { NO_MAPS, updateState } from '../delivery/commit/commit';
 import { showWalk } from '../delivery/status/walk-views';
 import { applyPinnedNames } from '../delivery/accounting/queue-names';
 import { scheduleDeliverySoon } from '../delivery/run/schedule-runs';
@@ -206,11 +206,16 @@ export async function publishWalk(platform: Pick<Platform, 'db' | 'schedule' | '
   const phase = phaseOf(record);
   if (!force && shownLately(record, phase, nowMs)) return true;
   try {
-    const outcome = await updateState(platform, nowMs, (opened) => {
-      showWalk(opened.state, job.kind, job.view(record, nowMs));
-      alsoChange?.(opened.state);
-      return Promise.resolve();
-    });
+    const outcome = await updateState(
+      platform,
+      nowMs,
+      (opened) => {
+        showWalk(opened.state, job.kind, job.view(record, nowMs));
+        alsoChange?.(opened.state);
+        return Promise.resolve();
+      },
+      NO_MAPS,
+    );
     if (outcome !== 'done') return false;
     record.shownAtMs = nowMs;
     record.shownPhase = phase;
@@ -516,7 +521,8 @@ function forgetOldRefusal(record: ImportRecord, nowMs: number): void {
 /** A slice of walking: the walk, then the job keeps what it found (or waits for the backlog). */
 async function walkAndKeep(platform: Platform, settings: Settings, job: WalkJob, record: ImportRecord): Promise<StepEnd> {
   const nowMs = platform.now();
-  const before = await readState(platform.db, nowMs, { withSpilled: true });
+  // The group names for the walk's directory; the pins name contacts only when they are handed over.
+  const before = await readState(platform.db, nowMs, { withSpilled: ['groups'] });
   const resumed = await job.resume?.(platform, record, before);
   if (resumed) return resumed;
   if (before.backlog.chunks.length > IMPORT_BACKLOG_LIMIT) return waitForBacklog(job, record, before.backlog.chunks.length, nowMs);

@@ -3,7 +3,7 @@
  * the next daily check is due, how far gaps were queued for repair. Changed only through the
  * commit protocol (delivery/commit/commit.ts updateState), never written directly.
  */
-import { updateState } from '../delivery/commit/commit';
+import { NO_MAPS, updateState } from '../delivery/commit/commit';
 import type { AppState, WalkKind, WalkMarks } from '../delivery/stored/stored-data';
 import type { Platform } from '../platform/types';
 
@@ -29,10 +29,16 @@ export function withActive(marks: WalkMarks, kind: WalkKind, active: boolean): W
  */
 export async function changeMarks(platform: Pick<Platform, 'db' | 'schedule'>, nowMs: number, change: (marks: WalkMarks) => WalkMarks): Promise<boolean> {
   try {
-    const outcome = await updateState(platform, nowMs, (opened) => {
-      applyMarks(opened.state, change);
-      return Promise.resolve();
-    });
+    // Marks name no queue: the spilled maps stay unread (NO_MAPS).
+    const outcome = await updateState(
+      platform,
+      nowMs,
+      (opened) => {
+        applyMarks(opened.state, change);
+        return Promise.resolve();
+      },
+      NO_MAPS,
+    );
     return outcome === 'done';
   } catch {
     return false;

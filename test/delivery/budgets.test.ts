@@ -20,7 +20,8 @@ import { CHECK_DAYS_BYTES, showWalk, VIEW_ITEMS, VIEW_TEXT } from '../../src/del
 import { CHECK_DAYS_VIEW } from '../../src/import/check-days';
 import type { AppState, LedgerFlush, MissingRange } from '../../src/delivery/stored/stored-data';
 import { handlers } from '../../src/entry/handlers';
-import type { KeyValueStore } from '../../src/platform/types';
+import type { KeyValueStore, Scheduler } from '../../src/platform/types';
+import { changeMarks, withActive } from '../../src/import/walk-marks';
 import { ManualClock } from '../../tools/clock';
 import { LocalPlatform } from '../../tools/local-platform';
 
@@ -205,6 +206,33 @@ describe('the state record at the largest profile', () => {
     const last = await readState(db, NOW, { withSpilled: true });
     expect(last.pins).toEqual(next.pins);
     expect(Object.keys(last.pins ?? {})).toHaveLength(QUEUES * 7 + 220);
+  });
+
+  it('a writer of walk marks reads no shard, and the maps it did not read come back whole', async () => {
+    const state = worstState();
+    await writeState(db, state, NOW);
+    const from = platform.ledger.length;
+    expect(await changeMarks({ db, schedule: platform.globals().schedule as unknown as Scheduler }, NOW, (marks) => withActive(marks, 'check', true))).toBe(true);
+    expect(platform.ledger.slice(from).filter((e) => e.kind === 'kv' && (e.key ?? '').startsWith('state-'))).toEqual([]);
+    const writer = await readState(db, NOW, { withSpilled: true });
+    expect(writer.walk?.a).toEqual(['check']);
+    expect(writer.pins).toEqual(state.pins);
+    expect(writer.directory?.groups).toEqual(state.directory?.groups);
+  });
+
+  it('a writer that read neither map but was given entries of both reads them before it writes, so none is lost', async () => {
+    const state = worstState();
+    await writeState(db, state, NOW);
+    const partial = await readState(db, NOW, { withSpilled: [] });
+    expect(partial.pins).toBeUndefined();
+    expect(partial.directory?.groups).toEqual({});
+    // A hand-off's pins; a group name fresher than the shards'.
+    partial.pins = { 'freshdesk/48000009999/1/tickets': 'Handed over email Tickets' };
+    if (partial.directory) partial.directory.groups = { [String(GROUP(7))]: 'Renamed group' };
+    await writeState(db, partial, NOW);
+    const writer = await readState(db, NOW, { withSpilled: true });
+    expect(writer.directory?.groups).toEqual({ ...state.directory?.groups, [String(GROUP(7))]: 'Renamed group' });
+    expect(writer.pins).toEqual({ ...state.pins, 'freshdesk/48000009999/1/tickets': 'Handed over email Tickets' });
   });
 });
 

@@ -85,7 +85,10 @@ export function storedForm(state: AppState, spilled: Partial<Record<SpillableSec
  */
 export async function spillToFit(db: KeyValueStore, state: AppState): Promise<AppState> {
   const spilled: Partial<Record<SpillableSection, SpilledMap>> = { ...(state.spilled ?? {}) };
-  for (const section of ['pins', 'groups'] as const) {
+  for (const section of SPILLABLE) {
+    // A map this writer did not load but has entries for (a hand-off's pins): loaded first, or the
+    // shards would be rewritten from a part of it.
+    if (spilled[section] && loadedSections.get(state)?.has(section) !== true && Object.keys(mapOf(state, section) ?? {}).length > 0) await loadSpilled(db, state, [section]);
     const map = mapOf(state, section) ?? {};
     if (!mustSpill(state, spilled, section, map)) continue;
     if (section === 'pins') await adoptPinsOnDisk(db, state, spilled.pins);
@@ -214,9 +217,21 @@ export async function adoptPinShards(db: KeyValueStore, state: AppState): Promis
   state.pins = { ...onDisk, ...mine };
 }
 
-/** Loads spilled maps into the working state (writers need them; the status page does not). */
-export async function loadSpilled(db: KeyValueStore, state: AppState): Promise<void> {
-  for (const section of ['pins', 'groups'] as const) {
+export const SPILLABLE: readonly SpillableSection[] = ['pins', 'groups'];
+
+/** The sections loaded into each working state: a writer that changes neither map need not read them (a walk's marks: 8 pin shards a write at the largest profile). */
+const loadedSections = new WeakMap<AppState, Set<SpillableSection>>();
+
+/**
+ * Loads spilled maps into the working state (delivery needs both; a writer of marks or views
+ * neither; the status page reads the record alone). A map not loaded is written back as its
+ * stored reference (spillToFit).
+ */
+export async function loadSpilled(db: KeyValueStore, state: AppState, sections: readonly SpillableSection[] = SPILLABLE): Promise<void> {
+  const loaded = loadedSections.get(state) ?? new Set<SpillableSection>();
+  loadedSections.set(state, loaded);
+  for (const section of sections) {
+    loaded.add(section);
     const spilled = state.spilled?.[section];
     if (!spilled) continue;
     const map: Record<string, string> = {};

@@ -9,7 +9,7 @@ import { type AppState, type ChunkList, type Health, validateState } from '../st
 import { trimToBudgets } from './budgets';
 import { withCommits } from './commit-ring';
 import { expandLedger, expandList, storedForm } from './stored-form';
-import { loadSpilled, spillToFit, STATE_BUDGET_BYTES, stateBytes } from './spill';
+import { loadSpilled, SPILLABLE, type SpillableSection, spillToFit, STATE_BUDGET_BYTES, stateBytes } from './spill';
 
 /**
  * Everything the delivery run needs between runs, in ONE KV record (STATE_KEY): reading and
@@ -45,15 +45,15 @@ export function newState(nowMs: number): AppState {
 
 /**
  * The state, or a fresh one when the app has none yet (e.g. installed before this version).
- * `withSpilled`: also load the maps kept beside the record (writers need them; the status page
- * reads the record alone).
+ * `withSpilled`: also load the maps kept beside the record (all, or those named): writers that
+ * use them need them; the status page reads the record alone.
  */
-export async function readState(db: KeyValueStore, nowMs: number, options: { withSpilled?: boolean } = {}): Promise<AppState> {
+export async function readState(db: KeyValueStore, nowMs: number, options: { withSpilled?: boolean | readonly SpillableSection[] } = {}): Promise<AppState> {
   try {
     const value = await db.get(STATE_KEY);
     const state = validateState(expandChunkLists(value));
     if (state.ok) {
-      if (options.withSpilled) await loadSpilled(db, state.value);
+      if (options.withSpilled) await loadSpilled(db, state.value, options.withSpilled === true ? SPILLABLE : options.withSpilled);
       return state.value;
     }
     log('error', 'STORED_RECORD_UNREADABLE', `the delivery state cannot be read (${state.error.message}); delivery restarts from a state that re-reads the last day of outbox keys`, {
