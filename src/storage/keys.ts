@@ -98,11 +98,6 @@ export function spillKey(section: 'pins' | 'groups', shard: number): string {
   return `${SPILL_PREFIX}${section}.${shard}`;
 }
 
-/** A spilled map's journal: its entries the shards do not hold yet (commit/spill.ts). */
-export function spillJournalKey(section: 'pins' | 'groups'): string {
-  return `${SPILL_PREFIX}${section}.j`;
-}
-
 export function outboxKey(slot: number): string {
   return `${OUTBOX_PREFIX}${slot}`;
 }

@@ -21,7 +21,7 @@
 import { log } from '../../platform/log';
 import { isNotFound } from '../../platform/refusals';
 import type { KeyValueStore } from '../../platform/types';
-import { spillJournalKey, spillKey, STATE_KEY } from '../../storage/keys';
+import { spillKey, STATE_KEY } from '../../storage/keys';
 import type { AppState, SpilledMap } from '../stored/stored-data';
 import { storedForm as writtenForm } from './stored-form';
 
@@ -31,13 +31,6 @@ export const STATE_BUDGET_BYTES = 38 * 1024;
 export const SPILL_SHARD_BYTES = 30 * 1024;
 /** Bytes a map may take inside the record before it spills, whatever else the record holds. */
 export const INLINE_MAP_BYTES = 8 * 1024;
-/**
- * A spilled map's journal (key + value): the entries its shards do not hold yet. A run's new pins
- * hash into every shard (at 3,500 queues a run pinning 20 new ones touched all 8), so writing them
- * into the shards cost 8 writes a run; into the journal, one. The shards take the journal in
- * (are "folded") only when it would outgrow this, or the shard count doubles.
- */
-export const JOURNAL_BYTES = 24 * 1024;
 
 export type SpillableSection = 'pins' | 'groups';
 
@@ -109,9 +102,8 @@ function mustSpill(state: AppState, spilled: Partial<Record<SpillableSection, Sp
 }
 
 /**
- * Writes a map when its digest changed: the entries the shards do not hold into the journal while
- * it stays within JOURNAL_BYTES, otherwise into the shards (each only when its part differs from
- * what it is known to hold). The shard count grows (a power of two) with the bytes.
+ * Writes a map's shards when its digest changed, each only when its part differs from what the
+ * shard is known to hold; the shard count grows (a power of two) with the bytes.
  */
 async function writeShards(db: KeyValueStore, section: SpillableSection, map: Record<string, string>, before: SpilledMap | undefined, known: Map<string, Record<string, string> | null>): Promise<SpilledMap> {
   const digest = digestOf(map);
@@ -119,44 +111,16 @@ async function writeShards(db: KeyValueStore, section: SpillableSection, map: Re
   const was = before?.n ?? 0;
   const shards = shardsFor(section, map, Math.max(1, was));
   if (shards > was) log('info', 'STATE_SPILLED', `the ${section} kept beside the state record now take ${shards} keys (${Object.keys(map).length} entries)`);
-  const parts = split(map, shards);
-  // Pins only: a pin never changes once written, so a stale journal (a void run folded after it)
-  // cannot undo anything; a group's name can, and its map changes seldom.
-  const journal = section === 'pins' && shards === was ? journalOf(section, parts, known) : undefined;
-  if (journal !== undefined) {
-    const entries = Object.keys(journal).length;
-    // Nothing beyond the shards (a void run folded them): a journal on disk is stale, and unread.
-    if (entries > 0) await writeKnown(db, spillJournalKey(section), journal, known);
-    return entries > 0 ? { n: shards, h: digest, j: entries } : { n: shards, h: digest };
-  }
-  for (const [index, part] of parts.entries()) {
+  for (const [index, part] of split(map, shards).entries()) {
     const key = spillKey(section, index);
     const onDisk = known.get(key);
-    if (!onDisk || !sameMap(onDisk, part)) await writeKnown(db, key, part, known);
+    if (onDisk && sameMap(onDisk, part)) continue;
+    // Unknown until the store answers: a write that failed may or may not have landed.
+    known.delete(key);
+    await db.set(key, { m: part });
+    known.set(key, part);
   }
   return { n: shards, h: digest };
-}
-
-/**
- * The entries of `parts` their shards do not hold as they are here, or undefined when they do not
- * fit the journal or the shards must be rewritten anyway: a shard this writer has not read, or
- * one holding an entry the map no longer has (a group gone from the directory).
- */
-function journalOf(section: SpillableSection, parts: readonly Record<string, string>[], known: Map<string, Record<string, string> | null>): Record<string, string> | undefined {
-  const journal: Record<string, string> = {};
-  for (const [index, part] of parts.entries()) {
-    const onDisk = known.get(spillKey(section, index));
-    if (!onDisk || Object.keys(onDisk).some((key) => part[key] === undefined)) return undefined;
-    for (const [key, value] of Object.entries(part)) if (onDisk[key] !== value) journal[key] = value;
-  }
-  return spillJournalKey(section).length + JSON.stringify({ m: journal }).length <= JOURNAL_BYTES ? journal : undefined;
-}
-
-/** One write of a shard or journal, remembered once the store took it (a failed write may or may not have landed). */
-async function writeKnown(db: KeyValueStore, key: string, map: Record<string, string>, known: Map<string, Record<string, string> | null>): Promise<void> {
-  known.delete(key);
-  await db.set(key, { m: map });
-  known.set(key, map);
 }
 
 /** The fewest shards (a power of two, never fewer than before) that each fit their budget. */
@@ -218,8 +182,6 @@ export async function adoptPinShards(db: KeyValueStore, state: AppState): Promis
     if (shard === undefined) break;
     Object.assign(onDisk, shard);
   }
-  // The void run may have written its new pins to the journal only; a stale journal holds pins the shards have.
-  Object.assign(onDisk, (await readShard(db, spillJournalKey('pins'), known)) ?? {});
   state.pins = { ...onDisk, ...mine };
 }
 
@@ -243,8 +205,6 @@ export async function loadSpilled(db: KeyValueStore, state: AppState, sections: 
     const map: Record<string, string> = {};
     const known = knownShards(state);
     for (let index = 0; index < spilled.n; index += 1) Object.assign(map, (await readShard(db, spillKey(section, index), known)) ?? {});
-    // The journal's entries are newer than the shards'.
-    if (spilled.j !== undefined) Object.assign(map, (await readShard(db, spillJournalKey(section), known)) ?? {});
     // What the working state holds already (a hand-off's pins, fresher names) is kept over the shards'.
     setMap(state, section, { ...map, ...(mapOf(state, section) ?? {}) });
   }

@@ -115,8 +115,6 @@ export interface LedgerState {
 export interface SpilledMap {
   n: number;
   h: string;
-  /** Entries in the map's journal key, beyond its shards (commit/spill.ts); absent when none. */
-  j?: number;
 }
 
 /**
@@ -401,8 +399,8 @@ const stateSchema = {
     spilled: {
       type: 'object',
       properties: {
-        pins: { type: 'object', required: ['n', 'h'], properties: { n: { type: 'integer', minimum: 1 }, h: { type: 'string' }, j: { type: 'integer', minimum: 1 } } },
-        groups: { type: 'object', required: ['n', 'h'], properties: { n: { type: 'integer', minimum: 1 }, h: { type: 'string' }, j: { type: 'integer', minimum: 1 } } },
+        pins: { type: 'object', required: ['n', 'h'], properties: { n: { type: 'integer', minimum: 1 }, h: { type: 'string' } } },
+        groups: { type: 'object', required: ['n', 'h'], properties: { n: { type: 'integer', minimum: 1 }, h: { type: 'string' } } },
       },
     },
     walk: {
