@@ -9,10 +9,10 @@
  * still reads one key. Everything else in the record is bounded by its own rule (budgets.ts).
  *
  * What a write costs is bounded by what changed, not by the account: a writer reads each shard
- * once, rewrites only the shards whose part changed, and puts new pins in one journal key until
- * it fills (at the largest profile a run read the 8 pin shards up to three times and rewrote all
- * 8 for any new pin: 17–33 of the minute's 50 KV operations). A writer that names no queue (walk
- * marks, status views) reads neither map and writes back their stored reference.
+ * once and rewrites only the shards whose part changed (at the largest profile a run read the 8
+ * pin shards up to three times and rewrote all 8 for any new pin: 17–33 of the minute's 50 KV
+ * operations). A writer that names no queue (walk marks, status views) reads neither map and
+ * writes back their stored reference.
  *
  * Spilled shards are written BEFORE the state record that refers to them (the commit protocol's
  * step 2): a refused commit leaves shards that hold a little more than the stored record knows
