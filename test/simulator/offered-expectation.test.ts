@@ -66,7 +66,7 @@ describe('records the app lost at intake and said so (large seed 30)', () => {
 });
 
 // Large seed 118 until 2026-12-08: writers that read fewer shards moved its crash points. Of large
-// seeds scanned on that code (339 between 1 and 400), 66 is the one whose check fails without the line.
+// seeds scanned on that code (353 between 1 and 400), 66 is the one whose check fails without the line.
 describe('a recorded gap the app repaired by walking Freshdesk (large seed 66, tolerance 8)', () => {
   let run: SeedRun;
   beforeAll(async () => {
