@@ -86,7 +86,7 @@ export class OpenState {
   }
 
   /** Reads the state and applies a pending hand-off; throws HandOffUnknown when the scheduler cannot say. */
-  static async open(db: KeyValueStore, schedule: Scheduler, nowMs: number, recurringData?: Record<string, unknown>, spilled: readonly SpillableSection[] = SPILLABLE): Promise<OpenState> {
+  static async open(db: KeyValueStore, schedule: Scheduler, nowMs: number, recurringData: Record<string, unknown> | undefined, spilled: readonly SpillableSection[]): Promise<OpenState> {
     const state = await readState(db, nowMs, { withSpilled: spilled });
     const base = clone(state);
     const { applied, voids, pending, newPins } = await applyHandOff(schedule, state, recurringData);
@@ -283,7 +283,7 @@ export async function updateState(
   if (lease === 'refused') log('warn', 'PLATFORM_LIMIT', 'the KV limit refused the lease a change of the state record needs; the change is tried again later');
   if (lease !== 'taken') return 'busy';
   try {
-    const opened = await OpenState.open(deps.db, deps.schedule, nowMs, undefined, options.spilled);
+    const opened = await OpenState.open(deps.db, deps.schedule, nowMs, undefined, options.spilled ?? SPILLABLE);
     await change(opened);
     await opened.commit(deps.db, deps.schedule, false);
     await opened.finish(deps.db, deps.schedule);

@@ -85,15 +85,22 @@ export function storedForm(state: AppState, spilled: Partial<Record<SpillableSec
 export async function spillToFit(db: KeyValueStore, state: AppState): Promise<AppState> {
   const spilled: Partial<Record<SpillableSection, SpilledMap>> = { ...(state.spilled ?? {}) };
   for (const section of SPILLABLE) {
-    // A map this writer did not load but has entries for (a hand-off's pins): loaded first, or the
-    // shards would be rewritten from a part of it.
-    if (spilled[section] && loadedSections.get(state)?.has(section) !== true && Object.keys(mapOf(state, section) ?? {}).length > 0) await loadSpilled(db, state, [section]);
+    await loadIfGiven(db, state, section);
     const map = mapOf(state, section) ?? {};
     if (!mustSpill(state, spilled, section, map)) continue;
     if (section === 'pins') await adoptPinsOnDisk(db, state, spilled.pins);
     spilled[section] = await writeShards(db, section, mapOf(state, section) ?? {}, spilled[section], knownShards(state));
   }
   return storedForm(state, spilled);
+}
+
+/**
+ * A spilled map this writer did not load but has entries for (a hand-off's pins): loaded first,
+ * or the shards would be rewritten from a part of it.
+ */
+async function loadIfGiven(db: KeyValueStore, state: AppState, section: SpillableSection): Promise<void> {
+  if (state.spilled?.[section] === undefined || loadedSections.get(state)?.has(section) === true) return;
+  if (Object.keys(mapOf(state, section) ?? {}).length > 0) await loadSpilled(db, state, [section]);
 }
 
 function mustSpill(state: AppState, spilled: Partial<Record<SpillableSection, SpilledMap>>, section: SpillableSection, map: Record<string, string>): boolean {
@@ -111,7 +118,13 @@ async function writeShards(db: KeyValueStore, section: SpillableSection, map: Re
   const was = before?.n ?? 0;
   const shards = shardsFor(section, map, Math.max(1, was));
   if (shards > was) log('info', 'STATE_SPILLED', `the ${section} kept beside the state record now take ${shards} keys (${Object.keys(map).length} entries)`);
-  for (const [index, part] of split(map, shards).entries()) {
+  await writeChanged(db, section, split(map, shards), known);
+  return { n: shards, h: digest };
+}
+
+/** Writes each part whose shard is not known to hold it already. */
+async function writeChanged(db: KeyValueStore, section: SpillableSection, parts: readonly Record<string, string>[], known: Map<string, Record<string, string> | null>): Promise<void> {
+  for (const [index, part] of parts.entries()) {
     const key = spillKey(section, index);
     const onDisk = known.get(key);
     if (onDisk && sameMap(onDisk, part)) continue;
@@ -120,7 +133,6 @@ async function writeShards(db: KeyValueStore, section: SpillableSection, map: Re
     await db.set(key, { m: part });
     known.set(key, part);
   }
-  return { n: shards, h: digest };
 }
 
 /** The fewest shards (a power of two, never fewer than before) that each fit their budget. */
@@ -201,13 +213,16 @@ export async function loadSpilled(db: KeyValueStore, state: AppState, sections: 
   for (const section of sections) {
     loaded.add(section);
     const spilled = state.spilled?.[section];
-    if (!spilled) continue;
-    const map: Record<string, string> = {};
-    const known = knownShards(state);
-    for (let index = 0; index < spilled.n; index += 1) Object.assign(map, (await readShard(db, spillKey(section, index), known)) ?? {});
-    // What the working state holds already (a hand-off's pins, fresher names) is kept over the shards'.
-    setMap(state, section, { ...map, ...(mapOf(state, section) ?? {}) });
+    if (spilled) await loadMap(db, state, section, spilled);
   }
+}
+
+/** One spilled map into the working state; what the state holds already (a hand-off's pins, fresher names) is kept over the shards'. */
+async function loadMap(db: KeyValueStore, state: AppState, section: SpillableSection, spilled: SpilledMap): Promise<void> {
+  const map: Record<string, string> = {};
+  const known = knownShards(state);
+  for (let index = 0; index < spilled.n; index += 1) Object.assign(map, (await readShard(db, spillKey(section, index), known)) ?? {});
+  setMap(state, section, { ...map, ...(mapOf(state, section) ?? {}) });
 }
 
 /**

@@ -12,6 +12,7 @@ import { markInFlight, voidInFlight } from '../commit/in-flight';
 import type { CommitView } from '../memory/commit-view';
 import { trimOldest } from '../commit/chunks';
 import { OpenState } from '../commit/commit';
+import { SPILLABLE } from '../commit/spill';
 import { HandOffUnknown } from '../commit/hand-off';
 import { keepUnsent } from '../commit/keep-unsent';
 import { takeLease } from '../commit/lease';
@@ -69,7 +70,7 @@ export async function runDelivery(deps: DeliveryDeps): Promise<DeliveryReport> {
   const progress: RunProgress = { claimsWritten: false, posted: false };
   let opened: OpenState | undefined;
   try {
-    opened = await OpenState.open(deps.db, deps.schedule, deps.nowMs, deps.recurringScheduleData);
+    opened = await OpenState.open(deps.db, deps.schedule, deps.nowMs, deps.recurringScheduleData, SPILLABLE);
     return await deliver(deps, opened, progress);
   } catch (error) {
     // Claims saved, nothing posted: the next run may count those contacts again (commit/hand-off.ts noteVoidCommit).
