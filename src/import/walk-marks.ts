@@ -5,6 +5,7 @@
  */
 import { NO_MAPS, updateState } from '../delivery/commit/commit';
 import type { AppState, WalkKind, WalkMarks } from '../delivery/stored/stored-data';
+import { log } from '../platform/log';
 import type { Platform } from '../platform/types';
 
 /** A copy without empty parts (the state record stays as small as it can). */
@@ -40,7 +41,9 @@ export async function changeMarks(platform: Pick<Platform, 'db' | 'schedule'>, n
       NO_MAPS,
     );
     return outcome === 'done';
-  } catch {
+  } catch (error) {
+    // Every refusal is said (invariant (f); large seed 297: the state write of a mark refused).
+    log('warn', 'PLATFORM_LIMIT', `the walks' marks in the state record could not be changed now (${(error as { message?: string }).message ?? String(error)}); the walks' watchdog tries again`);
     return false;
   }
 }
