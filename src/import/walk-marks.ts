@@ -6,6 +6,7 @@
 import { NO_MAPS, updateState } from '../delivery/commit/commit';
 import type { AppState, WalkKind, WalkMarks } from '../delivery/stored/stored-data';
 import { log } from '../platform/log';
+import { describe } from './walk-chain';
 import type { Platform } from '../platform/types';
 
 /** A copy without empty parts (the state record stays as small as it can). */
@@ -43,7 +44,7 @@ export async function changeMarks(platform: Pick<Platform, 'db' | 'schedule'>, n
     return outcome === 'done';
   } catch (error) {
     // Every refusal is said (invariant (f); large seed 297: the state write of a mark refused).
-    log('warn', 'PLATFORM_LIMIT', `the walks' marks in the state record could not be changed now (${(error as { message?: string }).message ?? String(error)}); the walks' watchdog tries again`);
+    log('warn', 'PLATFORM_LIMIT', `the walks' marks in the state record could not be changed now (${describe(error)}); the walks' watchdog tries again`);
     return false;
   }
 }

@@ -44,15 +44,19 @@ export type SpillableSection = 'pins' | 'groups';
  * (born in one invocation): the platform's `$db` may outlive an invocation on a warm runtime, and
  * another invocation's writes would make a cache on it stale. `null`: known to be missing.
  */
-const shardsKnown = new WeakMap<AppState, Map<string, Record<string, string> | null>>();
+const writers = new WeakMap<AppState, { known: Map<string, Record<string, string> | null>; loaded: Set<SpillableSection> }>();
 
-function knownShards(state: AppState): Map<string, Record<string, string> | null> {
-  const known = shardsKnown.get(state) ?? new Map<string, Record<string, string> | null>();
-  shardsKnown.set(state, known);
-  return known;
+/** What this writer knows of the shards, and which maps it loaded (see loadSpilled). */
+function writerOf(state: AppState): { known: Map<string, Record<string, string> | null>; loaded: Set<SpillableSection> } {
+  const writer = writers.get(state) ?? { known: new Map<string, Record<string, string> | null>(), loaded: new Set<SpillableSection>() };
+  writers.set(state, writer);
+  return writer;
 }
 
-/** The size of the state record as stored: key plus JSON value. */
+function knownShards(state: AppState): Map<string, Record<string, string> | null> {
+  return writerOf(state).known;
+}
+
 /** Bytes of the record as written (chunk lists in their compact form). */
 export function stateBytes(state: AppState): number {
   return STATE_KEY.length + JSON.stringify(writtenForm(state)).length;
@@ -99,7 +103,7 @@ export async function spillToFit(db: KeyValueStore, state: AppState): Promise<Ap
  * or the shards would be rewritten from a part of it.
  */
 async function loadIfGiven(db: KeyValueStore, state: AppState, section: SpillableSection): Promise<void> {
-  if (state.spilled?.[section] === undefined || loadedSections.get(state)?.has(section) === true) return;
+  if (state.spilled?.[section] === undefined || writerOf(state).loaded.has(section)) return;
   if (Object.keys(mapOf(state, section) ?? {}).length > 0) await loadSpilled(db, state, [section]);
 }
 
@@ -199,17 +203,13 @@ export async function adoptPinShards(db: KeyValueStore, state: AppState): Promis
 
 export const SPILLABLE: readonly SpillableSection[] = ['pins', 'groups'];
 
-/** The sections loaded into each working state: a writer that changes neither map need not read them (a walk's marks: 8 pin shards a write at the largest profile). */
-const loadedSections = new WeakMap<AppState, Set<SpillableSection>>();
-
 /**
  * Loads spilled maps into the working state (delivery needs both; a writer of marks or views
- * neither; the status page reads the record alone). A map not loaded is written back as its
- * stored reference (spillToFit).
+ * neither, saving 8 pin shard reads a write at the largest profile; the status page reads the
+ * record alone). A map not loaded is written back as its stored reference (spillToFit).
  */
 export async function loadSpilled(db: KeyValueStore, state: AppState, sections: readonly SpillableSection[] = SPILLABLE): Promise<void> {
-  const loaded = loadedSections.get(state) ?? new Set<SpillableSection>();
-  loadedSections.set(state, loaded);
+  const { loaded } = writerOf(state);
   for (const section of sections) {
     loaded.add(section);
     const spilled = state.spilled?.[section];
